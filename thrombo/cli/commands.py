@@ -1,0 +1,5 @@
+"""Imports every command module so that each registers on the app."""
+
+from __future__ import annotations
+
+from thrombo.cli import version  # noqa: F401
