@@ -1,0 +1,1 @@
+"""thrombo.normalize (see design.md for this layer's place in the one-way flow)."""

@@ -1,0 +1,1 @@
+"""thrombo.safety (see design.md for this layer's place in the one-way flow)."""
