@@ -44,13 +44,15 @@ class RawObservation:
 @dataclass(frozen=True, slots=True)
 class RawMedication:
     patient_id: str
-    drug: str | Code
+    drug: str | tuple[Code, ...]
+    """Generic name (CSV) or the medication's codings (FHIR); normalize maps either to a drug."""
     start: Moment
     end: Moment | None = None
     dose: RawValue = None
     dose_unit: str | None = None
     route: str | None = None
     intent: str | None = None
+    drug_text: str | None = None
     resource_id: str | None = None
 
 
@@ -65,16 +67,30 @@ class RawEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class RawPatientUpdate:
-    """A fact about a patient from another resource (a transplant or splenectomy Procedure, an
-    ITP Condition): field name -> date or value, merged into the patient during normalisation."""
+class RawProcedure:
+    """A procedure (stem-cell transplant, splenectomy, biopsy) as coded by the source."""
 
     patient_id: str
-    fields: dict[str, str]
+    codes: tuple[Code, ...]
+    text: str | None
+    performed: Moment | None
     resource_id: str | None = None
 
 
-RawItem = RawPatient | RawObservation | RawMedication | RawEvent | RawPatientUpdate
+@dataclass(frozen=True, slots=True)
+class RawCondition:
+    """A diagnosis (e.g. immune thrombocytopenia) as coded by the source."""
+
+    patient_id: str
+    codes: tuple[Code, ...]
+    text: str | None
+    onset: Moment | None
+    resource_id: str | None = None
+
+
+RawItem = (
+    RawPatient | RawObservation | RawMedication | RawEvent | RawProcedure | RawCondition
+)
 
 
 @dataclass(frozen=True, slots=True)
