@@ -1,0 +1,188 @@
+"""Reader for the CSV dataset folder of interface.md section 1.
+
+Each data row becomes one `SourceRecord` carrying one raw item, or a quarantine reason when the row
+itself is malformed (wrong number of fields, a required column empty). Values stay text: parsing
+numbers, dates and units is normalisation's job, so that every refusal has one place and one
+wording. Line numbers are counted as an editor counts them (the header is line 1).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from thrombo.domain.records import Provenance
+from thrombo.errors import SourceError
+from thrombo.io.raw import (
+    RawEvent,
+    RawItem,
+    RawMedication,
+    RawObservation,
+    RawPatient,
+    SourceRecord,
+)
+
+PATIENTS = "patients.csv"
+OBSERVATIONS = "observations.csv"
+OBSERVATIONS_PARQUET = "observations.parquet"
+MEDICATIONS = "medications.csv"
+EVENTS = "events.csv"
+Builder = Callable[[dict[str, str]], RawItem]
+DATASET_FILES = (PATIENTS, OBSERVATIONS, OBSERVATIONS_PARQUET, MEDICATIONS, EVENTS)
+
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    PATIENTS: ("patient_id", "birth_date"),
+    OBSERVATIONS: ("patient_id", "time", "code", "value"),
+    MEDICATIONS: ("patient_id", "drug", "start"),
+    EVENTS: ("patient_id", "time", "event"),
+}
+# Columns that must be non-empty in every row (unit is required only for quantities, which
+# normalisation decides once it knows the analyte).
+REQUIRED_VALUES = REQUIRED_COLUMNS
+
+
+def is_dataset_folder(path: Path) -> bool:
+    return path.is_dir() and (path / PATIENTS).is_file()
+
+
+def ignored_files(folder: Path) -> list[str]:
+    """Files in the folder that are not part of the dataset format (reported, not read)."""
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in DATASET_FILES)
+
+
+def read_dataset(folder: Path) -> Iterator[SourceRecord]:
+    """Every record of every dataset file, patients first."""
+    if not folder.is_dir():
+        raise SourceError(f"{folder}: not a folder")
+    if not (folder / PATIENTS).is_file():
+        raise SourceError(f"{folder}: no {PATIENTS} (the one required file of a dataset folder)")
+    yield from _read_csv(folder / PATIENTS, _patient)
+    if (folder / OBSERVATIONS).is_file():
+        yield from _read_csv(folder / OBSERVATIONS, _observation)
+    elif (folder / OBSERVATIONS_PARQUET).is_file():
+        yield from _read_parquet(folder / OBSERVATIONS_PARQUET)
+    for name, build in ((MEDICATIONS, _medication), (EVENTS, _event)):
+        if (folder / name).is_file():
+            yield from _read_csv(folder / name, build)
+
+
+def _text(path: Path) -> Iterator[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield from handle
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        ) from exc
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror})") from exc
+
+
+def _read_csv(path: Path, build: Builder) -> Iterator[SourceRecord]:
+    reader = csv.reader(_text(path))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise SourceError(f"{path}: empty file (a header row is required)") from None
+    except csv.Error as exc:
+        raise SourceError(f"{path}: not a CSV file ({exc})") from exc
+    missing = [c for c in REQUIRED_COLUMNS[path.name] if c not in header]
+    if missing:
+        raise SourceError(f"{path}: missing required column(s) {', '.join(missing)}")
+    source = str(path)
+    line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield SourceRecord.bad(Provenance(source, f"line {line}"), f"malformed CSV: {exc}")
+            line = reader.line_num + 1
+            continue
+        prov = Provenance(source, f"line {line}")
+        line = reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line is not a record
+        yield _row_record(path.name, header, row, prov, build)
+
+
+def _row_record(
+    name: str, header: list[str], row: list[str], prov: Provenance, build: Builder
+) -> SourceRecord:
+    if len(row) != len(header):
+        return SourceRecord.bad(prov, f"{len(row)} fields where the header has {len(header)}")
+    values = {h: cell.strip() for h, cell in zip(header, row, strict=True)}
+    empty = [c for c in REQUIRED_VALUES[name] if not values.get(c)]
+    if empty:
+        return SourceRecord.bad(prov, f"required value missing: {', '.join(empty)}")
+    return SourceRecord(prov, (build(values),))
+
+
+def _opt(values: dict[str, str], key: str) -> str | None:
+    return values.get(key) or None
+
+
+def _patient(values: dict[str, str]) -> RawPatient:
+    return RawPatient(patient_id=values["patient_id"], fields=values)
+
+
+def _observation(values: dict[str, str]) -> RawObservation:
+    return RawObservation(
+        patient_id=values["patient_id"],
+        time=values["time"],
+        code=values["code"],
+        value=values["value"],
+        unit=_opt(values, "unit"),
+        ref_low=_opt(values, "ref_low"),
+        ref_high=_opt(values, "ref_high"),
+    )
+
+
+def _medication(values: dict[str, str]) -> RawMedication:
+    return RawMedication(
+        patient_id=values["patient_id"],
+        drug=values["drug"],
+        start=values["start"],
+        end=_opt(values, "end"),
+        dose=_opt(values, "dose"),
+        dose_unit=_opt(values, "dose_unit"),
+        route=_opt(values, "route"),
+        intent=_opt(values, "intent"),
+    )
+
+
+def _event(values: dict[str, str]) -> RawEvent:
+    return RawEvent(
+        patient_id=values["patient_id"],
+        time=values["time"],
+        event=values["event"],
+        grade=_opt(values, "grade"),
+        note=_opt(values, "note"),
+    )
+
+
+def _read_parquet(path: Path) -> Iterator[SourceRecord]:
+    """observations.parquet: same columns; a row's location is its 1-based row number."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise SourceError(f"{path}: not a readable Parquet file ({exc})") from exc
+    missing = [c for c in REQUIRED_COLUMNS[OBSERVATIONS] if c not in table.schema_arrow.names]
+    if missing:
+        raise SourceError(f"{path}: missing required column(s) {', '.join(missing)}")
+    row_number = 0
+    for batch in table.iter_batches(batch_size=65536):
+        for raw in batch.to_pylist():
+            row_number += 1
+            values = {k: "" if v is None else str(v) for k, v in raw.items()}
+            yield _row_record(
+                OBSERVATIONS,
+                list(values),
+                list(values.values()),
+                Provenance(str(path), f"row {row_number}"),
+                _observation,
+            )
