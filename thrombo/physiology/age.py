@@ -1,0 +1,45 @@
+"""Exact age from a birth date and a date of interest.
+
+Written by hand because the standard library gives day counts but no age arithmetic, and a
+dependency (dateutil) for three functions is not worth it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from thrombo.errors import ImplausibleValueError
+
+# Mean Gregorian year length; decimal ages in the CKiD and CDC tables are days / 365.25.
+DAYS_PER_YEAR = 365.25
+MONTHS_PER_YEAR = 12
+
+
+def age_in_days(birth_date: date, on_date: date) -> int:
+    """Whole days from birth to `on_date` (0 on the day of birth); refuses dates before birth."""
+    days = (on_date - birth_date).days
+    if days < 0:
+        raise ImplausibleValueError(f"date {on_date.isoformat()} is before birth ({birth_date})")
+    return days
+
+
+def completed_years(birth_date: date, on_date: date) -> int:
+    """Age in completed years (the age a child states), as the BP tables index it."""
+    age_in_days(birth_date, on_date)
+    had_birthday = (on_date.month, on_date.day) >= (birth_date.month, birth_date.day)
+    return on_date.year - birth_date.year - (0 if had_birthday else 1)
+
+
+def age_in_years(birth_date: date, on_date: date) -> float:
+    """Decimal age in years (days / 365.25), as the eGFR equations use it."""
+    return age_in_days(birth_date, on_date) / DAYS_PER_YEAR
+
+
+def age_in_months(birth_date: date, on_date: date) -> float:
+    """Decimal age in months (days / 30.4375), as the CDC growth tables index it."""
+    return age_in_years(birth_date, on_date) * MONTHS_PER_YEAR
+
+
+def days_between(start: date, end: date) -> int:
+    """Signed calendar-day difference `end - start`."""
+    return (end - start).days

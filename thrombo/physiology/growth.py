@@ -1,0 +1,73 @@
+"""Height-for-age percentiles from the CDC 2000 LMS tables (clinical-reference.md E4).
+
+The LMS transform is three lines; no maintained Python package ships the CDC 2000 tables with
+it, so the tables are packaged as data (data/SOURCES.md) and the transform is written here.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+from statistics import NormalDist
+
+from thrombo.physiology._tables import read_table
+from thrombo.physiology.limits import OutsideValidRangeError, check_height_cm, check_sex
+
+# CDC 2000: recumbent length-for-age for infants (0-35.5 months); stature-for-age from 24 months.
+INFANT_TABLE = "cdc2000_length_for_age_infants.csv"
+STATURE_TABLE = "cdc2000_stature_for_age.csv"
+# [Design] below 24 months children are measured lying down, so the length table is used.
+STATURE_FROM_AGE_MONTHS = 24.0
+CDC_SEX_CODE = {"M": "1", "F": "2"}
+
+
+@dataclass(frozen=True, slots=True)
+class Lms:
+    l: float  # noqa: E741  (the published name of the Box-Cox power)
+    m: float
+    s: float
+
+
+def _rows(table: str, sex: str) -> list[tuple[float, Lms]]:
+    code = CDC_SEX_CODE[check_sex(sex)]
+    rows = [
+        (float(r["Agemos"]), Lms(float(r["L"]), float(r["M"]), float(r["S"])))
+        for r in read_table(table)
+        if r["Sex"] == code
+    ]
+    return sorted(rows, key=lambda row: row[0])
+
+
+def lms_at(age_months: float, sex: str) -> Lms:
+    """LMS parameters at an age, linearly interpolated between tabulated ages."""
+    table = INFANT_TABLE if age_months < STATURE_FROM_AGE_MONTHS else STATURE_TABLE
+    rows = _rows(table, sex)
+    ages = [age for age, _ in rows]
+    if age_months < ages[0] or age_months > ages[-1]:
+        raise OutsideValidRangeError(
+            f"CDC 2000 height tables cover {ages[0]:g}-{ages[-1]:g} months; age is "
+            f"{age_months:.1f} months"
+        )
+    i = bisect_right(ages, age_months)
+    if i >= len(rows):
+        return rows[-1][1]
+    (a0, p0), (a1, p1) = rows[i - 1], rows[i]
+    f = (age_months - a0) / (a1 - a0)
+    return Lms(p0.l + f * (p1.l - p0.l), p0.m + f * (p1.m - p0.m), p0.s + f * (p1.s - p0.s))
+
+
+def lms_z_score(value: float, lms: Lms) -> float:
+    """z = ((X/M)^L - 1) / (L S), or ln(X/M) / S when L = 0 (Cole's LMS method)."""
+    if lms.l == 0:
+        return math.log(value / lms.m) / lms.s
+    return (math.pow(value / lms.m, lms.l) - 1) / (lms.l * lms.s)
+
+
+def height_z_score(height_cm: float, age_months: float, sex: str) -> float:
+    return lms_z_score(check_height_cm(height_cm), lms_at(age_months, sex))
+
+
+def height_percentile(height_cm: float, age_months: float, sex: str) -> float:
+    """Height-for-age percentile (0-100) from the CDC 2000 tables."""
+    return 100.0 * NormalDist().cdf(height_z_score(height_cm, age_months, sex))

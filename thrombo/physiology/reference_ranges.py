@@ -1,0 +1,93 @@
+"""Fallback reference limits by age and sex (clinical-reference.md E5).
+
+The reporting laboratory's own range always wins (interface.md: `ref_low`/`ref_high`); these
+are for when a result arrives without one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from thrombo.physiology.limits import check_age_years, check_sex
+
+MONTHS_PER_YEAR = 12.0
+DAYS_PER_YEAR = 365.25
+
+
+class WhoEdition(StrEnum):
+    WHO_2011 = "2011"
+    WHO_2024 = "2024"
+
+
+# E5 [S] WHO anaemia cut-offs (Hb below the value = anaemia), g/dL. WHO/NMH/NHD/MNM/11.1 (2011)
+# and the 2024 guideline. Rows: (age from, in months; age to, exclusive; sex or None; 2011; 2024).
+# WHO gives no cut-off under 6 months.
+WHO_HB_CUTOFFS_G_DL: tuple[tuple[float, float, str | None, float, float], ...] = (
+    (6.0, 24.0, None, 11.0, 10.5),
+    (24.0, 60.0, None, 11.0, 11.0),
+    (60.0, 144.0, None, 11.5, 11.5),
+    (144.0, 180.0, None, 12.0, 12.0),
+    (180.0, float("inf"), "F", 12.0, 12.0),
+    (180.0, float("inf"), "M", 13.0, 13.0),
+)
+
+# E5 indicative paediatric LDH upper reference limits, U/L (CALIPER, one analyser; Adeli K et al.
+# Crit Rev Clin Lab Sci 2017;54(6):358-413) - from memory, unverified. Rows: (age from in days,
+# age to exclusive in days, ULN). The assay method changes LDH almost two-fold: prefer the lab's.
+LDH_ULN_U_L_BY_AGE_DAYS: tuple[tuple[float, float, float], ...] = (
+    (0.0, 15.0, 1200.0),
+    (15.0, 1.0 * DAYS_PER_YEAR, 450.0),
+    (1.0 * DAYS_PER_YEAR, 10.0 * DAYS_PER_YEAR, 320.0),
+    (10.0 * DAYS_PER_YEAR, 15.0 * DAYS_PER_YEAR, 285.0),
+    (15.0 * DAYS_PER_YEAR, 19.0 * DAYS_PER_YEAR, 250.0),
+)
+UNVERIFIED_LDH = (
+    "paediatric LDH upper limit from indicative CALIPER intervals: from memory, unverified; "
+    "use the reporting laboratory's range where available"
+)
+
+# E5 usual platelet reference range beyond the neonatal period, 10^9/L (from memory, unverified).
+PLATELETS_LOW_10E9_L = 150.0
+PLATELETS_HIGH_10E9_L = 450.0
+UNVERIFIED_PLATELETS = "platelet reference range 150-450 x 10^9/L: from memory, unverified"
+# C1/E5 [S] IWG 2009: ITP is defined by platelets < 100 x 10^9/L.
+ITP_PLATELET_THRESHOLD_10E9_L = 100.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceLimit:
+    value: float
+    unit: str
+    source: str
+    warnings: tuple[str, ...] = ()
+
+
+def who_anemia_cutoff_g_dl(
+    age_years: float, sex: str, edition: WhoEdition = WhoEdition.WHO_2024
+) -> ReferenceLimit | None:
+    """Hb below which WHO calls a non-pregnant child or adult anaemic; None under 6 months."""
+    age_months = check_age_years(age_years) * MONTHS_PER_YEAR
+    sex_code = check_sex(sex)
+    for start, end, row_sex, cut_2011, cut_2024 in WHO_HB_CUTOFFS_G_DL:
+        if start <= age_months < end and row_sex in (None, sex_code):
+            value = cut_2011 if edition is WhoEdition.WHO_2011 else cut_2024
+            return ReferenceLimit(value, "g/dL", f"WHO {edition.value} haemoglobin cut-offs")
+    return None
+
+
+def indicative_ldh_uln(age_days: float) -> ReferenceLimit | None:
+    """Indicative paediatric LDH ULN (unverified, with warning); None from 19 years."""
+    for start, end, uln in LDH_ULN_U_L_BY_AGE_DAYS:
+        if start <= age_days < end:
+            return ReferenceLimit(uln, "U/L", "CALIPER indicative intervals", (UNVERIFIED_LDH,))
+    return None
+
+
+def platelet_reference_range() -> tuple[ReferenceLimit, ReferenceLimit]:
+    """Usual platelet range beyond the neonatal period (unverified, with warning)."""
+    source = "clinical reference E5"
+    return (
+        ReferenceLimit(PLATELETS_LOW_10E9_L, "10*9/L", source, (UNVERIFIED_PLATELETS,)),
+        ReferenceLimit(PLATELETS_HIGH_10E9_L, "10*9/L", source, (UNVERIFIED_PLATELETS,)),
+    )
