@@ -46,9 +46,14 @@ def is_dataset_folder(path: Path) -> bool:
     return path.is_dir() and (path / PATIENTS).is_file()
 
 
+# Read by other layers (the local code map), so not reported as ignored.
+COMPANION_FILES = ("thrombo-codemap.toml",)
+
+
 def ignored_files(folder: Path) -> list[str]:
     """Files in the folder that are not part of the dataset format (reported, not read)."""
-    return sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in DATASET_FILES)
+    known = (*DATASET_FILES, *COMPANION_FILES)
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in known)
 
 
 def read_dataset(folder: Path) -> Iterator[SourceRecord]:

@@ -1,0 +1,176 @@
+"""From source records to an accounted set of canonical records.
+
+Every source record ends as exactly one of: accepted (its canonical records), duplicate (all of
+its records already seen in this import), skipped (with the reason) or quarantined (with the
+reason and location). References to patients are resolved against the patients of the same
+import and the ids already known (in the store): a record for an unknown patient is quarantined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import tzinfo
+
+from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.io.raw import SourceRecord
+from thrombo.normalize.build import Canonical, Context, PatientFact, Skip, normalize_record
+from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
+from thrombo.normalize.values import ValueProblem
+
+
+def record_key(record: Canonical) -> tuple[str, ...]:
+    """The identity used to recognise a duplicate of a record."""
+    match record:
+        case Patient():
+            return ("patient", record.patient_id)
+        case PatientFact():
+            return ("fact", record.patient_id, record.field, record.value.isoformat())
+        case Observation():
+            return ("observation", record.id)
+        case Medication():
+            return ("medication", record.id)
+        case Event():
+            return ("event", record.id)
+    raise TypeError(record)
+
+
+@dataclass
+class Accepted:
+    provenance: Provenance
+    records: list[Canonical]
+
+
+@dataclass
+class Dataset:
+    """Canonical records of one import, with the read summary that accounts for them."""
+
+    summary: ImportSummary = field(default_factory=ImportSummary)
+    accepted: list[tuple[SourceSummary, Accepted]] = field(default_factory=list)
+
+    def records(self) -> Iterable[Canonical]:
+        for _, item in self.accepted:
+            yield from item.records
+
+
+def assemble(
+    sources: Iterable[tuple[str, str, Iterable[SourceRecord], list[str]]],
+    ctx: Context,
+    known_patients: frozenset[str] = frozenset(),
+) -> Dataset:
+    """Normalise each source's records. `sources` yields (path, format, records, ignored files)."""
+    data = Dataset()
+    seen: set[tuple[str, ...]] = set()
+    for path, fmt, records, ignored in sources:
+        summary = SourceSummary(path=path, format=fmt, ignored_files=ignored)
+        data.summary.sources.append(summary)
+        for record in records:
+            summary.records += 1
+            _account(record, ctx, summary, data, seen)
+    _resolve_patients(data, known_patients)
+    return data
+
+
+def _account(
+    record: SourceRecord,
+    ctx: Context,
+    summary: SourceSummary,
+    data: Dataset,
+    seen: set[tuple[str, ...]],
+) -> None:
+    prov = record.provenance
+    try:
+        canonical = normalize_record(record, ctx)
+    except Skip as skip:
+        summary.skipped += 1
+        data.summary.add_skip(str(skip), str(prov))
+        return
+    except ValueProblem as problem:
+        summary.quarantined += 1
+        data.summary.quarantine.append(QuarantineEntry(prov.source, prov.location, str(problem)))
+        return
+    keys = [record_key(r) for r in canonical]
+    if keys and all(k in seen for k in keys):
+        summary.duplicates += 1
+        return
+    seen.update(keys)
+    data.accepted.append((summary, Accepted(prov, canonical)))
+
+
+def _resolve_patients(data: Dataset, known: frozenset[str]) -> None:
+    """Quarantine records whose patient is neither in this import nor already known."""
+    here = {r.patient_id for _, a in data.accepted for r in a.records if isinstance(r, Patient)}
+    everyone = here | known
+    kept: list[tuple[SourceSummary, Accepted]] = []
+    for summary, item in data.accepted:
+        missing = sorted(
+            {r.patient_id for r in item.records if not isinstance(r, Patient)} - everyone
+        )
+        if missing:
+            summary.quarantined += 1
+            data.summary.quarantine.append(
+                QuarantineEntry(
+                    item.provenance.source,
+                    item.provenance.location,
+                    f"unknown patient {missing[0]!r}",
+                )
+            )
+        else:
+            kept.append((summary, item))
+    data.accepted = kept
+
+
+def build_timelines(records: Iterable[Canonical], tz: tzinfo) -> list[PatientTimeline]:
+    """Group canonical records into one timeline per patient, facts merged into the patient."""
+    patients: dict[str, Patient] = {}
+    facts: list[PatientFact] = []
+    observations: dict[str, list[Observation]] = {}
+    medications: dict[str, list[Medication]] = {}
+    events: dict[str, list[Event]] = {}
+    for record in records:
+        match record:
+            case Patient():
+                patients[record.patient_id] = record
+            case PatientFact():
+                facts.append(record)
+            case Observation():
+                observations.setdefault(record.patient_id, []).append(record)
+            case Medication():
+                medications.setdefault(record.patient_id, []).append(record)
+            case Event():
+                events.setdefault(record.patient_id, []).append(record)
+    for fact in facts:
+        if fact.patient_id in patients:
+            patients[fact.patient_id] = apply_fact(patients[fact.patient_id], fact)
+    return [
+        PatientTimeline.build(
+            patient,
+            latest_versions(observations.get(pid, [])),
+            medications.get(pid, []),
+            events.get(pid, []),
+            tz=tz,
+        )
+        for pid, patient in sorted(patients.items())
+    ]
+
+
+def apply_fact(patient: Patient, fact: PatientFact) -> Patient:
+    """Merge a procedure/condition date into the patient (the earliest date wins)."""
+    current = getattr(patient, fact.field, None)
+    if current is not None and current <= fact.value:
+        return patient
+    changes: dict[str, object] = {fact.field: fact.value}
+    if fact.field == "hsct_date" and fact.detail in ("allogeneic", "autologous"):
+        changes["hsct_type"] = fact.detail
+    return replace(patient, **changes)  # type: ignore[arg-type]
+
+
+def latest_versions(observations: list[Observation]) -> list[Observation]:
+    """Amended results: keep only the newest version of each FHIR resource for reasoning."""
+    newest: dict[str, Observation] = {}
+    for obs in observations:
+        base = obs.id.split("/_history/")[0]
+        if base not in newest or obs.version > newest[base].version:
+            newest[base] = obs
+    return list(newest.values())

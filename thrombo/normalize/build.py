@@ -1,0 +1,340 @@
+"""Raw records to canonical records, one source record at a time.
+
+`normalize_record` returns the canonical records a source record yields, or raises `Skip` (a code
+or resource thrombo does not use) or `ValueProblem` (the record is quarantined with that reason).
+A record that yields several items (a blood-pressure panel) is used whole or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from thrombo.domain.codes import LOINC, THROMBO, Code, looks_like_loinc
+from thrombo.domain.quantities import Quantity
+from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance, Sex
+from thrombo.io.raw import (
+    RawCondition,
+    RawEvent,
+    RawItem,
+    RawMedication,
+    RawObservation,
+    RawPatient,
+    RawProcedure,
+    SourceRecord,
+)
+from thrombo.normalize.analytes import BY_KEY, BY_LOINC, Analyte
+from thrombo.normalize.codemap import CodeMap
+from thrombo.normalize.units import UnitError, to_canonical
+from thrombo.normalize.values import (
+    ValueProblem,
+    parse_category,
+    parse_date,
+    parse_moment,
+    parse_number,
+    parse_optional_date,
+)
+
+PATIENT_DATE_FIELDS = (
+    "hsct_date",
+    "conditioning_start_date",
+    "neutrophil_engraftment_date",
+    "platelet_engraftment_date",
+    "itp_diagnosis_date",
+    "splenectomy_date",
+    "death_date",
+    "last_contact_date",
+)
+PATIENT_FIELDS = ("patient_id", "birth_date", "sex", "center", "hsct_type", *PATIENT_DATE_FIELDS)
+SEXES: dict[str, Sex] = {
+    "f": "F",
+    "female": "F",
+    "m": "M",
+    "male": "M",
+    "u": "U",
+    "unknown": "U",
+    "other": "U",
+    "": "U",
+}
+# Events whose grade is on the CTCAE 1-5 scale, or an acute GVHD grade (1-4). [Design]
+MAX_GRADE = 5
+
+
+class Skip(Exception):
+    """The record is valid but not used by thrombo; the message is the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFact:
+    """A date learned about a patient from a procedure or condition record."""
+
+    patient_id: str
+    field: str
+    value: date
+    detail: str | None = None
+
+
+Canonical = Patient | Observation | Medication | Event | PatientFact
+
+
+@dataclass(frozen=True)
+class Context:
+    tz: tzinfo
+    codemap: CodeMap
+
+
+def normalize_record(record: SourceRecord, ctx: Context) -> list[Canonical]:
+    if record.quarantined is not None:
+        raise ValueProblem(record.quarantined)
+    if record.skipped is not None:
+        raise Skip(record.skipped)
+    return [_item(item, record.provenance, ctx) for item in record.items]
+
+
+def _item(item: RawItem, prov: Provenance, ctx: Context) -> Canonical:
+    match item:
+        case RawPatient():
+            return _patient(item, prov)
+        case RawObservation():
+            return _observation(item, prov, ctx)
+        case RawMedication():
+            return _medication(item, prov, ctx)
+        case RawEvent():
+            return _event(item, prov, ctx)
+        case RawProcedure():
+            return _procedure(item, prov, ctx)
+        case RawCondition():
+            return _condition(item)
+    raise TypeError(f"unknown raw item {item!r}")
+
+
+def content_id(*parts: object) -> str:
+    """A stable id from a record's content: the same content always gets the same id."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _patient(raw: RawPatient, prov: Provenance) -> Patient:
+    f = raw.fields
+    sex = SEXES.get(f.get("sex", "").strip().lower())
+    if sex is None:
+        raise ValueProblem(f"sex {f['sex']!r} is not F, M or U")
+    hsct_type = (f.get("hsct_type") or "").strip().lower() or None
+    if hsct_type not in (None, "allogeneic", "autologous"):
+        raise ValueProblem(f"hsct_type {hsct_type!r} is not allogeneic or autologous")
+    birth = parse_date(f.get("birth_date"), "birth_date")
+    if birth > date.today():
+        raise ValueProblem(f"birth_date {birth} is in the future")
+    dates = {k: parse_optional_date(f.get(k), k) for k in PATIENT_DATE_FIELDS}
+    for name, value in dates.items():
+        if value is not None and value < birth:
+            raise ValueProblem(f"{name} {value} is before birth_date {birth}")
+    attributes = {k: v for k, v in f.items() if k not in PATIENT_FIELDS and v}
+    return Patient(
+        patient_id=raw.patient_id.strip(),
+        birth_date=birth,
+        sex=sex,
+        center=(f.get("center") or "").strip() or None,
+        hsct_type=hsct_type,  # type: ignore[arg-type]  # checked against the Literal above
+        attributes=attributes,
+        provenance=prov,
+        **dates,
+    )
+
+
+def resolve_analyte(code: Code | str, codemap: CodeMap) -> Analyte:
+    """The analyte a code stands for, or Skip with the reason it is not used."""
+    if isinstance(code, Code):
+        if code.system == LOINC and code.code in BY_LOINC:
+            return BY_LOINC[code.code]
+        if code.system == THROMBO and code.code in BY_KEY:
+            return BY_KEY[code.code]
+        mapped = codemap.analyte_for(code.code, code.system)
+        if mapped is not None:
+            return BY_KEY[mapped]
+        raise Skip(f"code not used by thrombo: {code.key}")
+    text = code.strip()
+    if text in BY_KEY:
+        return BY_KEY[text]
+    mapped = codemap.analyte_for(text)
+    if mapped is not None:
+        return BY_KEY[mapped]
+    if looks_like_loinc(text):
+        if text in BY_LOINC:
+            return BY_LOINC[text]
+        raise Skip(f"code not used by thrombo: {LOINC}|{text}")
+    raise Skip(f"local code not in the code map: {text}")
+
+
+def _observation(raw: RawObservation, prov: Provenance, ctx: Context) -> Observation:
+    analyte = resolve_analyte(raw.code, ctx.codemap)
+    moment = parse_moment(raw.time, "time", ctx.tz)
+    code = raw.code if isinstance(raw.code, Code) else None
+    category = parse_category(raw.value, analyte.categories) if analyte.categories else None
+    if category is not None:
+        quantity = reported = None
+        low = high = None
+    else:
+        if not analyte.units:
+            raise ValueProblem(
+                f"{analyte.key} takes {'/'.join(analyte.categories)}, got {raw.value!r}"
+            )
+        value = parse_number(raw.value, f"value for {analyte.key}")
+        if not raw.unit:
+            raise ValueProblem(f"unit missing for {analyte.key}")
+        try:
+            canonical, unit = to_canonical(analyte, value, raw.unit)
+        except UnitError as exc:
+            raise ValueProblem(f"{exc} for {analyte.key}") from None
+        _check_plausible(analyte, canonical, unit)
+        quantity, reported = Quantity(canonical, unit), Quantity(value, raw.unit)
+        low = _reference_limit(raw.ref_low, "ref_low", analyte, raw.unit)
+        high = _reference_limit(raw.ref_high, "ref_high", analyte, raw.unit)
+    version_text = raw.resource_version or ""
+    version = int(version_text) if version_text.isdigit() else 1
+    ident = (
+        f"{raw.resource_id}/_history/{version}"
+        if raw.resource_id
+        else content_id(raw.patient_id, analyte.key, moment.isoformat(), raw.value, raw.unit)
+    )
+    return Observation(
+        id=ident,
+        patient_id=raw.patient_id.strip(),
+        analyte=analyte.key,
+        time=moment,
+        quantity=quantity,
+        category=category,
+        ref_low=low,
+        ref_high=high,
+        code=code,
+        reported=reported,
+        version=version,
+        provenance=prov,
+    )
+
+
+def _check_plausible(analyte: Analyte, value: float, unit: str) -> None:
+    if analyte.plausible is None:
+        return
+    low, high = analyte.plausible
+    if unit == "/[HPF]":
+        low, high = 0.0, 1000.0  # schistocytes per high-power field [Design]
+    if not low <= value <= high:
+        raise ValueProblem(
+            f"implausible {analyte.key} {value:g} {unit} (plausible {low:g}-{high:g} {unit})"
+        )
+
+
+def _reference_limit(raw: object, what: str, analyte: Analyte, unit: str) -> float | None:
+    if raw is None or raw == "":
+        return None
+    value = parse_number(raw, what)  # type: ignore[arg-type]
+    try:
+        return to_canonical(analyte, value, unit)[0]
+    except UnitError as exc:  # pragma: no cover - the value's own unit converted already
+        raise ValueProblem(str(exc)) from None
+
+
+def _drug(raw: RawMedication) -> str:
+    from thrombo.normalize import concepts
+
+    if isinstance(raw.drug, str):
+        name = raw.drug.strip().lower().replace(" ", "_").replace("-", "_")
+        return str(concepts.drug_name((), name) or name)
+    found = concepts.drug_name(raw.drug, raw.drug_text)
+    if found is None:
+        codes = ", ".join(c.key for c in raw.drug) or raw.drug_text or "no code"
+        raise Skip(f"medication not used by thrombo: {codes}")
+    return found
+
+
+def _medication(raw: RawMedication, prov: Provenance, ctx: Context) -> Medication:
+    drug = _drug(raw)
+    start = parse_moment(raw.start, "start", ctx.tz)
+    end = parse_moment(raw.end, "end", ctx.tz) if raw.end else None
+    if end is not None and end < start:
+        raise ValueProblem(f"end {end.date()} is before start {start.date()}")
+    dose = None
+    if raw.dose not in (None, ""):
+        amount = parse_number(raw.dose, "dose")
+        if amount < 0:
+            raise ValueProblem(f"negative dose {amount:g}")
+        if not raw.dose_unit:
+            raise ValueProblem("dose_unit missing for a dose")
+        dose = Quantity(amount, raw.dose_unit.strip())
+    ident = raw.resource_id or content_id(
+        raw.patient_id, drug, start.isoformat(), raw.end, raw.dose, raw.dose_unit, raw.route
+    )
+    return Medication(
+        id=ident,
+        patient_id=raw.patient_id.strip(),
+        drug=drug,
+        start=start,
+        end=end,
+        dose=dose,
+        route=(raw.route or None),
+        intent=(raw.intent or "").lower() or None,
+        provenance=prov,
+    )
+
+
+def _event(raw: RawEvent, prov: Provenance, ctx: Context) -> Event:
+    moment = parse_moment(raw.time, "time", ctx.tz)
+    name = raw.event.strip().lower()
+    grade = None
+    if raw.grade not in (None, ""):
+        number = parse_number(raw.grade, "grade")
+        if number != int(number) or not 0 <= number <= MAX_GRADE:
+            raise ValueProblem(f"grade {raw.grade!r} is not a whole number 0-{MAX_GRADE}")
+        grade = int(number)
+    ident = raw.resource_id or content_id(raw.patient_id, name, moment.isoformat(), grade, raw.note)
+    return Event(
+        id=ident,
+        patient_id=raw.patient_id.strip(),
+        time=moment,
+        event=name,
+        grade=grade,
+        note=raw.note,
+        provenance=prov,
+    )
+
+
+def _performed(raw: RawProcedure | RawCondition) -> date:
+    moment = raw.performed if isinstance(raw, RawProcedure) else raw.onset
+    if moment is None:
+        raise ValueProblem("no date given")
+    return parse_date(moment, "date")
+
+
+def _procedure(raw: RawProcedure, prov: Provenance, ctx: Context) -> PatientFact | Event:
+    from thrombo.normalize import concepts
+
+    kind = concepts.procedure_kind(raw.codes, raw.text)
+    if kind is None:
+        codes = ", ".join(c.key for c in raw.codes) or raw.text or "no code"
+        raise Skip(f"procedure not used by thrombo: {codes}")
+    when = _performed(raw)
+    if kind.startswith("hsct"):
+        detail = kind.removeprefix("hsct_") if "_" in kind else None
+        return PatientFact(raw.patient_id, "hsct_date", when, detail)
+    if kind == "splenectomy":
+        return PatientFact(raw.patient_id, "splenectomy_date", when)
+    # A biopsy showing TMA is an event the criteria sets read (kidney or gut, in the note).
+    moment = parse_moment(raw.performed, "performed", ctx.tz)
+    ident = raw.resource_id or content_id(raw.patient_id, kind, moment.isoformat())
+    return Event(ident, raw.patient_id.strip(), moment, kind, None, raw.text, prov)
+
+
+def _condition(raw: RawCondition) -> PatientFact:
+    from thrombo.normalize import concepts
+
+    kind = concepts.condition_kind(raw.codes, raw.text)
+    if kind != "itp":
+        codes = ", ".join(c.key for c in raw.codes) or raw.text or "no code"
+        raise Skip(f"condition not used by thrombo: {codes}")
+    return PatientFact(raw.patient_id, "itp_diagnosis_date", _performed(raw))
+
+
+def moment_key(moment: datetime) -> str:
+    return moment.isoformat()

@@ -1,0 +1,88 @@
+"""Accounting for every source record: stored, duplicate, skipped or quarantined.
+
+For each source, `records == stored + duplicates + skipped + quarantined` (interface.md, import).
+Quarantined records keep their location and reason; skipped ones are grouped by reason with a
+count and one example location.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineEntry:
+    source: str
+    location: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"source": self.source, "location": self.location, "reason": self.reason}
+
+
+@dataclass
+class SkipGroup:
+    reason: str
+    count: int
+    example: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reason": self.reason, "count": self.count, "example": self.example}
+
+
+@dataclass
+class SourceSummary:
+    path: str
+    format: str
+    records: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    quarantined: int = 0
+    ignored_files: list[str] = field(default_factory=list)
+
+    @property
+    def balanced(self) -> bool:
+        return self.records == self.stored + self.duplicates + self.skipped + self.quarantined
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path,
+            "format": self.format,
+            "records": self.records,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "skipped": self.skipped,
+            "quarantined": self.quarantined,
+        }
+        if self.ignored_files:
+            out["ignored_files"] = self.ignored_files
+        return out
+
+
+@dataclass
+class ImportSummary:
+    """The read summary of one or more sources (the `import --json` document)."""
+
+    sources: list[SourceSummary] = field(default_factory=list)
+    quarantine: list[QuarantineEntry] = field(default_factory=list)
+    skipped: dict[str, SkipGroup] = field(default_factory=dict)
+
+    def add_skip(self, reason: str, example: str) -> None:
+        group = self.skipped.get(reason)
+        if group is None:
+            self.skipped[reason] = SkipGroup(reason, 1, example)
+        else:
+            group.count += 1
+
+    @property
+    def total_quarantined(self) -> int:
+        return sum(s.quarantined for s in self.sources)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sources": [s.to_json() for s in self.sources],
+            "quarantine": [q.to_json() for q in self.quarantine],
+            "skipped": [g.to_json() for g in self.skipped.values()],
+        }

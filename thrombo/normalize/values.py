@@ -1,0 +1,105 @@
+"""Parsing of text values: numbers, dates, moments, coded results.
+
+Each parser raises `ValueProblem` with a message that becomes the quarantine reason.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time, tzinfo
+
+from thrombo.io.raw import Moment, RawValue
+
+
+class ValueProblem(ValueError):
+    """A value that cannot be used; the message is the quarantine reason."""
+
+
+def parse_number(raw: RawValue, what: str) -> float:
+    if isinstance(raw, bool) or raw is None:
+        raise ValueProblem(f"{what} missing or not a number")
+    if isinstance(raw, int | float):
+        number = float(raw)
+    else:
+        text = raw.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueProblem(f"{what} {text!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueProblem(f"{what} {raw!r} is not a finite number")
+    return number
+
+
+def parse_date(raw: Moment | None, what: str) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if not raw or not raw.strip():
+        raise ValueProblem(f"{what} missing")
+    text = raw.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise ValueProblem(f"{what} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def parse_optional_date(raw: Moment | None, what: str) -> date | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return parse_date(raw, what)
+
+
+def parse_moment(raw: Moment | None, what: str, tz: tzinfo) -> datetime:
+    """An ISO 8601 date or date-time; without an offset it is the site's local time `tz`.
+
+    A date alone is taken as the start of that local day.
+    """
+    if isinstance(raw, datetime):
+        return raw if raw.tzinfo is not None else raw.replace(tzinfo=tz)
+    if isinstance(raw, date):
+        return datetime.combine(raw, time.min, tzinfo=tz)
+    if not raw or not raw.strip():
+        raise ValueProblem(f"{what} missing")
+    text = raw.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time.min, tzinfo=tz)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueProblem(f"{what} {text!r} is not an ISO 8601 date or date-time") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+
+
+# Accepted spellings of coded results. Anything else is quarantined, never guessed.
+PRESENCE_SYNONYMS: dict[str, str] = {
+    "present": "present",
+    "positive": "present",
+    "pos": "present",
+    "detected": "present",
+    "absent": "absent",
+    "negative": "absent",
+    "neg": "absent",
+    "not detected": "absent",
+    "none seen": "absent",
+}
+DIPSTICK_SYNONYMS: dict[str, str] = {
+    "negative": "negative",
+    "neg": "negative",
+    "trace": "trace",
+    **{f"{n}+": f"{n}+" for n in range(1, 5)},
+    **{f"+{n}": f"{n}+" for n in range(1, 5)},
+}
+
+
+def parse_category(raw: RawValue, categories: tuple[str, ...]) -> str | None:
+    """The coded value for a presence or dipstick analyte, or None when the text is not one."""
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().lower()
+    table = DIPSTICK_SYNONYMS if "trace" in categories else PRESENCE_SYNONYMS
+    value = table.get(text)
+    return value if value in categories else None

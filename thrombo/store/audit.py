@@ -1,0 +1,79 @@
+"""The append-only audit trail, with a hash chain so that tampering can be detected.
+
+Each entry's hash covers its content and the previous entry's hash; `verify_chain` recomputes the
+chain. (Database-level protection against updates and deletes is added where the server allows it.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from thrombo.store.schema import audit
+
+GENESIS = "0" * 64
+
+
+def _digest(
+    prev_hash: str,
+    at: datetime,
+    actor: str,
+    action: str,
+    patient: str | None,
+    detail: dict[str, Any],
+) -> str:
+    payload = json.dumps(
+        [prev_hash, at.isoformat(), actor, action, patient, detail], sort_keys=True, default=str
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def record(
+    conn: Connection,
+    actor: str,
+    action: str,
+    detail: dict[str, Any],
+    patient_id: str | None = None,
+) -> str:
+    """Append one audit entry inside the caller's transaction; returns its hash."""
+    last = conn.execute(select(audit.c.hash).order_by(audit.c.id.desc()).limit(1)).scalar()
+    prev = last or GENESIS
+    at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    digest = _digest(prev, at, actor, action, patient_id, detail)
+    conn.execute(
+        audit.insert().values(
+            at=at,
+            actor=actor,
+            action=action,
+            patient_id=patient_id,
+            detail=detail,
+            prev_hash=prev,
+            hash=digest,
+        )
+    )
+    return digest
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    entries: int
+    ok: bool
+    first_bad_id: int | None = None
+
+
+def verify_chain(conn: Connection) -> ChainCheck:
+    prev = GENESIS
+    count = 0
+    for row in conn.execute(select(audit).order_by(audit.c.id)):
+        count += 1
+        expected = _digest(prev, row.at, row.actor, row.action, row.patient_id, row.detail)
+        if row.prev_hash != prev or row.hash != expected:
+            return ChainCheck(count, False, row.id)
+        prev = row.hash
+    return ChainCheck(count, True)

@@ -1,0 +1,103 @@
+"""Open any SOURCE a command names: a dataset folder, a FHIR file or folder, or a store URL.
+
+A folder or file is read into memory for that command and nothing is written; its read summary
+(the `import` counts) travels with the timelines. A store URL is read, never written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.errors import SourceError, ThromboUserError
+from thrombo.io import csv_dataset
+from thrombo.io.raw import SourceRecord
+from thrombo.normalize.assemble import Dataset, assemble, build_timelines
+from thrombo.normalize.build import Context
+from thrombo.normalize.codemap import CodeMap, codemap_for
+from thrombo.normalize.quarantine import ImportSummary
+from thrombo.store.sql import Store, is_store_url
+
+SourceSpec = tuple[str, str, Iterable[SourceRecord], list[str]]
+
+
+@dataclass
+class LoadedSource:
+    timelines: list[PatientTimeline]
+    summary: ImportSummary | None = None
+    """The read summary for a file or folder source; None for a store (already imported)."""
+    origin: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def input_json(self) -> dict[str, object]:
+        if self.summary is None:
+            return {"store": self.origin}
+        return self.summary.to_json()
+
+
+def timezone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ThromboUserError(
+            f"unknown time zone {name!r} (use an IANA name such as UTC)"
+        ) from None
+
+
+def detect_format(path: Path) -> str:
+    if csv_dataset.is_dataset_folder(path):
+        return "csv-dataset"
+    if path.is_dir() and any(path.glob("*.ndjson")):
+        return "fhir-ndjson"
+    if path.is_file() and path.suffix == ".ndjson":
+        return "fhir-ndjson"
+    if path.is_file() and path.suffix == ".json":
+        return "fhir-bundle"
+    if path.is_dir():
+        raise SourceError(f"{path}: neither a dataset folder (patients.csv) nor FHIR NDJSON")
+    raise SourceError(f"{path}: unknown source type (expected a folder, .json or .ndjson)")
+
+
+def source_spec(path: Path, fmt: str | None = None) -> SourceSpec:
+    if not path.exists():
+        raise SourceError(f"{path}: no such file or folder")
+    fmt = fmt or detect_format(path)
+    if fmt == "csv-dataset":
+        return str(path), fmt, csv_dataset.read_dataset(path), csv_dataset.ignored_files(path)
+    if fmt in ("fhir-ndjson", "fhir-bundle", "fhir"):
+        from thrombo.io.fhir import read_fhir
+
+        return str(path), fmt, read_fhir(path), []
+    raise SourceError(f"unknown source format {fmt!r}")
+
+
+def read_sources(
+    paths: Iterable[str],
+    *,
+    tz: str = "UTC",
+    fmt: str | None = None,
+    codemap: Path | None = None,
+    known_patients: frozenset[str] = frozenset(),
+) -> Dataset:
+    names = list(paths)
+    specs: Iterator[SourceSpec] = (source_spec(Path(p), fmt) for p in names)
+    first = Path(names[0]) if names else Path(".")
+    mapping = codemap_for(first, codemap) if first.exists() else CodeMap()
+    return assemble(specs, Context(timezone(tz), mapping), known_patients)
+
+
+def load_source(
+    source: str, *, tz: str = "UTC", fmt: str | None = None, codemap: Path | None = None
+) -> LoadedSource:
+    """Timelines for a command: from a store URL, or read from a file or folder in memory."""
+    zone = timezone(tz)
+    if is_store_url(source):
+        store = Store.open(source)
+        return LoadedSource(store.timelines(zone), None, source)
+    data = read_sources([source], tz=tz, fmt=fmt, codemap=codemap)
+    for summary, _ in data.accepted:
+        summary.stored += 1
+    return LoadedSource(build_timelines(data.records(), zone), data.summary, source)

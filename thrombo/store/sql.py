@@ -1,0 +1,346 @@
+"""The store: one interface over any SQLAlchemy URL (SQLite embedded default, PostgreSQL).
+
+An import runs in one transaction: either every accepted record of it is written, with its
+quarantine list and audit entry, or nothing is (a crash mid-import leaves no partial import).
+Re-importing the same source stores nothing new: records already present are counted as
+duplicates.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, create_engine, event, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from thrombo.domain.codes import Code
+from thrombo.domain.quantities import Quantity
+from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.errors import SourceError
+from thrombo.normalize.assemble import Dataset, apply_fact, latest_versions, record_key
+from thrombo.normalize.build import Canonical, PatientFact
+from thrombo.normalize.quarantine import ImportSummary
+from thrombo.store import audit
+from thrombo.store.migrate import upgrade
+from thrombo.store.schema import (
+    events,
+    imports,
+    medications,
+    observations,
+    patient_facts,
+    patients,
+    quarantine,
+)
+
+DEFAULT_URL = "sqlite:///thrombo.db"
+_R = TypeVar("_R", Observation, Medication, Event)
+CHUNK = 500
+
+
+def default_url() -> str:
+    return os.environ.get("THROMBO_DB", DEFAULT_URL)
+
+
+def is_store_url(text: str) -> bool:
+    return "://" in text and not Path(text).exists()
+
+
+def _utc(moment: datetime) -> tuple[datetime, int]:
+    offset = moment.utcoffset() or timedelta(0)
+    return moment.astimezone(UTC).replace(tzinfo=None), int(offset.total_seconds() // 60)
+
+
+def _local(utc_naive: datetime, offset_minutes: int) -> datetime:
+    tz = timezone(timedelta(minutes=offset_minutes))
+    return utc_naive.replace(tzinfo=UTC).astimezone(tz)
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
+        url = url or default_url()
+        try:
+            engine = create_engine(url)
+        except (ArgumentError, ImportError) as exc:
+            raise SourceError(f"cannot open store {url!r}: {exc}") from exc
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        if migrate:
+            try:
+                with engine.begin() as conn:
+                    upgrade(conn)
+            except OperationalError as exc:
+                raise SourceError(f"cannot open store {url!r}: {exc.orig}") from exc
+        return store
+
+    # -- writing -------------------------------------------------------------------------
+
+    def known_patient_ids(self) -> frozenset[str]:
+        with self.engine.connect() as conn:
+            return frozenset(conn.execute(select(patients.c.patient_id)).scalars())
+
+    def import_dataset(self, data: Dataset, *, actor: str, command: str) -> ImportSummary:
+        """Write the accepted records in one transaction; finish the summary's counts."""
+        started = datetime.now(UTC).replace(tzinfo=None)
+        with self.engine.begin() as conn:
+            import_id = conn.execute(
+                imports.insert()
+                .values(started_at=started, actor=actor, command=command, summary={})
+                .returning(imports.c.id)
+            ).scalar_one()
+            existing = _existing_keys(conn, data.records())
+            for summary, item in data.accepted:
+                fresh = [r for r in item.records if record_key(r) not in existing]
+                if not fresh:
+                    summary.duplicates += 1
+                    continue
+                summary.stored += 1
+                for rec in fresh:
+                    _insert(conn, rec, item.provenance, import_id)
+                    existing.add(record_key(rec))
+            for entry in data.summary.quarantine:
+                conn.execute(quarantine.insert().values(import_id=import_id, **asdict(entry)))
+            document = data.summary.to_json()
+            conn.execute(
+                imports.update()
+                .where(imports.c.id == import_id)
+                .values(finished_at=datetime.now(UTC).replace(tzinfo=None), summary=document)
+            )
+            audit.record(
+                conn,
+                actor,
+                "import",
+                {"import_id": import_id, "command": command, "sources": document["sources"]},
+            )
+        return data.summary
+
+    # -- reading -------------------------------------------------------------------------
+
+    def timelines(
+        self, tz: tzinfo = UTC, patient_ids: Sequence[str] | None = None
+    ) -> list[PatientTimeline]:
+        with self.engine.connect() as conn:
+            people = {p.patient_id: p for p in _patients(conn, patient_ids)}
+            for fact in _facts(conn, patient_ids):
+                if fact.patient_id in people:
+                    people[fact.patient_id] = apply_fact(people[fact.patient_id], fact)
+            obs = _group(_observations(conn, patient_ids))
+            meds = _group(_medications(conn, patient_ids))
+            evs = _group(_events(conn, patient_ids))
+        return [
+            PatientTimeline.build(
+                p, latest_versions(obs.get(pid, [])), meds.get(pid, []), evs.get(pid, []), tz
+            )
+            for pid, p in sorted(people.items())
+        ]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+_KEY_TABLES: dict[str, tuple[Table, str]] = {
+    "patient": (patients, "patient_id"),
+    "observation": (observations, "id"),
+    "medication": (medications, "id"),
+    "event": (events, "id"),
+}
+
+
+def _existing_keys(conn: Connection, records: Iterable[Canonical]) -> set[tuple[str, ...]]:
+    wanted: dict[str, set[str]] = {}
+    facts: set[tuple[str, ...]] = set()
+    for rec in records:
+        key = record_key(rec)
+        if key[0] == "fact":
+            facts.add(key)
+        else:
+            wanted.setdefault(key[0], set()).add(key[1])
+    found: set[tuple[str, ...]] = set()
+    for kind, ids in wanted.items():
+        table, column = _KEY_TABLES[kind]
+        ordered = sorted(ids)
+        for i in range(0, len(ordered), CHUNK):
+            chunk = ordered[i : i + CHUNK]
+            rows = conn.execute(select(table.c[column]).where(table.c[column].in_(chunk)))
+            found.update((kind, value) for value in rows.scalars())
+    if facts:
+        for row in conn.execute(select(patient_facts)):
+            key = ("fact", row.patient_id, row.field, row.value.isoformat())
+            if key in facts:
+                found.add(key)
+    return found
+
+
+def _insert(conn: Connection, rec: Canonical, prov: Provenance, import_id: int) -> None:
+    where = {"source": prov.source, "location": prov.location, "import_id": import_id}
+    match rec:
+        case Patient():
+            values = {k: v for k, v in asdict(rec).items() if k not in ("provenance",)}
+            conn.execute(patients.insert().values(**values, **where))
+        case PatientFact():
+            conn.execute(
+                patient_facts.insert().values(
+                    patient_id=rec.patient_id,
+                    field=rec.field,
+                    value=rec.value,
+                    detail=rec.detail,
+                    import_id=import_id,
+                )
+            )
+        case Observation():
+            conn.execute(observations.insert().values(**_observation_row(rec), **where))
+        case Medication():
+            start, start_off = _utc(rec.start)
+            end, end_off = _utc(rec.end) if rec.end else (None, None)
+            conn.execute(
+                medications.insert().values(
+                    id=rec.id,
+                    patient_id=rec.patient_id,
+                    drug=rec.drug,
+                    start_utc=start,
+                    start_offset_minutes=start_off,
+                    end_utc=end,
+                    end_offset_minutes=end_off,
+                    dose=rec.dose.value if rec.dose else None,
+                    dose_unit=rec.dose.unit if rec.dose else None,
+                    route=rec.route,
+                    intent=rec.intent,
+                    **where,
+                )
+            )
+        case Event():
+            at, off = _utc(rec.time)
+            conn.execute(
+                events.insert().values(
+                    id=rec.id,
+                    patient_id=rec.patient_id,
+                    time_utc=at,
+                    utc_offset_minutes=off,
+                    event=rec.event,
+                    grade=rec.grade,
+                    note=rec.note,
+                    **where,
+                )
+            )
+
+
+def _observation_row(rec: Observation) -> dict[str, Any]:
+    at, off = _utc(rec.time)
+    return {
+        "id": rec.id,
+        "patient_id": rec.patient_id,
+        "analyte": rec.analyte,
+        "time_utc": at,
+        "utc_offset_minutes": off,
+        "value": rec.value,
+        "unit": rec.quantity.unit if rec.quantity else None,
+        "category": rec.category,
+        "ref_low": rec.ref_low,
+        "ref_high": rec.ref_high,
+        "code_system": rec.code.system if rec.code else None,
+        "code": rec.code.code if rec.code else None,
+        "reported_value": rec.reported.value if rec.reported else None,
+        "reported_unit": rec.reported.unit if rec.reported else None,
+        "version": rec.version,
+    }
+
+
+def _filtered(table: Table, patient_ids: Sequence[str] | None) -> Any:
+    query = select(table)
+    if patient_ids is not None:
+        query = query.where(table.c.patient_id.in_(list(patient_ids)))
+    return query
+
+
+def _prov(row: Any) -> Provenance | None:
+    return Provenance(row.source, row.location) if row.source else None
+
+
+def _patients(conn: Connection, ids: Sequence[str] | None) -> Iterator[Patient]:
+    for row in conn.execute(_filtered(patients, ids)):
+        data = dict(row._mapping)
+        data.pop("import_id")
+        prov = Provenance(data.pop("source"), data.pop("location")) if data["source"] else None
+        yield Patient(**data, provenance=prov)
+
+
+def _facts(conn: Connection, ids: Sequence[str] | None) -> Iterator[PatientFact]:
+    for row in conn.execute(_filtered(patient_facts, ids)):
+        yield PatientFact(row.patient_id, row.field, row.value, row.detail)
+
+
+def _observations(conn: Connection, ids: Sequence[str] | None) -> Iterator[Observation]:
+    for row in conn.execute(_filtered(observations, ids)):
+        quantity = Quantity(row.value, row.unit) if row.value is not None else None
+        reported = (
+            Quantity(row.reported_value, row.reported_unit)
+            if row.reported_value is not None
+            else None
+        )
+        yield Observation(
+            id=row.id,
+            patient_id=row.patient_id,
+            analyte=row.analyte,
+            time=_local(row.time_utc, row.utc_offset_minutes),
+            quantity=quantity,
+            category=row.category,
+            ref_low=row.ref_low,
+            ref_high=row.ref_high,
+            code=Code(row.code_system, row.code) if row.code else None,
+            reported=reported,
+            version=row.version,
+            provenance=_prov(row),
+        )
+
+
+def _medications(conn: Connection, ids: Sequence[str] | None) -> Iterator[Medication]:
+    for row in conn.execute(_filtered(medications, ids)):
+        yield Medication(
+            id=row.id,
+            patient_id=row.patient_id,
+            drug=row.drug,
+            start=_local(row.start_utc, row.start_offset_minutes),
+            end=_local(row.end_utc, row.end_offset_minutes) if row.end_utc else None,
+            dose=Quantity(row.dose, row.dose_unit) if row.dose is not None else None,
+            route=row.route,
+            intent=row.intent,
+            provenance=_prov(row),
+        )
+
+
+def _events(conn: Connection, ids: Sequence[str] | None) -> Iterator[Event]:
+    for row in conn.execute(_filtered(events, ids)):
+        yield Event(
+            id=row.id,
+            patient_id=row.patient_id,
+            time=_local(row.time_utc, row.utc_offset_minutes),
+            event=row.event,
+            grade=row.grade,
+            note=row.note,
+            provenance=_prov(row),
+        )
+
+
+def _group(records: Iterable[_R]) -> dict[str, list[_R]]:
+    out: dict[str, list[_R]] = {}
+    for rec in records:
+        out.setdefault(rec.patient_id, []).append(rec)
+    return out
+
+
+__all__ = ["DEFAULT_URL", "Store", "default_url", "is_store_url"]
