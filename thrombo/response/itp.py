@@ -1,0 +1,249 @@
+"""IWG 2009 platelet response to each ITP treatment (Rodeghiero et al. Blood 2009;113:2386).
+
+clinical-reference.md C2 [S]: CR = count >= 100 x10^9/L and no bleeding; R = count >= 30 and at
+least doubling the baseline, and no bleeding; both confirmed on 2 occasions >= 7 days apart. NR and
+loss of response: < 30 or < 2-fold (or bleeding) on 2 occasions >= 1 day apart. Baseline = the
+count when the treatment started; after splenectomy, the count before the first-ever treatment.
+
+Occasions are evaluable counts (not raised by a transfusion or rescue agent, see
+thrombo.rules.itp.counts) and bleeding events, each a non-qualifying occasion for CR/R. A
+confirmation needs every occasion between its first and its confirming one to qualify too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.response.itp_courses import Course, SteroidDependence
+from thrombo.rules.itp.counts import CountSeries, PlateletCount
+from thrombo.rules.itp.evidence import Evidence
+from thrombo.rules.itp.refractory import FailureReason, Response, TherapyOutcome
+from thrombo.rules.itp.severity import BLEEDING_EVENTS
+
+RULE = "iwg-2009 response"
+RULE_VERSION = "1"
+# IWG 2009 Table 2 (clinical-reference.md C2 [S]).
+CR_PLATELETS = 100.0
+R_PLATELETS = 30.0
+R_FOLD_OVER_BASELINE = 2.0
+CONFIRM_RESPONSE_DAYS = 7
+CONFIRM_FAILURE_DAYS = 1
+# [Design] the baseline is the latest evaluable count on the start day or up to 7 days before.
+BASELINE_LOOKBACK_DAYS = 7
+BASELINE_ZERO_WARNING = (
+    "baseline platelet count 0: the 2-fold rule is undefined, absolute thresholds only "
+    "(clinical-reference.md C2 edge cases [Design])"
+)
+NO_BASELINE_WARNING = "no baseline platelet count: R (2-fold rule) cannot be judged, only CR"
+
+
+@dataclass(frozen=True, slots=True)
+class Occasion:
+    day: date
+    count: PlateletCount | None
+    bleeding_id: str | None = None
+
+
+Predicate = Callable[[Occasion], bool | None]
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentResponse:
+    course: Course
+    baseline: PlateletCount | None
+    window_end: date
+    response: Response
+    response_date: date | None
+    lost_response_date: date | None
+    lost_complete_response_date: date | None
+    failure: FailureReason | None
+    failure_date: date | None
+    evidence: tuple[Evidence, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def days_to_response(self) -> int | None:
+        if self.response_date is None:
+            return None
+        return (self.response_date - self.course.start).days
+
+    @property
+    def duration_of_response_days(self) -> int | None:
+        """Response date to loss of response, or to the end of the window (then censored)."""
+        if self.response_date is None:
+            return None
+        end = self.lost_response_date or self.window_end
+        return (end - self.response_date).days
+
+    def outcome(self) -> TherapyOutcome:
+        return TherapyOutcome(
+            self.course.drug,
+            "splenectomy" if self.course.is_splenectomy else self.course.drug_class,
+            self.course.start,
+            self.response,
+            self.failure,
+            self.failure_date,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "drug": self.course.drug,
+            "class": self.outcome().drug_class,
+            "start": self.course.start.isoformat(),
+            "baseline_platelets": None if self.baseline is None else self.baseline.value,
+            "response": self.response,
+            "response_date": _iso(self.response_date),
+            "days_to_response": self.days_to_response,
+            "lost_response_date": _iso(self.lost_response_date),
+            "lost_complete_response_date": _iso(self.lost_complete_response_date),
+            "duration_of_response_days": self.duration_of_response_days,
+            "duration_censored": self.response_date is not None
+            and self.lost_response_date is None,
+            "failure": self.failure,
+            "failure_date": _iso(self.failure_date),
+            "evidence": [e.to_json() for e in self.evidence],
+            "warnings": list(self.warnings),
+        }
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def baseline_count(series: CountSeries, anchor: date) -> PlateletCount | None:
+    """Latest evaluable count on `anchor` (the treatment's start day) or the 7 days before it."""
+    lookback = anchor - timedelta(days=BASELINE_LOOKBACK_DAYS)
+    found = [c for c in series.counts if lookback <= c.day <= anchor]
+    return found[-1] if found else None
+
+
+def _occasions(
+    timeline: PatientTimeline, series: CountSeries, first: date, last: date
+) -> list[Occasion]:
+    occ = [Occasion(c.day, c) for c in series.counts if first <= c.day <= last]
+    occ += [
+        Occasion(timeline.local_day(e.time), None, e.id)
+        for e in timeline.events_between(BLEEDING_EVENTS, first, last)
+    ]
+    return sorted(occ, key=lambda o: (o.day, o.count is not None))
+
+
+def confirmed_run(
+    occasions: Sequence[Occasion], holds: Predicate, gap_days: int
+) -> Occasion | None:
+    """First occasion of the first unbroken run of qualifying occasions spanning >= gap_days."""
+    run_start: Occasion | None = None
+    for occ in occasions:
+        if holds(occ) is not True:
+            run_start = None
+            continue
+        run_start = run_start or occ
+        if (occ.day - run_start.day).days >= gap_days:
+            return run_start
+    return None
+
+
+def _cr(occ: Occasion) -> bool | None:
+    return occ.count is not None and occ.count.value >= CR_PLATELETS
+
+
+def _r(baseline: PlateletCount | None) -> Predicate:
+    def holds(occ: Occasion) -> bool | None:
+        if occ.count is None:
+            return False
+        value = occ.count.value
+        if value < R_PLATELETS:
+            return False
+        if baseline is None:
+            return True if value >= CR_PLATELETS else None
+        return baseline.value == 0 or value >= R_FOLD_OVER_BASELINE * baseline.value
+
+    return holds
+
+
+def _negation(predicate: Predicate) -> Predicate:
+    def holds(occ: Occasion) -> bool | None:
+        result = predicate(occ)
+        return None if result is None else not result
+
+    return holds
+
+
+def evaluate_course(
+    timeline: PatientTimeline,
+    series: CountSeries,
+    course: Course,
+    window_end: date,
+    baseline: PlateletCount | None,
+    dependence: SteroidDependence,
+) -> TreatmentResponse:
+    """IWG response of one course, judged on occasions after its start day up to `window_end`."""
+    occasions = _occasions(timeline, series, course.start + timedelta(days=1), window_end)
+    warnings = _baseline_warnings(baseline)
+    evidence = [] if baseline is None else [baseline.evidence(RULE, "baseline count")]
+    r_holds = _r(baseline)
+    cr = confirmed_run(occasions, _cr, CONFIRM_RESPONSE_DAYS)
+    r = confirmed_run(occasions, r_holds, CONFIRM_RESPONSE_DAYS)
+    nr = confirmed_run(occasions, _negation(r_holds), CONFIRM_FAILURE_DAYS)
+    response: Response = "CR" if cr else "R" if r else "NR" if nr else "not-evaluable"
+    start = cr or r
+    response_date = None if start is None else start.day
+    lost = lost_cr = None
+    if start is not None:
+        evidence.append(_occasion_evidence(start, f"first count of confirmed {response}"))
+        later = [o for o in occasions if o.day > start.day]
+        lost = _first_day(confirmed_run(later, _negation(r_holds), CONFIRM_FAILURE_DAYS))
+        if cr is not None:
+            lost_cr = _first_day(confirmed_run(later, _negation(_cr), CONFIRM_FAILURE_DAYS))
+    elif nr is not None:
+        evidence.append(_occasion_evidence(nr, "first occasion of confirmed NR"))
+    failure, failure_date = _failure(response, nr, lost, timeline, window_end)
+    if failure == "died":
+        response = "NR"
+        evidence.append(Evidence(RULE, "died before a response was confirmed: NR [Design]",
+                                 failure_date))
+    if dependence.dependent and course.drug_class == "corticosteroid" and (
+        course.start in dependence.course_starts
+    ):
+        response, failure, failure_date = "NR", "steroid-dependent", dependence.established
+        evidence.append(Evidence(RULE, "corticosteroid dependence: counted as NR (IWG 2009)",
+                                 dependence.established))
+    return TreatmentResponse(course, baseline, window_end, response, response_date, lost,
+                             lost_cr, failure, failure_date, tuple(evidence), warnings)
+
+
+def _baseline_warnings(baseline: PlateletCount | None) -> tuple[str, ...]:
+    if baseline is None:
+        return (NO_BASELINE_WARNING,)
+    return (BASELINE_ZERO_WARNING,) if baseline.value == 0 else ()
+
+
+def _first_day(occ: Occasion | None) -> date | None:
+    return None if occ is None else occ.day
+
+
+def _occasion_evidence(occ: Occasion, note: str) -> Evidence:
+    if occ.count is not None:
+        return occ.count.evidence(RULE, note)
+    return Evidence(RULE, f"{note} (bleeding)", occ.day, occ.bleeding_id)
+
+
+def _failure(
+    response: Response,
+    nr: Occasion | None,
+    lost: date | None,
+    timeline: PatientTimeline,
+    window_end: date,
+) -> tuple[FailureReason | None, date | None]:
+    if response in ("CR", "R"):
+        return ("lost-response", lost) if lost is not None else (None, None)
+    if response == "NR" and nr is not None:
+        return "no-response", nr.day
+    death = timeline.patient.death_date
+    if death is not None and death <= window_end:
+        return "died", death
+    return None, None

@@ -1,0 +1,209 @@
+"""Per-patient ITP: every treatment's IWG response (`assess`) and the classification (`itp`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.response.itp import RULE_VERSION, TreatmentResponse, baseline_count, evaluate_course
+from thrombo.response.itp_courses import (
+    COURSE_GAP_DAYS,
+    STEROID_DEPENDENCE_DAYS,
+    STEROID_REPEAT_GAP_DAYS,
+    Course,
+    SteroidDependence,
+    steroid_dependence,
+    treatment_courses,
+)
+from thrombo.rules.itp.counts import CountExclusions, CountSeries, evaluable_counts
+from thrombo.rules.itp.evidence import Evidence, RuleSet
+from thrombo.rules.itp.phase import Phase, PhaseCutoffs, months_since, phase_on
+from thrombo.rules.itp.refractory import (
+    DEFAULT_DEFINITION,
+    DefinitionAnswer,
+    TherapyOutcome,
+    failed_classes,
+    failed_therapies,
+    iwg_2009,
+    practical_002,
+)
+from thrombo.rules.itp.severity import Severity, classify_severity
+
+
+def _window_end(course: Course, courses: Sequence[Course], last_day: date) -> date:
+    """A course is judged until the next course starts (later rises belong to that one)."""
+    later = [c.start for c in courses if c.start > course.start]
+    return min([last_day, *(d - timedelta(days=1) for d in later)])
+
+
+def _last_day(timeline: PatientTimeline, as_of: date) -> date:
+    death = timeline.patient.death_date
+    return as_of if death is None else min(as_of, death)
+
+
+def _baseline_anchor(course: Course, courses: Sequence[Course]) -> date:
+    """After splenectomy the baseline is the count before the first-ever treatment (IWG 2009)."""
+    if not course.is_splenectomy:
+        return course.start
+    return min((c.start for c in courses if not c.is_splenectomy), default=course.start)
+
+
+@dataclass(frozen=True)
+class ItpResponses:
+    """Every ITP course of one patient with its IWG response, as known at `as_of`."""
+
+    patient_id: str
+    as_of: date
+    treatments: tuple[TreatmentResponse, ...]
+    steroid_dependent: bool
+    excluded_counts: tuple[Evidence, ...]
+    rules: RuleSet
+
+    @property
+    def current(self) -> TreatmentResponse | None:
+        """The most recent evaluable treatment (else the most recent one)."""
+        evaluable = [t for t in self.treatments if t.response != "not-evaluable"]
+        pool = evaluable or list(self.treatments)
+        return pool[-1] if pool else None
+
+    def outcomes(self) -> tuple[TherapyOutcome, ...]:
+        return tuple(t.outcome() for t in self.treatments)
+
+    def to_json(self) -> dict[str, Any]:
+        cur = self.current
+        warnings = sorted({w for t in self.treatments for w in t.warnings})
+        return {
+            "patient_id": self.patient_id,
+            "condition": "itp",
+            "treatment": None if cur is None else cur.course.drug,
+            "treatment_start": None if cur is None else cur.course.start.isoformat(),
+            "baseline_platelets": None if cur is None or cur.baseline is None
+            else cur.baseline.value,
+            "response": "not-evaluable" if cur is None else cur.response,
+            "response_date": _iso(None if cur is None else cur.response_date),
+            "days_to_response": None if cur is None else cur.days_to_response,
+            "lost_response_date": _iso(None if cur is None else cur.lost_response_date),
+            "steroid_dependent": self.steroid_dependent,
+            "treatments": [t.to_json() for t in self.treatments],
+            "excluded_counts": [e.to_json() for e in self.excluded_counts],
+            "rules": self.rules.to_json(),
+            "warnings": warnings,
+        }
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def response_rules(exclusions: CountExclusions) -> RuleSet:
+    options = {
+        **exclusions.options(),
+        "confirmation": "CR/R: 2 occasions >= 7 days apart; NR/loss: 2 occasions >= 1 day apart",
+        "course_gap_days": COURSE_GAP_DAYS,
+        "steroid_dependence_days": STEROID_DEPENDENCE_DAYS,
+        "steroid_repeat_gap_days": STEROID_REPEAT_GAP_DAYS,
+        "death_before_confirmed_response": "NR",
+        "baseline_zero": "absolute thresholds only",
+    }
+    return RuleSet("iwg-2009", RULE_VERSION, tuple(options.items()))
+
+
+def assess_itp(
+    timeline: PatientTimeline, as_of: date, exclusions: CountExclusions | None = None
+) -> ItpResponses:
+    """IWG 2009 response to every ITP course, on what was known by the end of `as_of`."""
+    exclusions = exclusions or CountExclusions()
+    known = timeline.as_of(as_of)
+    series = evaluable_counts(known, exclusions)
+    courses = treatment_courses(known)
+    last = _last_day(known, as_of)
+    dependence = steroid_dependence(courses, last)
+    responses = tuple(
+        _evaluate(known, series, c, courses, last, dependence) for c in courses if c.start <= last
+    )
+    return ItpResponses(known.patient_id, as_of, responses, dependence.dependent,
+                        series.excluded, response_rules(exclusions))
+
+
+def _evaluate(
+    timeline: PatientTimeline,
+    series: CountSeries,
+    course: Course,
+    courses: Sequence[Course],
+    last: date,
+    dependence: SteroidDependence,
+) -> TreatmentResponse:
+    baseline = baseline_count(series, _baseline_anchor(course, courses))
+    end = _window_end(course, courses, last)
+    return evaluate_course(timeline, series, course, end, baseline, dependence)
+
+
+@dataclass(frozen=True)
+class ItpClassification:
+    """Phase, severity and refractoriness under each definition (`itp --json`)."""
+
+    patient_id: str
+    phase: Phase | None
+    months_since_diagnosis: float | None
+    severity: Severity
+    answers: tuple[DefinitionAnswer, ...]
+    outcomes: tuple[TherapyOutcome, ...]
+    phase_cutoffs: PhaseCutoffs
+    evaluated_on: date
+
+    @property
+    def default(self) -> DefinitionAnswer:
+        return next(a for a in self.answers if a.definition == DEFAULT_DEFINITION)
+
+    def to_json(self) -> dict[str, Any]:
+        options = {
+            **self.phase_cutoffs.options(),
+            **self.severity.options(),
+            "refractory_default": DEFAULT_DEFINITION,
+            "phase_evaluated_on": self.evaluated_on.isoformat(),
+        }
+        evidence = [e for a in self.answers for e in a.evidence] + list(self.severity.evidence)
+        return {
+            "patient_id": self.patient_id,
+            "phase": self.phase,
+            "months_since_diagnosis": self.months_since_diagnosis,
+            "severe": self.severity.severe,
+            "refractory": self.default.refractory,
+            "refractory_definition": DEFAULT_DEFINITION,
+            "refractory_by_definition": {a.definition: a.refractory for a in self.answers},
+            "refractory_since": {a.definition: _iso(a.since) for a in self.answers},
+            "failed_therapies": [o.to_json() for o in failed_therapies(self.outcomes)],
+            "failed_classes": failed_classes(self.outcomes),
+            "treatments": [o.to_json() for o in self.outcomes],
+            "rules": RuleSet("iwg-2009", "1", tuple(options.items())).to_json(),
+            "evidence": [e.to_json() for e in evidence],
+            "warnings": sorted({a.warning for a in self.answers}),
+        }
+
+
+def classify_itp(
+    timeline: PatientTimeline,
+    as_of: date,
+    cutoffs: PhaseCutoffs | None = None,
+    exclusions: CountExclusions | None = None,
+) -> ItpClassification:
+    """Phase on as-of (or on the day of death), severe ITP, refractory ITP per definition."""
+    cutoffs = cutoffs or PhaseCutoffs()
+    exclusions = exclusions or CountExclusions()
+    known = timeline.as_of(as_of)
+    on = _last_day(known, as_of)
+    diagnosis = known.patient.itp_diagnosis_date
+    phase = phase_on(diagnosis, on, cutoffs)
+    months = None if phase is None or diagnosis is None else months_since(diagnosis, on)
+    severity = classify_severity(known)
+    outcomes = assess_itp(known, as_of, exclusions).outcomes()
+    series = evaluable_counts(known, exclusions)
+    answers = (
+        iwg_2009(known, outcomes, severity.severe),
+        practical_002(known, series, outcomes),
+    )
+    return ItpClassification(known.patient_id, phase, months, severity, answers, outcomes,
+                             cutoffs, on)

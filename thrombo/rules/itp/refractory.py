@@ -1,0 +1,197 @@
+"""Refractory ITP under each named definition, side by side.
+
+- `iwg-2009`: failure to respond to, or relapse after, splenectomy AND severe ITP or a bleeding
+  risk requiring therapy (Rodeghiero 2009; clinical-reference.md C1 [S-2nd]). The IWG noted that
+  splenectomy failure may not apply to children.
+- `practical-002`: the working definition of 002_135c7129447af5c0.txt, coded as a project
+  definition (clinical-reference.md C3 [Design]): platelets persistently < 30 x10^9/L despite
+  first-line therapy (corticosteroids, IVIG/anti-D), or after splenectomy.
+- The ICIS 2023 / ICON 2024 style record (clinical-reference.md C3 [S]): which drug classes
+  failed, and when, is reported beside both answers rather than folded into a yes/no.
+
+Which treatments failed is decided by the IWG response engine (thrombo.response.itp) and passed
+in as `TherapyOutcome`s, because rules sit below response in the layer order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.rules.itp.counts import CountSeries, PlateletCount
+from thrombo.rules.itp.drugs import SPLENECTOMY, DrugClass, is_first_line
+from thrombo.rules.itp.evidence import Evidence
+
+Definition = Literal["iwg-2009", "practical-002"]
+DEFINITIONS: tuple[Definition, ...] = ("iwg-2009", "practical-002")
+# interface.md `itp --json` example: the project definition is the default, because splenectomy
+# is now rarely done in children (clinical-reference.md C3).
+DEFAULT_DEFINITION: Definition = "practical-002"
+
+# 002_135c7129447af5c0.txt: "platelet levels consistently below 30x10^9/L" (C3 [Design]).
+PRACTICAL_PLATELET_THRESHOLD = 30.0
+# [Design] "persistently": every evaluable count in a run spanning at least 28 days (>= 2 counts).
+PERSISTENCE_DAYS = 28
+# [Design] counts taken within 7 days of the first first-line dose (or of splenectomy) are too
+# early to show that therapy failed.
+THERAPY_LAG_DAYS = 7
+
+Response = Literal["CR", "R", "NR", "not-evaluable"]
+FailureReason = Literal["no-response", "lost-response", "steroid-dependent", "died"]
+
+IWG_WARNING = (
+    "iwg-2009 refractory definition rests on a secondary source ([S-2nd], clinical-reference.md "
+    "C1); check the primary before release"
+)
+PRACTICAL_WARNING = (
+    "practical-002 is a project definition from 002_135c7129447af5c0.txt, not a published "
+    "standard; 'persistently' is read as >= 28 days [Design]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TherapyOutcome:
+    """One treatment course (or splenectomy) and its IWG outcome, from the response engine."""
+
+    drug: str
+    drug_class: DrugClass | Literal["splenectomy"] | None
+    start: date
+    response: Response
+    failure: FailureReason | None = None
+    failure_date: date | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.failure is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "drug": self.drug,
+            "class": self.drug_class,
+            "start": self.start.isoformat(),
+            "response": self.response,
+            "failure": self.failure,
+            "failure_date": None if self.failure_date is None else self.failure_date.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionAnswer:
+    definition: Definition
+    refractory: bool | None
+    since: date | None
+    evidence: tuple[Evidence, ...]
+    warning: str
+
+
+def _persistent_low_run(
+    counts: Sequence[PlateletCount], from_day: date
+) -> tuple[PlateletCount, PlateletCount] | None:
+    """First and closing count of the first run of counts < 30 lasting >= PERSISTENCE_DAYS."""
+    run_start: PlateletCount | None = None
+    for count in counts:
+        if count.day < from_day:
+            continue
+        if count.value >= PRACTICAL_PLATELET_THRESHOLD:
+            run_start = None
+            continue
+        run_start = run_start or count
+        if (count.day - run_start.day).days >= PERSISTENCE_DAYS:
+            return run_start, count
+    return None
+
+
+def _practical_from(
+    series: CountSeries, origin: date, label: str
+) -> tuple[bool | None, date | None, tuple[Evidence, ...]]:
+    from_day = origin + timedelta(days=THERAPY_LAG_DAYS)
+    run = _persistent_low_run(series.counts, from_day)
+    if run is not None:
+        first, last = run
+        note = f"platelets < 30 x10^9/L from {first.day} to {last.day} after {label}"
+        return True, last.day, (
+            first.evidence("practical-002", note),
+            last.evidence("practical-002", note),
+        )
+    if not any(c.day >= from_day for c in series.counts):
+        return None, None, ()
+    return False, None, ()
+
+
+def practical_002(
+    timeline: PatientTimeline, series: CountSeries, outcomes: Sequence[TherapyOutcome]
+) -> DefinitionAnswer:
+    """Platelets persistently < 30 x10^9/L despite first-line therapy, or after splenectomy."""
+    origins: list[tuple[date, str]] = []
+    first_line = sorted(o.start for o in outcomes if is_first_line(o.drug))
+    if first_line:
+        origins.append((first_line[0], "first-line therapy"))
+    spleen = timeline.patient.splenectomy_date
+    if spleen is not None:
+        origins.append((spleen, "splenectomy"))
+    if not origins:
+        note = "no first-line therapy or splenectomy recorded"
+        return DefinitionAnswer(
+            "practical-002", False, None, (Evidence("practical-002", note),), PRACTICAL_WARNING
+        )
+    answers = [_practical_from(series, day, label) for day, label in origins]
+    met = [a for a in answers if a[0] is True]
+    if met:
+        since = min(a[1] for a in met if a[1] is not None)
+        evidence = tuple(e for a in met for e in a[2])
+        return DefinitionAnswer("practical-002", True, since, evidence, PRACTICAL_WARNING)
+    refractory = None if all(a[0] is None for a in answers) else False
+    note = "no evaluable platelet counts after therapy" if refractory is None else (
+        "platelets not persistently < 30 x10^9/L after first-line therapy or splenectomy"
+    )
+    return DefinitionAnswer(
+        "practical-002", refractory, None, (Evidence("practical-002", note),), PRACTICAL_WARNING
+    )
+
+
+def iwg_2009(
+    timeline: PatientTimeline, outcomes: Sequence[TherapyOutcome], severe: bool
+) -> DefinitionAnswer:
+    """Splenectomy failed (no response or relapse) and severe ITP or therapy needed after it."""
+    spleen = timeline.patient.splenectomy_date
+    if spleen is None:
+        note = "no splenectomy recorded: not refractory by the splenectomy-based definition"
+        return DefinitionAnswer(
+            "iwg-2009", False, None, (Evidence("iwg-2009", note),), IWG_WARNING
+        )
+    outcome = next((o for o in outcomes if o.drug == SPLENECTOMY), None)
+    if outcome is None or (outcome.response == "not-evaluable" and not outcome.failed):
+        note = "response to splenectomy not evaluable"
+        return DefinitionAnswer("iwg-2009", None, None, (Evidence("iwg-2009", note, spleen),),
+                                IWG_WARNING)
+    if not outcome.failed:
+        note = f"splenectomy response {outcome.response}, not lost"
+        return DefinitionAnswer("iwg-2009", False, None, (Evidence("iwg-2009", note, spleen),),
+                                IWG_WARNING)
+    treated_after = [o for o in outcomes if o.drug != SPLENECTOMY and o.start > spleen]
+    if not (severe or treated_after):
+        note = "splenectomy failed but no severe bleeding or therapy since"
+        return DefinitionAnswer("iwg-2009", False, None, (Evidence("iwg-2009", note, spleen),),
+                                IWG_WARNING)
+    why = "severe ITP" if severe else f"therapy needed after splenectomy ({treated_after[0].drug})"
+    note = f"splenectomy failed ({outcome.failure}) and {why}"
+    evidence = (Evidence("iwg-2009", note, outcome.failure_date or spleen),)
+    return DefinitionAnswer("iwg-2009", True, outcome.failure_date, evidence, IWG_WARNING)
+
+
+def failed_therapies(outcomes: Sequence[TherapyOutcome]) -> tuple[TherapyOutcome, ...]:
+    """Failed treatments with class and dates (ICIS 2023: report type and timing of failures)."""
+    return tuple(o for o in outcomes if o.failed)
+
+
+def failed_classes(outcomes: Sequence[TherapyOutcome]) -> dict[str, str]:
+    """Each failed drug class with the date it first failed (ICON 2024 / ICIS 2023 style)."""
+    first: dict[str, str] = {}
+    for o in sorted(failed_therapies(outcomes), key=lambda o: o.failure_date or o.start):
+        if o.drug_class is not None:
+            day = o.failure_date or o.start
+            first.setdefault(o.drug_class, day.isoformat())
+    return first
