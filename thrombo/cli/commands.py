@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-from thrombo.cli import version  # noqa: F401
+from thrombo.cli import importing, version
+
+__all__ = ["importing", "version"]
