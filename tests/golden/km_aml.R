@@ -47,3 +47,9 @@ osl <- survdiff(Surv(time, status) ~ offset(expected), data = aml_csv)
 print(osl)
 cat("observed:", osl$obs, " expected:", osl$exp, " chisq:", osl$chisq,
     " p:", 1 - pchisq(osl$chisq, 1), "\n")
+
+cat("\n## Small hand-checkable curves (not aml)\n")
+cat("# a curve exactly 1/2 over [2, 5): R's median is the midpoint\n")
+print(survfit(Surv(c(1, 2, 3, 5), c(1, 1, 0, 1)) ~ 1, conf.type = "log-log"))
+cat("# a curve that reaches 0: the log-log limits are NA there\n")
+print(summary(survfit(Surv(c(1, 2), c(1, 1)) ~ 1, conf.type = "log-log")))

@@ -139,10 +139,8 @@ def median_survival(curve: SurvivalCurve) -> MedianSurvival:
     a curve that is exactly 1/2 over a stretch; the CI is the one R's print(survfit) gives
     (Brookmeyer-Crowley style, read from the log-log pointwise limits).
     """
-    # Where S = 0 the limits are undefined; for crossing purposes they are 0 as S is.
-    low = [0.0 if not np.isfinite(v) else v for v in curve.ci_low]
-    high = [0.0 if not np.isfinite(v) else v for v in curve.ci_high]
+    # Where S = 0 the limits are undefined and, as in R, cannot mark a crossing.
     return MedianSurvival(median=_first_crossing(curve.times, curve.survival),
-                          ci_low=_first_crossing(curve.times, low),
-                          ci_high=_first_crossing(curve.times, high),
+                          ci_low=_first_crossing(curve.times, curve.ci_low),
+                          ci_high=_first_crossing(curve.times, curve.ci_high),
                           confidence=curve.confidence, method=curve.method)
