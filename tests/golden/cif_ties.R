@@ -15,3 +15,8 @@ for (nm in names(ci)) {
 }
 cat("\n## timepoints(ci, c(0.5, 1, 2, 3, 3.5, 4, 5, 6))\n")
 print(timepoints(ci, c(0.5, 1, 2, 3, 3.5, 4, 5, 6)))
+
+cat("\n## Second example: last follow-up is a competing event (event-free survival reaches 0)\n")
+cat("# time = c(1, 2, 3, 3, 4), cause = c(2, 1, 1, 0, 2)\n")
+ci2 <- cuminc(ftime = c(1, 2, 3, 3, 4), fstatus = c(2, 1, 1, 0, 2), cencode = 0)
+print(timepoints(ci2, c(1, 2, 3, 4)))
