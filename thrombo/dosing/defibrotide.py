@@ -70,14 +70,30 @@ def _course(indication: str) -> str:
     return f"at least {TA_TMA_MIN_DAYS} days; reassess on day {day_a} and day {day_b}"
 
 
-def defibrotide(inputs: DoseInputs) -> DoseRecommendation:
-    """6.25 mg/kg q6h on the weight before conditioning, with the pharmacy arithmetic."""
-    indication = inputs.indication or "ta-tma"
-    regimen = INDICATIONS.get(indication)
-    if regimen is None:
+def _indication(inputs: DoseInputs) -> str:
+    """The indication picks the course; `--regimen` may name it instead, but not contradict it."""
+    by_regimen = {regimen: indication for indication, regimen in INDICATIONS.items()}
+    from_regimen = by_regimen.get(inputs.regimen) if inputs.regimen else None
+    if inputs.regimen and from_regimen is None:
+        raise OutsideValidRangeError(
+            f"defibrotide regimens: {', '.join(by_regimen)} (got {inputs.regimen!r})"
+        )
+    indication = inputs.indication or from_regimen or "ta-tma"
+    if indication not in INDICATIONS:
         raise OutsideValidRangeError(
             f"defibrotide indication must be one of {', '.join(INDICATIONS)}, got {indication!r}"
         )
+    if from_regimen is not None and from_regimen != indication:
+        raise OutsideValidRangeError(
+            f"defibrotide regimen {inputs.regimen!r} does not match indication {indication!r}"
+        )
+    return indication
+
+
+def defibrotide(inputs: DoseInputs) -> DoseRecommendation:
+    """6.25 mg/kg q6h on the weight before conditioning, with the pharmacy arithmetic."""
+    indication = _indication(inputs)
+    regimen = INDICATIONS[indication]
     weight = weight_of(inputs, DRUG)
     dose_mg, _ = capped_dose(DOSE_MG_PER_KG * weight, None)
     per_day_mg = round_half_up(dose_mg * DOSES_PER_DAY)
