@@ -1,0 +1,293 @@
+"""Deciding one observation against one test: yes, no or unknown (model.py's glossary).
+
+Every decision is a pure function of the observation, the patient's fixed facts (birth date,
+sex, transplant and engraftment dates) and the patient's own earlier observations (baselines,
+height), so the SQL engine can reproduce it with window functions over one patient's rows.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+from operator import ge, gt, le, lt
+
+from thrombo.domain.quantities import Quantity
+from thrombo.domain.records import Observation
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.physiology.age import age_in_days, age_in_months, age_in_years, completed_years
+from thrombo.rules import reference
+from thrombo.rules.model import (
+    Anchor,
+    Baseline,
+    BloodPressure,
+    FallFromBaseline,
+    Fixed,
+    LabLLN,
+    LabULN,
+    Limit,
+    ObservationTest,
+    Op,
+    Presence,
+    RiseFromBaseline,
+    Threshold,
+)
+
+COMPARE = {">": gt, ">=": ge, "<": lt, "<=": le}
+# [Design] Limits derived by arithmetic (2 x ULN, 50% of a baseline, baseline - 1 g/dL) are
+# rounded to 9 decimal places so that a value exactly at the boundary counts as at it, not a
+# binary rounding error away (10.3 - 1.0 != 9.3 in floating point). SQL: ROUND(limit, 9).
+LIMIT_DECIMALS = 9
+
+
+class Answer(Enum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not-applicable"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    answer: Answer
+    threshold: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+NOT_APPLICABLE = Decision(Answer.NOT_APPLICABLE)
+
+
+def compare(value: float, op: Op, low: float, high: float) -> Answer:
+    """Against a bounded limit: yes if the value passes at both bounds, no if at neither."""
+    at_low = COMPARE[op](value, round(low, LIMIT_DECIMALS))
+    at_high = COMPARE[op](value, round(high, LIMIT_DECIMALS))
+    if at_low and at_high:
+        return Answer.YES
+    if not at_low and not at_high:
+        return Answer.NO
+    return Answer.UNKNOWN
+
+
+def anchor_date(timeline: PatientTimeline, anchor: Anchor) -> date | None:
+    patient = timeline.patient
+    return {
+        "hsct": patient.hsct_date,
+        "neutrophil_engraftment": patient.neutrophil_engraftment_date,
+        "platelet_engraftment": patient.platelet_engraftment_date,
+        "conditioning_start": patient.conditioning_start_date,
+    }[anchor]
+
+
+def baseline_value(timeline: PatientTimeline, obs: Observation, rule: Baseline) -> float | None:
+    """The baseline for `obs`: a statistic over earlier values of the same analyte."""
+    day = timeline.local_day(obs.time)
+    first = day - timedelta(days=rule.lookback_days) if rule.lookback_days else date.min
+    last = day
+    if rule.anchor is not None:
+        anchor = anchor_date(timeline, rule.anchor)
+        if anchor is None:
+            return None
+        if rule.side == "after":
+            first = max(first, anchor)
+        else:
+            last = min(last, anchor - timedelta(days=1))
+    values = [
+        o.value
+        for o in timeline.before(obs.analyte, obs.time)
+        if o.value is not None and first <= timeline.local_day(o.time) <= last
+    ]
+    if not values:
+        return None
+    if rule.statistic == "max":
+        return max(values)
+    if rule.statistic == "median":
+        return float(statistics.median(values))
+    return values[0] if rule.statistic == "first" else values[-1]
+
+
+def _age_days(timeline: PatientTimeline, obs: Observation) -> int:
+    return age_in_days(timeline.patient.birth_date, timeline.local_day(obs.time))
+
+
+def _sex(timeline: PatientTimeline) -> str:
+    return timeline.patient.sex
+
+
+def limit_bound(
+    timeline: PatientTimeline, obs: Observation, limit: Limit
+) -> reference.Bound | None:
+    """The limit for this observation, or None when it cannot be known."""
+    quantity = obs.quantity
+    unit = "" if quantity is None else quantity.unit
+    match limit:
+        case Fixed(value=value, unit=fixed_unit):
+            return reference.Bound(value, value, f"{value:g} {fixed_unit}")
+        case LabULN(multiple=multiple, fallback=fallback):
+            times = "" if multiple == 1 else f"{multiple:g} x "
+            if obs.ref_high is not None:
+                uln = obs.ref_high
+                return reference.Bound(
+                    multiple * uln, multiple * uln, f"{times}ULN {uln:g} {unit} (lab range)"
+                )
+            if fallback is None:
+                return None
+            table = reference.fallback_upper(fallback, _age_days(timeline, obs), _sex(timeline))
+            if table is None:
+                return None
+            text = f"{times}ULN {table.value:g} {unit} ({table.source}, by age)"
+            return reference.Bound(
+                multiple * table.value, multiple * table.value, text, table.warnings
+            )
+        case LabLLN(fallback=fallback):
+            if obs.ref_low is not None:
+                lln = obs.ref_low
+                return reference.Bound(lln, lln, f"LLN {lln:g} {unit} (lab range)")
+            if fallback is None:
+                return None
+            table = reference.fallback_lower(fallback, _age_days(timeline, obs), _sex(timeline))
+            if table is None:
+                return None
+            text = f"LLN {table.value:g} {unit} ({table.source}, by age and sex)"
+            return reference.Bound(table.value, table.value, text, table.warnings)
+    raise TypeError(f"not a limit: {limit!r}")
+
+
+def _threshold(timeline: PatientTimeline, obs: Observation, test: Threshold) -> Decision:
+    if obs.quantity is None or (test.unit is not None and obs.quantity.unit != test.unit):
+        return NOT_APPLICABLE
+    bound = limit_bound(timeline, obs, test.limit)
+    if bound is None:
+        return Decision(Answer.UNKNOWN, f"{test.op} limit unknown (no lab range)")
+    answer = compare(obs.quantity.value, test.op, bound.low, bound.high)
+    return Decision(answer, f"{test.op} {bound.text}", bound.warnings)
+
+
+def _presence(obs: Observation, test: Presence) -> Decision:
+    if obs.category is None:
+        return NOT_APPLICABLE
+    if obs.category in test.yes:
+        return Decision(Answer.YES, f"one of {', '.join(test.yes)}")
+    if obs.category in test.no:
+        return Decision(Answer.NO, f"one of {', '.join(test.yes)}")
+    return Decision(Answer.UNKNOWN, f"{obs.category!r} is not a recognised result")
+
+
+def _fall(timeline: PatientTimeline, obs: Observation, test: FallFromBaseline) -> Decision:
+    if obs.quantity is None:
+        return NOT_APPLICABLE
+    base = baseline_value(timeline, obs, test.baseline)
+    if base is None:
+        return Decision(Answer.UNKNOWN, f"no baseline ({test.baseline.describe()})")
+    limits: list[tuple[float, str]] = []
+    if test.fraction is not None:
+        limits.append((base * (1 - test.fraction), f"a fall of {test.fraction:.0%}"))
+    if test.amount is not None:
+        limits.append((base - test.amount, f"a fall of {test.amount:g} {obs.quantity.unit}"))
+    limit, what = max(limits)  # either fall qualifies: the higher limit is the easier one
+    text = (
+        f"<= {round(limit, LIMIT_DECIMALS):g} {obs.quantity.unit} ({what} from baseline "
+        f"{base:g}: {test.baseline.describe()})"
+    )
+    return Decision(compare(obs.quantity.value, "<=", limit, limit), text)
+
+
+def _rise(timeline: PatientTimeline, obs: Observation, test: RiseFromBaseline) -> Decision:
+    if obs.quantity is None:
+        return NOT_APPLICABLE
+    base = baseline_value(timeline, obs, test.baseline)
+    if base is None:
+        return Decision(Answer.UNKNOWN, f"no baseline ({test.baseline.describe()})")
+    limit = base * test.factor
+    text = (
+        f">= {round(limit, LIMIT_DECIMALS):g} {obs.quantity.unit} ({test.factor:g} x baseline "
+        f"{base:g}: {test.baseline.describe()})"
+    )
+    return Decision(compare(obs.quantity.value, ">=", limit, limit), text)
+
+
+def decide(timeline: PatientTimeline, obs: Observation, test: ObservationTest) -> Decision:
+    match test:
+        case Threshold():
+            return _threshold(timeline, obs, test)
+        case Presence():
+            return _presence(obs, test)
+        case FallFromBaseline():
+            return _fall(timeline, obs, test)
+        case RiseFromBaseline():
+            return _rise(timeline, obs, test)
+    raise TypeError(f"not an observation test: {test!r}")
+
+
+def decide_all(
+    timeline: PatientTimeline, obs: Observation, tests: tuple[ObservationTest, ...]
+) -> Decision:
+    """Yes if any applicable test says yes; no if every applicable test says no; else unknown."""
+    decisions = [d for d in (decide(timeline, obs, t) for t in tests) if d.answer is not
+                 Answer.NOT_APPLICABLE]
+    for d in decisions:
+        if d.answer is Answer.YES:
+            return d
+    unknown = [d for d in decisions if d.answer is Answer.UNKNOWN]
+    if unknown or not decisions:
+        return unknown[0] if unknown else Decision(Answer.UNKNOWN, "no test applies to this result")
+    return decisions[0]
+
+
+def latest_height(timeline: PatientTimeline, obs: Observation, lookback_days: int) -> float | None:
+    """The last height measured on or before the reading, within the look-back."""
+    first = timeline.local_day(obs.time) - timedelta(days=lookback_days)
+    for height in reversed(timeline.before("height", obs.time + timedelta(microseconds=1))):
+        if timeline.local_day(height.time) < first:
+            return None
+        if height.value is not None:
+            return height.value
+    return None
+
+
+def decide_blood_pressure(
+    timeline: PatientTimeline, obs: Observation, rule: BloodPressure
+) -> Decision:
+    """One systolic or diastolic reading against the age-appropriate limit (see model)."""
+    if obs.quantity is None:
+        return NOT_APPLICABLE
+    patient = timeline.patient
+    day = timeline.local_day(obs.time)
+    value = obs.quantity.value
+    if completed_years(patient.birth_date, day) >= rule.adult_from_years:
+        fixed = rule.adult_systolic if obs.analyte == "systolic_bp" else rule.adult_diastolic
+        answer = compare(value, rule.adult_op, fixed.value, fixed.value)
+        return Decision(answer, f"{rule.adult_op} {fixed.value:g} {fixed.unit} (adult)")
+    if completed_years(patient.birth_date, day) < rule.tables_from_years:
+        return Decision(
+            Answer.UNKNOWN, f"not assessable: under {rule.tables_from_years} y (option bp_infants)"
+        )
+    bound = _child_bound(timeline, obs, rule, day)
+    if bound is None:
+        return Decision(Answer.UNKNOWN, "no percentile table for this age")
+    return Decision(compare(value, rule.child_op, bound.low, bound.high),
+                    f"{rule.child_op} {bound.text}", bound.warnings)
+
+
+def _child_bound(
+    timeline: PatientTimeline, obs: Observation, rule: BloodPressure, day: date
+) -> reference.Bound | None:
+    patient = timeline.patient
+    height = latest_height(timeline, obs, rule.height_lookback_days)
+    pct: float | None = rule.default_height_percentile
+    if height is not None and patient.sex in {"M", "F"}:
+        months = age_in_months(patient.birth_date, day)
+        measured = reference.child_height_percentile(height, months, patient.sex)
+        pct = pct if measured is None else measured
+    return reference.bp_limit(
+        obs.analyte,
+        rule.child_limit.percentile,
+        rule.child_limit.source,
+        patient.sex,
+        age_in_years(patient.birth_date, day),
+        pct,
+    )
+
+
+def observation_value(obs: Observation) -> Quantity | str:
+    return obs.quantity if obs.quantity is not None else str(obs.category)

@@ -1,0 +1,162 @@
+"""Screening: a criteria set over each patient's timeline, up to an as-of day.
+
+Semantics (interface.md `screen --json`, made precise):
+
+- Only records known by the end of `as_of` (site time zone) are used.
+- Assessment days are local days from the transplant (day 0) to as-of with an observation of an
+  analyte the set's criteria read. On each, every criterion is decided over the window ending
+  that day, and the set's rule (a `KOfN` tree) is decided from them.
+- Diagnosed on assessment day D when the rule is met on D (and, for `consecutive = 2`, also on the
+  previous assessment day). `first_met` is the confirming (second) day, or the first with option
+  `diagnosis_date = first-time-point`. A `diagnostic_alone` criterion (biopsy) met on a day
+  diagnoses on that day; `first_met` is the earlier of the two.
+- `status`: `ta-tma` when diagnosed; `no-ta-tma` when there is at least one assessment day and
+  the rule is NOT_MET on every one (met plus indeterminate below the count needed); otherwise
+  `insufficient-data`; `not-applicable` without an allogeneic transplant.
+- `criteria_met` / `criteria_indeterminate` describe `first_met`, or for a patient never
+  diagnosed the assessment day with the most criteria met (the latest on a tie).
+- `active`: diagnosed, and the rule is met in the window ending on as-of.
+- `high_risk` (sets with a definition): decided on `first_met`; true if any feature is met, null
+  if none is met but some are indeterminate, false otherwise; false when not diagnosed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.rules.evaluate import PatientEvaluator
+from thrombo.rules.model import CriteriaSet, analytes_of
+from thrombo.rules.results import (
+    CriterionResult,
+    DayStatus,
+    Outcome,
+    ScreeningResult,
+    SetResult,
+    Status,
+)
+
+
+def assessment_days(timeline: PatientTimeline, criteria: CriteriaSet) -> list[date]:
+    used = frozenset().union(*(analytes_of(n.criterion) for n in criteria.criteria))
+    day0 = timeline.patient.hsct_date
+    return [d for d in timeline.observation_days(used) if day0 is None or d >= day0]
+
+
+def day_status(evaluator: PatientEvaluator, criteria: CriteriaSet, day: date) -> DayStatus:
+    results = {n.name: evaluator.named(n, day) for n in criteria.criteria}
+    return DayStatus(day, tuple(results.values()), evaluator.rule(criteria.rule, results))
+
+
+def clinical_diagnosis(days: list[DayStatus], criteria: CriteriaSet) -> date | None:
+    for i, status in enumerate(days):
+        if status.rule is not Outcome.MET:
+            continue
+        if criteria.consecutive == 1:
+            return status.day
+        if i > 0 and days[i - 1].rule is Outcome.MET:
+            first_point = criteria.diagnosis_date == "first-time-point"
+            return days[i - 1].day if first_point else status.day
+    return None
+
+
+def alone_diagnosis(
+    evaluator: PatientEvaluator, criteria: CriteriaSet, as_of: date
+) -> date | None:
+    """The first day a stand-alone criterion (biopsy) is met, from day 0 to as-of."""
+    timeline = evaluator.timeline
+    day0 = timeline.patient.hsct_date
+    event_days = sorted({timeline.local_day(e.time) for e in timeline.events})
+    for day in event_days:
+        if (day0 is not None and day < day0) or day > as_of:
+            continue
+        for name in criteria.diagnostic_alone:
+            if evaluator.named(criteria.criterion(name), day).outcome is Outcome.MET:
+                return day
+    return None
+
+
+def _status(first_met: date | None, days: list[DayStatus]) -> Status:
+    if first_met is not None:
+        return "ta-tma"
+    if days and all(d.rule is Outcome.NOT_MET for d in days):
+        return "no-ta-tma"
+    return "insufficient-data"
+
+
+def _report_day(days: list[DayStatus]) -> DayStatus | None:
+    best: DayStatus | None = None
+    for status in days:
+        if best is None or status.met_count >= best.met_count:
+            best = status
+    return best
+
+
+def _high_risk(
+    evaluator: PatientEvaluator, criteria: CriteriaSet, first_met: date | None
+) -> tuple[bool | None, list[CriterionResult]]:
+    if criteria.high_risk is None:
+        return None, []
+    if first_met is None:
+        return False, []
+    results = [evaluator.named(n, first_met) for n in criteria.high_risk]
+    if any(r.outcome is Outcome.MET for r in results):
+        return True, results
+    if any(r.outcome is Outcome.INDETERMINATE for r in results):
+        return None, results
+    return False, results
+
+
+def not_applicable(timeline: PatientTimeline, criteria: CriteriaSet) -> ScreeningResult:
+    return ScreeningResult(
+        timeline.patient_id, "not-applicable", None, False, (), (),
+        None if criteria.high_risk is None else False, (), (), None,
+    )
+
+
+def screen_patient(
+    timeline: PatientTimeline, criteria: CriteriaSet, as_of: date
+) -> ScreeningResult:
+    """One patient's screening result under one criteria set (see the module docstring)."""
+    if not timeline.patient.had_allogeneic_hsct:
+        return not_applicable(timeline, criteria)
+    known = timeline.as_of(as_of)
+    evaluator = PatientEvaluator(known, criteria.window_days)
+    days = [day_status(evaluator, criteria, d) for d in assessment_days(known, criteria)]
+    diagnosed = [
+        d for d in (clinical_diagnosis(days, criteria), alone_diagnosis(evaluator, criteria, as_of))
+        if d is not None
+    ]
+    first_met = min(diagnosed, default=None)
+    report = day_status(evaluator, criteria, first_met) if first_met else _report_day(days)
+    high_risk, features = _high_risk(evaluator, criteria, first_met)
+    met = [r for r in (report.criteria if report else ()) if r.outcome is Outcome.MET]
+    met_features = [r for r in features if r.outcome is Outcome.MET]
+    active = first_met is not None and day_status(evaluator, criteria, as_of).rule is Outcome.MET
+    warnings = {
+        w for r in (*(report.criteria if report else ()), *features) for w in r.warnings
+    }
+    return ScreeningResult(
+        patient_id=timeline.patient_id,
+        status=_status(first_met, days),
+        first_met=first_met,
+        active=active,
+        criteria_met=tuple(r.name for r in met),
+        criteria_indeterminate=tuple(report.named(Outcome.INDETERMINATE) if report else ()),
+        high_risk=high_risk,
+        high_risk_features=tuple(r.name for r in met_features),
+        evidence=tuple(e for r in (*met, *met_features) for e in r.evidence),
+        assessed_on=None if report is None else report.day,
+        days=tuple(days),
+        warnings=tuple(sorted(warnings)),
+    )
+
+
+def screen(
+    timelines: Iterable[PatientTimeline], criteria: CriteriaSet, as_of: date
+) -> SetResult:
+    """Every patient under one criteria set; the set's own caveats head the warnings."""
+    patients = tuple(screen_patient(t, criteria, as_of) for t in timelines)
+    dynamic = sorted({w for p in patients for w in p.warnings} - set(criteria.warnings))
+    return SetResult(criteria.rules_json(), as_of, patients, (*criteria.warnings, *dynamic))

@@ -1,0 +1,1 @@
+"""TA-TMA criteria sets (clinical-reference.md section A), one module each."""
