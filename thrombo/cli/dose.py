@@ -1,0 +1,185 @@
+"""`thrombo dose DRUG`: a dose for one patient (interface.md, "dose --json").
+
+Thin: the arithmetic lives in thrombo.dosing; this module parses options and shows the plan so
+that a pharmacist can check each step by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from thrombo.cli.app import app
+from thrombo.cli.output import print_json, stdout
+from thrombo.dosing.inputs import Ancestry, DoseInputs
+from thrombo.dosing.recommendation import Amount, DoseRecommendation
+from thrombo.dosing.registry import DRUGS, recommend
+from thrombo.physiology.body import BsaFormula
+
+DRUG_HELP = "Drug: " + ", ".join(
+    f"{name} ({'/'.join(entry.regimens)})" for name, entry in DRUGS.items()
+)
+
+
+@app.command("dose")
+def dose(
+    drug: Annotated[str, typer.Argument(help=DRUG_HELP)],
+    weight_kg: Annotated[
+        float | None,
+        typer.Option(help="Body weight in kg (defibrotide: the weight before conditioning)."),
+    ] = None,
+    height_cm: Annotated[float | None, typer.Option(help="Height in cm (mg/m2 drugs).")] = None,
+    age_years: Annotated[float | None, typer.Option(help="Age in years (eltrombopag).")] = None,
+    sex: Annotated[str | None, typer.Option(help="M or F.")] = None,
+    ancestry: Annotated[
+        Ancestry, typer.Option(help="Eltrombopag starting dose depends on ancestry.")
+    ] = Ancestry.OTHER,
+    indication: Annotated[
+        str | None, typer.Option(help="defibrotide: ta-tma (default) or vod.")
+    ] = None,
+    regimen: Annotated[
+        str | None, typer.Option(help="Another regimen than the default (e.g. petit2).")
+    ] = None,
+    hb_g_dl: Annotated[float | None, typer.Option(help="Haemoglobin in g/dL (anti-D).")] = None,
+    hepatic_impairment: Annotated[
+        bool, typer.Option("--hepatic-impairment", help="Any hepatic impairment (Child-Pugh A-C).")
+    ] = False,
+    bsa_formula: Annotated[
+        BsaFormula, typer.Option(help="BSA formula for mg/m2 drugs.")
+    ] = BsaFormula.MOSTELLER,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Dose, schedule, caps, practical rounding, warnings and sources for one patient.
+
+    A research aid: every dose must be checked by a paediatric haematology pharmacist.
+    """
+    inputs = DoseInputs(
+        weight_kg=weight_kg,
+        height_cm=height_cm,
+        age_years=age_years,
+        sex=sex,
+        ancestry=ancestry,
+        hb_g_dl=hb_g_dl,
+        hepatic_impairment=hepatic_impairment,
+        indication=indication,
+        regimen=regimen,
+        bsa_formula=bsa_formula,
+    )
+    recommendation = recommend(drug, inputs)
+    if as_json:
+        print_json(recommendation.to_json())
+    else:
+        stdout.print(render(recommendation), soft_wrap=False)
+
+
+PRACTICAL_LABELS = {
+    "vials": "vials per dose",
+    "concentrate_ml": "concentrate (mL)",
+    "bag_volume_ml": "final bag volume (mL)",
+    "final_concentration_mg_per_ml": "final concentration (mg/mL)",
+    "diluted_volume_ml": "diluted volume (mL)",
+    "infusion_minutes_slowest": "slowest infusion (min)",
+    "weight_tier_kg": "weight tier (kg)",
+    "dose_iu": "dose in IU",
+    "tablets_mg": "tablets (mg)",
+    "tablet_dose_mg": "tablet dose (mg)",
+    "vial_mcg": "vial (mcg)",
+    "injection_volume_ml": "injection volume (mL)",
+    "delivered_mcg": "delivered (mcg)",
+}
+
+
+def _amount(amount: Amount | None) -> str:
+    """Doses to the 0.1 they were rounded to, so the printed figure is the checked one."""
+    return "-" if amount is None else f"{amount.value:.1f} {amount.unit}"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict):
+        if {"low", "high"} <= value.keys():
+            return f"{_value(value['low'])} to {_value(value['high'])}"
+        if {"value", "unit"} <= value.keys():
+            return f"{value['value']:g} {value['unit']}"
+        return ", ".join(f"{k}: {_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return " + ".join(_value(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "-" if value is None else str(value)
+
+
+def _summary(r: DoseRecommendation) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    rate = r.per_kg or r.per_m2
+    rows: list[tuple[str, str]] = [
+        ("dose", _amount(r.dose) + (" (capped at the maximum)" if r.capped else "")),
+        ("rate", f"{rate}" if rate else "-"),
+        ("every", f"{r.interval_hours:g} h" if r.interval_hours else "-"),
+        ("per day", _amount(r.per_day)),
+        ("range", _value(r.range.to_json()) + f" {r.range.unit}" if r.range else "-"),
+        ("route", r.route + (f", over {r.infusion_minutes:g} min" if r.infusion_minutes else "")),
+        ("course", r.course or "-"),
+    ]
+    rows += [
+        (PRACTICAL_LABELS.get(key, key.replace("_", " ")), _value(value))
+        for key, value in r.practical.items()
+    ]
+    for key, value in rows:
+        table.add_row(escape(key), escape(value))
+    return table
+
+
+def _schedule(r: DoseRecommendation) -> Table:
+    table = Table(title="schedule", title_justify="left")
+    for heading in ("phase", "dose", "every (days)", "count", "from day"):
+        table.add_column(heading)
+    for phase in r.schedule:
+        count = "until reassessed" if phase.count is None else str(phase.count)
+        table.add_row(
+            escape(phase.phase),
+            escape(_amount(phase.dose)),
+            f"{phase.every_days:g}",
+            count,
+            str(phase.start_day),
+        )
+    return table
+
+
+def _lines(title: str, lines: tuple[str, ...], style: str) -> Table:
+    """A titled bullet list whose wrapped lines keep their indent."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(width=1)
+    table.add_column(style=style)
+    table.title = title
+    table.title_justify = "left"
+    table.title_style = "bold"
+    for line in lines:
+        table.add_row("-", escape(line))
+    return table
+
+
+def render(r: DoseRecommendation) -> Panel:
+    """A panel a pharmacist can check by hand: result, arithmetic, schedule, cautions."""
+    sections: list[Any] = [_summary(r), _lines("calculation", r.calculation, "")]
+    if r.schedule:
+        sections.append(_schedule(r))
+    if r.warnings:
+        sections.append(_lines("warnings", r.warnings, "yellow"))
+    if r.counselling:
+        sections.append(_lines("discuss with the family", r.counselling, "cyan"))
+    sections.append(_lines("sources", r.sources, "dim"))
+    parts: list[Any] = []
+    for section in sections:
+        parts += [section, Text("")]
+    title = f"{r.drug} - {r.indication} - regimen {r.regimen}"
+    return Panel(
+        Group(*parts[:-1]), title=escape(title), subtitle="check every dose with a pharmacist"
+    )
