@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from thrombo.cli import importing, version
+from thrombo.cli import admin, design, importing, version
 
-__all__ = ["importing", "version"]
+__all__ = ["admin", "design", "importing", "version"]

@@ -42,6 +42,7 @@ from thrombo.store.schema import (
 DEFAULT_URL = "sqlite:///thrombo.db"
 _R = TypeVar("_R", Observation, Medication, Event)
 CHUNK = 500
+INSERT_BATCH = 5000
 
 
 def default_url() -> str:
@@ -100,6 +101,7 @@ class Store:
                 .returning(imports.c.id)
             ).scalar_one()
             existing = _existing_keys(conn, data.records())
+            pending: dict[Table, list[dict[str, Any]]] = {}
             for summary, item in data.accepted:
                 fresh = [r for r in item.records if record_key(r) not in existing]
                 if not fresh:
@@ -107,8 +109,14 @@ class Store:
                     continue
                 summary.stored += 1
                 for rec in fresh:
-                    _insert(conn, rec, item.provenance, import_id)
+                    table, row = _row(rec, item.provenance, import_id)
+                    pending.setdefault(table, []).append(row)
                     existing.add(record_key(rec))
+            # Parents before children (patients before their observations): sorted_tables order.
+            for table in (t for t in patients.metadata.sorted_tables if t in pending):
+                rows = pending[table]
+                for i in range(0, len(rows), INSERT_BATCH):
+                    conn.execute(table.insert(), rows[i : i + INSERT_BATCH])
             for entry in data.summary.quarantine:
                 conn.execute(quarantine.insert().values(import_id=import_id, **asdict(entry)))
             document = data.summary.to_json()
@@ -186,57 +194,52 @@ def _existing_keys(conn: Connection, records: Iterable[Canonical]) -> set[tuple[
     return found
 
 
-def _insert(conn: Connection, rec: Canonical, prov: Provenance, import_id: int) -> None:
+def _row(rec: Canonical, prov: Provenance, import_id: int) -> tuple[Table, dict[str, Any]]:
     where = {"source": prov.source, "location": prov.location, "import_id": import_id}
     match rec:
         case Patient():
-            values = {k: v for k, v in asdict(rec).items() if k not in ("provenance",)}
-            conn.execute(patients.insert().values(**values, **where))
+            values = {k: v for k, v in asdict(rec).items() if k != "provenance"}
+            return patients, {**values, **where}
         case PatientFact():
-            conn.execute(
-                patient_facts.insert().values(
-                    patient_id=rec.patient_id,
-                    field=rec.field,
-                    value=rec.value,
-                    detail=rec.detail,
-                    import_id=import_id,
-                )
-            )
+            return patient_facts, {
+                "patient_id": rec.patient_id,
+                "field": rec.field,
+                "value": rec.value,
+                "detail": rec.detail,
+                "import_id": import_id,
+            }
         case Observation():
-            conn.execute(observations.insert().values(**_observation_row(rec), **where))
+            return observations, {**_observation_row(rec), **where}
         case Medication():
             start, start_off = _utc(rec.start)
             end, end_off = _utc(rec.end) if rec.end else (None, None)
-            conn.execute(
-                medications.insert().values(
-                    id=rec.id,
-                    patient_id=rec.patient_id,
-                    drug=rec.drug,
-                    start_utc=start,
-                    start_offset_minutes=start_off,
-                    end_utc=end,
-                    end_offset_minutes=end_off,
-                    dose=rec.dose.value if rec.dose else None,
-                    dose_unit=rec.dose.unit if rec.dose else None,
-                    route=rec.route,
-                    intent=rec.intent,
-                    **where,
-                )
-            )
+            return medications, {
+                "id": rec.id,
+                "patient_id": rec.patient_id,
+                "drug": rec.drug,
+                "start_utc": start,
+                "start_offset_minutes": start_off,
+                "end_utc": end,
+                "end_offset_minutes": end_off,
+                "dose": rec.dose.value if rec.dose else None,
+                "dose_unit": rec.dose.unit if rec.dose else None,
+                "route": rec.route,
+                "intent": rec.intent,
+                **where,
+            }
         case Event():
             at, off = _utc(rec.time)
-            conn.execute(
-                events.insert().values(
-                    id=rec.id,
-                    patient_id=rec.patient_id,
-                    time_utc=at,
-                    utc_offset_minutes=off,
-                    event=rec.event,
-                    grade=rec.grade,
-                    note=rec.note,
-                    **where,
-                )
-            )
+            return events, {
+                "id": rec.id,
+                "patient_id": rec.patient_id,
+                "time_utc": at,
+                "utc_offset_minutes": off,
+                "event": rec.event,
+                "grade": rec.grade,
+                "note": rec.note,
+                **where,
+            }
+    raise TypeError(rec)
 
 
 def _observation_row(rec: Observation) -> dict[str, Any]:
