@@ -46,6 +46,8 @@ class Answer(Enum):
     NO = "no"
     UNKNOWN = "unknown"
     NOT_APPLICABLE = "not-applicable"
+    SKIP = "skip"
+    """A change test on an observation with no baseline: it can only serve as a baseline."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +180,7 @@ def _fall(timeline: PatientTimeline, obs: Observation, test: FallFromBaseline) -
         return NOT_APPLICABLE
     base = baseline_value(timeline, obs, test.baseline)
     if base is None:
-        return Decision(Answer.UNKNOWN, f"no baseline ({test.baseline.describe()})")
+        return Decision(Answer.SKIP, f"no baseline ({test.baseline.describe()})")
     limits: list[tuple[float, str]] = []
     if test.fraction is not None:
         limits.append((base * (1 - test.fraction), f"a fall of {test.fraction:.0%}"))
@@ -197,7 +199,7 @@ def _rise(timeline: PatientTimeline, obs: Observation, test: RiseFromBaseline) -
         return NOT_APPLICABLE
     base = baseline_value(timeline, obs, test.baseline)
     if base is None:
-        return Decision(Answer.UNKNOWN, f"no baseline ({test.baseline.describe()})")
+        return Decision(Answer.SKIP, f"no baseline ({test.baseline.describe()})")
     limit = base * test.factor
     text = (
         f">= {round(limit, LIMIT_DECIMALS):g} {obs.quantity.unit} ({test.factor:g} x baseline "
@@ -222,16 +224,18 @@ def decide(timeline: PatientTimeline, obs: Observation, test: ObservationTest) -
 def decide_all(
     timeline: PatientTimeline, obs: Observation, tests: tuple[ObservationTest, ...]
 ) -> Decision:
-    """Yes if any applicable test says yes; no if every applicable test says no; else unknown."""
-    decisions = [d for d in (decide(timeline, obs, t) for t in tests) if d.answer is not
-                 Answer.NOT_APPLICABLE]
-    for d in decisions:
-        if d.answer is Answer.YES:
-            return d
-    unknown = [d for d in decisions if d.answer is Answer.UNKNOWN]
-    if unknown or not decisions:
-        return unknown[0] if unknown else Decision(Answer.UNKNOWN, "no test applies to this result")
-    return decisions[0]
+    """Yes if any applicable test says yes; no if every applicable test says no; skip if every
+    one skips (no baseline); else unknown (including when no test applies)."""
+    every = [decide(timeline, obs, t) for t in tests]
+    decisions = [d for d in every if d.answer is not Answer.NOT_APPLICABLE]
+    for wanted in (Answer.YES, Answer.UNKNOWN):
+        for d in decisions:
+            if d.answer is wanted:
+                return d
+    if not decisions:
+        return Decision(Answer.UNKNOWN, "no test applies to this result")
+    answered = [d for d in decisions if d.answer is Answer.NO]
+    return answered[0] if answered else decisions[0]
 
 
 def latest_height(timeline: PatientTimeline, obs: Observation, lookback_days: int) -> float | None:

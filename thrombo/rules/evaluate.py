@@ -89,12 +89,13 @@ class PatientEvaluator:
         seen = unknown = False
         for key in (analyte, *more):
             for obs in self.timeline.between(key, first, last):
-                seen = True
                 decision = self._decide(obs, criterion)
                 warnings.update(decision.warnings)
                 if decision.answer is Answer.YES:
                     evidence.append(_evidence(name, obs, decision, criterion))
-                elif decision.answer is not Answer.NO:
+                elif decision.answer is Answer.NO:
+                    seen = True
+                elif decision.answer is Answer.UNKNOWN:
                     unknown = True
         outcome = (
             Outcome.MET if evidence

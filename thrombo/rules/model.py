@@ -21,8 +21,10 @@ observation test (`Threshold`, `Presence`, `FallFromBaseline`, `RiseFromBaseline
 leaf criterion (`Lab`, `BloodPressure`, `EventOccurred`)
     Decides one day. `Lab`: each observation of the analyte in the window is decided by the
     leaf's tests (yes if any test says yes, else unknown if any says unknown or none applies, else
-    no). The leaf is MET if any observation is yes, NOT_MET if there is at least one observation
-    and all are no, INDETERMINATE otherwise (nothing measured in the window, or only unknowns).
+    no; skip when every applicable test is a change test without a baseline: such an observation
+    can only serve as a baseline and is ignored). The leaf is MET if any observation is yes,
+    NOT_MET if at least one is no and none is unknown, INDETERMINATE otherwise (nothing measured
+    in the window, only skipped observations, or an unknown one).
     `EventOccurred` is MET when the event lies in the window (and after its anchor date),
     otherwise NOT_MET: a recorded event list is taken as complete (option `absent_events`).
 combination (`AnyOf`, `AllOf`, `KOfN`)

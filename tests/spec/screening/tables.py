@@ -15,6 +15,10 @@ from thrombo.domain.records import Event, Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.normalize.analytes import BY_KEY
 from thrombo.normalize.units import to_canonical
+from thrombo.rules.evaluate import PatientEvaluator
+from thrombo.rules.model import CriteriaSet
+from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening import screen_patient
 
 HSCT = date(2026, 1, 1)
 MORNING = time(8, 0)
@@ -108,3 +112,20 @@ def timeline(
         event(r, i, person.patient_id) for i, r in enumerate(parse(events) if events else [])
     ]
     return PatientTimeline.build(person, observations, events=happenings)
+
+
+def outcome(tl: PatientTimeline, name: str, on_day: int, criteria: CriteriaSet) -> str:
+    """One named criterion's outcome on a day (window ending that day): met/not_met/..."""
+    evaluator = PatientEvaluator(tl, criteria.window_days)
+    return evaluator.named(criteria.criterion(name), day(on_day)).outcome.value
+
+
+def feature(tl: PatientTimeline, name: str, on_day: int, criteria: CriteriaSet) -> str:
+    """One high-risk feature's outcome on a day."""
+    evaluator = PatientEvaluator(tl, criteria.window_days)
+    named = next(n for n in criteria.high_risk or () if n.name == name)
+    return evaluator.named(named, day(on_day)).outcome.value
+
+
+def screened(tl: PatientTimeline, criteria: CriteriaSet, as_of: int = 100) -> ScreeningResult:
+    return screen_patient(tl, criteria, day(as_of))
