@@ -1,0 +1,258 @@
+"""TA-TMA response to defibrotide (or eculizumab): resolution by day 28 and its components.
+
+000_56e8c5c5802e858b.txt defines resolution as "normalization of LDH, improvement in platelet
+count, and reduction in schistocytes", judged within 28 days of starting defibrotide. Each
+component's rule is the operational definition of clinical-reference.md A8 [Design], named in
+`rules.options`:
+- ldh: <= ULN (laboratory range) on 2 consecutive measurements >= 24 h apart;
+- platelets: >= 50 x10^9/L with no platelet transfusion in the 7 days before the count
+  (alternative: >= 50% rise over the pre-treatment nadir, a protocol choice);
+- schistocytes: absent, < 2/HPF, or (for % results) not above the IWG 2007 4% cut-off.
+Resolution date = the first assessment day on which all components are met, confirmed by the
+next assessment day. Patients who die before day 28 count as not resolved (project protocol).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from thrombo.domain.records import Observation
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.physiology.age import age_in_days
+from thrombo.physiology.reference_ranges import indicative_ldh_uln
+from thrombo.response.tma_recovery import (
+    HEMATOLOGIC_WARNING,
+    hematologic_response,
+    neurological_recovery,
+    renal_recovery,
+)
+from thrombo.rules.itp.evidence import Evidence, RuleSet
+from thrombo.rules.itp.severity import PLATELET_TRANSFUSION
+
+TMA_TREATMENTS = ("defibrotide", "eculizumab")
+Outcome = Literal["resolved", "not-resolved", "not-evaluable"]
+PlateletRule = Literal["absolute-50-transfusion-free-7d", "rise-50pct-over-nadir"]
+COMPONENTS = ("ldh", "platelets", "schistocytes")
+
+# 000_56e8c5c5802e858b.txt: "complete resolution ... within 28 days of initiating defibrotide".
+RESOLUTION_WINDOW_DAYS = 28
+# A8 [Design]: LDH <= ULN on 2 consecutive measurements >= 24 h apart.
+LDH_CONFIRM_HOURS = 24
+# A8 [Design]: platelets >= 50 x10^9/L without transfusion for >= 7 days ...
+PLATELETS_RESOLVED = 50.0
+PLATELETS_TRANSFUSION_FREE_DAYS = 7
+# ... or >= 50% rise from the TMA-onset nadir (protocol choice); nadir over the 14 days before
+# treatment start [Design].
+PLATELET_RISE_FRACTION = 0.5
+NADIR_LOOKBACK_DAYS = 14
+# A8 [Design]: schistocytes absent or < 2/HPF.
+SCHISTOCYTES_BELOW_PER_HPF = 2.0
+# A4 IWG 2007 (Ruutu): > 4% schistocytes is positive [S]; % results at or below count as reduced.
+SCHISTOCYTES_MAX_PERCENT = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class TmaOptions:
+    platelet_rule: PlateletRule = "absolute-50-transfusion-free-7d"
+    window_days: int = RESOLUTION_WINDOW_DAYS
+
+    def rules(self) -> RuleSet:
+        return RuleSet("tma-resolution-000", "1", (
+            ("ldh", "<= ULN on 2 consecutive measurements >= 24 h apart (A8 [Design])"),
+            ("platelets", self.platelet_rule),
+            ("schistocytes", "absent, < 2/HPF, or <= 4% (A8 [Design]; IWG 2007)"),
+            ("resolution_window_days", self.window_days),
+            ("confirmation", "all components still met on the next assessment day"),
+            ("death_before_window_end", "not-resolved"),
+            ("hematologic_response", "LDH normal and no platelet/RBC transfusion for 7 days"),
+            ("renal_recovery", "eGFR >= 75% of pre-HSCT and UPCR < 0.5 mg/mg (A8 [Design])"),
+            ("neurological_recovery", "neurological event CTCAE grade <= 1 (A8 [Design])"),
+        ))
+
+
+@dataclass(frozen=True)
+class TmaResponse:
+    patient_id: str
+    treatment: str
+    treatment_start: date
+    response: Outcome
+    response_date: date | None
+    components: dict[str, date | None]
+    hematologic_response: bool | None
+    renal_recovery: bool | None
+    neurological_recovery: bool | None
+    evidence: tuple[Evidence, ...]
+    warnings: tuple[str, ...]
+    rules: RuleSet
+
+    def to_json(self) -> dict[str, Any]:
+        days = None if self.response_date is None else (
+            self.response_date - self.treatment_start).days
+        return {
+            "patient_id": self.patient_id,
+            "condition": "ta-tma",
+            "treatment": self.treatment,
+            "treatment_start": self.treatment_start.isoformat(),
+            "response": self.response,
+            "response_date": None if self.response_date is None else self.response_date.isoformat(),
+            "days_to_response": days,
+            "components": {k: None if v is None else v.isoformat()
+                           for k, v in self.components.items()},
+            "hematologic_response": self.hematologic_response,
+            "renal_recovery": self.renal_recovery,
+            "neurological_recovery": self.neurological_recovery,
+            "rules": self.rules.to_json(),
+            "evidence": [e.to_json() for e in self.evidence],
+            "warnings": list(self.warnings),
+        }
+
+
+def tma_treatment_start(timeline: PatientTimeline) -> tuple[str, date] | None:
+    """First defibrotide course, else first eculizumab, on a patient with an allogeneic HSCT."""
+    if not timeline.patient.had_allogeneic_hsct:
+        return None
+    for drug in TMA_TREATMENTS:
+        courses = timeline.medications_of(drug)
+        if courses:
+            return drug, timeline.local_day(courses[0].start)
+    return None
+
+
+def _latest(series: Sequence[Observation], day: date, timeline: PatientTimeline
+            ) -> list[Observation]:
+    return [o for o in series if timeline.local_day(o.time) <= day]
+
+
+class _Judge:
+    """Component states on a day, from the latest measurements up to that day."""
+
+    def __init__(self, timeline: PatientTimeline, start: date, options: TmaOptions) -> None:
+        self.tl, self.start, self.options = timeline, start, options
+        self.warnings: set[str] = set()
+        pre = timeline.between("platelets", start - timedelta(days=NADIR_LOOKBACK_DAYS), start)
+        self.nadir = min((o.value for o in pre if o.value is not None), default=None)
+
+    def uln(self, obs: Observation) -> float | None:
+        if obs.ref_high is not None:
+            return obs.ref_high
+        age = age_in_days(self.tl.patient.birth_date, self.tl.local_day(obs.time))
+        limit = indicative_ldh_uln(age)
+        if limit is None:
+            return None
+        self.warnings.update(limit.warnings)
+        return limit.value
+
+    def ldh(self, day: date) -> bool | None:
+        last_two = _latest(self.tl.of("ldh"), day, self.tl)[-2:]
+        if not last_two:
+            return None
+        normal = [self._ldh_normal(o) for o in last_two]
+        if None in normal:
+            return None
+        gap = last_two[-1].time - last_two[0].time
+        return len(last_two) == 2 and all(normal) and gap >= timedelta(hours=LDH_CONFIRM_HOURS)
+
+    def _ldh_normal(self, obs: Observation) -> bool | None:
+        uln = self.uln(obs)
+        return None if uln is None or obs.value is None else obs.value <= uln
+
+    def platelets(self, day: date) -> bool | None:
+        seen = _latest(self.tl.of("platelets"), day, self.tl)
+        if not seen or seen[-1].value is None:
+            return None
+        last, value = seen[-1], seen[-1].value
+        if self.options.platelet_rule == "rise-50pct-over-nadir":
+            if self.nadir is None:
+                return None
+            return value >= (1 + PLATELET_RISE_FRACTION) * self.nadir
+        first = self.tl.local_day(last.time) - timedelta(days=PLATELETS_TRANSFUSION_FREE_DAYS)
+        transfused = [e for e in self.tl.events_between((PLATELET_TRANSFUSION,), first,
+                                                         self.tl.local_day(last.time))
+                      if e.time <= last.time]
+        return value >= PLATELETS_RESOLVED and not transfused
+
+    def schistocytes(self, day: date) -> bool | None:
+        seen = _latest(self.tl.of("schistocytes"), day, self.tl)
+        if not seen:
+            return None
+        obs = seen[-1]
+        if obs.quantity is None:
+            return obs.category == "absent"
+        limit = SCHISTOCYTES_MAX_PERCENT if obs.quantity.unit == "%" else None
+        if limit is not None:
+            return obs.quantity.value <= limit
+        return obs.quantity.value < SCHISTOCYTES_BELOW_PER_HPF
+
+    def states(self, day: date) -> dict[str, bool | None]:
+        return {"ldh": self.ldh(day), "platelets": self.platelets(day),
+                "schistocytes": self.schistocytes(day)}
+
+
+def _streak_starts(days: Sequence[date], states: Sequence[dict[str, bool | None]], upto: int
+                   ) -> dict[str, date | None]:
+    """For each component, the first day of its met-streak ending on day index `upto`."""
+    out: dict[str, date | None] = {}
+    for name in COMPONENTS:
+        first: date | None = None
+        for i in range(upto, -1, -1):
+            if states[i][name] is not True:
+                break
+            first = days[i]
+        out[name] = first
+    return out
+
+
+def assess_tma(
+    timeline: PatientTimeline, as_of: date, options: TmaOptions | None = None
+) -> TmaResponse | None:
+    """Resolution and recovery for a treated patient (None when no TA-TMA treatment)."""
+    options = options or TmaOptions()
+    known = timeline.as_of(as_of)
+    treated = tma_treatment_start(known)
+    if treated is None:
+        return None
+    drug, start = treated
+    death = known.patient.death_date
+    end = as_of if death is None else min(as_of, death)
+    judge = _Judge(known, start, options)
+    days = [d for d in known.observation_days(("ldh", "platelets", "schistocytes"))
+            if start < d <= end]
+    states = [judge.states(d) for d in days]
+    resolved_at = next((i for i in range(len(days) - 1)
+                        if all(v is True for v in states[i].values())
+                        and all(v is True for v in states[i + 1].values())), None)
+    response_date = None if resolved_at is None else days[resolved_at]
+    if resolved_at is not None:
+        components = _streak_starts(days, states, resolved_at)
+    else:
+        components = {n: next((d for d, s in zip(days, states, strict=True) if s[n]), None)
+                      for n in COMPONENTS}
+    outcome, note = _outcome(start, end, death, response_date, states, options)
+    hema, hema_ev = hematologic_response(
+        known, start, end, {d for d, s in zip(days, states, strict=True) if s["ldh"]})
+    renal, renal_ev = renal_recovery(known, start, end)
+    neuro, neuro_ev = neurological_recovery(known, start, end)
+    evidence = (Evidence("tma-resolution-000", note, response_date), hema_ev, renal_ev, neuro_ev)
+    warnings = tuple(sorted(judge.warnings | {HEMATOLOGIC_WARNING}))
+    return TmaResponse(known.patient_id, drug, start, outcome, response_date, components, hema,
+                       renal, neuro, evidence, warnings, options.rules())
+
+
+def _outcome(
+    start: date, end: date, death: date | None, resolved: date | None,
+    states: Sequence[dict[str, bool | None]], options: TmaOptions,
+) -> tuple[Outcome, str]:
+    window_end = start + timedelta(days=options.window_days)
+    if death is not None and death < window_end:
+        return "not-resolved", f"died on {death} before day {options.window_days}"
+    if resolved is not None and resolved <= window_end:
+        return "resolved", f"all components met and confirmed from {resolved}"
+    if end < window_end:
+        return "not-evaluable", f"follow-up has not reached day {options.window_days}"
+    measured = {n for s in states for n, v in s.items() if v is not None}
+    if measured != set(COMPONENTS):
+        return "not-evaluable", f"not measured after start: {sorted(set(COMPONENTS) - measured)}"
+    return "not-resolved", f"not resolved by day {options.window_days}"
