@@ -1,4 +1,4 @@
-"""Data-protection commands: `backup`, `restore`, `audit verify`."""
+"""Data-protection commands: `backup`, `restore`, `audit verify`, `export --deidentify`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ import typer
 from thrombo.cli.app import app
 from thrombo.cli.importing import DbOption
 from thrombo.cli.output import print_json, stdout
+from thrombo.errors import ThromboUserError
 from thrombo.store import audit as audit_trail
 from thrombo.store.backup import backup, restore
+from thrombo.store.deidentify import export_deidentified
+from thrombo.store.sources import load_source
 from thrombo.store.sql import Store, default_url
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
@@ -63,3 +66,47 @@ def audit_verify(db: DbOption = None, as_json: JsonOption = False) -> None:
         stdout.print(f"audit trail BROKEN at entry {check.first_bad_id}")
     if not check.ok:
         raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    source: Annotated[str, typer.Argument(help="Dataset folder, FHIR file or store URL.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the CSV dataset to.")],
+    deidentify: Annotated[
+        bool, typer.Option("--deidentify", help="Pseudonymise ids, shift dates, drop identifiers.")
+    ] = False,
+    key_file: Annotated[
+        Path | None,
+        typer.Option("--key-file", help="Secret pseudonym key (same key, same pseudonyms)."),
+    ] = None,
+    suppress_below: Annotated[
+        int, typer.Option("--suppress-below", help="Report centres with fewer patients as 'other'.")
+    ] = 0,
+    timezone: Annotated[str, typer.Option("--timezone")] = "UTC",
+    as_json: JsonOption = False,
+) -> None:
+    """Export a source as a de-identified CSV dataset (identified export is not offered)."""
+    if not deidentify:
+        raise ThromboUserError("export writes de-identified data only: add --deidentify")
+    key = _read_key(key_file) if key_file is not None else None
+    loaded = load_source(source, tz=timezone)
+    result = export_deidentified(loaded.timelines, out, key, suppress_below)
+    store_url = source if loaded.summary is None else None
+    if store_url is not None:
+        store = Store.open(store_url)
+        with store.engine.begin() as conn:
+            audit_trail.record(conn, "cli", "export", result.to_json())
+    if as_json:
+        print_json(result.to_json())
+    else:
+        stdout.print(f"de-identified dataset written to {result.out}: {result.patients} patients")
+
+
+def _read_key(path: Path) -> bytes:
+    try:
+        key = path.read_bytes().strip()
+    except OSError as exc:
+        raise ThromboUserError(f"{path}: key file cannot be read ({exc.strerror})") from exc
+    if len(key) < 16:
+        raise ThromboUserError(f"{path}: key too short (at least 16 bytes)")
+    return key

@@ -1,0 +1,159 @@
+"""De-identified export: keyed-hash pseudonyms, one date shift per patient, identifiers dropped.
+
+- Patient ids become HMAC-SHA256 pseudonyms under a secret key: the same key gives the same
+  pseudonym (so later exports link), and without the key they cannot be reversed.
+- Every date and time of a patient moves by the same whole number of days (drawn from the key and
+  the patient), so every interval a study measures (days to response, survival time, age at
+  transplant to within the shift) is unchanged.
+- Direct identifiers are dropped: extra patient columns (names, record numbers), free-text
+  notes, and provenance (file names and line numbers can point back to a source system).
+- A centre with fewer than `suppress_below` patients is reported as "other" on request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from thrombo.domain.records import Patient
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.io.csv_write import write_dataset
+
+MAX_SHIFT_DAYS = 182
+"""Shifts are drawn from -182..+182 days, excluding 0 [Design]."""
+SUPPRESSED_CENTER = "other"
+
+_D = TypeVar("_D", date, datetime)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    out: str
+    patients: int
+    observations: int
+    key_kept: bool
+    suppressed_centers: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "out": self.out,
+            "patients": self.patients,
+            "observations": self.observations,
+            "pseudonym_key": "given" if self.key_kept else "random, not kept (not re-linkable)",
+            "suppressed_centers": self.suppressed_centers,
+        }
+
+
+def new_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def pseudonym(key: bytes, patient: Patient) -> str:
+    message = f"{patient.center or ''}|{patient.patient_id}".encode()
+    return "X" + hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
+
+
+def shift_days(key: bytes, patient: Patient) -> int:
+    message = f"shift|{patient.center or ''}|{patient.patient_id}".encode()
+    draw = int.from_bytes(hmac.new(key, message, hashlib.sha256).digest()[:8], "big")
+    shift = draw % (2 * MAX_SHIFT_DAYS + 1) - MAX_SHIFT_DAYS
+    return shift or MAX_SHIFT_DAYS  # never 0: an unshifted date would be the real one
+
+
+def _move(value: _D | None, days: int) -> _D | None:
+    return None if value is None else value + timedelta(days=days)
+
+
+def deidentify_timeline(
+    timeline: PatientTimeline, key: bytes, center: str | None
+) -> PatientTimeline:
+    p = timeline.patient
+    new_id = pseudonym(key, p)
+    days = shift_days(key, p)
+    dates = {
+        name: _move(getattr(p, name), days)
+        for name in (
+            "birth_date",
+            "hsct_date",
+            "conditioning_start_date",
+            "neutrophil_engraftment_date",
+            "platelet_engraftment_date",
+            "itp_diagnosis_date",
+            "splenectomy_date",
+            "death_date",
+            "last_contact_date",
+        )
+    }
+    patient = replace(p, patient_id=new_id, center=center, attributes={}, provenance=None, **dates)  # type: ignore[arg-type]
+    observations = [
+        replace(
+            o,
+            id=_hash_id(key, o.id),
+            patient_id=new_id,
+            time=o.time + timedelta(days=days),
+            provenance=None,
+        )
+        for o in timeline.observations
+    ]
+    medications = [
+        replace(
+            m,
+            id=_hash_id(key, m.id),
+            patient_id=new_id,
+            start=m.start + timedelta(days=days),
+            end=_move(m.end, days),
+            provenance=None,
+        )
+        for m in timeline.medications
+    ]
+    events = [
+        replace(
+            e,
+            id=_hash_id(key, e.id),
+            patient_id=new_id,
+            time=e.time + timedelta(days=days),
+            note=None,
+            provenance=None,
+        )
+        for e in timeline.events
+    ]
+    return PatientTimeline.build(patient, observations, medications, events, timeline.tz)
+
+
+def _hash_id(key: bytes, ident: str) -> str:
+    return hmac.new(key, ident.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def export_deidentified(
+    timelines: Sequence[PatientTimeline],
+    out: Path,
+    key: bytes | None = None,
+    suppress_below: int = 0,
+) -> ExportResult:
+    kept = key is not None
+    secret = key if key is not None else new_key()
+    sizes = Counter(t.patient.center for t in timelines)
+    small = {c for c, n in sizes.items() if c is not None and n < suppress_below}
+    shifted = [
+        deidentify_timeline(
+            t, secret, SUPPRESSED_CENTER if t.patient.center in small else t.patient.center
+        )
+        for t in timelines
+    ]
+    write_dataset(
+        out,
+        (t.patient for t in shifted),
+        (o for t in shifted for o in t.observations),
+        (m for t in shifted for m in t.medications),
+        (e for t in shifted for e in t.events),
+    )
+    return ExportResult(
+        str(out), len(shifted), sum(len(t.observations) for t in shifted), kept, len(small)
+    )
