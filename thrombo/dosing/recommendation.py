@@ -143,11 +143,15 @@ def round_up(value: float, decimals: int) -> float:
 
 
 def capped_dose(calculated: float, cap: float | None) -> tuple[float, bool]:
-    """Round the calculated dose to 0.1, then apply the cap (never round above a cap)."""
-    rounded = round_half_up(calculated)
-    if cap is not None and rounded >= cap:
+    """Round the calculated dose to 0.1, never above the cap; `capped` when the cap bit.
+
+    The cap "bites" when the calculated dose reaches it; a dose that only rounds up to the
+    cap value (39.96 -> 40.0 mg) is not capped.
+    """
+    if cap is not None and calculated >= cap:
         return cap, True
-    return rounded, False
+    rounded = round_half_up(calculated)
+    return (min(rounded, cap), False) if cap is not None else (rounded, False)
 
 
 def round_to_step(value: float, step: float) -> float:
