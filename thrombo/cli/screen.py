@@ -1,0 +1,116 @@
+"""`thrombo screen SOURCE [--criteria NAME|all] [--as-of DATE] [--json]`: TA-TMA screening."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from thrombo.cli.app import app
+from thrombo.cli.output import print_json, stdout
+from thrombo.errors import ThromboUserError
+from thrombo.rules.compare import disagreements
+from thrombo.rules.registry import DEFAULT, all_sets, criteria_set
+from thrombo.rules.results import SetResult
+from thrombo.rules.screening import screen
+from thrombo.rules.tma.options import ScreeningOptions
+from thrombo.store.sources import load_source, timezone
+
+ENGINES = ("reference",)
+
+
+def _as_of(text: str | None, zone_name: str) -> date:
+    if text is None:
+        return datetime.now(timezone(zone_name)).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ThromboUserError(f"--as-of must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+@app.command("screen")
+def screen_command(
+    source: Annotated[str, typer.Argument(help="Dataset folder, FHIR file or folder, store URL.")],
+    criteria: Annotated[
+        str, typer.Option("--criteria", help="harmonized-2023 (default), jodele-2014, "
+                          "bmtctn-2005, iwg-2007, or all.")
+    ] = DEFAULT,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Use what was known by the end of this day.")
+    ] = None,
+    engine: Annotated[str, typer.Option("--engine", help="Evaluator: reference.")] = "reference",
+    diagnosis_date: Annotated[
+        str, typer.Option("--diagnosis-date",
+                          help="second-time-point (default) or first-time-point.")
+    ] = "second-time-point",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    tz: Annotated[
+        str, typer.Option("--timezone", help="Site time zone for times without an offset.")
+    ] = "UTC",
+    source_format: Annotated[
+        str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson.")
+    ] = None,
+) -> None:
+    """Screen every patient for TA-TMA under one criteria set, or all of them side by side."""
+    if engine not in ENGINES:
+        raise ThromboUserError(f"unknown engine {engine!r} (available: {', '.join(ENGINES)})")
+    if diagnosis_date not in ("second-time-point", "first-time-point"):
+        raise ThromboUserError("--diagnosis-date must be second-time-point or first-time-point")
+    options = ScreeningOptions(diagnosis_date=diagnosis_date)  # type: ignore[arg-type]
+    day = _as_of(as_of, tz)
+    sets = all_sets(options) if criteria == "all" else [criteria_set(criteria, options)]
+    loaded = load_source(source, tz=tz, fmt=source_format)
+    results = [screen(loaded.timelines, s, day) for s in sets]
+    if criteria == "all":
+        document: dict[str, object] = {
+            "results": [r.to_json() for r in results],
+            "disagreements": disagreements(results),
+        }
+    else:
+        document = results[0].to_json()
+    document["input"] = loaded.input_json()
+    if as_json:
+        print_json(document)
+    elif criteria == "all":
+        _print_comparison(results)
+    else:
+        _print_set(results[0])
+
+
+def _print_set(result: SetResult) -> None:
+    table = Table(title=f"TA-TMA screening: {result.rules['name']} (as of {result.as_of})")
+    for column in ("patient", "status", "first met", "active", "criteria met",
+                   "indeterminate", "high risk"):
+        table.add_column(column)
+    for p in result.patients:
+        table.add_row(
+            p.patient_id, p.status, "" if p.first_met is None else p.first_met.isoformat(),
+            "yes" if p.active else "", ", ".join(p.criteria_met),
+            ", ".join(p.criteria_indeterminate),
+            {True: "yes", False: "", None: "?"}[p.high_risk]
+            + (f" ({', '.join(p.high_risk_features)})" if p.high_risk_features else ""),
+        )
+    stdout.print(table)
+    for warning in result.warnings:
+        stdout.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+def _print_comparison(results: list[SetResult]) -> None:
+    names = [str(r.rules["name"]) for r in results]
+    table = Table(title=f"TA-TMA screening by criteria set (as of {results[0].as_of})")
+    table.add_column("patient")
+    for name in names:
+        table.add_column(name)
+    table.add_column("sets disagree")
+    patients = [r.by_patient() for r in results]
+    for pid in sorted(patients[0]):
+        cells = []
+        for by_id in patients:
+            p = by_id[pid]
+            cells.append(p.status + ("" if p.first_met is None else f" {p.first_met}"))
+        table.add_row(pid, *cells, "yes" if len(set(cells)) > 1 else "")
+    stdout.print(table)
+    for warning in sorted({w for r in results for w in r.warnings}):
+        stdout.print(f"[yellow]warning:[/yellow] {warning}")
