@@ -1,0 +1,80 @@
+"""`thrombo itp` and `thrombo assess` on a small CSV dataset (interface.md sections 1 and 3)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import thrombo.cli.assess
+import thrombo.cli.itp  # noqa: F401  (registers the commands)
+from thrombo.cli.app import app
+
+PATIENTS = """patient_id,birth_date,sex,hsct_date,itp_diagnosis_date,splenectomy_date,death_date
+P07,2016-05-01,F,,2024-12-01,,
+P01,2014-03-02,M,2026-01-10,,,
+"""
+OBSERVATIONS = """patient_id,time,code,value,unit,ref_low,ref_high
+P07,2026-01-21,platelets,15,10*9/L,,
+P07,2026-01-27,platelets,140,10*9/L,,
+P07,2026-02-03,platelets,160,10*9/L,,
+P01,2026-02-12,ldh,900,U/L,,300
+P01,2026-02-12,platelets,20,10*9/L,,
+P01,2026-02-12,schistocytes,present,,,
+P01,2026-02-20,ldh,280,U/L,,300
+P01,2026-02-21,ldh,250,U/L,,300
+P01,2026-02-22,platelets,60,10*9/L,,
+P01,2026-02-24,schistocytes,absent,,,
+P01,2026-02-26,ldh,240,U/L,,300
+P01,2026-02-26,platelets,80,10*9/L,,
+P01,2026-02-26,schistocytes,absent,,,
+"""
+MEDICATIONS = """patient_id,drug,start,end
+P07,ivig,2026-01-21,
+P01,defibrotide,2026-02-12,2026-03-05
+"""
+EVENTS = """patient_id,time,event,grade
+P01,2026-02-14,hypotension,2
+"""
+
+
+def dataset(tmp_path: Path) -> Path:
+    for name, text in (("patients", PATIENTS), ("observations", OBSERVATIONS),
+                       ("medications", MEDICATIONS), ("events", EVENTS)):
+        (tmp_path / f"{name}.csv").write_text(text)
+    return tmp_path
+
+
+def run(*args: str) -> dict[str, object]:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_itp_json_lists_itp_patients_only(tmp_path: Path) -> None:
+    doc = run("itp", str(dataset(tmp_path)), "--as-of", "2026-03-01", "--json")
+    assert doc["as_of"] == "2026-03-01"
+    (p07,) = doc["patients"]  # type: ignore[misc]
+    assert (p07["patient_id"], p07["phase"], p07["months_since_diagnosis"]) == (
+        "P07", "chronic", 14.9)  # 455 days since 2024-12-01
+    assert p07["refractory_by_definition"] == {"iwg-2009": False, "practical-002": False}
+    assert "input" in doc
+
+
+def test_assess_json_gives_tma_and_itp_responses(tmp_path: Path) -> None:
+    doc = run("assess", str(dataset(tmp_path)), "--as-of", "2026-04-30", "--json")
+    by_id = {p["patient_id"]: p for p in doc["patients"]}  # type: ignore[attr-defined]
+    tma, itp = by_id["P01"], by_id["P07"]
+    assert (tma["condition"], tma["response"], tma["response_date"], tma["days_to_response"]) == (
+        "ta-tma", "resolved", "2026-02-24", 12)
+    assert tma["adverse_events"][0] | {"warnings": []} == {
+        "term": "hypotension", "grade": 2, "date": "2026-02-14", "ctcae": "5.0",
+        "record_id": tma["adverse_events"][0]["record_id"], "value": None, "warnings": []}
+    assert (itp["condition"], itp["treatment"], itp["baseline_platelets"], itp["response"],
+            itp["response_date"]) == ("itp", "ivig", 15, "CR", "2026-01-27")
+
+
+def test_bad_as_of_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["itp", str(dataset(tmp_path)), "--as-of", "March"])
+    assert result.exit_code != 0

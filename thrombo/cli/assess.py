@@ -1,0 +1,70 @@
+"""`thrombo assess SOURCE [--as-of DATE] [--json]`: response and adverse events per patient."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from thrombo.cli.app import app
+from thrombo.cli.itp import AsOfOpt, FormatOpt, JsonOpt, SourceArg, TzOpt, parse_as_of
+from thrombo.cli.output import print_json, stdout
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.errors import ThromboUserError
+from thrombo.response.itp_patient import assess_itp
+from thrombo.response.tma import TmaOptions, assess_tma
+from thrombo.safety.summary import safety_since
+from thrombo.store.sources import load_source
+
+PLATELET_RULES = ("absolute-50-transfusion-free-7d", "rise-50pct-over-nadir")
+
+
+def _assess_patient(
+    timeline: PatientTimeline, as_of: date, options: TmaOptions
+) -> dict[str, Any]:
+    tma = assess_tma(timeline, as_of, options)
+    if tma is not None:
+        return {**tma.to_json(), **safety_since(timeline, tma.treatment_start, as_of).to_json()}
+    itp = assess_itp(timeline, as_of)
+    if itp.treatments:
+        doc = itp.to_json()
+        start = itp.treatments[0].course.start
+        return {**doc, **safety_since(timeline, start, as_of).to_json()}
+    return {"patient_id": timeline.patient_id, "condition": None, "treatment": None,
+            "response": "not-evaluable", "note": "no TA-TMA or ITP treatment recorded"}
+
+
+@app.command("assess")
+def assess_command(
+    source: SourceArg,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+    tz: TzOpt = "UTC",
+    source_format: FormatOpt = None,
+    platelet_rule: Annotated[
+        str, typer.Option("--tma-platelet-rule", help="absolute-50-transfusion-free-7d "
+                          "(default) or rise-50pct-over-nadir.")
+    ] = "absolute-50-transfusion-free-7d",
+) -> None:
+    """TA-TMA resolution or IWG ITP response, with CTCAE v5.0 adverse events, per patient."""
+    if platelet_rule not in PLATELET_RULES:
+        raise ThromboUserError(f"--tma-platelet-rule must be one of {', '.join(PLATELET_RULES)}")
+    options = TmaOptions(platelet_rule=platelet_rule)  # type: ignore[arg-type]
+    day = parse_as_of(as_of, tz)
+    loaded = load_source(source, tz=tz, fmt=source_format)
+    patients = [_assess_patient(t, day, options) for t in loaded.timelines]
+    document = {"as_of": day.isoformat(), "patients": patients, "input": loaded.input_json()}
+    if as_json:
+        print_json(document)
+        return
+    table = Table(title=f"Response as of {day.isoformat()}")
+    for column in ("patient", "condition", "treatment", "start", "response", "date", "AEs"):
+        table.add_column(column)
+    for p in patients:
+        aes = ", ".join(f"{a['term']} G{a['grade']}" for a in p.get("adverse_events", []))
+        table.add_row(p["patient_id"], str(p["condition"]), str(p["treatment"]),
+                      str(p.get("treatment_start")), p["response"],
+                      str(p.get("response_date")), aes)
+    stdout.print(table)

@@ -1,0 +1,71 @@
+"""`thrombo itp SOURCE [--as-of DATE] [--json]`: ITP phase, severity and refractoriness."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from thrombo.cli.app import app
+from thrombo.cli.output import print_json, stdout
+from thrombo.errors import ThromboUserError
+from thrombo.response.itp_patient import classify_itp
+from thrombo.rules.itp.drugs import ITP_DRUGS
+from thrombo.store.sources import load_source, timezone
+
+SourceArg = Annotated[str, typer.Argument(help="Dataset folder, FHIR file or folder, store URL.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Use what was known by the end of this day.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+TzOpt = Annotated[
+    str, typer.Option("--timezone", help="Site time zone for times without an offset.")
+]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson.")
+]
+
+
+def parse_as_of(text: str | None, zone_name: str) -> date:
+    """--as-of as a date; today in the site time zone when not given."""
+    if text is None:
+        return datetime.now(timezone(zone_name)).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ThromboUserError(f"--as-of must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+@app.command("itp")
+def itp_command(
+    source: SourceArg,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+    tz: TzOpt = "UTC",
+    source_format: FormatOpt = None,
+) -> None:
+    """ITP phase (IWG 2009), severe ITP and refractory ITP under each named definition."""
+    day = parse_as_of(as_of, tz)
+    loaded = load_source(source, tz=tz, fmt=source_format)
+    patients = [
+        classify_itp(t, day).to_json()
+        for t in loaded.timelines
+        if t.patient.itp_diagnosis_date is not None or t.medications_of(*ITP_DRUGS)
+    ]
+    document: dict[str, Any] = {
+        "as_of": day.isoformat(), "patients": patients, "input": loaded.input_json()}
+    if as_json:
+        print_json(document)
+        return
+    table = Table(title=f"ITP as of {day.isoformat()}")
+    for column in ("patient", "phase", "months", "severe", "refractory (default)",
+                   "iwg-2009", "practical-002", "failed classes"):
+        table.add_column(column)
+    for p in patients:
+        by = p["refractory_by_definition"]
+        table.add_row(p["patient_id"], str(p["phase"]), str(p["months_since_diagnosis"]),
+                      str(p["severe"]), str(p["refractory"]), str(by["iwg-2009"]),
+                      str(by["practical-002"]), ", ".join(p["failed_classes"]))
+    stdout.print(table)
