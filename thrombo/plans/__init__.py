@@ -1,0 +1,1 @@
+"""Treatment plans: the TA-TMA protocol plan and the ITP treatment ladder for one patient."""
