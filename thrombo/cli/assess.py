@@ -13,7 +13,7 @@ from thrombo.cli.itp import AsOfOpt, FormatOpt, JsonOpt, SourceArg, TzOpt, parse
 from thrombo.cli.output import print_json, stdout
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
-from thrombo.response.itp_patient import assess_itp
+from thrombo.response.itp_patient import assess_itp, is_itp_patient
 from thrombo.response.tma import TmaOptions, assess_tma
 from thrombo.safety.summary import safety_since
 from thrombo.store.sources import load_source
@@ -28,7 +28,7 @@ def _assess_patient(
     if tma is not None:
         return {**tma.to_json(), **safety_since(timeline, tma.treatment_start, as_of).to_json()}
     itp = assess_itp(timeline, as_of)
-    if itp.treatments:
+    if is_itp_patient(timeline) and itp.treatments:
         doc = itp.to_json()
         start = itp.treatments[0].course.start
         return {**doc, **safety_since(timeline, start, as_of).to_json()}

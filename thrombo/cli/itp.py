@@ -11,8 +11,7 @@ from rich.table import Table
 from thrombo.cli.app import app
 from thrombo.cli.output import print_json, stdout
 from thrombo.errors import ThromboUserError
-from thrombo.response.itp_patient import classify_itp
-from thrombo.rules.itp.drugs import ITP_DRUGS
+from thrombo.response.itp_patient import classify_itp, is_itp_patient
 from thrombo.store.sources import load_source, timezone
 
 SourceArg = Annotated[str, typer.Argument(help="Dataset folder, FHIR file or folder, store URL.")]
@@ -52,7 +51,7 @@ def itp_command(
     patients = [
         classify_itp(t, day).to_json()
         for t in loaded.timelines
-        if t.patient.itp_diagnosis_date is not None or t.medications_of(*ITP_DRUGS)
+        if is_itp_patient(t)
     ]
     document: dict[str, Any] = {
         "as_of": day.isoformat(), "patients": patients, "input": loaded.input_json()}

@@ -19,6 +19,7 @@ from thrombo.response.itp_courses import (
     treatment_courses,
 )
 from thrombo.rules.itp.counts import CountExclusions, CountSeries, evaluable_counts
+from thrombo.rules.itp.drugs import ITP_DRUGS
 from thrombo.rules.itp.evidence import Evidence, RuleSet
 from thrombo.rules.itp.phase import Phase, PhaseCutoffs, months_since, phase_on
 from thrombo.rules.itp.refractory import (
@@ -31,6 +32,14 @@ from thrombo.rules.itp.refractory import (
     practical_002,
 )
 from thrombo.rules.itp.severity import Severity, classify_severity
+
+
+def is_itp_patient(timeline: PatientTimeline) -> bool:
+    """An ITP diagnosis, or ITP agents given outside stem-cell transplant (steroids after HSCT
+    are usually for GVHD, not ITP)."""
+    if timeline.patient.itp_diagnosis_date is not None:
+        return True
+    return not timeline.patient.had_allogeneic_hsct and bool(timeline.medications_of(*ITP_DRUGS))
 
 
 def _window_end(course: Course, courses: Sequence[Course], last_day: date) -> date:

@@ -142,3 +142,11 @@ def test_itp_json_matches_the_interface_shape() -> None:
     assert doc["failed_classes"] == {"corticosteroid": "2026-01-04"}
     assert doc["rules"]["name"] == "iwg-2009"
     assert any("practical-002" in w for w in doc["warnings"])
+
+
+def test_steroids_after_transplant_without_itp_diagnosis_are_not_itp() -> None:
+    from thrombo.response.itp_patient import is_itp_patient
+
+    assert not is_itp_patient(timeline("", "10 methylprednisolone", hsct=0))
+    assert is_itp_patient(timeline("", "10 prednisone"))
+    assert is_itp_patient(timeline("", "", diagnosis=0, hsct=-100))
