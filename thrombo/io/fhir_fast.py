@@ -124,7 +124,7 @@ def _thrombo_fields(resource: JSON) -> dict[str, str]:
 
 def read_observation(resource: JSON, ctx: Context) -> Items:
     status = resource.get("status")
-    if status in OBSERVATION_UNUSED_STATUS:
+    if isinstance(status, str) and status in OBSERVATION_UNUSED_STATUS:
         raise Skip(f"observation status {status}")
     pid = patient_of(resource, ctx)
     when = first_moment(resource, OBSERVATION_TIME, "effective[x]")
