@@ -24,6 +24,7 @@ from thrombo.io.raw import (
     RawProcedure,
     SourceRecord,
 )
+from thrombo.normalize import concepts
 from thrombo.normalize.analytes import BY_KEY, BY_LOINC, Analyte
 from thrombo.normalize.codemap import CodeMap
 from thrombo.normalize.units import UnitError, to_canonical
@@ -237,8 +238,6 @@ def _reference_limit(raw: object, what: str, analyte: Analyte, unit: str) -> flo
 
 
 def _drug(raw: RawMedication) -> str:
-    from thrombo.normalize import concepts
-
     if isinstance(raw.drug, str):
         name = raw.drug.strip().lower().replace(" ", "_").replace("-", "_")
         return str(concepts.drug_name((), name) or name)
@@ -308,29 +307,24 @@ def _performed(raw: RawProcedure | RawCondition) -> date:
 
 
 def _procedure(raw: RawProcedure, prov: Provenance, ctx: Context) -> PatientFact | Event:
-    from thrombo.normalize import concepts
-
     kind = concepts.procedure_kind(raw.codes, raw.text)
     if kind is None:
         codes = ", ".join(c.key for c in raw.codes) or raw.text or "no code"
         raise Skip(f"procedure not used by thrombo: {codes}")
     when = _performed(raw)
-    if kind.startswith("hsct"):
-        detail = kind.removeprefix("hsct_") if "_" in kind else None
-        return PatientFact(raw.patient_id, "hsct_date", when, detail)
-    if kind == "splenectomy":
+    if kind.concept == "hsct":
+        return PatientFact(raw.patient_id, "hsct_date", when, kind.detail)
+    if kind.concept == "splenectomy":
         return PatientFact(raw.patient_id, "splenectomy_date", when)
     # A biopsy showing TMA is an event the criteria sets read (kidney or gut, in the note).
     moment = parse_moment(raw.performed, "performed", ctx.tz)
-    ident = raw.resource_id or content_id(raw.patient_id, kind, moment.isoformat())
-    return Event(ident, raw.patient_id.strip(), moment, kind, None, raw.text, prov)
+    ident = raw.resource_id or content_id(raw.patient_id, kind.concept, moment.isoformat())
+    return Event(ident, raw.patient_id.strip(), moment, kind.concept, None, raw.text, prov)
 
 
 def _condition(raw: RawCondition) -> PatientFact:
-    from thrombo.normalize import concepts
-
     kind = concepts.condition_kind(raw.codes, raw.text)
-    if kind != "itp":
+    if kind is None or kind.concept != "itp":
         codes = ", ".join(c.key for c in raw.codes) or raw.text or "no code"
         raise Skip(f"condition not used by thrombo: {codes}")
     return PatientFact(raw.patient_id, "itp_diagnosis_date", _performed(raw))
