@@ -7,6 +7,8 @@ patient because one observation lies in up to `window_days` windows.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -39,10 +41,31 @@ class PatientEvaluator:
 
     timeline: PatientTimeline
     window_days: int
-    _decisions: dict[tuple[int, str], Decision] = field(default_factory=dict)
+    _decisions: dict[tuple[str, int, str], tuple[Decision, Evidence | None]] = field(
+        default_factory=dict
+    )
+    _days: dict[str, list[date]] = field(default_factory=dict)
+    _events: dict[str, tuple[list[date], list[Event]]] = field(default_factory=dict)
 
     def window(self, day: date) -> tuple[date, date]:
         return day - timedelta(days=self.window_days - 1), day
+
+    def in_window(self, analyte: str, first: date, last: date) -> Sequence[Observation]:
+        """Observations of an analyte on local days first..last (local days computed once)."""
+        days = self._days.get(analyte)
+        if days is None:
+            days = [self.timeline.local_day(o.time) for o in self.timeline.of(analyte)]
+            self._days[analyte] = days
+        return self.timeline.of(analyte)[bisect_left(days, first):bisect_right(days, last)]
+
+    def events_in_window(self, name: str, first: date, last: date) -> list[Event]:
+        found = self._events.get(name)
+        if found is None:
+            named = list(self.timeline.events_named(name))
+            found = ([self.timeline.local_day(e.time) for e in named], named)
+            self._events[name] = found
+        days, events = found
+        return events[bisect_left(days, first):bisect_right(days, last)]
 
     def named(self, named: Named, day: date) -> CriterionResult:
         return self.criterion(named.name, named.criterion, day)
@@ -69,14 +92,22 @@ class PatientEvaluator:
         ]
         return count_outcome(rule.k, outcomes)
 
-    def _decide(self, obs: Observation, criterion: Lab | BloodPressure) -> Decision:
-        key = (id(criterion), obs.id)
+    def _decide(
+        self, name: str, obs: Observation, criterion: Lab | BloodPressure
+    ) -> tuple[Decision, Evidence | None]:
+        key = (name, id(criterion), obs.id)
         cached = self._decisions.get(key)
         if cached is None:
             if isinstance(criterion, Lab):
-                cached = decide_all(self.timeline, obs, criterion.tests)
+                decision = decide_all(self.timeline, obs, criterion.tests)
             else:
-                cached = decide_blood_pressure(self.timeline, obs, criterion)
+                decision = decide_blood_pressure(self.timeline, obs, criterion)
+            proof = (
+                _evidence(name, obs, decision, criterion)
+                if decision.answer is Answer.YES
+                else None
+            )
+            cached = (decision, proof)
             self._decisions[key] = cached
         return cached
 
@@ -88,11 +119,11 @@ class PatientEvaluator:
         warnings: set[str] = set()
         seen = unknown = False
         for key in (analyte, *more):
-            for obs in self.timeline.between(key, first, last):
-                decision = self._decide(obs, criterion)
+            for obs in self.in_window(key, first, last):
+                decision, proof = self._decide(name, obs, criterion)
                 warnings.update(decision.warnings)
-                if decision.answer is Answer.YES:
-                    evidence.append(_evidence(name, obs, decision, criterion))
+                if proof is not None:
+                    evidence.append(proof)
                 elif decision.answer is Answer.NO:
                     seen = True
                 elif decision.answer is Answer.UNKNOWN:
@@ -119,7 +150,7 @@ class PatientEvaluator:
         first, last = self.window(day)
         answers = [
             (e, self._event_answer(e, rule))
-            for e in self.timeline.events_between((rule.event,), first, last)
+            for e in self.events_in_window(rule.event, first, last)
         ]
         evidence = tuple(
             Evidence(name, e.id, e.time, _event_text(e), _event_rule(rule), _event_rule(rule))

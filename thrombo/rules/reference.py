@@ -8,14 +8,17 @@ LDH and sC5b-9 ranges are assay-specific); these tables are the fallback.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cache
 
 from thrombo.physiology import reference_ranges
 from thrombo.physiology.blood_pressure import (
     TABLE_HEIGHT_PERCENTILES,
     BpSource,
+    BpThreshold,
+    _interpolate,
     bp_threshold,
-    bp_threshold_range,
 )
 from thrombo.physiology.growth import height_percentile
 from thrombo.physiology.limits import OutsideValidRangeError
@@ -64,31 +67,54 @@ def child_height_percentile(height_cm: float, age_months: float, sex: str) -> fl
     return min(max(pct, TABLE_HEIGHT_PERCENTILES[0]), TABLE_HEIGHT_PERCENTILES[-1])
 
 
+@cache
+def _bp_column(
+    source: BpSource, sex: str, age: int, percentile: int
+) -> tuple[tuple[float, float, float], ...] | None:
+    """(height percentile, SBP, DBP) at each tabulated height, read once per child profile.
+
+    Read through the public `bp_threshold` at the tabulated heights (where interpolation returns
+    the table's own values) and cached, because the table scan costs milliseconds per reading.
+    """
+    rows: list[tuple[float, float, float]] = []
+    for height_pct in TABLE_HEIGHT_PERCENTILES:
+        found = bp_threshold(sex, age, height_pct, percentile, source)
+        if found is None:
+            return None
+        rows.append((height_pct, found.sbp_mmhg, found.dbp_mmhg))
+    return tuple(rows)
+
+
+def _bp_at(
+    source: BpSource, sex: str, age: int, percentile: int, height_pct: float | None
+) -> list[BpThreshold] | None:
+    column = _bp_column(source, sex, age, percentile)
+    if column is None:
+        return None
+    if height_pct is None:
+        return [BpThreshold(s, d) for _, s, d in column]
+    return [_interpolate(list(column), height_pct)]
+
+
 def bp_limit(
     component: str, percentile: int, source: str, sex: str, age_years: float,
     height_pct: float | None,
 ) -> Bound | None:
-    """The systolic or diastolic limit at a percentile; bounded over heights (and sexes)."""
+    """The systolic or diastolic limit at a percentile; bounded over heights (and sexes).
+
+    With height unknown the limit lies between the lowest and highest over the tabulated
+    height percentiles (interface.md); with sex unknown, over both sexes.
+    """
     src = BpSource(source)
-    sexes = (sex,) if sex in {"M", "F"} else ("M", "F")
-    lows: list[float] = []
-    highs: list[float] = []
-    for s in sexes:
-        if height_pct is not None:
-            exact = bp_threshold(s, age_years, height_pct, percentile, src)
-            if exact is None:
-                return None
-            value = exact.sbp_mmhg if component == "systolic_bp" else exact.dbp_mmhg
-            lows.append(value)
-            highs.append(value)
-        else:
-            span = bp_threshold_range(s, age_years, percentile, src)
-            if span is None:
-                return None
-            sbp = component == "systolic_bp"
-            lows.append(span.sbp_low_mmhg if sbp else span.dbp_low_mmhg)
-            highs.append(span.sbp_high_mmhg if sbp else span.dbp_high_mmhg)
-    low, high = min(lows), max(highs)
+    age = math.floor(age_years)  # completed years, as the tables index them
+    values: list[float] = []
+    for s in (sex,) if sex in {"M", "F"} else ("M", "F"):
+        thresholds = _bp_at(src, s, age, percentile, height_pct)
+        if thresholds is None:
+            return None
+        values.extend(t.sbp_mmhg if component == "systolic_bp" else t.dbp_mmhg
+                      for t in thresholds)
+    low, high = min(values), max(values)
     where = "" if height_pct is not None else " (height unknown: range over height percentiles)"
     text = f"{percentile}th percentile {low:g}" if low == high else (
         f"{percentile}th percentile {low:g}-{high:g}"
