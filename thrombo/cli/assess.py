@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from thrombo.analytics.assessment import PLATELET_RULES, assess_patient
 from thrombo.cli.app import app
 from thrombo.cli.itp import AsOfOpt, FormatOpt, JsonOpt, SourceArg, TzOpt, parse_as_of
 from thrombo.cli.output import print_json, stdout
-from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
-from thrombo.response.itp_patient import assess_itp, is_itp_patient
-from thrombo.response.tma import TmaOptions, assess_tma
-from thrombo.safety.summary import safety_since
+from thrombo.response.tma import TmaOptions
 from thrombo.store.sources import load_source
-
-PLATELET_RULES = ("absolute-50-transfusion-free-7d", "rise-50pct-over-nadir")
-
-
-def _assess_patient(
-    timeline: PatientTimeline, as_of: date, options: TmaOptions
-) -> dict[str, Any]:
-    tma = assess_tma(timeline, as_of, options)
-    if tma is not None:
-        return {**tma.to_json(), **safety_since(timeline, tma.treatment_start, as_of).to_json()}
-    itp = assess_itp(timeline, as_of)
-    if is_itp_patient(timeline) and itp.treatments:
-        doc = itp.to_json()
-        start = itp.treatments[0].course.start
-        return {**doc, **safety_since(timeline, start, as_of).to_json()}
-    return {"patient_id": timeline.patient_id, "condition": None, "treatment": None,
-            "response": "not-evaluable", "note": "no TA-TMA or ITP treatment recorded"}
 
 
 @app.command("assess")
@@ -54,7 +34,7 @@ def assess_command(
     options = TmaOptions(platelet_rule=platelet_rule)  # type: ignore[arg-type]
     day = parse_as_of(as_of, tz)
     loaded = load_source(source, tz=tz, fmt=source_format)
-    patients = [_assess_patient(t, day, options) for t in loaded.timelines]
+    patients = [assess_patient(t, day, options) for t in loaded.timelines]
     document = {"as_of": day.isoformat(), "patients": patients, "input": loaded.input_json()}
     if as_json:
         print_json(document)
