@@ -317,7 +317,9 @@ def _cox(evaluable: Sequence[StudyPatient], origin: TimeOrigin, confidence: floa
 
 
 def _first_line(message: object) -> str:
-    return next((line.strip() for line in str(message).splitlines() if line.strip()), "")
+    """The first sentence of a library message (lifelines adds tutorials after it)."""
+    line = next((text.strip() for text in str(message).splitlines() if text.strip()), "")
+    return line.split(". ")[0].rstrip(".")
 
 
 def _design(observed: float | None, control: HistoricalControl | None,

@@ -1,0 +1,89 @@
+"""The study report: one self-contained HTML file (Jinja2, inline SVG figures) and its PDF.
+
+`write_report(results, out_dir)` writes report.html, then prints it to report.pdf with headless
+Chromium when one is installed. A missing browser leaves the HTML and says so in
+`ReportPaths.pdf_note`; it never fails the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import orjson
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from thrombo.analytics.results import Json
+from thrombo.analytics.study_results import StudyResults
+from thrombo.errors import SourceError
+from thrombo.report import tables
+from thrombo.report.figures import study_figures
+from thrombo.report.pdf import print_to_pdf
+
+FIGURE_CAPTIONS = {
+    "flow": "Patient flow: screened, eligible, diagnosed, treated and evaluable, with the "
+            "reasons patients left at each step.",
+    "survival": "Overall survival (Kaplan-Meier) with its log-log confidence band; ticks mark "
+                "censored follow-up; dashed line at 6 months (183 days).",
+    "incidence": "Cumulative incidence of TA-TMA resolution with death before resolution as a "
+                 "competing event (Aalen-Johansen); dashed line at day 28.",
+    "swimmer": "Each treated patient's course from the time origin: resolution, death, grade 3 "
+               "or worse adverse events, and follow-up of survivors.",
+    "trajectories": "LDH and platelet counts of each treated patient around defibrotide start.",
+}
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    html: Path
+    pdf: Path | None
+    pdf_note: str
+
+
+def _thrombo_version() -> str:
+    try:
+        return version("thrombo")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("thrombo.report", "templates"),
+                       autoescape=select_autoescape(["html"]), trim_blocks=True,
+                       lstrip_blocks=True)
+
+
+def render_html(results: StudyResults, source: dict[str, Json] | None = None) -> str:
+    """The report as one HTML document. Individual-level figures (swimmer, trajectories) are
+    left out when small-count suppression is on, since they show single patients."""
+    individual = results.suppression.below is None
+    figures = {name: Markup(svg) for name, svg in study_figures(results, individual).items()}
+    template = _environment().get_template("report.html")
+    return template.render(
+        results=results, figures=figures, captions=FIGURE_CAPTIONS, individual=individual,
+        rules_json=orjson.dumps(results.rules, option=orjson.OPT_INDENT_2).decode(),
+        source_json=(orjson.dumps(source, option=orjson.OPT_INDENT_2).decode()
+                     if source is not None else None),
+        thrombo_version=_thrombo_version(),
+        flow=tables.flow_table(results), baseline=tables.baseline_table(results),
+        endpoints=tables.endpoint_table(results), at_risk=tables.at_risk_table(results),
+        adverse_events=tables.adverse_event_table(results),
+        centres=tables.centre_table(results), comparisons=tables.comparison_table(results),
+        design=tables.design_table(results))
+
+
+def write_report(results: StudyResults, out_dir: Path | str,
+                 source: dict[str, Json] | None = None, make_pdf: bool = True) -> ReportPaths:
+    """Write report.html (and report.pdf when Chromium is available) into `out_dir`."""
+    folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise SourceError(f"{folder}: the report folder is a file")
+    folder.mkdir(parents=True, exist_ok=True)
+    html = folder / "report.html"
+    html.write_text(render_html(results, source), encoding="utf-8")
+    if not make_pdf:
+        return ReportPaths(html, None, "PDF not requested")
+    printed = print_to_pdf(html, folder / "report.pdf")
+    return ReportPaths(html, printed.path, printed.note)
