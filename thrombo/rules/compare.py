@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from thrombo.rules.results import JsonValue, SetResult
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def disagreements(results: list[SetResult]) -> list[dict[str, JsonValue]]:
@@ -12,11 +18,7 @@ def disagreements(results: list[SetResult]) -> list[dict[str, JsonValue]]:
     found: list[dict[str, JsonValue]] = []
     for pid in patient_ids:
         status = {name: p[pid].status for name, p in by_set if pid in p}
-        first = {
-            name: (None if p[pid].first_met is None else p[pid].first_met.isoformat())  # type: ignore[union-attr]
-            for name, p in by_set
-            if pid in p
-        }
+        first = {name: _iso(p[pid].first_met) for name, p in by_set if pid in p}
         if len(set(status.values())) > 1 or len(set(first.values())) > 1:
             found.append({"patient_id": pid, "status": status, "first_met": first})
     return found
