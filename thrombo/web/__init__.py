@@ -1,1 +1,1 @@
-"""thrombo.web (see design.md for this layer's place in the one-way flow)."""
+"""Dashboard templates and static files, rendered by `thrombo.api` (found by path)."""

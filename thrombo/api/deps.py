@@ -1,0 +1,83 @@
+"""Dependencies every router shares, declared once as `Annotated` aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from thrombo.api import security
+from thrombo.api.service import DEV_USER, ForbiddenError, Service
+from thrombo.api.settings import Settings
+from thrombo.store.users import User, session_user
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class SignInRequiredError(Exception):
+    """No valid session or token: the API answers 401, a page redirects to sign-in."""
+
+
+class CsrfError(Exception):
+    """A cookie-authenticated change without a valid CSRF token."""
+
+
+def get_service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+def get_settings(service: ServiceDep) -> Settings:
+    return service.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def check_csrf(request: Request, settings: Settings, supplied: str | None) -> None:
+    nonce = request.cookies.get(security.CSRF_COOKIE)
+    if not security.csrf_valid(settings.secret, nonce, supplied):
+        raise CsrfError
+
+
+def current_user(request: Request, service: ServiceDep) -> User:
+    """The signed-in user: a bearer token, or the session cookie (then unsafe methods need the
+    CSRF header). Under --dev everyone is the development administrator."""
+    if service.settings.dev:
+        return DEV_USER
+    token = security.bearer_token(request)
+    from_cookie = token is None
+    token = token or request.cookies.get(security.SESSION_COOKIE)
+    if not token:
+        raise SignInRequiredError
+    with service.store.engine.begin() as conn:
+        user = session_user(conn, token)
+    if user is None:
+        raise SignInRequiredError
+    if from_cookie and request.method in UNSAFE_METHODS and request.url.path.startswith("/api/"):
+        check_csrf(request, service.settings, request.headers.get(security.CSRF_HEADER))
+    return user
+
+
+UserDep = Annotated[User, Depends(current_user)]
+
+
+def administrator(user: UserDep) -> User:
+    if user.role != "administrator":
+        raise ForbiddenError("this needs the administrator role")
+    return user
+
+
+AdminDep = Annotated[User, Depends(administrator)]
+
+
+def identified_reader(user: UserDep) -> User:
+    if not user.sees_identified_data:
+        raise ForbiddenError("this role sees de-identified data and study pages only")
+    return user
+
+
+ClinicalUserDep = Annotated[User, Depends(identified_reader)]

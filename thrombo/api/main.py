@@ -1,0 +1,89 @@
+"""The application factory: `create_app(settings)` builds the REST API, CDS Hooks and dashboard.
+
+Errors map once, here: a user error is a 4xx with one clear message; a bug is a 500 (and its
+traceback goes to the server log, never to the client).
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from markupsafe import escape
+
+from thrombo import __version__
+from thrombo.api.deps import CsrfError, SignInRequiredError
+from thrombo.api.pages_common import WEB
+from thrombo.api.routes import ROUTERS
+from thrombo.api.security import SecurityHeadersMiddleware
+from thrombo.api.service import ForbiddenError, NotVisibleError, Service
+from thrombo.api.settings import DEV_BANNER, Settings
+from thrombo.errors import ThromboUserError
+
+log = logging.getLogger("thrombo.api")
+
+
+def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
+    app = FastAPI(
+        title="thrombo",
+        version=__version__,
+        summary="Decision support for paediatric TA-TMA and ITP. A research aid: every result "
+        "must be checked by the treating team.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.service = service or Service.open(settings)
+    if settings.dev:
+        log.warning(DEV_BANNER)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure and not settings.dev)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    _errors(app)
+    return app
+
+
+def _wants_page(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith("/api/") or path.startswith("/cds-services"))
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(SignInRequiredError)
+    async def _sign_in(request: Request, _exc: SignInRequiredError) -> Response:
+        if _wants_page(request):
+            target = quote(request.url.path, safe="/")
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        return JSONResponse({"detail": "sign in first (bearer token or session)"},
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(CsrfError)
+    async def _csrf(request: Request, _exc: CsrfError) -> Response:
+        return _answer(request, 403, "missing or invalid CSRF token: reload the page")
+
+    @app.exception_handler(ForbiddenError)
+    async def _forbidden(request: Request, exc: ForbiddenError) -> Response:
+        return _answer(request, 403, str(exc))
+
+    @app.exception_handler(NotVisibleError)
+    async def _not_visible(request: Request, exc: NotVisibleError) -> Response:
+        return _answer(request, 404, str(exc))
+
+    @app.exception_handler(ThromboUserError)
+    async def _user_error(request: Request, exc: ThromboUserError) -> Response:
+        return _answer(request, 422, str(exc))
+
+
+def _answer(request: Request, status: int, message: str) -> Response:
+    """JSON for API clients; a plain page (with a way back) for people."""
+    if not _wants_page(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    body = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>thrombo</title>"
+            f"<link rel=stylesheet href=/static/style.css></head><body><main class=error>"
+            f"<h1>{status}</h1><p>{escape(message)}</p><p><a href=/>Back to the patient list</a>"
+            f"</p></main></body></html>")
+    return HTMLResponse(body, status_code=status)

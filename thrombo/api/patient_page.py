@@ -1,0 +1,89 @@
+"""The patient page's content: screening and ITP status, charts over time, evidence, doses and
+responses. Everything shown is computed by the clinical layers; this module only arranges it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from thrombo.api import clinical
+from thrombo.api.charts import Chart, Series, render
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.physiology.age import age_in_years
+from thrombo.rules.results import ScreeningResult
+
+CHARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Platelets", ("platelets",)),
+    ("Haemoglobin", ("hemoglobin",)),
+    ("LDH", ("ldh",)),
+    ("Blood pressure", ("systolic_bp", "diastolic_bp")),
+    ("Creatinine", ("creatinine",)),
+    ("Urine protein/creatinine", ("upcr",)),
+    ("sC5b-9", ("sc5b9",)),
+)
+LABELS = {"systolic_bp": "systolic", "diastolic_bp": "diastolic"}
+
+
+@dataclass(frozen=True)
+class PatientPage:
+    timeline: PatientTimeline
+    as_of: date
+    screening: ScreeningResult
+    criteria: str
+    itp: dict[str, Any] | None
+    charts: list[Markup]
+    age_years: float
+
+    @property
+    def patient(self) -> Any:
+        return self.timeline.patient
+
+
+def chart_for(timeline: PatientTimeline, title: str, analytes: tuple[str, ...],
+              marks: set[datetime]) -> Markup:
+    series, unit = [], ""
+    band: tuple[float | None, float | None] = (None, None)
+    for analyte in analytes:
+        obs = [o for o in timeline.of(analyte) if o.quantity is not None]
+        if not obs:
+            continue
+        unit = obs[-1].quantity.unit if obs[-1].quantity else ""
+        series.append(Series(LABELS.get(analyte, analyte),
+                             [(o.time, float(o.value or 0.0)) for o in obs]))
+        if len(analytes) == 1:
+            band = (obs[-1].ref_low, obs[-1].ref_high)
+    return render(Chart(title, unit, series, band, sorted(marks)))
+
+
+def build(timeline: PatientTimeline, as_of: date) -> PatientPage:
+    result = clinical.screen_one(timeline, as_of)
+    itp = clinical.itp_status(timeline, as_of)
+    marks = {e.time for e in result.evidence}
+    charts = [c for title, analytes in CHARTS
+              if (c := chart_for(timeline, title, analytes, marks))]
+    return PatientPage(
+        timeline, as_of, result, clinical.DEFAULT_CRITERIA,
+        None if itp is None else itp.to_json(), charts,
+        age_in_years(timeline.patient.birth_date, as_of),
+    )
+
+
+def status_row(timeline: PatientTimeline, as_of: date) -> dict[str, Any]:
+    """One line of the patient list: TA-TMA and ITP status."""
+    result = clinical.screen_one(timeline, as_of)
+    itp = clinical.itp_status(timeline, as_of)
+    patient = timeline.patient
+    return {
+        "patient_id": patient.patient_id,
+        "center": patient.center,
+        "age": round(age_in_years(patient.birth_date, as_of), 1),
+        "hsct_date": patient.hsct_date,
+        "tma_status": result.status,
+        "tma_first_met": result.first_met,
+        "high_risk": result.high_risk,
+        "itp_phase": None if itp is None else itp.phase,
+        "itp_refractory": None if itp is None else itp.default.refractory,
+    }

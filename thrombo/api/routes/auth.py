@@ -1,0 +1,42 @@
+"""Sign-in for API clients: a bearer token for a user name and password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from thrombo.api import security
+from thrombo.api.deps import ServiceDep, SignInRequiredError, UserDep
+from thrombo.api.schemas import Credentials, TokenOut
+from thrombo.store.users import authenticate, close_session, open_session
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+
+@router.post("/token")
+def token(credentials: Credentials, service: ServiceDep) -> TokenOut:
+    """Exchange a user name and password for a bearer token (a server-side session)."""
+    with service.store.engine.begin() as conn:
+        user = authenticate(conn, credentials.username, credentials.password)
+        if user is None:
+            service.record(f"anonymous:{credentials.username}", "sign-in-failed", {"via": "api"})
+            raise SignInRequiredError
+        access = open_session(conn, user, service.settings.session_lifetime)
+    service.record(user, "sign-in", {"via": "api"})
+    return TokenOut(access_token=access,
+                    expires_in=int(service.settings.session_lifetime.total_seconds()))
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, service: ServiceDep, user: UserDep) -> None:
+    tok = security.bearer_token(request) or request.cookies.get(security.SESSION_COOKIE)
+    if tok:
+        with service.store.engine.begin() as conn:
+            close_session(conn, tok)
+    service.record(user, "sign-out", {"via": "api"})
+
+
+@router.get("/me")
+def me(user: UserDep) -> dict[str, Any]:
+    return {"username": user.username, "role": user.role, "centre": user.centre}

@@ -1,0 +1,188 @@
+"""CDS Hooks 2.0 endpoints: discovery, the two services and their feedback.
+
+Clients authenticate with a signed JWT (see `cds.client_auth`), except under --dev. Every call
+and every feedback is recorded in the audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from thrombo.api import clinical
+from thrombo.api.cds import order_sign, patient_view
+from thrombo.api.cds.cards import card, response
+from thrombo.api.cds.client_auth import ClientAuthError, ReplayGuard, verify_client_jwt
+from thrombo.api.cds.prefetch import (
+    assemble_timeline,
+    order_sign_templates,
+    patient_view_templates,
+)
+from thrombo.api.deps import ServiceDep
+from thrombo.api.service import Service
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.errors import ThromboUserError
+from thrombo.physiology.age import age_in_years
+
+router = APIRouter(prefix="/cds-services", tags=["cds-hooks"])
+_replay = ReplayGuard()
+
+
+class HookRequest(BaseModel):
+    hook: str
+    hookInstance: str
+    context: dict[str, Any]
+    prefetch: dict[str, Any] | None = None
+    fhirServer: str | None = None
+
+
+class FeedbackRequest(BaseModel):
+    feedback: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def discovery_document() -> dict[str, Any]:
+    criteria = clinical.criteria_set()
+    return {"services": [
+        {"hook": "patient-view", "id": patient_view.SERVICE_ID,
+         "title": "TA-TMA screening",
+         "description": f"TA-TMA status under {criteria.name} with the values behind it and "
+                        "high-risk features, for children after stem-cell transplant.",
+         "prefetch": patient_view_templates(criteria)},
+        {"hook": "order-sign", "id": order_sign.SERVICE_ID,
+         "title": "Defibrotide and ITP drug dose check",
+         "description": "Checks a draft MedicationRequest against the dose calculated for the "
+                        "child's weight and suggests the corrected order.",
+         "prefetch": order_sign_templates()},
+    ]}
+
+
+@router.get("")
+def discovery() -> dict[str, Any]:
+    return discovery_document()
+
+
+def _client(request: Request, service: Service) -> str:
+    settings = service.settings
+    if settings.dev or not settings.cds_require_jwt:
+        return "cds:dev"
+    base = (settings.public_url or str(request.base_url)).rstrip("/")
+    audiences = [base + request.url.path]
+    claims = verify_client_jwt(request.headers.get("authorization"), settings, audiences, _replay)
+    return f"cds:{claims['iss']}"
+
+
+def _stored(service: Service, patient_id: str) -> PatientTimeline | None:
+    found = service.store.timelines(service.tz, [patient_id])
+    return found[0] if found else None
+
+
+def _page_url(request: Request, service: Service, patient_id: str) -> str:
+    base = (service.settings.public_url or str(request.base_url)).rstrip("/")
+    return f"{base}/patients/{patient_id}"
+
+
+def run_patient_view(request: Request, service: Service, body: HookRequest, client: str
+                     ) -> dict[str, Any]:
+    patient_id = str(body.context.get("patientId") or "")
+    assembled = assemble_timeline(body.prefetch or {}, patient_view.KEYS,
+                                  _stored(service, patient_id), service.tz)
+    detail: dict[str, Any] = {"hook": body.hook, "hookInstance": body.hookInstance,
+                              "prefetch_used": list(assembled.used_prefetch),
+                              "from_store": list(assembled.from_store)}
+    if assembled.timeline is None:
+        service.record(client, "cds-patient-view", {**detail, "result": "unknown patient"},
+                       patient_id or None)
+        return response([])
+    criteria = clinical.criteria_set()
+    result = clinical.screen_one(assembled.timeline, service.today())
+    sources = ("prefetch (" + ", ".join(assembled.used_prefetch) + ")"
+               if assembled.used_prefetch else "thrombo store")
+    if assembled.from_store and assembled.used_prefetch:
+        sources += "; thrombo store (" + ", ".join(assembled.from_store) + ")"
+    cards = [patient_view.patient_view_card(result, criteria.name,
+                                            _page_url(request, service, patient_id), sources)]
+    service.record(client, "cds-patient-view", {**detail, "status": result.status}, patient_id)
+    return response(cards)
+
+
+def _latest(timeline: PatientTimeline, analyte: str) -> float | None:
+    series = timeline.of(analyte)
+    return series[-1].value if series else None
+
+
+def _check_order(timeline: PatientTimeline, entry: dict[str, Any], today: date
+                 ) -> dict[str, Any] | None:
+    draft = order_sign.draft_dose(entry)
+    if draft is None:
+        return None
+    weight = _latest(timeline, "weight")
+    if weight is None:
+        return order_sign.missing_weight_card(draft.drug)
+    weights = timeline.of("weight")
+    note = f"{weight:g} kg measured {weights[-1].time.date().isoformat()}"
+    try:
+        rec = clinical.dose(draft.drug, weight_kg=weight, height_cm=_latest(timeline, "height"),
+                            age_years=age_in_years(timeline.patient.birth_date, today),
+                            hb_g_dl=_latest(timeline, "hemoglobin"), sex=timeline.patient.sex)
+    except ThromboUserError as exc:
+        return card(f"Cannot check the {draft.drug} dose", "info", detail=str(exc))
+    ordered = order_sign.ordered_in(draft, rec.dose.unit, weight)
+    if ordered is None:
+        return card(f"Cannot compare the {draft.drug} dose unit {draft.unit}", "info",
+                    detail=f"thrombo calculates {rec.dose} for {weight:g} kg.")
+    if order_sign.agrees(ordered, rec):
+        return None
+    return order_sign.mismatch_card(draft, ordered, rec, weight, note)
+
+
+def run_order_sign(service: Service, body: HookRequest, client: str) -> dict[str, Any]:
+    patient_id = str(body.context.get("patientId") or "")
+    keys = ("patient", "measurements", "transplant")
+    assembled = assemble_timeline(body.prefetch or {}, keys, _stored(service, patient_id),
+                                  service.tz)
+    orders = body.context.get("draftOrders") or {}
+    entries = [e.get("resource") for e in orders.get("entry") or [] if isinstance(e, dict)]
+    requests = [r for r in entries
+                if isinstance(r, dict) and r.get("resourceType") == "MedicationRequest"]
+    cards: list[dict[str, Any]] = []
+    if assembled.timeline is not None:
+        for entry in requests:
+            found = _check_order(assembled.timeline, entry, service.today())
+            if found is not None:
+                cards.append(found)
+    service.record(client, "cds-order-sign",
+                   {"hook": body.hook, "hookInstance": body.hookInstance,
+                    "orders": len(requests), "cards": [c["summary"] for c in cards]},
+                   patient_id or None)
+    return response(cards)
+
+
+@router.post("/{service_id}", response_model=None)
+def call_service(service_id: str, body: HookRequest, request: Request, service: ServiceDep
+                 ) -> dict[str, Any] | JSONResponse:
+    try:
+        client = _client(request, service)
+    except ClientAuthError as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=401)
+    if service_id == patient_view.SERVICE_ID and body.hook == "patient-view":
+        return run_patient_view(request, service, body, client)
+    if service_id == order_sign.SERVICE_ID and body.hook == "order-sign":
+        return run_order_sign(service, body, client)
+    return JSONResponse({"detail": f"no service {service_id!r} for hook {body.hook!r}"},
+                        status_code=404)
+
+
+@router.post("/{service_id}/feedback", response_model=None)
+def feedback(service_id: str, body: FeedbackRequest, request: Request, service: ServiceDep
+             ) -> dict[str, Any] | JSONResponse:
+    try:
+        client = _client(request, service)
+    except ClientAuthError as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=401)
+    for item in body.feedback:
+        service.record(client, "cds-feedback", {"service": service_id, **item})
+    return {}

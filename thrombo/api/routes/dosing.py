@@ -1,0 +1,27 @@
+"""Dose calculation: the same registry `thrombo dose` uses. No patient data is read here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from thrombo.api import clinical
+from thrombo.api.deps import ServiceDep, UserDep
+from thrombo.api.schemas import DoseRequest
+
+router = APIRouter(prefix="/api/v1", tags=["dosing"])
+
+
+@router.get("/drugs")
+def drugs(_user: UserDep) -> list[dict[str, Any]]:
+    """Every drug with a calculator, its regimens, indications and the inputs it needs."""
+    return clinical.drug_catalogue()
+
+
+@router.post("/dose")
+def dose(body: DoseRequest, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+    """A dose for one patient's measurements (interface.md `dose --json`)."""
+    result = clinical.dose(**body.model_dump())
+    service.record(user, "dose-calculated", {"drug": result.drug, "regimen": result.regimen})
+    return result.to_json()

@@ -1,0 +1,108 @@
+"""Dashboard pages for people: sign-in, patient list, patient page, dosing calculator."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from thrombo.api import clinical, patient_page, security
+from thrombo.api.deps import ClinicalUserDep, ServiceDep, UserDep
+from thrombo.api.pages_common import checked_form, number, render, text
+from thrombo.errors import ThromboUserError
+from thrombo.store.users import authenticate, close_session, open_session
+
+router = APIRouter(include_in_schema=False)
+DOSE_FIELDS = ("weight_kg", "height_cm", "age_years", "hb_g_dl")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would make the sign-in page a phishing aid."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, service: ServiceDep,
+               next: Annotated[str | None, Query()] = None) -> Response:
+    return render(request, service, "login.html", None, next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request, service: ServiceDep) -> Response:
+    form = await checked_form(request, service)
+    username, password = text(form, "username") or "", str(form.get("password") or "")
+    target = _safe_next(text(form, "next"))
+    with service.store.engine.begin() as conn:
+        user = authenticate(conn, username, password)
+        token = open_session(conn, user, service.settings.session_lifetime) if user else None
+    if user is None or token is None:
+        service.record(f"anonymous:{username}", "sign-in-failed", {"via": "web"})
+        return render(request, service, "login.html", None, status_code=401, next=target,
+                      error="Unknown user name or wrong password.")
+    service.record(user, "sign-in", {"via": "web"})
+    response = RedirectResponse(target, status_code=303)
+    secure = service.settings.cookie_secure and not service.settings.dev
+    security.set_session_cookie(response, token, secure=secure,
+                                max_age=int(service.settings.session_lifetime.total_seconds()))
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, service: ServiceDep, user: UserDep) -> Response:
+    await checked_form(request, service)
+    token = request.cookies.get(security.SESSION_COOKIE)
+    if token:
+        with service.store.engine.begin() as conn:
+            close_session(conn, token)
+    service.record(user, "sign-out", {"via": "web"})
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(security.SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def patient_list(request: Request, service: ServiceDep, user: UserDep,
+                 q: Annotated[str | None, Query()] = None) -> Response:
+    if not user.sees_identified_data:
+        return RedirectResponse("/study", status_code=303)
+    as_of = service.today()
+    rows = [patient_page.status_row(t, as_of)
+            for t in service.patients(user, q, purpose="patient-list")]
+    return render(request, service, "patients.html", user, rows=rows, q=q or "", as_of=as_of)
+
+
+@router.get("/patients/{patient_id}", response_class=HTMLResponse)
+def patient(patient_id: str, request: Request, service: ServiceDep, user: ClinicalUserDep
+            ) -> Response:
+    timeline = service.patient(user, patient_id, purpose="patient-page")
+    page = patient_page.build(timeline, service.today())
+    return render(request, service, "patient.html", user, page=page)
+
+
+@router.get("/dose", response_class=HTMLResponse)
+def dose_page(request: Request, service: ServiceDep, user: UserDep) -> Response:
+    return render(request, service, "dose.html", user, drugs=clinical.drug_catalogue(),
+                  form={}, result=None, error=None)
+
+
+@router.post("/dose", response_class=HTMLResponse)
+async def dose_calculate(request: Request, service: ServiceDep, user: UserDep) -> Response:
+    form = await checked_form(request, service)
+    result, error = None, None
+    try:
+        rec = clinical.dose(
+            text(form, "drug") or "",
+            **{name: number(form, name) for name in DOSE_FIELDS},
+            sex=text(form, "sex"), ancestry=text(form, "ancestry") or "other",
+            indication=text(form, "indication"), regimen=text(form, "regimen"),
+        )
+        result = rec.to_json()
+        service.record(user, "dose-calculated", {"drug": rec.drug, "regimen": rec.regimen})
+    except ThromboUserError as exc:
+        error = str(exc)
+    return render(request, service, "dose.html", user, drugs=clinical.drug_catalogue(),
+                  form=form, result=result, error=error,
+                  status_code=200 if error is None else 422)

@@ -1,0 +1,89 @@
+"""Request-level protections: security headers, CSRF tokens and the session cookie.
+
+CSRF uses the signed double-submit pattern (OWASP CSRF cheat sheet): a random nonce in a
+SameSite=Strict cookie, and in each form an HMAC of that nonce under the server's secret. A
+cross-site page can neither read the cookie nor forge the HMAC. Bearer-token API calls carry no
+ambient credentials and need no CSRF token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+from starlette.middleware.base import BaseHTTPMiddleware
+
+SESSION_COOKIE = "thrombo_session"
+CSRF_COOKIE = "thrombo_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+# The dashboard uses no third-party script, style or frame, so the policy can be strict.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+# The OpenAPI page loads its viewer from a CDN; it is served with a looser policy of its own.
+_DOCS_PATHS = ("/api/docs", "/api/redoc")
+
+
+class SecurityHeadersMiddleware(BaseHTTPMiddleware):
+    def __init__(self, app: object, *, hsts: bool) -> None:
+        super().__init__(app)  # type: ignore[arg-type]
+        self.hsts = hsts
+
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            if name == "Content-Security-Policy" and request.url.path.startswith(_DOCS_PATHS):
+                continue
+            response.headers.setdefault(name, value)
+        if self.hsts:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.url.path.startswith("/api/") or request.url.path.startswith("/cds-services"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def csrf_token(secret: bytes, nonce: str) -> str:
+    return hmac.new(secret, nonce.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_valid(secret: bytes, nonce: str | None, token: str | None) -> bool:
+    if not nonce or not token:
+        return False
+    return hmac.compare_digest(csrf_token(secret, nonce), token)
+
+
+def set_csrf_cookie(response: Response, nonce: str, *, secure: bool) -> None:
+    response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", secure=secure,
+                        path="/")
+
+
+def set_session_cookie(response: Response, token: str, *, secure: bool, max_age: int) -> None:
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure,
+                        max_age=max_age, path="/")
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None

@@ -1,0 +1,109 @@
+"""The service's settings: one pydantic-settings object, read from `THROMBO_*` variables.
+
+Outside development it refuses to start with an insecure default: no secret key, a short one, or
+a well-known placeholder. Development mode (`--dev`) turns authentication off, so it binds to the
+loopback interface only and says so loudly.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from thrombo.errors import ThromboUserError
+from thrombo.store.sql import default_url
+
+MIN_SECRET_LENGTH = 32
+"""Characters of a secret key: 32 URL-safe characters carry well over 128 bits."""
+PLACEHOLDER_SECRETS = frozenset({"changethis", "change-me", "changeme", "secret", "dev", "test"})
+DEV_SECRET = "thrombo-development-only-secret-do-not-deploy"
+DEV_BANNER = (
+    "DEVELOPMENT MODE: AUTHENTICATION IS OFF. Every request acts as a development administrator "
+    "who sees identified data of every centre. The server listens on the loopback interface only. "
+    "Never use --dev with real patient data."
+)
+
+
+class InsecureSettingsError(ThromboUserError):
+    """A setting that would be unsafe outside development."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="THROMBO_", extra="ignore", frozen=True)
+
+    db: str = Field(default_factory=default_url)
+    dev: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: SecretStr | None = None
+    session_hours: float = 8.0
+    cookie_secure: bool = True
+    public_url: str | None = None
+    """Where clients reach the service (for links in cards and the JWT audience)."""
+    cds_trusted_issuers: dict[str, str] = Field(default_factory=dict)
+    """CDS client issuer -> its public key: a PEM text, or a path to a PEM or JWKS file."""
+    cds_require_jwt: bool = True
+    demo_patients: int = 40
+    """Size of the demo cohort `serve --dev` loads into an empty store."""
+
+    @model_validator(mode="after")
+    def _refuse_insecure(self) -> Settings:
+        if self.dev:
+            if not _is_loopback(self.host):
+                raise InsecureSettingsError(
+                    f"--dev turns authentication off and binds to loopback only, not {self.host!r}"
+                )
+            return self
+        secret = self.secret_key.get_secret_value() if self.secret_key else ""
+        if not secret:
+            raise InsecureSettingsError(
+                "THROMBO_SECRET_KEY is not set: generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'` (or use --dev)"
+            )
+        if len(secret) < MIN_SECRET_LENGTH or secret.lower() in PLACEHOLDER_SECRETS:
+            raise InsecureSettingsError(
+                f"THROMBO_SECRET_KEY must be a random string of at least {MIN_SECRET_LENGTH} "
+                "characters"
+            )
+        if secret == DEV_SECRET:
+            raise InsecureSettingsError("the development secret cannot be used outside --dev")
+        return self
+
+    @property
+    def secret(self) -> bytes:
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        return DEV_SECRET.encode()
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        return timedelta(hours=self.session_hours)
+
+    @property
+    def authentication_on(self) -> bool:
+        return not self.dev
+
+    def issuer_key(self, issuer: str) -> str | None:
+        """The configured public key text (PEM or JWKS JSON) of a trusted CDS client."""
+        value = self.cds_trusted_issuers.get(issuer)
+        if value is None:
+            return None
+        if "-----BEGIN" in value or value.lstrip().startswith("{"):
+            return value
+        path = Path(value)
+        if not path.is_file():
+            raise InsecureSettingsError(f"key file of CDS issuer {issuer!r} not found: {value}")
+        return path.read_text()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
