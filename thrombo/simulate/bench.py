@@ -120,7 +120,9 @@ def _block_values(rng: np.random.Generator, n: int) -> tuple[Arrays, Arrays]:
     return values, facts
 
 
-def _block_table(first: int, values: Arrays, facts: Arrays) -> pa.Table:
+def _block_table(first: int, values: Arrays, facts: Arrays, keep: int) -> pa.Table:
+    """The block as long-format rows, cut to its first `keep` rows before any arrow array is
+    built (slicing arrow arrays with nulls gave different parquet bytes from run to run)."""
     n = len(facts["age"])
     a = len(ANALYTES)
     width = 1 + DAYS_PER_PATIENT * a
@@ -138,21 +140,27 @@ def _block_table(first: int, values: Arrays, facts: Arrays) -> pa.Table:
     matrix = np.round(matrix, 2)
     codes = np.concatenate([[0], np.tile(np.arange(1, a + 1), DAYS_PER_PATIENT)]).astype(np.int8)
     code_dictionary = [HEIGHT[1], *[code for _, code, _, _ in ANALYTES]]
-    unit_dictionary = [HEIGHT[2], *[unit for _, _, unit, _ in ANALYTES]]
+    # A dictionary must not repeat a value (both blood pressures are in mm[Hg]): with repeats
+    # the parquet writer's dictionary pages differ from run to run.
+    unit_of_code = [HEIGHT[2], *[unit for _, _, unit, _ in ANALYTES]]
+    unit_dictionary = sorted(set(unit_of_code))
+    unit_index = np.array([unit_dictionary.index(u) for u in unit_of_code], dtype=np.int8)
     ref_high = np.full(a + 1, np.nan)
     ref_low = np.full(a + 1, np.nan)
     ref_low[3], ref_high[3] = PROFILE.ldh_range
     ref_high[4] = PROFILE.sc5b9_ref_high
-    all_codes = np.tile(codes, n)
-    patient_index = np.repeat(np.arange(n, dtype=np.int32), width)
+    all_codes = np.tile(codes, n)[:keep]
+    patient_index = np.repeat(np.arange(n, dtype=np.int32), width)[:keep]
+    low, high = ref_low[all_codes], ref_high[all_codes]
+    kept = -(-keep // width)
     return pa.Table.from_arrays([
-        pa.DictionaryArray.from_arrays(patient_index, pa.array(_patient_ids(first, n))),
-        pa.array(times.reshape(-1), pa.timestamp("s")),
+        pa.DictionaryArray.from_arrays(patient_index, pa.array(_patient_ids(first, kept))),
+        pa.array(times.reshape(-1)[:keep], pa.timestamp("s")),
         pa.DictionaryArray.from_arrays(all_codes, pa.array(code_dictionary)),
-        pa.array(matrix.reshape(-1)),
-        pa.DictionaryArray.from_arrays(all_codes, pa.array(unit_dictionary)),
-        pa.array(ref_low[all_codes], mask=np.isnan(ref_low[all_codes])),
-        pa.array(ref_high[all_codes], mask=np.isnan(ref_high[all_codes])),
+        pa.array(matrix.reshape(-1)[:keep]),
+        pa.DictionaryArray.from_arrays(unit_index[all_codes], pa.array(unit_dictionary)),
+        pa.array(low, mask=np.isnan(low)),
+        pa.array(high, mask=np.isnan(high)),
     ], schema=SCHEMA)
 
 
@@ -204,8 +212,8 @@ def simulate_observations_table(rows_target: int, seed: int, path: Path) -> Benc
         for block, first in enumerate(range(0, patients_total, BLOCK_PATIENTS)):
             n = min(BLOCK_PATIENTS, patients_total - first)
             values, facts = _block_values(patient_rng(seed, BENCH_STREAM, block), n)
-            table = _block_table(first, values, facts)
-            table = table.slice(0, min(table.num_rows, rows_target - written))
+            keep = min(n * width, rows_target - written)
+            table = _block_table(first, values, facts, keep)
             parquet.write_table(table)
             written += table.num_rows
             tma_patients += int(facts["tma"].sum())
