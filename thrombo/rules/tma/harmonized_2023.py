@@ -82,7 +82,7 @@ def definition(options: ScreeningOptions | None = None) -> CriteriaSet:
         diagnosis_date=opts.diagnosis_date,
         diagnostic_alone=("biopsy",),
         high_risk=harmonized_high_risk(opts),
-        options=opts.pick("diagnosis_date", "bp_missing_height", "height_lookback_days",
-                          "hb_baseline_lookback_days", "absent_events"),
+        options=opts.pick("diagnosis_date", "bp_missing_height", "bp_readings",
+                          "height_lookback_days", "hb_baseline_lookback_days", "absent_events"),
         warnings=(),
     )

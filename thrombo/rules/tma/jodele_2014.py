@@ -103,7 +103,7 @@ def definition(options: ScreeningOptions | None = None) -> CriteriaSet:
         diagnosis_date="first-time-point",
         diagnostic_alone=("biopsy",),
         high_risk=jodele_high_risk(opts),
-        options=opts.pick("bp_missing_height", "bp_infants", "height_lookback_days",
+        options=opts.pick("bp_missing_height", "bp_readings", "bp_infants", "height_lookback_days",
                           "absent_events", "dipstick_1plus_is_30_mg_dl"),
         warnings=tuple(warnings),
     )

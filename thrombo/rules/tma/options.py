@@ -30,6 +30,9 @@ class ScreeningOptions:
     absent_events: Literal["not-met", "indeterminate"] = "not-met"
     """No transfusion, GVHD or infection event recorded: treat the event list as complete
     (not met), or as unknown (indeterminate)."""
+    bp_readings: Literal["each-reading"] = "each-reading"
+    """A7 [Design]: every systolic and diastolic reading is decided on its own (a daily mean or
+    the exclusion of readings during pain or pressor weaning is not implemented yet)."""
     dipstick_1plus_is_30_mg_dl: bool = True
     """Count a urine dipstick of 1+ or more as protein >= 30 mg/dL (Jodele proteinuria)."""
 
@@ -42,6 +45,7 @@ class ScreeningOptions:
                 else self.bp_missing_height
             ),
             "bp_infants": self.bp_infants,
+            "bp_readings": self.bp_readings,
             "height_lookback_days": self.height_lookback_days,
             "hb_baseline_lookback_days": self.hb_baseline_lookback_days,
             "absent_events": self.absent_events,
