@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from thrombo.cli import admin, assess, design, dose, importing, itp, version
+from thrombo.cli import admin, assess, design, dose, importing, itp, screen, version
 
-__all__ = ["admin", "assess", "design", "dose", "importing", "itp", "version"]
+__all__ = ["admin", "assess", "design", "dose", "importing", "itp", "screen", "version"]
