@@ -99,6 +99,8 @@ class StudyPatient:
     last_contact_date: date | None = None
     renal_recovery: bool | None = None
     neurological_recovery: bool | None = None
+    major_bleeding: bool | None = None
+    """As the safety engine flagged it; None: decided here from `adverse_events`."""
     adverse_events: tuple[AdverseEvent, ...] = ()
     labs: tuple[LabPoint, ...] = ()
 

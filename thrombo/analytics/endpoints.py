@@ -60,9 +60,16 @@ def treatment_emergent(patient: StudyPatient) -> list[tuple[str, int]]:
     return [(e.term, e.grade) for e in patient.adverse_events if e.date >= start]
 
 
+def had_major_bleeding(patient: StudyPatient) -> bool:
+    """The safety engine's flag when it gave one, else read from the graded events."""
+    if patient.major_bleeding is not None:
+        return patient.major_bleeding
+    return any(is_major_bleeding(t, g) for t, g in treatment_emergent(patient))
+
+
 def major_bleeding(treated: Sequence[StudyPatient],
                    confidence: float = DEFAULT_CONFIDENCE) -> ProportionEstimate:
-    k = sum(any(is_major_bleeding(t, g) for t, g in treatment_emergent(p)) for p in treated)
+    k = sum(had_major_bleeding(p) for p in treated)
     return clopper_pearson(k, len(treated), confidence)
 
 
