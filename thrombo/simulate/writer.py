@@ -41,7 +41,8 @@ from thrombo.simulate.rows import (
 
 Format = Literal["csv", "parquet", "fhir"]
 FORMATS: tuple[str, ...] = ("csv", "parquet", "fhir")
-CHUNK_PATIENTS = 1000
+CHUNK_PATIENTS = 250
+"""About 250,000 observation rows held at a time (a few hundred MB of Python rows)."""
 
 OBSERVATION_SCHEMA = pa.schema(
     [(name, pa.string()) for name in OBSERVATION_COLUMNS[:5]]
