@@ -9,6 +9,7 @@ Thresholds come from the packaged tables (data/SOURCES.md): the 2004 Fourth Repo
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -57,22 +58,27 @@ def table_age(age_years: float) -> int | None:
     return math.floor(age)
 
 
+@functools.cache
+def _index() -> dict[tuple[str, str, int, int], tuple[tuple[float, float, float], ...]]:
+    """The BP table grouped once by (source, sex, age, BP percentile); lookups are then O(1)."""
+    grouped: dict[tuple[str, str, int, int], list[tuple[float, float, float]]] = {}
+    for r in read_table(BP_TABLE):
+        key = (r["source"], r["sex"], int(r["age_years"]), int(r["bp_percentile"]))
+        grouped.setdefault(key, []).append(
+            (float(r["height_percentile"]), float(r["sbp_mmhg"]), float(r["dbp_mmhg"]))
+        )
+    return {k: tuple(sorted(v)) for k, v in grouped.items()}
+
+
 def _column(
     source: BpSource, sex: str, age: int, bp_percentile: int
 ) -> list[tuple[float, float, float]]:
-    rows = [
-        (float(r["height_percentile"]), float(r["sbp_mmhg"]), float(r["dbp_mmhg"]))
-        for r in read_table(BP_TABLE)
-        if r["source"] == source.value
-        and r["sex"] == sex
-        and int(r["age_years"]) == age
-        and int(r["bp_percentile"]) == bp_percentile
-    ]
+    rows = _index().get((source.value, sex, age, bp_percentile))
     if not rows:
         raise OutsideValidRangeError(
             f"{source.value} tables have no {bp_percentile}th BP percentile"
         )
-    return sorted(rows)
+    return list(rows)
 
 
 def _interpolate(rows: list[tuple[float, float, float]], height_percentile: float) -> BpThreshold:

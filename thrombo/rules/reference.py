@@ -17,7 +17,6 @@ from thrombo.physiology.blood_pressure import (
     TABLE_HEIGHT_PERCENTILES,
     BpSource,
     BpThreshold,
-    _interpolate,
     bp_threshold,
 )
 from thrombo.physiology.growth import height_percentile
@@ -73,8 +72,8 @@ def _bp_column(
 ) -> tuple[tuple[float, float, float], ...] | None:
     """(height percentile, SBP, DBP) at each tabulated height, read once per child profile.
 
-    Read through the public `bp_threshold` at the tabulated heights (where interpolation returns
-    the table's own values) and cached, because the table scan costs milliseconds per reading.
+    Read through the public `bp_threshold` at the tabulated heights, where interpolation returns
+    the table's own values.
     """
     rows: list[tuple[float, float, float]] = []
     for height_pct in TABLE_HEIGHT_PERCENTILES:
@@ -93,7 +92,8 @@ def _bp_at(
         return None
     if height_pct is None:
         return [BpThreshold(s, d) for _, s, d in column]
-    return [_interpolate(list(column), height_pct)]
+    found = bp_threshold(sex, age, height_pct, percentile, source)
+    return None if found is None else [found]
 
 
 def bp_limit(
