@@ -4,6 +4,7 @@ responses. Everything shown is computed by the clinical layers; this module only
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from datetime import date, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from markupsafe import Markup
 
 from thrombo.api import clinical
 from thrombo.api.charts import Chart, Series, render
+from thrombo.api.service import Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_years
 from thrombo.rules.results import ScreeningResult
@@ -87,3 +89,19 @@ def status_row(timeline: PatientTimeline, as_of: date) -> dict[str, Any]:
         "itp_phase": None if itp is None else itp.phase,
         "itp_refractory": None if itp is None else itp.default.refractory,
     }
+
+
+def status_rows(service: Service, timelines: list[PatientTimeline], as_of: date
+                ) -> list[dict[str, Any]]:
+    """Status rows, screened once per patient, day and store version."""
+    version = service.store_version()
+    rows: list[dict[str, Any]] = []
+    for timeline in timelines:
+        key = ("status-row", timeline.patient_id, as_of, version)
+        rows.append(service.memo(key, partial(status_row, timeline, as_of)))
+    return rows
+
+
+def warm_status_cache(service: Service) -> None:
+    """Screen every stored patient ahead of the first page view (run in a background thread)."""
+    status_rows(service, service.store.timelines(service.tz), service.today())

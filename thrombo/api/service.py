@@ -6,17 +6,19 @@ append-only audit trail; nothing else in the service reads the patient tables.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from thrombo.api.settings import Settings
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
 from thrombo.store import audit
+from thrombo.store.schema import imports as import_table
 from thrombo.store.schema import patients as patient_table
 from thrombo.store.sql import Store
 from thrombo.store.users import User
@@ -41,6 +43,8 @@ class Service:
     settings: Settings
     store: Store
     tz: tzinfo = UTC
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(cls, settings: Settings) -> Service:
@@ -91,6 +95,22 @@ class Service:
             ids = self.visible_ids(user)
             return self.store.timelines(self.tz, ids) if ids else []
         return self.store.timelines(self.tz)
+
+    # -- derived results, kept until the next import -----------------------------------------
+
+    def store_version(self) -> int:
+        with self.store.engine.connect() as conn:
+            return int(conn.execute(select(func.max(import_table.c.id))).scalar() or 0)
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """A result computed from stored data, reused until the store changes (an import)."""
+        with self._memo_lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+        return value
 
     def today(self) -> date:
         return datetime.now(self.tz).date()
