@@ -4,8 +4,8 @@ responses. Everything shown is computed by the clinical layers; this module only
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
