@@ -1,0 +1,178 @@
+"""`thrombo plan SOURCE --patient ID`: the ITP ladder or TA-TMA protocol plan for one patient."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import typer
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+
+from thrombo.cli.app import app
+from thrombo.cli.output import print_json, stdout
+from thrombo.errors import ThromboUserError
+from thrombo.plans import DEFAULT_POLICY, POLICIES, Plan, plan_for
+from thrombo.rules.registry import DEFAULT as DEFAULT_CRITERIA
+from thrombo.store.sources import load_source, timezone
+
+SourceArg = Annotated[str, typer.Argument(help="Dataset folder, FHIR file or folder, store URL.")]
+PatientOpt = Annotated[str, typer.Option("--patient", help="The patient_id to plan for.")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Use what was known by the end of this day (YYYY-MM-DD); a date-time "
+        "(YYYY-MM-DDTHH:MM) also checks defibrotide holds at that instant.",
+    ),
+]
+PolicyOpt = Annotated[
+    str, typer.Option("--policy", help=f"ITP ladder order: {', '.join(POLICIES)}.")
+]
+ConditionOpt = Annotated[
+    str | None,
+    typer.Option("--condition", help="itp or ta-tma (default: from the record)."),
+]
+CriteriaOpt = Annotated[
+    str, typer.Option("--criteria", help="TA-TMA criteria set for the diagnosis.")
+]
+ProphylacticOpt = Annotated[
+    bool,
+    typer.Option(
+        "--prophylactic-anticoagulant-blocks",
+        help="Centre policy: prophylactic anticoagulation also blocks defibrotide.",
+    ),
+]
+TzOpt = Annotated[
+    str, typer.Option("--timezone", help="Site time zone for times without an offset.")
+]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+class UnknownPatientError(ThromboUserError):
+    """The source holds no patient with the requested id."""
+
+
+def parse_when(text: str | None, zone_name: str) -> tuple[date, datetime | None]:
+    """--as-of as (day, instant or None); today in the site time zone when not given."""
+    zone = timezone(zone_name)
+    if text is None:
+        return datetime.now(zone).date(), None
+    try:
+        return date.fromisoformat(text), None
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ThromboUserError(
+            f"--as-of must be a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM, got {text!r}"
+        ) from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    return moment.astimezone(zone).date(), moment
+
+
+@app.command("plan")
+def plan_command(
+    source: SourceArg,
+    patient: PatientOpt,
+    as_of: AsOfOpt = None,
+    policy: PolicyOpt = DEFAULT_POLICY,
+    condition: ConditionOpt = None,
+    criteria: CriteriaOpt = DEFAULT_CRITERIA,
+    prophylactic_blocks: ProphylacticOpt = False,
+    tz: TzOpt = "UTC",
+    source_format: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The ITP treatment ladder or the TA-TMA protocol plan for one patient, with doses."""
+    day, at = parse_when(as_of, tz)
+    loaded = load_source(source, tz=tz, fmt=source_format)
+    found = [t for t in loaded.timelines if t.patient_id == patient]
+    if not found:
+        raise UnknownPatientError(f"no patient {patient!r} in {source}")
+    plan = plan_for(
+        found[0], day, condition=condition, policy=policy, criteria=criteria, at=at,
+        prophylactic_anticoagulant_blocks=prophylactic_blocks,
+    )  # fmt: skip
+    if as_json:
+        print_json({**plan.to_json(), "input": loaded.input_json()})
+        return
+    stdout.print(render_plan(plan))
+
+
+def _dose_text(option: dict[str, Any]) -> str:
+    dose = option["dose"]
+    if dose is None:
+        return f"no dose: {option['dose_missing']}" if option["dose_missing"] else "-"
+    amount = f"{dose['dose']['value']:g} {dose['dose']['unit']}"
+    if dose["per_kg"]:
+        amount += f" ({dose['per_kg']['value']:g} {dose['per_kg']['unit']})"
+    if dose["per_m2"]:
+        amount += f" ({dose['per_m2']['value']:g} {dose['per_m2']['unit']})"
+    return f"{amount} {dose['route']}; {dose['course']}" if dose["course"] else amount
+
+
+def _options_table(doc: dict[str, Any]) -> Table:
+    table = Table(title="Options, in order", show_lines=True)
+    for column in ("step", "option", "status", "dose for this child", "why"):
+        table.add_column(column, overflow="fold")
+    for o in doc["options"]:
+        status = f"[bold green]NEXT[/] {o['status']}" if o["next"] else o["status"]
+        why = "\n".join(f"- {r['text']}" for r in o["reasons"])
+        table.add_row(str(o["step"]), f"{o['drug']}\n({o['class']})", status, _dose_text(o), why)
+    return table
+
+
+def _bullets(title: str, lines: list[str]) -> Panel:
+    return Panel("\n".join(f"- {line}" for line in lines), title=title, title_align="left")
+
+
+def render_plan(plan: Plan) -> Group:
+    """The plan for people: summary, options with doses and reasons, talk points, holds."""
+    doc = plan.to_json()
+    rules = doc["rules"]
+    head = Table.grid(padding=(0, 2))
+    head.add_row("patient", doc["patient_id"])
+    head.add_row("condition", doc["condition"])
+    head.add_row("as of", doc["as_of"])
+    head.add_row("rules", f"{rules['name']} v{rules['version']}")
+    if "policy" in rules["options"]:
+        head.add_row("policy", f"{rules['options']['policy']}: {doc['summary']['policy_order']}")
+    for key, value in doc["summary"].items():
+        if key not in ("policy", "policy_order") and not isinstance(value, list | dict):
+            head.add_row(key.replace("_", " "), str(value))
+    parts: list[Any] = [Panel(head, title="Plan", title_align="left"), _options_table(doc)]
+    for o in doc["options"]:
+        if o["next"] or o["status"] == "suggested":
+            parts.append(_bullets(f"Discuss with the family: {o['drug']}", o["discussion"]))
+    if doc["holds"]:
+        parts.append(
+            _bullets(
+                "Defibrotide holds and contraindications",
+                [f"{h['action'].upper()}: {h['reason']}" for h in doc["holds"]],
+            )
+        )
+    if doc["course"]:
+        course = doc["course"]
+        dates = ", ".join(f"day {r['day']}: {r['date']}" for r in course["reassess"])
+        parts.append(
+            _bullets(
+                "Course",
+                [
+                    f"start {course['start']} ({course['start_basis']}); at least "
+                    f"{course['minimum_days']} days",
+                    f"reassess {dates}",
+                ],
+            )
+        )
+    if doc["monitoring"]:
+        parts.append(_bullets("Monitoring", doc["monitoring"]))
+    if doc["warnings"]:
+        parts.append(_bullets("Warnings", doc["warnings"]))
+    parts.append(_bullets("Sources", doc["sources"]))
+    return Group(*parts)

@@ -1,0 +1,52 @@
+"""One entry point: the plan for one patient, for the condition the record shows (or is named)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.errors import ThromboUserError
+from thrombo.plans.ladder import itp_ladder
+from thrombo.plans.ladder_data import DEFAULT_POLICY
+from thrombo.plans.result import Plan
+from thrombo.plans.tma_protocol import tma_protocol
+from thrombo.response.itp_patient import is_itp_patient
+from thrombo.rules.registry import DEFAULT as DEFAULT_CRITERIA
+
+CONDITIONS = ("itp", "ta-tma")
+
+
+class NothingToPlanError(ThromboUserError):
+    """The record shows neither ITP nor an allogeneic transplant, and no condition was named."""
+
+
+def condition_of(timeline: PatientTimeline, as_of: date) -> str:
+    """ITP when diagnosed or treated as ITP; TA-TMA planning after an allogeneic transplant."""
+    known = timeline.as_of(as_of)
+    if is_itp_patient(known):
+        return "itp"
+    if known.patient.had_allogeneic_hsct:
+        return "ta-tma"
+    raise NothingToPlanError(
+        f"patient {timeline.patient_id}: no ITP diagnosis or ITP treatment and no allogeneic "
+        "transplant recorded; name the condition with --condition itp|ta-tma"
+    )
+
+
+def plan_for(
+    timeline: PatientTimeline,
+    as_of: date,
+    *,
+    condition: str | None = None,
+    policy: str = DEFAULT_POLICY,
+    criteria: str = DEFAULT_CRITERIA,
+    at: datetime | None = None,
+    prophylactic_anticoagulant_blocks: bool = False,
+) -> Plan:
+    """The ITP ladder or the TA-TMA protocol plan, on what was known by the end of `as_of`."""
+    chosen = condition or condition_of(timeline, as_of)
+    if chosen == "itp":
+        return itp_ladder(timeline, as_of, policy)
+    if chosen == "ta-tma":
+        return tma_protocol(timeline, as_of, criteria, at, prophylactic_anticoagulant_blocks)
+    raise NothingToPlanError(f"unknown condition {chosen!r} (known: {', '.join(CONDITIONS)})")

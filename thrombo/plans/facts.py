@@ -1,0 +1,151 @@
+"""What a plan reads from the record: body size, latest Hb, age, Rh(D), and a dose for this child.
+
+Doses use the latest weight and height on or before as-of; a missing weight gives no dose and a
+warning, never a guessed weight.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.dosing.inputs import Ancestry, DoseInputs
+from thrombo.dosing.recommendation import DoseRecommendation, DoseRefusedError
+from thrombo.dosing.registry import recommend
+from thrombo.errors import MissingInputError
+from thrombo.physiology.age import age_in_years
+from thrombo.plans.result import BodyInput
+
+# [Design] a weight older than 90 days may no longer describe the child: doses say so.
+STALE_WEIGHT_DAYS = 90
+# [Design] Rh(D) status and ancestry are not interface.md columns; a dataset may carry them as
+# extra patients.csv columns (kept as attributes) under these names.
+RH_D_ATTRIBUTES = ("rh_d", "rhd", "rh")
+RH_POSITIVE = frozenset({"positive", "pos", "+", "rh+", "d+", "rhd+", "true", "yes"})
+RH_NEGATIVE = frozenset({"negative", "neg", "-", "rh-", "d-", "rhd-", "false", "no"})
+ANCESTRY_ATTRIBUTE = "ancestry"
+UNITS = {"weight": "kg", "height": "cm", "hemoglobin": "g/dL"}
+
+
+def latest_measure(
+    timeline: PatientTimeline, analyte: str, on_or_before: date, basis: str = ""
+) -> BodyInput | None:
+    """The last numeric `analyte` observation on a local day up to `on_or_before`."""
+    found = [
+        o
+        for o in timeline.of(analyte)
+        if o.quantity is not None and timeline.local_day(o.time) <= on_or_before
+    ]
+    if not found:
+        return None
+    obs = found[-1]
+    assert obs.quantity is not None
+    return BodyInput(
+        analyte,
+        obs.quantity.value,
+        obs.quantity.unit,
+        timeline.local_day(obs.time),
+        obs.id,
+        basis or f"latest on or before {on_or_before.isoformat()}",
+    )
+
+
+def age_years(timeline: PatientTimeline, on: date) -> float:
+    """Decimal age to 2 decimals (the eltrombopag age bands are whole years)."""
+    return round(age_in_years(timeline.patient.birth_date, on), 2)
+
+
+def rh_d_positive(timeline: PatientTimeline) -> bool | None:
+    """Rh(D) status from a dataset attribute; None when not recorded (or not readable)."""
+    attributes = {k.lower(): v for k, v in timeline.patient.attributes.items()}
+    for key in RH_D_ATTRIBUTES:
+        value = attributes.get(key, "").strip().lower()
+        if value in RH_POSITIVE:
+            return True
+        if value in RH_NEGATIVE:
+            return False
+    return None
+
+
+def ancestry(timeline: PatientTimeline) -> Ancestry:
+    attributes = {k.lower(): v for k, v in timeline.patient.attributes.items()}
+    value = attributes.get(ANCESTRY_ATTRIBUTE, "").strip().lower()
+    return Ancestry(value) if value in {a.value for a in Ancestry} else Ancestry.OTHER
+
+
+@dataclass(frozen=True, slots=True)
+class BodySize:
+    weight: BodyInput | None
+    height: BodyInput | None
+    hemoglobin: BodyInput | None
+    age_years: float
+    ancestry: Ancestry
+    as_of: date
+
+    def inputs(self, regimen: str | None = None, indication: str | None = None) -> DoseInputs:
+        return DoseInputs(
+            weight_kg=None if self.weight is None else self.weight.value,
+            height_cm=None if self.height is None else self.height.value,
+            age_years=self.age_years,
+            ancestry=self.ancestry,
+            hb_g_dl=None if self.hemoglobin is None else self.hemoglobin.value,
+            regimen=regimen,
+            indication=indication,
+        )
+
+    def warnings(self) -> list[str]:
+        if self.weight is None:
+            return [
+                "no weight recorded on or before as-of: weight-based options are listed "
+                "without a dose; record a weight to dose them"
+            ]
+        age = (self.as_of - self.weight.day).days
+        if age > STALE_WEIGHT_DAYS:
+            return [
+                f"the latest weight ({self.weight.value:g} kg on "
+                f"{self.weight.day.isoformat()}) is {age} days old (> {STALE_WEIGHT_DAYS}): "
+                "re-weigh before prescribing"
+            ]
+        return []
+
+    def to_json(self) -> dict[str, BodyInput | float | str | None]:
+        return {
+            "weight": self.weight,
+            "height": self.height,
+            "hemoglobin": self.hemoglobin,
+            "age_years": self.age_years,
+            "ancestry": self.ancestry.value,
+        }
+
+
+def body_size(timeline: PatientTimeline, as_of: date) -> BodySize:
+    return BodySize(
+        latest_measure(timeline, "weight", as_of),
+        latest_measure(timeline, "height", as_of),
+        latest_measure(timeline, "hemoglobin", as_of),
+        age_years(timeline, as_of),
+        ancestry(timeline),
+        as_of,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DoseAnswer:
+    """A dose, or why there is none: an input is missing, or the drug is refused for the child."""
+
+    dose: DoseRecommendation | None = None
+    missing: str | None = None
+    refused: str | None = None
+
+
+def dose_for(drug: str, inputs: DoseInputs) -> DoseAnswer:
+    """The registry's dose; missing inputs and refusals become answers, other errors propagate."""
+    try:
+        return DoseAnswer(dose=recommend(drug, inputs))
+    except MissingInputError as exc:
+        # The message names the CLI flag of `thrombo dose`; here the input comes from the record.
+        return DoseAnswer(missing=re.sub(r" \(--[a-z-]+\)", "", str(exc)))
+    except DoseRefusedError as exc:
+        return DoseAnswer(refused=str(exc))
