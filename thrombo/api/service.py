@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from thrombo.api.cds.client_auth import ReplayGuard
 from thrombo.api.settings import Settings
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
@@ -43,6 +44,8 @@ class Service:
     settings: Settings
     store: Store
     tz: tzinfo = UTC
+    replay: ReplayGuard = field(default_factory=ReplayGuard, repr=False)
+    """CDS client JWT ids already seen by this service."""
     _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

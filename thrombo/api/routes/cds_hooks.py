@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from thrombo.api import clinical
 from thrombo.api.cds import order_sign, patient_view
 from thrombo.api.cds.cards import card, response
-from thrombo.api.cds.client_auth import ClientAuthError, ReplayGuard, verify_client_jwt
+from thrombo.api.cds.client_auth import ClientAuthError, verify_client_jwt
 from thrombo.api.cds.prefetch import (
     assemble_timeline,
     order_sign_templates,
@@ -29,7 +29,6 @@ from thrombo.errors import ThromboUserError
 from thrombo.physiology.age import age_in_years
 
 router = APIRouter(prefix="/cds-services", tags=["cds-hooks"])
-_replay = ReplayGuard()
 
 
 class HookRequest(BaseModel):
@@ -71,7 +70,8 @@ def _client(request: Request, service: Service) -> str:
         return "cds:dev"
     base = (settings.public_url or str(request.base_url)).rstrip("/")
     audiences = [base + request.url.path]
-    claims = verify_client_jwt(request.headers.get("authorization"), settings, audiences, _replay)
+    claims = verify_client_jwt(request.headers.get("authorization"), settings, audiences,
+                               service.replay)
     return f"cds:{claims['iss']}"
 
 
