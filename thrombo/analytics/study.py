@@ -128,6 +128,7 @@ class StudyOptions:
 
     def __post_init__(self) -> None:
         check_probability("confidence", self.confidence)
+        self.inclusion  # noqa: B018  (InclusionRules refuses a bad age range or time origin)
         if self.suppress_below is not None and self.suppress_below < 1:
             raise ImplausibleValueError(
                 f"--suppress-below must be a positive count, got {self.suppress_below}")

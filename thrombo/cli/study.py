@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +19,7 @@ from thrombo.cli.output import print_json, stderr, stdout
 from thrombo.errors import ThromboUserError
 from thrombo.report import tables
 from thrombo.report.render import write_report
-from thrombo.rules.registry import DEFAULT
+from thrombo.rules.registry import DEFAULT, criteria_set
 from thrombo.store.sources import load_source
 
 
@@ -67,15 +68,17 @@ def study_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Cohort flow and endpoints of the defibrotide TA-TMA study, optionally with its report."""
-    options_origin = _origin(time_origin)
+    # Every option is checked before the (slow) screening of the whole source.
+    options = StudyOptions(
+        criteria_set=criteria_set(criteria).name, time_origin=_origin(time_origin),
+        min_age_years=min_age, max_age_years=max_age,
+        control=_control(control_rate, control_survival, control_source),
+        suppress_below=suppress_below)
     day = _as_of(as_of)
     loaded = load_source(source, tz=timezone)
     cohort = study_input(loaded.timelines, criteria, as_of=day)
-    options = StudyOptions(
-        criteria_set=cohort.criteria_name, criteria_version=cohort.criteria_version,
-        time_origin=options_origin, min_age_years=min_age, max_age_years=max_age,
-        control=_control(control_rate, control_survival, control_source),
-        suppress_below=suppress_below, upstream_warnings=cohort.warnings)
+    options = replace(options, criteria_version=cohort.criteria_version,
+                      upstream_warnings=cohort.warnings)
     results = build_study(cohort.patients, options)
     document = results.to_json()
     document["as_of"] = cohort.as_of.isoformat()

@@ -1,0 +1,95 @@
+"""The study report's HTML, figures and tables, on the hand-built cohort (no browser needed)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.unit.study.hand_cohort import hand_cohort
+from thrombo.analytics.study import HistoricalControl, StudyOptions, build_study
+from thrombo.analytics.study_results import StudyResults
+from thrombo.report import tables
+from thrombo.report.figures import study_figures
+from thrombo.report.render import render_html, write_report
+
+CONTROL = HistoricalControl("hand check", resolution_rate=0.3, survival_6_months=0.5)
+OPTIONS = StudyOptions("harmonized-2023", control=CONTROL)
+
+
+@pytest.fixture(scope="module")
+def results() -> StudyResults:
+    return build_study(hand_cohort(), OPTIONS)
+
+
+def drawn_marks(svg: str) -> int:
+    """Paths, lines and polylines that carry a drawing (a 'd' or 'points' attribute)."""
+    return len(re.findall(r"<path[^>]* d=\"M", svg)) + len(re.findall(r"<(?:polyline|line)\b",
+                                                                       svg))
+
+
+def test_every_figure_is_an_svg_with_drawn_marks(results: StudyResults) -> None:
+    figures = study_figures(results, individual=True)
+    assert set(figures) == {"flow", "survival", "incidence", "swimmer", "trajectories"}
+    for name, svg in figures.items():
+        assert svg.startswith("<svg"), name
+        assert drawn_marks(svg) > 5, name
+
+
+def test_html_is_self_contained_and_shows_the_endpoints(results: StudyResults) -> None:
+    html = render_html(results)
+    # Nothing fetched: no scripts, stylesheets, images or links to other files.
+    assert not re.search(r"<script|<link|<img|src=|href=\"(?!#)", html)
+    assert html.count("<svg") == 5
+    # The endpoint table: 6/10 resolved, 60.0% (26.2% to 87.8%); 6-month OS 64.3%.
+    assert "6/10" in html and "26.2% to 87.8%" in html and "64.3%" in html
+    assert "Clopper-Pearson" in html and "Aalen-Johansen" in html
+    assert results.input_sha256 in html
+    assert "harmonized-2023" in html
+
+
+def test_endpoint_table_mirrors_the_study_document(results: StudyResults) -> None:
+    table = tables.endpoint_table(results)
+    reported = {row[0]: row[-1] for row in table.rows}
+    assert reported["TA-TMA resolution by day 28"] == "70%"
+    assert reported["Overall survival at 6 months (183 days)"] == "80%"
+    assert reported["Renal or neurological recovery"] == "60%"
+    assert reported["Major bleeding"] == "none"
+    assert "hypotension" in table.note
+
+
+def test_adverse_event_table_has_worst_grade_columns(results: StudyResults) -> None:
+    table = tables.adverse_event_table(results)
+    rows = {row[0]: row[1:] for row in table.rows}
+    # hypotension: one patient worst grade 1 (T02), one worst grade 2 (T01); any grade 2.
+    assert rows["hypotension"] == ("1", "1", "0", "0", "0", "2")
+
+
+def test_suppressed_report_hides_small_counts_and_single_patients() -> None:
+    suppressed = build_study(hand_cohort(), replace(OPTIONS, suppress_below=3))
+    html = render_html(suppressed)
+    assert "&lt;3" in html
+    assert "swimmer" not in study_figures(suppressed, individual=False)
+    assert "T01" not in html
+    bleeding = {row[0]: row[1:] for row in tables.endpoint_table(suppressed).rows}
+    assert bleeding["Major bleeding"][1] == "suppressed"
+
+
+def test_missing_chromium_writes_html_and_says_so(results: StudyResults, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THROMBO_CHROMIUM", str(tmp_path / "no-such-browser"))
+    paths = write_report(results, tmp_path / "out")
+    assert paths.html.exists() and paths.html.stat().st_size > 10_000
+    assert paths.pdf is None
+    assert "not made" in paths.pdf_note
+
+
+def test_report_folder_that_is_a_file_is_refused(results: StudyResults, tmp_path: Path) -> None:
+    from thrombo.errors import ThromboUserError
+
+    target = tmp_path / "file"
+    target.write_text("x")
+    with pytest.raises(ThromboUserError):
+        write_report(results, target, make_pdf=False)
