@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
-from thrombo.cli import admin, assess, design, dose, importing, itp, screen, version
+from thrombo.cli import (
+    admin,
+    assess,
+    design,
+    dose,
+    importing,
+    itp,
+    screen,
+    simulate,
+    version,
+)
 
-__all__ = ["admin", "assess", "design", "dose", "importing", "itp", "screen", "version"]
+__all__ = [
+    "admin",
+    "assess",
+    "design",
+    "dose",
+    "importing",
+    "itp",
+    "screen",
+    "simulate",
+    "version",
+]
