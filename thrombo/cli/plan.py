@@ -53,6 +53,9 @@ FormatOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
+HOURS_PER_DAY = 24
+
+
 class UnknownPatientError(ThromboUserError):
     """The source holds no patient with the requested id."""
 
@@ -114,6 +117,13 @@ def _dose_text(option: dict[str, Any]) -> str:
         amount += f" ({dose['per_kg']['value']:g} {dose['per_kg']['unit']})"
     if dose["per_m2"]:
         amount += f" ({dose['per_m2']['value']:g} {dose['per_m2']['unit']})"
+    hours = dose["interval_hours"]
+    if hours:
+        amount += (
+            f" every {hours:g} h"
+            if hours < HOURS_PER_DAY * 2
+            else (f" every {hours / HOURS_PER_DAY:g} days")
+        )
     return f"{amount} {dose['route']}; {dose['course']}" if dose["course"] else amount
 
 
@@ -129,7 +139,21 @@ def _options_table(doc: dict[str, Any]) -> Table:
 
 
 def _bullets(title: str, lines: list[str]) -> Panel:
-    return Panel("\n".join(f"- {line}" for line in lines), title=title, title_align="left")
+    # A grid cell wraps long lines; a plain string in a panel would be cut at the edge.
+    grid = Table.grid()
+    grid.add_column(overflow="fold")
+    for line in lines:
+        grid.add_row(f"- {line}")
+    return Panel(grid, title=title, title_align="left")
+
+
+def _inputs_rows(head: Table, inputs: dict[str, Any]) -> None:
+    for name, value in inputs.items():
+        if isinstance(value, dict):
+            text = f"{value['value']:g} {value['unit']} on {value['date']} ({value['basis']})"
+            head.add_row(name.replace("_", " "), text)
+        elif value is not None:
+            head.add_row(name.replace("_", " "), str(value))
 
 
 def render_plan(plan: Plan) -> Group:
@@ -146,6 +170,7 @@ def render_plan(plan: Plan) -> Group:
     for key, value in doc["summary"].items():
         if key not in ("policy", "policy_order") and not isinstance(value, list | dict):
             head.add_row(key.replace("_", " "), str(value))
+    _inputs_rows(head, doc["inputs"])
     parts: list[Any] = [Panel(head, title="Plan", title_align="left"), _options_table(doc)]
     for o in doc["options"]:
         if o["next"] or o["status"] == "suggested":

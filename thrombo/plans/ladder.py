@@ -180,11 +180,8 @@ def _untried(ctx: LadderContext, rung: Rung) -> tuple[OptionStatus, tuple[Reason
                 *ctx.first_line_reasons,
             )
         reasons = [
-            Reason(
-                f"first line has failed; step of the {ctx.policy.name} ladder: "
-                f"{ctx.policy.description}"
-            ),
             *ctx.first_line_reasons,
+            Reason(f"{ctx.policy.name} ladder: {ctx.policy.description}"),
         ]
         if rung.step == TPO_RA:
             other = _failed_note(ctx, "tpo-ra", "the other TPO-RA")

@@ -76,7 +76,7 @@ class History:
         return next((t for t in self.treatments if t.course.drug == SPLENECTOMY), None)
 
     def first_line_behind(self, phase: Phase | None) -> tuple[bool, tuple[Reason, ...]]:
-        """Whether the next disease-modifying step is second line, and why."""
+        """Whether the next disease-modifying step is second line, and why (one reason)."""
         spleen = self.splenectomy()
         if spleen is not None:
             return True, (
@@ -89,12 +89,18 @@ class History:
         if not failed:
             return False, ()
         classes = {t.course.drug_class for t in failed}
-        reasons = tuple(course_reason(t) for t in failed)
+        listed = "; ".join(
+            f"{t.course.drug} from {t.course.start.isoformat()} ({t.response}, {t.failure} on "
+            f"{_iso(t.failure_date)})"
+            for t in failed
+        )
+        evidence = tuple(e for t in failed for e in course_reason(t).evidence)
         if phase in LATER_PHASES:
-            return True, (*reasons, Reason(f"{phase} ITP after first-line failure"))
+            return True, (Reason(f"first line failed in {phase} ITP: {listed}", evidence),)
         if classes >= FIRST_LINE_CLASSES:
-            return True, (*reasons, Reason("both a corticosteroid and IVIG/anti-D failed"))
-        return False, reasons
+            why = f"a corticosteroid and IVIG/anti-D both failed: {listed}"
+            return True, (Reason(why, evidence),)
+        return False, (Reason(f"first-line failure so far: {listed}", evidence),)
 
 
 def tried_status(courses: Sequence[TreatmentResponse]) -> tuple[OptionStatus, tuple[Reason, ...]]:

@@ -43,7 +43,7 @@ PROTOCOL_VERSION = "1"
 RULE = "ta-tma-protocol"
 PRE_CONDITIONING = "last weight on or before conditioning start (label weight basis)"
 MONITORING = (
-    f"before each dose: {BEFORE_EACH_DOSE}",
+    BEFORE_EACH_DOSE,
     "bleeding review before each dose: withhold for persistent, severe or life-threatening "
     "bleeding; discontinue for recurrent significant bleeding (label)",
     "blood pressure and haemodynamics: hypotension is a common adverse effect (label)",
