@@ -47,7 +47,8 @@ def _bounds(chart: Chart) -> tuple[float, float, float, float]:
     values += [b for b in chart.band if b is not None]
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.08 or abs(hi) * 0.1 or 1.0
-    return min(times), max(times), lo - pad, hi + pad
+    floor = 0.0 if lo >= 0 else lo - pad  # counts and concentrations are never negative
+    return min(times), max(times), max(lo - pad, floor), hi + pad
 
 
 def _day(moment: float) -> str:
