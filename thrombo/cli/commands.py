@@ -11,6 +11,7 @@ from thrombo.cli import (
     itp,
     screen,
     simulate,
+    study,
     version,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "itp",
     "screen",
     "simulate",
+    "study",
     "version",
 ]

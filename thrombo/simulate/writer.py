@@ -9,8 +9,10 @@ they do not know.
 The parquet form of observations keeps the CSV's columns and text values (value may be
 `present`/`absent`), with ref_low/ref_high as nullable doubles, so one parser serves both.
 
-FHIR output is not written yet: it belongs with the FHIR writer (`thrombo.io`), which does not
-exist yet; asking for it raises a user error.
+FHIR output (Bulk Data NDJSON, one `Type.ndjson` per resource type) goes through the project's
+own path: the cohort is written as a CSV dataset to a staging folder, read and normalised like any
+source, and written by the FHIR writer (`thrombo.io.fhir`), so the FHIR a user gets is exactly
+what thrombo itself would read.
 """
 
 from __future__ import annotations
@@ -112,9 +114,7 @@ def write_dataset(
     if fmt not in FORMATS:
         raise ThromboUserError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if fmt == "fhir":
-        raise ThromboUserError(
-            "FHIR output is not yet available from the simulator; use --format csv or parquet"
-        )
+        return _write_fhir(config, out, chunk_patients)
     if out.exists() and not out.is_dir():
         raise ThromboUserError(f"{out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
@@ -143,8 +143,9 @@ def write_dataset(
             counts["patients"] += len(chunk)
             counts["observations"] += len(observation_rows)
     files = ("patients.csv", observation_file, "medications.csv", "events.csv", "truth.csv")
-    return WrittenDataset(out=out, format=fmt, cohorts=dict(sorted(cohorts.items())),
-                          files=files, **counts)
+    return WrittenDataset(
+        out=out, format=fmt, cohorts=dict(sorted(cohorts.items())), files=files, **counts
+    )
 
 
 def _observation_sink(stack: ExitStack, path: Path, fmt: str) -> Callable[[list[Row]], None]:
@@ -161,3 +162,50 @@ def _observation_sink(stack: ExitStack, path: Path, fmt: str) -> Callable[[list[
         csv_writer.writerows(rows)
 
     return write_csv
+
+
+def _write_fhir(config: SimulationConfig, out: Path, chunk_patients: int) -> WrittenDataset:
+    """Simulate to CSV in a staging folder, read it back, write FHIR NDJSON and truth.csv."""
+    import shutil
+    import tempfile
+    from zoneinfo import ZoneInfo
+
+    from thrombo.io.csv_dataset import read_dataset
+    from thrombo.io.fhir import write_fhir_ndjson
+    from thrombo.normalize.assemble import assemble, build_timelines
+    from thrombo.normalize.build import Context
+    from thrombo.normalize.codemap import CodeMap
+    from thrombo.normalize.concepts import fhir_vocabulary
+
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out) as staging_dir:
+        staging = Path(staging_dir)
+        written = write_dataset(config, staging, "csv", chunk_patients)
+        data = assemble(
+            [(str(staging), "csv-dataset", read_dataset(staging), [])],
+            Context(ZoneInfo("UTC"), CodeMap()),
+        )
+        if data.summary.quarantine:
+            first = data.summary.quarantine[0]
+            raise AssertionError(f"simulated data failed normalisation: {first}")
+        timelines = build_timelines(data.records(), ZoneInfo("UTC"))
+        write_fhir_ndjson(
+            out,
+            (t.patient for t in timelines),
+            (o for t in timelines for o in t.observations),
+            (m for t in timelines for m in t.medications),
+            (e for t in timelines for e in t.events),
+            vocabulary=fhir_vocabulary(),
+        )
+        shutil.copyfile(staging / "truth.csv", out / "truth.csv")
+    files = tuple(sorted(p.name for p in out.iterdir() if p.is_file()))
+    return WrittenDataset(
+        out=out,
+        format="fhir",
+        patients=written.patients,
+        observations=written.observations,
+        medications=written.medications,
+        events=written.events,
+        cohorts=written.cohorts,
+        files=files,
+    )

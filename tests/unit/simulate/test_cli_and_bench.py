@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 import thrombo.cli.simulate  # noqa: F401  (registers the command)
 from thrombo.cli.app import app
-from thrombo.errors import ThromboUserError
 from thrombo.simulate import SimulationConfig, SimulationConfigError, simulate_observations_table
 from thrombo.simulate.bench import DAYS_PER_PATIENT
 
@@ -30,10 +29,13 @@ def test_simulate_command_writes_the_folder_and_reports_json(tmp_path: Path) -> 
     assert {p.name for p in out.iterdir()} == set(summary["files"])
 
 
-def test_simulate_command_refuses_fhir_for_now(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["simulate", "--out", str(tmp_path), "--format", "fhir"])
-    assert isinstance(result.exception, ThromboUserError)
-    assert "not yet available" in str(result.exception)
+def test_simulate_command_writes_fhir_ndjson(tmp_path: Path) -> None:
+    out = tmp_path / "fhir"
+    result = CliRunner().invoke(
+        app, ["simulate", "--out", str(out), "--format", "fhir", "--patients", "3", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert {"Patient.ndjson", "Observation.ndjson", "truth.csv"} <= {p.name for p in out.iterdir()}
 
 
 def test_simulate_command_refuses_a_fraction_above_one(tmp_path: Path) -> None:
