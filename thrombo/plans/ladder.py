@@ -271,6 +271,14 @@ def mark_next(options: list[PlanOption]) -> list[PlanOption]:
 
 def _warnings(ctx: LadderContext, options: list[PlanOption]) -> tuple[str, ...]:
     found: list[str] = [*ctx.policy.warnings]
+    latest = ctx.history.treatments[-1] if ctx.history.treatments else None
+    if latest is not None and latest.failure is None and latest.response in ("CR", "R"):
+        found.insert(
+            0,
+            f"the latest treatment, {latest.course.drug} from "
+            f"{latest.course.start.isoformat()}, is a {latest.response} (IWG) not lost "
+            "by as-of: the options below are for if the response is lost",
+        )
     if ctx.bleeding.level is BleedingLevel.SEVERE:
         found.insert(0, RESCUE_FIRST)
     if any(

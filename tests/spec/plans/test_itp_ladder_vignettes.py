@@ -198,3 +198,16 @@ def test_missing_weight_lists_options_without_a_dose_and_warns() -> None:
     assert plan.option("eltrombopag").dose is not None
     assert any(w.startswith("no weight recorded") for w in plan.warnings)
     assert plan.to_json()["inputs"]["weight"] is None
+
+
+def test_a_child_responding_to_the_latest_treatment_is_told_so_first() -> None:
+    """IVIG day 0 (count 4): 140 on day 4 and 180 on day 11 (>= 100 twice, 7 days apart) = CR
+    dated day 4 (IWG 2009, C2), not lost by day 30. The ladder says the listed options are for
+    if the response is lost; IVIG shows as tried and responded."""
+    tl = patient_timeline(platelets((0, 4), (2, 68), (4, 140), (11, 180), (25, 210))
+                          + "\n0 weight 20", "0 ivig", diagnosis=0)
+    plan = itp_ladder(tl, day(30))
+    assert plan.option("ivig").status is S.TRIED_RESPONDED
+    assert plan.warnings[0] == (
+        "the latest treatment, ivig from 2026-01-01, is a CR (IWG) not lost by as-of: the "
+        "options below are for if the response is lost")
