@@ -37,6 +37,9 @@ class PatientTimeline:
     _times: dict[str, list[datetime]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _days: dict[str, list[date]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def build(
@@ -69,6 +72,25 @@ class PatientTimeline:
 
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.tz).date()
+
+    def days_of(self, analyte: str) -> list[date]:
+        """Local day of each observation of `analyte`, parallel to `of(analyte)` (cached)."""
+        days = self._days.get(analyte)
+        if days is None:
+            days = [self.local_day(t) for t in self._times.get(analyte, [])]
+            self._days[analyte] = days
+        return days
+
+    def before_between(
+        self, analyte: str, moment: datetime, first_day: date, last_day: date
+    ) -> Sequence[Observation]:
+        """Observations of `analyte` strictly before `moment`, on local days first..last."""
+        series = self.of(analyte)
+        end = bisect_left(self._times.get(analyte, []), moment)
+        days = self.days_of(analyte)
+        lo = bisect_left(days, first_day, 0, end)
+        hi = bisect_right(days, last_day, lo, end)
+        return series[lo:hi]
 
     def analytes(self) -> frozenset[str]:
         return frozenset(self._by_analyte)

@@ -112,8 +112,10 @@ def _item(item: RawItem, prov: Provenance, ctx: Context) -> Canonical:
 
 def content_id(*parts: object) -> str:
     """A stable id from a record's content: the same content always gets the same id."""
-    text = "\x1f".join("" if p is None else str(p) for p in parts)
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(b"\x1f" if part is None else str(part).encode() + b"\x1f")
+    return digest.hexdigest()[:24]
 
 
 def _patient(raw: RawPatient, prov: Provenance) -> Patient:

@@ -6,6 +6,7 @@ it, so the tables are packaged as data (data/SOURCES.md) and the transform is wr
 
 from __future__ import annotations
 
+import functools
 import math
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -29,21 +30,30 @@ class Lms:
     s: float
 
 
-def _rows(table: str, sex: str) -> list[tuple[float, Lms]]:
-    code = CDC_SEX_CODE[check_sex(sex)]
+def _rows(table: str, sex: str) -> tuple[tuple[float, Lms], ...]:
+    return _rows_for_code(table, CDC_SEX_CODE[check_sex(sex)])
+
+
+@functools.cache
+def _rows_for_code(table: str, code: str) -> tuple[tuple[float, Lms], ...]:
+    """One sex's rows of a CDC table, read once (lookups happen for every blood pressure)."""
     rows = [
         (float(r["Agemos"]), Lms(float(r["L"]), float(r["M"]), float(r["S"])))
         for r in read_table(table)
         if r["Sex"] == code
     ]
-    return sorted(rows, key=lambda row: row[0])
+    return tuple(sorted(rows, key=lambda row: row[0]))
+
+
+def _ages(table: str, sex: str) -> list[float]:
+    return [age for age, _ in _rows(table, sex)]
 
 
 def lms_at(age_months: float, sex: str) -> Lms:
     """LMS parameters at an age, linearly interpolated between tabulated ages."""
     table = INFANT_TABLE if age_months < STATURE_FROM_AGE_MONTHS else STATURE_TABLE
     rows = _rows(table, sex)
-    ages = [age for age, _ in rows]
+    ages = _ages(table, sex)
     if age_months < ages[0] or age_months > ages[-1]:
         raise OutsideValidRangeError(
             f"CDC 2000 height tables cover {ages[0]:g}-{ages[-1]:g} months; age is "

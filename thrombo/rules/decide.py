@@ -96,8 +96,8 @@ def baseline_value(timeline: PatientTimeline, obs: Observation, rule: Baseline) 
             last = min(last, anchor - timedelta(days=1))
     values = [
         o.value
-        for o in timeline.before(obs.analyte, obs.time)
-        if o.value is not None and first <= timeline.local_day(o.time) <= last
+        for o in timeline.before_between(obs.analyte, obs.time, first, last)
+        if o.value is not None
     ]
     if not values:
         return None
