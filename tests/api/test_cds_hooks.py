@@ -157,9 +157,6 @@ def test_patient_view_absent_prefetch_uses_store(open_client: TestClient,
     print(f"patient-view from the store: {elapsed:.3f} s")
 
 
-@pytest.mark.xfail(strict=False, reason="about half of a call re-reads the CDC height table for "
-                   "every blood-pressure reading (thrombo.physiology.growth._rows is uncached); "
-                   "under a parallel test run it exceeds 0.5 s")
 def test_patient_view_answers_within_half_a_second(open_client: TestClient,
                                                    tma_timeline: PatientTimeline) -> None:
     """The issue: cards answer well within half a second (a simulated patient with about
