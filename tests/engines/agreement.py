@@ -1,0 +1,60 @@
+"""Comparing a batch engine with the reference evaluator, patient by patient."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.rules.batch.tables import BatchTables
+from thrombo.rules.model import CriteriaSet
+from thrombo.rules.results import Outcome, ScreeningResult
+from thrombo.rules.screening import screen_patient
+
+
+class Engine(Protocol):
+    name: str
+
+    def screen(
+        self, tables: BatchTables, criteria: CriteriaSet, as_of: date
+    ) -> list[ScreeningResult]: ...
+
+    def outcomes(
+        self, tables: BatchTables, criteria: CriteriaSet, as_of: date
+    ) -> dict[tuple[str, date], dict[str, Outcome]]: ...
+
+
+def verdict(r: ScreeningResult) -> dict[str, object]:
+    """What every engine must reproduce exactly (evidence stays with the reference)."""
+    return {
+        "status": r.status,
+        "first_met": r.first_met,
+        "active": r.active,
+        "criteria_met": r.criteria_met,
+        "criteria_indeterminate": r.criteria_indeterminate,
+        "high_risk": r.high_risk,
+        "high_risk_features": r.high_risk_features,
+        "assessed_on": r.assessed_on,
+    }
+
+
+def assert_screens_agree(
+    engine: Engine, timelines: Sequence[PatientTimeline], criteria: CriteriaSet, as_of: date
+) -> list[ScreeningResult]:
+    expected = {t.patient_id: verdict(screen_patient(t, criteria, as_of)) for t in timelines}
+    got = {
+        r.patient_id: verdict(r)
+        for r in engine.screen(BatchTables.from_timelines(timelines), criteria, as_of)
+    }
+    for pid, want in expected.items():
+        assert got.get(pid) == want, f"{engine.name} disagrees for {pid}: {got.get(pid)} != {want}"
+    assert set(got) == set(expected)
+    return [screen_patient(t, criteria, as_of) for t in timelines]
+
+
+def engine_outcome(
+    engine: Engine, tl: PatientTimeline, name: str, on: date, criteria: CriteriaSet
+) -> Outcome:
+    tables = BatchTables.from_timelines([tl], [(tl.patient_id, on)])
+    return engine.outcomes(tables, criteria, date.max.replace(year=2200))[(tl.patient_id, on)][name]

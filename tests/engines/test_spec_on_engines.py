@@ -1,0 +1,175 @@
+"""Every screening spec test (tests/spec/screening) run again through each batch engine.
+
+Each spec test is called as written; its helpers `screened`, `outcome` and `feature` are
+swapped for versions that ask the engine as well as the reference and require the same answer,
+so a spec test passes here only when the engine agrees with the reference on every check.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from tests.spec.screening import tables
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.rules.batch.tables import BatchTables
+from thrombo.rules.model import CriteriaSet
+from thrombo.rules.results import ScreeningResult
+
+from .agreement import Engine, assert_screens_agree, engine_outcome
+
+SPEC_MODULES = ("test_harmonized_2023", "test_harmonized_vignettes", "test_other_sets")
+
+
+def _expand(fn: Callable[..., Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    marks = [m for m in getattr(fn, "pytestmark", []) if m.name == "parametrize"]
+    if not marks:
+        yield "", {}
+        return
+    grids = []
+    for mark in marks:
+        names = mark.args[0]
+        names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+        grids.append(
+            [dict(zip(names, v if len(names) > 1 else (v,), strict=True)) for v in mark.args[1]]
+        )
+    for combo in itertools.product(*grids):
+        merged: dict[str, Any] = {}
+        for part in combo:
+            merged.update(part)
+        yield "-".join(str(v) for v in merged.values()), merged
+
+
+def _cases() -> Iterator[Any]:
+    for module_name in SPEC_MODULES:
+        try:
+            module = importlib.import_module(f"tests.spec.screening.{module_name}")
+        except ImportError:
+            continue
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if not name.startswith("test_") or fn.__module__ != module.__name__:
+                continue
+            if set(inspect.signature(fn).parameters) - {
+                "value",
+                "expected",
+                "unit",
+                "sbp",
+                "dbp",
+                "on_day",
+            } and not getattr(fn, "pytestmark", None):
+                continue  # needs fixtures we do not provide
+            for suffix, kwargs in _expand(fn):
+                yield pytest.param(module, fn, kwargs, id=f"{module_name}::{name}[{suffix}]")
+
+
+def _patched(engine: Engine) -> dict[str, Callable[..., Any]]:
+    def screened(tl: PatientTimeline, criteria: CriteriaSet, as_of: int = 100) -> ScreeningResult:
+        return assert_screens_agree(engine, [tl], criteria, tables.day(as_of))[0]
+
+    def outcome(tl: PatientTimeline, name: str, on_day: int, criteria: CriteriaSet) -> str:
+        want = tables.outcome(tl, name, on_day, criteria)
+        got = engine_outcome(engine, tl, name, tables.day(on_day), criteria).value
+        assert got == want, f"{engine.name}: {name} on day {on_day}: {got} != {want}"
+        return want
+
+    def feature(tl: PatientTimeline, name: str, on_day: int, criteria: CriteriaSet) -> str:
+        want = tables.feature(tl, name, on_day, criteria)
+        got = engine_outcome(engine, tl, name, tables.day(on_day), criteria).value
+        assert got == want, f"{engine.name}: feature {name} on day {on_day}: {got} != {want}"
+        return want
+
+    return {"screened": screened, "outcome": outcome, "feature": feature}
+
+
+def _run(
+    engine: Engine,
+    module: Any,
+    fn: Callable[..., Any],
+    kwargs: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, replacement in _patched(engine).items():
+        if hasattr(module, name):
+            monkeypatch.setattr(module, name, replacement)
+    fn(**kwargs)
+
+
+CASES = list(_cases())
+
+
+@pytest.mark.parametrize(("module", "fn", "kwargs"), CASES)
+def test_spec_on_duckdb(
+    duckdb_engine: Engine,
+    module: Any,
+    fn: Callable[..., Any],
+    kwargs: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _run(duckdb_engine, module, fn, kwargs, monkeypatch)
+
+
+def _recorded_calls() -> list[tuple[str, tuple[Any, ...]]]:
+    """Run every spec case against the reference only, noting each helper call."""
+    calls: list[tuple[str, tuple[Any, ...]]] = []
+    for param in CASES:
+        module, fn, kwargs = param.values
+        originals = {n: getattr(module, n) for n in ("screened", "outcome", "feature")
+                     if hasattr(module, n)}
+
+        def recorder(kind: str) -> Callable[..., Any]:
+            def call(*args: Any) -> Any:
+                calls.append((kind, args))
+                return getattr(tables, kind)(*args)
+            return call
+
+        try:
+            for n in originals:
+                setattr(module, n, recorder(n))
+            fn(**kwargs)
+        finally:
+            for n, f in originals.items():
+                setattr(module, n, f)
+    return calls
+
+
+def _renamed(tl: PatientTimeline, pid: str) -> PatientTimeline:
+    return PatientTimeline.build(replace(tl.patient, patient_id=pid), tl.observations,
+                                 tl.medications, tl.events, tl.tz)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spec_on_spark(spark_engine: Engine) -> None:
+    """Spark plans slowly, so the spec cases go in one query per criteria set and call kind."""
+    screens: dict[tuple[str, int], list[tuple[PatientTimeline, CriteriaSet]]] = {}
+    days: dict[str, list[tuple[PatientTimeline, str, int, CriteriaSet]]] = {}
+    for i, (kind, args) in enumerate(_recorded_calls()):
+        tl, criteria = _renamed(args[0], f"case{i}"), args[-1] if kind != "screened" else args[1]
+        key = repr((criteria.name, criteria.options))
+        if kind == "screened":
+            as_of = args[2] if len(args) > 2 else 100
+            screens.setdefault((key, as_of), []).append((tl, criteria))
+        else:
+            days.setdefault(key, []).append((tl, args[1], args[2], criteria))
+    for (_, as_of), group in screens.items():
+        assert_screens_agree(spark_engine, [t for t, _ in group], group[0][1], tables.day(as_of))
+    for group in days.values():
+        criteria = group[0][3]
+        batch = BatchTables.from_timelines(
+            [t for t, *_ in group], [(t.patient_id, tables.day(d)) for t, _, d, _ in group])
+        got = spark_engine.outcomes(batch, criteria, tables.day(100_000))
+        for tl, name, on_day, _ in group:
+            want = _reference_outcome(tl, name, on_day, criteria)
+            assert got[(tl.patient_id, tables.day(on_day))][name].value == want, (tl, name)
+
+
+def _reference_outcome(tl: PatientTimeline, name: str, on_day: int, criteria: CriteriaSet) -> str:
+    if name in {n.name for n in criteria.criteria}:
+        return tables.outcome(tl, name, on_day, criteria)
+    return tables.feature(tl, name, on_day, criteria)

@@ -1,0 +1,82 @@
+"""Per-patient rows from a batch engine, turned into the reference's `ScreeningResult`.
+
+The batch engines return the screening verdict (status, first_met, active, the reported day's
+criteria and the high-risk features); evidence lists stay with the reference evaluator, which
+`thrombo screen` uses for the patients a clinician opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from thrombo.rules.batch import decisions as dx
+from thrombo.rules.batch.tables import from_day_number
+from thrombo.rules.model import CriteriaSet
+from thrombo.rules.results import ScreeningResult, Status
+
+Row = Mapping[str, object]
+
+
+def _int(value: object) -> int | None:
+    return None if value is None else int(value)  # type: ignore[call-overload]
+
+
+def _status(row: Row, first_met: object) -> Status:
+    if first_met is not None:
+        return "ta-tma"
+    if (_int(row["n_days"]) or 0) > 0 and _int(row["any_open"]) == 0:
+        return "no-ta-tma"
+    return "insufficient-data"
+
+
+def _high_risk(
+    row: Row, criteria: CriteriaSet, diagnosed: bool
+) -> tuple[bool | None, tuple[str, ...]]:
+    features = criteria.high_risk
+    if features is None:
+        return None, ()
+    if not diagnosed:
+        return False, ()
+    outcomes = [_int(row[f"hr_{i}"]) for i in range(len(features))]
+    met = tuple(n.name for n, o in zip(features, outcomes, strict=True) if o == dx.MET)
+    if met:
+        return True, met
+    if any(o == dx.INDETERMINATE for o in outcomes):
+        return None, ()
+    return False, ()
+
+
+def screening_result(row: Row, criteria: CriteriaSet) -> ScreeningResult:
+    pid = str(row["patient_id"])
+    if not row["allo"]:
+        return ScreeningResult(
+            pid,
+            "not-applicable",
+            None,
+            False,
+            (),
+            (),
+            None if criteria.high_risk is None else False,
+            (),
+            (),
+            None,
+        )
+    first_met = from_day_number(_int(row["first_met"]))
+    report_day = from_day_number(_int(row["report_day"]))
+    outcomes = [_int(row[f"r_k_{i}"]) for i in range(len(criteria.criteria))]
+    names = [n.name for n in criteria.criteria]
+    high_risk, features = _high_risk(row, criteria, first_met is not None)
+    return ScreeningResult(
+        patient_id=pid,
+        status=_status(row, first_met),
+        first_met=first_met,
+        active=bool(row["active"]),
+        criteria_met=tuple(n for n, o in zip(names, outcomes, strict=True) if o == dx.MET),
+        criteria_indeterminate=tuple(
+            n for n, o in zip(names, outcomes, strict=True) if o == dx.INDETERMINATE
+        ),
+        high_risk=high_risk,
+        high_risk_features=features,
+        evidence=(),
+        assessed_on=report_day,
+    )

@@ -1,0 +1,238 @@
+"""SQL expressions deciding one observation row: the batch twin of `thrombo.rules.decide`.
+
+An answer is a small integer so that SQL can rank them: YES 3, UNKNOWN 2, NO 1, SKIP 0, and NULL
+for a test that does not apply. `decide_all`'s precedence (yes, then unknown, then no, then skip;
+unknown when nothing applies) is then GREATEST over the applicable answers. Limits derived by
+arithmetic are rounded to `LIMIT_DECIMALS` exactly where the reference rounds them.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from thrombo.rules.batch import reftables
+from thrombo.rules.decide import LIMIT_DECIMALS
+from thrombo.rules.model import (
+    Anchor,
+    Baseline,
+    BloodPressure,
+    EventOccurred,
+    FallFromBaseline,
+    Fixed,
+    LabLLN,
+    LabULN,
+    Limit,
+    ObservationTest,
+    Op,
+    Presence,
+    RiseFromBaseline,
+    Threshold,
+)
+
+YES, UNKNOWN, NO, SKIP = 3, 2, 1, 0
+MET, INDETERMINATE, NOT_MET = 2, 1, 0
+
+ANCHOR_COLUMN: dict[Anchor, str] = {
+    "hsct": "hsct_day",
+    "neutrophil_engraftment": "neut_day",
+    "platelet_engraftment": "plt_day",
+    "conditioning_start": "cond_day",
+}
+
+
+def literal(value: float) -> str:
+    return repr(float(value))
+
+
+def text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def in_list(values: tuple[str, ...] | list[str]) -> str:
+    return "(" + ", ".join(text(v) for v in values) + ")"
+
+
+def rounded(expr: str) -> str:
+    return f"ROUND({expr}, {LIMIT_DECIMALS})"
+
+
+def compare(value: str, op: Op, low: str, high: str | None = None) -> str:
+    """`decide.compare`: yes at both bounds, no at neither, unknown in between."""
+    at_low = f"({value} {op} {low})"
+    if high is None or high == low:
+        return f"(CASE WHEN {at_low} THEN {YES} ELSE {NO} END)"
+    at_high = f"({value} {op} {high})"
+    return (
+        f"(CASE WHEN {at_low} AND {at_high} THEN {YES} "
+        f"WHEN NOT {at_low} AND NOT {at_high} THEN {NO} ELSE {UNKNOWN} END)"
+    )
+
+
+def _limit(limit: Limit) -> str | None:
+    """The limit's SQL value (NULL when unknown); None for a fixed limit (a literal)."""
+    match limit:
+        case LabULN(multiple=multiple, fallback=fallback):
+            table = reftables.FALLBACK_UPPER[fallback]("age_days") if fallback else "NULL"
+            return f"({literal(multiple)} * COALESCE(ref_high, {table}))"
+        case LabLLN(fallback=fallback):
+            table = reftables.FALLBACK_LOWER[fallback]("age_days", "sex") if fallback else "NULL"
+            return f"COALESCE(ref_low, {table})"
+    return None
+
+
+def threshold(test: Threshold) -> str:
+    applies = (
+        "value IS NOT NULL"
+        if test.unit is None
+        else (f"value IS NOT NULL AND unit = {text(test.unit)}")
+    )
+    if isinstance(test.limit, Fixed):
+        decided = compare("value", test.op, literal(round(test.limit.value, LIMIT_DECIMALS)))
+    elif isinstance(test.limit, LabULN | LabLLN):
+        limit = _limit(test.limit)
+        decided = (
+            f"(CASE WHEN {limit} IS NULL THEN {UNKNOWN} "
+            f"ELSE {compare('value', test.op, rounded(str(limit)))} END)"
+        )
+    else:
+        raise TypeError(f"a Lab threshold cannot use {test.limit!r}")
+    return f"(CASE WHEN {applies} THEN {decided} END)"
+
+
+def presence(test: Presence) -> str:
+    arms = []
+    if test.yes:
+        arms.append(f"WHEN category IN {in_list(test.yes)} THEN {YES}")
+    if test.no:
+        arms.append(f"WHEN category IN {in_list(test.no)} THEN {NO}")
+    return f"(CASE WHEN category IS NULL THEN NULL {' '.join(arms)} ELSE {UNKNOWN} END)"
+
+
+def fall(test: FallFromBaseline, base: str) -> str:
+    limits = []
+    if test.fraction is not None:
+        limits.append(f"{base} * {literal(1 - test.fraction)}")
+    if test.amount is not None:
+        limits.append(f"{base} - {literal(test.amount)}")
+    limit = limits[0] if len(limits) == 1 else f"GREATEST({', '.join(limits)})"
+    return (
+        f"(CASE WHEN value IS NULL THEN NULL WHEN {base} IS NULL THEN {SKIP} "
+        f"ELSE {compare('value', '<=', rounded(limit))} END)"
+    )
+
+
+def rise(test: RiseFromBaseline, base: str) -> str:
+    limit = f"{base} * {literal(test.factor)}"
+    return (
+        f"(CASE WHEN value IS NULL THEN NULL WHEN {base} IS NULL THEN {SKIP} "
+        f"ELSE {compare('value', '>=', rounded(limit))} END)"
+    )
+
+
+def decide(test: ObservationTest, baseline_column: dict[Baseline, str]) -> str:
+    match test:
+        case Threshold():
+            return threshold(test)
+        case Presence():
+            return presence(test)
+        case FallFromBaseline():
+            return fall(test, baseline_column[test.baseline])
+        case RiseFromBaseline():
+            return rise(test, baseline_column[test.baseline])
+    raise TypeError(f"not an observation test: {test!r}")
+
+
+def decide_all(tests: tuple[ObservationTest, ...], baseline_column: dict[Baseline, str]) -> str:
+    answers = [f"COALESCE({decide(t, baseline_column)}, -1)" for t in tests]
+    best = answers[0] if len(answers) == 1 else f"GREATEST({', '.join(answers)})"
+    return f"COALESCE(NULLIF({best}, -1), {UNKNOWN})"
+
+
+def event_answer(leaf: EventOccurred) -> str:
+    """`PatientEvaluator._event_answer` for one event row of the leaf's name."""
+    arms = []
+    if leaf.min_grade is not None:
+        arms.append(f"WHEN grade IS NULL THEN {UNKNOWN} WHEN grade < {leaf.min_grade} THEN {NO}")
+    if leaf.after is not None:
+        anchor = ANCHOR_COLUMN[leaf.after]
+        arms.append(f"WHEN {anchor} IS NULL THEN {UNKNOWN} WHEN day < {anchor} THEN {NO}")
+    return (
+        f"(CASE WHEN event = {text(leaf.event)} THEN (CASE {' '.join(arms)} ELSE {YES} END) END)"
+        if arms
+        else f"(CASE WHEN event = {text(leaf.event)} THEN {YES} END)"
+    )
+
+
+def _bp_exact(alias: str, component: str, p: str) -> str:
+    """`blood_pressure._interpolate` at a (clamped) height percentile column `p`."""
+    heights = reftables.HEIGHT_COLUMNS
+    numbers = [float(h[1:]) for h in heights]
+    arms = []
+    for (h0, c0), (h1, c1) in pairwise(zip(numbers, heights, strict=True)):
+        f = f"(({p} - {literal(h0)}) / {literal(h1 - h0)})"
+        s0, s1 = f"{alias}.{component}_{c0}", f"{alias}.{component}_{c1}"
+        arms.append(f"WHEN {p} <= {literal(h1)} THEN {s0} + {f} * ({s1} - {s0})")
+    return f"(CASE {' '.join(arms)} END)"
+
+
+def _bp_span(alias: str, component: str, fn: str) -> str:
+    cols = ", ".join(f"{alias}.{component}_{h}" for h in reftables.HEIGHT_COLUMNS)
+    return f"{fn}({cols})"
+
+
+def _per_sex(male: str, female: str, pick: str) -> str:
+    """One sex's value; with sex unknown the `pick` (LEAST/GREATEST) of both, if both exist."""
+    return (
+        f"(CASE WHEN sex = 'M' THEN {male} WHEN sex = 'F' THEN {female} "
+        f"WHEN {male} IS NULL OR {female} IS NULL THEN NULL ELSE {pick}({male}, {female}) END)"
+    )
+
+
+def bp_percentile(leaf: BloodPressure) -> str:
+    """The height percentile the limit is read at: measured (recent height), else the default,
+    clamped to the tabulated 5th-95th span; NULL means "bound over every height"."""
+    default = (
+        "NULL"
+        if leaf.default_height_percentile is None
+        else literal(leaf.default_height_percentile)
+    )
+    numbers = [float(h[1:]) for h in reftables.HEIGHT_COLUMNS]
+    pct = (
+        f"(CASE WHEN h_day >= day - {leaf.height_lookback_days} AND h_pct IS NOT NULL "
+        f"THEN h_pct ELSE {default} END)"
+    )
+    return clamp(pct, numbers[0], numbers[-1])
+
+
+def clamp(expr: str, low: float, high: float) -> str:
+    """NULL-preserving clamp (GREATEST and LEAST skip NULLs in DuckDB and Spark)."""
+    return (
+        f"(CASE WHEN {expr} IS NULL THEN NULL "
+        f"ELSE LEAST(GREATEST({expr}, {literal(low)}), {literal(high)}) END)"
+    )
+
+
+def bp_bound(male: str, female: str, pct: str, pick: str) -> str:
+    """The low (`LEAST`) or high (`GREATEST`) limit for the row's component and sex."""
+    by_component = []
+    for component in ("sbp", "dbp"):
+        exact = _per_sex(_bp_exact(male, component, pct), _bp_exact(female, component, pct), pick)
+        span = _per_sex(_bp_span(male, component, pick), _bp_span(female, component, pick), pick)
+        by_component.append(f"(CASE WHEN {pct} IS NOT NULL THEN {exact} ELSE {span} END)")
+    return f"(CASE WHEN analyte = 'systolic_bp' THEN {by_component[0]} ELSE {by_component[1]} END)"
+
+
+def blood_pressure(leaf: BloodPressure, low: str, high: str) -> str:
+    """`decide.decide_blood_pressure` given the row's child limit columns `low`/`high`."""
+    adult = (
+        f"(CASE WHEN analyte = 'systolic_bp' THEN "
+        f"{compare('value', leaf.adult_op, literal(leaf.adult_systolic.value))} ELSE "
+        f"{compare('value', leaf.adult_op, literal(leaf.adult_diastolic.value))} END)"
+    )
+    return (
+        f"(CASE WHEN value IS NULL OR analyte NOT IN ('systolic_bp', 'diastolic_bp') THEN NULL "
+        f"WHEN day >= ann_{leaf.adult_from_years} THEN {adult} "
+        f"WHEN day < ann_{leaf.tables_from_years} THEN {UNKNOWN} "
+        f"WHEN {low} IS NULL THEN {UNKNOWN} "
+        f"ELSE {compare('value', leaf.child_op, rounded(low), rounded(high))} END)"
+    )

@@ -1,0 +1,103 @@
+"""The embedded engine: the compiled SQL on DuckDB.
+
+Reference tables are registered once per connection; the normal CDF that turns a height z-score
+into a percentile is a vectorised function (DuckDB has no erf), the only non-SQL piece.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from scipy.special import ndtr
+
+from thrombo.rules.batch import reftables
+from thrombo.rules.batch.assemble import screening_result
+from thrombo.rules.batch.compile import outcomes_sql, screen_sql
+from thrombo.rules.batch.plan import Plan
+from thrombo.rules.batch.tables import BatchTables, day_number, from_day_number
+from thrombo.rules.model import CriteriaSet
+from thrombo.rules.results import Outcome, ScreeningResult
+
+NAME = "duckdb"
+OUTCOME = {2: Outcome.MET, 1: Outcome.INDETERMINATE, 0: Outcome.NOT_MET}
+
+
+def _ndtr(z: pa.Array) -> pa.Array:
+    values = z.to_numpy(zero_copy_only=False)
+    return pa.array(ndtr(values.astype(np.float64)), mask=np.isnan(values))
+
+
+def connect(
+    memory_limit: str | None = None, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A connection with the reference tables and `thrombo_ndtr` registered."""
+    con = duckdb.connect()
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    con.create_function(  # type: ignore[call-overload]
+        "thrombo_ndtr", _ndtr, ["DOUBLE"], "DOUBLE", type="arrow", null_handling="special"
+    )
+    bp = pa.Table.from_pylist(reftables.bp_wide_rows())
+    lms = pa.Table.from_pylist([asdict(r) for r in reftables.lms_bucket_rows()])
+    con.register("ref_bp_arrow", bp)
+    con.register("ref_lms_arrow", lms)
+    con.execute("CREATE TABLE ref_bp AS SELECT * FROM ref_bp_arrow")
+    con.execute("CREATE TABLE ref_lms AS SELECT * FROM ref_lms_arrow")
+    return con
+
+
+def register(con: duckdb.DuckDBPyConnection, tables: BatchTables) -> None:
+    for name in ("pat", "obs", "evt", "qd"):
+        con.register(name, getattr(tables, name))
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+class DuckDBEngine:
+    name = NAME
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None) -> None:
+        self.con = con or connect()
+
+    def screen_rows(self, criteria: CriteriaSet, as_of: date) -> list[dict[str, Any]]:
+        """Per-patient rows over the tables already registered on the connection."""
+        return _rows(self.con, screen_sql(Plan.of(criteria), day_number(as_of) or 0))
+
+    def screen(
+        self, tables: BatchTables, criteria: CriteriaSet, as_of: date
+    ) -> list[ScreeningResult]:
+        register(self.con, tables)
+        return [screening_result(r, criteria) for r in self.screen_rows(criteria, as_of)]
+
+    def outcomes(
+        self, tables: BatchTables, criteria: CriteriaSet, as_of: date
+    ) -> dict[tuple[str, date], dict[str, Outcome]]:
+        """Each criterion's and feature's outcome on the query days in `tables.qd`."""
+        register(self.con, tables)
+        plan = Plan.of(criteria)
+        out: dict[tuple[str, date], dict[str, Outcome]] = {}
+        for row in _rows(self.con, outcomes_sql(plan, day_number(as_of) or 0)):
+            day = from_day_number(row["day"])
+            assert day is not None
+            named = {n.name: OUTCOME[row[f"k_{i}"]] for i, n in enumerate(criteria.criteria)}
+            named.update({n.name: OUTCOME[row[f"f_{i}"]] for i, n in enumerate(plan.features)})
+            out[(str(row["patient_id"]), day)] = named
+        return out
+
+
+def screen_timelines(
+    timelines: Iterable[Any], criteria: CriteriaSet, as_of: date
+) -> list[ScreeningResult]:
+    return DuckDBEngine().screen(BatchTables.from_timelines(timelines), criteria, as_of)
