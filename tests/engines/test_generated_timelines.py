@@ -41,26 +41,45 @@ NUMERIC = (
     ("aptt", "s", (30.0, 40.0), 36.0),
     ("urine_protein", "mg/dL", (10.0, 30.0, 31.0), None),
 )
-CATEGORICAL = (("schistocytes", ("present", "absent")), ("dat", ("present", "absent")),
-               ("urine_protein", ("negative", "trace", "1+", "2+")))
-EVENTS = ("rbc_transfusion", "platelet_transfusion", "platelet_transfusion_refractory",
-          "tma_biopsy", "gvhd", "infection", "neurological_event", "dialysis")
+CATEGORICAL = (
+    ("schistocytes", ("present", "absent")),
+    ("dat", ("present", "absent")),
+    ("urine_protein", ("negative", "trace", "1+", "2+")),
+)
+EVENTS = (
+    "rbc_transfusion",
+    "platelet_transfusion",
+    "platelet_transfusion_refractory",
+    "tma_biopsy",
+    "gvhd",
+    "infection",
+    "neurological_event",
+    "dialysis",
+)
 
 
 @st.composite
 def observation(draw: Any, pid: str, index: int) -> Observation:
     day = draw(st.integers(-12, 65))
-    when = datetime.combine(HSCT + timedelta(days=day), time(draw(st.sampled_from((6, 8, 14))),
-                                                             draw(st.sampled_from((0, 30)))),
-                            tzinfo=UTC)
+    when = datetime.combine(
+        HSCT + timedelta(days=day),
+        time(draw(st.sampled_from((6, 8, 14))), draw(st.sampled_from((0, 30)))),
+        tzinfo=UTC,
+    )
     oid = f"{pid}-o{index:03d}"
     if draw(st.integers(0, 6)) == 0:
         analyte, values = draw(st.sampled_from(CATEGORICAL))
         return Observation(oid, pid, analyte, when, category=draw(st.sampled_from(values)))
     analyte, unit, values, uln = draw(st.sampled_from(NUMERIC))
     ref_high = uln if uln is not None and draw(st.booleans()) else None
-    return Observation(oid, pid, analyte, when, quantity=Quantity(draw(st.sampled_from(values)),
-                                                                  unit), ref_high=ref_high)
+    return Observation(
+        oid,
+        pid,
+        analyte,
+        when,
+        quantity=Quantity(draw(st.sampled_from(values)), unit),
+        ref_high=ref_high,
+    )
 
 
 def _maybe_day(draw: Any, low: int, high: int) -> date | None:
@@ -72,10 +91,13 @@ def _maybe_day(draw: Any, low: int, high: int) -> date | None:
 def timeline(draw: Any, pid: str) -> PatientTimeline:
     age_days = draw(st.integers(200, 17 * 365))
     patient = Patient(
-        pid, HSCT - timedelta(days=age_days), draw(st.sampled_from(("F", "M", "U"))),
+        pid,
+        HSCT - timedelta(days=age_days),
+        draw(st.sampled_from(("F", "M", "U"))),
         hsct_date=HSCT if draw(st.integers(0, 9)) else None,
-        hsct_type=draw(st.sampled_from((None, "allogeneic", "autologous"))) if draw(
-            st.integers(0, 4)) == 0 else None,
+        hsct_type=draw(st.sampled_from((None, "allogeneic", "autologous")))
+        if draw(st.integers(0, 4)) == 0
+        else None,
         conditioning_start_date=_maybe_day(draw, -10, -5),
         neutrophil_engraftment_date=_maybe_day(draw, 10, 25),
         platelet_engraftment_date=_maybe_day(draw, 15, 35),
@@ -83,29 +105,34 @@ def timeline(draw: Any, pid: str) -> PatientTimeline:
     n = draw(st.integers(0, 40))
     observations = [draw(observation(pid, i)) for i in range(n)]
     events = [
-        Event(f"{pid}-e{i}", pid,
-              datetime.combine(HSCT + timedelta(days=draw(st.integers(-5, 65))), time(9),
-                               tzinfo=UTC),
-              draw(st.sampled_from(EVENTS)), draw(st.one_of(st.none(), st.integers(1, 4))))
+        Event(
+            f"{pid}-e{i}",
+            pid,
+            datetime.combine(HSCT + timedelta(days=draw(st.integers(-5, 65))), time(9), tzinfo=UTC),
+            draw(st.sampled_from(EVENTS)),
+            draw(st.one_of(st.none(), st.integers(1, 4))),
+        )
         for i in range(draw(st.integers(0, 3)))
     ]
     return PatientTimeline.build(patient, observations, events=events)
 
 
-cohorts = st.integers(2, 6).flatmap(
-    lambda n: st.tuples(*[timeline(f"P{i:02d}") for i in range(n)]))
+cohorts = st.integers(2, 6).flatmap(lambda n: st.tuples(*[timeline(f"P{i:02d}") for i in range(n)]))
 SETS = ("harmonized-2023", "jodele-2014", "bmtctn-2005", "iwg-2007")
-OPTIONS = (ScreeningOptions(), ScreeningOptions(diagnosis_date="first-time-point",
-                                                bp_missing_height=50.0,
-                                                absent_events="indeterminate"))
-SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture]
+OPTIONS = (
+    ScreeningOptions(),
+    ScreeningOptions(
+        diagnosis_date="first-time-point", bp_missing_height=50.0, absent_events="indeterminate"
+    ),
+)
+SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=SLOW)
 @given(cohort=cohorts, which=st.sampled_from(SETS), options=st.sampled_from(OPTIONS))
-def test_duckdb_agrees_with_the_reference(duckdb_engine: Engine, cohort: tuple[Any, ...],
-                                          which: str, options: ScreeningOptions) -> None:
+def test_duckdb_agrees_with_the_reference(
+    duckdb_engine: Engine, cohort: tuple[Any, ...], which: str, options: ScreeningOptions
+) -> None:
     assert_screens_agree(duckdb_engine, list(cohort), criteria_set(which, options), AS_OF)
 
 

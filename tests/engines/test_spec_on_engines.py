@@ -119,13 +119,15 @@ def _recorded_calls() -> list[tuple[str, tuple[Any, ...]]]:
     calls: list[tuple[str, tuple[Any, ...]]] = []
     for param in CASES:
         module, fn, kwargs = param.values
-        originals = {n: getattr(module, n) for n in ("screened", "outcome", "feature")
-                     if hasattr(module, n)}
+        originals = {
+            n: getattr(module, n) for n in ("screened", "outcome", "feature") if hasattr(module, n)
+        }
 
         def recorder(kind: str) -> Callable[..., Any]:
-            def call(*args: Any) -> Any:
-                calls.append((kind, args))
-                return getattr(tables, kind)(*args)
+            def call(*args: Any, **kw: Any) -> Any:
+                calls.append((kind, (*args, *kw.values())))
+                return getattr(tables, kind)(*args, **kw)
+
             return call
 
         try:
@@ -139,8 +141,9 @@ def _recorded_calls() -> list[tuple[str, tuple[Any, ...]]]:
 
 
 def _renamed(tl: PatientTimeline, pid: str) -> PatientTimeline:
-    return PatientTimeline.build(replace(tl.patient, patient_id=pid), tl.observations,
-                                 tl.medications, tl.events, tl.tz)
+    return PatientTimeline.build(
+        replace(tl.patient, patient_id=pid), tl.observations, tl.medications, tl.events, tl.tz
+    )
 
 
 @pytest.mark.spark
@@ -162,7 +165,8 @@ def test_spec_on_spark(spark_engine: Engine) -> None:
     for group in days.values():
         criteria = group[0][3]
         batch = BatchTables.from_timelines(
-            [t for t, *_ in group], [(t.patient_id, tables.day(d)) for t, _, d, _ in group])
+            [t for t, *_ in group], [(t.patient_id, tables.day(d)) for t, _, d, _ in group]
+        )
         got = spark_engine.outcomes(batch, criteria, tables.day(100_000))
         for tl, name, on_day, _ in group:
             want = _reference_outcome(tl, name, on_day, criteria)
