@@ -5,6 +5,7 @@ from __future__ import annotations
 from thrombo.cli import (
     admin,
     assess,
+    demo,
     design,
     dose,
     importing,
@@ -20,6 +21,7 @@ from thrombo.cli import (
 __all__ = [
     "admin",
     "assess",
+    "demo",
     "design",
     "dose",
     "importing",

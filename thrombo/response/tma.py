@@ -4,7 +4,7 @@
 count, and reduction in schistocytes", judged within 28 days of starting defibrotide. Each
 component's rule is the operational definition of clinical-reference.md A8 [Design], named in
 `rules.options`:
-- ldh: <= ULN (laboratory range) on 2 consecutive measurements >= 24 h apart;
+- ldh: <= ULN (laboratory range) on consecutive measurements spanning >= 24 h;
 - platelets: >= 50 x10^9/L with no platelet transfusion in the 7 days before the count
   (alternative: >= 50% rise over the pre-treatment nadir, a protocol choice);
 - schistocytes: absent, < 2/HPF, or (for % results) not above the IWG 2007 4% cut-off.
@@ -146,14 +146,21 @@ class _Judge:
         return limit.value
 
     def ldh(self, day: date) -> bool | None:
-        last_two = _latest(self.tl.of("ldh"), day, self.tl)[-2:]
-        if not last_two:
+        """Normal now and confirmed: the unbroken run of normal values ending with the latest
+        measurement spans at least 24 h. Daily draws at slightly different hours (07:00, then
+        06:45) thus confirm on the next draw that reaches 24 h, not never."""
+        series = _latest(self.tl.of("ldh"), day, self.tl)
+        if not series:
             return None
-        normal = [self._ldh_normal(o) for o in last_two]
-        if None in normal:
-            return None
-        gap = last_two[-1].time - last_two[0].time
-        return len(last_two) == 2 and all(normal) and gap >= timedelta(hours=LDH_CONFIRM_HOURS)
+        latest = self._ldh_normal(series[-1])
+        if latest is not True:
+            return latest
+        earliest = series[-1]
+        for obs in reversed(series[:-1]):
+            if self._ldh_normal(obs) is not True:
+                break
+            earliest = obs
+        return series[-1].time - earliest.time >= timedelta(hours=LDH_CONFIRM_HOURS)
 
     def _ldh_normal(self, obs: Observation) -> bool | None:
         uln = self.uln(obs)

@@ -61,6 +61,12 @@ def defibrotide_dose_mg(dosing_weight_kg: float) -> float:
     return defibrotide(DoseInputs(weight_kg=dosing_weight_kg, indication="ta-tma")).dose.value
 
 
+LDH_CLEARS_DAYS_BEFORE = 8
+SCHISTOCYTES_CLEAR_DAYS_BEFORE = 5
+SCHISTOCYTES_SHOWN_DAYS = 3
+"""Schistocytes are on the smear for at least this many days once they appear. [Design]"""
+
+
 def draw_outcome(
     rng: np.random.Generator, config: SimulationConfig, platelet_day: int
 ) -> TmaOutcome:
@@ -92,10 +98,18 @@ def draw_outcome(
     else:
         end = start + uniform_int(rng, 28, 60)
     return TmaOutcome(
-        onset=onset, cytopenias=cytopenias, schistocytes=schistocytes,
-        expected_diagnosis=diagnosis, defibrotide_start=start,
-        defibrotide_end=min(end, last_day), resolution=resolution, resolved_by_day_28=resolved,
-        organ_recovery=recovery, death=death, last_day=last_day, sc5b9_elevated=sc5b9,
+        onset=onset,
+        cytopenias=cytopenias,
+        schistocytes=schistocytes,
+        expected_diagnosis=diagnosis,
+        defibrotide_start=start,
+        defibrotide_end=min(end, last_day),
+        resolution=resolution,
+        resolved_by_day_28=resolved,
+        organ_recovery=recovery,
+        death=death,
+        last_day=last_day,
+        sc5b9_elevated=sc5b9,
     )
 
 
@@ -105,7 +119,10 @@ def apply_tma(rng: np.random.Generator, course: Course, body: Body, tma: TmaOutc
     resolved = tma.resolution
     active_end = None if resolved is None else resolved + 7
     course.intensive[course.span(tma.onset, active_end)] = True
-    ldh_end = None if resolved is None else resolved - 1
+    # LDH and schistocytes clear about a week before the resolution date, so that the response
+    # rule's confirmation (two normal LDH values >= 24 h apart at a 2-3 per week cadence) falls
+    # on or before it: the truth date is then the date the response engine should find. [Design]
+    ldh_end = None if resolved is None else resolved - LDH_CLEARS_DAYS_BEFORE
     values["ldh"][course.span(tma.onset, ldh_end)] = rng.uniform(1.5, 4.0)
     _proteinuria(rng, course, tma)
     hypertension_end = None
@@ -115,7 +132,13 @@ def apply_tma(rng: np.random.Generator, course: Course, body: Body, tma: TmaOutc
     if tma.sc5b9_elevated:
         values["sc5b9"][course.span(tma.onset, resolved)] = rng.uniform(1.3, 3.0)
     _cytopenias(rng, course, tma)
-    schistocytes_end = None if resolved is None else resolved - 3
+    schistocytes_end = (
+        None
+        if resolved is None
+        else max(
+            tma.schistocytes + SCHISTOCYTES_SHOWN_DAYS, resolved - SCHISTOCYTES_CLEAR_DAYS_BEFORE
+        )
+    )
     window = course.span(tma.schistocytes, schistocytes_end)
     values["schistocytes"][window] = rng.integers(2, 9, size=len(values["schistocytes"][window]))
     values["haptoglobin"][course.span(tma.cytopenias, resolved)] = rng.uniform(3.0, 20.0)
