@@ -32,9 +32,14 @@ HEIGHT_PERCENTILE_LOW, HEIGHT_PERCENTILE_HIGH = 5.0, 95.0
 # in the grade 2+ band at least 24 h away (within 7 days [Design]) confirms it.
 HTN_PERSIST_HOURS = 24
 HTN_PERSIST_WINDOW_DAYS = 7
-EVENT_TERMS = {"hypotension": "hypotension", "bleeding": "hemorrhage",
-               "major_bleeding": "hemorrhage", "diarrhea": "diarrhea", "nausea": "nausea",
-               "vomiting": "vomiting"}
+EVENT_TERMS = {
+    "hypotension": "hypotension",
+    "bleeding": "hemorrhage",
+    "major_bleeding": "hemorrhage",
+    "diarrhea": "diarrhea",
+    "nausea": "nausea",
+    "vomiting": "vomiting",
+}
 NO_HEIGHT_WARNING = "hypertension graded without a height: lowest grade over height percentiles"
 
 
@@ -88,12 +93,17 @@ def _who_lln(timeline: PatientTimeline, obs: Observation) -> float | None:
     return None if limit is None else limit.value
 
 
-LAB_TERMS = {"platelets": "platelet_count_decreased", "hemoglobin": "anemia",
-             "creatinine": "creatinine_increased", "upcr": "proteinuria"}
+LAB_TERMS = {
+    "platelets": "platelet_count_decreased",
+    "hemoglobin": "anemia",
+    "creatinine": "creatinine_increased",
+    "upcr": "proteinuria",
+}
 
 
-def _lab_events(timeline: PatientTimeline, analyte: str, start: date, end: date
-                ) -> list[AdverseEvent]:
+def _lab_events(
+    timeline: PatientTimeline, analyte: str, start: date, end: date
+) -> list[AdverseEvent]:
     before = [o for o in timeline.of(analyte) if timeline.local_day(o.time) <= start]
     baseline_value = before[-1].value if before else None
     baseline_grade = _lab_grade(timeline, before[-1], None) if before else None
@@ -102,8 +112,16 @@ def _lab_events(timeline: PatientTimeline, analyte: str, start: date, end: date
     for obs in timeline.between(analyte, start + timedelta(days=1), end):
         grade = _lab_grade(timeline, obs, baseline_value)
         if grade and grade > (baseline_grade or 0):
-            found.append(AdverseEvent(term, grade, timeline.local_day(obs.time), obs.id,
-                                      obs.quantity, _term_warnings(term)))
+            found.append(
+                AdverseEvent(
+                    term,
+                    grade,
+                    timeline.local_day(obs.time),
+                    obs.id,
+                    obs.quantity,
+                    _term_warnings(term),
+                )
+            )
     return found
 
 
@@ -114,8 +132,11 @@ def _recorded_events(timeline: PatientTimeline, start: date, end: date) -> list[
             continue
         term = EVENT_TERMS[event.event]
         grade = ctcae.check_grade(term, event.grade)
-        found.append(AdverseEvent(term, grade, timeline.local_day(event.time), event.id,
-                                  warnings=_term_warnings(term)))
+        found.append(
+            AdverseEvent(
+                term, grade, timeline.local_day(event.time), event.id, warnings=_term_warnings(term)
+            )
+        )
     return found
 
 
@@ -130,19 +151,30 @@ def _band(timeline: PatientTimeline, sbp: Observation, dbp: float) -> tuple[int 
         return None, True
     heights = timeline.between("height", day - timedelta(days=HEIGHT_VALID_DAYS), day)
     if heights and heights[-1].value is not None:
-        pct = height_percentile(heights[-1].value, age_in_months(patient.birth_date, day),
-                                patient.sex)
+        pct = height_percentile(
+            heights[-1].value, age_in_months(patient.birth_date, day), patient.sex
+        )
         return ctcae_pediatric_hypertension_bp_band(value, dbp, patient.sex, age, pct), True
-    bands = [ctcae_pediatric_hypertension_bp_band(value, dbp, patient.sex, age, p)
-             for p in (HEIGHT_PERCENTILE_LOW, HEIGHT_PERCENTILE_HIGH)]
+    bands = [
+        ctcae_pediatric_hypertension_bp_band(value, dbp, patient.sex, age, p)
+        for p in (HEIGHT_PERCENTILE_LOW, HEIGHT_PERCENTILE_HIGH)
+    ]
     known = [b for b in bands if b is not None]
     return (min(known) if known else None), False
 
 
 def _hypertension(timeline: PatientTimeline, start: date, end: date) -> list[AdverseEvent]:
+    """Treatment-emergent hypertension: graded readings after the start, worse than the grade
+    of the last reading on or before the start (as for the laboratory terms). Hypertension is
+    itself a TA-TMA criterion, so a child hypertensive when treatment starts has no adverse
+    event unless the pressure climbs to a higher grade."""
     dbp_at = {o.time: o.value for o in timeline.of("diastolic_bp")}
+    before = [o for o in timeline.of("systolic_bp") if timeline.local_day(o.time) <= start]
+    baseline_grade = (
+        (_band(timeline, before[-1], dbp_at.get(before[-1].time) or 0.0)[0] or 0) if before else 0
+    )
     readings = []
-    for sbp in timeline.between("systolic_bp", start, end):
+    for sbp in timeline.between("systolic_bp", start + timedelta(days=1), end):
         band, had_height = _band(timeline, sbp, dbp_at.get(sbp.time) or 0.0)
         if band:
             readings.append((sbp, band, had_height))
@@ -153,9 +185,14 @@ def _hypertension(timeline: PatientTimeline, start: date, end: date) -> list[Adv
             other >= 2 and _persists(sbp.time - o.time) for o, other, _ in readings
         ):
             grade = 1
+        if grade <= baseline_grade:
+            continue
         warnings = () if had_height else (NO_HEIGHT_WARNING,)
-        found.append(AdverseEvent("hypertension", grade, timeline.local_day(sbp.time), sbp.id,
-                                  sbp.quantity, warnings))
+        found.append(
+            AdverseEvent(
+                "hypertension", grade, timeline.local_day(sbp.time), sbp.id, sbp.quantity, warnings
+            )
+        )
     return found
 
 

@@ -102,6 +102,20 @@ def test_paediatric_hypertension_uses_percentiles_and_persistence() -> None:
     assert grades == [[1], [2], [3]]
 
 
+def test_hypertension_already_present_at_treatment_start_is_not_an_adverse_event() -> None:
+    """Same girl (8 y, 128 cm): 145/95 on the start day is grade 3 before treatment (TA-TMA's
+    own hypertension). Grade 3 again on day 2 is no adverse event; a grade 3 when the start
+    was grade 1 (125/70 once) is one."""
+    base = "0 height 128\n0 systolic_bp 145\n0 diastolic_bp 95\n"
+    unchanged = timeline(base + "2 systolic_bp 146\n2 diastolic_bp 95")
+    assert [e for e in grade_adverse_events(unchanged, day(0), day(10))
+            if e.term == "hypertension"] == []
+    climbing = timeline("0 height 128\n0 systolic_bp 125\n0 diastolic_bp 70\n"
+                        "2 systolic_bp 146\n2 diastolic_bp 95")
+    assert [(e.term, e.grade) for e in grade_adverse_events(climbing, day(0), day(10))] == [
+        ("hypertension", 3)]
+
+
 def test_hypertension_without_height_takes_the_lower_grade_and_warns() -> None:
     found = grade_adverse_events(timeline("2 systolic_bp 145\n2 diastolic_bp 95"), day(0), day(9))
     assert found[0].grade == 3 and NO_HEIGHT_WARNING in found[0].warnings
