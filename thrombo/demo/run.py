@@ -31,8 +31,10 @@ from thrombo.simulate.writer import write_dataset
 from thrombo.store.sources import read_sources
 from thrombo.store.sql import Store
 
-DEFAULT_SEED = 2039
-"""A seed whose draw gives 30 TA-TMA patients, the size of the single-centre study."""
+DEFAULT_SEED = 369
+"""A seed whose draw gives 30 TA-TMA patients, the size of the single-centre study, with
+outcomes near the study's (22/30 resolved by day 28, 5 deaths by 6 months, 18/30 organ
+recovery). Other seeds scatter around the configured rates as any sample of 30 would."""
 DEFAULT_PATIENTS = 30
 # The demo mirrors the single-centre study of 000_56e8c5c5802e858b.txt: a cohort of children with
 # TA-TMA treated with defibrotide, plus transplant recipients without TA-TMA (poor graft function
