@@ -5,6 +5,7 @@ from __future__ import annotations
 from thrombo.cli import (
     admin,
     assess,
+    bench,
     demo,
     design,
     dose,
@@ -21,6 +22,7 @@ from thrombo.cli import (
 __all__ = [
     "admin",
     "assess",
+    "bench",
     "demo",
     "design",
     "dose",

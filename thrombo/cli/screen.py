@@ -11,14 +11,12 @@ from rich.table import Table
 from thrombo.cli.app import app
 from thrombo.cli.output import print_json, stdout
 from thrombo.errors import ThromboUserError
+from thrombo.rules.batch import ENGINES, screen_with
 from thrombo.rules.compare import disagreements
 from thrombo.rules.registry import DEFAULT, all_sets, criteria_set
 from thrombo.rules.results import SetResult
-from thrombo.rules.screening import screen
 from thrombo.rules.tma.options import ScreeningOptions
 from thrombo.store.sources import load_source, timezone
-
-ENGINES = ("reference",)
 
 
 def _as_of(text: str | None, zone_name: str) -> date:
@@ -34,16 +32,21 @@ def _as_of(text: str | None, zone_name: str) -> date:
 def screen_command(
     source: Annotated[str, typer.Argument(help="Dataset folder, FHIR file or folder, store URL.")],
     criteria: Annotated[
-        str, typer.Option("--criteria", help="harmonized-2023 (default), jodele-2014, "
-                          "bmtctn-2005, iwg-2007, or all.")
+        str,
+        typer.Option(
+            "--criteria",
+            help="harmonized-2023 (default), jodele-2014, bmtctn-2005, iwg-2007, or all.",
+        ),
     ] = DEFAULT,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Use what was known by the end of this day.")
     ] = None,
-    engine: Annotated[str, typer.Option("--engine", help="Evaluator: reference.")] = "reference",
+    engine: Annotated[
+        str, typer.Option("--engine", help="Evaluator: reference (default), duckdb or spark.")
+    ] = "reference",
     diagnosis_date: Annotated[
-        str, typer.Option("--diagnosis-date",
-                          help="second-time-point (default) or first-time-point.")
+        str,
+        typer.Option("--diagnosis-date", help="second-time-point (default) or first-time-point."),
     ] = "second-time-point",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     tz: Annotated[
@@ -62,7 +65,7 @@ def screen_command(
     day = _as_of(as_of, tz)
     sets = all_sets(options) if criteria == "all" else [criteria_set(criteria, options)]
     loaded = load_source(source, tz=tz, fmt=source_format)
-    results = [screen(loaded.timelines, s, day) for s in sets]
+    results = [screen_with(engine, loaded.timelines, s, day) for s in sets]
     if criteria == "all":
         document: dict[str, object] = {
             "results": [r.to_json() for r in results],
@@ -81,13 +84,23 @@ def screen_command(
 
 def _print_set(result: SetResult) -> None:
     table = Table(title=f"TA-TMA screening: {result.rules['name']} (as of {result.as_of})")
-    for column in ("patient", "status", "first met", "active", "criteria met",
-                   "indeterminate", "high risk"):
+    for column in (
+        "patient",
+        "status",
+        "first met",
+        "active",
+        "criteria met",
+        "indeterminate",
+        "high risk",
+    ):
         table.add_column(column)
     for p in result.patients:
         table.add_row(
-            p.patient_id, p.status, "" if p.first_met is None else p.first_met.isoformat(),
-            "yes" if p.active else "", ", ".join(p.criteria_met),
+            p.patient_id,
+            p.status,
+            "" if p.first_met is None else p.first_met.isoformat(),
+            "yes" if p.active else "",
+            ", ".join(p.criteria_met),
             ", ".join(p.criteria_indeterminate),
             {True: "yes", False: "", None: "?"}[p.high_risk]
             + (f" ({', '.join(p.high_risk_features)})" if p.high_risk_features else ""),
