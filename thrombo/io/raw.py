@@ -88,9 +88,7 @@ class RawCondition:
     resource_id: str | None = None
 
 
-RawItem = (
-    RawPatient | RawObservation | RawMedication | RawEvent | RawProcedure | RawCondition
-)
+RawItem = RawPatient | RawObservation | RawMedication | RawEvent | RawProcedure | RawCondition
 
 
 @dataclass(frozen=True, slots=True)
