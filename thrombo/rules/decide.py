@@ -16,7 +16,7 @@ from operator import ge, gt, le, lt
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.physiology.age import age_in_days, age_in_months, age_in_years, completed_years
+from thrombo.physiology.age import age_in_days, age_in_months, completed_years
 from thrombo.rules import reference
 from thrombo.rules.model import (
     Anchor,
@@ -288,7 +288,9 @@ def _child_bound(
         rule.child_limit.percentile,
         rule.child_limit.source,
         patient.sex,
-        age_in_years(patient.birth_date, day),
+        # Completed years, the same age that chose the paediatric branch above: decimal years
+        # (days / 365.25) can already read 18.0 on the eve of an 18th birthday.
+        float(completed_years(patient.birth_date, day)),
         pct,
     )
 
