@@ -105,8 +105,9 @@ def confidence(results: StudyResults) -> str:
 def _summary(s: Summary | None, unit: str) -> str:
     if s is None:
         return "-"
-    return (f"{s.median:g} {unit} (IQR {s.q1:g}-{s.q3:g}; range {s.minimum:g}-{s.maximum:g}; "
-            f"n = {s.n})")
+    # One decimal is the precision a baseline table reports ages and day counts to.
+    return (f"{s.median:.1f} {unit} (IQR {s.q1:.1f}-{s.q3:.1f}; "
+            f"range {s.minimum:.1f}-{s.maximum:.1f}; n = {s.n})")
 
 
 def baseline_table(results: StudyResults) -> Table:
