@@ -92,8 +92,8 @@ def test_researcher_gets_aggregates_only(client: TestClient, tokens: dict[str, s
 
 def test_clinician_study_counts_only_their_centre(client: TestClient, tokens: dict[str, str],
                                                   cohort: Cohort) -> None:
-    """The flow's first step counts transplanted patients of the centre (ITP-only patients are
-    not screened for TA-TMA)."""
+    """The flow's first step counts every stored patient of the centre, none of another."""
     study = client.get("/api/v1/study", headers=auth(tokens["clin1"])).json()
-    transplanted = {p for p in cohort.of_centre("C01") if p.startswith("HSCT-")}
-    assert study["flow"][0] == {"step": "screened", "n": len(transplanted)}
+    assert study["scope"] == "centre C01"
+    assert study["flow"][0]["step"] == "screened"
+    assert study["flow"][0]["n"] == len(cohort.of_centre("C01"))

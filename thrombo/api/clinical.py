@@ -10,24 +10,35 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from thrombo.analytics.assessment import assess_patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.dosing.inputs import Ancestry, DoseInputs
 from thrombo.dosing.recommendation import DoseRecommendation
 from thrombo.dosing.registry import DRUGS, recommend
 from thrombo.errors import ThromboUserError
+from thrombo.plans import NothingToPlanError, Plan, plan_for
 from thrombo.response.itp_patient import ItpClassification, classify_itp
+from thrombo.rules import registry
+from thrombo.rules.compare import disagreements
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import ScreeningResult, SetResult
 from thrombo.rules.screening import screen, screen_patient
-from thrombo.rules.tma import harmonized_2023
 
-DEFAULT_CRITERIA = harmonized_2023.NAME
+DEFAULT_CRITERIA = registry.DEFAULT
+ALL_CRITERIA = "all"
 
 
 def criteria_set(name: str = DEFAULT_CRITERIA) -> CriteriaSet:
-    if name != DEFAULT_CRITERIA:
-        raise ThromboUserError(f"unknown criteria set {name!r}; available: {DEFAULT_CRITERIA}")
-    return harmonized_2023.definition()
+    return registry.criteria_set(name)
+
+
+def criteria_names() -> list[str]:
+    return [*registry.SETS, ALL_CRITERIA]
+
+
+def chosen_sets(name: str) -> list[CriteriaSet]:
+    """One named set, or every registered set for `all` (as `thrombo screen --criteria`)."""
+    return registry.all_sets() if name == ALL_CRITERIA else [registry.criteria_set(name)]
 
 
 def screen_one(timeline: PatientTimeline, as_of: date, criteria: str = DEFAULT_CRITERIA
@@ -38,6 +49,25 @@ def screen_one(timeline: PatientTimeline, as_of: date, criteria: str = DEFAULT_C
 def screen_all(timelines: Sequence[PatientTimeline], as_of: date,
                criteria: str = DEFAULT_CRITERIA) -> SetResult:
     return screen(timelines, criteria_set(criteria), as_of)
+
+
+def screening_document(timelines: Sequence[PatientTimeline], as_of: date, criteria: str
+                       ) -> dict[str, Any]:
+    """The `screen --json` document: one set's result, or every set side by side for `all`."""
+    results = [screen(timelines, s, as_of) for s in chosen_sets(criteria)]
+    if criteria != ALL_CRITERIA:
+        return results[0].to_json()
+    return {"results": [r.to_json() for r in results], "disagreements": disagreements(results)}
+
+
+def patient_screening_document(timeline: PatientTimeline, as_of: date,
+                               sets: Sequence[CriteriaSet], criteria: str) -> dict[str, Any]:
+    """One patient under one set (`rules`, `as_of`, `patient`), or under each set for `all`."""
+    results = [{"rules": s.rules_json(), "as_of": as_of.isoformat(),
+                "patient": screen_patient(timeline, s, as_of).to_json()} for s in sets]
+    if criteria != ALL_CRITERIA:
+        return results[0]
+    return {"as_of": as_of.isoformat(), "results": results}
 
 
 def itp_status(timeline: PatientTimeline, as_of: date) -> ItpClassification | None:
@@ -80,3 +110,16 @@ def dose(
     inputs = DoseInputs(weight_kg=weight_kg, height_cm=height_cm, age_years=age_years, sex=sex,
                         ancestry=group, hb_g_dl=hb_g_dl, indication=indication, regimen=regimen)
     return recommend(drug, inputs)
+
+
+def assessment(timeline: PatientTimeline, as_of: date) -> dict[str, Any]:
+    """Response and graded adverse events (the `assess --json` patient document)."""
+    return assess_patient(timeline, as_of)
+
+
+def plan(timeline: PatientTimeline, as_of: date) -> tuple[Plan | None, str | None]:
+    """The ITP ladder or TA-TMA protocol plan, or why there is none for this record."""
+    try:
+        return plan_for(timeline, as_of), None
+    except NothingToPlanError as exc:
+        return None, str(exc)

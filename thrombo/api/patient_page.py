@@ -38,6 +38,9 @@ class PatientPage:
     itp: dict[str, Any] | None
     charts: list[Markup]
     age_years: float
+    assessment: dict[str, Any]
+    plan: dict[str, Any] | None
+    plan_note: str | None
 
     @property
     def patient(self) -> Any:
@@ -66,10 +69,13 @@ def build(timeline: PatientTimeline, as_of: date) -> PatientPage:
     marks = {e.time for e in result.evidence}
     charts = [c for title, analytes in CHARTS
               if (c := chart_for(timeline, title, analytes, marks))]
+    plan, plan_note = clinical.plan(timeline, as_of)
     return PatientPage(
         timeline, as_of, result, clinical.DEFAULT_CRITERIA,
         None if itp is None else itp.to_json(), charts,
         age_in_years(timeline.patient.birth_date, as_of),
+        clinical.assessment(timeline, as_of),
+        None if plan is None else plan.to_json(), plan_note,
     )
 
 

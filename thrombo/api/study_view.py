@@ -1,38 +1,98 @@
-"""The study document for the API and the study page.
+"""The study document and figures for the API and the study page.
 
-Aggregates only: a researcher sees counts and estimates, never a patient. Until the analytics
-layer's study builder lands this reports the screening flow (screened, diagnosed, treated), which
-is counting only; the endpoints (resolution, survival) come from analytics when it is wired.
+The same composition `thrombo study` runs (`study_input` then `build_study`), over the patients
+the user may count: a clinician's centre, or every centre. Researchers see aggregates only, with
+small patient counts suppressed and no individual-level figure (swimmer plot, trajectories).
 """
 
 from __future__ import annotations
 
+import base64
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from markupsafe import Markup
+
+from thrombo.analytics.from_timelines import study_input
+from thrombo.analytics.study import StudyOptions, build_study
+from thrombo.analytics.study_results import StudyResults
 from thrombo.api import clinical
 from thrombo.api.service import Service
+from thrombo.report.figures import study_figures
 from thrombo.store.users import User
 
-TREATMENT = "defibrotide"
+RESEARCHER_SUPPRESS_BELOW = 5
+"""Patient counts from 1 to 4 are hidden from researchers: the small-cell rule of thumb of
+disclosure control for health statistics (counts under 5 are commonly suppressed)."""
+
+
+@dataclass(frozen=True)
+class StudyView:
+    document: dict[str, Any]
+    figures: dict[str, Markup]
+    scope: str
+
+
+def _scope(user: User) -> str:
+    return f"centre {user.centre}" if user.role == "clinician" else "all centres"
+
+
+def _suppress_below(user: User) -> int | None:
+    return None if user.sees_identified_data else RESEARCHER_SUPPRESS_BELOW
+
+
+def compute_study(service: Service, user: User, as_of: date) -> StudyResults:
+    timelines = service.cohort_for_study(user)
+    cohort = study_input(timelines, clinical.DEFAULT_CRITERIA, as_of=as_of)
+    options = StudyOptions(criteria_set=cohort.criteria_name,
+                           criteria_version=cohort.criteria_version,
+                           suppress_below=_suppress_below(user),
+                           upstream_warnings=cohort.warnings)
+    return build_study(cohort.patients, options)
+
+
+def _results(service: Service, user: User) -> StudyResults:
+    """Computed once per scope, suppression, day and store version (an import starts anew)."""
+    day = service.today()
+    key = ("study", _scope(user), _suppress_below(user), day, service.store_version())
+    results: StudyResults = service.memo(key, lambda: compute_study(service, user, day))
+    return results
 
 
 def study_document(service: Service, user: User) -> dict[str, Any]:
-    timelines = service.cohort_for_study(user)
-    result = clinical.screen_all(timelines, service.today())
-    by_id = {t.patient_id: t for t in timelines}
-    screened = [p for p in result.patients if p.status != "not-applicable"]
-    diagnosed = [p for p in screened if p.status == "ta-tma"]
-    treated = [p for p in diagnosed if by_id[p.patient_id].medications_of(TREATMENT)]
-    service.record(user, "study-view", {"patients": len(timelines),
-                                        "scope": user.centre if user.role == "clinician"
-                                        else "all centres"})
-    return {
-        "rules": result.rules,
-        "as_of": result.as_of.isoformat(),
-        "n_treated": len(treated),
-        "time_origin": "treatment-start",
-        "flow": [{"step": "screened", "n": len(screened)},
-                 {"step": "diagnosed", "n": len(diagnosed)},
-                 {"step": "treated", "n": len(treated)}],
-        "warnings": list(result.warnings),
-    }
+    """The `study --json` document over the patients this user may count (audited)."""
+    results = _results(service, user)
+    service.record(user, "study-view", {"scope": _scope(user)})
+    document: dict[str, Any] = dict(results.to_json())
+    document["as_of"] = service.today().isoformat()
+    document["scope"] = _scope(user)
+    return document
+
+
+def study_view(service: Service, user: User) -> StudyView:
+    """The document and its figures as inline SVG (individual-level ones only for roles that see
+    identified data)."""
+    results = _results(service, user)
+    document = study_document(service, user)
+    key = ("study-figures", _scope(user), user.sees_identified_data, document["as_of"],
+           service.store_version())
+    svgs: dict[str, str] = service.memo(key, lambda: _figures(results, user))
+    return StudyView(document, {k: _as_image(v) for k, v in svgs.items()}, _scope(user))
+
+
+def _figures(results: StudyResults, user: User) -> dict[str, str]:
+    figures = study_figures(results, individual=user.sees_identified_data)
+    if _suppress_below(user) is None:
+        return figures
+    # Steps of a survival or incidence curve give small counts back; the flow figure is drawn
+    # with the suppression applied.
+    return {"flow": figures["flow"]}
+
+
+def _as_image(svg: str) -> Markup:
+    """matplotlib's SVG styles its shapes with style attributes, which the dashboard's strict
+    Content-Security-Policy (no inline styles) would strip from inline <svg>; as a data: image
+    it renders intact, still inside the page."""
+    encoded = base64.b64encode(svg.encode()).decode()
+    return Markup('<img class="figure" alt="" src="data:image/svg+xml;base64,{}">').format(encoded)

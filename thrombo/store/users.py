@@ -179,6 +179,17 @@ def close_session(conn: Connection, token: str) -> None:
     conn.execute(delete(user_sessions).where(user_sessions.c.token_hash == _token_hash(token)))
 
 
+def disable_user(conn: Connection, username: str) -> User:
+    """Refuse the user's sign-in from now on and end every session they hold (the row stays, so
+    the audit trail's actor names keep pointing at someone)."""
+    user = get_user(conn, username)
+    if user is None:
+        raise UserError(f"no user {username!r}")
+    conn.execute(update(users).where(users.c.id == user.id).values(active=False))
+    conn.execute(delete(user_sessions).where(user_sessions.c.user_id == user.id))
+    return User(user.id, user.username, user.role, user.centre, active=False)
+
+
 def purge_expired_sessions(conn: Connection) -> int:
     result = conn.execute(delete(user_sessions).where(user_sessions.c.expires_at <= _now()))
     return int(result.rowcount or 0)
@@ -192,6 +203,7 @@ __all__ = [
     "authenticate",
     "close_session",
     "create_user",
+    "disable_user",
     "get_user",
     "list_users",
     "open_session",

@@ -11,7 +11,7 @@ from thrombo.api.deps import AdminDep, ServiceDep, UserDep
 from thrombo.api.pages_common import checked_form, render, text
 from thrombo.api.routes.audit_log import query_audit
 from thrombo.api.routes.imports import import_history, import_uploads, quarantine_list
-from thrombo.api.study_view import study_document
+from thrombo.api.study_view import study_view
 from thrombo.errors import ThromboUserError
 
 router = APIRouter(include_in_schema=False)
@@ -19,8 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/study", response_class=HTMLResponse)
 def study_page(request: Request, service: ServiceDep, user: UserDep) -> Response:
-    document = study_document(service, user)
-    return render(request, service, "study.html", user, study=document)
+    return render(request, service, "study.html", user, view=study_view(service, user))
 
 
 @router.get("/imports", response_class=HTMLResponse)

@@ -13,22 +13,24 @@ from thrombo.api.deps import ClinicalUserDep, ServiceDep
 router = APIRouter(prefix="/api/v1", tags=["screening"])
 
 AsOf = Annotated[date | None, Query(description="Use only what was known by this day.")]
-Criteria = Annotated[str, Query(description="Criteria set name.")]
+Criteria = Annotated[str, Query(description="A criteria set name, or `all` for every set side "
+                                           "by side.")]
 
 
 @router.get("/screening")
 def screen_visible(service: ServiceDep, user: ClinicalUserDep, as_of: AsOf = None,
                    criteria: Criteria = clinical.DEFAULT_CRITERIA) -> dict[str, Any]:
     """Screen every patient visible to the user."""
+    clinical.chosen_sets(criteria)  # an unknown name is refused before any patient is read
     timelines = service.patients(user, purpose="screening")
-    return clinical.screen_all(timelines, as_of or service.today(), criteria).to_json()
+    return clinical.screening_document(timelines, as_of or service.today(), criteria)
 
 
 @router.get("/patients/{patient_id}/screening")
 def screen_one(patient_id: str, service: ServiceDep, user: ClinicalUserDep, as_of: AsOf = None,
                criteria: Criteria = clinical.DEFAULT_CRITERIA) -> dict[str, Any]:
+    """One patient under one criteria set, or under every set (`results`) for `all`."""
+    sets = clinical.chosen_sets(criteria)
     timeline = service.patient(user, patient_id, purpose="screening")
-    criteria_set = clinical.criteria_set(criteria)
-    result = clinical.screen_one(timeline, as_of or service.today(), criteria)
-    return {"rules": criteria_set.rules_json(), "as_of": (as_of or service.today()).isoformat(),
-            "patient": result.to_json()}
+    day = as_of or service.today()
+    return clinical.patient_screening_document(timeline, day, sets, criteria)

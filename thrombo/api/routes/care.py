@@ -1,0 +1,41 @@
+"""One patient's assessment (response and adverse events) and treatment plan.
+
+The same compositions `thrombo assess` and `thrombo plan` print (interface.md `assess --json`,
+`plan --json`); identified data, so every read goes through the audited `Service.patient`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from thrombo.api import clinical
+from thrombo.api.deps import ClinicalUserDep, ServiceDep
+
+router = APIRouter(prefix="/api/v1/patients", tags=["care"])
+
+AsOf = Annotated[date | None, Query(description="Use only what was known by this day.")]
+
+
+@router.get("/{patient_id}/assessment")
+def assessment(patient_id: str, service: ServiceDep, user: ClinicalUserDep, as_of: AsOf = None
+               ) -> dict[str, Any]:
+    """TA-TMA resolution or IWG ITP response of the latest treatment, with graded adverse
+    events."""
+    timeline = service.patient(user, patient_id, purpose="assessment")
+    day = as_of or service.today()
+    return {"as_of": day.isoformat(), "patient": clinical.assessment(timeline, day)}
+
+
+@router.get("/{patient_id}/plan")
+def plan(patient_id: str, service: ServiceDep, user: ClinicalUserDep, as_of: AsOf = None
+         ) -> dict[str, Any]:
+    """The ITP treatment ladder or the TA-TMA protocol plan; `plan` is null (with a `note`)
+    when the record shows neither condition."""
+    timeline = service.patient(user, patient_id, purpose="plan")
+    day = as_of or service.today()
+    found, note = clinical.plan(timeline, day)
+    return {"as_of": day.isoformat(), "plan": None if found is None else found.to_json(),
+            "note": note}
