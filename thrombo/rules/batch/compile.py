@@ -15,8 +15,9 @@ The shape, patient-partitioned throughout:
 1. one row per observation: its answer per leaf (yes/unknown/no/skip), with baselines from
    window aggregates over the patient's earlier values of the analyte;
 2. one row per patient-day: whether each leaf had a yes/unknown/no observation that day;
-3. "the last day each leaf had a yes / unknown / no" as running maxima (no 14-day frames):
-   a leaf is met on day D when its last yes is on or after D - 13;
+3. each day's answers as flags in a BIGINT mask (three per leaf: yes, unknown, no), OR-ed over
+   the 14-day RANGE frame: one window aggregate for up to 21 leaves, where one column per leaf
+   and answer (48 running maxima for harmonized-2023) cost ten times more;
 4. criteria, the rule and the per-patient diagnosis from those columns.
 """
 
@@ -32,6 +33,9 @@ from thrombo.rules.model import AllOf, AnyOf, Baseline, Criterion, EventOccurred
 BP = ("systolic_bp", "diastolic_bp")
 NO_DAY = -100_000_000
 RANK_SCALE = 1_000_000_000
+# Each leaf's answers in a window are three flags (yes, unknown, no) in a BIGINT mask word.
+BITS_PER_LEAF = 3
+LEAVES_PER_WORD = 63 // BITS_PER_LEAF
 FOURTH_REPORT = "fourth-report-2004"
 # `growth.height_percentile`: 100 x the normal CDF of the LMS z-score.
 HEIGHT_PCT = (
@@ -51,9 +55,34 @@ PATIENT_COLUMNS = (
 )
 
 
+def _bit(plan: Plan, col: str, answer: int) -> int:
+    """Leaf `col`'s flag for one answer (YES/UNKNOWN/NO) inside its mask word."""
+    index = list(plan.leaves.values()).index(col)
+    return 1 << (BITS_PER_LEAF * (index % LEAVES_PER_WORD) + answer - dx.NO)
+
+
+def _word(plan: Plan, col: str) -> int:
+    return list(plan.leaves.values()).index(col) // LEAVES_PER_WORD
+
+
+def words(plan: Plan) -> int:
+    return max(1, -(-len(plan.leaves) // LEAVES_PER_WORD))
+
+
 def _codes(plan: Plan, available: dict[str, str]) -> list[str]:
-    """The leaf answer columns of a row group; NULL for leaves that read other analytes."""
-    return [f"{available.get(col, 'NULL')} AS c_{col}" for col in plan.leaves.values()]
+    """A row group's answers as mask words: one flag per (leaf, answer) the row gives.
+
+    The leaves a group can answer are few, so the answers are computed in an inner select
+    (`c_<leaf>`) and only those are folded into the words here."""
+    parts: list[list[str]] = [[] for _ in range(words(plan))]
+    for col in available:
+        arms = " ".join(f"WHEN {a} THEN {_bit(plan, col, a)}" for a in (dx.YES, dx.UNKNOWN, dx.NO))
+        parts[_word(plan, col)].append(f"(CASE c_{col} {arms} ELSE 0 END)")
+    return [f"CAST({' + '.join(p) if p else '0'} AS BIGINT) AS w{i}" for i, p in enumerate(parts)]
+
+
+def _answers(available: dict[str, str]) -> str:
+    return "".join(f", {code} AS c_{col}" for col, code in available.items())
 
 
 def _lab_codes(
@@ -74,8 +103,8 @@ def _group_select(plan: Plan, source: str, codes: dict[str, str]) -> str:
         f"THEN 1 ELSE 0 END"
     )
     return (
-        f"SELECT patient_id, day, {assess} AS assess, 0 AS is_event, "
-        f"{', '.join(_codes(plan, codes))} FROM {source}"
+        f"SELECT patient_id, day, assess, 0 AS is_event, {', '.join(_codes(plan, codes))} "
+        f"FROM (SELECT patient_id, day, {assess} AS assess{_answers(codes)} FROM {source}"
     )
 
 
@@ -222,7 +251,7 @@ def _bp_group(plan: Plan) -> tuple[list[str], str]:
     ctes.append(f"bp5 AS (SELECT bp4.*, {', '.join(pcts)} FROM bp4)")
     ctes.append(f"bp6 AS (SELECT bp5.*, {', '.join(bounds)} FROM bp5 {' '.join(joins)})")
     codes.update(_lab_codes(plan, frozenset(BP), {}))
-    ctes.append(f"bpd AS ({_group_select(plan, 'bp6', codes)})")
+    ctes.append(f"bpd AS ({_group_select(plan, 'bp6', codes)}) x)")
     return ctes, "bpd"
 
 
@@ -243,14 +272,14 @@ def _observation_ctes(plan: Plan, dialect: Dialect) -> tuple[list[str], list[str
         baselines = {b: col for (a, b), col in plan.baselines.items() if a == analyte}
         ctes.append(
             f"d_{analyte} AS "
-            f"({_group_select(plan, name, _lab_codes(plan, frozenset({analyte}), baselines))})"
+            f"({_group_select(plan, name, _lab_codes(plan, frozenset({analyte}), baselines))}) x)"
         )
         groups.append(f"d_{analyte}")
     rest = sorted(plan.read_analytes() - special)
     if rest:
         ctes.append(
             f"d_rest AS ({_group_select(plan, 'o', _lab_codes(plan, frozenset(rest), {}))} "
-            f"WHERE analyte IN {dx.in_list(rest)})"
+            f"WHERE analyte IN {dx.in_list(rest)}) x)"
         )
         groups.append("d_rest")
     return ctes, groups
@@ -260,29 +289,32 @@ def _event_cte(plan: Plan, as_of: int) -> str:
     codes = {col: dx.event_answer(leaf) for leaf, col in plan.event_leaves()}
     is_event = "CASE WHEN hsct_day IS NOT NULL AND day >= hsct_day THEN 1 ELSE 0 END"
     return (
-        f"ev AS (SELECT patient_id, day, 0 AS assess, {is_event} AS is_event, "
-        f"{', '.join(_codes(plan, codes))} FROM (SELECT e.patient_id, e.day, e.event, "
-        f"e.grade, {', '.join('p.' + c for c in PATIENT_COLUMNS[1:])} FROM evt e JOIN p "
-        f"ON e.patient_id = p.patient_id WHERE e.day <= {as_of}) ee)"
+        f"ev AS (SELECT patient_id, day, 0 AS assess, is_event, {', '.join(_codes(plan, codes))} "
+        f"FROM (SELECT patient_id, day, {is_event} AS is_event{_answers(codes)} FROM "
+        f"(SELECT p.patient_id, e.day, e.event, e.grade, "
+        f"{', '.join('p.' + c for c in PATIENT_COLUMNS[1:])} FROM evt e JOIN p "
+        f"ON e.patient_id = p.patient_text WHERE e.day <= {as_of}) ee) x)"
     )
 
 
 def _extra_days_cte(plan: Plan, as_of: int) -> str:
-    nulls = ", ".join(f"NULL AS c_{col}" for col in plan.leaves.values())
+    nulls = ", ".join(f"CAST(0 AS BIGINT) AS w{i}" for i in range(words(plan)))
     return (
-        f"xd AS (SELECT patient_id, day, 0 AS assess, 0 AS is_event, {nulls} FROM qd "
+        f"xd AS (SELECT p.patient_id, qd.day, 0 AS assess, 0 AS is_event, {nulls} FROM qd "
+        f"JOIN p ON qd.patient_id = p.patient_text "
         f"UNION ALL SELECT patient_id, {as_of} AS day, 0, 0, {nulls} FROM p)"
     )
 
 
 def _leaf_outcome(plan: Plan, col: str, leaf: Leaf) -> str:
-    low = f"day - {plan.criteria.window_days - 1}"
     nothing = dx.INDETERMINATE
     if isinstance(leaf, EventOccurred) and leaf.absent == "not_met":
         nothing = dx.NOT_MET
+    word = f"x{_word(plan, col)}"
+    flag = {a: f"({word} & {_bit(plan, col, a)}) <> 0" for a in (dx.YES, dx.UNKNOWN, dx.NO)}
     return (
-        f"CASE WHEN ly_{col} >= {low} THEN {dx.MET} WHEN lu_{col} >= {low} THEN "
-        f"{dx.INDETERMINATE} WHEN ln_{col} >= {low} THEN {dx.NOT_MET} ELSE {nothing} END"
+        f"CASE WHEN {flag[dx.YES]} THEN {dx.MET} WHEN {flag[dx.UNKNOWN]} THEN "
+        f"{dx.INDETERMINATE} WHEN {flag[dx.NO]} THEN {dx.NOT_MET} ELSE {nothing} END"
     )
 
 
@@ -312,40 +344,40 @@ def rule_sql(rule: KOfN, column: dict[str, str]) -> str:
 
 def day_ctes(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> list[str]:
     """Everything up to `nm`: one row per patient-day with each criterion's outcome."""
-    cols = list(plan.leaves.values())
     obs_ctes, groups = _observation_ctes(plan, dialect)
     anniversaries = "".join(
         f", CASE WHEN ann_{y} IS NULL THEN {-NO_DAY} ELSE ann_{y} END AS ann_{y}"
         for y in plan.anniversaries()
     )
     ctes = [
-        f"p AS (SELECT {', '.join(PATIENT_COLUMNS)}{anniversaries} FROM pat)",
-        f"o AS (SELECT ob.patient_id, ob.seq, ob.analyte, ob.t_us, ob.day, ob.value, ob.unit, "
+        # Patients are numbered so that every partition and join works on an integer key.
+        f"p AS (SELECT CAST(ROW_NUMBER() OVER (ORDER BY patient_id) AS INTEGER) AS patient_id, "
+        f"patient_id AS patient_text, {', '.join(PATIENT_COLUMNS[1:])}{anniversaries} FROM pat)",
+        f"o AS (SELECT p.patient_id, ob.seq, ob.analyte, ob.t_us, ob.day, ob.value, ob.unit, "
         f"ob.category, ob.ref_low, ob.ref_high, ob.day - p.birth_day AS age_days, "
         f"{', '.join('p.' + c for c in PATIENT_COLUMNS[2:])}"
         f"{''.join(f', p.ann_{y}' for y in plan.anniversaries())} "
-        f"FROM obs ob JOIN p ON ob.patient_id = p.patient_id WHERE ob.day <= {as_of} "
+        f"FROM obs ob JOIN p ON ob.patient_id = p.patient_text WHERE ob.day <= {as_of} "
         f"AND ob.analyte IN {dx.in_list(sorted(plan.read_analytes()))})",
         *obs_ctes,
         _event_cte(plan, as_of),
         _extra_days_cte(plan, as_of),
     ]
     union = " UNION ALL ".join(f"SELECT * FROM {g}" for g in [*groups, "ev", "xd"])
-    flags = ", ".join(
-        f"MAX(CASE WHEN c_{c} = {dx.YES} THEN day END) AS y_{c}, "
-        f"MAX(CASE WHEN c_{c} = {dx.UNKNOWN} THEN day END) AS u_{c}, "
-        f"MAX(CASE WHEN c_{c} = {dx.NO} THEN day END) AS n_{c}"
-        for c in cols
-    )
+    n = words(plan)
     ctes.append(
-        f"dd AS (SELECT patient_id, day, MAX(assess) AS assess, MAX(is_event) AS "
-        f"is_event, {flags} FROM ({union}) u GROUP BY patient_id, day)"
+        f"dd AS (SELECT patient_id, day, MAX(assess) AS assess, MAX(is_event) AS is_event, "
+        f"{', '.join(f'BIT_OR(w{i}) AS w{i}' for i in range(n))} FROM ({union}) u "
+        f"GROUP BY patient_id, day)"
     )
-    running = (
-        "PARTITION BY patient_id ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+    # The window of day D is a 14-day RANGE frame over the patient's days; OR-ing the day
+    # masks over it gives, per leaf, whether any yes / unknown / no answer lies in the window.
+    frame = (
+        f"PARTITION BY patient_id ORDER BY day RANGE BETWEEN "
+        f"{plan.criteria.window_days - 1} PRECEDING AND CURRENT ROW"
     )
-    lasts = ", ".join(f"MAX({k}_{c}) OVER ({running}) AS l{k}_{c}" for c in cols for k in "yun")
-    ctes.append(f"r AS (SELECT patient_id, day, assess, is_event, {lasts} FROM dd)")
+    ors = ", ".join(f"BIT_OR(w{i}) OVER ({frame}) AS x{i}" for i in range(n))
+    ctes.append(f"r AS (SELECT patient_id, day, assess, is_event, {ors} FROM dd)")
     outcomes = ", ".join(
         f"{_leaf_outcome(plan, c, leaf)} AS o_{c}" for leaf, c in plan.leaves.items()
     )
@@ -368,9 +400,12 @@ def day_ctes(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> list[str]:
 
 def outcomes_sql(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> str:
     """Each criterion's and feature's outcome on the days in `qd` (for the spec tests)."""
+    named = [f"dy.k_{i}" for i in range(len(plan.criteria.criteria))]
+    named += [f"dy.f_{i}" for i in range(len(plan.features))]
     return (
-        f"WITH {', '.join(day_ctes(plan, as_of, dialect))} SELECT dy.* FROM dy JOIN qd "
-        f"ON dy.patient_id = qd.patient_id AND dy.day = qd.day"
+        f"WITH {', '.join(day_ctes(plan, as_of, dialect))} SELECT p.patient_text AS patient_id, "
+        f"dy.day, {', '.join(named)} FROM dy JOIN p ON dy.patient_id = p.patient_id "
+        f"JOIN qd ON p.patient_text = qd.patient_id AND dy.day = qd.day"
     )
 
 
@@ -398,8 +433,9 @@ def screen_sql(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> str:
         f"MAX_BY(day, {rank}) AS best_day FROM ad GROUP BY patient_id)",
         f"al AS (SELECT patient_id, MIN(day) AS alone FROM dy WHERE is_event = 1 AND ({alone}) "
         f"GROUP BY patient_id)",
-        "fm AS (SELECT p.patient_id, p.allo, dg.clinical, al.alone, dg.n_days, dg.any_open, "
-        "dg.best_day, CASE WHEN dg.clinical IS NULL THEN al.alone WHEN al.alone IS NULL THEN "
+        "fm AS (SELECT p.patient_id, p.patient_text, p.allo, dg.clinical, al.alone, dg.n_days, "
+        "dg.any_open, dg.best_day, CASE WHEN dg.clinical IS NULL THEN al.alone "
+        "WHEN al.alone IS NULL THEN "
         "dg.clinical ELSE LEAST(dg.clinical, al.alone) END AS first_met FROM p "
         "LEFT JOIN dg ON dg.patient_id = p.patient_id "
         "LEFT JOIN al ON al.patient_id = p.patient_id)",
@@ -407,8 +443,8 @@ def screen_sql(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> str:
     report = ", ".join(f"rd.{k} AS r_{k}" for k in named.values())
     feats = "".join(f", fd.f_{i} AS hr_{i}" for i in range(len(plan.features)))
     return (
-        f"WITH {', '.join(ctes)} SELECT fm.patient_id, fm.allo, fm.first_met, fm.n_days, "
-        f"fm.any_open, COALESCE(fm.first_met, fm.best_day) AS report_day, "
+        f"WITH {', '.join(ctes)} SELECT fm.patient_text AS patient_id, fm.allo, fm.first_met, "
+        f"fm.n_days, fm.any_open, COALESCE(fm.first_met, fm.best_day) AS report_day, "
         f"CASE WHEN fm.first_met IS NOT NULL AND ao.rule = {dx.MET} THEN 1 ELSE 0 END AS active, "
         f"{report}{feats} FROM fm "
         f"LEFT JOIN dy rd ON rd.patient_id = fm.patient_id AND "
