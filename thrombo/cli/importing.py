@@ -12,7 +12,8 @@ from rich.table import Table
 from thrombo.cli.app import app
 from thrombo.cli.output import print_json, stdout
 from thrombo.normalize.quarantine import ImportSummary
-from thrombo.store.sources import read_sources
+from thrombo.store.importer import import_sources
+from thrombo.store.sources import plan_sources
 from thrombo.store.sql import Store, default_url
 
 DbOption = Annotated[
@@ -40,14 +41,8 @@ def import_command(
 ) -> None:
     """Load sources into the store: every record stored, duplicate, skipped or quarantined."""
     store = Store.open(db or default_url())
-    data = read_sources(
-        sources,
-        tz=timezone,
-        fmt=source_format,
-        codemap=codemap,
-        known_patients=store.known_patient_ids(),
-    )
-    summary = store.import_dataset(data, actor=_actor(), command="thrombo import")
+    specs, ctx = plan_sources(sources, tz=timezone, fmt=source_format, codemap=codemap)
+    summary = import_sources(store, specs, ctx, actor=_actor(), command="thrombo import")
     if as_json:
         print_json(summary.to_json())
     else:

@@ -72,6 +72,28 @@ def assemble(
     return data
 
 
+def accept(
+    record: SourceRecord, ctx: Context, summary: SourceSummary, totals: ImportSummary
+) -> Accepted | None:
+    """The record's canonical records, or None after counting it as skipped or quarantined."""
+    prov = record.provenance
+    try:
+        return Accepted(prov, normalize_record(record, ctx))
+    except Skip as skip:
+        summary.skipped += 1
+        totals.add_skip(str(skip), str(prov))
+    except ValueProblem as problem:
+        summary.quarantined += 1
+        totals.quarantine.append(QuarantineEntry(prov.source, prov.location, str(problem)))
+    return None
+
+
+def unknown_patient(item: Accepted, known: set[str] | frozenset[str]) -> str | None:
+    """The first patient the item refers to that is not known, if any."""
+    missing = sorted({r.patient_id for r in item.records if not isinstance(r, Patient)} - known)
+    return missing[0] if missing else None
+
+
 def _account(
     record: SourceRecord,
     ctx: Context,
@@ -79,17 +101,10 @@ def _account(
     data: Dataset,
     seen: set[tuple[str, ...]],
 ) -> None:
-    prov = record.provenance
-    try:
-        canonical = normalize_record(record, ctx)
-    except Skip as skip:
-        summary.skipped += 1
-        data.summary.add_skip(str(skip), str(prov))
+    item = accept(record, ctx, summary, data.summary)
+    if item is None:
         return
-    except ValueProblem as problem:
-        summary.quarantined += 1
-        data.summary.quarantine.append(QuarantineEntry(prov.source, prov.location, str(problem)))
-        return
+    canonical, prov = item.records, item.provenance
     keys = [record_key(r) for r in canonical]
     if keys and all(k in seen for k in keys):
         summary.duplicates += 1
@@ -104,16 +119,14 @@ def _resolve_patients(data: Dataset, known: frozenset[str]) -> None:
     everyone = here | known
     kept: list[tuple[SourceSummary, Accepted]] = []
     for summary, item in data.accepted:
-        missing = sorted(
-            {r.patient_id for r in item.records if not isinstance(r, Patient)} - everyone
-        )
+        missing = unknown_patient(item, everyone)
         if missing:
             summary.quarantined += 1
             data.summary.quarantine.append(
                 QuarantineEntry(
                     item.provenance.source,
                     item.provenance.location,
-                    f"unknown patient {missing[0]!r}",
+                    f"unknown patient {missing!r}",
                 )
             )
         else:

@@ -74,6 +74,20 @@ def source_spec(path: Path, fmt: str | None = None) -> SourceSpec:
     raise SourceError(f"unknown source format {fmt!r}")
 
 
+def plan_sources(
+    paths: Iterable[str],
+    *,
+    tz: str = "UTC",
+    fmt: str | None = None,
+    codemap: Path | None = None,
+) -> tuple[Iterator[SourceSpec], Context]:
+    """The sources to read (opened lazily, one after another) and the normalisation context."""
+    names = list(paths)
+    first = Path(names[0]) if names else Path(".")
+    mapping = codemap_for(first, codemap) if first.exists() else CodeMap()
+    return (source_spec(Path(p), fmt) for p in names), Context(timezone(tz), mapping)
+
+
 def read_sources(
     paths: Iterable[str],
     *,
@@ -82,11 +96,9 @@ def read_sources(
     codemap: Path | None = None,
     known_patients: frozenset[str] = frozenset(),
 ) -> Dataset:
-    names = list(paths)
-    specs: Iterator[SourceSpec] = (source_spec(Path(p), fmt) for p in names)
-    first = Path(names[0]) if names else Path(".")
-    mapping = codemap_for(first, codemap) if first.exists() else CodeMap()
-    return assemble(specs, Context(timezone(tz), mapping), known_patients)
+    """Every record of the sources in memory, accounted (for reading, not for big imports)."""
+    specs, ctx = plan_sources(paths, tz=tz, fmt=fmt, codemap=codemap)
+    return assemble(specs, ctx, known_patients)
 
 
 def load_source(

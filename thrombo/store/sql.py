@@ -24,9 +24,15 @@ from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import SourceError
-from thrombo.normalize.assemble import Dataset, apply_fact, latest_versions, record_key
+from thrombo.normalize.assemble import (
+    Accepted,
+    Dataset,
+    apply_fact,
+    latest_versions,
+    record_key,
+)
 from thrombo.normalize.build import Canonical, PatientFact
-from thrombo.normalize.quarantine import ImportSummary
+from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
 from thrombo.store import audit
 from thrombo.store.migrate import upgrade
 from thrombo.store.schema import (
@@ -93,44 +99,10 @@ class Store:
 
     def import_dataset(self, data: Dataset, *, actor: str, command: str) -> ImportSummary:
         """Write the accepted records in one transaction; finish the summary's counts."""
-        started = datetime.now(UTC).replace(tzinfo=None)
         with self.engine.begin() as conn:
-            import_id = conn.execute(
-                imports.insert()
-                .values(started_at=started, actor=actor, command=command, summary={})
-                .returning(imports.c.id)
-            ).scalar_one()
-            existing = _existing_keys(conn, data.records())
-            pending: dict[Table, list[dict[str, Any]]] = {}
-            for summary, item in data.accepted:
-                fresh = [r for r in item.records if record_key(r) not in existing]
-                if not fresh:
-                    summary.duplicates += 1
-                    continue
-                summary.stored += 1
-                for rec in fresh:
-                    table, row = _row(rec, item.provenance, import_id)
-                    pending.setdefault(table, []).append(row)
-                    existing.add(record_key(rec))
-            # Parents before children (patients before their observations): sorted_tables order.
-            for table in (t for t in patients.metadata.sorted_tables if t in pending):
-                rows = pending[table]
-                for i in range(0, len(rows), INSERT_BATCH):
-                    conn.execute(table.insert(), rows[i : i + INSERT_BATCH])
-            for entry in data.summary.quarantine:
-                conn.execute(quarantine.insert().values(import_id=import_id, **asdict(entry)))
-            document = data.summary.to_json()
-            conn.execute(
-                imports.update()
-                .where(imports.c.id == import_id)
-                .values(finished_at=datetime.now(UTC).replace(tzinfo=None), summary=document)
-            )
-            audit.record(
-                conn,
-                actor,
-                "import",
-                {"import_id": import_id, "command": command, "sources": document["sources"]},
-            )
+            import_id = begin_import(conn, actor, command)
+            write_accepted(conn, data.accepted, import_id)
+            finish_import(conn, import_id, data.summary, actor, command)
         return data.summary
 
     # -- reading -------------------------------------------------------------------------
@@ -152,6 +124,64 @@ class Store:
             )
             for pid, p in sorted(people.items())
         ]
+
+
+def begin_import(conn: Connection, actor: str, command: str) -> int:
+    started = datetime.now(UTC).replace(tzinfo=None)
+    return int(
+        conn.execute(
+            imports.insert()
+            .values(started_at=started, actor=actor, command=command, summary={})
+            .returning(imports.c.id)
+        ).scalar_one()
+    )
+
+
+def write_accepted(
+    conn: Connection, accepted: Sequence[tuple[SourceSummary, Accepted]], import_id: int
+) -> None:
+    """Insert what is new; a source record whose records all exist already is a duplicate."""
+    existing = _existing_keys(conn, (r for _, item in accepted for r in item.records))
+    pending: dict[Table, list[dict[str, Any]]] = {}
+    for summary, item in accepted:
+        fresh = [r for r in item.records if record_key(r) not in existing]
+        if not fresh:
+            summary.duplicates += 1
+            continue
+        summary.stored += 1
+        for rec in fresh:
+            table, row = _row(rec, item.provenance, import_id)
+            pending.setdefault(table, []).append(row)
+            existing.add(record_key(rec))
+    # Parents before children (patients before their observations): sorted_tables order.
+    for table in (t for t in patients.metadata.sorted_tables if t in pending):
+        rows = pending[table]
+        for i in range(0, len(rows), INSERT_BATCH):
+            conn.execute(table.insert(), rows[i : i + INSERT_BATCH])
+
+
+def write_quarantine(conn: Connection, entries: Iterable[QuarantineEntry], import_id: int) -> None:
+    rows = [{"import_id": import_id, **asdict(entry)} for entry in entries]
+    if rows:
+        conn.execute(quarantine.insert(), rows)
+
+
+def finish_import(
+    conn: Connection, import_id: int, summary: ImportSummary, actor: str, command: str
+) -> None:
+    write_quarantine(conn, summary.quarantine, import_id)
+    document = summary.to_json()
+    conn.execute(
+        imports.update()
+        .where(imports.c.id == import_id)
+        .values(finished_at=datetime.now(UTC).replace(tzinfo=None), summary=document)
+    )
+    audit.record(
+        conn,
+        actor,
+        "import",
+        {"import_id": import_id, "command": command, "sources": document["sources"]},
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
