@@ -80,8 +80,10 @@ def call(client: TestClient, method: str, path: str, spec: Call, token: str | No
     body = _fill(spec.json, patient_id)
     if path == "/api/v1/auth/token":
         body = {"username": "clin1", "password": PASSWORD}
-    return fresh.request(method, _url(path, patient_id), headers=headers, json=body, data=form,
-                         files=spec.files, params=spec.params, follow_redirects=False)
+    answer: Response = fresh.request(method, _url(path, patient_id), headers=headers, json=body,
+                                     data=form, files=spec.files, params=spec.params,
+                                     follow_redirects=False)
+    return answer
 
 
 def expected_refusal(access: str, who: str, path: str) -> set[int]:
