@@ -170,7 +170,10 @@ def _baseline_windows(b: Baseline, col: str, dialect: Dialect) -> tuple[list[str
         return [f"{guard(both)} AS {col}"], None
     # A median does not combine from parts: rows with earlier values the same day take the
     # exact (joined) path; almost every row has none and takes the window.
-    count = f"COUNT({v}) OVER ({same})"
+    # "An earlier value the same day" as the day's first qualifying time, over the same sort
+    # as the look-back frame (a separate (patient, day, time) sort cost as much as the median).
+    today = "PARTITION BY patient_id ORDER BY day RANGE BETWEEN CURRENT ROW AND CURRENT ROW"
+    count = f"CASE WHEN MIN(CASE WHEN {cond} THEN t_us END) OVER ({today}) < t_us THEN 1 ELSE 0 END"
     return [f"{guard(p)} AS {col}_fast", f"{count} AS {col}_same"], f"slow_{col}"
 
 

@@ -18,6 +18,7 @@ import pyarrow as pa
 from thrombo.errors import SourceError
 from thrombo.normalize.analytes import BY_KEY, BY_LOINC
 from thrombo.normalize.units import UnitError, conversion_factor
+from thrombo.rules.batch.decisions import text
 from thrombo.rules.batch.tables import ANNIVERSARY_YEARS, EPOCH_DAY, PAT_SCHEMA, anniversary
 
 US_PER_DAY = 86_400_000_000
@@ -85,9 +86,10 @@ def register_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
     """Create the views `pat`, `obs`, `evt` and `qd` over a dataset folder."""
     path = observations_path(folder)
     con.register("code_map", code_map(con, path))
-    con.register("pat", patients_table(folder))
+    con.register("pat_all", patients_table(folder))
+    con.execute("CREATE OR REPLACE VIEW pat AS SELECT * FROM pat_all")
     con.execute(f"""
-        CREATE OR REPLACE VIEW obs AS
+        CREATE OR REPLACE VIEW obs_all AS
         SELECT CAST(r.patient_id AS VARCHAR) AS patient_id, r.file_row_number AS seq,
                m.analyte, epoch_us(CAST(r.time AS TIMESTAMP)) AS t_us,
                CAST(epoch_us(CAST(r.time AS TIMESTAMP)) // {US_PER_DAY} AS INTEGER) AS day,
@@ -97,6 +99,7 @@ def register_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
                CAST(r.ref_high AS DOUBLE) * m.factor AS ref_high
         FROM {reader(path)} r JOIN code_map m
           ON m.code = CAST(r.code AS VARCHAR) AND m.unit = CAST(r.unit AS VARCHAR)""")
+    con.execute("CREATE OR REPLACE VIEW obs AS SELECT * FROM obs_all")
     con.execute("CREATE OR REPLACE VIEW evt AS SELECT CAST(NULL AS VARCHAR) AS patient_id, "
                 "CAST(NULL AS INTEGER) AS day, CAST(NULL AS VARCHAR) AS event, "
                 "CAST(NULL AS INTEGER) AS grade WHERE FALSE")
@@ -115,3 +118,24 @@ def latest_day(con: duckdb.DuckDBPyConnection) -> date:
     n = con.execute("SELECT MAX(day) FROM obs").fetchone()
     return EPOCH_DAY if n is None or n[0] is None else date.fromordinal(
         EPOCH_DAY.toordinal() + int(n[0]))
+
+
+def patient_ranges(con: duckdb.DuckDBPyConnection, buckets: int) -> list[tuple[str, str]]:
+    """Contiguous patient-id ranges of about equal size, one query each.
+
+    Ranges rather than hashes: a file written patient by patient (as exports and the simulator
+    write them) then lets the Parquet reader skip every row group outside the range, so each
+    bucket reads only its own rows and memory stays bounded by the bucket, not the cohort."""
+    query = "SELECT patient_id FROM pat_all ORDER BY patient_id"
+    ids = [r[0] for r in con.execute(query).fetchall()]
+    if not ids:
+        return []
+    size = -(-len(ids) // max(1, buckets))
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
+def select_bucket(con: duckdb.DuckDBPyConnection, low: str, high: str) -> None:
+    """Point the views `pat` and `obs` at the patients from `low` to `high`."""
+    bounds = f"BETWEEN {text(low)} AND {text(high)}"
+    con.execute(f"CREATE OR REPLACE VIEW pat AS SELECT * FROM pat_all WHERE patient_id {bounds}")
+    con.execute(f"CREATE OR REPLACE VIEW obs AS SELECT * FROM obs_all WHERE patient_id {bounds}")
