@@ -65,5 +65,6 @@ def test_patient_k_written_identically_whatever_the_cohort_size(tmp_path: Path) 
     for name in ("observations.csv", *FILES):
         five = (tmp_path / "five" / name).read_text().splitlines()
         fifty = (tmp_path / "fifty" / name).read_text().splitlines()
-        kept = [line for line in fifty if line.split(",")[0] in {r.split(",")[0] for r in five}]
+        ids = {r.split(",")[0] for r in five}
+        kept = [line for line in fifty if line.split(",")[0] in ids]
         assert kept == five
