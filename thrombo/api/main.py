@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import escape
 
 from thrombo import __version__
+from thrombo.api.access_log import AccessLogMiddleware
 from thrombo.api.deps import CsrfError, SignInRequiredError
 from thrombo.api.pages_common import WEB
 from thrombo.api.routes import ROUTERS
@@ -40,6 +41,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     if settings.dev:
         log.warning(DEV_BANNER)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure and not settings.dev)
+    app.add_middleware(AccessLogMiddleware)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")

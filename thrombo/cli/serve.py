@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
+from thrombo.api.access_log import silence_uvicorn_access_log
 from thrombo.api.demo_data import load_demo_cohort
 from thrombo.api.main import create_app
 from thrombo.api.patient_page import warm_status_cache
@@ -51,4 +52,14 @@ def serve(
             stderr.print(f"Loaded the simulated demo cohort into {settings.db}.")
     threading.Thread(target=warm_status_cache, args=(service,), daemon=True).start()
     stderr.print(f"thrombo serving on http://{settings.host}:{settings.port}/")
-    uvicorn.run(create_app(settings, service), host=settings.host, port=settings.port)
+    uvicorn.Server(server_config(settings, service)).run()
+
+
+def server_config(settings: Settings, service: Service, log_level: str = "info"
+                  ) -> uvicorn.Config:
+    """uvicorn's access log is off: it writes request paths and query strings verbatim, and
+    those carry patient identifiers; the app logs route templates instead (api.access_log)."""
+    config = uvicorn.Config(create_app(settings, service), host=settings.host,
+                            port=settings.port, access_log=False, log_level=log_level)
+    silence_uvicorn_access_log()
+    return config
