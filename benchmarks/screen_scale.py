@@ -1,8 +1,10 @@
 """Population screening at scale: harmonized-2023 over N simulated observation rows.
 
-Prints the scale issue's target table: rows, seconds, rows/s, the scan floor measured in the same
-run, peak resident memory while screening, the speed-up over the naive per-patient loop (the
-reference evaluator timed on a sample and extrapolated) and agreement with the reference.
+Prints the scale issue's targets table, one row per size: rows, engine, seconds, rows/s, the
+scan floor measured in the same run, peak resident memory while screening, the speed-up over the
+naive per-patient pandas loop (timed on a 100,000-row sample and extrapolated), agreement with
+the reference evaluator on a sample, and whether every target is met. Then Spark local[1] and
+local[2] on a small table (skipped without Java), the 1-to-2-core comparison the issue asks for.
 Default 10 million rows; `--rows 50000000` for the full target. Generated tables are cached.
 """
 
@@ -10,45 +12,81 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 
-from thrombo.cli.bench import DEFAULT_CACHE, run
+from thrombo.cli.bench import DEFAULT_CACHE, BenchResult, dataset, run
 
-# The scale issue's targets (measured at 50 million rows on the 2-core machine).
+# The scale issue's targets (stated for 50 million rows on the 2-core machine).
+TARGET_SECONDS_AT_50M = 20.0
 TARGET_ROWS_PER_SECOND = 2_500_000
 TARGET_PEAK_MB = 2048
 TARGET_FLOOR_MULTIPLE = 10
 TARGET_SPEEDUP = 500
+SPARK_ROWS = 200_000
+
+
+def targets_met(r: BenchResult) -> dict[str, bool]:
+    floor_multiple = r.seconds / r.scan_floor_seconds if r.scan_floor_seconds else float("inf")
+    return {
+        "rows/s": r.rows_per_second >= TARGET_ROWS_PER_SECOND,
+        "peak": r.peak_memory_mb <= TARGET_PEAK_MB,
+        "x floor": floor_multiple <= TARGET_FLOOR_MULTIPLE,
+        "x naive": r.speedup_vs_naive >= TARGET_SPEEDUP,
+        "agrees": r.agrees_with_reference,
+    }
+
+
+HEADER = ("rows", "engine", "seconds", "rows/s", "scan floor s", "peak MB", "x naive loop",
+          "agrees", "targets met")
+
+
+def table_row(r: BenchResult) -> tuple[str, ...]:
+    met = targets_met(r)
+    missed = [k for k, ok in met.items() if not ok]
+    return (f"{r.rows:,}", r.engine, f"{r.seconds:.2f}", f"{r.rows_per_second:,.0f}",
+            f"{r.scan_floor_seconds:.2f}", f"{r.peak_memory_mb:,.0f}",
+            f"{r.speedup_vs_naive:,.0f}", str(r.agrees_with_reference).lower(),
+            "yes" if not missed else "no (" + ", ".join(missed) + ")")
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(x[i]) for x in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+def spark_cores(rows: int, cache: Path) -> list[tuple[str, ...]]:
+    if shutil.which("java") is None:
+        return [("spark", "skipped: no Java")]
+    from thrombo.rules.batch.spark_job import time_local
+
+    folder = dataset(rows, 0, cache)
+    return [(f"local[{n}]", f"{rows:,}", f"{time_local(folder, n):.1f} s") for n in (1, 2)]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000_000])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--spark-rows", type=int, default=SPARK_ROWS, help="0 skips Spark")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    r = run(args.rows, "duckdb", args.seed, args.cache, threads=args.threads)
+    results = [run(n, "duckdb", args.seed, args.cache, threads=args.threads) for n in args.rows]
     if args.json:
-        print(json.dumps(r.__dict__))
-        return 0
-    floor_multiple = r.seconds / r.scan_floor_seconds if r.scan_floor_seconds else float("inf")
-    lines = [
-        ("rows", f"{r.rows:,}", ""),
-        ("seconds", f"{r.seconds:.2f}", ""),
-        ("rows/s", f"{r.rows_per_second:,.0f}", f">= {TARGET_ROWS_PER_SECOND:,}"),
-        ("scan floor s", f"{r.scan_floor_seconds:.2f}", ""),
-        ("x scan floor", f"{floor_multiple:.1f}", f"<= {TARGET_FLOOR_MULTIPLE}"),
-        ("peak RSS MB", f"{r.peak_memory_mb:,.0f}", f"<= {TARGET_PEAK_MB}"),
-        ("naive loop rows/s", f"{r.naive_rows_per_second:,.0f}", ""),
-        ("x naive loop", f"{r.speedup_vs_naive:,.0f}", f">= {TARGET_SPEEDUP}"),
-        ("agrees (sample)", f"{r.agrees_with_reference} ({r.sample_patients} patients)", "true"),
-    ]
-    for name, value, target in lines:
-        print(f"{name:>20}  {value:>24}  {target}")
-    return 0 if r.agrees_with_reference else 1
+        print(json.dumps([r.__dict__ for r in results]))
+        return 0 if all(r.agrees_with_reference for r in results) else 1
+    print(f"targets: >= {TARGET_ROWS_PER_SECOND:,} rows/s (50 M in {TARGET_SECONDS_AT_50M:.0f} s), "
+          f"<= {TARGET_PEAK_MB} MB, <= {TARGET_FLOOR_MULTIPLE}x scan floor, "
+          f">= {TARGET_SPEEDUP}x naive loop, agrees with the reference")
+    print_table([HEADER, *(table_row(r) for r in results)])
+    if args.spark_rows:
+        print("\nSpark, same query, 1 and 2 cores (start-up included):")
+        print_table(spark_cores(args.spark_rows, args.cache))
+    return 0 if all(r.agrees_with_reference for r in results) else 1
 
 
 if __name__ == "__main__":
