@@ -29,3 +29,25 @@ def test_unknown_command_is_a_usage_error() -> None:
     out = run("no-such-command")
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
+
+
+def test_every_registered_command_is_in_the_entry_point_map() -> None:
+    """The entry point loads one module per command: a command missing from the map would
+    be reachable only through `thrombo --help`."""
+    from thrombo.cli import COMMAND_MODULES
+    from thrombo.cli import commands as _all  # noqa: F401  (registers every command)
+    from thrombo.cli.app import app
+
+    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    names |= {g.name for g in app.registered_groups if g.name}
+    assert names == set(COMMAND_MODULES)
+
+
+def test_a_single_command_does_not_load_the_others() -> None:
+    code = (
+        "import sys; sys.argv = ['thrombo', 'version']; from thrombo.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('thrombo.cli.study' in sys.modules, 'lifelines' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-2:] == ["False", "False"]
