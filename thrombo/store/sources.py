@@ -62,6 +62,10 @@ def detect_format(path: Path) -> str:
 
 
 def source_spec(path: Path, fmt: str | None = None) -> SourceSpec:
+    if fmt == "omop":
+        from thrombo.io.omop import read_omop
+
+        return str(path), fmt, read_omop(str(path)), []
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder")
     fmt = fmt or detect_format(path)

@@ -1,0 +1,324 @@
+"""Reader for OMOP CDM v5.4 tables: a folder of CSV or Parquet files, or a SQL database.
+
+Tables read: person (with death), measurement, drug_exposure, procedure_occurrence and
+condition_occurrence. Each row becomes one `SourceRecord` like a CSV dataset row, so
+normalisation, duplicates and quarantine accounting work unchanged; a death row is part of its
+person's record (it fills `death_date`), not a record of its own. Values stay as the CDM gives
+them: mapping codes to analytes and units to canonical units is normalisation's job.
+
+Codes. A measurement's code is, in order: the LOINC `concept_code` of `measurement_concept_id`
+from the CDM's own `concept` table when it is present; else the concept id's row in the
+concept map (`data/omop_measurement_concepts.csv`, which a site extends with its own ids, or
+`--omop-concepts FILE` of the same columns); else `measurement_source_value` as written (often
+the LOINC code itself, or a local code for the user's code map). The shipped map is keyed by
+LOINC `concept_code` with vocabulary 'LOINC'; its `concept_id` column is empty because OMOP
+concept ids could not be checked offline here. Procedures and conditions carry the concept
+table's (vocabulary, code) when present, and their source value as text.
+
+Gender: concept 8507 is male and 8532 female in the OMOP Gender vocabulary (OHDSI
+documentation, [Design]: checked against the CDM v5.4 conventions, not a clinical number).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from thrombo.domain.codes import ICD10, ICD10_CM, LOINC, RXNORM, SNOMED_CT, Code, InvalidCodeError
+from thrombo.domain.records import Provenance
+from thrombo.errors import SourceError
+from thrombo.io.raw import (
+    RawCondition,
+    RawItem,
+    RawMedication,
+    RawObservation,
+    RawPatient,
+    RawProcedure,
+    SourceRecord,
+)
+
+TABLES = ("person", "death", "measurement", "drug_exposure", "procedure_occurrence",
+          "condition_occurrence", "concept")
+SUFFIXES = (".csv", ".parquet")
+GENDER = {"8507": "M", "8532": "F"}
+# OMOP vocabulary_id -> the coding system thrombo's concept lists use.
+VOCABULARY_SYSTEM = {"LOINC": LOINC, "SNOMED": SNOMED_CT, "RxNorm": RXNORM, "ICD10": ICD10,
+                     "ICD10CM": ICD10_CM, "CPT4": "http://www.ama-assn.org/go/cpt"}
+CONCEPT_MAP = "omop_measurement_concepts.csv"
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    vocabulary_id: str
+    concept_code: str
+    concept_name: str = ""
+
+
+@dataclass
+class Concepts:
+    """concept_id -> concept, from the CDM's concept table and the concept map file."""
+
+    by_id: dict[str, Concept] = field(default_factory=dict)
+
+    def code(self, concept_id: object) -> Concept | None:
+        return self.by_id.get(_text(concept_id))
+
+
+def load_concept_map(path: Path | None = None) -> Concepts:
+    """The shipped concept map (or a site's file of the same columns): rows with a concept_id."""
+    handle = (
+        path.open(encoding="utf-8", newline="")
+        if path
+        else resources.files("thrombo.io").joinpath("data", CONCEPT_MAP).open(encoding="utf-8")
+    )
+    with handle:
+        rows = list(csv.DictReader(handle))
+    return Concepts({
+        r["concept_id"].strip(): Concept(r["vocabulary_id"].strip(), r["concept_code"].strip())
+        for r in rows if (r.get("concept_id") or "").strip()
+    })
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --- where the tables are -----------------------------------------------------------------
+
+
+class Tables:
+    """Rows of the CDM tables, whatever holds them."""
+
+    origin: str
+
+    def has(self, table: str) -> bool:
+        raise NotImplementedError
+
+    def rows(self, table: str) -> Iterator[Row]:
+        raise NotImplementedError
+
+
+class FolderTables(Tables):
+    """`person.csv`, `MEASUREMENT.parquet`, ...: names as the CDM spells them, any case."""
+
+    def __init__(self, folder: Path) -> None:
+        self.origin = str(folder)
+        self.files: dict[str, Path] = {}
+        for path in sorted(folder.iterdir()):
+            name, suffix = path.stem.lower(), path.suffix.lower()
+            if name in TABLES and suffix in SUFFIXES:
+                self.files.setdefault(name, path)
+
+    def has(self, table: str) -> bool:
+        return table in self.files
+
+    def rows(self, table: str) -> Iterator[Row]:
+        import duckdb
+
+        path = self.files[table]
+        quoted = str(path).replace("'", "''")
+        reader = (f"read_parquet('{quoted}')" if path.suffix.lower() == ".parquet"
+                  else f"read_csv('{quoted}', all_varchar = true, header = true)")
+        try:
+            cursor = duckdb.connect().execute(f"SELECT * FROM {reader}")
+        except duckdb.Error as exc:
+            raise SourceError(f"{path}: cannot be read as an OMOP table ({exc})") from exc
+        names = [d[0].lower() for d in cursor.description]
+        while batch := cursor.fetchmany(10_000):
+            for values in batch:
+                yield dict(zip(names, values, strict=True))
+
+
+class DatabaseTables(Tables):
+    """A CDM in a SQL database (SQLAlchemy URL), optionally in a named schema."""
+
+    def __init__(self, url: str, schema: str | None = None) -> None:
+        from sqlalchemy import create_engine, inspect
+        from sqlalchemy.exc import SQLAlchemyError
+
+        self.origin = url
+        self.schema = schema
+        try:
+            self.engine = create_engine(url)
+            self.names = {n.lower(): n for n in inspect(self.engine).get_table_names(schema)}
+        except SQLAlchemyError as exc:
+            raise SourceError(f"{url}: cannot open the OMOP database ({exc})") from exc
+
+    def has(self, table: str) -> bool:
+        return table in self.names
+
+    def rows(self, table: str) -> Iterator[Row]:
+        from sqlalchemy import MetaData, Table, select
+
+        meta = MetaData(schema=self.schema)
+        sql_table = Table(self.names[table], meta, autoload_with=self.engine)
+        with self.engine.connect() as con:
+            result = con.execution_options(stream_results=True).execute(select(sql_table))
+            for row in result.mappings():
+                yield {k.lower(): v for k, v in row.items()}
+
+
+def open_tables(source: str) -> Tables:
+    path = Path(source)
+    if "://" in source:
+        return DatabaseTables(source)
+    if path.is_dir():
+        return FolderTables(path)
+    raise SourceError(f"{source}: an OMOP source is a folder of CDM tables or a database URL")
+
+
+# --- rows to raw records ------------------------------------------------------------------
+
+
+def read_omop(source: str, concept_map: Path | None = None) -> Iterator[SourceRecord]:
+    """Every record of an OMOP CDM: persons first, then the clinical tables."""
+    tables = open_tables(source)
+    if not tables.has("person"):
+        raise SourceError(f"{source}: no person table (the one required OMOP table)")
+    concepts = load_concept_map(concept_map)
+    if tables.has("concept"):
+        concepts.by_id.update(_concept_table(tables))
+    deaths = {_text(r.get("person_id")): _text(r.get("death_date"))
+              for r in tables.rows("death")} if tables.has("death") else {}
+    readers = (("measurement", _measurement), ("drug_exposure", _drug),
+               ("procedure_occurrence", _procedure), ("condition_occurrence", _condition))
+    yield from _records(tables, "person", lambda r: _person(r, deaths), concepts)
+    for table, build in readers:
+        if tables.has(table):
+            yield from _records(tables, table, lambda r, b=build: b(r, concepts), concepts)
+
+
+def _concept_table(tables: Tables) -> dict[str, Concept]:
+    return {
+        _text(r.get("concept_id")): Concept(_text(r.get("vocabulary_id")),
+                                            _text(r.get("concept_code")),
+                                            _text(r.get("concept_name")))
+        for r in tables.rows("concept")
+    }
+
+
+def _records(tables: Tables, table: str, build: Any, concepts: Concepts) -> Iterator[SourceRecord]:
+    source = f"{tables.origin}/{table}"
+    for number, row in enumerate(tables.rows(table), start=1):
+        prov = Provenance(source, f"row {number}")
+        try:
+            yield SourceRecord(prov, (build(row),))
+        except MissingValue as exc:
+            yield SourceRecord.bad(prov, str(exc))
+
+
+class MissingValue(Exception):
+    """A required CDM column is empty in this row (the row is quarantined)."""
+
+
+def _required(row: Row, *columns: str) -> str:
+    for column in columns:
+        value = _text(row.get(column))
+        if value:
+            return value
+    raise MissingValue(f"required value missing: {' or '.join(columns)}")
+
+
+def _moment(row: Row, prefix: str) -> str:
+    return _required(row, f"{prefix}_datetime", f"{prefix}_date")
+
+
+def _birth_date(row: Row) -> str:
+    if _text(row.get("birth_datetime")):
+        return _text(row.get("birth_datetime"))[:10]
+    year, month, day = (_text(row.get(f"{p}_of_birth")) for p in ("year", "month", "day"))
+    if not (year and month and day):
+        # A paediatric age from the year alone can be wrong by a year: refused, not guessed.
+        raise MissingValue("birth date incomplete: thrombo needs year, month and day of birth")
+    return date(int(year), int(month), int(day)).isoformat()
+
+
+def _person(row: Row, deaths: dict[str, str]) -> RawItem:
+    pid = _required(row, "person_id")
+    sex = GENDER.get(_text(row.get("gender_concept_id"))) or _text(row.get("gender_source_value"))
+    fields = {"patient_id": pid, "birth_date": _birth_date(row), "sex": sex or "U"}
+    if deaths.get(pid):
+        fields["death_date"] = deaths[pid][:10]
+    return RawPatient(pid, fields)
+
+
+def _measurement(row: Row, concepts: Concepts) -> RawItem:
+    concept = concepts.code(row.get("measurement_concept_id"))
+    code = (concept.concept_code if concept and concept.vocabulary_id == "LOINC"
+            else _required(row, "measurement_source_value", "measurement_concept_id"))
+    unit_concept = concepts.code(row.get("unit_concept_id"))
+    unit = _text(row.get("unit_source_value")) or (
+        unit_concept.concept_code if unit_concept else "")
+    value = row.get("value_as_number")
+    if value is None or _text(value) == "":
+        value = _text(row.get("value_source_value")) or None
+    ident = _text(row.get("measurement_id"))
+    return RawObservation(
+        patient_id=_required(row, "person_id"),
+        time=_moment(row, "measurement"),
+        code=code,
+        value=_text(value) if value is not None else None,
+        unit=unit or None,
+        ref_low=_text(row.get("range_low")) or None,
+        ref_high=_text(row.get("range_high")) or None,
+        resource_id=f"measurement/{ident}" if ident else None,
+    )
+
+
+def _drug(row: Row, concepts: Concepts) -> RawItem:
+    concept = concepts.code(row.get("drug_concept_id"))
+    name = _text(row.get("drug_source_value")) or (concept.concept_name if concept else "")
+    return RawMedication(
+        patient_id=_required(row, "person_id"),
+        drug=name or _required(row, "drug_concept_id"),
+        start=_moment(row, "drug_exposure_start"),
+        end=_text(row.get("drug_exposure_end_datetime") or row.get("drug_exposure_end_date"))
+        or None,
+        route=_text(row.get("route_source_value")) or None,
+        resource_id=f"drug_exposure/{_text(row.get('drug_exposure_id'))}",
+    )
+
+
+def _codes(concept: Concept | None) -> tuple[Code, ...]:
+    if concept is None or concept.vocabulary_id not in VOCABULARY_SYSTEM:
+        return ()
+    try:
+        return (Code(VOCABULARY_SYSTEM[concept.vocabulary_id], concept.concept_code),)
+    except InvalidCodeError:
+        return ()
+
+
+def _name(concept: Concept | None) -> str | None:
+    return concept.concept_name or None if concept else None
+
+
+def _procedure(row: Row, concepts: Concepts) -> RawItem:
+    concept = concepts.code(row.get("procedure_concept_id"))
+    return RawProcedure(
+        patient_id=_required(row, "person_id"),
+        codes=_codes(concept),
+        text=_text(row.get("procedure_source_value")) or _name(concept),
+        performed=_moment(row, "procedure"),
+        resource_id=f"procedure_occurrence/{_text(row.get('procedure_occurrence_id'))}",
+    )
+
+
+def _condition(row: Row, concepts: Concepts) -> RawItem:
+    concept = concepts.code(row.get("condition_concept_id"))
+    return RawCondition(
+        patient_id=_required(row, "person_id"),
+        codes=_codes(concept),
+        text=_text(row.get("condition_source_value")) or _name(concept),
+        onset=_moment(row, "condition_start"),
+        resource_id=f"condition_occurrence/{_text(row.get('condition_occurrence_id'))}",
+    )
