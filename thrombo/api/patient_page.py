@@ -110,4 +110,5 @@ def status_rows(service: Service, timelines: list[PatientTimeline], as_of: date
 
 def warm_status_cache(service: Service) -> None:
     """Screen every stored patient ahead of the first page view (run in a background thread)."""
-    status_rows(service, service.store.timelines(service.tz), service.today())
+    status_rows(service, service.timelines(sorted(service.store.known_patient_ids())),
+                service.today())

@@ -7,6 +7,7 @@ append-only audit trail; nothing else in the service reads the patient tables.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
@@ -25,6 +26,9 @@ from thrombo.store.sql import Store
 from thrombo.store.users import User
 
 DEV_USER = User(0, "dev", "administrator", None)
+MEMO_ENTRIES = 20_000
+"""Timelines and derived results kept in memory: a few thousand patients' worth, a few hundred
+megabytes at most."""
 
 
 class NotVisibleError(ThromboUserError):
@@ -46,8 +50,12 @@ class Service:
     tz: tzinfo = UTC
     replay: ReplayGuard = field(default_factory=ReplayGuard, repr=False)
     """CDS client JWT ids already seen by this service."""
-    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+    _memo: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    audit_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    """Held around every audit append of this process: `audit.record` reads the last hash and
+    then inserts, so two concurrent requests would otherwise chain onto the same entry (a
+    duplicate hash on SQLite, a forked chain on PostgreSQL)."""
 
     @classmethod
     def open(cls, settings: Settings) -> Service:
@@ -58,7 +66,7 @@ class Service:
     def record(self, user: User | str, action: str, detail: dict[str, Any],
                patient_id: str | None = None) -> None:
         actor = user if isinstance(user, str) else actor_of(user)
-        with self.store.engine.begin() as conn:
+        with self.audit_lock, self.store.engine.begin() as conn:
             audit.record(conn, actor, action, detail, patient_id)
 
     # -- who sees whom -----------------------------------------------------------------------
@@ -79,14 +87,14 @@ class Service:
     def patients(self, user: User, query: str | None = None, *, purpose: str = "list"
                  ) -> list[PatientTimeline]:
         ids = self.visible_ids(user, query)
-        timelines = self.store.timelines(self.tz, ids) if ids else []
+        timelines = self.timelines(ids)
         self.record(user, "view", {"what": purpose, "patients": len(ids), "query": query or ""})
         return timelines
 
     def patient(self, user: User, patient_id: str, *, purpose: str) -> PatientTimeline:
         if not user.sees_identified_data:
             raise ForbiddenError("this role sees de-identified data and study pages only")
-        found = self.store.timelines(self.tz, [patient_id])
+        found = self.timelines([patient_id])
         if not found or not user.may_see_centre(found[0].patient.center):
             raise NotVisibleError(f"no patient {patient_id!r} visible to you")
         self.record(user, "view", {"what": purpose}, patient_id)
@@ -95,9 +103,26 @@ class Service:
     def cohort_for_study(self, user: User) -> list[PatientTimeline]:
         """Patients a study may aggregate: a clinician's centre, or every centre."""
         if user.role == "clinician":
-            ids = self.visible_ids(user)
-            return self.store.timelines(self.tz, ids) if ids else []
+            return self.timelines(self.visible_ids(user))
         return self.store.timelines(self.tz)
+
+    def timelines(self, patient_ids: Sequence[str]) -> list[PatientTimeline]:
+        """Stored timelines (unknown ids left out), read once per store version: building a
+        timeline from its rows costs more than screening it. No access check here: callers
+        are `patient`, `patients` and `cohort_for_study`, and the CDS services."""
+        version = self.store_version()
+        found: dict[str, PatientTimeline] = {}
+        with self._memo_lock:
+            for pid in patient_ids:
+                key = ("timeline", pid, version)
+                if key in self._memo:
+                    self._memo.move_to_end(key)
+                    found[pid] = self._memo[key]
+        missing = [pid for pid in patient_ids if pid not in found]
+        for timeline in self.store.timelines(self.tz, missing) if missing else []:
+            found[timeline.patient_id] = timeline
+            self._remember(("timeline", timeline.patient_id, version), timeline)
+        return [found[pid] for pid in patient_ids if pid in found]
 
     # -- derived results, kept until the next import -----------------------------------------
 
@@ -106,14 +131,21 @@ class Service:
             return int(conn.execute(select(func.max(import_table.c.id))).scalar() or 0)
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        """A result computed from stored data, reused until the store changes (an import)."""
+        """A result computed from stored data, reused until the store changes (an import): keys
+        carry the store version, and the least recently used entries go first."""
         with self._memo_lock:
             if key in self._memo:
+                self._memo.move_to_end(key)
                 return self._memo[key]
         value = compute()
+        self._remember(key, value)
+        return value
+
+    def _remember(self, key: tuple[Any, ...], value: Any) -> None:
         with self._memo_lock:
             self._memo[key] = value
-        return value
+            while len(self._memo) > MEMO_ENTRIES:
+                self._memo.popitem(last=False)
 
     def today(self) -> date:
         return datetime.now(self.tz).date()

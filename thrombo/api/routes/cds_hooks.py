@@ -27,6 +27,7 @@ from thrombo.api.service import Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
 from thrombo.physiology.age import age_in_years
+from thrombo.rules.results import ScreeningResult
 
 router = APIRouter(prefix="/cds-services", tags=["cds-hooks"])
 
@@ -76,8 +77,20 @@ def _client(request: Request, service: Service) -> str:
 
 
 def _stored(service: Service, patient_id: str) -> PatientTimeline | None:
-    found = service.store.timelines(service.tz, [patient_id])
+    found = service.timelines([patient_id])
     return found[0] if found else None
+
+
+def _screening(service: Service, timeline: PatientTimeline, from_prefetch: bool
+               ) -> ScreeningResult:
+    """Screened once per patient, day and store version when the store alone supplied the data
+    (an EHR reopening a chart calls the hook again and again); prefetch data is screened anew."""
+    today = service.today()
+    if from_prefetch:
+        return clinical.screen_one(timeline, today)
+    key = ("cds-screening", timeline.patient_id, today, service.store_version())
+    result: ScreeningResult = service.memo(key, lambda: clinical.screen_one(timeline, today))
+    return result
 
 
 def _page_url(request: Request, service: Service, patient_id: str) -> str:
@@ -98,7 +111,7 @@ def run_patient_view(request: Request, service: Service, body: HookRequest, clie
                        patient_id or None)
         return response([])
     criteria = clinical.criteria_set()
-    result = clinical.screen_one(assembled.timeline, service.today())
+    result = _screening(service, assembled.timeline, bool(assembled.used_prefetch))
     sources = ("prefetch (" + ", ".join(assembled.used_prefetch) + ")"
                if assembled.used_prefetch else "thrombo store")
     if assembled.from_store and assembled.used_prefetch:

@@ -39,7 +39,9 @@ def import_uploads(service: Service, user: User, files: list[UploadFile], timezo
         data = read_sources([str(source)], tz=timezone,
                             known_patients=service.store.known_patient_ids())
         relabel(data.summary, folder, "upload:" + "+".join(names))
-        summary = service.store.import_dataset(data, actor=actor_of(user), command="api upload")
+        with service.audit_lock:  # the import appends to the audit trail in its transaction
+            summary = service.store.import_dataset(data, actor=actor_of(user),
+                                                   command="api upload")
     return summary.to_json()
 
 

@@ -1,0 +1,36 @@
+"""A short load run (10 clients for 10 s) of benchmarks/service_load.py: no request fails.
+
+The full run (50 clients for 60 s, with the p99 target) is `make bench`. This one caught
+concurrent audit appends chaining onto the same entry (HTTP 500 under load).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "service_load.py"
+
+
+def load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("service_load", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_short_load_run_has_no_errors() -> None:
+    result = load_script().run_load(clients=10, seconds=10.0, patients=20)
+    for target in ("patient_view", "dashboard_page"):
+        figures = result[target]
+        assert figures["requests"] > 50, (target, figures)
+        assert figures["errors"] == 0, (target, figures, result["server_errors"])
+    print(result)
