@@ -63,7 +63,12 @@ def spark_cores(rows: int, cache: Path) -> list[tuple[str, ...]]:
     from thrombo.rules.batch.spark_job import time_local
 
     folder = dataset(rows, 0, cache)
-    return [(f"local[{n}]", f"{rows:,}", f"{time_local(folder, n):.1f} s") for n in (1, 2)]
+    table = [("master", "rows", "start-up s", "screen s", "rows/s")]
+    for cores in (1, 2):
+        startup, seconds = time_local(folder, cores)
+        table.append((f"local[{cores}]", f"{rows:,}", f"{startup:.1f}", f"{seconds:.1f}",
+                      f"{rows / seconds:,.0f}"))
+    return table
 
 
 def main(argv: list[str] | None = None) -> int:

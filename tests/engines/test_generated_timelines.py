@@ -138,7 +138,7 @@ def test_duckdb_agrees_with_the_reference(
 
 @pytest.mark.spark
 @pytest.mark.slow
-@settings(max_examples=2, deadline=None, suppress_health_check=SLOW)
-@given(cohort=st.tuples(*[timeline(f"S{i:02d}") for i in range(12)]))
+@settings(max_examples=1, deadline=None, suppress_health_check=SLOW)
+@given(cohort=st.tuples(*[timeline(f"S{i:02d}") for i in range(16)]))
 def test_spark_agrees_with_the_reference(spark_engine: Engine, cohort: tuple[Any, ...]) -> None:
     assert_screens_agree(spark_engine, list(cohort), criteria_set("harmonized-2023"), AS_OF)

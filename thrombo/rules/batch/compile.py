@@ -345,17 +345,28 @@ def rule_sql(rule: KOfN, column: dict[str, str]) -> str:
     )
 
 
-def day_ctes(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> list[str]:
-    """Everything up to `nm`: one row per patient-day with each criterion's outcome."""
-    obs_ctes, groups = _observation_ctes(plan, dialect)
+def patients_cte(plan: Plan) -> str:
+    """Patients numbered so that every partition and join works on an integer key."""
     anniversaries = "".join(
         f", CASE WHEN ann_{y} IS NULL THEN {-NO_DAY} ELSE ann_{y} END AS ann_{y}"
         for y in plan.anniversaries()
     )
-    ctes = [
-        # Patients are numbered so that every partition and join works on an integer key.
+    return (
         f"p AS (SELECT CAST(ROW_NUMBER() OVER (ORDER BY patient_id) AS INTEGER) AS patient_id, "
-        f"patient_id AS patient_text, {', '.join(PATIENT_COLUMNS[1:])}{anniversaries} FROM pat)",
+        f"patient_id AS patient_text, {', '.join(PATIENT_COLUMNS[1:])}{anniversaries} FROM pat)"
+    )
+
+
+def days_sql(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> str:
+    """The patient-day table `dy` alone (Spark caches it: it does not materialise CTEs)."""
+    return f"WITH {', '.join(day_ctes(plan, as_of, dialect))} SELECT * FROM dy"
+
+
+def day_ctes(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> list[str]:
+    """Everything up to `nm`: one row per patient-day with each criterion's outcome."""
+    obs_ctes, groups = _observation_ctes(plan, dialect)
+    ctes = [
+        patients_cte(plan),
         f"o AS (SELECT p.patient_id, ob.seq, ob.analyte, ob.t_us, ob.day, ob.value, ob.unit, "
         f"ob.category, ob.ref_low, ob.ref_high, ob.day - p.birth_day AS age_days, "
         f"{', '.join('p.' + c for c in PATIENT_COLUMNS[2:])}"
@@ -412,8 +423,13 @@ def outcomes_sql(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> str:
     )
 
 
-def screen_sql(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> str:
-    """One row per patient: diagnosis day, status inputs and the reported day's criteria."""
+def screen_sql(
+    plan: Plan, as_of: int, dialect: Dialect = DUCKDB, days: str | None = None
+) -> str:
+    """One row per patient: diagnosis day, status inputs and the reported day's criteria.
+
+    `days` names an existing table holding `days_sql`'s rows, used instead of recomputing them
+    (Spark inlines a CTE at every use; `dy` has five)."""
     c = plan.criteria
     if c.consecutive == 1:
         clinical = f"MIN(CASE WHEN rule = {dx.MET} THEN day END)"
@@ -427,7 +443,8 @@ def screen_sql(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> str:
     alone = " OR ".join(f"{named[a]} = {dx.MET}" for a in c.diagnostic_alone) or "FALSE"
     rank = f"CAST(met_count AS BIGINT) * {RANK_SCALE} + day"
     ctes = [
-        *day_ctes(plan, as_of, dialect),
+        *(day_ctes(plan, as_of, dialect) if days is None
+          else [patients_cte(plan), f"dy AS (SELECT * FROM {days})"]),
         "ad AS (SELECT patient_id, day, rule, met_count, LAG(rule) OVER (PARTITION BY "
         "patient_id ORDER BY day) AS prev_rule, LAG(day) OVER (PARTITION BY patient_id "
         "ORDER BY day) AS prev_day FROM dy WHERE assess = 1)",

@@ -8,6 +8,7 @@ the distinct (code, unit) pairs present. Times without an offset are taken as si
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -39,9 +40,14 @@ def reader(path: Path) -> str:
 
 
 def code_map(con: duckdb.DuckDBPyConnection, path: Path) -> pa.Table:
-    rows = []
     pairs = con.execute(f"SELECT DISTINCT CAST(code AS VARCHAR), CAST(unit AS VARCHAR) "
                         f"FROM {reader(path)}").fetchall()
+    return code_map_rows(pairs)
+
+
+def code_map_rows(pairs: Iterable[tuple[str, str | None]]) -> pa.Table:
+    """(code, unit) pairs to analyte, conversion factor and canonical unit (normalize's)."""
+    rows = []
     for code, unit in pairs:
         analyte = BY_LOINC.get(code) or BY_KEY.get(code)
         if analyte is None:

@@ -19,7 +19,7 @@ from scipy.special import ndtr
 
 from thrombo.rules.batch import reftables
 from thrombo.rules.batch.assemble import screening_result
-from thrombo.rules.batch.compile import SPARK, outcomes_sql, screen_sql
+from thrombo.rules.batch.compile import SPARK, days_sql, outcomes_sql, screen_sql
 from thrombo.rules.batch.duck import OUTCOME
 from thrombo.rules.batch.plan import Plan
 from thrombo.rules.batch.tables import BatchTables, day_number, from_day_number
@@ -102,8 +102,17 @@ class SparkEngine:
         self, tables: BatchTables, criteria: CriteriaSet, as_of: date
     ) -> list[ScreeningResult]:
         self.register(tables)
-        rows = self._rows(screen_sql(Plan.of(criteria), day_number(as_of) or 0, SPARK))
+        rows = [r.asDict() for r in self.screen_frame(criteria, as_of).collect()]
+        self.spark.catalog.uncacheTable("thrombo_days")
         return [screening_result(r, criteria) for r in rows]
+
+    def screen_frame(self, criteria: CriteriaSet, as_of: date) -> Any:
+        """The per-patient DataFrame over the registered views; the patient-day table is cached
+        under `thrombo_days` because the final step reads it five times."""
+        plan, day = Plan.of(criteria), day_number(as_of) or 0
+        self.spark.sql(days_sql(plan, day, SPARK)).createOrReplaceTempView("thrombo_days")
+        self.spark.catalog.cacheTable("thrombo_days")
+        return self.spark.sql(screen_sql(plan, day, SPARK, days="thrombo_days"))
 
     def outcomes(
         self, tables: BatchTables, criteria: CriteriaSet, as_of: date
