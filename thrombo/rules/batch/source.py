@@ -121,7 +121,7 @@ def scan_floor_sql(path: Path) -> str:
 
 
 def latest_day(con: duckdb.DuckDBPyConnection) -> date:
-    n = con.execute("SELECT MAX(day) FROM obs").fetchone()
+    n = con.execute("SELECT MAX(day) FROM obs").fetchall()[0]
     return EPOCH_DAY if n is None or n[0] is None else date.fromordinal(
         EPOCH_DAY.toordinal() + int(n[0]))
 
