@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
           f">= {TARGET_SPEEDUP}x naive loop, agrees with the reference")
     print_table([HEADER, *(table_row(r) for r in results)])
     if args.spark_rows:
-        print("\nSpark, same query, 1 and 2 cores (start-up included):")
+        print("\nSpark, same query, 1 and 2 cores (session start-up shown apart):")
         print_table(spark_cores(args.spark_rows, args.cache))
     return 0 if all(r.agrees_with_reference for r in results) else 1
 

@@ -137,7 +137,8 @@ def _stat(stat: str, value: str, seq: str, frame: str, dialect: Dialect = DUCKDB
 
 
 def _baseline_windows(b: Baseline, col: str, dialect: Dialect) -> tuple[list[str], str | None]:
-    """Window columns for one baseline; and, for a windowed median, the slow-path CTE's name."""
+    """Window columns for one baseline; and, for a windowed median, the condition a same-day
+    earlier value must meet (such rows take the exact, joined path)."""
     cond = f"{_anchor_condition(b)} AND value IS NOT NULL"
     v, s = f"CASE WHEN {cond} THEN value END", f"CASE WHEN {cond} THEN seq END"
     anchor = None if b.anchor is None else dx.ANCHOR_COLUMN[b.anchor]
@@ -170,11 +171,9 @@ def _baseline_windows(b: Baseline, col: str, dialect: Dialect) -> tuple[list[str
         return [f"{guard(both)} AS {col}"], None
     # A median does not combine from parts: rows with earlier values the same day take the
     # exact (joined) path; almost every row has none and takes the window.
-    # "An earlier value the same day" as the day's first qualifying time, over the same sort
-    # as the look-back frame (a separate (patient, day, time) sort cost as much as the median).
-    today = "PARTITION BY patient_id ORDER BY day RANGE BETWEEN CURRENT ROW AND CURRENT ROW"
-    count = f"CASE WHEN MIN(CASE WHEN {cond} THEN t_us END) OVER ({today}) < t_us THEN 1 ELSE 0 END"
-    return [f"{guard(p)} AS {col}_fast", f"{count} AS {col}_same"], f"slow_{col}"
+    # "An earlier value the same day" comes from the day's first qualifying time, grouped and
+    # joined back (`_baseline_group`): as a window it cost as much as the median itself.
+    return [f"{guard(p)} AS {col}_fast"], cond
 
 
 def _baseline_group(plan: Plan, analyte: str, dialect: Dialect) -> tuple[list[str], str]:
@@ -183,14 +182,26 @@ def _baseline_group(plan: Plan, analyte: str, dialect: Dialect) -> tuple[list[st
     mine = {b: col for (a, b), col in plan.baselines.items() if a == analyte}
     windows: list[str] = []
     slow: list[tuple[Baseline, str]] = []
+    firsts: list[str] = []
     for b, col in mine.items():
-        cols, slow_name = _baseline_windows(b, col, dialect)
+        cols, same_day = _baseline_windows(b, col, dialect)
         windows.extend(cols)
-        if slow_name:
+        if same_day:
             slow.append((b, col))
-    ctes = [
-        f"{name}0 AS (SELECT o.*, {', '.join(windows)} FROM o WHERE analyte = {dx.text(analyte)})"
-    ]
+            firsts.append(f"MIN(CASE WHEN {same_day} THEN t_us END) AS ft_{col}")
+    where = f"analyte = {dx.text(analyte)}"
+    if firsts:
+        ctes = [
+            f"{name}f AS (SELECT patient_id AS f_patient, day AS f_day, {', '.join(firsts)} "
+            f"FROM o WHERE {where} GROUP BY patient_id, day)",
+            f"{name}0 AS (SELECT o.*, {', '.join(windows)}, "
+            + ", ".join(f"CASE WHEN ft_{col} < t_us THEN 1 ELSE 0 END AS {col}_same"
+                        for _, col in slow)
+            + f" FROM o LEFT JOIN {name}f ON f_patient = patient_id AND f_day = day "
+            f"WHERE {where})",
+        ]
+    else:
+        ctes = [f"{name}0 AS (SELECT o.*, {', '.join(windows)} FROM o WHERE {where})"]
     joined, picks = f"{name}0 x", []
     for b, col in slow:
         cond = _anchor_condition(b, "y.")
