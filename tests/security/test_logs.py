@@ -155,8 +155,6 @@ def test_no_patient_value_in_the_service_logs(server: tuple[str, Capture]) -> No
     assert not found, f"patient values in the logs: {found}"
 
 
-@pytest.mark.xfail(strict=True, reason="the store's engine logs SQL parameters at INFO; needs "
-                   "create_engine(..., hide_parameters=True) in thrombo.store.sql")
 def test_no_patient_value_in_the_sql_log(server: tuple[str, Capture]) -> None:
     base, capture = server
     full_run(base)

@@ -16,6 +16,7 @@ from thrombo.cli import (
     serve,
     simulate,
     study,
+    users,
     version,
 )
 
@@ -33,5 +34,6 @@ __all__ = [
     "serve",
     "simulate",
     "study",
+    "users",
     "version",
 ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 
 from thrombo.store.schema import audit
@@ -42,6 +42,7 @@ def record(
     patient_id: str | None = None,
 ) -> str:
     """Append one audit entry inside the caller's transaction; returns its hash."""
+    _lock_chain(conn)
     last = conn.execute(select(audit.c.hash).order_by(audit.c.id.desc()).limit(1)).scalar()
     prev = last or GENESIS
     at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
@@ -58,6 +59,20 @@ def record(
         )
     )
     return digest
+
+
+CHAIN_LOCK_KEY = 7_346_012
+"""PostgreSQL advisory lock id that serialises appends to the audit chain."""
+
+
+def _lock_chain(conn: Connection) -> None:
+    """Hold the chain's write lock until the transaction ends, so that two writers (processes
+    or threads) cannot both read the same last hash and fork the chain."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    elif conn.dialect.name == "sqlite":
+        # A write statement takes SQLite's single writer lock (no row changes).
+        conn.execute(text("UPDATE audit SET id = id WHERE 1 = 0"))
 
 
 @dataclass(frozen=True)

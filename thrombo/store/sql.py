@@ -8,6 +8,7 @@ duplicates.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
@@ -51,12 +52,33 @@ CHUNK = 500
 INSERT_BATCH = 5000
 
 
+class _NoResultRows(logging.Filter):
+    """SQLAlchemy logs every result row at DEBUG ("Row (...)"): patient values in the logs.
+    With `hide_parameters` on the engine, this keeps SQL logging usable and free of them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Row ")
+
+
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NoResultRows())
+
+
 def default_url() -> str:
     return os.environ.get("THROMBO_DB", DEFAULT_URL)
 
 
 def is_store_url(text: str) -> bool:
     return "://" in text and not Path(text).exists()
+
+
+def _missing_sqlite_file(engine: Engine) -> str | None:
+    """The path of a file-backed SQLite store whose file does not exist, else None."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:") or Path(database).exists():
+        return None
+    return database
 
 
 def _utc(moment: datetime) -> tuple[datetime, int]:
@@ -74,12 +96,19 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
+    def open(cls, url: str | None = None, *, migrate: bool = True, existing: bool = False) -> Store:
+        """The store at `url`. With `existing`, a SQLite file that is not there is an error
+        rather than a new empty store: commands that only read must not answer "no patients"
+        for a mistyped path, nor leave an empty database behind."""
         url = url or default_url()
         try:
-            engine = create_engine(url)
+            # hide_parameters: SQL logged at INFO must not carry patient values.
+            engine = create_engine(url, hide_parameters=True)
         except (ArgumentError, ImportError) as exc:
             raise SourceError(f"cannot open store {url!r}: {exc}") from exc
+        missing = _missing_sqlite_file(engine)
+        if existing and missing is not None:
+            raise SourceError(f"cannot open store {url!r}: no such database file {missing}")
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
