@@ -36,7 +36,7 @@ def local_session(master: str = "local[*]") -> Any:
 
     # Python workers must be this interpreter (the one with pandas and scipy).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    return (
+    session = (
         SparkSession.builder.master(master)
         .appName("thrombo-screen")
         .config("spark.ui.enabled", "false")
@@ -46,6 +46,9 @@ def local_session(master: str = "local[*]") -> Any:
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .getOrCreate()
     )
+    # Spark's INFO/WARN chatter would bury the benchmark's and the tests' own output.
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def _register_reference(spark: Any) -> None:
