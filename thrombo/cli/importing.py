@@ -81,3 +81,5 @@ def _print_summary(summary: ImportSummary) -> None:
         for g in summary.skipped.values():
             skipped.add_row(g.reason, str(g.count), g.example)
         stdout.print(skipped)
+    for warning in summary.warnings:
+        stdout.print(f"[yellow]warning:[/yellow] {warning}")

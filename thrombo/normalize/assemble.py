@@ -78,14 +78,18 @@ def accept(
     """The record's canonical records, or None after counting it as skipped or quarantined."""
     prov = record.provenance
     try:
-        return Accepted(prov, normalize_record(record, ctx))
+        normalized = normalize_record(record, ctx)
     except Skip as skip:
         summary.skipped += 1
         totals.add_skip(str(skip), str(prov))
+        return None
     except ValueProblem as problem:
         summary.quarantined += 1
         totals.quarantine.append(QuarantineEntry(prov.source, prov.location, str(problem)))
-    return None
+        return None
+    for mapping in normalized.unverified:
+        totals.add_unverified(mapping)
+    return Accepted(prov, normalized.records)
 
 
 def unknown_patient(item: Accepted, known: set[str] | frozenset[str]) -> str | None:

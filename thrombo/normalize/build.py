@@ -1,7 +1,8 @@
 """Raw records to canonical records, one source record at a time.
 
-`normalize_record` returns the canonical records a source record yields, or raises `Skip` (a code
-or resource thrombo does not use) or `ValueProblem` (the record is quarantined with that reason).
+`normalize_record` returns the canonical records a source record yields, with the unverified code
+mappings they rest on, or raises `Skip` (a code or resource thrombo does not use) or
+`ValueProblem` (the record is quarantined with that reason).
 A record that yields several items (a blood-pressure panel) is used whole or not at all.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 
 from thrombo.domain.codes import LOINC, THROMBO, Code, looks_like_loinc
 from thrombo.domain.quantities import Quantity
@@ -27,6 +28,7 @@ from thrombo.io.raw import (
 from thrombo.normalize import concepts
 from thrombo.normalize.analytes import BY_KEY, BY_LOINC, Analyte
 from thrombo.normalize.codemap import CodeMap
+from thrombo.normalize.concepts import ConceptMatch
 from thrombo.normalize.units import UnitError, to_canonical
 from thrombo.normalize.values import (
     ValueProblem,
@@ -85,29 +87,50 @@ class Context:
     codemap: CodeMap
 
 
-def normalize_record(record: SourceRecord, ctx: Context) -> list[Canonical]:
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """The canonical records one source record yields, and the unverified code mappings
+    (`concepts.ConceptMatch.unverified`) they rest on, for the import summary's warnings."""
+
+    records: list[Canonical]
+    unverified: tuple[str, ...] = ()
+
+
+def normalize_record(record: SourceRecord, ctx: Context) -> Normalized:
     if record.quarantined is not None:
         raise ValueProblem(record.quarantined)
     if record.skipped is not None:
         raise Skip(record.skipped)
-    return [_item(item, record.provenance, ctx) for item in record.items]
+    items = [_item(item, record.provenance, ctx) for item in record.items]
+    notes = tuple(note for _, match in items if (note := unverified_note(match)) is not None)
+    return Normalized([canonical for canonical, _ in items], notes)
 
 
-def _item(item: RawItem, prov: Provenance, ctx: Context) -> Canonical:
+def _item(item: RawItem, prov: Provenance, ctx: Context) -> tuple[Canonical, ConceptMatch | None]:
     match item:
         case RawPatient():
-            return _patient(item, prov)
+            return _patient(item, prov), None
         case RawObservation():
-            return _observation(item, prov, ctx)
+            return _observation(item, prov, ctx), None
         case RawMedication():
             return _medication(item, prov, ctx)
         case RawEvent():
-            return _event(item, prov, ctx)
+            return _event(item, prov, ctx), None
         case RawProcedure():
             return _procedure(item, prov, ctx)
         case RawCondition():
             return _condition(item)
     raise TypeError(f"unknown raw item {item!r}")
+
+
+def unverified_note(match: ConceptMatch | None) -> str | None:
+    """`code -> concept` for a mapping that rests on a code from memory, unverified."""
+    if match is None or not match.unverified:
+        return None
+    if match.status == concepts.PREDNISOLONE_STATUS:
+        return "prednisolone -> prednisone (counted mg for mg)"
+    detail = f" ({match.detail})" if match.detail else ""
+    return f"{match.matched} -> {match.concept}{detail}"
 
 
 def content_id(*parts: object) -> str:
@@ -239,19 +262,22 @@ def _reference_limit(raw: object, what: str, analyte: Analyte, unit: str) -> flo
         raise ValueProblem(str(exc)) from None
 
 
-def _drug(raw: RawMedication) -> str:
+def _drug(raw: RawMedication) -> tuple[str, ConceptMatch | None]:
     if isinstance(raw.drug, str):
         name = raw.drug.strip().lower().replace(" ", "_").replace("-", "_")
-        return str(concepts.drug_name((), name) or name)
-    found = concepts.drug_name(raw.drug, raw.drug_text)
+        named = concepts.drug_match((), name)
+        return (name, None) if named is None else (named.concept, named)
+    found = concepts.drug_match(raw.drug, raw.drug_text)
     if found is None:
         codes = ", ".join(c.key for c in raw.drug) or raw.drug_text or "no code"
         raise Skip(f"medication not used by thrombo: {codes}")
-    return found
+    return found.concept, found
 
 
-def _medication(raw: RawMedication, prov: Provenance, ctx: Context) -> Medication:
-    drug = _drug(raw)
+def _medication(
+    raw: RawMedication, prov: Provenance, ctx: Context
+) -> tuple[Medication, ConceptMatch | None]:
+    drug, mapping = _drug(raw)
     start = parse_moment(raw.start, "start", ctx.tz)
     end = parse_moment(raw.end, "end", ctx.tz) if raw.end else None
     if end is not None and end < start:
@@ -277,7 +303,7 @@ def _medication(raw: RawMedication, prov: Provenance, ctx: Context) -> Medicatio
         route=(raw.route or None),
         intent=(raw.intent or "").lower() or None,
         provenance=prov,
-    )
+    ), mapping
 
 
 def _event(raw: RawEvent, prov: Provenance, ctx: Context) -> Event:
@@ -308,29 +334,28 @@ def _performed(raw: RawProcedure | RawCondition) -> date:
     return parse_date(moment, "date")
 
 
-def _procedure(raw: RawProcedure, prov: Provenance, ctx: Context) -> PatientFact | Event:
+def _procedure(
+    raw: RawProcedure, prov: Provenance, ctx: Context
+) -> tuple[PatientFact | Event, ConceptMatch]:
     kind = concepts.procedure_kind(raw.codes, raw.text)
     if kind is None:
         codes = ", ".join(c.key for c in raw.codes) or raw.text or "no code"
         raise Skip(f"procedure not used by thrombo: {codes}")
     when = _performed(raw)
     if kind.concept == "hsct":
-        return PatientFact(raw.patient_id, "hsct_date", when, kind.detail)
+        return PatientFact(raw.patient_id, "hsct_date", when, kind.detail), kind
     if kind.concept == "splenectomy":
-        return PatientFact(raw.patient_id, "splenectomy_date", when)
+        return PatientFact(raw.patient_id, "splenectomy_date", when), kind
     # A biopsy showing TMA is an event the criteria sets read (kidney or gut, in the note).
     moment = parse_moment(raw.performed, "performed", ctx.tz)
     ident = raw.resource_id or content_id(raw.patient_id, kind.concept, moment.isoformat())
-    return Event(ident, raw.patient_id.strip(), moment, kind.concept, None, raw.text, prov)
+    return Event(ident, raw.patient_id.strip(), moment, kind.concept, None, raw.text, prov), kind
 
 
-def _condition(raw: RawCondition) -> PatientFact:
+def _condition(raw: RawCondition) -> tuple[PatientFact, ConceptMatch]:
     kind = concepts.condition_kind(raw.codes, raw.text)
     if kind is None or kind.concept != "itp":
         codes = ", ".join(c.key for c in raw.codes) or raw.text or "no code"
         raise Skip(f"condition not used by thrombo: {codes}")
-    return PatientFact(raw.patient_id, "itp_diagnosis_date", _performed(raw))
+    return PatientFact(raw.patient_id, "itp_diagnosis_date", _performed(raw)), kind
 
-
-def moment_key(moment: datetime) -> str:
-    return moment.isoformat()

@@ -149,6 +149,7 @@ DRUG_NAMES: dict[str, tuple[str, ...]] = {
 # Prednisolone is counted as prednisone: the two are taken as equipotent mg for mg
 # (from memory, unverified), and paediatric ITP courses outside the US use prednisolone.
 PREDNISOLONE_AS_PREDNISONE = ("prednisolone", "prednisone", UNVERIFIED)
+PREDNISOLONE_STATUS = f"prednisolone as prednisone ({UNVERIFIED})"
 
 # Text that names one of our drugs but is not that drug given systemically.
 DRUG_TEXT_EXCLUSIONS: dict[str, tuple[str, ...]] = {
@@ -251,8 +252,7 @@ def drug_match(codes: Iterable[Code], text: str | None) -> ConceptMatch | None:
             if pattern.search(said) and not _excluded(drug, said):
                 return ConceptMatch(drug, None, "text", said)
         if _PREDNISOLONE.search(said):
-            return ConceptMatch("prednisone", None, f"prednisolone as prednisone ({UNVERIFIED})",
-                                said)
+            return ConceptMatch("prednisone", None, PREDNISOLONE_STATUS, said)
     return None
 
 

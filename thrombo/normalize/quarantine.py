@@ -68,6 +68,19 @@ class ImportSummary:
     sources: list[SourceSummary] = field(default_factory=list)
     quarantine: list[QuarantineEntry] = field(default_factory=list)
     skipped: dict[str, SkipGroup] = field(default_factory=dict)
+    unverified: dict[str, int] = field(default_factory=dict)
+    """Records read per code mapping (`code -> concept`) that rests on a code from memory."""
+
+    def add_unverified(self, mapping: str) -> None:
+        self.unverified[mapping] = self.unverified.get(mapping, 0) + 1
+
+    @property
+    def warnings(self) -> list[str]:
+        return [
+            f"{count} record{'s' if count > 1 else ''} read through the mapping {mapping}, "
+            "a code from memory, unverified (thrombo.normalize.concepts): check the mapping"
+            for mapping, count in sorted(self.unverified.items())
+        ]
 
     def add_skip(self, reason: str, example: str) -> None:
         group = self.skipped.get(reason)
@@ -85,4 +98,5 @@ class ImportSummary:
             "sources": [s.to_json() for s in self.sources],
             "quarantine": [q.to_json() for q in self.quarantine],
             "skipped": [g.to_json() for g in self.skipped.values()],
+            "warnings": self.warnings,
         }
