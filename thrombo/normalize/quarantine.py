@@ -78,7 +78,7 @@ class ImportSummary:
     def warnings(self) -> list[str]:
         return [
             f"{count} record{'s' if count > 1 else ''} read through the mapping {mapping}, "
-            "a code from memory, unverified (thrombo.normalize.concepts): check the mapping"
+            "which is from memory, unverified (thrombo.normalize.concepts): check it"
             for mapping, count in sorted(self.unverified.items())
         ]
 
