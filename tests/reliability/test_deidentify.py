@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from datetime import date
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thrombo.domain.records import Patient
-from thrombo.store.deidentify import MAX_SHIFT_DAYS, export_deidentified, shift_days
+from thrombo.domain.records import PATIENT_DATE_FIELDS, Patient
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.store.deidentify import (
+    MAX_SHIFT_DAYS,
+    deidentify_timeline,
+    export_deidentified,
+    shift_days,
+)
 from thrombo.store.sources import load_source
 
 BAD_ROWS = Path(__file__).parents[1] / "fixtures" / "datasets" / "bad_rows"
@@ -92,3 +100,14 @@ def test_shift_is_never_zero_and_bounded(pid: str, key: bytes) -> None:
     days = shift_days(key, Patient(pid, date(2015, 1, 1)))
     assert days != 0
     assert -MAX_SHIFT_DAYS <= days <= MAX_SHIFT_DAYS
+
+
+def test_every_date_of_the_patient_record_is_shifted() -> None:
+    """A date field added to Patient but not to PATIENT_DATE_FIELDS would leave the export
+    unshifted (a real date): every date-typed field must be in the list."""
+    day = date(2020, 1, 1)
+    dated = {f.name for f in fields(Patient) if "date" in str(f.type)}
+    assert dated == {"birth_date", *PATIENT_DATE_FIELDS}
+    patient = Patient("P1", day, **dict.fromkeys(PATIENT_DATE_FIELDS, day))  # type: ignore[arg-type]
+    moved = deidentify_timeline(PatientTimeline.build(patient, [], [], []), KEY, None).patient
+    assert all(getattr(moved, name) != day for name in dated)

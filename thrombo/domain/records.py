@@ -31,6 +31,20 @@ class Provenance:
         return f"{self.source} {self.location}"
 
 
+PATIENT_DATE_FIELDS = (
+    "hsct_date",
+    "conditioning_start_date",
+    "neutrophil_engraftment_date",
+    "platelet_engraftment_date",
+    "itp_diagnosis_date",
+    "splenectomy_date",
+    "death_date",
+    "last_contact_date",
+)
+"""The optional dates of a patient's record (interface.md section 1, patients.csv): read,
+checked against the birth date, and shifted on de-identification, all from this one list."""
+
+
 @dataclass(frozen=True)
 class Patient:
     patient_id: str

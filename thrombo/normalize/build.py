@@ -14,7 +14,15 @@ from datetime import date, tzinfo
 
 from thrombo.domain.codes import LOINC, THROMBO, Code, looks_like_loinc
 from thrombo.domain.quantities import Quantity
-from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance, Sex
+from thrombo.domain.records import (
+    PATIENT_DATE_FIELDS,
+    Event,
+    Medication,
+    Observation,
+    Patient,
+    Provenance,
+    Sex,
+)
 from thrombo.io.raw import (
     RawCondition,
     RawEvent,
@@ -39,16 +47,6 @@ from thrombo.normalize.values import (
     parse_optional_date,
 )
 
-PATIENT_DATE_FIELDS = (
-    "hsct_date",
-    "conditioning_start_date",
-    "neutrophil_engraftment_date",
-    "platelet_engraftment_date",
-    "itp_diagnosis_date",
-    "splenectomy_date",
-    "death_date",
-    "last_contact_date",
-)
 PATIENT_FIELDS = ("patient_id", "birth_date", "sex", "center", "hsct_type", *PATIENT_DATE_FIELDS)
 SEXES: dict[str, Sex] = {
     "f": "F",

@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from thrombo.domain.records import Patient
+from thrombo.domain.records import PATIENT_DATE_FIELDS, Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.io.csv_write import write_dataset
 
@@ -40,12 +40,16 @@ class ExportResult:
     observations: int
     key_kept: bool
     suppressed_centers: int
+    medications: int = 0
+    events: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
             "out": self.out,
             "patients": self.patients,
             "observations": self.observations,
+            "medications": self.medications,
+            "events": self.events,
             "pseudonym_key": "given" if self.key_kept else "random, not kept (not re-linkable)",
             "suppressed_centers": self.suppressed_centers,
         }
@@ -79,17 +83,7 @@ def deidentify_timeline(
     days = shift_days(key, p)
     dates = {
         name: _move(getattr(p, name), days)
-        for name in (
-            "birth_date",
-            "hsct_date",
-            "conditioning_start_date",
-            "neutrophil_engraftment_date",
-            "platelet_engraftment_date",
-            "itp_diagnosis_date",
-            "splenectomy_date",
-            "death_date",
-            "last_contact_date",
-        )
+        for name in ("birth_date", *PATIENT_DATE_FIELDS)
     }
     patient = replace(p, patient_id=new_id, center=center, attributes={}, provenance=None, **dates)  # type: ignore[arg-type]
     observations = [
@@ -155,5 +149,7 @@ def export_deidentified(
         (e for t in shifted for e in t.events),
     )
     return ExportResult(
-        str(out), len(shifted), sum(len(t.observations) for t in shifted), kept, len(small)
+        str(out), len(shifted), sum(len(t.observations) for t in shifted), kept, len(small),
+        medications=sum(len(t.medications) for t in shifted),
+        events=sum(len(t.events) for t in shifted),
     )
