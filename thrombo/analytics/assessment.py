@@ -6,6 +6,7 @@ none of them assembles the answer its own way.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -35,3 +36,22 @@ def assess_patient(
         "response": "not-evaluable",
         "note": "no TA-TMA or ITP treatment recorded",
     }
+
+
+def assessment_document(
+    timelines: Iterable[PatientTimeline], as_of: date, options: TmaOptions | None = None
+) -> dict[str, Any]:
+    """The whole `assess --json` document: every patient, the rule sets applied and, once,
+    every warning a patient's answer carries (response and adverse-event grading alike), so
+    that a reader of the top level sees each unverified source the answers rest on."""
+    chosen = options or TmaOptions()
+    patients = [assess_patient(t, as_of, chosen) for t in timelines]
+    warnings = sorted({w for p in patients
+                       for w in (*p.get("warnings", ()), *p.get("safety_warnings", ()))})
+    rules = {
+        "name": "assess", "version": "1",
+        "options": {"ta-tma": chosen.rules().to_json(), "itp": "iwg-2009 response",
+                    "adverse_events": "ctcae 5.0, treatment-emergent"},
+    }
+    return {"as_of": as_of.isoformat(), "rules": rules, "patients": patients,
+            "warnings": warnings}

@@ -118,4 +118,4 @@ def simon_two_stage(p0: float, p1: float, alpha: float, beta: float,
             f"no two-stage design with at most {n_max} patients reaches alpha {alpha} and "
             f"power {1 - beta} for p0={p0}, p1={p1}; raise the maximum sample size")
     return SimonDesigns(p0=p0, p1=p1, alpha=alpha, beta=beta, optimal=optimal, minimax=minimax,
-                        method="simon two-stage, exhaustive search")
+                        method="simon two-stage, exhaustive search", n_max=n_max)

@@ -299,8 +299,12 @@ class SimonDesigns:
     optimal: SimonDesign
     minimax: SimonDesign
     method: str
+    n_max: int
+    """The largest total sample size searched (a rule option: a larger search may find others)."""
 
     def to_json(self) -> dict[str, Json]:
         return {"p0": self.p0, "p1": self.p1, "alpha": self.alpha, "beta": self.beta,
                 "optimal": self.optimal.to_json(), "minimax": self.minimax.to_json(),
-                "method": self.method}
+                "method": self.method,
+                "rules": {"name": "simon-1989", "version": "1",
+                          "options": {"n_max": self.n_max, "alpha": "one-sided"}}}

@@ -10,7 +10,7 @@ import typer
 from thrombo.cli.app import app
 from thrombo.cli.importing import DbOption
 from thrombo.cli.output import print_json, stdout
-from thrombo.errors import ThromboUserError
+from thrombo.errors import SourceError, ThromboUserError
 from thrombo.store import audit as audit_trail
 from thrombo.store.backup import backup, restore
 from thrombo.store.deidentify import export_deidentified
@@ -30,7 +30,7 @@ def backup_command(
     as_json: JsonOption = False,
 ) -> None:
     """Write a portable backup of the store (every table, with a manifest of counts)."""
-    result = backup(Store.open(db or default_url()), out)
+    result = backup(Store.open(db or default_url(), existing=True), out)
     if as_json:
         print_json(result.to_json())
     else:
@@ -44,6 +44,8 @@ def restore_command(
     as_json: JsonOption = False,
 ) -> None:
     """Restore a backup into an empty store (all or nothing; the audit chain is verified)."""
+    if not source.is_file():
+        raise SourceError(f"{source}: no such backup file")
     result = restore(Store.open(db or default_url()), source)
     if as_json:
         print_json(result.to_json())
@@ -54,7 +56,7 @@ def restore_command(
 @audit_app.command("verify")
 def audit_verify(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Recompute the audit trail's hash chain; exit 1 if it was tampered with."""
-    store = Store.open(db or default_url())
+    store = Store.open(db or default_url(), existing=True)
     with store.engine.connect() as conn:
         check = audit_trail.verify_chain(conn)
     document = {"entries": check.entries, "ok": check.ok, "first_bad_id": check.first_bad_id}
@@ -97,7 +99,7 @@ def export_command(
         with store.engine.begin() as conn:
             audit_trail.record(conn, "cli", "export", result.to_json())
     if as_json:
-        print_json(result.to_json())
+        print_json({**result.to_json(), "input": loaded.input_json()})
     else:
         stdout.print(f"de-identified dataset written to {result.out}: {result.patients} patients")
 

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from thrombo.analytics.assessment import PLATELET_RULES, assess_patient
+from thrombo.analytics.assessment import PLATELET_RULES, assessment_document
 from thrombo.cli.app import app
-from thrombo.cli.itp import AsOfOpt, FormatOpt, JsonOpt, SourceArg, TzOpt, parse_as_of
+from thrombo.cli.options import AsOfOpt, FormatOpt, JsonOpt, SourceArg, TzOpt, parse_as_of
 from thrombo.cli.output import print_json, stdout
 from thrombo.errors import ThromboUserError
 from thrombo.response.tma import TmaOptions
@@ -34,11 +34,12 @@ def assess_command(
     options = TmaOptions(platelet_rule=platelet_rule)  # type: ignore[arg-type]
     day = parse_as_of(as_of, tz)
     loaded = load_source(source, tz=tz, fmt=source_format)
-    patients = [assess_patient(t, day, options) for t in loaded.timelines]
-    document = {"as_of": day.isoformat(), "patients": patients, "input": loaded.input_json()}
+    document = {**assessment_document(loaded.timelines, day, options),
+                "input": loaded.input_json()}
     if as_json:
         print_json(document)
         return
+    patients = document["patients"]
     table = Table(title=f"Response as of {day.isoformat()}")
     for column in ("patient", "condition", "treatment", "start", "response", "date", "AEs"):
         table.add_column(column)
@@ -48,3 +49,5 @@ def assess_command(
                       str(p.get("treatment_start")), p["response"],
                       str(p.get("response_date")), aes)
     stdout.print(table)
+    for warning in document["warnings"]:
+        stdout.print(f"[yellow]warning:[/yellow] {warning}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -12,6 +11,7 @@ from rich.table import Table
 from thrombo.analytics.design import DEFAULT_MAX_PATIENTS, simon_two_stage
 from thrombo.analytics.results import SimonDesign, SimonDesigns
 from thrombo.cli.app import app
+from thrombo.cli.output import print_json
 
 design_app = typer.Typer(help="Trial design: sample sizes for single-arm studies.",
                          no_args_is_help=True)
@@ -50,6 +50,6 @@ def simon(
     """
     designs = simon_two_stage(p0, p1, alpha, beta, n_max=nmax)
     if as_json:
-        typer.echo(orjson.dumps(designs.to_json()).decode())
+        print_json(designs.to_json())
     else:
         Console().print(_table(designs))

@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.table import Table
 
 from thrombo.cli.app import app
+from thrombo.cli.options import AsOfOpt, FormatOpt, JsonOpt, SourceArg, TzOpt, parse_as_of
 from thrombo.cli.output import print_json, stdout
-from thrombo.errors import ThromboUserError
 from thrombo.response.itp_patient import classify_itp, is_itp_patient
-from thrombo.store.sources import load_source, timezone
-
-SourceArg = Annotated[str, typer.Argument(help="Dataset folder, FHIR file or folder, store URL.")]
-AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="Use what was known by the end of this day.")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-TzOpt = Annotated[
-    str, typer.Option("--timezone", help="Site time zone for times without an offset.")
-]
-FormatOpt = Annotated[
-    str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson.")
-]
-
-
-def parse_as_of(text: str | None, zone_name: str) -> date:
-    """--as-of as a date; today in the site time zone when not given."""
-    if text is None:
-        return datetime.now(timezone(zone_name)).date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ThromboUserError(f"--as-of must be a date YYYY-MM-DD, got {text!r}") from None
+from thrombo.store.sources import load_source
 
 
 @app.command("itp")
@@ -54,7 +30,9 @@ def itp_command(
         if is_itp_patient(t)
     ]
     document: dict[str, Any] = {
-        "as_of": day.isoformat(), "patients": patients, "input": loaded.input_json()}
+        "as_of": day.isoformat(), "patients": patients,
+        "warnings": sorted({w for p in patients for w in p["warnings"]}),
+        "input": loaded.input_json()}
     if as_json:
         print_json(document)
         return
@@ -68,3 +46,5 @@ def itp_command(
                       str(p["severe"]), str(p["refractory"]), str(by["iwg-2009"]),
                       str(by["practical-002"]), ", ".join(p["failed_classes"]))
     stdout.print(table)
+    for warning in document["warnings"]:
+        stdout.print(f"[yellow]warning:[/yellow] {warning}")

@@ -11,13 +11,13 @@ from rich.panel import Panel
 from rich.table import Table
 
 from thrombo.cli.app import app
+from thrombo.cli.options import FormatOpt, JsonOpt, SourceArg, TzOpt, parse_day
 from thrombo.cli.output import print_json, stdout
 from thrombo.errors import ThromboUserError
 from thrombo.plans import DEFAULT_POLICY, POLICIES, Plan, plan_for
 from thrombo.rules.registry import DEFAULT as DEFAULT_CRITERIA
 from thrombo.store.sources import load_source, timezone
 
-SourceArg = Annotated[str, typer.Argument(help="Dataset folder, FHIR file or folder, store URL.")]
 PatientOpt = Annotated[str, typer.Option("--patient", help="The patient_id to plan for.")]
 AsOfOpt = Annotated[
     str | None,
@@ -44,13 +44,6 @@ ProphylacticOpt = Annotated[
         help="Centre policy: prophylactic anticoagulation also blocks defibrotide.",
     ),
 ]
-TzOpt = Annotated[
-    str, typer.Option("--timezone", help="Site time zone for times without an offset.")
-]
-FormatOpt = Annotated[
-    str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson.")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 HOURS_PER_DAY = 24
@@ -65,10 +58,8 @@ def parse_when(text: str | None, zone_name: str) -> tuple[date, datetime | None]
     zone = timezone(zone_name)
     if text is None:
         return datetime.now(zone).date(), None
-    try:
-        return date.fromisoformat(text), None
-    except ValueError:
-        pass
+    if "T" not in text:
+        return parse_day(text), None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from thrombo.cli.app import app
+from thrombo.cli.options import parse_as_of
 from thrombo.cli.output import print_json, stdout
 from thrombo.errors import ThromboUserError
 from thrombo.rules.batch import ENGINES, screen_with
@@ -16,16 +16,7 @@ from thrombo.rules.compare import disagreements
 from thrombo.rules.registry import DEFAULT, all_sets, criteria_set
 from thrombo.rules.results import SetResult
 from thrombo.rules.tma.options import ScreeningOptions
-from thrombo.store.sources import load_source, timezone
-
-
-def _as_of(text: str | None, zone_name: str) -> date:
-    if text is None:
-        return datetime.now(timezone(zone_name)).date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ThromboUserError(f"--as-of must be a date YYYY-MM-DD, got {text!r}") from None
+from thrombo.store.sources import load_source
 
 
 @app.command("screen")
@@ -62,7 +53,7 @@ def screen_command(
     if diagnosis_date not in ("second-time-point", "first-time-point"):
         raise ThromboUserError("--diagnosis-date must be second-time-point or first-time-point")
     options = ScreeningOptions(diagnosis_date=diagnosis_date)  # type: ignore[arg-type]
-    day = _as_of(as_of, tz)
+    day = parse_as_of(as_of, tz)
     sets = all_sets(options) if criteria == "all" else [criteria_set(criteria, options)]
     loaded = load_source(source, tz=tz, fmt=source_format)
     results = [screen_with(engine, loaded.timelines, s, day) for s in sets]

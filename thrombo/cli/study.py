@@ -15,6 +15,7 @@ from thrombo.analytics.from_timelines import study_input
 from thrombo.analytics.study import HistoricalControl, StudyOptions, build_study
 from thrombo.analytics.study_results import StudyResults
 from thrombo.cli.app import app
+from thrombo.cli.options import parse_day
 from thrombo.cli.output import print_json, stderr, stdout
 from thrombo.errors import ThromboUserError
 from thrombo.report import tables
@@ -97,12 +98,7 @@ def study_command(
 
 
 def _as_of(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ThromboUserError(f"--as-of must be a date YYYY-MM-DD, got {value!r}") from None
+    return None if value is None else parse_day(value)
 
 
 def _print(results: StudyResults) -> None:

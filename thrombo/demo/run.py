@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from thrombo.analytics.assessment import assess_patient
+from thrombo.analytics.assessment import assessment_document
 from thrombo.analytics.from_timelines import latest_recorded_day, study_input
 from thrombo.analytics.study import StudyOptions, build_study
 from thrombo.analytics.study_results import StudyResults
@@ -117,10 +117,7 @@ def run_demo(
     result.steps["plan"] = _write(out, "plans.json", _plans(timelines, as_of))
 
     progress("assessing response and adverse events")
-    assessed = [assess_patient(t, as_of) for t in timelines]
-    result.steps["assess"] = _write(
-        out, "assess.json", {"as_of": as_of.isoformat(), "patients": assessed}
-    )
+    result.steps["assess"] = _write(out, "assess.json", assessment_document(timelines, as_of))
 
     progress("computing the study endpoints")
     study = _study(timelines, criteria.name, as_of)
@@ -173,4 +170,5 @@ def _summary(
         "overall_survival_6_months": study.get("overall_survival_6_months"),
         "organ_recovery": study.get("organ_recovery"),
         "major_bleeding": study.get("major_bleeding"),
+        "warnings": study.get("warnings", []),
     }

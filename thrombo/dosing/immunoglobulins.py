@@ -30,6 +30,7 @@ ANTI_D_REDUCED_UG_PER_KG_HIGH = 40.0
 # [Design] in the 8-10 g/dL band `dose` is the low end (25 ug/kg); `range` gives 25-40.
 # H [S]: 5 IU = 1 ug.
 ANTI_D_IU_PER_UG = 5.0
+# D (WinRho SDF label) [S]: IV over 3-5 minutes.
 ANTI_D_INFUSION_MINUTES = "3-5"
 ANTI_D_WARNINGS = (
     "only for Rh(D)-positive, non-splenectomised patients",
@@ -96,8 +97,9 @@ def anti_d(inputs: DoseInputs) -> DoseRecommendation:
         dose=Amount(dose_ug, "mcg"),
         per_kg=Amount(per_kg, "mcg/kg"),
         route="IV",
-        course="single dose over 3-5 min; may be split over 2 days",
-        practical={"dose_iu": {"value": dose_iu, "unit": "[iU]"}},
+        course=f"single dose over {ANTI_D_INFUSION_MINUTES} min; may be split over 2 days",
+        # Dose units as interface.md writes them (mcg, IU), not UCUM's ug and [iU].
+        practical={"dose_iu": {"value": dose_iu, "unit": "IU"}},
         range=dose_range,
         warnings=ANTI_D_WARNINGS,
         sources=(WINRHO,),

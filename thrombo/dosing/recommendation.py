@@ -26,7 +26,7 @@ class DoseRefusedError(ThromboUserError):
 
 @dataclass(frozen=True, slots=True)
 class Amount:
-    """A dose amount with its unit (`g`, `mg`, `mcg`, `mg/kg`, `[iU]`, ...)."""
+    """A dose amount with its unit (`g`, `mg`, `mcg`, `mg/kg`, `IU`, ...)."""
 
     value: float
     unit: str

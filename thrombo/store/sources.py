@@ -111,7 +111,7 @@ def load_source(
     """Timelines for a command: from a store URL, or read from a file or folder in memory."""
     zone = timezone(tz)
     if is_store_url(source):
-        store = Store.open(source)
+        store = Store.open(source, existing=True)
         return LoadedSource(store.timelines(zone), None, source)
     data = read_sources([source], tz=tz, fmt=fmt, codemap=codemap)
     for summary, _ in data.accepted:
