@@ -50,9 +50,8 @@ UNVERIFIED_LDH = (
 # E5 usual platelet reference range beyond the neonatal period, 10^9/L (from memory, unverified).
 PLATELETS_LOW_10E9_L = 150.0
 PLATELETS_HIGH_10E9_L = 450.0
-UNVERIFIED_PLATELETS = "platelet reference range 150-450 x 10^9/L: from memory, unverified"
-# C1/E5 [S] IWG 2009: ITP is defined by platelets < 100 x 10^9/L.
-ITP_PLATELET_THRESHOLD_10E9_L = 100.0
+UNVERIFIED_PLATELETS = (f"platelet reference range {PLATELETS_LOW_10E9_L:g}-"
+                        f"{PLATELETS_HIGH_10E9_L:g} x 10^9/L: from memory, unverified")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.response.itp import RULE_VERSION, TreatmentResponse, baseline_count, evaluate_course
+from thrombo.response.itp import (
+    CONFIRM_FAILURE_DAYS,
+    CONFIRM_RESPONSE_DAYS,
+    RULE_VERSION,
+    TreatmentResponse,
+    baseline_count,
+    evaluate_course,
+)
 from thrombo.response.itp_courses import (
     COURSE_GAP_DAYS,
     STEROID_DEPENDENCE_DAYS,
@@ -110,7 +117,8 @@ def _iso(day: date | None) -> str | None:
 def response_rules(exclusions: CountExclusions) -> RuleSet:
     options = {
         **exclusions.options(),
-        "confirmation": "CR/R: 2 occasions >= 7 days apart; NR/loss: 2 occasions >= 1 day apart",
+        "confirmation": (f"CR/R: 2 occasions >= {CONFIRM_RESPONSE_DAYS} days apart; NR/loss: "
+                         f"2 occasions >= {CONFIRM_FAILURE_DAYS} day apart"),
         "course_gap_days": COURSE_GAP_DAYS,
         "steroid_dependence_days": STEROID_DEPENDENCE_DAYS,
         "steroid_repeat_gap_days": STEROID_REPEAT_GAP_DAYS,

@@ -24,7 +24,10 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_days
 from thrombo.physiology.reference_ranges import indicative_ldh_uln
 from thrombo.response.tma_recovery import (
+    HEMATOLOGIC_TEXT,
     HEMATOLOGIC_WARNING,
+    NEURO_RECOVERY_TEXT,
+    RENAL_RECOVERY_TEXT,
     hematologic_response,
     neurological_recovery,
     renal_recovery,
@@ -61,15 +64,17 @@ class TmaOptions:
 
     def rules(self) -> RuleSet:
         return RuleSet("tma-resolution-000", "1", (
-            ("ldh", "<= ULN on 2 consecutive measurements >= 24 h apart (A8 [Design])"),
+            ("ldh", f"<= ULN on 2 consecutive measurements >= {LDH_CONFIRM_HOURS} h apart "
+                    "(A8 [Design])"),
             ("platelets", self.platelet_rule),
-            ("schistocytes", "absent, < 2/HPF, or <= 4% (A8 [Design]; IWG 2007)"),
+            ("schistocytes", f"absent, < {SCHISTOCYTES_BELOW_PER_HPF:g}/HPF, or <= "
+                             f"{SCHISTOCYTES_MAX_PERCENT:g}% (A8 [Design]; IWG 2007)"),
             ("resolution_window_days", self.window_days),
             ("confirmation", "all components still met on the next assessment day"),
             ("death_before_window_end", "not-resolved"),
-            ("hematologic_response", "LDH normal and no platelet/RBC transfusion for 7 days"),
-            ("renal_recovery", "eGFR >= 75% of pre-HSCT and UPCR < 0.5 mg/mg (A8 [Design])"),
-            ("neurological_recovery", "neurological event CTCAE grade <= 1 (A8 [Design])"),
+            ("hematologic_response", HEMATOLOGIC_TEXT),
+            ("renal_recovery", RENAL_RECOVERY_TEXT),
+            ("neurological_recovery", NEURO_RECOVERY_TEXT),
         ))
 
 

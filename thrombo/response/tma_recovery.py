@@ -29,6 +29,13 @@ HEIGHT_VALID_DAYS = 365
 NEURO_RECOVERED_MAX_GRADE = 1
 # [Design] "transfusion independence": no platelet or RBC transfusion in the 7 days before.
 TRANSFUSION_FREE_DAYS = 7
+# The rules' wording in outputs, built from the constants above so each number stands once.
+RENAL_RECOVERY_TEXT = (f"eGFR >= {RENAL_RECOVERY_EGFR_FRACTION:.0%} of pre-HSCT and UPCR < "
+                       f"{RENAL_RECOVERY_UPCR_BELOW:g} mg/mg (A8 [Design])")
+NEURO_RECOVERY_TEXT = (f"neurological event CTCAE grade <= {NEURO_RECOVERED_MAX_GRADE} "
+                       "(A8 [Design])")
+HEMATOLOGIC_TEXT = (f"LDH normal and no platelet/RBC transfusion for {TRANSFUSION_FREE_DAYS} "
+                    "days")
 HEMATOLOGIC_WARNING = (
     "haematologic response (LDH normal and transfusion independence) follows Jodele-group "
     "wording from memory, unverified (clinical-reference.md A8)"
@@ -75,8 +82,9 @@ def renal_recovery(
     days = timeline.observation_days(("creatinine", "upcr"))
     for day in (d for d in days if start < d <= end):
         if _renal_ok(timeline, day, baseline):
-            return True, Evidence(rule, f"eGFR >= 75% of pre-HSCT {baseline:.0f} and UPCR < 0.5",
-                                  day)
+            note = (f"eGFR >= {RENAL_RECOVERY_EGFR_FRACTION:.0%} of pre-HSCT {baseline:.0f} "
+                    f"and UPCR < {RENAL_RECOVERY_UPCR_BELOW:g}")
+            return True, Evidence(rule, note, day)
     return False, Evidence(rule, "eGFR or UPCR not recovered by the end of follow-up", end)
 
 
@@ -114,5 +122,6 @@ def hematologic_response(
     earliest = start + timedelta(days=TRANSFUSION_FREE_DAYS)
     for day in ldh_days:
         if day >= earliest and day in ldh_normal_on and _transfusion_free(timeline, day):
-            return True, Evidence(rule, "LDH normal, no transfusion in the 7 days before", day)
+            note = f"LDH normal, no transfusion in the {TRANSFUSION_FREE_DAYS} days before"
+            return True, Evidence(rule, note, day)
     return False, Evidence(rule, "LDH normal without transfusion not reached", end)
