@@ -23,6 +23,3 @@ class ImplausibleValueError(ThromboUserError):
 class MissingInputError(ThromboUserError):
     """A calculation needs an input (weight, height, age) that was not given."""
 
-
-class UnverifiedSourceWarning(UserWarning):
-    """A value rests on a source the clinical reference marks 'from memory, unverified'."""

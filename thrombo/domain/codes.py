@@ -65,8 +65,6 @@ def rxnorm(code: str, display: str | None = None) -> Code:
     return Code(RXNORM, code, display)
 
 
-def icd10(code: str, display: str | None = None) -> Code:
-    return Code(ICD10, code, display)
 
 
 def looks_like_loinc(text: str) -> bool:

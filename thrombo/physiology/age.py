@@ -40,6 +40,3 @@ def age_in_months(birth_date: date, on_date: date) -> float:
     return age_in_years(birth_date, on_date) * MONTHS_PER_YEAR
 
 
-def days_between(start: date, end: date) -> int:
-    """Signed calendar-day difference `end - start`."""
-    return (end - start).days

@@ -17,8 +17,6 @@ from thrombo.dosing.defibrotide_holds import HoldFinding
 from thrombo.dosing.recommendation import DoseRecommendation
 from thrombo.rules.itp.evidence import Evidence, RuleSet
 
-PLAN_RULES_VERSION = "1"
-
 
 class OptionStatus(StrEnum):
     SUGGESTED = "suggested"

@@ -9,7 +9,7 @@ by the first day that grade was reached; the CTCAE version is stored with every 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -221,6 +221,3 @@ def grade_adverse_events(
     found += _recorded_events(timeline, start, end)
     return _worst_per_term(found)
 
-
-def worst_grade(events: Sequence[AdverseEvent], term: str) -> int | None:
-    return max((e.grade for e in events if e.term == term), default=None)

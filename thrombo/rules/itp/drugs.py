@@ -48,5 +48,3 @@ def is_first_line(drug: str) -> bool:
     return drug in FIRST_LINE_DRUGS
 
 
-def is_corticosteroid(drug: str) -> bool:
-    return DRUG_CLASS.get(drug) == "corticosteroid"
