@@ -12,6 +12,11 @@ from rich.table import Table
 from thrombo.cli.app import app
 from thrombo.cli.output import print_json, progress_enabled, stderr, stdout
 from thrombo.demo.run import DEFAULT_PATIENTS, DEFAULT_SEED, DemoResult, run_demo
+from thrombo.simulate.config import STUDY, SimulationConfig
+
+# The seed study's figures are the simulation's default rates (thrombo.simulate.config, where
+# each cites the study) and the study's cohort size (thrombo.demo.run).
+_STUDY_RATES = SimulationConfig()
 
 
 @app.command("demo")
@@ -56,12 +61,13 @@ def _print(result: DemoResult, seconds: float) -> None:
     table = Table(title="thrombo demo: simulated single-centre defibrotide cohort")
     table.add_column("measure")
     table.add_column("this run")
-    table.add_column("study (000_56e8c5c5802e858b.txt)")
+    table.add_column(f"study ({STUDY})")
     screening = s["screening"]
     table.add_row("screening sensitivity (simulated truth)", _rate(screening["sensitivity"]), "")
     table.add_row("screening specificity (simulated truth)", _rate(screening["specificity"]), "")
-    table.add_row("treated with defibrotide", str(s["n_treated"]), "30")
-    table.add_row("resolution by day 28", _rate(s["resolution_by_day_28"]), "70%")
+    table.add_row("treated with defibrotide", str(s["n_treated"]), str(DEFAULT_PATIENTS))
+    table.add_row("resolution by day 28", _rate(s["resolution_by_day_28"]),
+                  f"{_STUDY_RATES.resolution_by_day_28:.0%}")
     survival = s["overall_survival_6_months"] or {}
     estimate = survival.get("estimate")
     table.add_row(
@@ -72,10 +78,13 @@ def _print(result: DemoResult, seconds: float) -> None:
             f"{100 * estimate:.0f}% (95% CI {100 * survival['ci_low']:.0f}-"
             f"{100 * survival['ci_high']:.0f}%)"
         ),
-        "80%",
+        f"{_STUDY_RATES.survival_6_months:.0%}",
     )
-    table.add_row("organ recovery", _rate(s["organ_recovery"]), "60%")
-    table.add_row("major bleeding", _rate(s["major_bleeding"]), "none")
+    table.add_row("organ recovery", _rate(s["organ_recovery"]),
+                  f"{_STUDY_RATES.organ_recovery:.0%}")
+    table.add_row("major bleeding", _rate(s["major_bleeding"]),
+                  "none" if _STUDY_RATES.major_bleeding == 0 else
+                  f"{_STUDY_RATES.major_bleeding:.0%}")
     stdout.print(table)
     stdout.print(f"report: {result.report_html}")
     stdout.print(f"pdf:    {result.report_pdf or 'not made'} ({result.pdf_note})")

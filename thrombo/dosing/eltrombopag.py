@@ -42,8 +42,9 @@ PETIT2_MG_PER_KG = 1.2
 PETIT2_MG_PER_KG_ASIAN = 0.8
 PETIT2_MAX_AGE_YEARS = 6.0
 UNVERIFIED_PETIT2 = (
-    f"PETIT2 weight-based starting doses (1.2 / 0.8 mg/kg) are {UNVERIFIED}; the current US "
-    "label gives a flat 25 mg for ages 1-5"
+    f"PETIT2 weight-based starting doses ({PETIT2_MG_PER_KG:g} / {PETIT2_MG_PER_KG_ASIAN:g} "
+    f"mg/kg) are {UNVERIFIED}; the current US label gives a flat {START_MG_AGE_1_TO_5:g} mg for "
+    f"ages {LABEL_MIN_AGE_YEARS:g}-{FULL_START_FROM_AGE_YEARS - 1:g}"
 )
 
 # D1 [S-2nd] titration (label Table 1), platelets x 10^9/L.
@@ -56,7 +57,9 @@ WEEKS_BEFORE_INCREASE = 2.0
 WEEKS_AT_MAX_BEFORE_STOP = 4.0
 WEEKS_AT_LOWEST_BEFORE_STOP = 2.0
 LOWEST_DOSE_MG = TABLET_STEP_MG
-UNVERIFIED_12_5_STEP = f"stepping between 12.5 and 25 mg is a sub-rule {UNVERIFIED}"
+UNVERIFIED_12_5_STEP = (
+    f"stepping between {LOWEST_DOSE_MG:g} and {STEP_MG:g} mg is a sub-rule {UNVERIFIED}"
+)
 
 SAFETY = (
     "ALT, AST and bilirubin before starting, every 2 weeks while adjusting, then monthly; stop "
@@ -147,14 +150,14 @@ def _petit2(inputs: DoseInputs, age: float, asian: bool) -> DoseRecommendation:
         practical={
             "tablet_dose_mg": tablet_dose,
             "tablets_mg": tablets_for(tablet_dose),
-            "note": "nearest 12.5 mg; the oral suspension allows finer dosing",
+            "note": f"nearest {TABLET_STEP_MG:g} mg; the oral suspension allows finer dosing",
         },
         capped=capped,
         warnings=(UNVERIFIED_PETIT2, *SAFETY),
         sources=(PETIT2, LABEL),
         calculation=(
             f"{per_kg:g} mg/kg x {weight:g} kg = {per_kg * weight:.2f} mg -> {dose_mg:.1f} mg",
-            f"nearest 12.5 mg tablet dose: {tablet_dose:g} mg",
+            f"nearest {TABLET_STEP_MG:g} mg tablet dose: {tablet_dose:g} mg",
         ),
         inputs=used_inputs(inputs, "weight_kg", "age_years", "ancestry"),
     )
@@ -226,23 +229,27 @@ def eltrombopag_titration(
         return advice(
             TitrationStep.DISCONTINUE,
             None,
-            f"< {TITRATE_UP_BELOW:g} after 4 weeks at {MAX_MG_PER_DAY:g} mg: ineffective",
+            f"< {TITRATE_UP_BELOW:g} after {WEEKS_AT_MAX_BEFORE_STOP:g} weeks at "
+            f"{MAX_MG_PER_DAY:g} mg: ineffective",
         )
     if weeks < WEEKS_BEFORE_INCREASE or current >= MAX_MG_PER_DAY:
         return advice(
             TitrationStep.NO_CHANGE,
             current,
-            f"< {TITRATE_UP_BELOW:g} but not yet 2 weeks on this dose, or at the maximum",
+            f"< {TITRATE_UP_BELOW:g} but not yet {WEEKS_BEFORE_INCREASE:g} weeks on this dose, "
+            "or at the maximum",
         )
     if current == LOWEST_DOSE_MG:
         return advice(
             TitrationStep.INCREASE,
             STEP_MG,
-            "< 50 after 2 weeks: 12.5 -> 25 mg first",
+            f"< {TITRATE_UP_BELOW:g} after {WEEKS_BEFORE_INCREASE:g} weeks: "
+            f"{LOWEST_DOSE_MG:g} -> {STEP_MG:g} mg first",
             (UNVERIFIED_12_5_STEP,),
         )
     return advice(
         TitrationStep.INCREASE,
         min(current + STEP_MG, MAX_MG_PER_DAY),
-        "< 50 after 2 weeks: increase by 25 mg",
+        f"< {TITRATE_UP_BELOW:g} after {WEEKS_BEFORE_INCREASE:g} weeks: increase by "
+        f"{STEP_MG:g} mg",
     )

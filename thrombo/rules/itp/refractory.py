@@ -111,7 +111,8 @@ def _practical_from(
     run = _persistent_low_run(series.counts, from_day)
     if run is not None:
         first, last = run
-        note = f"platelets < 30 x10^9/L from {first.day} to {last.day} after {label}"
+        note = (f"platelets < {PRACTICAL_PLATELET_THRESHOLD:g} x10^9/L from {first.day} to "
+                f"{last.day} after {label}")
         return True, last.day, (
             first.evidence("practical-002", note),
             last.evidence("practical-002", note),
@@ -145,7 +146,8 @@ def practical_002(
         return DefinitionAnswer("practical-002", True, since, evidence, PRACTICAL_WARNING)
     refractory = None if all(a[0] is None for a in answers) else False
     note = "no evaluable platelet counts after therapy" if refractory is None else (
-        "platelets not persistently < 30 x10^9/L after first-line therapy or splenectomy"
+        f"platelets not persistently < {PRACTICAL_PLATELET_THRESHOLD:g} x10^9/L after "
+        "first-line therapy or splenectomy"
     )
     return DefinitionAnswer(
         "practical-002", refractory, None, (Evidence("practical-002", note),), PRACTICAL_WARNING
