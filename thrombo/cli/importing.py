@@ -33,7 +33,7 @@ def import_command(
     timezone: TimezoneOption = "UTC",
     source_format: Annotated[
         str | None,
-        typer.Option("--format", help="csv-dataset, fhir-bundle or fhir-ndjson (auto)."),
+        typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson or omop."),
     ] = None,
     codemap: Annotated[
         Path | None, typer.Option("--codemap", help="TOML map of local codes to analytes.")

@@ -24,7 +24,7 @@ TzOpt = Annotated[
     str, typer.Option("--timezone", help="Site time zone for times without an offset.")
 ]
 FormatOpt = Annotated[
-    str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson.")
+    str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson or omop.")
 ]
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -44,7 +44,7 @@ def screen_command(
         str, typer.Option("--timezone", help="Site time zone for times without an offset.")
     ] = "UTC",
     source_format: Annotated[
-        str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson.")
+        str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson or omop.")
     ] = None,
 ) -> None:
     """Screen every patient for TA-TMA under one criteria set, or all of them side by side."""

@@ -18,12 +18,10 @@ from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet, analytes_of
-from thrombo.rules.results import DayStatus, Outcome, ScreeningResult
+from thrombo.rules.results import DayStatus, ScreeningResult
 from thrombo.rules.screening import (
-    _high_risk,
-    _report_day,
-    _status,
     alone_diagnosis,
+    build_result,
     clinical_diagnosis,
     day_status,
     not_applicable,
@@ -98,30 +96,8 @@ class PatientScreen:
             return not_applicable(self.timeline, criteria)
         alone = alone_diagnosis(evaluator, criteria, self.as_of)
         diagnosed = [d for d in (clinical_diagnosis(days, criteria), alone) if d is not None]
-        first_met = min(diagnosed, default=None)
-        report = day_status(evaluator, criteria, first_met) if first_met else _report_day(days)
-        high_risk, features = _high_risk(evaluator, criteria, first_met)
-        met = [r for r in (report.criteria if report else ()) if r.outcome is Outcome.MET]
-        met_features = [r for r in features if r.outcome is Outcome.MET]
-        active = (
-            first_met is not None
-            and day_status(evaluator, criteria, self.as_of).rule is Outcome.MET
-        )
-        shown = (*(report.criteria if report else ()), *features)
-        warnings = {w for r in shown for w in r.warnings}
-        return ScreeningResult(
-            patient_id=self.timeline.patient_id,
-            status=_status(first_met, days),
-            first_met=first_met,
-            active=active,
-            criteria_met=tuple(r.name for r in met),
-            criteria_indeterminate=tuple(report.named(Outcome.INDETERMINATE) if report else ()),
-            high_risk=high_risk,
-            high_risk_features=tuple(r.name for r in met_features),
-            evidence=tuple(e for r in (*met, *met_features) for e in r.evidence),
-            assessed_on=None if report is None else report.day,
-            days=tuple(days),
-            warnings=tuple(sorted(warnings)),
+        return build_result(
+            self.timeline.patient_id, evaluator, criteria, list(days), diagnosed, self.as_of
         )
 
 

@@ -128,6 +128,19 @@ def screen_patient(
         d for d in (clinical_diagnosis(days, criteria), alone_diagnosis(evaluator, criteria, as_of))
         if d is not None
     ]
+    return build_result(timeline.patient_id, evaluator, criteria, days, diagnosed, as_of)
+
+
+def build_result(
+    patient_id: str,
+    evaluator: PatientEvaluator,
+    criteria: CriteriaSet,
+    days: list[DayStatus],
+    diagnosed: list[date],
+    as_of: date,
+) -> ScreeningResult:
+    """The patient's result from the day statuses and diagnosis dates (shared with the
+    incremental screen, which keeps the day statuses between observations)."""
     first_met = min(diagnosed, default=None)
     report = day_status(evaluator, criteria, first_met) if first_met else _report_day(days)
     high_risk, features = _high_risk(evaluator, criteria, first_met)
@@ -138,7 +151,7 @@ def screen_patient(
         w for r in (*(report.criteria if report else ()), *features) for w in r.warnings
     }
     return ScreeningResult(
-        patient_id=timeline.patient_id,
+        patient_id=patient_id,
         status=_status(first_met, days),
         first_met=first_met,
         active=active,

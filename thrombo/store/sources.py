@@ -61,11 +61,13 @@ def detect_format(path: Path) -> str:
     raise SourceError(f"{path}: unknown source type (expected a folder, .json or .ndjson)")
 
 
-def source_spec(path: Path, fmt: str | None = None) -> SourceSpec:
+def source_spec(source: str | Path, fmt: str | None = None) -> SourceSpec:
     if fmt == "omop":
         from thrombo.io.omop import read_omop
 
-        return str(path), fmt, read_omop(str(path)), []
+        # A folder of CDM tables, or a database URL (kept as written: Path() would fold `//`).
+        return str(source), fmt, read_omop(str(source)), []
+    path = Path(source)
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder")
     fmt = fmt or detect_format(path)
@@ -87,9 +89,9 @@ def plan_sources(
 ) -> tuple[Iterator[SourceSpec], Context]:
     """The sources to read (opened lazily, one after another) and the normalisation context."""
     names = list(paths)
-    first = Path(names[0]) if names else Path(".")
+    first = Path(names[0]) if names and not is_store_url(names[0]) else Path(".")
     mapping = codemap_for(first, codemap) if first.exists() else CodeMap()
-    return (source_spec(Path(p), fmt) for p in names), Context(timezone(tz), mapping)
+    return (source_spec(p, fmt) for p in names), Context(timezone(tz), mapping)
 
 
 def read_sources(
@@ -110,7 +112,7 @@ def load_source(
 ) -> LoadedSource:
     """Timelines for a command: from a store URL, or read from a file or folder in memory."""
     zone = timezone(tz)
-    if is_store_url(source):
+    if is_store_url(source) and fmt != "omop":
         store = Store.open(source, existing=True)
         return LoadedSource(store.timelines(zone), None, source)
     data = read_sources([source], tz=tz, fmt=fmt, codemap=codemap)
