@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
+from thrombo.analytics.follow_up import follow_up_and_marks
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE, check_probability
 from thrombo.analytics.results import (
     CompetingRisksEstimate,
@@ -59,16 +60,8 @@ class _RiskTable:
 
 def _check(durations: Sequence[float], causes: Sequence[int],
            ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    times = np.asarray(durations, dtype=np.float64)
-    kinds = np.asarray(causes)
-    if times.ndim != 1 or times.shape != kinds.shape:
-        raise ImplausibleValueError(
-            f"durations and causes must be two lists of the same length, got {times.shape} "
-            f"and {kinds.shape}")
-    if times.size == 0:
-        raise ImplausibleValueError("a cumulative incidence estimate needs at least one patient")
-    if not np.all(np.isfinite(times)) or np.any(times < 0):
-        raise ImplausibleValueError("follow-up times must be finite and not negative")
+    times, kinds = follow_up_and_marks(durations, causes, marks_name="causes",
+                                       estimate="cumulative incidence estimate")
     if kinds.dtype.kind not in "iu" and not np.all(np.mod(kinds, 1) == 0):
         raise ImplausibleValueError("causes must be whole numbers (0 = censored)")
     kinds = kinds.astype(np.int64)

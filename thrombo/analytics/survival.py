@@ -17,6 +17,7 @@ import numpy as np
 from lifelines import KaplanMeierFitter
 from numpy.typing import NDArray
 
+from thrombo.analytics.follow_up import follow_up_and_marks
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE, check_probability
 from thrombo.analytics.results import (
     AtRiskRow,
@@ -37,16 +38,8 @@ _HALF_TOLERANCE = 1.4901161193847656e-08  # sqrt(.Machine$double.eps)
 def follow_up_arrays(durations: Sequence[float], events: Sequence[bool | int],
                      ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Check and convert follow-up times (>= 0, finite) and event flags (0/1) of equal length."""
-    times = np.asarray(durations, dtype=np.float64)
-    flags = np.asarray(events)
-    if times.ndim != 1 or times.shape != flags.shape:
-        raise ImplausibleValueError(
-            f"durations and events must be two lists of the same length, got {times.shape} "
-            f"and {flags.shape}")
-    if times.size == 0:
-        raise ImplausibleValueError("a survival estimate needs at least one patient")
-    if not np.all(np.isfinite(times)) or np.any(times < 0):
-        raise ImplausibleValueError("follow-up times must be finite and not negative")
+    times, flags = follow_up_and_marks(durations, events, marks_name="events",
+                                       estimate="survival estimate")
     if not np.all(np.isin(flags, (0, 1))):
         raise ImplausibleValueError("event flags must be 0 (censored) or 1 (event)")
     return times, flags.astype(bool)
