@@ -69,6 +69,13 @@ def _term_warnings(term: str) -> tuple[str, ...]:
     return () if term in ctcae.VERIFIED_TERMS else (ctcae.UNVERIFIED_WARNING,)
 
 
+def _lab_warnings(term: str, obs: Observation) -> tuple[str, ...]:
+    """The term's warnings, and the fallback platelet range's when the lab gave no LLN."""
+    if obs.analyte == "platelets" and obs.ref_low is None:
+        return (*_term_warnings(term), *platelet_reference_range()[0].warnings)
+    return _term_warnings(term)
+
+
 def _lab_grade(timeline: PatientTimeline, obs: Observation, baseline: float | None) -> int | None:
     value = obs.value
     if value is None:
@@ -119,7 +126,7 @@ def _lab_events(
                     timeline.local_day(obs.time),
                     obs.id,
                     obs.quantity,
-                    _term_warnings(term),
+                    _lab_warnings(term, obs),
                 )
             )
     return found

@@ -129,3 +129,17 @@ def test_major_bleeding_by_named_definition() -> None:
     assert (recorded.first_date, recorded.to_json()["definition"]) == (
         day(8), "recorded-major-bleeding")
     assert not major_bleeding(tl, day(0), day(4)).major
+
+
+def test_platelet_grade_1_without_a_lab_range_warns_of_the_fallback_range() -> None:
+    """CTCAE v5.0 platelet count decreased grade 1 is < LLN to 75 x10^9/L. Without the lab's
+    range the LLN is the usual 150 (clinical reference E5, from memory, unverified): a count of
+    120 after a normal start is grade 1 and says which unverified range it rests on; with the
+    lab's own LLN of 150 it does not."""
+    fallback = grade_adverse_events(timeline("0 platelets 250\n3 platelets 120"), day(0), day(30))
+    (event,) = fallback
+    assert (event.term, event.grade) == ("platelet_count_decreased", 1)
+    assert any("platelet reference range 150-450" in w for w in event.warnings)
+    own = grade_adverse_events(timeline("0 platelets 250 low=150\n3 platelets 120 low=150"),
+                               day(0), day(30))
+    assert not any("platelet reference range" in w for w in own[0].warnings)
