@@ -273,6 +273,14 @@ def test_design_simon_document() -> None:
     assert_rules(document["rules"])
 
 
+def test_simulate_document(tmp_path: Path) -> None:
+    document = run_json("simulate", "--patients", "3", "--itp-patients", "1", "--seed", "1",
+                        "--out", str(tmp_path / "sim"))
+    assert document["patients"] == 4 and document["seed"] == 1
+    assert sum(document["cohorts"].values()) == 4
+    assert {"patients.csv", "observations.csv"} <= set(document["files"])
+
+
 # --- study, export, backup, restore, audit, demo -----------------------------------------------
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +9,7 @@ from typing import Annotated
 import typer
 
 from thrombo.cli.app import app
+from thrombo.cli.output import print_json
 from thrombo.simulate import FORMATS, SimulationConfig, write_dataset
 
 
@@ -25,7 +25,8 @@ def simulate(
     centers: Annotated[int, typer.Option(help="Number of centres (the `center` column).")] = 1,
     tma_fraction: Annotated[
         float | None,
-        typer.Option(help="Share of transplant recipients with TA-TMA (default 0.063)."),
+        typer.Option(help="Share of transplant recipients with TA-TMA (default "
+                          f"{SimulationConfig().tma_fraction:g}, the published incidence)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
@@ -46,7 +47,7 @@ def simulate(
         "cohorts": written.cohorts, "files": list(written.files),
     }
     if as_json:
-        print(json.dumps(summary))
+        print_json(summary)
         return
     print(f"wrote {written.patients} patients, {written.observations} observations to {out}")
     for cohort, count in written.cohorts.items():
