@@ -10,7 +10,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from thrombo.analytics.cohort import TIME_ORIGINS, TimeOrigin
+from thrombo.analytics.cohort import (
+    DEFAULT_MAX_AGE_YEARS,
+    DEFAULT_MIN_AGE_YEARS,
+    TIME_ORIGINS,
+    TimeOrigin,
+)
 from thrombo.analytics.from_timelines import study_input
 from thrombo.analytics.study import HistoricalControl, StudyOptions, build_study
 from thrombo.analytics.study_results import StudyResults
@@ -55,9 +60,9 @@ def study_command(
         "--as-of", help="Use what was known by this day (default: the last recorded day).")]
     = None,
     min_age: Annotated[float, typer.Option("--min-age", help="Youngest age included (years).")]
-    = 0.0,
+    = DEFAULT_MIN_AGE_YEARS,
     max_age: Annotated[float, typer.Option(
-        "--max-age", help="Age at diagnosis must be below this (years).")] = 18.0,
+        "--max-age", help="Age at diagnosis must be below this (years).")] = DEFAULT_MAX_AGE_YEARS,
     control_rate: Annotated[float | None, typer.Option(
         "--control-rate", help="Historical-control resolution rate by day 28 (0-1).")] = None,
     control_survival: Annotated[float | None, typer.Option(
