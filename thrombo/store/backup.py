@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Table, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from thrombo.errors import SourceError, ThromboUserError
@@ -65,10 +65,11 @@ def _tables() -> list[Table]:
 
 
 def _revision(conn: Connection) -> str | None:
-    try:
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except Exception:  # noqa: BLE001 - a store without Alembic's table has no revision
+    # Asked first rather than caught: a failed SELECT would abort a PostgreSQL transaction,
+    # and a blanket except would hide real faults.
+    if not inspect(conn).has_table("alembic_version"):
         return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def backup(store: Store, out: Path) -> BackupResult:
