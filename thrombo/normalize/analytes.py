@@ -121,6 +121,7 @@ CATALOGUE: tuple[Analyte, ...] = (
 
 BY_KEY: dict[str, Analyte] = {a.key: a for a in CATALOGUE}
 BY_LOINC: dict[str, Analyte] = {code: a for a in CATALOGUE for code, _ in a.loinc}
+LOINC_STATUS: dict[str, str] = {code: status for a in CATALOGUE for code, status in a.loinc}
 
 BP_PANEL_LOINC = "85354-9"
 """Blood pressure panel; its components carry systolic and diastolic (section H, unverified)."""

@@ -34,7 +34,8 @@ from thrombo.io.raw import (
     SourceRecord,
 )
 from thrombo.normalize import concepts
-from thrombo.normalize.analytes import BY_KEY, BY_LOINC, Analyte
+from thrombo.normalize.analytes import BY_KEY, BY_LOINC, LOINC_STATUS, Analyte
+from thrombo.normalize.analytes import UNVERIFIED as UNVERIFIED_LOINC
 from thrombo.normalize.codemap import CodeMap
 from thrombo.normalize.concepts import ConceptMatch
 from thrombo.normalize.units import UnitError, to_canonical
@@ -100,25 +101,38 @@ def normalize_record(record: SourceRecord, ctx: Context) -> Normalized:
     if record.skipped is not None:
         raise Skip(record.skipped)
     items = [_item(item, record.provenance, ctx) for item in record.items]
-    notes = tuple(note for _, match in items if (note := unverified_note(match)) is not None)
+    notes = tuple(dict.fromkeys(note for _, note in items if note is not None))
     return Normalized([canonical for canonical, _ in items], notes)
 
 
-def _item(item: RawItem, prov: Provenance, ctx: Context) -> tuple[Canonical, ConceptMatch | None]:
+def _item(item: RawItem, prov: Provenance, ctx: Context) -> tuple[Canonical, str | None]:
+    """The canonical record and, when its code mapping is unverified, `code -> concept`."""
     match item:
         case RawPatient():
             return _patient(item, prov), None
         case RawObservation():
-            return _observation(item, prov, ctx), None
+            observation = _observation(item, prov, ctx)
+            return observation, unverified_loinc_note(item.code, observation.analyte)
         case RawMedication():
-            return _medication(item, prov, ctx)
+            medication, match = _medication(item, prov, ctx)
+            return medication, unverified_note(match)
         case RawEvent():
             return _event(item, prov, ctx), None
         case RawProcedure():
-            return _procedure(item, prov, ctx)
+            fact, match = _procedure(item, prov, ctx)
+            return fact, unverified_note(match)
         case RawCondition():
-            return _condition(item)
+            fact, match = _condition(item)
+            return fact, unverified_note(match)
     raise TypeError(f"unknown raw item {item!r}")
+
+
+def unverified_loinc_note(code: Code | str, analyte: str) -> str | None:
+    """`LOINC|code -> analyte` for a LOINC code clinical-reference.md H marks unverified."""
+    loinc = code.code if isinstance(code, Code) and code.system == LOINC else code
+    if not isinstance(loinc, str) or LOINC_STATUS.get(loinc.strip()) != UNVERIFIED_LOINC:
+        return None
+    return f"{LOINC}|{loinc.strip()} -> {analyte}"
 
 
 def unverified_note(match: ConceptMatch | None) -> str | None:

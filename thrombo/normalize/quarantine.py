@@ -69,7 +69,9 @@ class ImportSummary:
     quarantine: list[QuarantineEntry] = field(default_factory=list)
     skipped: dict[str, SkipGroup] = field(default_factory=dict)
     unverified: dict[str, int] = field(default_factory=dict)
-    """Records read per code mapping (`code -> concept`) that rests on a code from memory."""
+    """Records read per code mapping (`code -> concept`: a LOINC code, a drug, procedure or
+    condition code or name) that clinical-reference.md or thrombo.normalize.concepts marks
+    from memory, unverified."""
 
     def add_unverified(self, mapping: str) -> None:
         self.unverified[mapping] = self.unverified.get(mapping, 0) + 1
@@ -78,7 +80,7 @@ class ImportSummary:
     def warnings(self) -> list[str]:
         return [
             f"{count} record{'s' if count > 1 else ''} read through the mapping {mapping}, "
-            "which is from memory, unverified (thrombo.normalize.concepts): check it"
+            "which is from memory, unverified: check it"
             for mapping, count in sorted(self.unverified.items())
         ]
 

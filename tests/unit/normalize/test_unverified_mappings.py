@@ -56,9 +56,29 @@ def test_prednisolone_text_counts_as_prednisone_with_a_warning(tmp_path: Path) -
     summary = read_sources([str(folder)]).summary
     assert summary.warnings == [
         "1 record read through the mapping prednisolone -> prednisone (counted mg for mg), which "
-        "is from memory, unverified (thrombo.normalize.concepts): check it"]
+        "is from memory, unverified: check it"]
 
 
 def test_no_warning_without_unverified_mappings(tmp_path: Path) -> None:
     folder = _write(tmp_path / "bulk", [_administration("m3", "1311089", "defibrotide")])
     assert read_sources([str(folder)]).summary.to_json()["warnings"] == []
+
+
+def test_observation_through_an_unverified_loinc_code_is_counted(tmp_path: Path) -> None:
+    """clinical-reference.md H marks LOINC 777-3 (platelets) from memory, unverified, and 2532-0
+    (LDH) as seen: only the platelet row is counted, whether the code is written as text in
+    observations.csv or given as a LOINC coding."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "patients.csv").write_text("patient_id,birth_date\nP1,2015-03-01\n",
+                                         encoding="utf-8")
+    (folder / "observations.csv").write_text(
+        "patient_id,time,code,value,unit\n"
+        "P1,2026-01-05T08:00:00Z,777-3,120,10*9/L\n"
+        "P1,2026-01-06T08:00:00Z,777-3,110,10*9/L\n"
+        "P1,2026-01-05T08:00:00Z,2532-0,300,U/L\n"
+        "P1,2026-01-05T08:00:00Z,platelets,100,10*9/L\n", encoding="utf-8")
+    summary = read_sources([str(folder)]).summary
+    (warning,) = summary.warnings
+    assert warning.startswith("2 records read through the mapping http://loinc.org|777-3 -> "
+                              "platelets")
