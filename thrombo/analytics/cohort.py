@@ -19,17 +19,14 @@ from datetime import date
 from typing import Literal
 
 from thrombo.errors import ImplausibleValueError
+from thrombo.response.windows import RESOLUTION_WINDOW_DAYS
 
 TimeOrigin = Literal["treatment-start", "diagnosis"]
 TIME_ORIGINS: tuple[TimeOrigin, ...] = ("treatment-start", "diagnosis")
 
-# "Resolution of TA-TMA within 28 days of initiating defibrotide": the primary endpoint of the
-# study document 000_56e8c5c5802e858b.txt, as operationalised in clinical-reference.md A8
-# [Design]. Day 28 counts: resolved when (resolution date - origin) <= 28 days.
-RESOLUTION_LANDMARK_DAYS = 28
-
-# "6-month OS ... KM estimate at 183 days": clinical-reference.md A8 [Design].
-SURVIVAL_LANDMARK_DAYS = 183
+# The study's windows (thrombo.response.windows, with their sources): resolution by day 28 and
+# overall survival read at 183 days.
+RESOLUTION_LANDMARK_DAYS = RESOLUTION_WINDOW_DAYS
 
 # Paediatric study: the study document enrols "pediatric patients" (000_56e8c5c5802e858b.txt).
 # Age at TA-TMA diagnosis below 18 years by default; a protocol may choose otherwise [Design].

@@ -33,7 +33,6 @@ from thrombo.analytics.cohort import (
     DEFAULT_MAX_AGE_YEARS,
     DEFAULT_MIN_AGE_YEARS,
     RESOLUTION_LANDMARK_DAYS,
-    SURVIVAL_LANDMARK_DAYS,
     InclusionRules,
     StudyPatient,
     TimeOrigin,
@@ -78,6 +77,7 @@ from thrombo.analytics.study_results import (
 )
 from thrombo.analytics.survival import at_risk_table, kaplan_meier, median_survival, survival_at
 from thrombo.errors import ImplausibleValueError, ThromboUserError
+from thrombo.response.windows import SURVIVAL_LANDMARK_DAYS
 
 STUDY_RULES_VERSION = "1"
 

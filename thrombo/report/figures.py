@@ -17,7 +17,6 @@ from matplotlib.figure import Figure
 
 from thrombo.analytics.cohort import (
     RESOLUTION_LANDMARK_DAYS,
-    SURVIVAL_LANDMARK_DAYS,
     FlowStep,
     StudyPatient,
     TimeOrigin,
@@ -27,6 +26,7 @@ from thrombo.analytics.cohort import (
 from thrombo.analytics.results import CumulativeIncidenceCurve, SurvivalCurve
 from thrombo.analytics.study import DEATH_EVENT, RESOLUTION_EVENT
 from thrombo.analytics.study_results import StudyResults, Suppression
+from thrombo.response.windows import SURVIVAL_LANDMARK_DAYS
 
 _BLUE, _RED, _GREEN, _GREY, _ORANGE = "#1f5a96", "#b8322a", "#2e7d32", "#777777", "#d98a00"
 _WIDTH_IN = 7.5

@@ -32,6 +32,7 @@ from thrombo.response.tma_recovery import (
     neurological_recovery,
     renal_recovery,
 )
+from thrombo.response.windows import RESOLUTION_WINDOW_DAYS
 from thrombo.rules.itp.evidence import Evidence, RuleSet
 from thrombo.rules.itp.severity import PLATELET_TRANSFUSION
 
@@ -40,8 +41,6 @@ Outcome = Literal["resolved", "not-resolved", "not-evaluable"]
 PlateletRule = Literal["absolute-50-transfusion-free-7d", "rise-50pct-over-nadir"]
 COMPONENTS = ("ldh", "platelets", "schistocytes")
 
-# 000_56e8c5c5802e858b.txt: "complete resolution ... within 28 days of initiating defibrotide".
-RESOLUTION_WINDOW_DAYS = 28
 # A8 [Design]: LDH <= ULN on 2 consecutive measurements >= 24 h apart.
 LDH_CONFIRM_HOURS = 24
 # A8 [Design]: platelets >= 50 x10^9/L without transfusion for >= 7 days ...

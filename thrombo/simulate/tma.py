@@ -17,6 +17,7 @@ import numpy as np
 
 from thrombo.dosing.defibrotide import defibrotide
 from thrombo.dosing.inputs import DoseInputs
+from thrombo.response.windows import RESOLUTION_WINDOW_DAYS, SURVIVAL_LANDMARK_DAYS
 from thrombo.simulate.body import Body
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.course import Course, set_hypertensive
@@ -27,10 +28,9 @@ ONSET_MEDIAN_DAY = 40.0
 engraftment and by day 120. [Design] (reported medians range from about day 30 to day 153,
 clinical-reference.md A2/B2)."""
 LATEST_ONSET_DAY = 120
-SIX_MONTHS_DAYS = 183
-"""6-month overall survival is read at 183 days (clinical-reference.md A8/G [Design])."""
+# 6-month overall survival is read at 183 days and resolution by day 28 (the study's windows).
+SIX_MONTHS_DAYS = SURVIVAL_LANDMARK_DAYS
 FOLLOW_UP_AFTER_START_DAYS = 190
-RESOLUTION_WINDOW_DAYS = 28
 
 
 @dataclass(frozen=True, slots=True)
