@@ -71,13 +71,15 @@ UCUM_TO_PINT: dict[str, str] = {
     "s": "second",
 }
 
+# Creatinine mg/dL x 88.4 = umol/L (clinical-reference.md E3 [S-2nd]).
+CREATININE_UMOL_L_PER_MG_DL = 88.4
+
 # Substance-specific factors, (analyte, reported unit) -> multiply by this to reach the canonical
 # unit. Sources: clinical-reference.md section H and E3.
 MOLAR_FACTORS: dict[tuple[str, str], float] = {
-    # Creatinine mg/dL x 88.4 = umol/L (section E3 [S-2nd]).
-    ("creatinine", "umol/L"): 1 / 88.4,
-    ("urine_creatinine", "umol/L"): 1 / 88.4,
-    ("urine_creatinine", "mmol/L"): 1000 / 88.4,
+    ("creatinine", "umol/L"): 1 / CREATININE_UMOL_L_PER_MG_DL,
+    ("urine_creatinine", "umol/L"): 1 / CREATININE_UMOL_L_PER_MG_DL,
+    ("urine_creatinine", "mmol/L"): 1000 / CREATININE_UMOL_L_PER_MG_DL,
     # UPCR mg/mg x 113.12 = mg/mmol: creatinine molar mass 113.12 g/mol (section H).
     ("upcr", "mg/mmol"): 1 / 113.12,
     # Hemoglobin g/dL x 0.6206 = mmol/L, monomer basis (section H).

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from thrombo.physiology import age
 from thrombo.physiology.limits import check_age_years, check_sex
 
 MONTHS_PER_YEAR = 12.0
-DAYS_PER_YEAR = 365.25
+DAYS_PER_YEAR = age.DAYS_PER_YEAR
 
 
 class WhoEdition(StrEnum):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from thrombo.normalize.units import CREATININE_UMOL_L_PER_MG_DL
 from thrombo.physiology.limits import (
     OutsideValidRangeError,
     check_age_years,
@@ -21,8 +22,6 @@ from thrombo.physiology.limits import (
 EGFR_UNIT = "mL/min/{1.73_m2}"
 CM_PER_M = 100.0
 
-# E3 [S-2nd]: SCr (umol/L) = SCr (mg/dL) x 88.4.
-CREATININE_UMOL_L_PER_MG_DL = 88.4
 
 # E2 [S] Schwartz GJ et al. J Am Soc Nephrol 2009;20(3):629-637: eGFR = 0.413 x H(cm) / SCr(mg/dL).
 BEDSIDE_SCHWARTZ_K_MG_DL = 0.413

@@ -14,10 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from thrombo.normalize.analytes import BY_KEY
+from thrombo.normalize.units import CREATININE_UMOL_L_PER_MG_DL
 from thrombo.simulate.rows import number
-
-CREATININE_UMOL_L_PER_MG_DL = 88.4
-"""SCr (umol/L) = SCr (mg/dL) x 88.4 (clinical-reference.md E3, [S-2nd])."""
 
 # Assay noise: relative (coefficient of variation) or absolute, truncated at two standard
 # deviations so that a normal course cannot cross a criterion threshold by noise alone. [Design]
