@@ -61,6 +61,9 @@ SEXES: dict[str, Sex] = {
 }
 # Events whose grade is on the CTCAE 1-5 scale, or an acute GVHD grade (1-4). [Design]
 MAX_GRADE = 5
+# Schistocytes counted per high-power field: a wide plausibility range that catches typing errors
+# (the catalogue's range is for % of red cells). [Design]
+SCHISTOCYTES_PER_HPF_PLAUSIBLE = (0.0, 1000.0)
 
 
 class Skip(Exception):
@@ -257,7 +260,7 @@ def _check_plausible(analyte: Analyte, value: float, unit: str) -> None:
         return
     low, high = analyte.plausible
     if unit == "/[HPF]":
-        low, high = 0.0, 1000.0  # schistocytes per high-power field [Design]
+        low, high = SCHISTOCYTES_PER_HPF_PLAUSIBLE
     if not low <= value <= high:
         raise ValueProblem(
             f"implausible {analyte.key} {value:g} {unit} (plausible {low:g}-{high:g} {unit})"
