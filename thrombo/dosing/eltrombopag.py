@@ -224,7 +224,8 @@ def eltrombopag_titration(
             notes,
         )
     if plt >= TITRATE_UP_BELOW:
-        return advice(TitrationStep.NO_CHANGE, current, "in the target range 50 to < 200")
+        return advice(TitrationStep.NO_CHANGE, current,
+                      f"in the target range {TITRATE_UP_BELOW:g} to < {TARGET_UPPER:g}")
     if current >= MAX_MG_PER_DAY and weeks >= WEEKS_AT_MAX_BEFORE_STOP:
         return advice(
             TitrationStep.DISCONTINUE,
