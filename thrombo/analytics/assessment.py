@@ -25,8 +25,12 @@ def assess_patient(
     tma = assess_tma(timeline, as_of, options or TmaOptions())
     if tma is not None:
         return {**tma.to_json(), **safety_since(timeline, tma.treatment_start, as_of).to_json()}
-    itp = assess_itp(timeline, as_of)
-    if is_itp_patient(timeline) and itp.treatments:
+    if is_itp_patient(timeline):
+        # An untreated child with ITP is still an ITP patient: condition "itp", response
+        # not-evaluable, with the rules that would apply.
+        itp = assess_itp(timeline, as_of)
+        if not itp.treatments:
+            return itp.to_json()
         start = itp.treatments[0].course.start
         return {**itp.to_json(), **safety_since(timeline, start, as_of).to_json()}
     return {
