@@ -116,7 +116,8 @@ def bp_limit(
                       for t in thresholds)
     low, high = min(values), max(values)
     where = "" if height_pct is not None else " (height unknown: range over height percentiles)"
-    text = f"{percentile}th percentile {low:g}" if low == high else (
-        f"{percentile}th percentile {low:g}-{high:g}"
+    # Shown to one decimal (the tables are whole mm Hg; interpolation adds digits, not meaning).
+    text = f"{percentile}th percentile {low:.1f}" if low == high else (
+        f"{percentile}th percentile {low:.1f}-{high:.1f}"
     )
     return Bound(low, high, f"{text} mm[Hg]{where}")
