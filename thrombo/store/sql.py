@@ -10,32 +10,29 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Table, create_engine, event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from thrombo.domain.codes import Code
-from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import SourceError
 from thrombo.normalize.assemble import (
     Accepted,
     Dataset,
-    apply_fact,
-    latest_versions,
     record_key,
 )
 from thrombo.normalize.build import Canonical, PatientFact
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
 from thrombo.store import audit
 from thrombo.store.migrate import upgrade
+from thrombo.store.read import read_timelines
 from thrombo.store.schema import (
     events,
     imports,
@@ -47,7 +44,6 @@ from thrombo.store.schema import (
 )
 
 DEFAULT_URL = "sqlite:///thrombo.db"
-_R = TypeVar("_R", Observation, Medication, Event)
 CHUNK = 500
 INSERT_BATCH = 5000
 
@@ -84,11 +80,6 @@ def _missing_sqlite_file(engine: Engine) -> str | None:
 def _utc(moment: datetime) -> tuple[datetime, int]:
     offset = moment.utcoffset() or timedelta(0)
     return moment.astimezone(UTC).replace(tzinfo=None), int(offset.total_seconds() // 60)
-
-
-def _local(utc_naive: datetime, offset_minutes: int) -> datetime:
-    tz = timezone(timedelta(minutes=offset_minutes))
-    return utc_naive.replace(tzinfo=UTC).astimezone(tz)
 
 
 class Store:
@@ -140,19 +131,7 @@ class Store:
         self, tz: tzinfo = UTC, patient_ids: Sequence[str] | None = None
     ) -> list[PatientTimeline]:
         with self.engine.connect() as conn:
-            people = {p.patient_id: p for p in _patients(conn, patient_ids)}
-            for fact in _facts(conn, patient_ids):
-                if fact.patient_id in people:
-                    people[fact.patient_id] = apply_fact(people[fact.patient_id], fact)
-            obs = _group(_observations(conn, patient_ids))
-            meds = _group(_medications(conn, patient_ids))
-            evs = _group(_events(conn, patient_ids))
-        return [
-            PatientTimeline.build(
-                p, latest_versions(obs.get(pid, [])), meds.get(pid, []), evs.get(pid, []), tz
-            )
-            for pid, p in sorted(people.items())
-        ]
+            return read_timelines(conn, tz, patient_ids)
 
 
 def begin_import(conn: Connection, actor: str, command: str) -> int:
@@ -320,89 +299,6 @@ def _observation_row(rec: Observation) -> dict[str, Any]:
         "reported_unit": rec.reported.unit if rec.reported else None,
         "version": rec.version,
     }
-
-
-def _filtered(table: Table, patient_ids: Sequence[str] | None) -> Any:
-    query = select(table)
-    if patient_ids is not None:
-        query = query.where(table.c.patient_id.in_(list(patient_ids)))
-    return query
-
-
-def _prov(row: Any) -> Provenance | None:
-    return Provenance(row.source, row.location) if row.source else None
-
-
-def _patients(conn: Connection, ids: Sequence[str] | None) -> Iterator[Patient]:
-    for row in conn.execute(_filtered(patients, ids)):
-        data = dict(row._mapping)
-        data.pop("import_id")
-        prov = Provenance(data.pop("source"), data.pop("location")) if data["source"] else None
-        yield Patient(**data, provenance=prov)
-
-
-def _facts(conn: Connection, ids: Sequence[str] | None) -> Iterator[PatientFact]:
-    for row in conn.execute(_filtered(patient_facts, ids)):
-        yield PatientFact(row.patient_id, row.field, row.value, row.detail)
-
-
-def _observations(conn: Connection, ids: Sequence[str] | None) -> Iterator[Observation]:
-    for row in conn.execute(_filtered(observations, ids)):
-        quantity = Quantity(row.value, row.unit) if row.value is not None else None
-        reported = (
-            Quantity(row.reported_value, row.reported_unit)
-            if row.reported_value is not None
-            else None
-        )
-        yield Observation(
-            id=row.id,
-            patient_id=row.patient_id,
-            analyte=row.analyte,
-            time=_local(row.time_utc, row.utc_offset_minutes),
-            quantity=quantity,
-            category=row.category,
-            ref_low=row.ref_low,
-            ref_high=row.ref_high,
-            code=Code(row.code_system, row.code) if row.code else None,
-            reported=reported,
-            version=row.version,
-            provenance=_prov(row),
-        )
-
-
-def _medications(conn: Connection, ids: Sequence[str] | None) -> Iterator[Medication]:
-    for row in conn.execute(_filtered(medications, ids)):
-        yield Medication(
-            id=row.id,
-            patient_id=row.patient_id,
-            drug=row.drug,
-            start=_local(row.start_utc, row.start_offset_minutes),
-            end=_local(row.end_utc, row.end_offset_minutes) if row.end_utc else None,
-            dose=Quantity(row.dose, row.dose_unit) if row.dose is not None else None,
-            route=row.route,
-            intent=row.intent,
-            provenance=_prov(row),
-        )
-
-
-def _events(conn: Connection, ids: Sequence[str] | None) -> Iterator[Event]:
-    for row in conn.execute(_filtered(events, ids)):
-        yield Event(
-            id=row.id,
-            patient_id=row.patient_id,
-            time=_local(row.time_utc, row.utc_offset_minutes),
-            event=row.event,
-            grade=row.grade,
-            note=row.note,
-            provenance=_prov(row),
-        )
-
-
-def _group(records: Iterable[_R]) -> dict[str, list[_R]]:
-    out: dict[str, list[_R]] = {}
-    for rec in records:
-        out.setdefault(rec.patient_id, []).append(rec)
-    return out
 
 
 __all__ = ["DEFAULT_URL", "Store", "default_url", "is_store_url"]
