@@ -41,7 +41,8 @@ PREDNISONE_COURSE = "5-7 days (ASH 2019 prefers courses of at most 7 days in chi
 PREDNISONE_SHORT_MG_PER_KG = 4.0
 PREDNISONE_SHORT_COURSE = "3-4 days"
 UNVERIFIED_PREDNISONE_SHORT = (
-    f"prednisone 4 mg/kg/day for 3-4 days: regimen {UNVERIFIED} (clinical reference D)"
+    f"prednisone {PREDNISONE_SHORT_MG_PER_KG:g} mg/kg/day for {PREDNISONE_SHORT_COURSE}: "
+    f"regimen {UNVERIFIED} (clinical reference D)"
 )
 STEROID_ROUTE = "PO"
 

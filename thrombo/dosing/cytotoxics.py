@@ -39,7 +39,9 @@ VINCRISTINE_COMBINATION_MG_PER_KG = 0.03
 # D [Design] cap applied after calculation: vincristine 2 mg per dose.
 VINCRISTINE_MAX_MG = 2.0
 VINCRISTINE_MAX_DOSES = 4
-UNVERIFIED_VINCRISTINE = f"vincristine 1.5 mg/m2 weekly: dose {UNVERIFIED} (clinical reference D)"
+UNVERIFIED_VINCRISTINE = (
+    f"vincristine {VINCRISTINE_MG_PER_M2:g} mg/m2 weekly: dose {UNVERIFIED} (clinical reference D)"
+)
 VINCRISTINE_WARNINGS = (
     "vesicant: IV only, never intrathecal",
     "neuropathy and constipation; check azole antifungal interactions",
