@@ -90,6 +90,8 @@ class Observation:
     reported: Quantity | None = None
     version: int = 1
     provenance: Provenance | None = None
+    attributes: dict[str, str] = field(default_factory=dict, compare=False)
+    """Extra source columns kept as they were (interface.md: never an error, never lost)."""
 
     def __post_init__(self) -> None:
         if (self.quantity is None) == (self.category is None):
@@ -118,6 +120,8 @@ class Medication:
     route: str | None = None
     intent: str | None = None
     provenance: Provenance | None = None
+    attributes: dict[str, str] = field(default_factory=dict, compare=False)
+    """Extra source columns kept as they were (interface.md: never an error, never lost)."""
 
     def active_on(self, moment: datetime) -> bool:
         """True when `moment` lies within the course (an open course is active from its start)."""
@@ -135,3 +139,5 @@ class Event:
     grade: int | None = None
     note: str | None = None
     provenance: Provenance | None = None
+    attributes: dict[str, str] = field(default_factory=dict, compare=False)
+    """Extra source columns kept as they were (interface.md: never an error, never lost)."""

@@ -133,6 +133,17 @@ def _patient(values: dict[str, str]) -> RawPatient:
     return RawPatient(patient_id=values["patient_id"], fields=values)
 
 
+OBSERVATION_COLUMNS = ("patient_id", "time", "code", "value", "unit", "ref_low", "ref_high")
+MEDICATION_COLUMNS = (
+    "patient_id", "drug", "start", "end", "dose", "dose_unit", "route", "intent",
+)
+EVENT_COLUMNS = ("patient_id", "time", "event", "grade", "note")
+
+
+def _extra(values: dict[str, str], known: tuple[str, ...]) -> dict[str, str]:
+    return {k: v for k, v in values.items() if k not in known and v}
+
+
 def _observation(values: dict[str, str]) -> RawObservation:
     return RawObservation(
         patient_id=values["patient_id"],
@@ -142,6 +153,7 @@ def _observation(values: dict[str, str]) -> RawObservation:
         unit=_opt(values, "unit"),
         ref_low=_opt(values, "ref_low"),
         ref_high=_opt(values, "ref_high"),
+        extra=_extra(values, OBSERVATION_COLUMNS),
     )
 
 
@@ -155,6 +167,7 @@ def _medication(values: dict[str, str]) -> RawMedication:
         dose_unit=_opt(values, "dose_unit"),
         route=_opt(values, "route"),
         intent=_opt(values, "intent"),
+        extra=_extra(values, MEDICATION_COLUMNS),
     )
 
 
@@ -165,6 +178,7 @@ def _event(values: dict[str, str]) -> RawEvent:
         event=values["event"],
         grade=_opt(values, "grade"),
         note=_opt(values, "note"),
+        extra=_extra(values, EVENT_COLUMNS),
     )
 
 

@@ -39,6 +39,8 @@ class RawObservation:
     ref_high: RawValue = None
     resource_id: str | None = None
     resource_version: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    """Columns the format does not define, kept as attributes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ class RawMedication:
     intent: str | None = None
     drug_text: str | None = None
     resource_id: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    """Columns the format does not define, kept as attributes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,8 @@ class RawEvent:
     grade: RawValue = None
     note: str | None = None
     resource_id: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    """Columns the format does not define, kept as attributes."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -252,6 +252,7 @@ def _observation(raw: RawObservation, prov: Provenance, ctx: Context) -> Observa
         reported=reported,
         version=version,
         provenance=prov,
+        attributes=raw.extra,
     )
 
 
@@ -318,6 +319,7 @@ def _medication(
         route=(raw.route or None),
         intent=(raw.intent or "").lower() or None,
         provenance=prov,
+        attributes=raw.extra,
     ), mapping
 
 
@@ -339,6 +341,7 @@ def _event(raw: RawEvent, prov: Provenance, ctx: Context) -> Event:
         grade=grade,
         note=raw.note,
         provenance=prov,
+        attributes=raw.extra,
     )
 
 

@@ -5,8 +5,9 @@
 - Every date and time of a patient moves by the same whole number of days (drawn from the key and
   the patient), so every interval a study measures (days to response, survival time, age at
   transplant to within the shift) is unchanged.
-- Direct identifiers are dropped: extra patient columns (names, record numbers), free-text
-  notes, and provenance (file names and line numbers can point back to a source system).
+- Direct identifiers are dropped: extra columns of every record (names, record numbers,
+  specimen and order ids), free-text notes, and provenance (file names and line numbers can
+  point back to a source system).
 - A centre with fewer than `suppress_below` patients is reported as "other" on request.
 """
 
@@ -93,6 +94,7 @@ def deidentify_timeline(
             patient_id=new_id,
             time=o.time + timedelta(days=days),
             provenance=None,
+            attributes={},
         )
         for o in timeline.observations
     ]
@@ -104,6 +106,7 @@ def deidentify_timeline(
             start=m.start + timedelta(days=days),
             end=_move(m.end, days),
             provenance=None,
+            attributes={},
         )
         for m in timeline.medications
     ]
@@ -115,6 +118,7 @@ def deidentify_timeline(
             time=e.time + timedelta(days=days),
             note=None,
             provenance=None,
+            attributes={},
         )
         for e in timeline.events
     ]

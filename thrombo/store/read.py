@@ -92,6 +92,7 @@ def _observations(conn: Connection, ids: Sequence[str] | None) -> Iterator[Obser
             code=Code(row.code_system, row.code) if row.code else None,
             reported=reported,
             version=row.version,
+            attributes=row.attributes or {},
             provenance=_prov(row),
         )
 
@@ -108,6 +109,7 @@ def _medications(conn: Connection, ids: Sequence[str] | None) -> Iterator[Medica
             route=row.route,
             intent=row.intent,
             provenance=_prov(row),
+            attributes=row.attributes or {},
         )
 
 
@@ -121,6 +123,7 @@ def _events(conn: Connection, ids: Sequence[str] | None) -> Iterator[Event]:
             grade=row.grade,
             note=row.note,
             provenance=_prov(row),
+            attributes=row.attributes or {},
         )
 
 

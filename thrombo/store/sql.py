@@ -263,6 +263,7 @@ def _row(rec: Canonical, prov: Provenance, import_id: int) -> tuple[Table, dict[
                 "dose_unit": rec.dose.unit if rec.dose else None,
                 "route": rec.route,
                 "intent": rec.intent,
+                "attributes": rec.attributes or None,
                 **where,
             }
         case Event():
@@ -275,6 +276,7 @@ def _row(rec: Canonical, prov: Provenance, import_id: int) -> tuple[Table, dict[
                 "event": rec.event,
                 "grade": rec.grade,
                 "note": rec.note,
+                "attributes": rec.attributes or None,
                 **where,
             }
     raise TypeError(rec)
@@ -298,6 +300,7 @@ def _observation_row(rec: Observation) -> dict[str, Any]:
         "reported_value": rec.reported.value if rec.reported else None,
         "reported_unit": rec.reported.unit if rec.reported else None,
         "version": rec.version,
+        "attributes": rec.attributes or None,
     }
 
 

@@ -118,3 +118,28 @@ def test_store_round_trip_keeps_records_equal(sqlite_url: str) -> None:
         assert [(e.id, e.event, e.grade) for e in a.events] == [
             (e.id, e.event, e.grade) for e in b.events
         ]
+
+
+def test_extra_columns_are_kept_as_attributes_through_the_store(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """interface.md section 1: unknown extra columns are kept as attributes, never an error."""
+    folder = tmp_path / "extra"
+    folder.mkdir()
+    (folder / "patients.csv").write_text("patient_id,birth_date,sex\nP1,2015-01-01,F\n")
+    (folder / "observations.csv").write_text(
+        "patient_id,time,code,value,unit,specimen_id,analyser\n"
+        "P1,2026-02-01,platelets,45,10*9/L,SP-77,XN-1000\n"
+    )
+    (folder / "medications.csv").write_text(
+        "patient_id,drug,start,order_id\nP1,defibrotide,2026-02-02,ORD-9\n"
+    )
+    (folder / "events.csv").write_text("patient_id,time,event,ward\nP1,2026-02-03,bleeding,5B\n")
+    (in_memory,) = load_source(str(folder)).timelines
+    assert in_memory.observations[0].attributes == {"specimen_id": "SP-77", "analyser": "XN-1000"}
+    store = Store.open(sqlite_url)
+    store.import_dataset(read_sources([str(folder)]), actor="t", command="t")
+    (stored,) = store.timelines()
+    assert stored.observations[0].attributes == {"specimen_id": "SP-77", "analyser": "XN-1000"}
+    assert stored.medications[0].attributes == {"order_id": "ORD-9"}
+    assert stored.events[0].attributes == {"ward": "5B"}
