@@ -39,25 +39,27 @@ def _require_finite(name: str, value: float | None) -> float:
     return value
 
 
+def _above_up_to(
+    name: str, label: str, value: float | None, low: float, high: float, unit: str
+) -> float:
+    """The value if low < value <= high, else ImplausibleValueError naming the accepted range."""
+    checked = _require_finite(name, value)
+    if checked <= low or checked > high:
+        raise ImplausibleValueError(
+            f"{label} {checked:g} {unit} is implausible "
+            f"(accepted: above {low:g} and up to {high:g} {unit})"
+        )
+    return checked
+
+
 def check_weight_kg(weight_kg: float | None) -> float:
     """Return the weight if plausible (0 < weight <= 250 kg), else raise."""
-    value = _require_finite("weight_kg", weight_kg)
-    if value <= 0 or value > WEIGHT_KG_MAX:
-        raise ImplausibleValueError(
-            f"weight {value:g} kg is implausible (accepted: above 0 and up to {WEIGHT_KG_MAX:g} kg)"
-        )
-    return value
+    return _above_up_to("weight_kg", "weight", weight_kg, 0.0, WEIGHT_KG_MAX, "kg")
 
 
 def check_height_cm(height_cm: float | None) -> float:
     """Return the height if plausible (30 < height <= 250 cm), else raise."""
-    value = _require_finite("height_cm", height_cm)
-    if value <= HEIGHT_CM_MIN or value > HEIGHT_CM_MAX:
-        raise ImplausibleValueError(
-            f"height {value:g} cm is implausible "
-            f"(accepted: above {HEIGHT_CM_MIN:g} and up to {HEIGHT_CM_MAX:g} cm)"
-        )
-    return value
+    return _above_up_to("height_cm", "height", height_cm, HEIGHT_CM_MIN, HEIGHT_CM_MAX, "cm")
 
 
 def check_age_years(age_years: float | None) -> float:
@@ -72,35 +74,23 @@ def check_age_years(age_years: float | None) -> float:
 
 def check_creatinine_mg_dl(creatinine_mg_dl: float | None) -> float:
     """Return serum creatinine (mg/dL) if plausible (0 < SCr <= 20), else raise."""
-    value = _require_finite("creatinine_mg_dl", creatinine_mg_dl)
-    if value <= 0 or value > CREATININE_MG_DL_MAX:
-        raise ImplausibleValueError(
-            f"creatinine {value:g} mg/dL is implausible "
-            f"(accepted: above 0 and up to {CREATININE_MG_DL_MAX:g} mg/dL)"
-        )
-    return value
+    return _above_up_to(
+        "creatinine_mg_dl", "creatinine", creatinine_mg_dl, 0.0, CREATININE_MG_DL_MAX, "mg/dL"
+    )
 
 
 def check_cystatin_c_mg_l(cystatin_c_mg_l: float | None) -> float:
     """Return cystatin C (mg/L) if plausible (0 < cysC <= 10), else raise."""
-    value = _require_finite("cystatin_c_mg_l", cystatin_c_mg_l)
-    if value <= 0 or value > CYSTATIN_C_MG_L_MAX:
-        raise ImplausibleValueError(
-            f"cystatin C {value:g} mg/L is implausible "
-            f"(accepted: above 0 and up to {CYSTATIN_C_MG_L_MAX:g} mg/L)"
-        )
-    return value
+    return _above_up_to(
+        "cystatin_c_mg_l", "cystatin C", cystatin_c_mg_l, 0.0, CYSTATIN_C_MG_L_MAX, "mg/L"
+    )
 
 
 def check_hemoglobin_g_dl(hemoglobin_g_dl: float | None) -> float:
     """Return haemoglobin (g/dL) if plausible (0 < Hb <= 25), else raise."""
-    value = _require_finite("hb_g_dl", hemoglobin_g_dl)
-    if value <= 0 or value > HEMOGLOBIN_G_DL_MAX:
-        raise ImplausibleValueError(
-            f"haemoglobin {value:g} g/dL is implausible "
-            f"(accepted: above 0 and up to {HEMOGLOBIN_G_DL_MAX:g} g/dL)"
-        )
-    return value
+    return _above_up_to(
+        "hb_g_dl", "haemoglobin", hemoglobin_g_dl, 0.0, HEMOGLOBIN_G_DL_MAX, "g/dL"
+    )
 
 
 def check_sex(sex: str | None) -> str:
