@@ -41,7 +41,8 @@ Outcome = Literal["resolved", "not-resolved", "not-evaluable"]
 PlateletRule = Literal["absolute-50-transfusion-free-7d", "rise-50pct-over-nadir"]
 COMPONENTS = ("ldh", "platelets", "schistocytes")
 
-# A8 [Design]: LDH <= ULN on 2 consecutive measurements >= 24 h apart.
+# A8 [Design]: LDH <= ULN on consecutive measurements >= 24 h apart (read: a run of normal
+# values spanning at least 24 h, so daily draws at varying hours confirm).
 LDH_CONFIRM_HOURS = 24
 # A8 [Design]: platelets >= 50 x10^9/L without transfusion for >= 7 days ...
 PLATELETS_RESOLVED = 50.0
@@ -54,6 +55,10 @@ NADIR_LOOKBACK_DAYS = 14
 SCHISTOCYTES_BELOW_PER_HPF = 2.0
 # A4 IWG 2007 (Ruutu): > 4% schistocytes is positive [S]; % results at or below count as reduced.
 SCHISTOCYTES_MAX_PERCENT = 4.0
+# A8 [Design] partial response: >= 2 of the components, or >= 50% fall in the LDH excess above
+# the ULN (from the last value on or before treatment start), by the end of the window.
+PARTIAL_MIN_COMPONENTS = 2
+PARTIAL_LDH_EXCESS_FALL = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +68,17 @@ class TmaOptions:
 
     def rules(self) -> RuleSet:
         return RuleSet("tma-resolution-000", "1", (
-            ("ldh", f"<= ULN on 2 consecutive measurements >= {LDH_CONFIRM_HOURS} h apart "
+            ("ldh", f"<= ULN on consecutive measurements spanning >= {LDH_CONFIRM_HOURS} h "
                     "(A8 [Design])"),
             ("platelets", self.platelet_rule),
             ("schistocytes", f"absent, < {SCHISTOCYTES_BELOW_PER_HPF:g}/HPF, or <= "
                              f"{SCHISTOCYTES_MAX_PERCENT:g}% (A8 [Design]; IWG 2007)"),
             ("resolution_window_days", self.window_days),
             ("confirmation", "all components still met on the next assessment day"),
+            ("partial_response", f">= {PARTIAL_MIN_COMPONENTS} components met on 2 consecutive "
+                                 f"assessment days, or LDH excess above ULN down >= "
+                                 f"{PARTIAL_LDH_EXCESS_FALL:.0%} by day {self.window_days} "
+                                 "(A8 [Design])"),
             ("death_before_window_end", "not-resolved"),
             ("hematologic_response", HEMATOLOGIC_TEXT),
             ("renal_recovery", RENAL_RECOVERY_TEXT),
@@ -88,6 +97,8 @@ class TmaResponse:
     hematologic_response: bool | None
     renal_recovery: bool | None
     neurological_recovery: bool | None
+    partial_response: bool | None
+    partial_response_date: date | None
     evidence: tuple[Evidence, ...]
     warnings: tuple[str, ...]
     rules: RuleSet
@@ -105,6 +116,9 @@ class TmaResponse:
             "days_to_response": days,
             "components": {k: None if v is None else v.isoformat()
                            for k, v in self.components.items()},
+            "partial_response": self.partial_response,
+            "partial_response_date": None if self.partial_response_date is None
+            else self.partial_response_date.isoformat(),
             "hematologic_response": self.hematologic_response,
             "renal_recovery": self.renal_recovery,
             "neurological_recovery": self.neurological_recovery,
@@ -246,10 +260,48 @@ def assess_tma(
         known, start, end, {d for d, s in zip(days, states, strict=True) if s["ldh"]})
     renal, renal_ev = renal_recovery(known, start, end)
     neuro, neuro_ev = neurological_recovery(known, start, end)
-    evidence = (Evidence("tma-resolution-000", note, response_date), hema_ev, renal_ev, neuro_ev)
+    window_end = start + timedelta(days=options.window_days)
+    partial_date = _partial_response(judge, days, states, window_end)
+    partial = True if partial_date is not None else (None if outcome == "not-evaluable" else False)
+    partial_ev = Evidence("tma-partial-response-a8", "partial response (A8 [Design])",
+                          partial_date)
+    evidence = (Evidence("tma-resolution-000", note, response_date), partial_ev, hema_ev,
+                renal_ev, neuro_ev)
     warnings = tuple(sorted(judge.warnings | {HEMATOLOGIC_WARNING}))
     return TmaResponse(known.patient_id, drug, start, outcome, response_date, components, hema,
-                       renal, neuro, evidence, warnings, options.rules())
+                       renal, neuro, partial, partial_date, evidence, warnings, options.rules())
+
+
+def _partial_response(
+    judge: _Judge, days: Sequence[date], states: Sequence[dict[str, bool | None]],
+    window_end: date,
+) -> date | None:
+    """First day of a partial response within the window (A8 [Design]), or None."""
+    def enough(state: dict[str, bool | None]) -> bool:
+        return sum(v is True for v in state.values()) >= PARTIAL_MIN_COMPONENTS
+
+    by_components = next((days[i] for i in range(len(days) - 1)
+                          if days[i] <= window_end and enough(states[i])
+                          and enough(states[i + 1])), None)
+    series = judge.tl.of("ldh")
+    before = [o for o in series if judge.tl.local_day(o.time) <= judge.start]
+    first_excess = _excess(judge, before[-1]) if before else None
+    by_ldh = None
+    if first_excess is not None and first_excess > 0:
+        for obs in series:
+            day = judge.tl.local_day(obs.time)
+            excess = _excess(judge, obs)
+            if judge.start < day <= window_end and excess is not None and (
+                    excess <= first_excess * (1 - PARTIAL_LDH_EXCESS_FALL)):
+                by_ldh = day
+                break
+    found = [d for d in (by_components, by_ldh) if d is not None]
+    return min(found) if found else None
+
+
+def _excess(judge: _Judge, obs: Observation) -> float | None:
+    uln = judge.uln(obs)
+    return None if uln is None or obs.value is None else obs.value - uln
 
 
 def _outcome(

@@ -112,3 +112,38 @@ def test_neurological_recovery_from_graded_events() -> None:
 def test_untreated_or_non_transplant_patient_is_not_assessed() -> None:
     assert assess_tma(timeline(RESOLVING, "0 defibrotide"), day(40)) is None
     assert assess_tma(timeline(RESOLVING, "", hsct=-30), day(40)) is None
+
+
+def test_partial_response_by_ldh_excess_halving() -> None:
+    """A8 [Design]: LDH 900 with ULN 300 (excess 600) at start; 550 on day 7 is an excess of 250,
+    down more than 50%: partial response on day 7, while platelets and schistocytes stay abnormal
+    (not resolved)."""
+    obs = PRE + "7 ldh 550 high=300\n8 platelets 22\n9 schistocytes 5\n12 ldh 560 high=300\n"
+    doc = tma(obs)
+    assert doc["response"] == "not-resolved"
+    assert (doc["partial_response"], doc["partial_response_date"]) == (True, day(7).isoformat())
+
+
+def test_partial_response_by_two_components_on_consecutive_days() -> None:
+    """LDH normal (days 5-6) and schistocytes absent (day 10) while platelets stay at 25: two of
+    three components met on days 10 and 12 -> partial on day 10 (LDH 290 on day 5 is already an
+    excess fall, so the earlier LDH date wins: day 5)."""
+    obs = PRE + ("5 ldh 290 high=300\n6 ldh 250 high=300\n8 platelets 25\n"
+                 "10 schistocytes absent\n12 ldh 240 high=300\n12 platelets 25\n"
+                 "12 schistocytes absent\n")
+    doc = tma(obs)
+    assert doc["response"] == "not-resolved"
+    assert (doc["partial_response"], doc["partial_response_date"]) == (True, day(5).isoformat())
+
+
+def test_no_partial_response_when_nothing_improves() -> None:
+    obs = PRE + "7 ldh 880 high=300\n8 platelets 22\n9 schistocytes 5\n20 ldh 870 high=300\n"
+    doc = tma(obs)
+    assert (doc["response"], doc["partial_response"], doc["partial_response_date"]) == (
+        "not-resolved", False, None)
+
+
+def test_resolution_is_also_a_partial_response() -> None:
+    doc = tma(RESOLVING)
+    assert doc["partial_response"] is True
+    assert doc["partial_response_date"] <= doc["response_date"]  # type: ignore[operator]
