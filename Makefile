@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: install demo test lint bench audit clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,spark,browser]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,spark,browser]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,7 +30,7 @@ bench: $(STAMP)
 
 audit: $(STAMP)
 	$(BIN)/python -m pip install --quiet pip-audit
-	$(BIN)/pip-audit
+	$(BIN)/pip-audit -r constraints.txt
 
 clean:
 	rm -rf $(VENV) thrombo-demo .pytest_cache .mypy_cache .ruff_cache
