@@ -8,9 +8,12 @@ import and the ids already known (in the store): a record for an unknown patient
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import tzinfo
+from typing import Any
 
 from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance
 from thrombo.domain.timeline import PatientTimeline
@@ -20,11 +23,23 @@ from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceS
 from thrombo.normalize.values import ValueProblem
 
 
+def patient_content(patient: Patient) -> dict[str, Any]:
+    """A patient's fields as stored (every column but provenance)."""
+    return {k: v for k, v in asdict(patient).items() if k != "provenance"}
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    """The same digest for the same field values, whether read from a source or the store."""
+    text = json.dumps(content, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def record_key(record: Canonical) -> tuple[str, ...]:
-    """The identity used to recognise a duplicate of a record."""
+    """The identity used to recognise a duplicate of a record. A patient is a duplicate only
+    when every field is the same: a later export that adds a death date is new information."""
     match record:
         case Patient():
-            return ("patient", record.patient_id)
+            return ("patient", record.patient_id, content_digest(patient_content(record)))
         case PatientFact():
             return ("fact", record.patient_id, record.field, record.value.isoformat())
         case Observation():

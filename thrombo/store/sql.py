@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -26,6 +26,7 @@ from thrombo.errors import SourceError
 from thrombo.normalize.assemble import (
     Accepted,
     Dataset,
+    content_digest,
     record_key,
 )
 from thrombo.normalize.build import Canonical, PatientFact
@@ -149,8 +150,9 @@ def write_accepted(
     conn: Connection, accepted: Sequence[tuple[SourceSummary, Accepted]], import_id: int
 ) -> None:
     """Insert what is new; a source record whose records all exist already is a duplicate."""
-    existing = _existing_keys(conn, (r for _, item in accepted for r in item.records))
+    existing, present = _existing_keys(conn, (r for _, item in accepted for r in item.records))
     pending: dict[Table, list[dict[str, Any]]] = {}
+    changed: list[dict[str, Any]] = []
     for summary, item in accepted:
         fresh = [r for r in item.records if record_key(r) not in existing]
         if not fresh:
@@ -159,13 +161,22 @@ def write_accepted(
         summary.stored += 1
         for rec in fresh:
             table, row = _row(rec, item.provenance, import_id)
-            pending.setdefault(table, []).append(row)
+            if isinstance(rec, Patient) and rec.patient_id in present:
+                changed.append(row)  # a newer version of a known patient: update, not insert
+            else:
+                pending.setdefault(table, []).append(row)
+            if isinstance(rec, Patient):
+                present.add(rec.patient_id)
             existing.add(record_key(rec))
     # Parents before children (patients before their observations): sorted_tables order.
     for table in (t for t in patients.metadata.sorted_tables if t in pending):
         rows = pending[table]
         for i in range(0, len(rows), INSERT_BATCH):
             conn.execute(table.insert(), rows[i : i + INSERT_BATCH])
+    for row in changed:
+        conn.execute(
+            patients.update().where(patients.c.patient_id == row["patient_id"]).values(**row)
+        )
 
 
 def write_quarantine(conn: Connection, entries: Iterable[QuarantineEntry], import_id: int) -> None:
@@ -199,6 +210,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+PATIENT_CONTENT_COLUMNS = tuple(
+    c.name for c in patients.columns if c.name not in ("source", "location", "import_id")
+)
+"""The patient columns that make up its content (see `assemble.patient_content`)."""
+
 _KEY_TABLES: dict[str, tuple[Table, str]] = {
     "patient": (patients, "patient_id"),
     "observation": (observations, "id"),
@@ -207,7 +223,10 @@ _KEY_TABLES: dict[str, tuple[Table, str]] = {
 }
 
 
-def _existing_keys(conn: Connection, records: Iterable[Canonical]) -> set[tuple[str, ...]]:
+def _existing_keys(
+    conn: Connection, records: Iterable[Canonical]
+) -> tuple[set[tuple[str, ...]], set[str]]:
+    """The keys of these records already stored, and which of their patients exist."""
     wanted: dict[str, set[str]] = {}
     facts: set[tuple[str, ...]] = set()
     for rec in records:
@@ -217,19 +236,31 @@ def _existing_keys(conn: Connection, records: Iterable[Canonical]) -> set[tuple[
         else:
             wanted.setdefault(key[0], set()).add(key[1])
     found: set[tuple[str, ...]] = set()
+    present: set[str] = set()
     for kind, ids in wanted.items():
         table, column = _KEY_TABLES[kind]
-        ordered = sorted(ids)
-        for i in range(0, len(ordered), CHUNK):
-            chunk = ordered[i : i + CHUNK]
+        for chunk in _chunks(sorted(ids)):
+            if kind == "patient":
+                for row in conn.execute(select(table).where(table.c[column].in_(chunk))):
+                    stored = {k: row._mapping[k] for k in PATIENT_CONTENT_COLUMNS}
+                    found.add(("patient", row.patient_id, content_digest(stored)))
+                    present.add(row.patient_id)
+                continue
             rows = conn.execute(select(table.c[column]).where(table.c[column].in_(chunk)))
             found.update((kind, value) for value in rows.scalars())
-    if facts:
-        for row in conn.execute(select(patient_facts)):
+    for chunk in _chunks(sorted({key[1] for key in facts})):
+        for row in conn.execute(
+            select(patient_facts).where(patient_facts.c.patient_id.in_(chunk))
+        ):
             key = ("fact", row.patient_id, row.field, row.value.isoformat())
             if key in facts:
                 found.add(key)
-    return found
+    return found, present
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(values), CHUNK):
+        yield values[i : i + CHUNK]
 
 
 def _row(rec: Canonical, prov: Provenance, import_id: int) -> tuple[Table, dict[str, Any]]:

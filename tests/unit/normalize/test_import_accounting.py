@@ -143,3 +143,33 @@ def test_extra_columns_are_kept_as_attributes_through_the_store(
     assert stored.observations[0].attributes == {"specimen_id": "SP-77", "analyser": "XN-1000"}
     assert stored.medications[0].attributes == {"order_id": "ORD-9"}
     assert stored.events[0].attributes == {"ward": "5B"}
+
+
+def test_a_changed_patient_row_is_stored_not_counted_as_a_duplicate(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """A later export that adds a death date is new information: the patient is updated (stored),
+    and importing that same export again is a duplicate."""
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "patients.csv").write_text(
+        "patient_id,birth_date,sex,hsct_date\nP1,2015-01-01,F,2026-01-01\n"
+    )
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "patients.csv").write_text(
+        "patient_id,birth_date,sex,hsct_date,death_date\nP1,2015-01-01,F,2026-01-01,2026-05-02\n"
+    )
+    store = Store.open(sqlite_url)
+
+    def run(folder: Path) -> tuple[int, int]:
+        data = read_sources([str(folder)], known_patients=store.known_patient_ids())
+        (source,) = store.import_dataset(data, actor="t", command="t").sources
+        return source.stored, source.duplicates
+
+    assert run(first) == (1, 0)
+    assert run(first) == (0, 1)
+    assert run(later) == (1, 0)
+    assert run(later) == (0, 1)
+    (timeline,) = store.timelines()
+    assert str(timeline.patient.death_date) == "2026-05-02"
