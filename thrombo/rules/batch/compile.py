@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from thrombo.physiology.blood_pressure import TABLE_HEIGHT_PERCENTILES
 from thrombo.rules.batch import decisions as dx
+from thrombo.rules.batch.normal_cdf import normal_cdf_sql
 from thrombo.rules.batch.plan import HEIGHT, Leaf, Plan
 from thrombo.rules.model import AllOf, AnyOf, Baseline, Criterion, EventOccurred, KOfN
 
@@ -38,10 +39,10 @@ BITS_PER_LEAF = 3
 LEAVES_PER_WORD = 63 // BITS_PER_LEAF
 FOURTH_REPORT = "fourth-report-2004"
 # `growth.height_percentile`: 100 x the normal CDF of the LMS z-score.
-HEIGHT_PCT = (
-    "(100.0 * thrombo_ndtr(CASE WHEN ll = 0 THEN LN(h_val / mm) / ss "
-    "ELSE (POWER(h_val / mm, ll) - 1) / (ll * ss) END))"
+HEIGHT_Z = (
+    "CASE WHEN ll = 0 THEN LN(h_val / mm) / ss ELSE (POWER(h_val / mm, ll) - 1) / (ll * ss) END"
 )
+HEIGHT_PCT = f"(100.0 * {normal_cdf_sql('h_z')})"
 HEIGHT_PCT_SPAN = (TABLE_HEIGHT_PERCENTILES[0], TABLE_HEIGHT_PERCENTILES[-1])
 PATIENT_COLUMNS = (
     "patient_id",
@@ -247,7 +248,8 @@ def _bp_group(plan: Plan) -> tuple[list[str], str]:
         "AND bp1.h_val IS NOT NULL)",
         "bp3 AS (SELECT bp2.*, l0 + lf * (l1 - l0) AS ll, m0 + lf * (m1 - m0) AS mm, "
         "s0 + lf * (s1 - s0) AS ss FROM bp2)",
-        f"bp4 AS (SELECT bp3.*, {dx.clamp(HEIGHT_PCT, *HEIGHT_PCT_SPAN)} AS h_pct FROM bp3)",
+        f"bp4 AS (SELECT bpz.*, {dx.clamp(HEIGHT_PCT, *HEIGHT_PCT_SPAN)} AS h_pct FROM "
+        f"(SELECT bp3.*, {HEIGHT_Z} AS h_z FROM bp3) bpz)",
     ]
     joins, bounds, pcts, codes = [], [], [], {}
     for leaf, col in plan.bp_leaves():

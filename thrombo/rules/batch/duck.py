@@ -1,7 +1,7 @@
 """The embedded engine: the compiled SQL on DuckDB.
 
-Reference tables are registered once per connection; the normal CDF that turns a height z-score
-into a percentile is a vectorised function (DuckDB has no erf), the only non-SQL piece.
+Reference tables are registered once per connection; everything else, the normal CDF of the
+height z-score included (normal_cdf.py), is plain SQL, so DuckDB runs the query on every core.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from datetime import date
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-from scipy.special import ndtr
 
 from thrombo.rules.batch import reftables
 from thrombo.rules.batch.assemble import screening_result
@@ -28,23 +26,15 @@ NAME = "duckdb"
 OUTCOME = {2: Outcome.MET, 1: Outcome.INDETERMINATE, 0: Outcome.NOT_MET}
 
 
-def _ndtr(z: pa.Array) -> pa.Array:
-    values = z.to_numpy(zero_copy_only=False)
-    return pa.array(ndtr(values.astype(np.float64)), mask=np.isnan(values))
-
-
 def connect(
     memory_limit: str | None = None, threads: int | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """A connection with the reference tables and `thrombo_ndtr` registered."""
+    """A connection with the reference tables registered."""
     con = duckdb.connect()
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
-    con.create_function(  # type: ignore[call-overload]
-        "thrombo_ndtr", _ndtr, ["DOUBLE"], "DOUBLE", type="arrow", null_handling="special"
-    )
     bp = pa.Table.from_pylist(reftables.bp_wide_rows())
     lms = pa.Table.from_pylist([asdict(r) for r in reftables.lms_bucket_rows()])
     con.register("ref_bp_arrow", bp)

@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from scipy.special import ndtr
 
 from thrombo.rules.batch import reftables
 from thrombo.rules.batch.assemble import screening_result
@@ -52,13 +51,6 @@ def local_session(master: str = "local[*]") -> Any:
 
 
 def _register_reference(spark: Any) -> None:
-    from pyspark.sql.functions import pandas_udf  # type: ignore[attr-defined]
-
-    @pandas_udf("double")  # type: ignore[untyped-decorator]
-    def thrombo_ndtr(z: pd.Series) -> pd.Series:
-        return pd.Series(ndtr(z.to_numpy(dtype="float64", na_value=float("nan"))))
-
-    spark.udf.register("thrombo_ndtr", thrombo_ndtr)
     spark.createDataFrame(pd.DataFrame(reftables.bp_wide_rows())).createOrReplaceTempView("ref_bp")
     lms = pd.DataFrame([asdict(r) for r in reftables.lms_bucket_rows()])
     spark.createDataFrame(lms).createOrReplaceTempView("ref_lms")
