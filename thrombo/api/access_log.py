@@ -9,32 +9,43 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
 
-from fastapi import Request, Response
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("thrombo.access")
 
 
-def route_template(request: Request) -> str:
+def route_template(scope: Scope) -> str:
     """The matched route's template ("/patients/{patient_id}"), or a placeholder when no route
     matched (an unmatched path may itself be identifying)."""
-    route = request.scope.get("route")
+    route = scope.get("route")
     path = getattr(route, "path", None)
     return str(path) if path else "(no route)"
 
 
-class AccessLogMiddleware(BaseHTTPMiddleware):
-    async def dispatch(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+class AccessLogMiddleware:
+    """An ASGI middleware (Starlette's BaseHTTPMiddleware costs an extra task and stream per
+    request): the status is read from the response as it starts, the line written at the end."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
+        status = 0
+
+        async def send_noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, send_noting_status)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        log.info("%s %s %d %.1f ms", request.method, route_template(request),
-                 response.status_code, elapsed_ms)
-        return response
+        log.info("%s %s %d %.1f ms", scope["method"], route_template(scope), status, elapsed_ms)
 
 
 def _drop(_record: logging.LogRecord) -> bool:

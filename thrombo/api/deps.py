@@ -1,4 +1,8 @@
-"""Dependencies every router shares, declared once as `Annotated` aliases."""
+"""Dependencies every router shares, declared once as `Annotated` aliases.
+
+Those that do no I/O are `async def`: FastAPI runs a plain `def` dependency in its thread pool,
+a hand-off that costs more than the dependency itself.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ class CsrfError(Exception):
     """A cookie-authenticated change without a valid CSRF token."""
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:
     service: Service = request.app.state.service
     return service
 
@@ -30,7 +34,7 @@ def get_service(request: Request) -> Service:
 ServiceDep = Annotated[Service, Depends(get_service)]
 
 
-def get_settings(service: ServiceDep) -> Settings:
+async def get_settings(service: ServiceDep) -> Settings:
     return service.settings
 
 
@@ -53,7 +57,7 @@ def current_user(request: Request, service: ServiceDep) -> User:
     token = token or request.cookies.get(security.SESSION_COOKIE)
     if not token:
         raise SignInRequiredError
-    with service.store.engine.begin() as conn:
+    with service.reading() as conn:  # one SELECT: no transaction needed
         user = session_user(conn, token)
     if user is None:
         raise SignInRequiredError
@@ -65,7 +69,7 @@ def current_user(request: Request, service: ServiceDep) -> User:
 UserDep = Annotated[User, Depends(current_user)]
 
 
-def administrator(user: UserDep) -> User:
+async def administrator(user: UserDep) -> User:
     if user.role != "administrator":
         raise ForbiddenError("this needs the administrator role")
     return user
@@ -74,7 +78,7 @@ def administrator(user: UserDep) -> User:
 AdminDep = Annotated[User, Depends(administrator)]
 
 
-def identified_reader(user: UserDep) -> User:
+async def identified_reader(user: UserDep) -> User:
     if not user.sees_identified_data:
         raise ForbiddenError("this role sees de-identified data and study pages only")
     return user

@@ -7,6 +7,7 @@ traceback goes to the server log, never to the client).
 from __future__ import annotations
 
 import logging
+import threading
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -15,9 +16,10 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import escape
 
 from thrombo import __version__
-from thrombo.api.access_log import AccessLogMiddleware
+from thrombo.api.access_log import AccessLogMiddleware, silence_uvicorn_access_log
 from thrombo.api.deps import CsrfError, SignInRequiredError
 from thrombo.api.pages_common import WEB
+from thrombo.api.patient_page import warm_status_cache
 from thrombo.api.routes import ROUTERS
 from thrombo.api.security import SecurityHeadersMiddleware
 from thrombo.api.service import ForbiddenError, NotVisibleError, Service
@@ -47,6 +49,16 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     _errors(app)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one worker process of `thrombo serve --workers N`: settings from the
+    THROMBO_* variables `serve` sets, a store connection and caches of its own."""
+    settings = Settings()
+    service = Service.open(settings)
+    silence_uvicorn_access_log()
+    threading.Thread(target=warm_status_cache, args=(service,), daemon=True).start()
+    return create_app(settings, service)
 
 
 def _wants_page(request: Request) -> bool:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from thrombo.api import clinical
 from thrombo.api.charts import Chart, Series, render
-from thrombo.api.service import Service
+from thrombo.api.service import DataVersion, Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_years
 from thrombo.rules.results import ScreeningResult
@@ -79,29 +79,44 @@ def build(timeline: PatientTimeline, as_of: date) -> PatientPage:
     )
 
 
-def status_row(timeline: PatientTimeline, as_of: date) -> dict[str, Any]:
-    """One line of the patient list: TA-TMA and ITP status."""
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """One line of the patient list: TA-TMA and ITP status. (Attributes rather than a dict:
+    the template reads each field of every row, and Jinja tries an attribute before a key.)"""
+
+    patient_id: str
+    center: str | None
+    age: float
+    hsct_date: date | None
+    tma_status: str
+    tma_first_met: date | None
+    high_risk: bool | None
+    itp_phase: str | None
+    itp_refractory: bool | None
+
+
+def status_row(timeline: PatientTimeline, as_of: date) -> StatusRow:
     result = clinical.screen_one(timeline, as_of)
     itp = clinical.itp_status(timeline, as_of)
     patient = timeline.patient
-    return {
-        "patient_id": patient.patient_id,
-        "center": patient.center,
-        "age": round(age_in_years(patient.birth_date, as_of), 1),
-        "hsct_date": patient.hsct_date,
-        "tma_status": result.status,
-        "tma_first_met": result.first_met,
-        "high_risk": result.high_risk,
-        "itp_phase": None if itp is None else itp.phase,
-        "itp_refractory": None if itp is None else itp.default.refractory,
-    }
+    return StatusRow(
+        patient_id=patient.patient_id,
+        center=patient.center,
+        age=round(age_in_years(patient.birth_date, as_of), 1),
+        hsct_date=patient.hsct_date,
+        tma_status=result.status,
+        tma_first_met=result.first_met,
+        high_risk=result.high_risk,
+        itp_phase=None if itp is None else itp.phase,
+        itp_refractory=None if itp is None else itp.default.refractory,
+    )
 
 
-def status_rows(service: Service, timelines: list[PatientTimeline], as_of: date
-                ) -> list[dict[str, Any]]:
+def status_rows(service: Service, timelines: list[PatientTimeline], as_of: date,
+                version: DataVersion | None = None) -> list[StatusRow]:
     """Status rows, screened once per patient, day and store version."""
-    version = service.store_version()
-    rows: list[dict[str, Any]] = []
+    version = service.store_version() if version is None else version
+    rows: list[StatusRow] = []
     for timeline in timelines:
         key = ("status-row", timeline.patient_id, as_of, version)
         rows.append(service.memo(key, partial(status_row, timeline, as_of)))

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SESSION_COOKIE = "thrombo_session"
 CSRF_COOKIE = "thrombo_csrf"
@@ -39,24 +39,36 @@ HSTS = "max-age=31536000; includeSubDomains"
 _DOCS_PATHS = ("/api/docs", "/api/redoc")
 
 
-class SecurityHeadersMiddleware(BaseHTTPMiddleware):
-    def __init__(self, app: object, *, hsts: bool) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+class SecurityHeadersMiddleware:
+    """Adds the headers to every response (an ASGI middleware: Starlette's BaseHTTPMiddleware
+    runs each request through an extra task and stream, a cost paid on every call)."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
         self.hsts = hsts
 
-    async def dispatch(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self._add(MutableHeaders(scope=message), path)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _add(self, headers: MutableHeaders, path: str) -> None:
         for name, value in SECURITY_HEADERS.items():
-            if name == "Content-Security-Policy" and request.url.path.startswith(_DOCS_PATHS):
+            if name == "Content-Security-Policy" and path.startswith(_DOCS_PATHS):
                 continue
-            response.headers.setdefault(name, value)
+            headers.setdefault(name, value)
         if self.hsts:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if request.url.path.startswith("/api/") or request.url.path.startswith("/cds-services"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        if path.startswith("/api/") or path.startswith("/cds-services"):
+            headers.setdefault("Cache-Control", "no-store")
 
 
 def new_nonce() -> str:

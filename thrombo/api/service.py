@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 
+from thrombo.api.audit_writer import AuditWriter
 from thrombo.api.cds.client_auth import ReplayGuard
 from thrombo.api.settings import Settings
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
-from thrombo.store import audit
+from thrombo.store.audit import AuditEntry
 from thrombo.store.schema import imports as import_table
 from thrombo.store.schema import patients as patient_table
 from thrombo.store.sql import Store
@@ -29,6 +32,8 @@ DEV_USER = User(0, "dev", "administrator", None)
 MEMO_ENTRIES = 20_000
 """Timelines and derived results kept in memory: a few thousand patients' worth, a few hundred
 megabytes at most."""
+DataVersion = tuple[int, int]
+"""(number of imports, last import id): changes with every committed import."""
 
 
 class NotVisibleError(ThromboUserError):
@@ -53,41 +58,70 @@ class Service:
     _memo: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     audit_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    """Held around every audit append of this process: `audit.record` reads the last hash and
-    then inserts, so two concurrent requests would otherwise chain onto the same entry (a
-    duplicate hash on SQLite, a forked chain on PostgreSQL)."""
+    """Held around every audit append of this process (and around imports, which append too).
+    The chain itself is locked in the database (`audit._lock_chain`), across processes."""
+    audit_writer: AuditWriter = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.audit_writer = AuditWriter(self.store.engine, self.audit_lock)
+        if self.settings.replay_store:
+            self.replay = ReplayGuard(self.settings.replay_store)
 
     @classmethod
     def open(cls, settings: Settings) -> Service:
         return cls(settings, Store.open(settings.db))
 
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for reads that need no transaction of their own: each statement is one
+        round trip (no BEGIN before it, no ROLLBACK when the connection goes back)."""
+        with self.store.engine.connect() as conn:
+            # SQLite opens no transaction for a SELECT anyway, and switching costs a pragma.
+            if conn.dialect.name == "sqlite":
+                yield conn
+            else:
+                yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
     # -- the audit trail ---------------------------------------------------------------------
 
     def record(self, user: User | str, action: str, detail: dict[str, Any],
                patient_id: str | None = None) -> None:
+        """Append to the audit trail; returns once the entry is committed."""
         actor = user if isinstance(user, str) else actor_of(user)
-        with self.audit_lock, self.store.engine.begin() as conn:
-            audit.record(conn, actor, action, detail, patient_id)
+        self.audit_writer.append(AuditEntry(actor, action, detail, patient_id))
 
     # -- who sees whom -----------------------------------------------------------------------
 
     def visible_ids(self, user: User, query: str | None = None) -> list[str]:
         """Patient ids this user may see identified, filtered by a search text (id or centre)."""
+        return self._visible_ids(user, query, self.store_version())
+
+    def _visible_ids(self, user: User, query: str | None, version: DataVersion) -> list[str]:
         if not user.sees_identified_data:
             raise ForbiddenError("this role sees de-identified data and study pages only")
-        stmt = select(patient_table.c.patient_id, patient_table.c.center)
-        if user.role == "clinician":
-            stmt = stmt.where(patient_table.c.center == user.centre)
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(stmt.order_by(patient_table.c.patient_id)).all()
+        one_centre = user.role == "clinician"
+        centre = user.centre if one_centre else None
+        rows: list[tuple[str, str | None]] = self.memo(
+            ("patient-centres", one_centre, centre, version),
+            lambda: self._patient_centres(centre, one_centre))
         text = (query or "").strip().lower()
-        return [r.patient_id for r in rows
-                if not text or text in r.patient_id.lower() or text in (r.center or "").lower()]
+        return [pid for pid, center in rows
+                if not text or text in pid.lower() or text in (center or "").lower()]
 
-    def patients(self, user: User, query: str | None = None, *, purpose: str = "list"
-                 ) -> list[PatientTimeline]:
-        ids = self.visible_ids(user, query)
-        timelines = self.timelines(ids)
+    def _patient_centres(self, centre: str | None, one_centre: bool
+                         ) -> list[tuple[str, str | None]]:
+        stmt = select(patient_table.c.patient_id, patient_table.c.center)
+        if one_centre:
+            stmt = stmt.where(patient_table.c.center == centre)
+        with self.reading() as conn:
+            rows = conn.execute(stmt.order_by(patient_table.c.patient_id)).all()
+        return [(r.patient_id, r.center) for r in rows]
+
+    def patients(self, user: User, query: str | None = None, *, purpose: str = "list",
+                 version: DataVersion | None = None) -> list[PatientTimeline]:
+        version = self.store_version() if version is None else version
+        ids = self._visible_ids(user, query, version)
+        timelines = self.timelines(ids, version)
         self.record(user, "view", {"what": purpose, "patients": len(ids), "query": query or ""})
         return timelines
 
@@ -106,11 +140,12 @@ class Service:
             return self.timelines(self.visible_ids(user))
         return self.store.timelines(self.tz)
 
-    def timelines(self, patient_ids: Sequence[str]) -> list[PatientTimeline]:
+    def timelines(self, patient_ids: Sequence[str], version: DataVersion | None = None
+                  ) -> list[PatientTimeline]:
         """Stored timelines (unknown ids left out), read once per store version: building a
         timeline from its rows costs more than screening it. No access check here: callers
         are `patient`, `patients` and `cohort_for_study`, and the CDS services."""
-        version = self.store_version()
+        version = self.store_version() if version is None else version
         found: dict[str, PatientTimeline] = {}
         with self._memo_lock:
             for pid in patient_ids:
@@ -126,9 +161,14 @@ class Service:
 
     # -- derived results, kept until the next import -----------------------------------------
 
-    def store_version(self) -> int:
-        with self.store.engine.connect() as conn:
-            return int(conn.execute(select(func.max(import_table.c.id))).scalar() or 0)
+    def store_version(self) -> DataVersion:
+        """Read once per request. The count as well as the last id: of two overlapping imports
+        the later-started one may commit first, and the other's commit then adds a row without
+        raising the last id."""
+        stmt = select(func.count(), func.coalesce(func.max(import_table.c.id), 0))
+        with self.reading() as conn:
+            count, last = conn.execute(stmt).one()
+        return int(count), int(last)
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """A result computed from stored data, reused until the store changes (an import): keys

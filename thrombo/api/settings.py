@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     cds_require_jwt: bool = True
     demo_patients: int = 40
     """Size of the demo cohort `serve --dev` loads into an empty store."""
+    replay_store: str | None = None
+    """A SQLite file the worker processes of one server share to refuse replayed CDS client
+    JWTs (set by `thrombo serve --workers N`); unset, one process remembers them in memory."""
 
     @model_validator(mode="after")
     def _refuse_insecure(self) -> Settings:

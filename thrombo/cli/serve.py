@@ -1,14 +1,24 @@
-"""`thrombo serve [--db URL] [--host H] [--port P] [--dev]`: web application, REST API, CDS Hooks.
+"""`thrombo serve [--db URL] [--host H] [--port P] [--workers N] [--dev]`: web application,
+REST API, CDS Hooks.
 
 Outside --dev the settings refuse to start without a proper secret key (THROMBO_SECRET_KEY).
 --dev turns authentication off, binds to loopback only, says so loudly, and loads the simulated
 demo cohort into an empty development store.
+
+--workers N runs N server processes on one socket (uvicorn's workers), each with its own store
+connections and caches: a single Python process uses one core however many requests wait.
+Several processes are safe for the audit trail (its chain is locked in the database: an
+advisory lock on PostgreSQL, the writer lock on SQLite) and for the caches (each request checks
+the store's data version). CDS client JWT ids are shared between the workers through a small
+file, so that a replayed token is refused whichever worker receives it.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -32,6 +42,8 @@ def serve(
                                            "or sqlite:///thrombo-dev.db under --dev).")] = None,
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes: about "
+                                         "one per core.")] = 1,
     dev: Annotated[bool, typer.Option("--dev", help="Development: authentication OFF, "
                                       "loopback only, demo cohort loaded.")] = False,
 ) -> None:
@@ -50,9 +62,30 @@ def serve(
         loaded = load_demo_cohort(service.store, settings.demo_patients)
         if loaded is not None:
             stderr.print(f"Loaded the simulated demo cohort into {settings.db}.")
+    if workers > 1:
+        service.store.engine.dispose()
+        stderr.print(f"thrombo serving on http://{settings.host}:{settings.port}/ "
+                     f"({workers} worker processes)")
+        _serve_workers(settings, workers)
+        return
     threading.Thread(target=warm_status_cache, args=(service,), daemon=True).start()
     stderr.print(f"thrombo serving on http://{settings.host}:{settings.port}/")
     uvicorn.Server(server_config(settings, service)).run()
+
+
+def worker_environment(settings: Settings, replay_store: Path) -> dict[str, str]:
+    """What each worker process reads its settings from (the rest of THROMBO_* is inherited)."""
+    return {"THROMBO_DB": settings.db, "THROMBO_DEV": str(settings.dev).lower(),
+            "THROMBO_HOST": settings.host, "THROMBO_PORT": str(settings.port),
+            "THROMBO_REPLAY_STORE": str(replay_store)}
+
+
+def _serve_workers(settings: Settings, workers: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="thrombo-serve-") as runtime:
+        os.environ.update(worker_environment(settings, Path(runtime) / "cds-replay.db"))
+        silence_uvicorn_access_log()
+        uvicorn.run("thrombo.api.main:app_from_environment", factory=True, host=settings.host,
+                    port=settings.port, workers=workers, access_log=False, log_level="info")
 
 
 def server_config(settings: Settings, service: Service, log_level: str = "info"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +35,14 @@ def _digest(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    actor: str
+    action: str
+    detail: dict[str, Any]
+    patient_id: str | None = None
+
+
 def record(
     conn: Connection,
     actor: str,
@@ -42,23 +51,28 @@ def record(
     patient_id: str | None = None,
 ) -> str:
     """Append one audit entry inside the caller's transaction; returns its hash."""
+    return record_many(conn, [AuditEntry(actor, action, detail, patient_id)])[0]
+
+
+def record_many(conn: Connection, entries: Sequence[AuditEntry]) -> list[str]:
+    """Append entries in order inside the caller's transaction; returns their hashes.
+
+    One lock, one read of the last hash and one multi-row insert whatever the number of entries:
+    a busy service appends what its concurrent requests produced together (group commit)."""
+    if not entries:
+        return []
     _lock_chain(conn)
     last = conn.execute(select(audit.c.hash).order_by(audit.c.id.desc()).limit(1)).scalar()
     prev = last or GENESIS
     at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    digest = _digest(prev, at, actor, action, patient_id, detail)
-    conn.execute(
-        audit.insert().values(
-            at=at,
-            actor=actor,
-            action=action,
-            patient_id=patient_id,
-            detail=detail,
-            prev_hash=prev,
-            hash=digest,
-        )
-    )
-    return digest
+    rows: list[dict[str, Any]] = []
+    for e in entries:
+        digest = _digest(prev, at, e.actor, e.action, e.patient_id, e.detail)
+        rows.append({"at": at, "actor": e.actor, "action": e.action, "patient_id": e.patient_id,
+                     "detail": e.detail, "prev_hash": prev, "hash": digest})
+        prev = digest
+    conn.execute(audit.insert(), rows)
+    return [r["hash"] for r in rows]
 
 
 CHAIN_LOCK_KEY = 7_346_012

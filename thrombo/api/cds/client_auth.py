@@ -9,6 +9,7 @@ than five minutes ahead, `iat`, and a `jti` not seen before (replay).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from typing import Any
@@ -32,15 +33,31 @@ class ClientAuthError(ThromboUserError):
 
 
 class ReplayGuard:
-    """`jti` values seen while their tokens are still valid."""
+    """`jti` values seen while their tokens are still valid: in this process, or in a SQLite
+    file that every worker process of one server shares (`thrombo serve --workers`), so that a
+    token replayed to another worker is refused too."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared_file: str | None = None) -> None:
         self._seen: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        if shared_file:
+            # autocommit; each INSERT takes the file's writer lock (waiting up to 5 s)
+            self._db = sqlite3.connect(shared_file, timeout=5.0, isolation_level=None,
+                                       check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS seen_jti "
+                             "(jti TEXT PRIMARY KEY, expires REAL NOT NULL)")
 
     def first_use(self, jti: str, expires: float) -> bool:
         now = time.time()
         with self._lock:
+            if self._db is not None:
+                self._db.execute("DELETE FROM seen_jti WHERE expires <= ?",
+                                 (now - LEEWAY_SECONDS,))
+                added = self._db.execute("INSERT OR IGNORE INTO seen_jti VALUES (?, ?)",
+                                         (jti, expires))
+                return added.rowcount == 1
             self._seen = {k: v for k, v in self._seen.items() if v > now - LEEWAY_SECONDS}
             if jti in self._seen:
                 return False

@@ -69,8 +69,9 @@ def patient_list(request: Request, service: ServiceDep, user: UserDep,
     if not user.sees_identified_data:
         return RedirectResponse("/study", status_code=303)
     as_of = service.today()
-    rows = patient_page.status_rows(service, service.patients(user, q, purpose="patient-list"),
-                                    as_of)
+    version = service.store_version()
+    timelines = service.patients(user, q, purpose="patient-list", version=version)
+    rows = patient_page.status_rows(service, timelines, as_of, version)
     return render(request, service, "patients.html", user, rows=rows, q=q or "", as_of=as_of)
 
 
