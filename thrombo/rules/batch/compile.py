@@ -227,20 +227,39 @@ def _baseline_group(plan: Plan, analyte: str, dialect: Dialect) -> tuple[list[st
     return ctes, name
 
 
-def _bp_group(plan: Plan) -> tuple[list[str], str]:
-    """Blood-pressure rows with the latest height, its percentile and the table joins."""
+def _latest_height(dialect: Dialect) -> str:
+    """`bp0`: each blood-pressure row with the patient's latest non-empty height at or before
+    it (`decide.latest_height`: latest in (time, seq) order, equal times included).
+
+    DuckDB: an ASOF join against one height per (patient, time), the last by seq; heights are
+    few, so this sorts them, not the blood-pressure rows (a window over both cost 4x more).
+    Spark has no ASOF join: a running MAX_BY keyed on (time, seq) over both kinds of row."""
     is_h = f"analyte = '{HEIGHT}' AND value IS NOT NULL"
+    if dialect.name == "duckdb":
+        return (
+            f"bp0 AS (SELECT b.*, h.h_val, h.h_day FROM (SELECT * FROM o WHERE analyte IN "
+            f"{dx.in_list(BP)}) b ASOF LEFT JOIN (SELECT patient_id AS h_patient, t_us AS h_t, "
+            f"MAX_BY(value, seq) AS h_val, MAX_BY(day, seq) AS h_day FROM o WHERE {is_h} "
+            f"GROUP BY patient_id, t_us) h ON b.patient_id = h.h_patient AND b.t_us >= h.h_t)"
+        )
     frame = (
         "PARTITION BY patient_id ORDER BY t_us RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
     )
+    key = f"CASE WHEN {is_h} THEN NAMED_STRUCT('t', t_us, 's', seq) END"
+    return (
+        f"bp0 AS (SELECT * FROM (SELECT o.*, MAX_BY(CASE WHEN {is_h} THEN value END, {key}) "
+        f"OVER ({frame}) AS h_val, MAX_BY(CASE WHEN {is_h} THEN day END, {key}) OVER ({frame}) "
+        f"AS h_day FROM o WHERE analyte IN ('systolic_bp', 'diastolic_bp', '{HEIGHT}')) hh "
+        f"WHERE analyte IN {dx.in_list(BP)})"
+    )
+
+
+def _bp_group(plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
+    """Blood-pressure rows with the latest height, its percentile and the table joins."""
     ctes = [
-        f"bp0 AS (SELECT o.*, MAX_BY(CASE WHEN {is_h} THEN value END, CASE WHEN {is_h} THEN seq "
-        f"END) OVER ({frame}) AS h_val, MAX_BY(CASE WHEN {is_h} THEN day END, CASE WHEN {is_h} "
-        f"THEN seq END) OVER ({frame}) AS h_day FROM o WHERE analyte IN "
-        f"('systolic_bp', 'diastolic_bp', '{HEIGHT}'))",
+        _latest_height(dialect),
         "bp1 AS (SELECT bp0.*, (age_days / 365.25) * 12.0 AS months, "
-        "CAST(FLOOR(age_days / 365.25) AS INTEGER) AS tage FROM bp0 "
-        "WHERE analyte IN ('systolic_bp', 'diastolic_bp'))",
+        "CAST(FLOOR(age_days / 365.25) AS INTEGER) AS tage FROM bp0)",
         "bp2 AS (SELECT bp1.*, CASE WHEN lms.a1 = lms.a0 THEN 0.0 ELSE (months - lms.a0) / "
         "(lms.a1 - lms.a0) END AS lf, lms.l0, lms.m0, lms.s0, lms.l1, lms.m1, lms.s1 FROM bp1 "
         "LEFT JOIN ref_lms lms ON lms.sex = bp1.sex AND lms.bucket = "
@@ -278,7 +297,7 @@ def _observation_ctes(plan: Plan, dialect: Dialect) -> tuple[list[str], list[str
     if plan.bp_leaves():
         if special & {*BP, HEIGHT}:
             raise NotImplementedError("baselines of blood pressure or height")
-        bp_ctes, bp_name = _bp_group(plan)
+        bp_ctes, bp_name = _bp_group(plan, dialect)
         ctes.extend(bp_ctes)
         groups.append(bp_name)
         special |= {*BP, HEIGHT}
