@@ -18,8 +18,9 @@ import pyarrow as pa
 
 from thrombo.rules.batch import reftables
 from thrombo.rules.batch.assemble import screening_result
-from thrombo.rules.batch.compile import SPARK, days_sql, outcomes_sql, screen_sql
+from thrombo.rules.batch.compile import days_sql, outcomes_sql, screen_sql
 from thrombo.rules.batch.duck import OUTCOME
+from thrombo.rules.batch.observations import SPARK
 from thrombo.rules.batch.plan import Plan
 from thrombo.rules.batch.tables import BatchTables, day_number, from_day_number
 from thrombo.rules.model import CriteriaSet
