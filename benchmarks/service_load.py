@@ -249,6 +249,18 @@ def process_tree_cpu(pid: int) -> float:
     return own + sum(process_tree_cpu(int(c)) for c in children.split())
 
 
+def wait_until_idle(pid: int, limit_s: float = 120.0) -> None:
+    """Until the server's processes use under a tenth of a core (their start-up cache warming
+    is done), so that the run measures the steady state."""
+    deadline = time.monotonic() + limit_s
+    used = process_tree_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        used, before = process_tree_cpu(pid), used
+        if used - before < 0.1:
+            return
+
+
 def machine_busy() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine so far (Linux /proc/stat)."""
     try:
@@ -269,7 +281,7 @@ def run_load(clients: int = 50, seconds: float = 60.0, patients: int = 40,
         server = start_server(url, port, log, workers)
         try:
             token = sign_in(f"http://127.0.0.1:{port}", ids)
-            time.sleep(1.0)  # let each worker finish warming its cache
+            wait_until_idle(server.pid)  # each worker screens every patient as it starts
             server_cpu, own_cpu, busy = process_tree_cpu(server.pid), time.process_time(), \
                 machine_busy()
             started = time.monotonic()

@@ -7,6 +7,7 @@ status computed independently (a fresh read of the store, screened by the clinic
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -40,7 +41,7 @@ PATIENT_VIEW = "/cds-services/thrombo-ta-tma"
 def empty_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
     """A service over a store of its own (these tests write to it)."""
     if request.param == "postgres":
-        url = postgres_url("cache")
+        url = postgres_url(f"cache_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
     else:
         url = f"sqlite:///{tmp_path / 'cache.db'}"
     store = Store.open(url)

@@ -9,6 +9,7 @@ concurrent patient-view calls, auditing each one.
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 import time
@@ -51,7 +52,8 @@ def thrombo(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(params=BACKENDS)
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    url = postgres_url("workers") if request.param == "postgres" \
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = postgres_url(f"workers_{worker}") if request.param == "postgres" \
         else f"sqlite:///{tmp_path / 'workers.db'}"
     Store.open(url).engine.dispose()  # migrated once, before the processes race
     return url

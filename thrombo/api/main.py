@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -29,8 +32,18 @@ from thrombo.errors import ThromboUserError
 log = logging.getLogger("thrombo.api")
 
 
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+        yield
+
+    return lifespan
+
+
 def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan(settings),
         title="thrombo",
         version=__version__,
         summary="Decision support for paediatric TA-TMA and ITP. A research aid: every result "

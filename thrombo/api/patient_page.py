@@ -3,6 +3,7 @@ responses. Everything shown is computed by the clinical layers; this module only
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -95,8 +96,17 @@ class StatusRow:
     itp_refractory: bool | None
 
 
-def status_row(timeline: PatientTimeline, as_of: date) -> StatusRow:
-    result = clinical.screen_one(timeline, as_of)
+def screening(service: Service, timeline: PatientTimeline, as_of: date, version: DataVersion
+              ) -> ScreeningResult:
+    """The stored timeline's TA-TMA screening, once per patient, day and store version: shared
+    by the patient list and the patient-view hook, so warming one warms the other."""
+    result: ScreeningResult = service.memo(
+        ("screening", timeline.patient_id, as_of, version),
+        partial(clinical.screen_one, timeline, as_of))
+    return result
+
+
+def status_row(timeline: PatientTimeline, as_of: date, result: ScreeningResult) -> StatusRow:
     itp = clinical.itp_status(timeline, as_of)
     patient = timeline.patient
     return StatusRow(
@@ -112,6 +122,11 @@ def status_row(timeline: PatientTimeline, as_of: date) -> StatusRow:
     )
 
 
+def _screened_row(service: Service, timeline: PatientTimeline, as_of: date,
+                  version: DataVersion) -> StatusRow:
+    return status_row(timeline, as_of, screening(service, timeline, as_of, version))
+
+
 def status_rows(service: Service, timelines: list[PatientTimeline], as_of: date,
                 version: DataVersion | None = None) -> list[StatusRow]:
     """Status rows, screened once per patient, day and store version."""
@@ -119,11 +134,17 @@ def status_rows(service: Service, timelines: list[PatientTimeline], as_of: date,
     rows: list[StatusRow] = []
     for timeline in timelines:
         key = ("status-row", timeline.patient_id, as_of, version)
-        rows.append(service.memo(key, partial(status_row, timeline, as_of)))
+        rows.append(service.memo(key, partial(_screened_row, service, timeline, as_of, version)))
     return rows
 
 
 def warm_status_cache(service: Service) -> None:
-    """Screen every stored patient ahead of the first page view (run in a background thread)."""
+    """Screen every stored patient ahead of the first page view (run in a background thread),
+    then exempt what is cached from the cyclic garbage collector: a full collection walks every
+    tracked object, and over a few hundred thousand cached ones it stalls every request of the
+    process for 100-200 ms (measured on 48 patients). Frozen objects are still freed by
+    reference counting when the cache lets them go."""
     status_rows(service, service.timelines(sorted(service.store.known_patient_ids())),
                 service.today())
+    gc.collect()
+    gc.freeze()

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     cds_require_jwt: bool = True
     demo_patients: int = 40
     """Size of the demo cohort `serve --dev` loads into an empty store."""
+    request_threads: int = Field(default=8, ge=1)
+    """Threads that run request handlers at once in each process. Beyond a few, more threads
+    only take turns at Python's interpreter lock: each handler waits for the lock after every
+    database round trip, and under 50 concurrent clients that convoy costs CPU and latency.
+    Requests over the limit wait in arrival order instead."""
     replay_store: str | None = None
     """A SQLite file the worker processes of one server share to refuse replayed CDS client
     JWTs (set by `thrombo serve --workers N`); unset, one process remembers them in memory."""

@@ -24,6 +24,7 @@ from thrombo.api.cds.prefetch import (
     patient_view_templates,
 )
 from thrombo.api.deps import ServiceDep
+from thrombo.api.patient_page import screening
 from thrombo.api.service import DataVersion, Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
@@ -90,9 +91,7 @@ def _screening(service: Service, timeline: PatientTimeline, from_prefetch: bool,
     today = service.today()
     if from_prefetch:
         return clinical.screen_one(timeline, today)
-    key = ("cds-screening", timeline.patient_id, today, version)
-    result: ScreeningResult = service.memo(key, lambda: clinical.screen_one(timeline, today))
-    return result
+    return screening(service, timeline, today, version)
 
 
 def _page_url(request: Request, service: Service, patient_id: str) -> str:
