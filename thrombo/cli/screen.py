@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,8 +13,10 @@ from thrombo.cli.app import app
 from thrombo.cli.options import parse_as_of
 from thrombo.cli.output import print_json, stdout
 from thrombo.errors import ThromboUserError
+from thrombo.io.csv_dataset import is_dataset_folder
 from thrombo.rules.batch import ENGINES, screen_with
 from thrombo.rules.compare import disagreements
+from thrombo.rules.model import CriteriaSet
 from thrombo.rules.registry import DEFAULT, all_sets, criteria_set
 from thrombo.rules.results import SetResult
 from thrombo.rules.tma.options import ScreeningOptions
@@ -55,8 +59,7 @@ def screen_command(
     options = ScreeningOptions(diagnosis_date=diagnosis_date)  # type: ignore[arg-type]
     day = parse_as_of(as_of, tz)
     sets = all_sets(options) if criteria == "all" else [criteria_set(criteria, options)]
-    loaded = load_source(source, tz=tz, fmt=source_format)
-    results = [screen_with(engine, loaded.timelines, s, day) for s in sets]
+    results, accounting = _screen(source, source_format, engine, sets, day, tz)
     if criteria == "all":
         document: dict[str, object] = {
             "results": [r.to_json() for r in results],
@@ -64,13 +67,29 @@ def screen_command(
         }
     else:
         document = results[0].to_json()
-    document["input"] = loaded.input_json()
+    document["input"] = accounting
     if as_json:
         print_json(document)
     elif criteria == "all":
         _print_comparison(results)
     else:
         _print_set(results[0])
+
+
+def _screen(
+    source: str, source_format: str | None, engine: str, sets: list[CriteriaSet], day: date,
+    tz: str,
+) -> tuple[list[SetResult], dict[str, object]]:
+    """A dataset folder on DuckDB is screened straight from its files (lab feeds of tens of
+    millions of rows never become Python objects); everything else is read into timelines."""
+    folder = Path(source)
+    if engine == "duckdb" and source_format in (None, "csv-dataset") and is_dataset_folder(folder):
+        from thrombo.rules.batch.direct import screen_dataset_sets
+
+        results, accounting = screen_dataset_sets(folder, sets, day, tz)
+        return results, accounting.to_json()
+    loaded = load_source(source, tz=tz, fmt=source_format)
+    return [screen_with(engine, loaded.timelines, s, day) for s in sets], loaded.input_json()
 
 
 def _print_set(result: SetResult) -> None:

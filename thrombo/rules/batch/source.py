@@ -8,19 +8,32 @@ the distinct (code, unit) pairs present. Times without an offset are taken as si
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from thrombo.domain.records import Event, Patient
 from thrombo.errors import SourceError
-from thrombo.normalize.analytes import BY_KEY, BY_LOINC
+from thrombo.normalize.analytes import BY_KEY, BY_LOINC, CATALOGUE, Analyte
+from thrombo.normalize.build import SCHISTOCYTES_PER_HPF_PLAUSIBLE, Skip, resolve_analyte
+from thrombo.normalize.codemap import CodeMap
 from thrombo.normalize.units import UnitError, conversion_factor
+from thrombo.normalize.values import DIPSTICK_SYNONYMS, PRESENCE_SYNONYMS
 from thrombo.rules.batch.decisions import text
-from thrombo.rules.batch.tables import ANNIVERSARY_YEARS, EPOCH_DAY, PAT_SCHEMA, anniversary
+from thrombo.rules.batch.tables import (
+    ANNIVERSARY_YEARS,
+    EPOCH_DAY,
+    EVT_SCHEMA,
+    PAT_SCHEMA,
+    anniversary,
+    day_number,
+    patient_row,
+)
 
 US_PER_DAY = 86_400_000_000
 
@@ -145,3 +158,221 @@ def select_bucket(con: duckdb.DuckDBPyConnection, low: str, high: str) -> None:
     bounds = f"BETWEEN {text(low)} AND {text(high)}"
     con.execute(f"CREATE OR REPLACE VIEW pat AS SELECT * FROM pat_all WHERE patient_id {bounds}")
     con.execute(f"CREATE OR REPLACE VIEW obs AS SELECT * FROM obs_all WHERE patient_id {bounds}")
+
+
+# --- The checked reading for real datasets (thrombo.rules.batch.direct) -------------------------
+# The benchmark views above trust their own simulated files. A hospital feed is read the way the
+# normal reader (thrombo.io.csv_dataset + thrombo.normalize.build) reads it, row for row: each
+# row gets the first problem the normal reader would find, in the same order, or none.
+
+# Problem kinds, in the order the normal reader checks them (normalize/build.py _observation).
+MALFORMED = "malformed-row"
+MISSING = "required-value-missing"
+SKIPPED = "code-not-used"
+BAD_TIME = "time-not-a-date-time"
+CODED = "coded-value-not-accepted"
+BAD_VALUE = "value-not-a-number"
+NO_UNIT = "unit-missing"
+BAD_UNIT = "unit-not-convertible"
+IMPLAUSIBLE = "implausible-value"
+BAD_LIMIT = "reference-limit-not-a-number"
+UNKNOWN_PATIENT = "unknown-patient"
+# A CSV column name no file uses, and a null marker no cell holds (empty cells stay '' so that
+# a padded cell, NULL, is told from an empty one).
+SPARE_COLUMN = "thrombo_spare_field"
+NEVER_NULL = "\x01thrombo-null\x01"
+
+CHECK_SCHEMA = pa.schema([
+    ("code", pa.string()), ("unit", pa.string()), ("analyte", pa.string()),
+    ("skip", pa.string()), ("unit_problem", pa.string()), ("has_units", pa.bool_()),
+    ("factor", pa.float64()), ("canonical", pa.string()),
+    ("low", pa.float64()), ("high", pa.float64())])
+CATEGORY_SCHEMA = pa.schema([("analyte", pa.string()), ("text", pa.string()),
+                             ("category", pa.string())])
+
+
+def csv_header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [h.strip() for h in next(csv.reader(handle), [])]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def checked_reader(path: Path) -> str:
+    """The file as the normal reader sees it: Parquet with its own types; CSV cells as text,
+    with one spare column so that a row with a field too many or too few is seen (DuckDB would
+    pad the one and take a trailing empty field of the other silently), and rows with more
+    fields still go to the table `obs_rejects` with their line."""
+    quoted = str(path).replace("'", "''")
+    if path.suffix == ".parquet":
+        return f"read_parquet('{quoted}', file_row_number = true)"
+    names = ", ".join(text(n) for n in [*csv_header(path), SPARE_COLUMN])
+    return (f"(SELECT *, row_number() OVER () AS file_row_number FROM read_csv('{quoted}', "
+            "header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true, "
+            f"null_padding = true, nullstr = '{NEVER_NULL}', names = [{names}], "
+            "store_rejects = true, rejects_table = 'obs_rejects', "
+            "rejects_scan = 'obs_rejects_scan'))")
+
+
+def fields_sql(path: Path) -> str:
+    """How many fields the CSV row had (NULL for Parquet); the header's count when well formed."""
+    if path.suffix == ".parquet":
+        return "CAST(NULL AS INTEGER)"
+    header = csv_header(path)
+    present = " + ".join(f"CASE WHEN r.{_quote(h)} IS NULL THEN 0 ELSE 1 END" for h in header)
+    return f"CASE WHEN r.{SPARE_COLUMN} IS NOT NULL THEN {len(header) + 1} ELSE {present} END"
+
+
+def column_types(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    rows = con.execute(f"DESCRIBE SELECT * EXCLUDE (file_row_number) FROM {relation}").fetchall()
+    return {str(r[0]).strip(): str(r[1]) for r in rows}
+
+
+def _text(column: str, types: dict[str, str]) -> str:
+    if column not in types:
+        return "CAST(NULL AS VARCHAR)"
+    return f"NULLIF(trim(CAST(r.\"{column}\" AS VARCHAR)), '')"
+
+
+def _moment(types: dict[str, str]) -> str:
+    """The instant of `time`: text without an offset (and a date alone, at its start) is in
+    the session time zone, which the caller sets to the site's, as parse_moment does."""
+    kind = types.get("time", "VARCHAR")
+    if kind == "VARCHAR":
+        return "try_cast(trim(r.time) AS TIMESTAMPTZ)"
+    return "CAST(r.time AS TIMESTAMPTZ)"
+
+
+def _number(column: str, types: dict[str, str]) -> str:
+    if column not in types:
+        return "CAST(NULL AS DOUBLE)"
+    if types[column] in ("DOUBLE", "FLOAT", "BIGINT", "INTEGER") or types[column].startswith(
+            "DECIMAL"):
+        return f"CAST(r.\"{column}\" AS DOUBLE)"
+    return f"try_cast(trim(CAST(r.\"{column}\" AS VARCHAR)) AS DOUBLE)"
+
+
+def raw_observations_sql(path: Path, types: dict[str, str]) -> str:
+    """One row per data row: its file row number, the text the normal reader would see and the
+    parsed instant and numbers."""
+    first = 1 if path.suffix == ".parquet" else 0  # DuckDB counts Parquet rows from 0
+    return f"""
+        SELECT r.file_row_number + {first} AS seq, {fields_sql(path)} AS fields,
+               {_text('patient_id', types)} AS pid,
+               {_text('time', types)} AS time_text, {_moment(types)} AS moment,
+               {_text('code', types)} AS code, {_text('value', types)} AS value_text,
+               {_number('value', types)} AS num, {_text('unit', types)} AS unit,
+               {_text('ref_low', types)} AS ref_low_text, {_number('ref_low', types)} AS low_num,
+               {_text('ref_high', types)} AS ref_high_text,
+               {_number('ref_high', types)} AS high_num
+        FROM {checked_reader(path)} r"""
+
+
+def _canonical(number: str) -> str:
+    """normalize.units.to_canonical: the product rounded to 12 significant digits (printf and
+    the cast back are both correctly rounded, as Python's format and float are)."""
+    return (f"CASE WHEN m.factor = 1 THEN {number} "
+            f"ELSE CAST(printf('%.12g', {number} * m.factor) AS DOUBLE) END")
+
+
+def _not_finite(number: str) -> str:
+    return f"({number} IS NULL OR NOT isfinite({number}))"
+
+
+def checked_observations_sql(raw: str, header_fields: int) -> str:
+    """Every row of `raw` with its analyte, canonical value and first problem (NULL if none)."""
+    value = _canonical("x.num")
+    return f"""
+        SELECT x.*, m.analyte, m.skip, c.category,
+               epoch_us(x.moment) AS t_us,
+               CAST(CAST(x.moment AS DATE) - DATE '1970-01-01' AS INTEGER) AS day,
+               CASE WHEN c.category IS NULL THEN {value} END AS value,
+               CASE WHEN c.category IS NULL THEN m.canonical END AS canonical,
+               CASE WHEN c.category IS NULL THEN {_canonical('x.low_num')} END AS ref_low,
+               CASE WHEN c.category IS NULL THEN {_canonical('x.high_num')} END AS ref_high,
+               CASE
+                 WHEN x.fields <> {header_fields} THEN '{MALFORMED}'
+                 WHEN x.pid IS NULL OR x.time_text IS NULL OR x.code IS NULL
+                      OR x.value_text IS NULL THEN '{MISSING}'
+                 WHEN m.skip IS NOT NULL THEN '{SKIPPED}'
+                 WHEN x.moment IS NULL THEN '{BAD_TIME}'
+                 WHEN c.category IS NOT NULL THEN NULL
+                 WHEN NOT m.has_units THEN '{CODED}'
+                 WHEN {_not_finite('x.num')} THEN '{BAD_VALUE}'
+                 WHEN x.unit IS NULL THEN '{NO_UNIT}'
+                 WHEN m.unit_problem IS NOT NULL THEN '{BAD_UNIT}'
+                 WHEN NOT ({value} BETWEEN m.low AND m.high) THEN '{IMPLAUSIBLE}'
+                 WHEN x.ref_low_text IS NOT NULL AND {_not_finite('x.low_num')}
+                   OR x.ref_high_text IS NOT NULL AND {_not_finite('x.high_num')}
+                   THEN '{BAD_LIMIT}'
+               END AS problem
+        FROM ({raw}) x
+        LEFT JOIN obs_checks m ON m.code = x.code AND m.unit IS NOT DISTINCT FROM x.unit
+        LEFT JOIN obs_categories c ON c.analyte = m.analyte AND c.text = lower(x.value_text)"""
+
+
+def events_table(events: Iterable[Event], tz: tzinfo) -> pa.Table:
+    """`evt` as BatchTables.from_timelines builds it: each event on its local calendar day."""
+    rows = [{"patient_id": e.patient_id, "day": day_number(e.time.astimezone(tz).date()),
+             "event": e.event, "grade": e.grade} for e in events]
+    return pa.Table.from_pylist(rows, EVT_SCHEMA)
+
+
+def patients_arrow(patients: Iterable[Patient]) -> pa.Table:
+    return pa.Table.from_pylist([patient_row(p) for p in patients], PAT_SCHEMA)
+
+
+def check_rows(pairs: Iterable[tuple[str | None, str | None]], codemap: CodeMap) -> pa.Table:
+    """For each distinct (code, unit) of the file, what the normal reader makes of it: the
+    analyte or the skip reason, the conversion or why there is none, the plausible range."""
+    rows = []
+    for code, unit in pairs:
+        if code is None:
+            continue
+        row: dict[str, object] = {"code": code, "unit": unit, "has_units": False}
+        try:
+            analyte = resolve_analyte(code, codemap)
+        except Skip as skip:
+            rows.append({**row, "skip": str(skip)})
+            continue
+        row.update(analyte=analyte.key, has_units=bool(analyte.units))
+        if analyte.units and unit is not None:
+            try:
+                factor, canonical = conversion_factor(analyte, unit)
+            except UnitError as exc:
+                row["unit_problem"] = str(exc)
+            else:
+                low, high = plausible_range(analyte, canonical)
+                row.update(factor=factor, canonical=canonical, low=low, high=high)
+        rows.append(row)
+    return pa.Table.from_pylist(rows, CHECK_SCHEMA)
+
+
+def plausible_range(analyte: Analyte, unit: str) -> tuple[float | None, float | None]:
+    """The range normalize.build._check_plausible applies (its own per-HPF range)."""
+    if analyte.plausible is None:
+        return None, None
+    if unit == "/[HPF]":
+        return SCHISTOCYTES_PER_HPF_PLAUSIBLE
+    return analyte.plausible
+
+
+def category_rows() -> pa.Table:
+    """Accepted spellings of coded results per analyte (normalize.values.parse_category)."""
+    rows: list[dict[str, str]] = []
+    for analyte in CATALOGUE:
+        if not analyte.categories:
+            continue
+        table = DIPSTICK_SYNONYMS if "trace" in analyte.categories else PRESENCE_SYNONYMS
+        rows.extend({"analyte": analyte.key, "text": text, "category": value}
+                    for text, value in table.items() if value in analyte.categories)
+    return pa.Table.from_pylist(rows, CATEGORY_SCHEMA)
+
+
+def register_checks(con: duckdb.DuckDBPyConnection, raw: str, codemap: CodeMap) -> None:
+    """Register `obs_checks` (per code and unit) and `obs_categories` for the checked view."""
+    pairs = con.execute(f"SELECT DISTINCT code, unit FROM ({raw})").fetchall()
+    con.register("obs_checks", check_rows(pairs, codemap))
+    con.register("obs_categories", category_rows())
