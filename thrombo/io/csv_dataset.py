@@ -62,14 +62,29 @@ def read_dataset(folder: Path) -> Iterator[SourceRecord]:
         raise SourceError(f"{folder}: not a folder")
     if not (folder / PATIENTS).is_file():
         raise SourceError(f"{folder}: no {PATIENTS} (the one required file of a dataset folder)")
-    yield from _read_csv(folder / PATIENTS, _patient)
+    yield from read_file(folder / PATIENTS)
     if (folder / OBSERVATIONS).is_file():
-        yield from _read_csv(folder / OBSERVATIONS, _observation)
+        yield from read_file(folder / OBSERVATIONS)
     elif (folder / OBSERVATIONS_PARQUET).is_file():
-        yield from _read_parquet(folder / OBSERVATIONS_PARQUET)
-    for name, build in ((MEDICATIONS, _medication), (EVENTS, _event)):
+        yield from read_file(folder / OBSERVATIONS_PARQUET)
+    for name in (MEDICATIONS, EVENTS):
         if (folder / name).is_file():
-            yield from _read_csv(folder / name, build)
+            yield from read_file(folder / name)
+
+
+def read_file(path: Path) -> Iterator[SourceRecord]:
+    """Every record of one dataset file (named as in DATASET_FILES), as read_dataset reads it:
+    for callers that read some files of a folder another way (the direct DuckDB screen reads
+    the observations in place and only the small files through here)."""
+    if path.name == OBSERVATIONS_PARQUET:
+        return _read_parquet(path)
+    builders: dict[str, Builder] = {
+        PATIENTS: _patient, OBSERVATIONS: _observation, MEDICATIONS: _medication, EVENTS: _event,
+    }
+    if path.name not in builders:
+        raise SourceError(f"{path}: not a dataset file (expected one of "
+                          f"{', '.join(DATASET_FILES)})")
+    return _read_csv(path, builders[path.name])
 
 
 def _text(path: Path) -> Iterator[str]:

@@ -1,0 +1,232 @@
+"""The accounting of the direct screen's observation rows, read from the checked scratch table.
+
+The accounting has the shape of `load_source(...).input_json()`. Refused observation rows are
+grouped by kind (one example each, with the reason the normal reader gives for that row and the
+count) instead of one entry per row: a feed with a million bad rows must not print a million lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from thrombo.domain.records import Provenance
+from thrombo.io.raw import RawObservation, SourceRecord
+from thrombo.normalize.assemble import Dataset
+from thrombo.normalize.build import Context, Skip, normalize_record, resolve_analyte
+from thrombo.normalize.build import unverified_loinc_note as loinc_note
+from thrombo.normalize.quarantine import ImportSummary, SkipGroup
+from thrombo.normalize.values import ValueProblem
+from thrombo.rules.batch import source as src
+from thrombo.rules.batch.staging import CHECKED
+
+# The normal reader's quarantine reasons (normalize/build.py, values.py, csv_dataset.py,
+# assemble.py) by the kind of problem source.checked_observations_sql names.
+REASON_KINDS: tuple[tuple[str, str], ...] = (
+    (r"fields where the header has|^malformed CSV", src.MALFORMED),
+    (r"^required value missing", src.MISSING),
+    (r"^time .*(not an ISO 8601|missing)", src.BAD_TIME),
+    (r"^\w+ takes .*, got", src.CODED),
+    (r"^value for \w+ ", src.BAD_VALUE),
+    (r"^unit missing for", src.NO_UNIT),
+    (r"^unknown unit|cannot express", src.BAD_UNIT),
+    (r"^implausible ", src.IMPLAUSIBLE),
+    (r"^ref_(low|high) ", src.BAD_LIMIT),
+    (r"^unknown patient ", src.UNKNOWN_PATIENT),
+)
+
+
+def reason_kind(reason: str) -> str | None:
+    """The kind of a quarantine reason the normal reader gives for an observation row."""
+    return next((kind for pattern, kind in REASON_KINDS if re.search(pattern, reason)), None)
+
+
+@dataclass(frozen=True)
+class RefusedRows:
+    """Observation rows quarantined for one kind of problem: how many, and the first of them."""
+
+    kind: str
+    count: int
+    source: str
+    location: str
+    reason: str
+    """The reason the normal reader gives for the example row."""
+
+    def to_json(self) -> dict[str, object]:
+        return {"source": self.source, "location": self.location, "reason": self.reason,
+                "kind": self.kind, "count": self.count}
+
+
+@dataclass(frozen=True)
+class DirectAccounting:
+    """The read summary: the normal reader's for patients, medications and events, plus the
+    observation rows, stored, duplicate, skipped or quarantined (grouped by kind)."""
+
+    summary: ImportSummary
+    refused: tuple[RefusedRows, ...] = ()
+
+    def quarantined_by_kind(self) -> dict[str, int]:
+        return {r.kind: r.count for r in self.refused}
+
+    def to_json(self) -> dict[str, Any]:
+        document = self.summary.to_json()
+        document["quarantine"] = [*document["quarantine"], *(r.to_json() for r in self.refused)]
+        return document
+
+
+@dataclass
+class Tally:
+    """Observation figures gathered over the check pass and the ranges, folded into the
+    summary at the end."""
+
+    records: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    usable: int = 0
+    refused: list[RefusedRows] = field(default_factory=list)
+    skipped: list[SkipGroup] = field(default_factory=list)
+    unverified: dict[str, int] = field(default_factory=dict)
+
+
+_ACCOUNT_SQL = f"SELECT kind, code, count(*) AS n, min(seq) AS first FROM {CHECKED} GROUP BY ALL"
+_UNKNOWN_COPIES_SQL = f"""
+    SELECT count(*), count(DISTINCT (patient_id, analyte, t_us, value_text, source_unit))
+    FROM {CHECKED} WHERE kind = '{src.UNKNOWN_PATIENT}'"""
+
+
+def account_observations(
+    con: duckdb.DuckDBPyConnection, path: Path, ctx: Context, tally: Tally
+) -> None:
+    """The observation rows by problem kind and code, each with its first row (read from the
+    checked table, so the file is not read again)."""
+    groups = con.execute(_ACCOUNT_SQL).fetchall()
+    rejects = _rejects(con, path)
+    tally.records = sum(int(n) for _, _, n, _ in groups) + len(rejects)
+    by_kind: dict[str, tuple[int, int]] = {}
+    skips: dict[str, tuple[int, int]] = {}
+    for kind, code, n, first in groups:
+        if kind in (None, src.UNKNOWN_PATIENT):
+            _note_unverified(tally, code, int(n), ctx)
+        if kind is None:
+            tally.usable += int(n)
+        elif kind == src.SKIPPED:
+            reason = _skip_reason(code, ctx)
+            count, seq = skips.get(reason, (0, int(first)))
+            skips[reason] = (count + int(n), min(seq, int(first)))
+        else:
+            count, seq = by_kind.get(kind, (0, int(first)))
+            by_kind[kind] = (count + int(n), min(seq, int(first)))
+    if src.UNKNOWN_PATIENT in by_kind:
+        rows, distinct = con.execute(_UNKNOWN_COPIES_SQL).fetchall()[0]
+        tally.duplicates += int(rows) - int(distinct)
+        by_kind[src.UNKNOWN_PATIENT] = (int(distinct), by_kind[src.UNKNOWN_PATIENT][1])
+    lines = sorted(line for line, _ in rejects)
+    tally.skipped = [SkipGroup(reason, count, f"{path} {_location(path, seq, lines)}")
+                     for reason, (count, seq) in sorted(skips.items(), key=lambda i: i[1][1])]
+    tally.refused = [
+        RefusedRows(kind, count, str(path), _location(path, seq, lines),
+                    _example_reason(con, kind, seq, ctx, path))
+        for kind, (count, seq) in by_kind.items()
+    ]
+    if rejects:
+        tally.refused = [*_with_rejects(tally.refused, rejects, path)]
+
+
+def _with_rejects(
+    refused: list[RefusedRows], rejects: list[tuple[int, str]], path: Path
+) -> Iterator[RefusedRows]:
+    """Rows DuckDB rejected outright join the other malformed rows (the earliest is the example)."""
+    first = RefusedRows(src.MALFORMED, len(rejects), str(path), f"line {rejects[0][0]}",
+                        rejects[0][1])
+    for group in refused:
+        if group.kind != src.MALFORMED:
+            yield group
+            continue
+        line = int(group.location.split()[-1])
+        example = group if line < rejects[0][0] else first
+        first = RefusedRows(src.MALFORMED, group.count + len(rejects), str(path),
+                            example.location, example.reason)
+    yield first
+
+
+def _rejects(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[int, str]]:
+    """CSV rows DuckDB could not split into the header's fields (line, reason), in file order."""
+    if path.suffix == ".parquet":
+        return []
+    rows = con.execute("SELECT line, error_message FROM obs_rejects ORDER BY line").fetchall()
+    return [(int(line), f"malformed CSV: {message}") for line, message in rows]
+
+
+def _location(path: Path, seq: int, reject_lines: list[int]) -> str:
+    """`row N` in Parquet; in CSV the editor's line (header line 1), counting the rejected
+    lines before it (a blank line or a quoted cell over several lines is not counted)."""
+    if path.suffix == ".parquet":
+        return f"row {seq}"
+    line = seq + 1
+    for rejected in reject_lines:
+        if rejected <= line:
+            line += 1
+    return f"line {line}"
+
+
+def _skip_reason(code: str, ctx: Context) -> str:
+    try:
+        resolve_analyte(code, ctx.codemap)
+    except Skip as skip:
+        return str(skip)
+    raise AssertionError(f"code {code!r} was skipped in SQL but resolves in Python")
+
+
+def _note_unverified(tally: Tally, code: str, n: int, ctx: Context) -> None:
+    note = loinc_note(code, resolve_analyte(code, ctx.codemap).key)
+    if note is not None:
+        tally.unverified[note] = tally.unverified.get(note, 0) + n
+
+
+def _example_reason(
+    con: duckdb.DuckDBPyConnection, kind: str, seq: int, ctx: Context, path: Path
+) -> str:
+    """The normal reader's own reason for the example row (its normaliser, run on that row)."""
+    row = con.execute(
+        "SELECT patient_id, time_text, code, value_text, source_unit, ref_low_text, "
+        f"ref_high_text, fields FROM {CHECKED} WHERE seq = {int(seq)}"
+    ).fetchall()[0]
+    pid, moment, code, value, unit, low, high, fields = row
+    if kind == src.MALFORMED:
+        return f"{fields} fields where the header has {len(src.csv_header(path))}"
+    if kind == src.UNKNOWN_PATIENT:
+        return f"unknown patient {pid!r}"
+    if kind == src.MISSING:
+        named = zip(("patient_id", "time", "code", "value"), (pid, moment, code, value),
+                    strict=True)
+        return f"required value missing: {', '.join(n for n, v in named if v is None)}"
+    raw = RawObservation(pid, moment, code, value, unit, low, high)
+    try:
+        normalize_record(SourceRecord(Provenance(str(path), ""), (raw,)), ctx)
+    except ValueProblem as problem:
+        return str(problem)
+    return f"{kind} (this row alone passes the normal reader's checks)"
+
+
+def accounting(side: Dataset, tally: Tally) -> DirectAccounting:
+    summary = side.summary
+    folder = summary.sources[0]
+    folder.records += tally.records
+    folder.stored += tally.stored
+    folder.duplicates += tally.duplicates
+    folder.skipped += sum(g.count for g in tally.skipped)
+    folder.quarantined += sum(r.count for r in tally.refused)
+    for group in tally.skipped:
+        known = summary.skipped.get(group.reason)
+        if known is None:
+            summary.skipped[group.reason] = group
+        else:
+            known.count += group.count
+    for mapping, count in tally.unverified.items():
+        summary.unverified[mapping] = summary.unverified.get(mapping, 0) + count
+    return DirectAccounting(summary, tuple(tally.refused))
