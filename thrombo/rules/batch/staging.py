@@ -6,14 +6,16 @@ scratch table `scratch.obs_checked` with its problem kind (NULL for a usable row
 `unknown-patient` included), the accounting is read from that table, and each patient range
 then reads only the usable rows of its own patients.
 
-Measured on the cached 10 M-row folder (2 cores, 5 M-row ranges, DuckDB memory limit 1 GB):
-check pass into a DuckDB table 5.5 s, into a DuckDB table sorted by patient 8.2 s, into a
-Parquet file sorted by patient (100,000-row groups) 8.2 s; selecting a 5 M-row range 1.8 s from
-either sorted form and from the unsorted table (the file is written patient by patient, so the
-table's row-group min/max already skip the other ranges). Sorting is 2.7 s of pure cost for a
-file in patient order, so the table keeps the file's order; on the same rows shuffled, a range
-of the unsorted table costs 2.7 s instead of 1.9 s, a loss that grows with the number of
-ranges, so a table whose row groups are not clustered by patient is sorted once (sort_if_mixed).
+Measured on the cached 10 M-row folder (2 shared cores, 5 M-row ranges; best of noisy runs):
+the check pass into a DuckDB table 5.5 s (in memory 4.8 s, but 700 MB of RAM), into a DuckDB
+table sorted by patient 8.2 s, into a Parquet file sorted by patient (100,000-row groups)
+8.2 s, unsorted Parquet 7.9 s; selecting a 5 M-row range 1.6-1.9 s from any of the tables and
+either Parquet file (the file is written patient by patient, so the unsorted table's row-group
+min/max already skip the other ranges). Sorting is 2.7 s of pure cost for a file in patient
+order, so the table keeps the file's order. On the same rows shuffled a range of the unsorted
+table costs 2.7 s instead of 1.9 s, a loss that grows with the number of ranges (every range
+scans the whole table), so a table whose row groups are not clustered by patient is sorted
+once (usable_rows).
 """
 
 from __future__ import annotations
