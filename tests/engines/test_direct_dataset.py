@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from thrombo.rules.batch import screen_with
-from thrombo.rules.batch.direct import reason_kind, screen_dataset
+from thrombo.rules.batch.direct import screen_dataset
+from thrombo.rules.batch.obs_accounting import reason_kind
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.results import ScreeningResult, SetResult
 from thrombo.simulate.config import SimulationConfig

@@ -25,7 +25,7 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
 from thrombo.rules.batch.assemble import screening_result
 from thrombo.rules.batch.compile import screen_sql
-from thrombo.rules.batch.duck import connect
+from thrombo.rules.batch.duck import connect, rows
 from thrombo.rules.batch.naive import naive_loop
 from thrombo.rules.batch.plan import Plan
 from thrombo.rules.batch.source import (
@@ -224,7 +224,7 @@ def _screen_ranges(con: Any, sql: str, ranges: list[tuple[str, str]]) -> list[di
     found: list[dict[str, Any]] = []
     for low, high in ranges:
         select_bucket(con, low, high)
-        found.extend(con.sql(sql).to_arrow_table().to_pylist())
+        found.extend(rows(con, sql))
     return found
 
 

@@ -7,14 +7,41 @@ criteria and the high-risk features); evidence lists stay with the reference eva
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
 
 from thrombo.rules.batch import decisions as dx
 from thrombo.rules.batch.tables import from_day_number
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import ScreeningResult, Status
+from thrombo.rules.results import Outcome, ScreeningResult, Status
 
 Row = Mapping[str, object]
+# The compiled SQL's outcome codes (decisions.MET, INDETERMINATE, NOT_MET).
+OUTCOME = {dx.MET: Outcome.MET, dx.INDETERMINATE: Outcome.INDETERMINATE,
+           dx.NOT_MET: Outcome.NOT_MET}
+
+
+def _outcome(value: object) -> Outcome:
+    code = _int(value)
+    if code is None:
+        raise ValueError("the compiled query gave no outcome code")
+    return OUTCOME[code]
+
+
+def outcomes_by_day(
+    rows: Iterable[Row], criteria: CriteriaSet, features: Iterable[str]
+) -> dict[tuple[str, date], dict[str, Outcome]]:
+    """`outcomes_sql` rows: each criterion's (`k_i`) and feature's (`f_i`) outcome per patient
+    and query day, by name."""
+    names = list(features)
+    out: dict[tuple[str, date], dict[str, Outcome]] = {}
+    for row in rows:
+        day = from_day_number(_int(row["day"]))
+        assert day is not None
+        named = {n.name: _outcome(row[f"k_{i}"]) for i, n in enumerate(criteria.criteria)}
+        named.update({name: _outcome(row[f"f_{i}"]) for i, name in enumerate(names)})
+        out[(str(row["patient_id"]), day)] = named
+    return out
 
 
 def _int(value: object) -> int | None:

@@ -38,23 +38,18 @@ from thrombo.rules.batch import staging
 from thrombo.rules.batch.assemble import screening_result
 from thrombo.rules.batch.compile import screen_sql
 from thrombo.rules.batch.decisions import text
-from thrombo.rules.batch.duck import connect
+from thrombo.rules.batch.duck import connect, rows
 from thrombo.rules.batch.obs_accounting import (
     DirectAccounting,
-    RefusedRows,
     Tally,
     account_observations,
     accounting,
-    reason_kind,
 )
 from thrombo.rules.batch.plan import Plan
 from thrombo.rules.batch.tables import QD_SCHEMA, day_number
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import ScreeningResult, SetResult
 from thrombo.store.sources import timezone
-
-__all__ = ["DirectAccounting", "RefusedRows", "reason_kind", "screen_dataset",
-           "screen_dataset_sets"]
 
 # DuckDB's share of a 1.5 GB peak: the Python side (patients, events, results) takes ~250 MB
 # more; measured at 10 M rows, 1.30 GB peak RSS with "1GB", 1.74 GB with "1500MB", same time
@@ -194,9 +189,6 @@ def screen_ranges(
         tally.stored += stored
         tally.duplicates += copies
         for criteria, sql, out in zip(sets, sqls, found, strict=True):
-            cursor = con.execute(sql)
-            names = [d[0] for d in cursor.description]
-            out.extend(screening_result(dict(zip(names, r, strict=True)), criteria)
-                       for r in cursor.fetchall())
+            out.extend(screening_result(r, criteria) for r in rows(con, sql))
         con.execute("DROP TABLE obs_range")
     return found

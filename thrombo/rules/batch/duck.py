@@ -15,15 +15,14 @@ import duckdb
 import pyarrow as pa
 
 from thrombo.rules.batch import reftables
-from thrombo.rules.batch.assemble import screening_result
+from thrombo.rules.batch.assemble import outcomes_by_day, screening_result
 from thrombo.rules.batch.compile import outcomes_sql, screen_sql
 from thrombo.rules.batch.plan import Plan
-from thrombo.rules.batch.tables import BatchTables, day_number, from_day_number
+from thrombo.rules.batch.tables import BatchTables, day_number
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import Outcome, ScreeningResult
 
 NAME = "duckdb"
-OUTCOME = {2: Outcome.MET, 1: Outcome.INDETERMINATE, 0: Outcome.NOT_MET}
 
 
 def connect(
@@ -49,7 +48,8 @@ def register(con: duckdb.DuckDBPyConnection, tables: BatchTables) -> None:
         con.register(name, getattr(tables, name))
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    """A query's rows as dicts by column name (what assemble.py reads)."""
     cursor = con.execute(sql)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -63,7 +63,7 @@ class DuckDBEngine:
 
     def screen_rows(self, criteria: CriteriaSet, as_of: date) -> list[dict[str, Any]]:
         """Per-patient rows over the tables already registered on the connection."""
-        return _rows(self.con, screen_sql(Plan.of(criteria), day_number(as_of) or 0))
+        return rows(self.con, screen_sql(Plan.of(criteria), day_number(as_of) or 0))
 
     def screen(
         self, tables: BatchTables, criteria: CriteriaSet, as_of: date
@@ -77,14 +77,8 @@ class DuckDBEngine:
         """Each criterion's and feature's outcome on the query days in `tables.qd`."""
         register(self.con, tables)
         plan = Plan.of(criteria)
-        out: dict[tuple[str, date], dict[str, Outcome]] = {}
-        for row in _rows(self.con, outcomes_sql(plan, day_number(as_of) or 0)):
-            day = from_day_number(row["day"])
-            assert day is not None
-            named = {n.name: OUTCOME[row[f"k_{i}"]] for i, n in enumerate(criteria.criteria)}
-            named.update({n.name: OUTCOME[row[f"f_{i}"]] for i, n in enumerate(plan.features)})
-            out[(str(row["patient_id"]), day)] = named
-        return out
+        found = rows(self.con, outcomes_sql(plan, day_number(as_of) or 0))
+        return outcomes_by_day(found, criteria, (n.name for n in plan.features))
 
 
 def screen_timelines(

@@ -17,12 +17,11 @@ import pandas as pd
 import pyarrow as pa
 
 from thrombo.rules.batch import reftables
-from thrombo.rules.batch.assemble import screening_result
+from thrombo.rules.batch.assemble import outcomes_by_day, screening_result
 from thrombo.rules.batch.compile import days_sql, outcomes_sql, screen_sql
-from thrombo.rules.batch.duck import OUTCOME
 from thrombo.rules.batch.observations import SPARK
 from thrombo.rules.batch.plan import Plan
-from thrombo.rules.batch.tables import BatchTables, day_number, from_day_number
+from thrombo.rules.batch.tables import BatchTables, day_number
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import Outcome, ScreeningResult
 
@@ -115,11 +114,5 @@ class SparkEngine:
     ) -> dict[tuple[str, date], dict[str, Outcome]]:
         self.register(tables)
         plan = Plan.of(criteria)
-        out: dict[tuple[str, date], dict[str, Outcome]] = {}
-        for row in self._rows(outcomes_sql(plan, day_number(as_of) or 0, SPARK)):
-            day = from_day_number(row["day"])
-            assert day is not None
-            named = {n.name: OUTCOME[row[f"k_{i}"]] for i, n in enumerate(criteria.criteria)}
-            named.update({n.name: OUTCOME[row[f"f_{i}"]] for i, n in enumerate(plan.features)})
-            out[(str(row["patient_id"]), day)] = named
-        return out
+        rows = self._rows(outcomes_sql(plan, day_number(as_of) or 0, SPARK))
+        return outcomes_by_day(rows, criteria, (n.name for n in plan.features))
