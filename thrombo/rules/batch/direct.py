@@ -135,14 +135,21 @@ def read_side_files(folder: Path, ctx: Context) -> Dataset:
     return data
 
 
-def register_side(con: duckdb.DuckDBPyConnection, side: Dataset, zone: tzinfo) -> None:
-    """`pat_all` (the last row of a patient wins, as in build_timelines), `evt` and `qd`."""
+def side_tables(side: Dataset, zone: tzinfo) -> tuple[pa.Table, pa.Table]:
+    """The engines' `pat` (the last row of a patient wins, as in build_timelines) and `evt`
+    from the side files as the normal reader read them (also the Spark job's)."""
     patients = {r.patient_id: r for r in side.records() if isinstance(r, Patient)}
     events = [r for r in side.records() if isinstance(r, Event)]
-    con.register("pat_all", src.patients_arrow(sorted(patients.values(),
-                                                      key=lambda p: p.patient_id)))
+    pat = src.patients_arrow(sorted(patients.values(), key=lambda p: p.patient_id))
+    return pat, src.events_table(events, zone)
+
+
+def register_side(con: duckdb.DuckDBPyConnection, side: Dataset, zone: tzinfo) -> None:
+    """`pat_all`, `pat`, `evt` and `qd`."""
+    pat, evt = side_tables(side, zone)
+    con.register("pat_all", pat)
     con.execute("CREATE OR REPLACE VIEW pat AS SELECT * FROM pat_all")
-    con.register("evt", src.events_table(events, zone))
+    con.register("evt", evt)
     con.register("qd", pa.Table.from_pylist([], QD_SCHEMA))
 
 

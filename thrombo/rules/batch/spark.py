@@ -56,7 +56,7 @@ def _register_reference(spark: Any) -> None:
     spark.createDataFrame(lms).createOrReplaceTempView("ref_lms")
 
 
-def _view(spark: Any, name: str, table: pa.Table) -> None:
+def view(spark: Any, name: str, table: pa.Table) -> None:
     from pyspark.sql.types import (
         BooleanType,
         DoubleType,
@@ -88,7 +88,7 @@ class SparkEngine:
 
     def register(self, tables: BatchTables) -> None:
         for name in ("pat", "obs", "evt", "qd"):
-            _view(self.spark, name, getattr(tables, name))
+            view(self.spark, name, getattr(tables, name))
 
     def _rows(self, sql: str) -> list[dict[str, Any]]:
         return [r.asDict() for r in self.spark.sql(sql).collect()]

@@ -4,10 +4,12 @@
     spark-submit --master yarn thrombo/rules/batch/spark_job.py DATASET --out hdfs:///...
 
 DATASET is a dataset folder (patients.csv and observations.parquet or .csv, interface.md
-section 1), read by Spark itself so the observations never pass through the driver; codes and
-units become analytes and canonical units through the same small mapping table as on DuckDB.
-The query is the compiled harmonized-2023 (or `--criteria`) SQL in the Spark dialect; results
-(one row per patient) are written as Parquet to `--out`. `benchmarks/spark_submit.sh` wraps it.
+section 1). Patients, events and medications go through the normal reader (they are small); the
+observations are read by Spark itself so they never pass through the driver, each row checked
+against the same per-(code, unit) table as `thrombo screen --engine duckdb` (analyte, unit
+conversion, plausible range). Rows left out are counted by reason and printed. The query is the
+compiled harmonized-2023 (or `--criteria`) SQL in the Spark dialect; results (one row per
+patient) are written as Parquet to `--out`. `benchmarks/spark_submit.sh` wraps it.
 """
 
 from __future__ import annotations
@@ -20,49 +22,80 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
-from thrombo.rules.batch.source import US_PER_DAY, code_map_rows, observations_path, patients_table
-from thrombo.rules.batch.spark import SparkEngine, local_session
-from thrombo.rules.batch.tables import EPOCH_DAY
+from thrombo.normalize.build import Context
+from thrombo.normalize.codemap import codemap_for
+from thrombo.rules.batch.direct import read_side_files, side_tables
+from thrombo.rules.batch.source import US_PER_DAY, check_rows, observations_path
+from thrombo.rules.batch.spark import SparkEngine, local_session, view
+from thrombo.rules.batch.tables import EPOCH_DAY, QD_SCHEMA
 from thrombo.rules.registry import criteria_set
+from thrombo.store.sources import timezone
 
 
-def register_dataset(spark: Any, folder: Path) -> date:
-    """Views `pat`, `obs`, `evt`, `qd` over the folder; returns the latest observation day."""
+def register_dataset(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict[str, int]]:
+    """Views `pat`, `obs`, `evt`, `qd` over the folder; returns the latest observation day and
+    the observation rows not screened, counted by reason.
+
+    Patients, events and medications go through the normal reader (they are small); the
+    observations are read by Spark and each row is screened only if its code and unit are
+    known and convertible, its value is a number inside the analyte's plausible range, it has
+    a time and its patient is in patients.csv. This job reads numeric results only: coded
+    results ("present") and the row checks of `thrombo screen --engine duckdb` beyond these
+    are not made here, but every row left out is counted with its reason."""
+    zone = timezone(tz)
+    ctx = Context(zone, codemap_for(folder))
+    pat, evt = side_tables(read_side_files(folder, ctx), zone)
+    view(spark, "pat", pat)
+    view(spark, "evt", evt)
+    view(spark, "qd", pa.Table.from_pylist([], QD_SCHEMA))
     path = observations_path(folder)
     raw = (spark.read.parquet(str(path)) if path.suffix == ".parquet"
            else spark.read.option("header", True).csv(str(path)))
     raw.createOrReplaceTempView("raw_obs")
     pairs = spark.sql("SELECT DISTINCT CAST(code AS STRING) AS code, CAST(unit AS STRING) AS unit "
                       "FROM raw_obs").collect()
-    mapping = code_map_rows((r["code"], r["unit"]) for r in pairs).to_pandas()
-    spark.createDataFrame(mapping).createOrReplaceTempView("code_map")
-    spark.createDataFrame(patients_table(folder).to_pandas()).createOrReplaceTempView("pat")
+    view(spark, "obs_checks", check_rows(((r["code"], r["unit"]) for r in pairs), ctx.codemap))
     t_us = "unix_micros(CAST(r.time AS TIMESTAMP))"
+    value = "TRY_CAST(CAST(r.value AS STRING) AS DOUBLE) * c.factor"
     spark.sql(f"""
-        CREATE OR REPLACE TEMP VIEW obs AS
-        SELECT CAST(r.patient_id AS STRING) AS patient_id, r.seq, m.analyte, {t_us} AS t_us,
-               CAST(FLOOR({t_us} / {US_PER_DAY}) AS INT) AS day,
-               CAST(r.value AS DOUBLE) * m.factor AS value, m.canonical AS unit,
-               CAST(NULL AS STRING) AS category,
-               CAST(r.ref_low AS DOUBLE) * m.factor AS ref_low,
-               CAST(r.ref_high AS DOUBLE) * m.factor AS ref_high
-        FROM (SELECT *, monotonically_increasing_id() AS seq FROM raw_obs) r JOIN code_map m
-          ON m.code = CAST(r.code AS STRING) AND m.unit = CAST(r.unit AS STRING)""")
-    spark.sql("CREATE OR REPLACE TEMP VIEW evt AS SELECT CAST(NULL AS STRING) AS patient_id, "
-              "CAST(NULL AS INT) AS day, CAST(NULL AS STRING) AS event, "
-              "CAST(NULL AS INT) AS grade WHERE FALSE")
-    spark.sql("CREATE OR REPLACE TEMP VIEW qd AS SELECT CAST(NULL AS STRING) AS patient_id, "
-              "CAST(NULL AS INT) AS day WHERE FALSE")
+        CREATE OR REPLACE TEMP VIEW obs_read AS
+        SELECT CAST(r.patient_id AS STRING) AS patient_id, r.seq, c.analyte, {t_us} AS t_us,
+               CAST(FLOOR({t_us} / {US_PER_DAY}) AS INT) AS day, {value} AS value,
+               c.canonical AS unit, CAST(NULL AS STRING) AS category,
+               CAST(r.ref_low AS DOUBLE) * c.factor AS ref_low,
+               CAST(r.ref_high AS DOUBLE) * c.factor AS ref_high,
+               CASE WHEN r.code IS NULL THEN 'no code'
+                    WHEN c.skip IS NOT NULL THEN CONCAT('skipped: ', c.skip)
+                    WHEN c.unit_problem IS NOT NULL THEN 'unit not convertible'
+                    WHEN c.factor IS NULL THEN 'no unit'
+                    WHEN {t_us} IS NULL THEN 'no time'
+                    WHEN {value} IS NULL THEN 'no numeric value (coded results are not read)'
+                    WHEN {value} < c.low OR {value} > c.high THEN 'implausible value'
+                    WHEN p.patient_id IS NULL THEN 'unknown patient' END AS problem
+        FROM (SELECT *, monotonically_increasing_id() AS seq FROM raw_obs) r
+        LEFT JOIN obs_checks c ON c.code = CAST(r.code AS STRING)
+             AND c.unit <=> CAST(r.unit AS STRING)
+        LEFT JOIN pat p ON p.patient_id = CAST(r.patient_id AS STRING)""")
+    spark.sql("CREATE OR REPLACE TEMP VIEW obs AS SELECT patient_id, seq, analyte, t_us, day, "
+              "value, unit, category, ref_low, ref_high FROM obs_read WHERE problem IS NULL")
+    left_out = {r["problem"]: int(r["n"]) for r in spark.sql(
+        "SELECT problem, COUNT(*) AS n FROM obs_read WHERE problem IS NOT NULL "
+        "GROUP BY problem").collect()}
     latest = spark.sql("SELECT MAX(day) AS d FROM obs").collect()[0]["d"]
-    return EPOCH_DAY if latest is None else date.fromordinal(EPOCH_DAY.toordinal() + int(latest))
+    day = EPOCH_DAY if latest is None else date.fromordinal(EPOCH_DAY.toordinal() + int(latest))
+    return day, left_out
 
 
-def screen_folder(spark: Any, folder: Path, criteria_name: str, as_of: date | None) -> Any:
-    """The per-patient result DataFrame (assemble.screening_result reads its rows)."""
-    engine = SparkEngine(spark)  # registers the reference tables and the normal CDF
-    latest = register_dataset(spark, folder)
-    return engine.screen_frame(criteria_set(criteria_name), as_of or latest)
+def screen_folder(
+    spark: Any, folder: Path, criteria_name: str, as_of: date | None, tz: str = "UTC"
+) -> tuple[Any, dict[str, int]]:
+    """The per-patient result DataFrame (assemble.screening_result reads its rows), and the
+    observation rows not screened by reason."""
+    engine = SparkEngine(spark)  # registers the reference tables
+    latest, left_out = register_dataset(spark, folder, tz)
+    return engine.screen_frame(criteria_set(criteria_name), as_of or latest), left_out
 
 
 def time_local(folder: Path, cores: int) -> tuple[float, float]:
@@ -74,7 +107,7 @@ def time_local(folder: Path, cores: int) -> tuple[float, float]:
         started = time.perf_counter()
         # The no-op sink runs the whole plan; `count()` lets Spark 4.3 prune columns through
         # the CTEs and fail plan validation (PushdownPredicatesAndPruneColumnsForCTEDef).
-        result = screen_folder(spark, folder, "harmonized-2023", None)
+        result, _ = screen_folder(spark, folder, "harmonized-2023", None)
         result.write.format("noop").mode("overwrite").save()
         return startup, time.perf_counter() - started
     finally:
@@ -88,14 +121,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--master", default=None, help="e.g. local[2]; spark-submit sets it")
     parser.add_argument("--criteria", default="harmonized-2023")
     parser.add_argument("--as-of", type=date.fromisoformat, default=None)
+    parser.add_argument("--timezone", dest="tz", default="UTC",
+                        help="site time zone of the side files' times without an offset")
     args = parser.parse_args(argv)
     spark = local_session(args.master) if args.master else _submitted_session()
     started = time.perf_counter()
-    result = screen_folder(spark, args.dataset, args.criteria, args.as_of)
+    result, left_out = screen_folder(spark, args.dataset, args.criteria, args.as_of, args.tz)
     result.write.mode("overwrite").parquet(args.out)
     counts = pd.DataFrame(spark.read.parquet(args.out).groupBy("allo").count().collect())
     print(f"screened {int(counts[1].sum()) if len(counts) else 0} patients in "
           f"{time.perf_counter() - started:.1f} s; results in {args.out}")
+    for problem, n in sorted(left_out.items()):
+        print(f"observation rows not screened: {n} ({problem})")
     spark.stop()
     return 0
 
