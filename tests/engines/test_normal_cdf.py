@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thrombo.rules.batch.normal_cdf import Z_LIMIT, erf_series, normal_cdf_sql
+from thrombo.rules.batch.normal_cdf import Z_LIMIT, erf_series, normal_cdf_sql, scaled_sql
+from thrombo.rules.batch.observations import HEIGHT_PCT_SPAN
 
 # The height percentile is compared with table columns; 1e-13 (in percentile units) is far
 # below any difference a blood-pressure limit could show.
@@ -29,12 +30,15 @@ def _sql_cdf(values: list[float | None]) -> list[float | None]:
     con = duckdb.connect()
     con.execute("CREATE TABLE zs (i INTEGER, z DOUBLE)")
     con.executemany("INSERT INTO zs VALUES (?, ?)", list(enumerate(values)))
-    rows = con.execute(f"SELECT {normal_cdf_sql('z')} FROM zs ORDER BY i").fetchall()
+    rows = con.execute(
+        f"SELECT {normal_cdf_sql('z', 'x', 'y')} FROM (SELECT *, x * x AS y FROM "
+        f"(SELECT *, {scaled_sql('z')} AS x FROM zs)) ORDER BY i"
+    ).fetchall()
     return [r[0] for r in rows]
 
 
 def test_sql_matches_normal_dist_including_the_clamped_tails_and_null() -> None:
-    zs: list[float | None] = [-8.0, -3.5, -3.0, -1.645, -0.5, 0.0, 0.5, 1.645, 2.99, 3.0, 3.5, 9.0]
+    zs: list[float | None] = [-8.0, -3.5, -2.0, -1.645, -0.5, 0.0, 0.5, 1.645, 1.99, 2.0, 2.01, 9.0]
     got = _sql_cdf([*zs, None])
     assert got[-1] is None
     for z, p in zip(zs, got[:-1], strict=True):
@@ -50,3 +54,11 @@ def test_sql_matches_normal_dist_including_the_clamped_tails_and_null() -> None:
 def test_sql_matches_normal_dist_anywhere_in_the_span(zs: list[float]) -> None:
     for z, p in zip(zs, _sql_cdf(list(zs)), strict=True):
         assert p == pytest.approx(NormalDist().cdf(z), abs=4 * TOLERANCE)
+
+
+def test_beyond_the_limit_the_clamp_decides() -> None:
+    """0 and 1 beyond |z| = Z_LIMIT give the same clamped percentile as the exact value would:
+    the blood-pressure tables' height span ends inside (-Z_LIMIT, Z_LIMIT)."""
+    low, high = HEIGHT_PCT_SPAN
+    assert 100 * NormalDist().cdf(-Z_LIMIT) < low
+    assert 100 * NormalDist().cdf(Z_LIMIT) > high

@@ -163,25 +163,22 @@ def event_answer(leaf: EventOccurred) -> str:
     )
 
 
-def _bp_exact(alias: str, component: str, p: str) -> str:
-    """`blood_pressure._interpolate` at a (clamped) height percentile column `p`."""
+def bp_exact(alias: str, p: str) -> str:
+    """`blood_pressure._interpolate` at a (clamped) height percentile column `p`, in the joined
+    table row `alias` (one sex, the row's component)."""
     heights = reftables.HEIGHT_COLUMNS
     numbers = [float(h[1:]) for h in heights]
     arms = []
     for (h0, c0), (h1, c1) in pairwise(zip(numbers, heights, strict=True)):
         f = f"(({p} - {literal(h0)}) / {literal(h1 - h0)})"
-        s0, s1 = f"{alias}.{component}_{c0}", f"{alias}.{component}_{c1}"
+        s0, s1 = f"{alias}.{c0}", f"{alias}.{c1}"
         arms.append(f"WHEN {p} <= {literal(h1)} THEN {s0} + {f} * ({s1} - {s0})")
     return f"(CASE {' '.join(arms)} END)"
 
 
-def _bp_span(alias: str, component: str, fn: str) -> str:
-    cols = ", ".join(f"{alias}.{component}_{h}" for h in reftables.HEIGHT_COLUMNS)
-    return f"{fn}({cols})"
-
-
-def _per_sex(male: str, female: str, pick: str) -> str:
-    """One sex's value; with sex unknown the `pick` (LEAST/GREATEST) of both, if both exist."""
+def per_sex(male: str, female: str, pick: str) -> str:
+    """One sex's value; with sex unknown the `pick` (LEAST/GREATEST) of both, if both exist.
+    `male` and `female` are columns: each appears twice."""
     return (
         f"(CASE WHEN sex = 'M' THEN {male} WHEN sex = 'F' THEN {female} "
         f"WHEN {male} IS NULL OR {female} IS NULL THEN NULL ELSE {pick}({male}, {female}) END)"
@@ -189,37 +186,37 @@ def _per_sex(male: str, female: str, pick: str) -> str:
 
 
 def bp_percentile(leaf: BloodPressure) -> str:
-    """The height percentile the limit is read at: measured (recent height), else the default,
-    clamped to the tabulated 5th-95th span; NULL means "bound over every height"."""
+    """The height percentile the limit is read at: measured (recent height), else the default;
+    NULL means "bound over every height". Clamp it (`clamp`) to the tabulated 5th-95th span."""
     default = (
         "NULL"
         if leaf.default_height_percentile is None
         else literal(leaf.default_height_percentile)
     )
-    numbers = [float(h[1:]) for h in reftables.HEIGHT_COLUMNS]
-    pct = (
+    return (
         f"(CASE WHEN h_day >= day - {leaf.height_lookback_days} AND h_pct IS NOT NULL "
         f"THEN h_pct ELSE {default} END)"
     )
-    return clamp(pct, numbers[0], numbers[-1])
 
 
-def clamp(expr: str, low: float, high: float) -> str:
-    """NULL-preserving clamp (GREATEST and LEAST skip NULLs in DuckDB and Spark)."""
+TABLE_SPAN = (float(reftables.HEIGHT_COLUMNS[0][1:]), float(reftables.HEIGHT_COLUMNS[-1][1:]))
+
+
+def clamp(column: str, low: float, high: float) -> str:
+    """NULL-preserving clamp of a column (GREATEST and LEAST skip NULLs in DuckDB and Spark)."""
     return (
-        f"(CASE WHEN {expr} IS NULL THEN NULL "
-        f"ELSE LEAST(GREATEST({expr}, {literal(low)}), {literal(high)}) END)"
+        f"(CASE WHEN {column} IS NULL THEN NULL "
+        f"ELSE LEAST(GREATEST({column}, {literal(low)}), {literal(high)}) END)"
     )
 
 
-def bp_bound(male: str, female: str, pct: str, pick: str) -> str:
-    """The low (`LEAST`) or high (`GREATEST`) limit for the row's component and sex."""
-    by_component = []
-    for component in ("sbp", "dbp"):
-        exact = _per_sex(_bp_exact(male, component, pct), _bp_exact(female, component, pct), pick)
-        span = _per_sex(_bp_span(male, component, pick), _bp_span(female, component, pick), pick)
-        by_component.append(f"(CASE WHEN {pct} IS NOT NULL THEN {exact} ELSE {span} END)")
-    return f"(CASE WHEN analyte = 'systolic_bp' THEN {by_component[0]} ELSE {by_component[1]} END)"
+def bp_bound(pct: str, exact: tuple[str, str], span: tuple[str, str], pick: str) -> str:
+    """The low (`LEAST`) or high (`GREATEST`) limit for the row's sex: at the percentile when
+    there is one, else the bound over every height. Arguments are (male, female) columns."""
+    return (
+        f"(CASE WHEN {pct} IS NOT NULL THEN {per_sex(*exact, pick)} "
+        f"ELSE {per_sex(*span, pick)} END)"
+    )
 
 
 def blood_pressure(leaf: BloodPressure, low: str, high: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from thrombo.physiology.blood_pressure import TABLE_HEIGHT_PERCENTILES
 from thrombo.rules.batch import decisions as dx
-from thrombo.rules.batch.normal_cdf import normal_cdf_sql
+from thrombo.rules.batch.normal_cdf import normal_cdf_sql, scaled_sql
 from thrombo.rules.batch.plan import HEIGHT, Plan
 from thrombo.rules.model import Baseline
 
@@ -25,7 +25,7 @@ LEAVES_PER_WORD = 63 // BITS_PER_LEAF
 HEIGHT_Z = (
     "CASE WHEN ll = 0 THEN LN(h_val / mm) / ss ELSE (POWER(h_val / mm, ll) - 1) / (ll * ss) END"
 )
-HEIGHT_PCT = f"(100.0 * {normal_cdf_sql('h_z')})"
+HEIGHT_PCT = f"(100.0 * {normal_cdf_sql('h_z', 'h_x', 'h_y')})"
 HEIGHT_PCT_SPAN = (TABLE_HEIGHT_PERCENTILES[0], TABLE_HEIGHT_PERCENTILES[-1])
 
 def bit(plan: Plan, col: str, answer: int) -> int:
@@ -241,25 +241,42 @@ def _bp_group(plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
         "AND bp1.h_val IS NOT NULL)",
         "bp3 AS (SELECT bp2.*, l0 + lf * (l1 - l0) AS ll, m0 + lf * (m1 - m0) AS mm, "
         "s0 + lf * (s1 - s0) AS ss FROM bp2)",
-        f"bp4 AS (SELECT bpz.*, {dx.clamp(HEIGHT_PCT, *HEIGHT_PCT_SPAN)} AS h_pct FROM "
-        f"(SELECT bp3.*, {HEIGHT_Z} AS h_z FROM bp3) bpz)",
+        # One step per column: the series reads h_y once per term, the clamp h_raw twice.
+        f"bp4 AS (SELECT *, {dx.clamp('h_raw', *HEIGHT_PCT_SPAN)} AS h_pct FROM "
+        f"(SELECT *, {HEIGHT_PCT} AS h_raw FROM (SELECT *, h_x * h_x AS h_y FROM "
+        f"(SELECT *, {scaled_sql('h_z')} AS h_x FROM "
+        f"(SELECT bp3.*, {HEIGHT_Z} AS h_z FROM bp3) bpz) bpx) bpy) bpr)",
     ]
-    joins, bounds, pcts, codes = [], [], [], {}
+    joins, exact, bounds, pcts, codes = [], [], [], [], {}
     for leaf, col in plan.bp_leaves():
         m, f = f"bm_{col}", f"bf_{col}"
         for alias, sex in ((m, "M"), (f, "F")):
             joins.append(
                 f"LEFT JOIN ref_bp {alias} ON {alias}.bp_source = '{leaf.child_limit.source}' AND "
                 f"{alias}.bp_sex = '{sex}' AND {alias}.bp_age = bp5.tage AND "
-                f"{alias}.bp_pct = {leaf.child_limit.percentile}"
+                f"{alias}.bp_pct = {leaf.child_limit.percentile} AND "
+                f"{alias}.bp_component = bp5.analyte"
             )
-        pcts.append(f"{dx.bp_percentile(leaf)} AS pc_{col}")
-        bounds.append(f"{dx.bp_bound(m, f, f'pc_{col}', 'LEAST')} AS lo_{col}")
-        bounds.append(f"{dx.bp_bound(m, f, f'pc_{col}', 'GREATEST')} AS hi_{col}")
+        pcts.append(f"{dx.bp_percentile(leaf)} AS pr_{col}")
+        pc = f"pc_{col}"
+        exact.append(
+            f"{dx.bp_exact(m, pc)} AS xm_{col}, {dx.bp_exact(f, pc)} AS xf_{col}, "
+            f"{m}.h_least AS lm_{col}, {f}.h_least AS lf_{col}, "
+            f"{m}.h_greatest AS gm_{col}, {f}.h_greatest AS gf_{col}"
+        )
+        pair = (f"xm_{col}", f"xf_{col}")
+        bounds.append(f"{dx.bp_bound(pc, pair, (f'lm_{col}', f'lf_{col}'), 'LEAST')} AS lo_{col}")
+        bounds.append(
+            f"{dx.bp_bound(pc, pair, (f'gm_{col}', f'gf_{col}'), 'GREATEST')} AS hi_{col}"
+        )
         codes[col] = dx.blood_pressure(leaf, f"lo_{col}", f"hi_{col}")
-    ctes.append(f"bp5 AS (SELECT bp4.*, {', '.join(pcts)} FROM bp4)")
-    ctes.append(f"bp6 AS (SELECT bp5.*, {', '.join(bounds)} FROM bp5 {' '.join(joins)})")
-    codes.update(_lab_codes(plan, frozenset(BP), {}))
+    clamps = ", ".join(f"{dx.clamp(f'pr_{col}', *dx.TABLE_SPAN)} AS pc_{col}"
+                       for _, col in plan.bp_leaves())
+    ctes.append(f"bp5 AS (SELECT *, {clamps} FROM (SELECT bp4.*, {', '.join(pcts)} FROM bp4) b)")
+    ctes.append(
+        f"bp6 AS (SELECT *, {', '.join(bounds)} FROM "
+        f"(SELECT bp5.*, {', '.join(exact)} FROM bp5 {' '.join(joins)}) b)"
+    )
     ctes.append(f"bpd AS ({_group_select(plan, 'bp6', codes, frozenset(BP))}) x)")
     return ctes, "bpd"
 

@@ -6,8 +6,8 @@ it with an equi-join or a CASE expression:
 
 - the paediatric LDH upper limits and the WHO haemoglobin cut-offs become CASE expressions over
   the observation's age in days (a handful of rows: a join would cost more than it saves);
-- the blood-pressure percentile tables become one wide row per (source, sex, age, percentile)
-  with a column per height percentile, joined on those keys;
+- the blood-pressure percentile tables become one wide row per (source, sex, age, percentile,
+  systolic or diastolic) with a column per height percentile, joined on those keys;
 - the CDC 2000 height LMS tables become one row per half-month age bucket holding the
   bracketing table rows, so the linear interpolation of `growth.lms_at` is an equi-join.
 """
@@ -78,18 +78,25 @@ FALLBACK_WARNINGS = {"ldh": (reference_ranges.UNVERIFIED_LDH,), "hemoglobin": ()
 HEIGHT_COLUMNS = tuple(f"h{int(h)}" for h in TABLE_HEIGHT_PERCENTILES)
 
 
+BP_COMPONENTS = {"sbp_mmhg": "systolic_bp", "dbp_mmhg": "diastolic_bp"}
+
+
 def bp_wide_rows() -> list[dict[str, object]]:
-    """One row per (source, sex, age, BP percentile): sbp_h5..sbp_h95 and dbp_h5..dbp_h95."""
-    wide: dict[tuple[str, str, int, int], dict[str, object]] = {}
+    """One row per (source, sex, age, BP percentile, component - the analyte of the reading):
+    h5..h95, and their least and greatest (the bounds over every height)."""
+    wide: dict[tuple[str, str, int, int, str], dict[str, object]] = {}
     for r in read_table(BP_TABLE):
-        key = (r["source"], r["sex"], int(r["age_years"]), int(r["bp_percentile"]))
-        row = wide.setdefault(
-            key, {"bp_source": key[0], "bp_sex": key[1], "bp_age": key[2], "bp_pct": key[3]}
-        )
-        column = f"h{int(float(r['height_percentile']))}"
-        row[f"sbp_{column}"] = float(r["sbp_mmhg"])
-        row[f"dbp_{column}"] = float(r["dbp_mmhg"])
+        for field, component in BP_COMPONENTS.items():
+            key = (r["source"], r["sex"], int(r["age_years"]), int(r["bp_percentile"]), component)
+            row = wide.setdefault(key, dict(zip(BP_KEYS, key, strict=True)))
+            row[f"h{int(float(r['height_percentile']))}"] = float(r[field])
+    for row in wide.values():
+        heights = [float(row[h]) for h in HEIGHT_COLUMNS]  # type: ignore[arg-type]
+        row.update(h_least=min(heights), h_greatest=max(heights))
     return list(wide.values())
+
+
+BP_KEYS = ("bp_source", "bp_sex", "bp_age", "bp_pct", "bp_component")
 
 
 @dataclass(frozen=True, slots=True)
