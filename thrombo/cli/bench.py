@@ -24,8 +24,7 @@ from thrombo.domain.records import Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
 from thrombo.rules.batch.assemble import screening_result
-from thrombo.rules.batch.compile import screen_sql
-from thrombo.rules.batch.duck import connect, rows
+from thrombo.rules.batch.duck import connect, screen_plan
 from thrombo.rules.batch.naive import naive_loop
 from thrombo.rules.batch.plan import Plan
 from thrombo.rules.batch.source import (
@@ -188,11 +187,11 @@ def run(
     started = time.perf_counter()
     con.execute(scan_floor_sql(path)).fetchall()
     floor = time.perf_counter() - started
-    sql = screen_sql(Plan.of(criteria), day_number(as_of) or 0)
+    plan, day = Plan.of(criteria), day_number(as_of) or 0
     ranges = patient_ranges(con, max(1, -(-rows // ROWS_PER_BUCKET)))
     with PeakRss() as peak:
         started = time.perf_counter()
-        table = _screen_ranges(con, sql, ranges)
+        table = _screen_ranges(con, plan, day, ranges)
         seconds = time.perf_counter() - started
     select_bucket(con, ranges[0][0], ranges[-1][1])
     results = {r["patient_id"]: r for r in table}
@@ -220,11 +219,13 @@ def run(
     )
 
 
-def _screen_ranges(con: Any, sql: str, ranges: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def _screen_ranges(
+    con: Any, plan: Plan, day: int, ranges: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for low, high in ranges:
         select_bucket(con, low, high)
-        found.extend(rows(con, sql))
+        found.extend(screen_plan(con, plan, day))
     return found
 
 

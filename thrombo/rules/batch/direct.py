@@ -36,9 +36,8 @@ from thrombo.normalize.codemap import codemap_for
 from thrombo.rules.batch import source as src
 from thrombo.rules.batch import staging
 from thrombo.rules.batch.assemble import screening_result
-from thrombo.rules.batch.compile import screen_sql
 from thrombo.rules.batch.decisions import text
-from thrombo.rules.batch.duck import connect, rows
+from thrombo.rules.batch.duck import connect, screen_plan
 from thrombo.rules.batch.obs_accounting import (
     DirectAccounting,
     Tally,
@@ -187,7 +186,8 @@ def screen_ranges(
     tally: Tally,
 ) -> list[list[ScreeningResult]]:
     """Each patient-id range, one query per criteria set; copies counted as duplicates."""
-    sqls = [screen_sql(Plan.of(s), day_number(as_of) or 0) for s in sets]
+    plans = [Plan.of(s) for s in sets]
+    day = day_number(as_of) or 0
     found: list[list[ScreeningResult]] = [[] for _ in sets]
     ranges = staging.patient_ranges(con, rows_per_range)
     usable = staging.usable_rows(con, len(ranges))
@@ -195,7 +195,7 @@ def screen_ranges(
         stored, copies = staging.select_range(con, usable, low, high)
         tally.stored += stored
         tally.duplicates += copies
-        for criteria, sql, out in zip(sets, sqls, found, strict=True):
-            out.extend(screening_result(r, criteria) for r in rows(con, sql))
+        for criteria, plan, out in zip(sets, plans, found, strict=True):
+            out.extend(screening_result(r, criteria) for r in screen_plan(con, plan, day))
         con.execute("DROP TABLE obs_range")
     return found

@@ -6,7 +6,7 @@ height z-score included (normal_cdf.py), is plain SQL, so DuckDB runs the query 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from thrombo.rules.batch import reftables
 from thrombo.rules.batch.assemble import outcomes_by_day, screening_result
-from thrombo.rules.batch.compile import outcomes_sql, screen_sql
+from thrombo.rules.batch.compile import Staged, outcomes_sql, screen_sql, stage_sqls
 from thrombo.rules.batch.plan import Plan
 from thrombo.rules.batch.tables import BatchTables, day_number
 from thrombo.rules.model import CriteriaSet
@@ -55,6 +55,28 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def staged_rows(
+    con: duckdb.DuckDBPyConnection, plan: Plan, as_of: int, final: Callable[[Staged], str]
+) -> list[dict[str, Any]]:
+    """Each observation group into a temporary table (`compile.stage_sqls`), then `final`'s
+    query over them; the tables are dropped whatever happens."""
+    staged: dict[str, str] = {}
+    try:
+        for name, sql in stage_sqls(plan, as_of):
+            table = f"thrombo_stage_{name}"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+            staged[name] = table
+        return rows(con, final(staged))
+    finally:
+        for table in staged.values():
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def screen_plan(con: duckdb.DuckDBPyConnection, plan: Plan, as_of: int) -> list[dict[str, Any]]:
+    """`compile.screen_sql`'s rows over the tables registered on the connection."""
+    return staged_rows(con, plan, as_of, lambda staged: screen_sql(plan, as_of, staged=staged))
+
+
 class DuckDBEngine:
     name = NAME
 
@@ -63,7 +85,7 @@ class DuckDBEngine:
 
     def screen_rows(self, criteria: CriteriaSet, as_of: date) -> list[dict[str, Any]]:
         """Per-patient rows over the tables already registered on the connection."""
-        return rows(self.con, screen_sql(Plan.of(criteria), day_number(as_of) or 0))
+        return screen_plan(self.con, Plan.of(criteria), day_number(as_of) or 0)
 
     def screen(
         self, tables: BatchTables, criteria: CriteriaSet, as_of: date
@@ -77,7 +99,10 @@ class DuckDBEngine:
         """Each criterion's and feature's outcome on the query days in `tables.qd`."""
         register(self.con, tables)
         plan = Plan.of(criteria)
-        found = rows(self.con, outcomes_sql(plan, day_number(as_of) or 0))
+        day = day_number(as_of) or 0
+        found = staged_rows(
+            self.con, plan, day, lambda staged: outcomes_sql(plan, day, staged=staged)
+        )
         return outcomes_by_day(found, criteria, (n.name for n in plan.features))
 
 

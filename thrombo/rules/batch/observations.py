@@ -281,29 +281,26 @@ def _bp_group(plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
     return ctes, "bpd"
 
 
-def observation_ctes(plan: Plan, dialect: Dialect) -> tuple[list[str], list[str]]:
-    ctes: list[str] = []
-    groups: list[str] = []
+def observation_groups(plan: Plan, dialect: Dialect) -> list[tuple[str, list[str]]]:
+    """Each group of observation rows: its name and the CTEs computing it (the last is the
+    name), over the CTEs `p` and `o`. Groups are independent of each other."""
+    groups: list[tuple[str, list[str]]] = []
     special = set(plan.baseline_analytes())
     if plan.bp_leaves():
         if special & {*BP, HEIGHT}:
             raise NotImplementedError("baselines of blood pressure or height")
         bp_ctes, bp_name = _bp_group(plan, dialect)
-        ctes.extend(bp_ctes)
-        groups.append(bp_name)
+        groups.append((bp_name, bp_ctes))
         special |= {*BP, HEIGHT}
     for analyte in plan.baseline_analytes():
         group_ctes, name = _baseline_group(plan, analyte, dialect)
-        ctes.extend(group_ctes)
         baselines = {b: col for (a, b), col in plan.baselines.items() if a == analyte}
         one = frozenset({analyte})
         select = _group_select(plan, name, _lab_codes(plan, one, baselines), one)
-        ctes.append(f"d_{analyte} AS ({select}) x)")
-        groups.append(f"d_{analyte}")
+        groups.append((f"d_{analyte}", [*group_ctes, f"d_{analyte} AS ({select}) x)"]))
     rest = sorted(plan.read_analytes() - special)
     if rest:
         others = frozenset(rest)
         select = _group_select(plan, "o", _lab_codes(plan, others, {}), others)
-        ctes.append(f"d_rest AS ({select} WHERE analyte IN {dx.in_list(rest)}) x)")
-        groups.append("d_rest")
-    return ctes, groups
+        groups.append(("d_rest", [f"d_rest AS ({select} WHERE analyte IN {dx.in_list(rest)}) x)"]))
+    return groups
