@@ -49,10 +49,10 @@ DUCKDB_MEMORY_LIMIT = "1500MB"
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 SAMPLE_EVERY_S = 0.05
 # Patients are screened in ranges of about this many rows: memory is bounded by the range.
-# Measured at 10 M rows on two cores: 2.5 M-row ranges used 1.3 cores (the per-query start and
-# the windows' partition merges are serial), 5 M-row ranges 1.8 cores (6.7 s vs 9.9 s, same CPU
-# time) with 1.1 GB peak; 10 M-row ranges spilled under the memory limit.
-ROWS_PER_BUCKET = 5_000_000
+# Measured at 50 M rows on two cores, with the observation groups staged one query at a time:
+# 5 M-row ranges 22.8 s (623 MB peak), 10 M 20.8 s (924 MB), 25 M 23.2 s (1,718 MB). Smaller
+# ranges pay the per-query start and serial partition merges more often; larger ones sort more.
+ROWS_PER_BUCKET = 10_000_000
 # The naive loop is timed on this many rows (the issue's sample) and extrapolated.
 NAIVE_SAMPLE_ROWS = 100_000
 

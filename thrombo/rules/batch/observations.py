@@ -111,9 +111,13 @@ def _stat(stat: str, value: str, seq: str, frame: str, dialect: Dialect = DUCKDB
     return f"{fn}({value}, {seq}) OVER ({frame})"
 
 
-def _baseline_windows(b: Baseline, col: str, dialect: Dialect) -> tuple[list[str], str | None]:
+def _baseline_windows(
+    b: Baseline, col: str, dialect: Dialect, daily: bool = False
+) -> tuple[list[str], str | None]:
     """Window columns for one baseline; and, for a windowed median, the condition a same-day
-    earlier value must meet (such rows take the exact, joined path)."""
+    earlier value must meet (such rows take the exact, joined path). `daily`: the rows are a
+    patient's with exactly one row a day and no day missing, so a look-back of N days is the
+    N rows before (`_baseline_group`)."""
     cond = f"{_anchor_condition(b)} AND value IS NOT NULL"
     v, s = f"CASE WHEN {cond} THEN value END", f"CASE WHEN {cond} THEN seq END"
     anchor = None if b.anchor is None else dx.ANCHOR_COLUMN[b.anchor]
@@ -130,7 +134,7 @@ def _baseline_windows(b: Baseline, col: str, dialect: Dialect) -> tuple[list[str
         return [f"{guard(_stat(b.statistic, v, s, frame, dialect))} AS {col}"], None
     prior = (
         f"PARTITION BY patient_id ORDER BY day "
-        f"RANGE BETWEEN {b.lookback_days} PRECEDING AND 1 PRECEDING"
+        f"{'ROWS' if daily else 'RANGE'} BETWEEN {b.lookback_days} PRECEDING AND 1 PRECEDING"
     )
     same = (
         "PARTITION BY patient_id, day ORDER BY t_us "
@@ -156,24 +160,35 @@ def _baseline_group(plan: Plan, analyte: str, dialect: Dialect) -> tuple[list[st
     name = f"g_{analyte}"
     mine = {b: col for (a, b), col in plan.baselines.items() if a == analyte}
     windows: list[str] = []
+    daily: list[str] = []
     slow: list[tuple[Baseline, str]] = []
     firsts: list[str] = []
     for b, col in mine.items():
         cols, same_day = _baseline_windows(b, col, dialect)
         windows.extend(cols)
+        daily.extend(_baseline_windows(b, col, dialect, daily=True)[0])
         if same_day:
             slow.append((b, col))
             firsts.append(f"MIN(CASE WHEN {same_day} THEN t_us END) AS ft_{col}")
     where = f"analyte = {dx.text(analyte)}"
     if firsts:
+        # A windowed median over a RANGE frame costs about three times one over a fixed ROWS
+        # frame (DuckDB answers the latter with a sliding structure). For a patient with exactly
+        # one row a day and no day missing - daily labs - the two frames hold the same rows,
+        # so those patients' rows take the ROWS form and the others the RANGE form.
+        same = ", ".join(f"CASE WHEN ft_{col} < t_us THEN 1 ELSE 0 END AS {col}_same"
+                         for _, col in slow)
         ctes = [
-            f"{name}f AS (SELECT patient_id AS f_patient, day AS f_day, {', '.join(firsts)} "
-            f"FROM o WHERE {where} GROUP BY patient_id, day)",
-            f"{name}0 AS (SELECT o.*, {', '.join(windows)}, "
-            + ", ".join(f"CASE WHEN ft_{col} < t_us THEN 1 ELSE 0 END AS {col}_same"
-                        for _, col in slow)
-            + f" FROM o LEFT JOIN {name}f ON f_patient = patient_id AND f_day = day "
+            f"{name}f AS (SELECT patient_id AS f_patient, day AS f_day, COUNT(*) AS f_n, "
+            f"{', '.join(firsts)} FROM o WHERE {where} GROUP BY patient_id, day)",
+            f"{name}r AS (SELECT f_patient AS r_patient, CASE WHEN MAX(f_n) = 1 AND COUNT(*) = "
+            f"MAX(f_day) - MIN(f_day) + 1 THEN 1 ELSE 0 END AS r_daily FROM {name}f "
+            f"GROUP BY f_patient)",
+            f"{name}j AS (SELECT o.*, r_daily, {same} FROM o JOIN {name}r ON r_patient = "
+            f"patient_id LEFT JOIN {name}f ON f_patient = patient_id AND f_day = day "
             f"WHERE {where})",
+            f"{name}0 AS (SELECT {name}j.*, {', '.join(daily)} FROM {name}j WHERE r_daily = 1 "
+            f"UNION ALL SELECT {name}j.*, {', '.join(windows)} FROM {name}j WHERE r_daily = 0)",
         ]
     else:
         ctes = [f"{name}0 AS (SELECT o.*, {', '.join(windows)} FROM o WHERE {where})"]
