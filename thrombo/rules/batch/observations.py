@@ -292,6 +292,7 @@ def _bp_group(plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
         f"bp6 AS (SELECT *, {', '.join(bounds)} FROM "
         f"(SELECT bp5.*, {', '.join(exact)} FROM bp5 {' '.join(joins)}) b)"
     )
+    codes.update(_lab_codes(plan, frozenset(BP), {}))
     ctes.append(f"bpd AS ({_group_select(plan, 'bp6', codes, frozenset(BP))}) x)")
     return ctes, "bpd"
 
