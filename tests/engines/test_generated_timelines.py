@@ -7,6 +7,7 @@ such as platelet engraftment may be missing, so the awkward branches are exercis
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -17,6 +18,9 @@ from hypothesis import strategies as st
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Event, Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
+from thrombo.rules.batch.observations import words
+from thrombo.rules.batch.plan import Plan
+from thrombo.rules.model import CriteriaSet, Fixed, Lab, LabULN, Named, Threshold
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.tma.options import ScreeningOptions
 
@@ -142,3 +146,27 @@ def test_duckdb_agrees_with_the_reference(
 @given(cohort=st.tuples(*[timeline(f"S{i:02d}") for i in range(16)]))
 def test_spark_agrees_with_the_reference(spark_engine: Engine, cohort: tuple[Any, ...]) -> None:
     assert_screens_agree(spark_engine, list(cohort), criteria_set("harmonized-2023"), AS_OF)
+
+
+def _wide(base: CriteriaSet) -> CriteriaSet:
+    """harmonized-2023 with extra features, so that the leaves fill two mask words."""
+    extra = tuple(
+        Named(f"ldh_x{i}", Lab("ldh", (Threshold(">", LabULN(1.0 + i / 4, fallback="ldh")),)),
+              "test feature")
+        for i in range(1, 5)
+    ) + tuple(
+        Named(f"platelets_below_{n:g}", Lab("platelets", (Threshold("<", Fixed(n, "10*9/L")),)),
+              "test feature")
+        for n in (30.0, 45.0, 50.0, 70.0)
+    )
+    return replace(base, high_risk=(*(base.high_risk or ()), *extra))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=SLOW)
+@given(cohort=cohorts)
+def test_duckdb_agrees_when_the_leaves_fill_two_mask_words(
+    duckdb_engine: Engine, cohort: tuple[Any, ...]
+) -> None:
+    wide = _wide(criteria_set("harmonized-2023"))
+    assert words(Plan.of(wide)) == 2
+    assert_screens_agree(duckdb_engine, list(cohort), wide, AS_OF)

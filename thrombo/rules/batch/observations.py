@@ -19,8 +19,11 @@ from thrombo.rules.model import Baseline
 
 BP = ("systolic_bp", "diastolic_bp")
 # Each leaf's answers in a window are three flags (yes, unknown, no) in a BIGINT mask word.
+# Bits from LEAF_BITS up are left free: the first word carries the day's own flags there
+# (compile.py's `dd`).
 BITS_PER_LEAF = 3
-LEAVES_PER_WORD = 63 // BITS_PER_LEAF
+LEAF_BITS = 60
+LEAVES_PER_WORD = LEAF_BITS // BITS_PER_LEAF
 # `growth.height_percentile`: 100 x the normal CDF of the LMS z-score.
 HEIGHT_Z = (
     "CASE WHEN ll = 0 THEN LN(h_val / mm) / ss ELSE (POWER(h_val / mm, ll) - 1) / (ll * ss) END"
