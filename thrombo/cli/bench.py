@@ -50,8 +50,9 @@ PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 SAMPLE_EVERY_S = 0.05
 # Patients are screened in ranges of about this many rows: memory is bounded by the range.
 # Measured at 50 M rows on two cores, with the observation groups staged one query at a time:
-# 5 M-row ranges 22.8 s (623 MB peak), 10 M 20.8 s (924 MB), 25 M 23.2 s (1,718 MB). Smaller
-# ranges pay the per-query start and serial partition merges more often; larger ones sort more.
+# 5 M-row ranges 22.8 s (623 MB peak), 10 M 20.8 s (924 MB), 25 M 23.2 s (1,718 MB); later,
+# 10 M 18.7 s against 12.5 M 19.8 s and 16.7 M 20.1 s. Smaller ranges pay the per-query start
+# and serial partition merges more often; larger ones sort more.
 ROWS_PER_BUCKET = 10_000_000
 # The naive loop is timed on this many rows (the sample) and extrapolated.
 NAIVE_SAMPLE_ROWS = 100_000
