@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from thrombo.cli.bench import dataset, run
+from thrombo.errors import SourceError
 from thrombo.rules.batch.compile import screen_sql
 from thrombo.rules.batch.duck import connect, screen_plan
 from thrombo.rules.batch.naive import naive_loop
@@ -53,3 +55,14 @@ def test_naive_loop_diagnoses_four_of_seven_on_two_consecutive_days() -> None:
     frame = pd.DataFrame(rows, columns=["patient_id", "day", "analyte", "value", "ref_high"])
     timing = naive_loop(frame)
     assert (timing.patients, timing.diagnosed, timing.rows) == (2, 1, 16)
+
+
+def test_benchmark_view_refuses_rows_it_cannot_map(tmp_path: Path) -> None:
+    """The view has nowhere to count a row it leaves out, so it refuses the file instead."""
+    folder = dataset(ROWS, 3, tmp_path)
+    obs = pd.read_parquet(folder / "observations.parquet")
+    obs["code"] = obs["code"].astype(str)
+    obs.loc[obs.index[:3], "code"] = "not-a-code"
+    obs.to_parquet(folder / "observations.parquet", index=False)
+    with pytest.raises(SourceError, match="3 rows have a code or unit"):
+        register_dataset(connect(), folder)

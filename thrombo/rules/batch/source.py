@@ -102,7 +102,8 @@ def patients_table(folder: Path) -> pa.Table:
 
 
 def register_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
-    """Create the views `pat`, `obs`, `evt` and `qd` over a dataset folder."""
+    """Create the views `pat`, `obs`, `evt` and `qd` over a dataset folder (the benchmark's
+    own simulated files); SourceError if a row's code and unit cannot be mapped."""
     path = observations_path(folder)
     con.register("code_map", code_map(con, path))
     con.register("pat_all", patients_table(folder))
@@ -119,6 +120,17 @@ def register_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
         FROM {reader(path)} r JOIN code_map m
           ON m.code = CAST(r.code AS VARCHAR) AND m.unit = CAST(r.unit AS VARCHAR)""")
     con.execute("CREATE OR REPLACE VIEW obs AS SELECT * FROM obs_all")
+    # The view trusts the file: it has no place to count a row it cannot read, so a row whose
+    # code and unit it cannot map is refused here rather than left out silently.
+    row = con.execute(
+        f"SELECT COUNT(*) FROM {reader(path)} r WHERE NOT EXISTS (SELECT 1 FROM code_map m "
+        "WHERE m.code = CAST(r.code AS VARCHAR) AND m.unit = CAST(r.unit AS VARCHAR))"
+    ).fetchone()
+    if row and row[0]:
+        raise SourceError(
+            f"{path}: {row[0]} rows have a code or unit this view cannot map; "
+            "'thrombo screen FOLDER --engine duckdb' reads such a file and accounts for every row"
+        )
     con.execute("CREATE OR REPLACE VIEW evt AS SELECT CAST(NULL AS VARCHAR) AS patient_id, "
                 "CAST(NULL AS INTEGER) AS day, CAST(NULL AS VARCHAR) AS event, "
                 "CAST(NULL AS INTEGER) AS grade WHERE FALSE")
