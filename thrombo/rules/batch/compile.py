@@ -13,10 +13,11 @@ microseconds, so no date arithmetic differs between dialects.
 
 The shape, patient-partitioned throughout:
 1. one row per observation: its answer per leaf (yes/unknown/no/skip), with baselines from
-   window aggregates over the patient's earlier values of the analyte;
+   window aggregates over the patient's earlier values of the analyte, in independent groups
+   (observations.py) that DuckDB runs as queries of their own (`stage_sqls`);
 2. one row per patient-day: whether each leaf had a yes/unknown/no observation that day;
 3. each day's answers as flags in a BIGINT mask (three per leaf: yes, unknown, no), OR-ed over
-   the 14-day RANGE frame: one window aggregate for up to 21 leaves, where one column per leaf
+   the 14-day RANGE frame: one window aggregate for up to 20 leaves, where one column per leaf
    and answer (48 running maxima for harmonized-2023) cost ten times more;
 4. criteria, the rule and the per-patient diagnosis from those columns.
 """
