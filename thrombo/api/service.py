@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
@@ -57,7 +58,6 @@ class Service:
     """CDS client JWT ids already seen by this service."""
     _memo: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _version_text: str | None = field(default=None, repr=False)
     audit_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     """Held around every audit append of this process (and around imports, which append too).
     The chain itself is locked in the database (`audit._lock_chain`), across processes."""
@@ -170,15 +170,13 @@ class Service:
             count, last = conn.exec_driver_sql(self._version_sql).one()
         return int(count), int(last)
 
-    @property
+    @cached_property
     def _version_sql(self) -> str:
         """`store_version`'s query as the driver's SQL text, compiled once: every request runs
         it, and SQLAlchemy's per-execution statement caching cost more than the round trip."""
-        if self._version_text is None:
-            stmt = select(func.count(), func.coalesce(func.max(import_table.c.id), 0))
-            self._version_text = str(stmt.compile(dialect=self.store.engine.dialect,
-                                                  compile_kwargs={"literal_binds": True}))
-        return self._version_text
+        stmt = select(func.count(), func.coalesce(func.max(import_table.c.id), 0))
+        return str(stmt.compile(dialect=self.store.engine.dialect,
+                                compile_kwargs={"literal_binds": True}))
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """A result computed from stored data, reused until the store changes (an import): keys

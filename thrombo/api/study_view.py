@@ -22,12 +22,11 @@ from thrombo.api.service import Service
 from thrombo.report.figures import study_figures
 from thrombo.store.users import User
 
-# [Design] Counts below 5 are hidden from roles that see de-identified data only: a common
-# small-cell rule in disclosure control (thresholds of 5 to 11 are in use; clinical-reference.md
-# gives none), since in a paediatric cohort a count of 1-4 can point at a child.
 RESEARCHER_SUPPRESS_BELOW = 5
-"""Patient counts from 1 to 4 are hidden from researchers: the small-cell rule of thumb of
-disclosure control for health statistics (counts under 5 are commonly suppressed)."""
+"""[Design] Patient counts from 1 to 4 are hidden from researchers (roles that see de-identified
+data only): the small-cell rule of disclosure control for health statistics (thresholds of 5 to
+11 are in use; clinical-reference.md gives none), since in a paediatric cohort a count of 1-4
+can point at a child."""
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,11 @@ from thrombo.dosing.recommendation import DoseRecommendation
 from thrombo.normalize.concepts import drug_match
 
 SERVICE_ID = "thrombo-dose-check"
-# [Design] An order within 10% of the calculated dose (or of its range) agrees with it: orders
-# are rounded to what can be drawn up or dispensed, so an exact match cannot be asked; no
-# published tolerance exists for these drugs (clinical-reference.md gives none). Outside it, the
-# card suggests the corrected order.
 DOSE_MATCH_TOLERANCE = 0.10
-"""[Design] An ordered dose within 10% of the calculated one is taken to agree: pharmacy
-rounding to vials and syringe volumes stays inside it. Not a clinical source; tune per site."""
+"""[Design] An ordered dose within 10% of the calculated one (or of its range) is taken to agree:
+pharmacy rounding to vials and syringe volumes stays inside it. No published tolerance exists
+for these drugs (clinical-reference.md gives none); tune per site. Outside it, the card
+suggests the corrected order."""
 MASS_IN_MG = {"g": 1000.0, "mg": 1.0, "mcg": 0.001, "ug": 0.001, "ug/kg": 0.001}
 DRUGS_CHECKED = ("defibrotide", "eculizumab", "ivig", "anti_d", "rituximab", "eltrombopag",
                  "romiplostim", "dexamethasone", "prednisone")

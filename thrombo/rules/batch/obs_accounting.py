@@ -87,7 +87,6 @@ class Tally:
     records: int = 0
     stored: int = 0
     duplicates: int = 0
-    usable: int = 0
     refused: list[RefusedRows] = field(default_factory=list)
     skipped: list[SkipGroup] = field(default_factory=list)
     unverified: dict[str, int] = field(default_factory=dict)
@@ -112,15 +111,10 @@ def account_observations(
     for kind, code, n, first in groups:
         if kind in (None, src.UNKNOWN_PATIENT):
             _note_unverified(tally, code, int(n), ctx)
-        if kind is None:
-            tally.usable += int(n)
-        elif kind == src.SKIPPED:
-            reason = _skip_reason(code, ctx)
-            count, seq = skips.get(reason, (0, int(first)))
-            skips[reason] = (count + int(n), min(seq, int(first)))
-        else:
-            count, seq = by_kind.get(kind, (0, int(first)))
-            by_kind[kind] = (count + int(n), min(seq, int(first)))
+        if kind == src.SKIPPED:
+            _add(skips, _skip_reason(code, ctx), int(n), int(first))
+        elif kind is not None:
+            _add(by_kind, kind, int(n), int(first))
     if src.UNKNOWN_PATIENT in by_kind:
         rows, distinct = con.execute(_UNKNOWN_COPIES_SQL).fetchall()[0]
         tally.duplicates += int(rows) - int(distinct)
@@ -135,6 +129,12 @@ def account_observations(
     ]
     if rejects:
         tally.refused = [*_with_rejects(tally.refused, rejects, path)]
+
+
+def _add(groups: dict[str, tuple[int, int]], key: str, n: int, first: int) -> None:
+    """Add n rows, the earliest at row `first`, to a group's (count, earliest row)."""
+    count, seq = groups.get(key, (0, first))
+    groups[key] = (count + n, min(seq, first))
 
 
 def _with_rejects(

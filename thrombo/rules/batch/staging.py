@@ -70,10 +70,6 @@ def check_once(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE TABLE {CHECKED} AS {_CHECK_PASS_SQL}")
 
 
-def no_observations(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"CREATE TABLE {CHECKED} AS {_CHECK_PASS_SQL} WHERE FALSE")
-
-
 def mixed_share(con: duckdb.DuckDBPyConnection, table: str) -> float:
     """The share of row groups whose smallest patient id is below the previous group's
     largest (DuckDB's own zone maps, as its range filter uses them)."""
