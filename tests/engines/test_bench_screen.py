@@ -66,3 +66,16 @@ def test_benchmark_view_refuses_rows_it_cannot_map(tmp_path: Path) -> None:
     obs.to_parquet(folder / "observations.parquet", index=False)
     with pytest.raises(SourceError, match="3 rows have a code or unit"):
         register_dataset(connect(), folder)
+
+
+def test_benchmark_view_refuses_values_it_should_not_compute_with(tmp_path: Path) -> None:
+    """A platelet count of -3 and a row of a patient not in patients.csv: refused, counted."""
+    folder = dataset(ROWS, 3, tmp_path)
+    obs = pd.read_parquet(folder / "observations.parquet")
+    obs["patient_id"] = obs["patient_id"].astype(str)
+    platelets = obs.index[obs["code"].astype(str) == "777-3"][:1]
+    obs.loc[platelets, "value"] = -3.0
+    obs.loc[obs.index[-1:], "patient_id"] = "nobody"
+    obs.to_parquet(folder / "observations.parquet", index=False)
+    with pytest.raises(SourceError, match=": 2 rows have a code or unit"):
+        register_dataset(connect(), folder)

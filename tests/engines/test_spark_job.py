@@ -24,6 +24,8 @@ BAD_ROWS = (
     "HSCT-000001,2025-07-25T07:00:00,777-3,-3,10*3/uL,150,450",  # implausible platelets
     "HSCT-000001,2025-07-25T07:00:00,99999-9,5,mg/dL,,",  # a code thrombo does not use
     "HSCT-000001,2025-07-25T07:00:00,777-3,,10*3/uL,150,450",  # no value
+    "HSCT-000001,yesterday,777-3,252,10*3/uL,150,450",  # not a date-time
+    "HSCT-000001,2025-07-25T07:00:00,777-3,252,10*3/uL,150,high",  # limit not a number
 )
 
 
@@ -54,4 +56,6 @@ def test_spark_job_screens_a_folder_as_the_reference_and_counts_what_it_leaves_o
     assert left_out["implausible value"] == 1
     assert left_out["no numeric value (coded results are not read)"] == 1
     assert sum(n for k, n in left_out.items() if k.startswith("skipped: ")) == 1
+    assert left_out["time missing or not a date-time"] == 1
+    assert left_out["reference limit not a number"] == 1
     assert sum(left_out.values()) == len(BAD_ROWS)

@@ -19,9 +19,9 @@ import pyarrow as pa
 
 from thrombo.domain.records import Event, Patient
 from thrombo.errors import SourceError
-from thrombo.normalize.analytes import BY_KEY, BY_LOINC, CATALOGUE, Analyte
+from thrombo.normalize.analytes import CATALOGUE, Analyte
 from thrombo.normalize.build import SCHISTOCYTES_PER_HPF_PLAUSIBLE, Skip, resolve_analyte
-from thrombo.normalize.codemap import CodeMap
+from thrombo.normalize.codemap import CodeMap, codemap_for
 from thrombo.normalize.units import UnitError, conversion_factor
 from thrombo.normalize.values import DIPSTICK_SYNONYMS, PRESENCE_SYNONYMS
 from thrombo.rules.batch.decisions import text
@@ -52,28 +52,11 @@ def reader(path: Path) -> str:
     return f"(SELECT *, row_number() OVER () AS file_row_number FROM read_csv_auto('{quoted}'))"
 
 
-def code_map(con: duckdb.DuckDBPyConnection, path: Path) -> pa.Table:
+def code_map(con: duckdb.DuckDBPyConnection, path: Path, codemap: CodeMap) -> pa.Table:
+    """What the normal reader makes of each distinct (code, unit) of the file (`check_rows`)."""
     pairs = con.execute(f"SELECT DISTINCT CAST(code AS VARCHAR), CAST(unit AS VARCHAR) "
                         f"FROM {reader(path)}").fetchall()
-    return code_map_rows(pairs)
-
-
-def code_map_rows(pairs: Iterable[tuple[str, str | None]]) -> pa.Table:
-    """(code, unit) pairs to analyte, conversion factor and canonical unit (normalize's)."""
-    rows = []
-    for code, unit in pairs:
-        analyte = BY_LOINC.get(code) or BY_KEY.get(code)
-        if analyte is None:
-            continue
-        try:
-            factor, canonical = conversion_factor(analyte, unit or "")
-        except UnitError:
-            continue
-        rows.append({"code": code, "unit": unit, "analyte": analyte.key, "factor": factor,
-                     "canonical": canonical})
-    return pa.Table.from_pylist(rows, pa.schema([
-        ("code", pa.string()), ("unit", pa.string()), ("analyte", pa.string()),
-        ("factor", pa.float64()), ("canonical", pa.string())]))
+    return check_rows(pairs, codemap)
 
 
 def _day(series: pd.Series) -> pd.Series:
@@ -103,9 +86,9 @@ def patients_table(folder: Path) -> pa.Table:
 
 def register_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
     """Create the views `pat`, `obs`, `evt` and `qd` over a dataset folder (the benchmark's
-    own simulated files); SourceError if a row's code and unit cannot be mapped."""
+    own simulated files); SourceError if a row cannot be screened as the file stands."""
     path = observations_path(folder)
-    con.register("code_map", code_map(con, path))
+    con.register("code_map", code_map(con, path, codemap_for(folder)))
     con.register("pat_all", patients_table(folder))
     con.execute("CREATE OR REPLACE VIEW pat AS SELECT * FROM pat_all")
     con.execute(f"""
@@ -117,19 +100,25 @@ def register_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
                CAST(NULL AS VARCHAR) AS category,
                CAST(r.ref_low AS DOUBLE) * m.factor AS ref_low,
                CAST(r.ref_high AS DOUBLE) * m.factor AS ref_high
-        FROM {reader(path)} r JOIN code_map m
-          ON m.code = CAST(r.code AS VARCHAR) AND m.unit = CAST(r.unit AS VARCHAR)""")
+        FROM {reader(path)} r JOIN code_map m ON m.code = CAST(r.code AS VARCHAR)
+          AND m.unit = CAST(r.unit AS VARCHAR) AND m.factor IS NOT NULL""")
     con.execute("CREATE OR REPLACE VIEW obs AS SELECT * FROM obs_all")
-    # The view trusts the file: it has no place to count a row it cannot read, so a row whose
-    # code and unit it cannot map is refused here rather than left out silently.
-    row = con.execute(
-        f"SELECT COUNT(*) FROM {reader(path)} r WHERE NOT EXISTS (SELECT 1 FROM code_map m "
-        "WHERE m.code = CAST(r.code AS VARCHAR) AND m.unit = CAST(r.unit AS VARCHAR))"
-    ).fetchone()
+    # The view trusts the file and has no place to count a row it leaves out or a value it
+    # should not compute with, so a file holding any is refused here, with the count.
+    row = con.execute(f"""
+        SELECT COUNT(*) FROM {reader(path)} r
+        LEFT JOIN code_map m ON m.code = CAST(r.code AS VARCHAR)
+             AND m.unit = CAST(r.unit AS VARCHAR) AND m.factor IS NOT NULL
+        LEFT JOIN pat_all p ON p.patient_id = CAST(r.patient_id AS VARCHAR)
+        WHERE m.factor IS NULL OR p.patient_id IS NULL OR r.time IS NULL OR r.value IS NULL
+           OR (m.low IS NOT NULL
+               AND NOT CAST(r.value AS DOUBLE) * m.factor BETWEEN m.low AND m.high)""").fetchone()
     if row and row[0]:
         raise SourceError(
-            f"{path}: {row[0]} rows have a code or unit this view cannot map; "
-            "'thrombo screen FOLDER --engine duckdb' reads such a file and accounts for every row"
+            f"{path}: {row[0]} rows have a code or unit this view cannot map, no time or value, "
+            "a value outside the analyte's plausible range or a patient not in patients.csv; "
+            "'thrombo screen FOLDER --engine duckdb' reads such a file and accounts for every "
+            "row by reason"
         )
     con.execute("CREATE OR REPLACE VIEW evt AS SELECT CAST(NULL AS VARCHAR) AS patient_id, "
                 "CAST(NULL AS INTEGER) AS day, CAST(NULL AS VARCHAR) AS event, "

@@ -41,9 +41,10 @@ def register_dataset(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, d
     Patients, events and medications go through the normal reader (they are small); the
     observations are read by Spark and each row is screened only if its code and unit are
     known and convertible, its value is a number inside the analyte's plausible range, it has
-    a time and its patient is in patients.csv. This job reads numeric results only: coded
-    results ("present") and the row checks of `thrombo screen --engine duckdb` beyond these
-    are not made here, but every row left out is counted with its reason."""
+    a time, its reference limits (if any) are numbers and its patient is in patients.csv.
+    This job reads numeric results only: coded results ("present") and the row checks of
+    `thrombo screen --engine duckdb` beyond these are not made here, but every row left out
+    is counted with its reason."""
     zone = timezone(tz)
     ctx = Context(zone, codemap_for(folder))
     pat, evt = side_tables(read_side_files(folder, ctx), zone)
@@ -57,22 +58,27 @@ def register_dataset(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, d
     pairs = spark.sql("SELECT DISTINCT CAST(code AS STRING) AS code, CAST(unit AS STRING) AS unit "
                       "FROM raw_obs").collect()
     view(spark, "obs_checks", check_rows(((r["code"], r["unit"]) for r in pairs), ctx.codemap))
-    t_us = "unix_micros(CAST(r.time AS TIMESTAMP))"
+    # TRY_CAST throughout: under Spark's ANSI mode a plain CAST of one bad cell fails the whole
+    # job, and without it the cell becomes NULL unnoticed; here it is a counted reason.
+    t_us = "unix_micros(TRY_CAST(r.time AS TIMESTAMP))"
     value = "TRY_CAST(CAST(r.value AS STRING) AS DOUBLE) * c.factor"
+    low, high = (f"TRY_CAST(CAST(r.{c} AS STRING) AS DOUBLE)" for c in ("ref_low", "ref_high"))
     spark.sql(f"""
         CREATE OR REPLACE TEMP VIEW obs_read AS
         SELECT CAST(r.patient_id AS STRING) AS patient_id, r.seq, c.analyte, {t_us} AS t_us,
                CAST(FLOOR({t_us} / {US_PER_DAY}) AS INT) AS day, {value} AS value,
                c.canonical AS unit, CAST(NULL AS STRING) AS category,
-               CAST(r.ref_low AS DOUBLE) * c.factor AS ref_low,
-               CAST(r.ref_high AS DOUBLE) * c.factor AS ref_high,
+               {low} * c.factor AS ref_low, {high} * c.factor AS ref_high,
                CASE WHEN r.code IS NULL THEN 'no code'
                     WHEN c.skip IS NOT NULL THEN CONCAT('skipped: ', c.skip)
                     WHEN c.unit_problem IS NOT NULL THEN 'unit not convertible'
                     WHEN c.factor IS NULL THEN 'no unit'
-                    WHEN {t_us} IS NULL THEN 'no time'
+                    WHEN {t_us} IS NULL THEN 'time missing or not a date-time'
                     WHEN {value} IS NULL THEN 'no numeric value (coded results are not read)'
                     WHEN {value} < c.low OR {value} > c.high THEN 'implausible value'
+                    WHEN r.ref_low IS NOT NULL AND {low} IS NULL
+                      OR r.ref_high IS NOT NULL AND {high} IS NULL
+                      THEN 'reference limit not a number'
                     WHEN p.patient_id IS NULL THEN 'unknown patient' END AS problem
         FROM (SELECT *, monotonically_increasing_id() AS seq FROM raw_obs) r
         LEFT JOIN obs_checks c ON c.code = CAST(r.code AS STRING)
