@@ -8,20 +8,19 @@ concurrent patient-view calls, auditing each one.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import ModuleType
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
 from tests.api.conftest import BACKENDS, postgres_url
+from tests.reliability.service_load_script import load_script
 from thrombo.api.cds.client_auth import ReplayGuard
 from thrombo.store.schema import audit as audit_table
 from thrombo.store.sql import Store
@@ -85,16 +84,6 @@ def test_in_memory_guard_still_refuses_a_replay() -> None:
     guard = ReplayGuard()
     assert guard.first_use("jti-1", time.time() + 60)
     assert not guard.first_use("jti-1", time.time() + 60)
-
-
-def load_script() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "service_load.py"
-    spec = importlib.util.spec_from_file_location("service_load", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.slow

@@ -6,25 +6,11 @@ concurrent audit appends chaining onto the same entry (HTTP 500 under load).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
+from tests.reliability.service_load_script import load_script
+
 pytestmark = pytest.mark.slow
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "service_load.py"
-
-
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("service_load", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_short_load_run_has_no_errors() -> None:
