@@ -11,9 +11,13 @@ from the CDM's own `concept` table when it is present; else the concept id's row
 concept map (`data/omop_measurement_concepts.csv`, which a site extends with its own ids, or
 `--omop-concepts FILE` of the same columns); else `measurement_source_value` as written (often
 the LOINC code itself, or a local code for the user's code map). The shipped map is keyed by
-LOINC `concept_code` with vocabulary 'LOINC'; its `concept_id` column is empty because OMOP
-concept ids could not be checked offline here. Procedures and conditions carry the concept
-table's (vocabulary, code) when present, and their source value as text.
+LOINC `concept_code` with vocabulary 'LOINC'. It carries the standard concept id only where
+two public OMOP mappings pair that id with the LOINC code (or its exact LOINC name), and names
+them in `concept_id_status`: platelets (777-3, 26515-7), haemoglobin, serum and urine
+creatinine, blood pressure, weight and height. The other rows keep an empty `concept_id` (one
+mapping or none found): a wrong id would read one analyte as another, so a site adds them from
+its own CDM's concept table. Procedures and conditions carry the concept table's
+(vocabulary, code) when present, and their source value as text.
 
 Gender: concept 8507 is male and 8532 female in the OMOP Gender vocabulary (OHDSI
 documentation, [Design]: checked against the CDM v5.4 conventions, not a clinical number).

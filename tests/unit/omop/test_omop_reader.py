@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -18,8 +19,9 @@ import pytest
 import sqlalchemy
 
 from thrombo.errors import SourceError
-from thrombo.io.omop import load_concept_map, read_omop
+from thrombo.io.omop import CONCEPT_MAP, load_concept_map, read_omop
 from thrombo.io.raw import RawObservation, RawPatient, RawProcedure
+from thrombo.normalize.analytes import BY_LOINC
 from thrombo.store.sources import load_source
 
 TABLES: dict[str, list[dict[str, object]]] = {
@@ -67,9 +69,9 @@ TABLES: dict[str, list[dict[str, object]]] = {
 }
 
 
-def write_csv(folder: Path) -> Path:
+def write_csv(folder: Path, tables: dict[str, list[dict[str, object]]] = TABLES) -> Path:
     folder.mkdir(exist_ok=True)
-    for name, rows in TABLES.items():
+    for name, rows in tables.items():
         with (folder / f"{name.upper()}.csv").open("w", newline="") as handle:
             writer = csv.DictWriter(handle, list(rows[0]))
             writer.writeheader()
@@ -145,9 +147,59 @@ def test_normalisation_accounts_for_every_record(tmp_path: Path) -> None:
     assert sorted(o.analyte for o in timeline.observations) == ["hemoglobin", "ldh", "platelets"]
 
 
-def test_the_shipped_concept_map_has_no_unchecked_concept_ids() -> None:
-    """Concept ids could not be verified offline: the shipped map leaves them for the site."""
-    assert load_concept_map().by_id == {}
+PLATELETS_AUTOMATED = 3024929
+"""OMOP standard concept for LOINC 777-3, Platelets [#/volume] in Blood by Automated count."""
+
+
+def shipped_concept_rows() -> list[dict[str, str]]:
+    with resources.files("thrombo.io").joinpath("data", CONCEPT_MAP).open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_a_measurement_known_only_by_its_concept_id_reads_through_the_shipped_map(
+    tmp_path: Path,
+) -> None:
+    """No concept table and a local source value: only the shipped id can name the analyte, so
+    a missing or wrong id leaves the row unmapped or makes it another analyte."""
+    tables: dict[str, list[dict[str, object]]] = {
+        "person": TABLES["person"][:1],
+        "measurement": [
+            {"measurement_id": 40, "person_id": 1, "measurement_concept_id": PLATELETS_AUTOMATED,
+             "measurement_date": "2026-03-01", "measurement_datetime": "2026-03-01 08:00:00",
+             "value_as_number": 23.0, "unit_source_value": "10*9/L", "range_low": None,
+             "range_high": None, "measurement_source_value": "PLT-LOCAL"},
+        ],
+    }
+    folder = write_csv(tmp_path / "cdm", tables)
+    (patient, measurement) = list(read_omop(str(folder)))
+    raw = measurement.items[0]
+    assert isinstance(patient.items[0], RawPatient)
+    assert isinstance(raw, RawObservation) and raw.code == "777-3"
+
+    (timeline,) = load_source(str(folder), fmt="omop").timelines
+    (observation,) = timeline.observations
+    assert (observation.analyte, observation.value) == ("platelets", 23.0)
+
+
+def test_shipped_concept_ids_are_unique_numbers_for_the_catalogue_analyte() -> None:
+    rows = shipped_concept_rows()
+    filled = [r for r in rows if r["concept_id"].strip()]
+    ids = [r["concept_id"].strip() for r in filled]
+    assert filled and all(i.isdigit() for i in ids)
+    assert len(set(ids)) == len(ids)
+    for row in filled:
+        code = row["concept_code"]
+        assert row["vocabulary_id"] == "LOINC"
+        assert code in BY_LOINC, code
+        assert row["analyte"] == BY_LOINC[code].key, code
+        # Shipped only on two named public mappings, so that a site can re-check each id.
+        status = row["concept_id_status"]
+        assert status.startswith("confirmed: ") and " + " in status, code
+    for row in rows:
+        if not row["concept_id"].strip():
+            assert row["concept_id_status"].startswith("not filled"), row["concept_code"]
+    assert {k: c.concept_code for k, c in load_concept_map().by_id.items()} == {
+        r["concept_id"]: r["concept_code"] for r in filled}
 
 
 def test_a_site_concept_map_resolves_its_ids(tmp_path: Path) -> None:
