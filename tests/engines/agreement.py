@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Protocol
 
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.batch.tables import BatchTables
+from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import Outcome, ScreeningResult
 from thrombo.rules.screening import screen_patient
@@ -58,3 +59,26 @@ def engine_outcome(
 ) -> Outcome:
     tables = BatchTables.from_timelines([tl], [(tl.patient_id, on)])
     return engine.outcomes(tables, criteria, date.max.replace(year=2200))[(tl.patient_id, on)][name]
+
+
+def assert_criterion_agrees_by_day(
+    engine: Engine,
+    cohort: Iterable[tuple[PatientTimeline, Iterable[date]]],
+    criteria: CriteriaSet,
+    name: str,
+) -> None:
+    """The engine's outcome of criterion `name` equals the reference's on each asked day."""
+    asked = [(tl, sorted(set(days))) for tl, days in cohort]
+    got = engine.outcomes(
+        BatchTables.from_timelines(
+            [tl for tl, _ in asked], [(tl.patient_id, d) for tl, days in asked for d in days]
+        ),
+        criteria,
+        date(2200, 1, 1),
+    )
+    criterion = criteria.criterion(name)
+    for tl, days in asked:
+        evaluator = PatientEvaluator(tl, criteria.window_days)
+        for d in days:
+            want = evaluator.named(criterion, d).outcome
+            assert got[(tl.patient_id, d)][name] == want, (engine.name, tl.patient_id, d)

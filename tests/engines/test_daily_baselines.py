@@ -15,12 +15,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.engines.agreement import assert_criterion_agrees_by_day
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.batch.duck import DuckDBEngine
-from thrombo.rules.batch.tables import BatchTables
-from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.tma.options import ScreeningOptions
 
@@ -68,14 +67,4 @@ def test_anaemia_agrees_with_the_reference_on_every_day(
     cohort: tuple[tuple[PatientTimeline, list[date]], ...], lookback: int
 ) -> None:
     criteria = criteria_set("harmonized-2023", ScreeningOptions(hb_baseline_lookback_days=lookback))
-    anaemia = criteria.criterion("anemia")
-    timelines = [tl for tl, _ in cohort]
-    asked = [(tl.patient_id, d) for tl, days in cohort for d in days]
-    got = DuckDBEngine().outcomes(
-        BatchTables.from_timelines(timelines, asked), criteria, date(2200, 1, 1)
-    )
-    for tl, days in cohort:
-        evaluator = PatientEvaluator(tl, criteria.window_days)
-        for d in days:
-            want = evaluator.named(anaemia, d).outcome
-            assert got[(tl.patient_id, d)]["anemia"] == want, (tl.patient_id, d)
+    assert_criterion_agrees_by_day(DuckDBEngine(), cohort, criteria, "anemia")

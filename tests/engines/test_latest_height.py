@@ -14,12 +14,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.engines.agreement import assert_criterion_agrees_by_day
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.batch.duck import DuckDBEngine
-from thrombo.rules.batch.tables import BatchTables
-from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.registry import criteria_set
 
 START = date(2026, 3, 1)
@@ -64,13 +63,4 @@ def test_hypertension_agrees_with_the_reference_on_every_reading_day(
     cohort: tuple[tuple[PatientTimeline, set[date]], ...],
 ) -> None:
     criteria = criteria_set("harmonized-2023")
-    hypertension = criteria.criterion("hypertension")
-    asked = [(tl.patient_id, d) for tl, days in cohort for d in sorted(days)]
-    got = DuckDBEngine().outcomes(
-        BatchTables.from_timelines([tl for tl, _ in cohort], asked), criteria, date(2200, 1, 1)
-    )
-    for tl, days in cohort:
-        evaluator = PatientEvaluator(tl, criteria.window_days)
-        for d in days:
-            want = evaluator.named(hypertension, d).outcome
-            assert got[(tl.patient_id, d)]["hypertension"] == want, (tl.patient_id, d)
+    assert_criterion_agrees_by_day(DuckDBEngine(), cohort, criteria, "hypertension")

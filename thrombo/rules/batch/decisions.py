@@ -11,6 +11,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from thrombo.rules.batch import reftables
+from thrombo.rules.batch.tables import EPOCH_DAY
 from thrombo.rules.decide import LIMIT_DECIMALS
 from thrombo.rules.model import (
     Anchor,
@@ -185,6 +186,16 @@ def per_sex(male: str, female: str, pick: str) -> str:
         f"(CASE WHEN sex = 'M' THEN {male} WHEN sex = 'F' THEN {female} "
         f"WHEN {male} IS NULL OR {female} IS NULL THEN NULL ELSE {pick}({male}, {female}) END)"
     )
+
+
+def completed_years(day: str, age_days: str) -> str:
+    """`age.completed_years` at day number `day` of a patient `age_days` old: the birthday
+    arithmetic on yyyymmdd numbers (a 29 February birthday counts from 1 March), as the BP
+    tables are indexed. Days / 365.25 reads the wrong year on and around many birthdays."""
+    def ymd(d: str) -> str:
+        when = f"(DATE '{EPOCH_DAY.isoformat()}' + {d})"
+        return f"(YEAR({when}) * 10000 + MONTH({when}) * 100 + DAY({when}))"
+    return f"CAST(FLOOR(({ymd(day)} - {ymd(f'({day} - {age_days})')}) / 10000.0) AS INTEGER)"
 
 
 def bp_percentile(leaf: BloodPressure) -> str:

@@ -15,7 +15,7 @@ from thrombo.physiology.blood_pressure import TABLE_HEIGHT_PERCENTILES
 from thrombo.rules.batch import decisions as dx
 from thrombo.rules.batch.normal_cdf import normal_cdf_sql, scaled_sql
 from thrombo.rules.batch.plan import HEIGHT, Plan
-from thrombo.rules.model import Baseline
+from thrombo.rules.model import Baseline, BloodPressure
 
 BP = ("systolic_bp", "diastolic_bp")
 # Each leaf's answers in a window are three flags (yes, unknown, no) in a BIGINT mask word.
@@ -219,25 +219,26 @@ def _baseline_group(plan: Plan, analyte: str, dialect: Dialect) -> tuple[list[st
     return ctes, name
 
 
-def _latest_height(dialect: Dialect) -> str:
-    """`bp0`: each blood-pressure row with the patient's latest non-empty height at or before
-    it (`decide.latest_height`: latest in (time, seq) order, equal times included).
+def _latest_height(dialect: Dialect, rows: str) -> str:
+    """Blood-pressure rows with the patient's latest non-empty height at or before each
+    (`decide.latest_height`: latest in (time, seq) order, equal times included).
 
-    DuckDB: one height per (patient, time), the last by seq (`hts`). A patient with at most one
-    such time needs no search: a hash join and a time test (most children are measured once
-    a stay). The others take an ASOF join, which sorts their blood-pressure rows: for every
-    patient that sort was 0.5 of the group's 1.9 CPU seconds per 10 M rows. Heights are few,
-    so a window over both kinds of row cost 4x more. Spark has no ASOF join: a running MAX_BY
-    keyed on (time, seq) over both kinds of row."""
+    DuckDB (`bpt`, the rows `rows`): one height per (patient, time), the last by seq (`hts`).
+    A patient with at most one such time needs no search: a hash join and a time test (most
+    children are measured once a stay). The others take an ASOF join, which sorts their
+    blood-pressure rows: for every patient that sort was 0.5 of the group's 1.9 CPU seconds per
+    10 M rows. Heights are few, so a window over both kinds of row cost 4x more. Spark (`bph`,
+    every reading of `o`) has no ASOF join: a running MAX_BY keyed on (time, seq) over both
+    kinds of row."""
     is_h = f"analyte = '{HEIGHT}' AND value IS NOT NULL"
     if dialect.name == "duckdb":
         return (
             f"hts AS (SELECT patient_id AS h_patient, t_us AS h_t, MAX_BY(value, seq) AS h_val, "
             f"MAX_BY(day, seq) AS h_day FROM o WHERE {is_h} GROUP BY patient_id, t_us), "
             "hn AS (SELECT h_patient AS n_patient, COUNT(*) AS n_h FROM hts GROUP BY h_patient), "
-            "bpo AS (SELECT o.*, COALESCE(n_h, 0) AS n_h FROM o LEFT JOIN hn ON n_patient = "
-            f"patient_id WHERE analyte IN {dx.in_list(BP)}), "
-            "bp0 AS (SELECT * EXCLUDE (n_h) FROM (SELECT b.*, CASE WHEN b.t_us >= h.h_t THEN "
+            f"bpo AS (SELECT r.*, COALESCE(n_h, 0) AS n_h FROM {rows} r "
+            "LEFT JOIN hn ON n_patient = patient_id), "
+            "bpt AS (SELECT * EXCLUDE (n_h) FROM (SELECT b.*, CASE WHEN b.t_us >= h.h_t THEN "
             "h.h_val END AS h_val, CASE WHEN b.t_us >= h.h_t THEN h.h_day END AS h_day "
             "FROM bpo b LEFT JOIN hts h ON b.patient_id = h.h_patient WHERE b.n_h <= 1 "
             "UNION ALL SELECT b.*, h.h_val, h.h_day FROM (SELECT * FROM bpo WHERE n_h > 1) b "
@@ -248,19 +249,70 @@ def _latest_height(dialect: Dialect) -> str:
     )
     key = f"CASE WHEN {is_h} THEN NAMED_STRUCT('t', t_us, 's', seq) END"
     return (
-        f"bp0 AS (SELECT * FROM (SELECT o.*, MAX_BY(CASE WHEN {is_h} THEN value END, {key}) "
+        f"bph AS (SELECT * FROM (SELECT o.*, MAX_BY(CASE WHEN {is_h} THEN value END, {key}) "
         f"OVER ({frame}) AS h_val, MAX_BY(CASE WHEN {is_h} THEN day END, {key}) OVER ({frame}) "
         f"AS h_day FROM o WHERE analyte IN ('systolic_bp', 'diastolic_bp', '{HEIGHT}')) hh "
         f"WHERE analyte IN {dx.in_list(BP)})"
     )
 
 
+def _table_row(leaf: BloodPressure, alias: str, sex: str, rows: str) -> str:
+    """The `ref_bp` row of one sex for the leaf's table and percentile, the row's age and
+    component."""
+    return (
+        f"LEFT JOIN ref_bp {alias} ON {alias}.bp_source = '{leaf.child_limit.source}' AND "
+        f"{alias}.bp_sex = '{sex}' AND {alias}.bp_age = {rows}.tage AND "
+        f"{alias}.bp_pct = {leaf.child_limit.percentile} AND {alias}.bp_component = {rows}.analyte"
+    )
+
+
+def _height_free(plan: Plan, rows: str) -> str:
+    """`bpb`: each reading's answers with the limits over every height (`q_<leaf>`), and
+    whether a height could change any of them (`slow`).
+
+    A child's limit at any height percentile lies between the table's lowest and highest limit
+    for the age and sex (`h_least`, `h_greatest`; with sex unknown, the lower and higher of the
+    two sexes'), and each comparison is monotone in the limit. So a reading above the highest
+    limit, or not above the lowest, has its answer without a height, the one
+    `decide.decide_blood_pressure` gives; only readings in between take the height, its
+    percentile and the interpolation (`bp1`..`bp6`), which cost 0.6 of the group's CPU when
+    every reading took them."""
+    joins, limits, quick, slow = [], [], [], []
+    for leaf, col in plan.bp_leaves():
+        m, f = f"bm_{col}", f"bf_{col}"
+        joins += [_table_row(leaf, m, "M", "r"), _table_row(leaf, f, "F", "r")]
+        limits.append(
+            f"{m}.h_least AS lm_{col}, {f}.h_least AS lf_{col}, "
+            f"{m}.h_greatest AS gm_{col}, {f}.h_greatest AS gf_{col}"
+        )
+        quick.append(
+            f"{dx.per_sex(f'lm_{col}', f'lf_{col}', 'LEAST')} AS lq_{col}, "
+            f"{dx.per_sex(f'gm_{col}', f'gf_{col}', 'GREATEST')} AS hq_{col}"
+        )
+        slow.append(f"(q_{col} = {dx.UNKNOWN} AND lq_{col} IS NOT NULL)")
+    answers = ", ".join(
+        f"{dx.blood_pressure(leaf, f'lq_{col}', f'hq_{col}')} AS q_{col}"
+        for leaf, col in plan.bp_leaves()
+    )
+    aged = f"(SELECT *, {dx.completed_years('day', 'age_days')} AS tage FROM {rows}) r"
+    return (
+        f"bpb AS (SELECT *, CASE WHEN {' OR '.join(slow)} THEN 1 ELSE 0 END AS slow FROM "
+        f"(SELECT *, {answers} FROM (SELECT *, {', '.join(quick)} FROM "
+        f"(SELECT r.*, {', '.join(limits)} FROM {aged} {' '.join(joins)}) b0) b1) b2)"
+    )
+
+
 def _bp_group(plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
-    """Blood-pressure rows with the latest height, its percentile and the table joins."""
-    ctes = [
-        _latest_height(dialect),
-        "bp1 AS (SELECT bp0.*, (age_days / 365.25) * 12.0 AS months, "
-        "CAST(FLOOR(age_days / 365.25) AS INTEGER) AS tage FROM bp0)",
+    """Blood-pressure readings answered from the table's limits alone (`bpb`), or else with the
+    latest height, its percentile and the limit interpolated at it (`bp6`)."""
+    readings = f"(SELECT * FROM o WHERE analyte IN {dx.in_list(BP)})"
+    banded = "(SELECT * FROM bpb WHERE slow = 1)"
+    if dialect.name == "duckdb":
+        ctes = [_height_free(plan, readings), _latest_height(dialect, banded)]
+    else:
+        ctes = [_latest_height(dialect, ""), _height_free(plan, "bph"), f"bpt AS {banded}"]
+    ctes += [
+        "bp1 AS (SELECT bpt.*, (age_days / 365.25) * 12.0 AS months FROM bpt)",
         "bp2 AS (SELECT bp1.*, CASE WHEN lms.a1 = lms.a0 THEN 0.0 ELSE (months - lms.a0) / "
         "(lms.a1 - lms.a0) END AS lf, lms.l0, lms.m0, lms.s0, lms.l1, lms.m1, lms.s1 FROM bp1 "
         "LEFT JOIN ref_lms lms ON lms.sex = bp1.sex AND lms.bucket = "
@@ -274,29 +326,20 @@ def _bp_group(plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
         f"(SELECT *, {scaled_sql('h_z')} AS h_x FROM "
         f"(SELECT bp3.*, {HEIGHT_Z} AS h_z FROM bp3) bpz) bpx) bpy) bpr)",
     ]
-    joins, exact, bounds, pcts, codes = [], [], [], [], {}
+    joins, exact, bounds, pcts, slow_codes, quick_codes = [], [], [], [], {}, {}
     for leaf, col in plan.bp_leaves():
         m, f = f"bm_{col}", f"bf_{col}"
-        for alias, sex in ((m, "M"), (f, "F")):
-            joins.append(
-                f"LEFT JOIN ref_bp {alias} ON {alias}.bp_source = '{leaf.child_limit.source}' AND "
-                f"{alias}.bp_sex = '{sex}' AND {alias}.bp_age = bp5.tage AND "
-                f"{alias}.bp_pct = {leaf.child_limit.percentile} AND "
-                f"{alias}.bp_component = bp5.analyte"
-            )
+        joins += [_table_row(leaf, m, "M", "bp5"), _table_row(leaf, f, "F", "bp5")]
         pcts.append(f"{dx.bp_percentile(leaf)} AS pr_{col}")
         pc = f"pc_{col}"
-        exact.append(
-            f"{dx.bp_exact(m, pc)} AS xm_{col}, {dx.bp_exact(f, pc)} AS xf_{col}, "
-            f"{m}.h_least AS lm_{col}, {f}.h_least AS lf_{col}, "
-            f"{m}.h_greatest AS gm_{col}, {f}.h_greatest AS gf_{col}"
-        )
+        exact.append(f"{dx.bp_exact(m, pc)} AS xm_{col}, {dx.bp_exact(f, pc)} AS xf_{col}")
         pair = (f"xm_{col}", f"xf_{col}")
         bounds.append(f"{dx.bp_bound(pc, pair, (f'lm_{col}', f'lf_{col}'), 'LEAST')} AS lo_{col}")
         bounds.append(
             f"{dx.bp_bound(pc, pair, (f'gm_{col}', f'gf_{col}'), 'GREATEST')} AS hi_{col}"
         )
-        codes[col] = dx.blood_pressure(leaf, f"lo_{col}", f"hi_{col}")
+        slow_codes[col] = dx.blood_pressure(leaf, f"lo_{col}", f"hi_{col}")
+        quick_codes[col] = f"q_{col}"
     clamps = ", ".join(f"{dx.clamp(f'pr_{col}', *dx.TABLE_SPAN)} AS pc_{col}"
                        for _, col in plan.bp_leaves())
     ctes.append(f"bp5 AS (SELECT *, {clamps} FROM (SELECT bp4.*, {', '.join(pcts)} FROM bp4) b)")
@@ -304,8 +347,14 @@ def _bp_group(plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
         f"bp6 AS (SELECT *, {', '.join(bounds)} FROM "
         f"(SELECT bp5.*, {', '.join(exact)} FROM bp5 {' '.join(joins)}) b)"
     )
-    codes.update(_lab_codes(plan, frozenset(BP), {}))
-    ctes.append(f"bpd AS ({_group_select(plan, 'bp6', codes, frozenset(BP))}) x)")
+    labs = _lab_codes(plan, frozenset(BP), {})
+    keep = "patient_id, day, analyte, hsct_day"
+    ctes.append(
+        f"bpu AS (SELECT {keep}{answers({**slow_codes, **labs})} FROM bp6 UNION ALL "
+        f"SELECT {keep}{answers({**quick_codes, **labs})} FROM bpb WHERE slow = 0)"
+    )
+    codes = {col: f"c_{col}" for col in [*slow_codes, *labs]}
+    ctes.append(f"bpd AS ({_group_select(plan, 'bpu', codes, frozenset(BP))}) x)")
     return ctes, "bpd"
 
 
