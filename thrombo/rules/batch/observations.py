@@ -224,40 +224,44 @@ def _baseline_group(plan: Plan, analyte: str, dialect: Dialect) -> tuple[list[st
     return ctes, name
 
 
-def _latest_height(dialect: Dialect, rows: str) -> str:
-    """Blood-pressure rows with the patient's latest non-empty height at or before each
-    (`decide.latest_height`: latest in (time, seq) order, equal times included).
+IS_HEIGHT = f"analyte = '{HEIGHT}' AND value IS NOT NULL"
 
-    DuckDB (`bpt`, the rows `rows`): one height per (patient, time), the last by seq (`hts`).
-    A patient with at most one such time needs no search: a hash join and a time test (most
-    children are measured once a stay). The others take an ASOF join, which sorts their
-    blood-pressure rows: for every patient that sort was 0.5 of the group's 1.9 CPU seconds per
-    10 M rows. Heights are few, so a window over both kinds of row cost 4x more. Spark (`bph`,
-    every reading of `o`) has no ASOF join: a running MAX_BY keyed on (time, seq) over both
-    kinds of row."""
-    is_h = f"analyte = '{HEIGHT}' AND value IS NOT NULL"
-    if dialect.name == "duckdb":
-        return (
-            f"hts AS (SELECT patient_id AS h_patient, t_us AS h_t, MAX_BY(value, seq) AS h_val, "
-            f"MAX_BY(day, seq) AS h_day FROM o WHERE {is_h} GROUP BY patient_id, t_us), "
-            "hn AS (SELECT h_patient AS n_patient, COUNT(*) AS n_h FROM hts GROUP BY h_patient), "
-            f"bpo AS (SELECT r.*, COALESCE(n_h, 0) AS n_h FROM {rows} r "
-            "LEFT JOIN hn ON n_patient = patient_id), "
-            "bpt AS (SELECT * EXCLUDE (n_h) FROM (SELECT b.*, CASE WHEN b.t_us >= h.h_t THEN "
-            "h.h_val END AS h_val, CASE WHEN b.t_us >= h.h_t THEN h.h_day END AS h_day "
-            "FROM bpo b LEFT JOIN hts h ON b.patient_id = h.h_patient WHERE b.n_h <= 1 "
-            "UNION ALL SELECT b.*, h.h_val, h.h_day FROM (SELECT * FROM bpo WHERE n_h > 1) b "
-            "ASOF LEFT JOIN hts h ON b.patient_id = h.h_patient AND b.t_us >= h.h_t))"
-        )
+
+def _heights_joined(rows: str) -> str:
+    """`bpt`: the readings `rows`, each with the patient's latest non-empty height at or before
+    it (`decide.latest_height`: latest in (time, seq) order, equal times included), on DuckDB.
+
+    One height per (patient, time), the last by seq (`hts`). A patient with at most one such
+    time needs no search: a hash join and a time test (most children are measured once a stay).
+    The others take an ASOF join, which sorts their readings: for every patient that sort was
+    0.5 of the group's 1.9 CPU seconds per 10 M rows. Heights are few, so a window over both
+    kinds of row cost 4x more."""
+    return (
+        f"hts AS (SELECT patient_id AS h_patient, t_us AS h_t, MAX_BY(value, seq) AS h_val, "
+        f"MAX_BY(day, seq) AS h_day FROM o WHERE {IS_HEIGHT} GROUP BY patient_id, t_us), "
+        "hn AS (SELECT h_patient AS n_patient, COUNT(*) AS n_h FROM hts GROUP BY h_patient), "
+        f"bpo AS (SELECT r.*, COALESCE(n_h, 0) AS n_h FROM {rows} r "
+        "LEFT JOIN hn ON n_patient = patient_id), "
+        "bpt AS (SELECT * EXCLUDE (n_h) FROM (SELECT b.*, CASE WHEN b.t_us >= h.h_t THEN "
+        "h.h_val END AS h_val, CASE WHEN b.t_us >= h.h_t THEN h.h_day END AS h_day "
+        "FROM bpo b LEFT JOIN hts h ON b.patient_id = h.h_patient WHERE b.n_h <= 1 "
+        "UNION ALL SELECT b.*, h.h_val, h.h_day FROM (SELECT * FROM bpo WHERE n_h > 1) b "
+        "ASOF LEFT JOIN hts h ON b.patient_id = h.h_patient AND b.t_us >= h.h_t))"
+    )
+
+
+def _heights_windowed() -> str:
+    """`bph`: every reading of `o` with the same latest height, on Spark, which has no ASOF
+    join: a running MAX_BY keyed on (time, seq) over both kinds of row."""
     frame = (
         "PARTITION BY patient_id ORDER BY t_us RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
     )
-    key = f"CASE WHEN {is_h} THEN NAMED_STRUCT('t', t_us, 's', seq) END"
+    key = f"CASE WHEN {IS_HEIGHT} THEN NAMED_STRUCT('t', t_us, 's', seq) END"
     return (
-        f"bph AS (SELECT * FROM (SELECT o.*, MAX_BY(CASE WHEN {is_h} THEN value END, {key}) "
-        f"OVER ({frame}) AS h_val, MAX_BY(CASE WHEN {is_h} THEN day END, {key}) OVER ({frame}) "
-        f"AS h_day FROM o WHERE analyte IN ('systolic_bp', 'diastolic_bp', '{HEIGHT}')) hh "
-        f"WHERE analyte IN {dx.in_list(BP)})"
+        f"bph AS (SELECT * FROM (SELECT o.*, MAX_BY(CASE WHEN {IS_HEIGHT} THEN value END, {key}) "
+        f"OVER ({frame}) AS h_val, MAX_BY(CASE WHEN {IS_HEIGHT} THEN day END, {key}) "
+        f"OVER ({frame}) AS h_day FROM o WHERE analyte IN ('systolic_bp', 'diastolic_bp', "
+        f"'{HEIGHT}')) hh WHERE analyte IN {dx.in_list(BP)})"
     )
 
 
@@ -313,9 +317,9 @@ def _bp_group(plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
     readings = f"(SELECT * FROM o WHERE analyte IN {dx.in_list(BP)})"
     banded = "(SELECT * FROM bpb WHERE slow = 1)"
     if dialect.name == "duckdb":
-        ctes = [_height_free(plan, readings), _latest_height(dialect, banded)]
+        ctes = [_height_free(plan, readings), _heights_joined(banded)]
     else:
-        ctes = [_latest_height(dialect, ""), _height_free(plan, "bph"), f"bpt AS {banded}"]
+        ctes = [_heights_windowed(), _height_free(plan, "bph"), f"bpt AS {banded}"]
     ctes += [
         "bp1 AS (SELECT bpt.*, (age_days / 365.25) * 12.0 AS months FROM bpt)",
         "bp2 AS (SELECT bp1.*, CASE WHEN lms.a1 = lms.a0 THEN 0.0 ELSE (months - lms.a0) / "
