@@ -91,12 +91,23 @@ def _maybe_day(draw: Any, low: int, high: int) -> date | None:
     return None if n is None else HSCT + timedelta(days=n)
 
 
+def _birth(draw: Any) -> date:
+    """Any age from 200 days to 17 years, or a birthday (first to 18th, a 29 February one
+    among them) inside the observed days, where an age-indexed limit changes."""
+    if draw(st.booleans()):
+        return HSCT - timedelta(days=draw(st.integers(200, 17 * 365)))
+    birthday = HSCT + timedelta(days=draw(st.integers(-12, 65)))
+    years = draw(st.integers(1, 18))
+    if draw(st.integers(0, 9)) == 0:
+        return date(2008 + 4 * draw(st.integers(0, 1)), 2, 29)
+    return birthday.replace(year=birthday.year - years)
+
+
 @st.composite
 def timeline(draw: Any, pid: str) -> PatientTimeline:
-    age_days = draw(st.integers(200, 17 * 365))
     patient = Patient(
         pid,
-        HSCT - timedelta(days=age_days),
+        _birth(draw),
         draw(st.sampled_from(("F", "M", "U"))),
         hsct_date=HSCT if draw(st.integers(0, 9)) else None,
         hsct_type=draw(st.sampled_from((None, "allogeneic", "autologous")))
