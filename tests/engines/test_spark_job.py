@@ -45,6 +45,11 @@ def test_spark_job_screens_a_folder_as_the_reference_and_counts_what_it_leaves_o
         f.write("\n".join(BAD_ROWS) + "\n")
     criteria = criteria_set("harmonized-2023")
     frame, left_out = screen_folder(spark_session, tmp_path, criteria.name, None)
+    # The patient step reads the patient-day table computed once: no scan of the observation
+    # file, no window of the day pipeline again (a bypassed cache ran it five more times).
+    executed = frame._jdf.queryExecution().executedPlan().toString()
+    assert "FileScan" not in executed and "Scan csv" not in executed
+    assert "bit_or" not in executed.lower() and "percentile" not in executed.lower()
     got = sorted((screening_result(r.asDict(), criteria) for r in frame.collect()),
                  key=lambda r: r.patient_id)
     loaded = load_source(str(tmp_path))

@@ -98,15 +98,18 @@ class SparkEngine:
     ) -> list[ScreeningResult]:
         self.register(tables)
         rows = [r.asDict() for r in self.screen_frame(criteria, as_of).collect()]
-        self.spark.catalog.uncacheTable("thrombo_days")
         return [screening_result(r, criteria) for r in rows]
 
     def screen_frame(self, criteria: CriteriaSet, as_of: date) -> Any:
-        """The per-patient DataFrame over the registered views; the patient-day table is cached
-        under `thrombo_days` because the final step reads it five times."""
+        """The per-patient DataFrame over the registered views. The patient-day table is
+        computed once, here, because the final step reads it five times and Spark inlines a
+        CTE at every reference. A checkpoint rather than `cacheTable`: Spark matches a cached
+        plan only if it is deterministic, and the observation rows' `seq` is not (a Parquet
+        file's rows are numbered by monotonically_increasing_id), so the cache was silently
+        bypassed and the whole day pipeline ran five more times."""
         plan, day = Plan.of(criteria), day_number(as_of) or 0
-        self.spark.sql(days_sql(plan, day, SPARK)).createOrReplaceTempView("thrombo_days")
-        self.spark.catalog.cacheTable("thrombo_days")
+        days = self.spark.sql(days_sql(plan, day, SPARK)).localCheckpoint(eager=True)
+        days.createOrReplaceTempView("thrombo_days")
         return self.spark.sql(screen_sql(plan, day, SPARK, days="thrombo_days"))
 
     def outcomes(

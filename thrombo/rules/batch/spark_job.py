@@ -63,8 +63,9 @@ def register_dataset(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, d
     t_us = "unix_micros(TRY_CAST(r.time AS TIMESTAMP))"
     value = "TRY_CAST(CAST(r.value AS STRING) AS DOUBLE) * c.factor"
     low, high = (f"TRY_CAST(CAST(r.{c} AS STRING) AS DOUBLE)" for c in ("ref_low", "ref_high"))
+    # Read and checked once: the query reads `obs` once per observation group and Spark would
+    # repeat the file scan and the checks at each reference (and number the rows anew).
     spark.sql(f"""
-        CREATE OR REPLACE TEMP VIEW obs_read AS
         SELECT CAST(r.patient_id AS STRING) AS patient_id, r.seq, c.analyte, {t_us} AS t_us,
                CAST(FLOOR({t_us} / {US_PER_DAY}) AS INT) AS day, {value} AS value,
                c.canonical AS unit, CAST(NULL AS STRING) AS category,
@@ -83,7 +84,8 @@ def register_dataset(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, d
         FROM (SELECT *, monotonically_increasing_id() AS seq FROM raw_obs) r
         LEFT JOIN obs_checks c ON c.code = CAST(r.code AS STRING)
              AND c.unit <=> CAST(r.unit AS STRING)
-        LEFT JOIN pat p ON p.patient_id = CAST(r.patient_id AS STRING)""")
+        LEFT JOIN pat p ON p.patient_id = CAST(r.patient_id AS STRING)""").localCheckpoint(
+        eager=True).createOrReplaceTempView("obs_read")
     spark.sql("CREATE OR REPLACE TEMP VIEW obs AS SELECT patient_id, seq, analyte, t_us, day, "
               "value, unit, category, ref_low, ref_high FROM obs_read WHERE problem IS NULL")
     left_out = {r["problem"]: int(r["n"]) for r in spark.sql(
