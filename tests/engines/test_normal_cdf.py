@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from thrombo.rules.batch.normal_cdf import Z_LIMIT, erf_series, normal_cdf_sql, scaled_sql
-from thrombo.rules.batch.observations import HEIGHT_PCT_SPAN
+from thrombo.rules.batch.reftables import HEIGHT_SPAN
 
 # The height percentile is compared with table columns; 1e-13 (in percentile units) is far
 # below any difference a blood-pressure limit could show.
@@ -59,6 +59,6 @@ def test_sql_matches_normal_dist_anywhere_in_the_span(zs: list[float]) -> None:
 def test_beyond_the_limit_the_clamp_decides() -> None:
     """0 and 1 beyond |z| = Z_LIMIT give the same clamped percentile as the exact value would:
     the blood-pressure tables' height span ends inside (-Z_LIMIT, Z_LIMIT)."""
-    low, high = HEIGHT_PCT_SPAN
+    low, high = HEIGHT_SPAN
     assert 100 * NormalDist().cdf(-Z_LIMIT) < low
     assert 100 * NormalDist().cdf(Z_LIMIT) > high

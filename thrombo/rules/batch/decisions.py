@@ -200,7 +200,7 @@ def completed_years(day: str, age_days: str) -> str:
 
 def bp_percentile(leaf: BloodPressure) -> str:
     """The height percentile the limit is read at: measured (recent height), else the default;
-    NULL means "bound over every height". Clamp it (`clamp`) to the tabulated 5th-95th span."""
+    NULL means "bound over every height". Clamp it (`clamp`) to `reftables.HEIGHT_SPAN`."""
     default = (
         "NULL"
         if leaf.default_height_percentile is None
@@ -210,9 +210,6 @@ def bp_percentile(leaf: BloodPressure) -> str:
         f"(CASE WHEN h_day >= day - {leaf.height_lookback_days} AND h_pct IS NOT NULL "
         f"THEN h_pct ELSE {default} END)"
     )
-
-
-TABLE_SPAN = (float(reftables.HEIGHT_COLUMNS[0][1:]), float(reftables.HEIGHT_COLUMNS[-1][1:]))
 
 
 def clamp(column: str, low: float, high: float) -> str:

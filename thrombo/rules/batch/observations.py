@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from thrombo.physiology.blood_pressure import TABLE_HEIGHT_PERCENTILES
 from thrombo.rules.batch import decisions as dx
 from thrombo.rules.batch.normal_cdf import normal_cdf_sql, scaled_sql
 from thrombo.rules.batch.plan import HEIGHT, Plan
+from thrombo.rules.batch.reftables import HEIGHT_SPAN, age_months_sql
 from thrombo.rules.model import Baseline, BloodPressure
 
 BP = ("systolic_bp", "diastolic_bp")
@@ -29,7 +29,6 @@ HEIGHT_Z = (
     "CASE WHEN ll = 0 THEN LN(h_val / mm) / ss ELSE (POWER(h_val / mm, ll) - 1) / (ll * ss) END"
 )
 HEIGHT_PCT = f"(100.0 * {normal_cdf_sql('h_z', 'h_x', 'h_y')})"
-HEIGHT_PCT_SPAN = (TABLE_HEIGHT_PERCENTILES[0], TABLE_HEIGHT_PERCENTILES[-1])
 
 def bit(plan: Plan, col: str, answer: int) -> int:
     """Leaf `col`'s flag for one answer (YES/UNKNOWN/NO) inside its mask word."""
@@ -321,7 +320,7 @@ def _bp_group(plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
     else:
         ctes = [_heights_windowed(), _height_free(plan, "bph"), f"bpt AS {banded}"]
     ctes += [
-        "bp1 AS (SELECT bpt.*, (age_days / 365.25) * 12.0 AS months FROM bpt)",
+        f"bp1 AS (SELECT bpt.*, {age_months_sql('age_days')} AS months FROM bpt)",
         "bp2 AS (SELECT bp1.*, CASE WHEN lms.a1 = lms.a0 THEN 0.0 ELSE (months - lms.a0) / "
         "(lms.a1 - lms.a0) END AS lf, lms.l0, lms.m0, lms.s0, lms.l1, lms.m1, lms.s1 FROM bp1 "
         "LEFT JOIN ref_lms lms ON lms.sex = bp1.sex AND lms.bucket = "
@@ -330,7 +329,7 @@ def _bp_group(plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
         "bp3 AS (SELECT bp2.*, l0 + lf * (l1 - l0) AS ll, m0 + lf * (m1 - m0) AS mm, "
         "s0 + lf * (s1 - s0) AS ss FROM bp2)",
         # One step per column: the series reads h_y once per term, the clamp h_raw twice.
-        f"bp4 AS (SELECT *, {dx.clamp('h_raw', *HEIGHT_PCT_SPAN)} AS h_pct FROM "
+        f"bp4 AS (SELECT *, {dx.clamp('h_raw', *HEIGHT_SPAN)} AS h_pct FROM "
         f"(SELECT *, {HEIGHT_PCT} AS h_raw FROM (SELECT *, h_x * h_x AS h_y FROM "
         f"(SELECT *, {scaled_sql('h_z')} AS h_x FROM "
         f"(SELECT bp3.*, {HEIGHT_Z} AS h_z FROM bp3) bpz) bpx) bpy) bpr)",
@@ -349,7 +348,7 @@ def _bp_group(plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
         )
         slow_codes[col] = dx.blood_pressure(leaf, f"lo_{col}", f"hi_{col}")
         quick_codes[col] = f"q_{col}"
-    clamps = ", ".join(f"{dx.clamp(f'pr_{col}', *dx.TABLE_SPAN)} AS pc_{col}"
+    clamps = ", ".join(f"{dx.clamp(f'pr_{col}', *HEIGHT_SPAN)} AS pc_{col}"
                        for _, col in plan.bp_leaves())
     ctes.append(f"bp5 AS (SELECT *, {clamps} FROM (SELECT bp4.*, {', '.join(pcts)} FROM bp4) b)")
     ctes.append(

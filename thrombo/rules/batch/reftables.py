@@ -57,12 +57,17 @@ def _who_sql(age_months: str, sex: str) -> str:
     return f"(CASE {arms} END)"
 
 
-def hb_lln_sql(age_days: str, sex: str) -> str:
-    """The WHO (2024) anaemia cut-off; with sex unknown only where both sexes share it."""
-    months = (
+def age_months_sql(age_days: str) -> str:
+    """Decimal age in months, as `age.age_in_months` (days / 365.25 x 12)."""
+    return (
         f"(({age_days} / {_number(reference_ranges.DAYS_PER_YEAR)}) * "
         f"{_number(reference_ranges.MONTHS_PER_YEAR)})"
     )
+
+
+def hb_lln_sql(age_days: str, sex: str) -> str:
+    """The WHO (2024) anaemia cut-off; with sex unknown only where both sexes share it."""
+    months = age_months_sql(age_days)
     male, female = _who_sql(months, "M"), _who_sql(months, "F")
     return (
         f"(CASE WHEN {sex} = 'M' THEN {male} WHEN {sex} = 'F' THEN {female} "
@@ -76,9 +81,12 @@ FALLBACK_LOWER = {"hemoglobin": hb_lln_sql}
 FALLBACK_WARNINGS = {"ldh": (reference_ranges.UNVERIFIED_LDH,), "hemoglobin": ()}
 
 HEIGHT_COLUMNS = tuple(f"h{int(h)}" for h in TABLE_HEIGHT_PERCENTILES)
+# The tabulated height-percentile span (5th to 95th): a percentile is clamped to it.
+HEIGHT_SPAN = (TABLE_HEIGHT_PERCENTILES[0], TABLE_HEIGHT_PERCENTILES[-1])
 
 
 BP_COMPONENTS = {"sbp_mmhg": "systolic_bp", "dbp_mmhg": "diastolic_bp"}
+BP_KEYS = ("bp_source", "bp_sex", "bp_age", "bp_pct", "bp_component")
 
 
 def bp_wide_rows() -> list[dict[str, object]]:
@@ -95,8 +103,6 @@ def bp_wide_rows() -> list[dict[str, object]]:
         row.update(h_least=min(heights), h_greatest=max(heights))
     return list(wide.values())
 
-
-BP_KEYS = ("bp_source", "bp_sex", "bp_age", "bp_pct", "bp_component")
 
 
 @dataclass(frozen=True, slots=True)
