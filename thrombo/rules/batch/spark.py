@@ -1,8 +1,9 @@
 """The cluster engine: the same compiled SQL text on Apache Spark (local[*] here).
 
 Spark SQL understands every construct the compiler emits (CTEs, ROWS/RANGE frames over
-integers, MEDIAN, MIN_BY/MAX_BY), so only the table registration and the normal CDF (a pandas
-UDF, as Spark SQL has no erf) are Spark-specific.
+integers, PERCENTILE, MIN_BY/MAX_BY; the normal CDF is plain SQL, normal_cdf.py), so only the
+table registration, the dialect's spellings (observations.SPARK) and computing the patient-day
+table once (`screen_frame`) are Spark-specific.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ SHUFFLE_PARTITIONS = 4
 def local_session(master: str = "local[*]") -> Any:
     from pyspark.sql import SparkSession
 
-    # Python workers must be this interpreter (the one with pandas and scipy).
+    # Python workers must be this interpreter (the one with thrombo's dependencies).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master(master)
