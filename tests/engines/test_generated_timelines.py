@@ -96,11 +96,10 @@ def _birth(draw: Any) -> date:
     among them) inside the observed days, where an age-indexed limit changes."""
     if draw(st.booleans()):
         return HSCT - timedelta(days=draw(st.integers(200, 17 * 365)))
-    birthday = HSCT + timedelta(days=draw(st.integers(-12, 65)))
-    years = draw(st.integers(1, 18))
-    if draw(st.integers(0, 9)) == 0:
+    if draw(st.integers(0, 9)) == 0:  # 18th or 14th birthday on 1 March 2026 (day 59)
         return date(2008 + 4 * draw(st.integers(0, 1)), 2, 29)
-    return birthday.replace(year=birthday.year - years)
+    birthday = HSCT + timedelta(days=draw(st.integers(-12, 65)))
+    return birthday.replace(year=birthday.year - draw(st.integers(1, 18)))
 
 
 @st.composite
