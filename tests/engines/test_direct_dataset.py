@@ -19,7 +19,7 @@ import pytest
 
 from thrombo.rules.batch import screen_with
 from thrombo.rules.batch.direct import screen_dataset
-from thrombo.rules.batch.obs_accounting import reason_kind
+from thrombo.rules.batch.obs_accounting import DirectAccounting, reason_kind
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.results import ScreeningResult, SetResult
 from thrombo.simulate.config import SimulationConfig
@@ -137,10 +137,6 @@ def bad_folder(root: Path) -> Path:
     return root
 
 
-def observation_entries(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [q for q in document["quarantine"] if q["source"].endswith("observations.csv")]
-
-
 def test_every_bad_row_is_counted_by_kind_as_the_normal_reader_counts_it(tmp_path: Path) -> None:
     """Hand-made folder: each kind of refused row at least once (an unknown LOINC and an
     unmapped local code are skipped; a row with a missing value, an unparseable value or time,
@@ -153,22 +149,34 @@ def test_every_bad_row_is_counted_by_kind_as_the_normal_reader_counts_it(tmp_pat
     normal: dict[str, Any] = load_source(str(folder), tz="Europe/Berlin").input_json()
     _, accounting = screen_dataset(folder, criteria_set("harmonized-2023"), date(2025, 2, 28),
                                    "Europe/Berlin", rows_per_range=5)
+    expected = assert_accounted_as_normal(accounting, normal, "observations.csv")
+    assert len(expected) == 10 and accounting.to_json()["sources"][0]["duplicates"] == 2
+
+
+def assert_accounted_as_normal(
+    accounting: DirectAccounting, normal: dict[str, Any], table: str
+) -> Counter[str | None]:
+    """The direct accounting is the normal reader's: per-source totals, skip groups, warnings
+    and the other files' entries alike; the rows of `table` refused in the same numbers per
+    kind, each kind's example with the normal reader's source, location and reason."""
     direct = accounting.to_json()
     assert direct["sources"] == normal["sources"]
     assert direct["skipped"] == normal["skipped"]
     assert direct["warnings"] == normal["warnings"]
-    others = [q for q in normal["quarantine"] if q not in observation_entries(normal)]
+    entries = [q for q in normal["quarantine"] if q["source"].endswith(table)]
+    others = [q for q in normal["quarantine"] if q not in entries]
     assert [q for q in direct["quarantine"] if "kind" not in q] == others
-    expected = Counter(reason_kind(q["reason"]) for q in observation_entries(normal))
+    expected = Counter(reason_kind(q["reason"]) for q in entries)
     assert None not in expected
     assert accounting.quarantined_by_kind() == dict(expected)
-    assert len(expected) == 10 and direct["sources"][0]["duplicates"] == 2
     first: dict[str | None, dict[str, Any]] = {}
-    for q in observation_entries(normal):
+    for q in entries:
         first.setdefault(reason_kind(q["reason"]), q)
     for refused in accounting.refused:
         assert refused.location == first[refused.kind]["location"]
         assert refused.reason == first[refused.kind]["reason"]
+        assert refused.source == first[refused.kind]["source"]
+    return expected
 
 
 def test_bad_rows_leave_the_verdicts_of_the_reference(tmp_path: Path) -> None:
@@ -183,12 +191,17 @@ def test_bad_rows_leave_the_verdicts_of_the_reference(tmp_path: Path) -> None:
 def test_screen_command_uses_the_direct_path_for_a_dataset_folder(tmp_path: Path) -> None:
     """`thrombo screen FOLDER --engine duckdb --json`: the reference's verdicts, the input
     accounting with grouped observation problems (each with kind and count)."""
-    folder = bad_folder(tmp_path)
+    assert_command_screens_as_the_reference(
+        [str(bad_folder(tmp_path)), "--as-of", "2025-02-28"], "observations.csv")
 
+
+def assert_command_screens_as_the_reference(arguments: list[str], table: str) -> None:
+    """`thrombo screen ARGUMENTS --json` on DuckDB and on the reference: the same verdicts and
+    per-source totals, and the refused rows of `table` grouped by kind with their counts."""
     def screen(engine: str) -> dict[str, Any]:
         done = subprocess.run(
             [sys.executable, "-c", "from thrombo.cli import main; main()", "screen",
-             str(folder), "--engine", engine, "--as-of", "2025-02-28", "--json"],
+             *arguments, "--engine", engine, "--json"],
             capture_output=True, text=True, check=True)
         return dict(json.loads(done.stdout))
 
@@ -197,5 +210,7 @@ def test_screen_command_uses_the_direct_path_for_a_dataset_folder(tmp_path: Path
     assert [{k: p[k] for k in keep} for p in direct["patients"]] == [
         {k: p[k] for k in keep} for p in reference["patients"]]
     assert direct["input"]["sources"] == reference["input"]["sources"]
-    grouped = observation_entries(direct["input"])
-    assert sum(q["count"] for q in grouped) == len(observation_entries(reference["input"]))
+    grouped = [q for q in direct["input"]["quarantine"] if q["source"].endswith(table)]
+    assert grouped and all("kind" in q for q in grouped)
+    refused = [q for q in reference["input"]["quarantine"] if q["source"].endswith(table)]
+    assert sum(q["count"] for q in grouped) == len(refused)

@@ -184,22 +184,33 @@ def open_tables(source: str) -> Tables:
 # --- rows to raw records ------------------------------------------------------------------
 
 
-def read_omop(source: str, concept_map: Path | None = None) -> Iterator[SourceRecord]:
-    """Every record of an OMOP CDM: persons first, then the clinical tables."""
-    tables = open_tables(source)
+def read_omop(
+    source: str | Tables, concept_map: Path | None = None, *, measurements: bool = True,
+    concepts: Concepts | None = None,
+) -> Iterator[SourceRecord]:
+    """Every record of an OMOP CDM: persons first, then the clinical tables (all but the
+    measurement table when `measurements` is False: the batch engine reads that in place)."""
+    tables = open_tables(source) if isinstance(source, str) else source
     if not tables.has("person"):
-        raise SourceError(f"{source}: no person table (the one required OMOP table)")
-    concepts = load_concept_map(concept_map)
-    if tables.has("concept"):
-        concepts.by_id.update(_concept_table(tables))
+        raise SourceError(f"{tables.origin}: no person table (the one required OMOP table)")
+    if concepts is None:
+        concepts = cdm_concepts(tables, concept_map)
     deaths = {_text(r.get("person_id")): _text(r.get("death_date"))
               for r in tables.rows("death")} if tables.has("death") else {}
-    readers = (("measurement", _measurement), ("drug_exposure", _drug),
+    readers = (("measurement", measurement_item), ("drug_exposure", _drug),
                ("procedure_occurrence", _procedure), ("condition_occurrence", _condition))
     yield from _records(tables, "person", lambda r: _person(r, deaths), concepts)
     for table, build in readers:
-        if tables.has(table):
+        if tables.has(table) and (measurements or table != "measurement"):
             yield from _records(tables, table, lambda r, b=build: b(r, concepts), concepts)
+
+
+def cdm_concepts(tables: Tables, concept_map: Path | None = None) -> Concepts:
+    """The concept map file's ids, overridden by the CDM's own concept table where present."""
+    concepts = load_concept_map(concept_map)
+    if tables.has("concept"):
+        concepts.by_id.update(_concept_table(tables))
+    return concepts
 
 
 def _concept_table(tables: Tables) -> dict[str, Concept]:
@@ -217,12 +228,16 @@ def _records(tables: Tables, table: str, build: Any, concepts: Concepts) -> Iter
         prov = Provenance(source, f"row {number}")
         try:
             yield SourceRecord(prov, (build(row),))
-        except MissingValue as exc:
+        except BadRow as exc:
             yield SourceRecord.bad(prov, str(exc))
 
 
-class MissingValue(Exception):
-    """A required CDM column is empty in this row (the row is quarantined)."""
+class BadRow(Exception):
+    """This CDM row cannot be read (the row is quarantined with the message)."""
+
+
+class MissingValue(BadRow):
+    """A required CDM column is empty in this row."""
 
 
 def _required(row: Row, *columns: str) -> str:
@@ -244,7 +259,22 @@ def _birth_date(row: Row) -> str:
     if not (year and month and day):
         # A paediatric age from the year alone can be wrong by a year: refused, not guessed.
         raise MissingValue("birth date incomplete: thrombo needs year, month and day of birth")
-    return date(int(year), int(month), int(day)).isoformat()
+    y, m, d = (_whole(text) for text in (year, month, day))
+    if y is not None and m is not None and d is not None:
+        try:
+            return date(y, m, d).isoformat()
+        except ValueError:
+            pass
+    raise BadRow(f"birth date not a calendar date: year {year}, month {month}, day {day}")
+
+
+def _whole(text: str) -> int | None:
+    """A whole number as a CDM file may write it ('3', or '3.0' from a float column)."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def _person(row: Row, deaths: dict[str, str]) -> RawItem:
@@ -256,7 +286,7 @@ def _person(row: Row, deaths: dict[str, str]) -> RawItem:
     return RawPatient(pid, fields)
 
 
-def _measurement(row: Row, concepts: Concepts) -> RawItem:
+def measurement_item(row: Row, concepts: Concepts) -> RawObservation:
     concept = concepts.code(row.get("measurement_concept_id"))
     code = (concept.concept_code if concept and concept.vocabulary_id == "LOINC"
             else _required(row, "measurement_source_value", "measurement_concept_id"))

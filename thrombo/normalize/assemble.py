@@ -172,9 +172,7 @@ def build_timelines(records: Iterable[Canonical], tz: tzinfo) -> list[PatientTim
                 medications.setdefault(record.patient_id, []).append(record)
             case Event():
                 events.setdefault(record.patient_id, []).append(record)
-    for fact in facts:
-        if fact.patient_id in patients:
-            patients[fact.patient_id] = apply_fact(patients[fact.patient_id], fact)
+    patients = with_facts(patients, facts)
     return [
         PatientTimeline.build(
             patient,
@@ -185,6 +183,16 @@ def build_timelines(records: Iterable[Canonical], tz: tzinfo) -> list[PatientTim
         )
         for pid, patient in sorted(patients.items())
     ]
+
+
+def with_facts(patients: dict[str, Patient], facts: Iterable[PatientFact]) -> dict[str, Patient]:
+    """The patients with their procedure and condition dates merged in (a fact about a patient
+    who is not there changes nothing)."""
+    merged = dict(patients)
+    for fact in facts:
+        if fact.patient_id in merged:
+            merged[fact.patient_id] = apply_fact(merged[fact.patient_id], fact)
+    return merged
 
 
 def apply_fact(patient: Patient, fact: PatientFact) -> Patient:

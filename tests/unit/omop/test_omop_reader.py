@@ -212,3 +212,27 @@ def test_a_site_concept_map_resolves_its_ids(tmp_path: Path) -> None:
 def test_a_folder_without_a_person_table_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no person table"):
         list(read_omop(str(tmp_path)))
+
+
+def test_birth_parts_written_as_floats_read_and_an_impossible_date_is_refused(
+    tmp_path: Path,
+) -> None:
+    """A CDM exported through a float column writes month 3 as '3.0': still 14 March. A
+    30 February is refused with its parts named, not a traceback that stops the whole read."""
+    persons: list[dict[str, object]] = [
+        {"person_id": 1, "gender_concept_id": 8532, "year_of_birth": "2015.0",
+         "month_of_birth": "3.0", "day_of_birth": "14.0"},
+        {"person_id": 2, "gender_concept_id": 8507, "year_of_birth": 2015, "month_of_birth": 2,
+         "day_of_birth": 30},
+        {"person_id": 3, "gender_concept_id": 8507, "year_of_birth": 2015,
+         "month_of_birth": "3.5", "day_of_birth": 1},
+    ]
+    folder = write_csv(tmp_path / "cdm", {"person": persons})
+    first, second, third = list(read_omop(str(folder)))
+    assert isinstance(first.items[0], RawPatient)
+    assert first.items[0].fields["birth_date"] == "2015-03-14"
+    assert second.quarantined == "birth date not a calendar date: year 2015, month 2, day 30"
+    assert third.quarantined is not None and "month 3.5" in third.quarantined
+    loaded = load_source(str(folder), fmt="omop")
+    (source,) = loaded.input_json()["sources"]  # type: ignore[index]
+    assert (source["records"], source["stored"], source["quarantined"]) == (3, 1, 2)

@@ -19,7 +19,7 @@ accounting (thrombo.rules.batch.obs_accounting) and the ranges read that table, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, tzinfo
 from pathlib import Path
 
@@ -30,8 +30,8 @@ from thrombo.domain.records import Event, Patient
 from thrombo.errors import SourceError
 from thrombo.io import csv_dataset
 from thrombo.io.raw import SourceRecord
-from thrombo.normalize.assemble import Dataset, assemble
-from thrombo.normalize.build import Context
+from thrombo.normalize.assemble import Dataset, assemble, with_facts
+from thrombo.normalize.build import Context, PatientFact
 from thrombo.normalize.codemap import codemap_for
 from thrombo.rules.batch import source as src
 from thrombo.rules.batch import staging
@@ -39,7 +39,9 @@ from thrombo.rules.batch.assemble import screening_result
 from thrombo.rules.batch.decisions import text
 from thrombo.rules.batch.duck import connect, screen_plan
 from thrombo.rules.batch.obs_accounting import (
+    DatasetFeed,
     DirectAccounting,
+    Feed,
     Tally,
     account_observations,
     accounting,
@@ -83,22 +85,45 @@ def screen_dataset_sets(
     memory_limit: str = DUCKDB_MEMORY_LIMIT,
 ) -> tuple[list[SetResult], DirectAccounting]:
     """Several criteria sets over one reading of the folder (`thrombo screen --criteria all`)."""
-    zone = timezone(tz)
-    ctx = Context(zone, codemap_for(folder))
-    side = read_side_files(folder, ctx)
+    ctx = Context(timezone(tz), codemap_for(folder))
+    path = _observations(folder)
+
+    def observations(con: duckdb.DuckDBPyConnection) -> Feed | None:
+        if path is not None:
+            register_observations(con, path, ctx)
+        return None if path is None else DatasetFeed(path)
+
+    return screen_checked(read_side_files(folder, ctx), ctx, tz, sets, as_of, observations,
+                          rows_per_range, memory_limit)
+
+
+def screen_checked(
+    side: Dataset,
+    ctx: Context,
+    tz: str,
+    sets: Sequence[CriteriaSet],
+    as_of: date,
+    observations: Callable[[duckdb.DuckDBPyConnection], Feed | None],
+    rows_per_range: int = ROWS_PER_RANGE,
+    memory_limit: str = DUCKDB_MEMORY_LIMIT,
+) -> tuple[list[SetResult], DirectAccounting]:
+    """Screen the side records (patients, events) with the observation rows that
+    `observations` registers as the view `obs_checked` (returning where they came from, or
+    None when there are none): checked once into the scratch table, accounted, then screened
+    range by range. `tz` names the context's site time zone, the session's."""
     con = connect(memory_limit)
     tally = Tally()
     with staging.scratch_space(con):
         con.execute(f"SET TimeZone = {text(tz)}")
-        register_side(con, side, zone)
-        path = _observations(folder)
-        if path is None:
+        register_side(con, side, ctx.tz)
+        feed = observations(con)
+        if feed is None:
             con.execute(f"CREATE VIEW obs_checked AS {_no_observations()}")
-        else:
-            register_observations(con, path, ctx)
         staging.check_once(con)
-        if path is not None:
-            account_observations(con, path, ctx, tally)
+        if feed is not None:
+            if feed.identifiers:
+                staging.mark_repeated_identifiers(con)
+            account_observations(con, feed, ctx, tally)
         found = screen_ranges(con, sets, as_of, rows_per_range, tally)
     results = [
         SetResult(s.rules_json(), as_of, tuple(sorted(rows, key=lambda r: r.patient_id)),
@@ -135,10 +160,13 @@ def read_side_files(folder: Path, ctx: Context) -> Dataset:
 
 
 def side_tables(side: Dataset, zone: tzinfo) -> tuple[pa.Table, pa.Table]:
-    """The engines' `pat` (the last row of a patient wins, as in build_timelines) and `evt`
-    from the side files as the normal reader read them (also the Spark job's)."""
-    patients = {r.patient_id: r for r in side.records() if isinstance(r, Patient)}
-    events = [r for r in side.records() if isinstance(r, Event)]
+    """The engines' `pat` (the last row of a patient wins, and procedure and condition dates
+    merge in, as in build_timelines) and `evt` from the side files as the normal reader read
+    them (also the Spark job's)."""
+    records = list(side.records())
+    patients = with_facts({r.patient_id: r for r in records if isinstance(r, Patient)},
+                          (r for r in records if isinstance(r, PatientFact)))
+    events = [r for r in records if isinstance(r, Event)]
     pat = src.patients_arrow(sorted(patients.values(), key=lambda p: p.patient_id))
     return pat, src.events_table(events, zone)
 
@@ -175,7 +203,8 @@ def _no_observations() -> str:
             "CAST(NULL AS VARCHAR) AS value_text, CAST(NULL AS VARCHAR) AS unit, "
             "CAST(NULL AS VARCHAR) AS code, CAST(NULL AS VARCHAR) AS time_text, "
             "CAST(NULL AS VARCHAR) AS ref_low_text, CAST(NULL AS VARCHAR) AS ref_high_text, "
-            "CAST(NULL AS INTEGER) AS fields, CAST(NULL AS VARCHAR) AS problem WHERE FALSE")
+            "CAST(NULL AS INTEGER) AS fields, CAST(NULL AS VARCHAR) AS problem, "
+            "CAST(NULL AS VARCHAR) AS ident WHERE FALSE")
 
 
 def screen_ranges(

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
@@ -79,6 +79,49 @@ class DirectAccounting:
         return document
 
 
+class Feed(Protocol):
+    """Where the observation rows came from, as the normal reader names and explains them."""
+
+    @property
+    def label(self) -> str:
+        """The source the normal reader's quarantine entries name."""
+
+    @property
+    def identifiers(self) -> bool:
+        """Whether rows carry an identifier the normal reader knows duplicates by."""
+
+    def rejects(self, con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+        """Rows the file reader could not split into fields (line, reason), in file order."""
+
+    def location(self, seq: int, reject_lines: list[int]) -> str:
+        """The normal reader's location of the row numbered `seq`."""
+
+    def reason(self, con: duckdb.DuckDBPyConnection, kind: str, seq: int, ctx: Context) -> str:
+        """The normal reader's own reason for refusing the row numbered `seq`."""
+
+
+@dataclass(frozen=True)
+class DatasetFeed:
+    """`observations.csv|parquet` of a dataset folder (thrombo.io.csv_dataset)."""
+
+    path: Path
+
+    identifiers = False
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
+
+    def rejects(self, con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+        return _rejects(con, self.path)
+
+    def location(self, seq: int, reject_lines: list[int]) -> str:
+        return _location(self.path, seq, reject_lines)
+
+    def reason(self, con: duckdb.DuckDBPyConnection, kind: str, seq: int, ctx: Context) -> str:
+        return _example_reason(con, kind, seq, ctx, self.path)
+
+
 @dataclass
 class Tally:
     """Observation figures gathered over the check pass and the ranges, folded into the
@@ -99,18 +142,21 @@ _UNKNOWN_COPIES_SQL = f"""
 
 
 def account_observations(
-    con: duckdb.DuckDBPyConnection, path: Path, ctx: Context, tally: Tally
+    con: duckdb.DuckDBPyConnection, feed: Feed, ctx: Context, tally: Tally
 ) -> None:
     """The observation rows by problem kind and code, each with its first row (read from the
     checked table, so the file is not read again)."""
     groups = con.execute(_ACCOUNT_SQL).fetchall()
-    rejects = _rejects(con, path)
+    rejects = feed.rejects(con)
     tally.records = sum(int(n) for _, _, n, _ in groups) + len(rejects)
     by_kind: dict[str, tuple[int, int]] = {}
     skips: dict[str, tuple[int, int]] = {}
     for kind, code, n, first in groups:
-        if kind in (None, src.UNKNOWN_PATIENT):
+        if kind in (None, src.UNKNOWN_PATIENT, src.REPEATED_ID):
             _note_unverified(tally, code, int(n), ctx)
+        if kind == src.REPEATED_ID:
+            tally.duplicates += int(n)
+            continue
         if kind == src.SKIPPED:
             _add(skips, _skip_reason(code, ctx), int(n), int(first))
         elif kind is not None:
@@ -120,15 +166,15 @@ def account_observations(
         tally.duplicates += int(rows) - int(distinct)
         by_kind[src.UNKNOWN_PATIENT] = (int(distinct), by_kind[src.UNKNOWN_PATIENT][1])
     lines = sorted(line for line, _ in rejects)
-    tally.skipped = [SkipGroup(reason, count, f"{path} {_location(path, seq, lines)}")
+    tally.skipped = [SkipGroup(reason, count, f"{feed.label} {feed.location(seq, lines)}")
                      for reason, (count, seq) in sorted(skips.items(), key=lambda i: i[1][1])]
     tally.refused = [
-        RefusedRows(kind, count, str(path), _location(path, seq, lines),
-                    _example_reason(con, kind, seq, ctx, path))
+        RefusedRows(kind, count, feed.label, feed.location(seq, lines),
+                    feed.reason(con, kind, seq, ctx))
         for kind, (count, seq) in by_kind.items()
     ]
     if rejects:
-        tally.refused = [*_with_rejects(tally.refused, rejects, path)]
+        tally.refused = [*_with_rejects(tally.refused, rejects, feed.label)]
 
 
 def _add(groups: dict[str, tuple[int, int]], key: str, n: int, first: int) -> None:
@@ -138,10 +184,10 @@ def _add(groups: dict[str, tuple[int, int]], key: str, n: int, first: int) -> No
 
 
 def _with_rejects(
-    refused: list[RefusedRows], rejects: list[tuple[int, str]], path: Path
+    refused: list[RefusedRows], rejects: list[tuple[int, str]], label: str
 ) -> Iterator[RefusedRows]:
     """Rows DuckDB rejected outright join the other malformed rows (the earliest is the example)."""
-    first = RefusedRows(src.MALFORMED, len(rejects), str(path), f"line {rejects[0][0]}",
+    first = RefusedRows(src.MALFORMED, len(rejects), label, f"line {rejects[0][0]}",
                         rejects[0][1])
     for group in refused:
         if group.kind != src.MALFORMED:
@@ -149,7 +195,7 @@ def _with_rejects(
             continue
         line = int(group.location.split()[-1])
         example = group if line < rejects[0][0] else first
-        first = RefusedRows(src.MALFORMED, group.count + len(rejects), str(path),
+        first = RefusedRows(src.MALFORMED, group.count + len(rejects), label,
                             example.location, example.reason)
     yield first
 

@@ -178,6 +178,9 @@ BAD_UNIT = "unit-not-convertible"
 IMPLAUSIBLE = "implausible-value"
 BAD_LIMIT = "reference-limit-not-a-number"
 UNKNOWN_PATIENT = "unknown-patient"
+# Not a problem: a later row with the identifier of a row already read (an OMOP measurement_id
+# seen before), which the normal reader counts as a duplicate, whoever the patient.
+REPEATED_ID = "repeated-identifier"
 # A CSV column name no file uses, and a null marker no cell holds (empty cells stay '' so that
 # a padded cell, NULL, is told from an empty one).
 SPARE_COLUMN = "thrombo_spare_field"
@@ -267,7 +270,7 @@ def raw_observations_sql(path: Path, types: dict[str, str]) -> str:
                {_number('value', types)} AS num, {_text('unit', types)} AS unit,
                {_text('ref_low', types)} AS ref_low_text, {_number('ref_low', types)} AS low_num,
                {_text('ref_high', types)} AS ref_high_text,
-               {_number('ref_high', types)} AS high_num
+               {_number('ref_high', types)} AS high_num, CAST(NULL AS VARCHAR) AS ident
         FROM {checked_reader(path)} r"""
 
 
@@ -282,9 +285,14 @@ def _not_finite(number: str) -> str:
     return f"({number} IS NULL OR NOT isfinite({number}))"
 
 
-def checked_observations_sql(raw: str, header_fields: int) -> str:
-    """Every row of `raw` with its analyte, canonical value and first problem (NULL if none)."""
+def checked_observations_sql(raw: str, header_fields: int, value_required: bool = True) -> str:
+    """Every row of `raw` with its analyte, canonical value and first problem (NULL if none).
+
+    `value_required`: a row without a value is refused as missing a required value before its
+    code is looked at (the CSV dataset reader); otherwise the normaliser meets it later, as a
+    coded result it does not accept or a value that is not a number (the OMOP reader)."""
     value = _canonical("x.num")
+    missing_value = "OR x.value_text IS NULL" if value_required else ""
     return f"""
         SELECT x.*, m.analyte, m.skip, c.category,
                epoch_us(x.moment) AS t_us,
@@ -296,7 +304,7 @@ def checked_observations_sql(raw: str, header_fields: int) -> str:
                CASE
                  WHEN x.fields <> {header_fields} THEN '{MALFORMED}'
                  WHEN x.pid IS NULL OR x.time_text IS NULL OR x.code IS NULL
-                      OR x.value_text IS NULL THEN '{MISSING}'
+                      {missing_value} THEN '{MISSING}'
                  WHEN m.skip IS NOT NULL THEN '{SKIPPED}'
                  WHEN x.moment IS NULL THEN '{BAD_TIME}'
                  WHEN c.category IS NOT NULL THEN NULL

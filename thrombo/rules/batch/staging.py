@@ -47,7 +47,7 @@ _CHECK_PASS_SQL = f"""
            CASE WHEN kind IS NOT NULL THEN c.time_text END AS time_text,
            CASE WHEN kind IS NOT NULL THEN c.ref_low_text END AS ref_low_text,
            CASE WHEN kind IS NOT NULL THEN c.ref_high_text END AS ref_high_text,
-           CASE WHEN kind IS NOT NULL THEN c.fields END AS fields
+           CASE WHEN kind IS NOT NULL THEN c.fields END AS fields, c.ident
     FROM obs_checked c LEFT JOIN pat_all p ON p.patient_id = c.pid"""
 
 
@@ -68,6 +68,21 @@ def scratch_space(con: duckdb.DuckDBPyConnection) -> Iterator[Path]:
 def check_once(con: duckdb.DuckDBPyConnection) -> None:
     """The one pass over the observations file (the view `obs_checked`) into CHECKED."""
     con.execute(f"CREATE TABLE {CHECKED} AS {_CHECK_PASS_SQL}")
+
+
+def mark_repeated_identifiers(con: duckdb.DuckDBPyConnection) -> None:
+    """A row carrying the identifier of an earlier row that was read (usable, or refused only
+    for its patient) is a duplicate of it, as the normal reader keys records by identifier:
+    such rows get the kind REPEATED_ID, counted as duplicates and never screened. Rows
+    without an identifier are matched by content, range by range (select_range)."""
+    con.execute(f"""
+        UPDATE {CHECKED} SET kind = '{src.REPEATED_ID}'
+        WHERE seq IN (
+            SELECT seq FROM (
+                SELECT seq, row_number() OVER (PARTITION BY ident ORDER BY seq) AS copy
+                FROM {CHECKED}
+                WHERE ident IS NOT NULL AND (kind IS NULL OR kind = '{src.UNKNOWN_PATIENT}'))
+            WHERE copy > 1)""")
 
 
 def mixed_share(con: duckdb.DuckDBPyConnection, table: str) -> float:

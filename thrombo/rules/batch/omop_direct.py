@@ -1,0 +1,237 @@
+"""`thrombo screen FOLDER --format omop --engine duckdb`: an OMOP CDM folder screened in DuckDB,
+its measurement table read in place, with every row accounted for.
+
+The measurement table is the bulk of a CDM (a hospital's lab feed: tens of millions of rows), so
+it is never turned into Python objects: DuckDB reads it where it lies (CSV or Parquet) and gives
+each row the text the OMOP reader (thrombo.io.omop.measurement_item) would hand to the
+normaliser - code from the concept, unit, value, reference range, time, identifier - and then the
+same checks and screening as a dataset folder's observations file (thrombo.rules.batch.direct).
+Persons, deaths, drug exposures, procedures and conditions are small beside it and go through
+the OMOP reader and the normaliser themselves, so patients, HSCT dates, events and their
+accounting are the normal reader's, not a copy of it.
+
+Concept ids are looked up in Python, once per distinct id of the table (a few hundred), in the
+concepts the OMOP reader uses (the shipped map overridden by the CDM's concept table): the
+lookup joins on the column's own values, so an id means in SQL what it means to the reader.
+
+Duplicates: the OMOP reader identifies a measurement by `measurement_id`, so a later row with
+an id already read is a duplicate whoever its patient (staging.mark_repeated_identifiers); rows
+without an id are compared by content, as the normal reader compares them.
+
+A CDM in a SQL database is read by the normal reader (`thrombo screen URL --format omop`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from thrombo.domain.records import Provenance
+from thrombo.errors import SourceError
+from thrombo.io.omop import (
+    Concepts,
+    FolderTables,
+    MissingValue,
+    cdm_concepts,
+    measurement_item,
+    read_omop,
+)
+from thrombo.io.raw import SourceRecord
+from thrombo.normalize.assemble import assemble
+from thrombo.normalize.build import Context, normalize_record
+from thrombo.normalize.codemap import codemap_for
+from thrombo.normalize.values import ValueProblem
+from thrombo.rules.batch import source as src
+from thrombo.rules.batch.direct import DUCKDB_MEMORY_LIMIT, ROWS_PER_RANGE, screen_checked
+from thrombo.rules.batch.obs_accounting import DirectAccounting, Feed
+from thrombo.rules.model import CriteriaSet
+from thrombo.rules.results import SetResult
+from thrombo.store.sources import timezone
+
+FORMAT = "omop"
+TABLE = "measurement"
+NUMERIC = ("DOUBLE", "FLOAT", "REAL")
+
+
+def screen_omop_sets(
+    folder: Path,
+    sets: Sequence[CriteriaSet],
+    as_of: date,
+    tz: str = "UTC",
+    rows_per_range: int = ROWS_PER_RANGE,
+    memory_limit: str = DUCKDB_MEMORY_LIMIT,
+) -> tuple[list[SetResult], DirectAccounting]:
+    """Several criteria sets over one reading of the CDM folder."""
+    if not folder.is_dir():
+        raise SourceError(f"{folder}: the batch engine reads an OMOP CDM from a folder of tables")
+    ctx = Context(timezone(tz), codemap_for(folder))
+    tables = FolderTables(folder)
+    concepts = cdm_concepts(tables)
+    records = read_omop(tables, measurements=False, concepts=concepts)
+    side = assemble([(str(folder), FORMAT, records, [])], ctx)
+    for summary, _ in side.accepted:
+        summary.stored += 1
+    path = tables.files.get(TABLE)
+
+    def observations(con: duckdb.DuckDBPyConnection) -> Feed | None:
+        if path is None:
+            return None
+        feed = MeasurementFeed(path, f"{tables.origin}/{TABLE}", concepts)
+        feed.register(con, ctx)
+        return feed
+
+    return screen_checked(side, ctx, tz, sets, as_of, observations, rows_per_range,
+                          memory_limit)
+
+
+@dataclass(frozen=True)
+class MeasurementFeed:
+    """The CDM's measurement table, rows numbered from 1 as the OMOP reader numbers them."""
+
+    path: Path
+    label: str
+    concepts: Concepts
+    identifiers = True
+
+    def reader(self) -> str:
+        """The table as the OMOP reader reads it (CSV cells as text), with its row number."""
+        quoted = str(self.path).replace("'", "''")
+        if self.path.suffix.lower() == ".parquet":
+            return (f"(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS thrombo_row "
+                    f"FROM read_parquet('{quoted}', file_row_number = true))")
+        return (f"(SELECT *, row_number() OVER () AS thrombo_row "
+                f"FROM read_csv('{quoted}', all_varchar = true, header = true))")
+
+    def register(self, con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
+        """The view `obs_checked` over the table, with the concept lookups it joins."""
+        try:
+            described = con.execute(f"DESCRIBE SELECT * FROM {self.reader()}").fetchall()
+        except duckdb.Error as exc:
+            raise SourceError(f"{self.path}: cannot be read as an OMOP table ({exc})") from exc
+        columns = {str(r[0]).strip().lower(): (str(r[0]), str(r[1])) for r in described}
+        for column in ("measurement_concept_id", "unit_concept_id"):
+            con.register(f"omop_{column}", self._lookup(con, column, columns))
+        raw = measurement_sql(self.reader(), columns)
+        src.register_checks(con, raw, ctx.codemap)
+        con.execute("CREATE OR REPLACE VIEW obs_checked AS "
+                    f"{src.checked_observations_sql(raw, 0, value_required=False)}")
+
+    def _lookup(
+        self, con: duckdb.DuckDBPyConnection, column: str, columns: dict[str, tuple[str, str]]
+    ) -> pa.Table:
+        """Each distinct value of a concept-id column with the concept the reader finds for
+        it: (raw, vocabulary_id, concept_code); the raw values keep the column's type."""
+        if column not in columns:
+            return pa.table({"raw": pa.array([], pa.string()), "vocabulary_id": pa.array(
+                [], pa.string()), "concept_code": pa.array([], pa.string())})
+        name = _quote(columns[column][0])
+        values: pa.Table = con.sql(f"SELECT DISTINCT {name} AS raw FROM {self.reader()} "
+                                   f"WHERE {name} IS NOT NULL").to_arrow_table()
+        found = [self.concepts.code(v) for v in values.column("raw").to_pylist()]
+        return values.append_column(
+            "vocabulary_id", pa.array([c.vocabulary_id if c else None for c in found],
+                                      pa.string())
+        ).append_column(
+            "concept_code", pa.array([c.concept_code if c else None for c in found], pa.string()))
+
+    def rejects(self, con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+        return []  # the OMOP reader reads a table whole or refuses it (SourceError)
+
+    def location(self, seq: int, reject_lines: list[int]) -> str:
+        return f"row {seq}"
+
+    def reason(self, con: duckdb.DuckDBPyConnection, kind: str, seq: int, ctx: Context) -> str:
+        """The OMOP reader's and the normaliser's own reason for the row numbered `seq`."""
+        cursor = con.execute(f"SELECT * EXCLUDE (thrombo_row) FROM {self.reader()} "
+                             f"WHERE thrombo_row = {int(seq)}")
+        names = [d[0].lower() for d in cursor.description]
+        found = cursor.fetchone()
+        assert found is not None, f"row {seq} of {self.path} was checked but is not there"
+        row = dict(zip(names, found, strict=True))
+        try:
+            raw = measurement_item(row, self.concepts)
+        except MissingValue as missing:
+            return str(missing)
+        if kind == src.UNKNOWN_PATIENT:
+            return f"unknown patient {raw.patient_id!r}"
+        try:
+            normalize_record(SourceRecord(Provenance(self.label, f"row {seq}"), (raw,)), ctx)
+        except ValueProblem as problem:
+            return str(problem)
+        return f"{kind} (this row alone passes the normal reader's checks)"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(column: str, columns: dict[str, tuple[str, str]]) -> str:
+    """thrombo.io.omop._text in SQL: NULL for an absent column or an empty cell; a whole
+    float without its '.0' (the reader writes 42.0 as '42')."""
+    if column not in columns:
+        return "CAST(NULL AS VARCHAR)"
+    name, kind = columns[column]
+    cell = f"r.{_quote(name)}"
+    if kind in NUMERIC:
+        return (f"CASE WHEN isfinite({cell}) AND {cell} = trunc({cell}) AND abs({cell}) < 1e15 "
+                f"THEN CAST(CAST({cell} AS BIGINT) AS VARCHAR) ELSE CAST({cell} AS VARCHAR) END")
+    return f"NULLIF(trim(CAST({cell} AS VARCHAR)), '')"
+
+
+def _number(column: str, columns: dict[str, tuple[str, str]]) -> str:
+    if column not in columns:
+        return "CAST(NULL AS DOUBLE)"
+    name, kind = columns[column]
+    if kind in (*NUMERIC, "BIGINT", "INTEGER", "SMALLINT", "HUGEINT") or kind.startswith(
+            "DECIMAL"):
+        return f"CAST(r.{_quote(name)} AS DOUBLE)"
+    return f"try_cast({_text(column, columns)} AS DOUBLE)"
+
+
+def _moment(column: str, columns: dict[str, tuple[str, str]]) -> str:
+    """The instant the reader's text of the column stands for: text without an offset (and a
+    date alone, at its start) is in the session time zone, the site's, as parse_moment reads it."""
+    if column not in columns:
+        return "CAST(NULL AS TIMESTAMPTZ)"
+    name, kind = columns[column]
+    if kind == "VARCHAR":
+        return f"try_cast({_text(column, columns)} AS TIMESTAMPTZ)"
+    return f"CAST(r.{_quote(name)} AS TIMESTAMPTZ)"
+
+
+def measurement_sql(reader: str, columns: dict[str, tuple[str, str]]) -> str:
+    """One row per measurement row with the columns of source.raw_observations_sql: the text
+    thrombo.io.omop.measurement_item gives the normaliser and the parsed instant and numbers."""
+    def t(column: str) -> str:
+        return _text(column, columns)
+
+    concept_code = ("CASE WHEN mc.vocabulary_id = 'LOINC' THEN NULLIF(trim(mc.concept_code), '') "
+                    f"ELSE COALESCE({t('measurement_source_value')}, "
+                    f"{t('measurement_concept_id')}) END")
+    number = (f"CASE WHEN {t('value_as_number')} IS NOT NULL "
+              f"THEN {_number('value_as_number', columns)} "
+              f"ELSE {_number('value_source_value', columns)} END")
+    join = []
+    for column, alias in (("measurement_concept_id", "mc"), ("unit_concept_id", "uc")):
+        on = (f"{alias}.raw = r.{_quote(columns[column][0])}" if column in columns else "FALSE")
+        join.append(f"LEFT JOIN omop_{column} {alias} ON {on}")
+    return f"""
+        SELECT r.thrombo_row AS seq, CAST(NULL AS INTEGER) AS fields,
+               {t('person_id')} AS pid,
+               COALESCE({t('measurement_datetime')}, {t('measurement_date')}) AS time_text,
+               CASE WHEN {t('measurement_datetime')} IS NOT NULL
+                    THEN {_moment('measurement_datetime', columns)}
+                    ELSE {_moment('measurement_date', columns)} END AS moment,
+               {concept_code} AS code,
+               COALESCE({t('value_as_number')}, {t('value_source_value')}) AS value_text,
+               {number} AS num,
+               COALESCE({t('unit_source_value')}, NULLIF(trim(uc.concept_code), '')) AS unit,
+               {t('range_low')} AS ref_low_text, {_number('range_low', columns)} AS low_num,
+               {t('range_high')} AS ref_high_text, {_number('range_high', columns)} AS high_num,
+               {t('measurement_id')} AS ident
+        FROM {reader} r {' '.join(join)}"""
