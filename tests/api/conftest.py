@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from tests.postgres import fresh_database
 from thrombo.api.main import create_app
 from thrombo.api.service import Service
 from thrombo.api.settings import Settings
@@ -39,19 +38,7 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 def postgres_url(worker: str) -> str:
-    base = os.environ.get("THROMBO_TEST_POSTGRES_URL")
-    if not base:
-        if os.environ.get("THROMBO_CI"):
-            pytest.fail("THROMBO_TEST_POSTGRES_URL is unset under CI: PostgreSQL tests must run")
-        pytest.skip("THROMBO_TEST_POSTGRES_URL unset (PostgreSQL tests run in CI)")
-    url = make_url(base)
-    name = f"{url.database}_api_{worker}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+    return fresh_database(f"api_{worker}")
 
 
 @dataclass

@@ -9,18 +9,21 @@ every measurement row with the same counts, examples and reasons, from CSV and P
 from __future__ import annotations
 
 import csv
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+import sqlalchemy
 
 from tests.engines.test_direct_dataset import (
     assert_accounted_as_normal,
     assert_command_screens_as_the_reference,
     verdict,
 )
+from tests.postgres import fresh_database
 from thrombo.rules.batch import screen_with
 from thrombo.rules.batch.omop_direct import screen_omop_sets
 from thrombo.rules.registry import criteria_set
@@ -140,7 +143,9 @@ def hand_made(folder: Path, fmt: str) -> Path:
                                    "measurement": MEASUREMENTS})
 
 
-def assert_same_verdicts(folder: Path, tz: str, as_of: date, rows_per_range: int) -> Any:
+def assert_same_verdicts(
+    folder: Path | str, tz: str, as_of: date, rows_per_range: int
+) -> Any:
     loaded = load_source(str(folder), tz=tz, fmt="omop")
     sets = [criteria_set(n) for n in ("harmonized-2023", "jodele-2014")]
     got, accounting = screen_omop_sets(folder, sets, as_of, tz, rows_per_range=rows_per_range)
@@ -239,3 +244,38 @@ def test_screen_command_reads_a_cdm_folder_in_place(tmp_path: Path) -> None:
     folder = hand_made(tmp_path / "cdm", "parquet")
     assert_command_screens_as_the_reference(
         [str(folder), "--format", "omop", "--as-of", "2026-02-28"], "/measurement")
+
+
+# --- A CDM in a database: the measurement table streamed to a scratch Parquet file -----------
+
+
+def write_database(url: str, tables: dict[str, Rows]) -> str:
+    engine = sqlalchemy.create_engine(url)
+    for name, rows in tables.items():
+        pd.DataFrame(rows).to_sql(name, engine, index=False, if_exists="replace")
+    engine.dispose()
+    return url
+
+
+HAND_MADE = {"person": PERSONS, "concept": CONCEPTS, "procedure_occurrence": PROCEDURES,
+             "measurement": MEASUREMENTS}
+
+
+def assert_database_screens_as_the_reader(url: str) -> None:
+    loaded, accounting = assert_same_verdicts(url, "Europe/Berlin", date(2026, 2, 28), 3)
+    expected = assert_accounted_as_normal(accounting, loaded.input_json(), "/measurement")
+    (source,) = accounting.to_json()["sources"]
+    assert (source["path"], source["records"], source["duplicates"]) == (url, 33, 4)
+    assert len(expected) == 9
+
+
+def test_a_sqlite_cdm_screens_and_counts_as_the_reader(tmp_path: Path) -> None:
+    assert_database_screens_as_the_reader(
+        write_database(f"sqlite:///{tmp_path / 'cdm.sqlite'}", HAND_MADE))
+
+
+@pytest.mark.postgres
+def test_a_postgresql_cdm_screens_and_counts_as_the_reader() -> None:
+    assert_database_screens_as_the_reader(
+        write_database(
+        fresh_database(f"omop_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"), HAND_MADE))

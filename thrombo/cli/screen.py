@@ -80,16 +80,16 @@ def _screen(
     source: str, source_format: str | None, engine: str, sets: list[CriteriaSet], day: date,
     tz: str,
 ) -> tuple[list[SetResult], dict[str, object]]:
-    """A dataset folder or an OMOP CDM folder on DuckDB is screened straight from its files
-    (lab feeds of tens of millions of rows never become Python objects); everything else is
-    read into timelines."""
+    """A dataset folder or an OMOP CDM (folder or database) on DuckDB is screened straight
+    from its files or tables (lab feeds of tens of millions of rows never become Python
+    objects); everything else is read into timelines."""
     folder = Path(source)
     if engine == "duckdb" and source_format in (None, "csv-dataset") and is_dataset_folder(folder):
         from thrombo.rules.batch.direct import screen_dataset_sets
 
         results, accounting = screen_dataset_sets(folder, sets, day, tz)
         return results, accounting.to_json()
-    if engine == "duckdb" and source_format == "omop" and folder.is_dir():
+    if engine == "duckdb" and source_format == "omop":
         from thrombo.rules.batch.omop_direct import screen_omop_sets
 
         results, accounting = screen_omop_sets(folder, sets, day, tz)

@@ -71,7 +71,7 @@ class Concepts:
     by_id: dict[str, Concept] = field(default_factory=dict)
 
     def code(self, concept_id: object) -> Concept | None:
-        return self.by_id.get(_text(concept_id))
+        return self.by_id.get(cell_text(concept_id))
 
 
 def load_concept_map(path: Path | None = None) -> Concepts:
@@ -89,7 +89,8 @@ def load_concept_map(path: Path | None = None) -> Concepts:
     })
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """The text of a CDM cell as the reader uses it: '' for none, a whole float without '.0'."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -162,14 +163,29 @@ class DatabaseTables(Tables):
         return table in self.names
 
     def rows(self, table: str) -> Iterator[Row]:
-        from sqlalchemy import MetaData, Table, select
+        names = [name for name, _ in self.columns(table)]
+        for batch in self.batches(table, 10_000):
+            for values in batch:
+                yield dict(zip(names, values, strict=True))
 
-        meta = MetaData(schema=self.schema)
-        sql_table = Table(self.names[table], meta, autoload_with=self.engine)
+    def _table(self, table: str) -> Any:
+        from sqlalchemy import MetaData, Table
+
+        return Table(self.names[table], MetaData(schema=self.schema), autoload_with=self.engine)
+
+    def columns(self, table: str) -> list[tuple[str, Any]]:
+        """(name in lower case, SQLAlchemy type) of each column, in the table's order."""
+        return [(c.name.lower(), c.type) for c in self._table(table).columns]
+
+    def batches(self, table: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows in batches of `size`, values in the order of `columns`, streamed."""
+        from sqlalchemy import select
+
         with self.engine.connect() as con:
-            result = con.execution_options(stream_results=True).execute(select(sql_table))
-            for row in result.mappings():
-                yield {k.lower(): v for k, v in row.items()}
+            result = con.execution_options(stream_results=True).execute(
+                select(self._table(table)))
+            while batch := result.fetchmany(size):
+                yield [tuple(row) for row in batch]
 
 
 def open_tables(source: str) -> Tables:
@@ -195,7 +211,7 @@ def read_omop(
         raise SourceError(f"{tables.origin}: no person table (the one required OMOP table)")
     if concepts is None:
         concepts = cdm_concepts(tables, concept_map)
-    deaths = {_text(r.get("person_id")): _text(r.get("death_date"))
+    deaths = {cell_text(r.get("person_id")): cell_text(r.get("death_date"))
               for r in tables.rows("death")} if tables.has("death") else {}
     readers = (("measurement", measurement_item), ("drug_exposure", _drug),
                ("procedure_occurrence", _procedure), ("condition_occurrence", _condition))
@@ -215,9 +231,9 @@ def cdm_concepts(tables: Tables, concept_map: Path | None = None) -> Concepts:
 
 def _concept_table(tables: Tables) -> dict[str, Concept]:
     return {
-        _text(r.get("concept_id")): Concept(_text(r.get("vocabulary_id")),
-                                            _text(r.get("concept_code")),
-                                            _text(r.get("concept_name")))
+        cell_text(r.get("concept_id")): Concept(cell_text(r.get("vocabulary_id")),
+                                            cell_text(r.get("concept_code")),
+                                            cell_text(r.get("concept_name")))
         for r in tables.rows("concept")
     }
 
@@ -242,7 +258,7 @@ class MissingValue(BadRow):
 
 def _required(row: Row, *columns: str) -> str:
     for column in columns:
-        value = _text(row.get(column))
+        value = cell_text(row.get(column))
         if value:
             return value
     raise MissingValue(f"required value missing: {' or '.join(columns)}")
@@ -253,9 +269,9 @@ def _moment(row: Row, prefix: str) -> str:
 
 
 def _birth_date(row: Row) -> str:
-    if _text(row.get("birth_datetime")):
-        return _text(row.get("birth_datetime"))[:10]
-    year, month, day = (_text(row.get(f"{p}_of_birth")) for p in ("year", "month", "day"))
+    if cell_text(row.get("birth_datetime")):
+        return cell_text(row.get("birth_datetime"))[:10]
+    year, month, day = (cell_text(row.get(f"{p}_of_birth")) for p in ("year", "month", "day"))
     if not (year and month and day):
         # A paediatric age from the year alone can be wrong by a year: refused, not guessed.
         raise MissingValue("birth date incomplete: thrombo needs year, month and day of birth")
@@ -279,7 +295,8 @@ def _whole(text: str) -> int | None:
 
 def _person(row: Row, deaths: dict[str, str]) -> RawItem:
     pid = _required(row, "person_id")
-    sex = GENDER.get(_text(row.get("gender_concept_id"))) or _text(row.get("gender_source_value"))
+    sex = GENDER.get(cell_text(row.get("gender_concept_id"))) or cell_text(
+        row.get("gender_source_value"))
     fields = {"patient_id": pid, "birth_date": _birth_date(row), "sex": sex or "U"}
     if deaths.get(pid):
         fields["death_date"] = deaths[pid][:10]
@@ -291,35 +308,35 @@ def measurement_item(row: Row, concepts: Concepts) -> RawObservation:
     code = (concept.concept_code if concept and concept.vocabulary_id == "LOINC"
             else _required(row, "measurement_source_value", "measurement_concept_id"))
     unit_concept = concepts.code(row.get("unit_concept_id"))
-    unit = _text(row.get("unit_source_value")) or (
+    unit = cell_text(row.get("unit_source_value")) or (
         unit_concept.concept_code if unit_concept else "")
     value = row.get("value_as_number")
-    if value is None or _text(value) == "":
-        value = _text(row.get("value_source_value")) or None
-    ident = _text(row.get("measurement_id"))
+    if value is None or cell_text(value) == "":
+        value = cell_text(row.get("value_source_value")) or None
+    ident = cell_text(row.get("measurement_id"))
     return RawObservation(
         patient_id=_required(row, "person_id"),
         time=_moment(row, "measurement"),
         code=code,
-        value=_text(value) if value is not None else None,
+        value=cell_text(value) if value is not None else None,
         unit=unit or None,
-        ref_low=_text(row.get("range_low")) or None,
-        ref_high=_text(row.get("range_high")) or None,
+        ref_low=cell_text(row.get("range_low")) or None,
+        ref_high=cell_text(row.get("range_high")) or None,
         resource_id=f"measurement/{ident}" if ident else None,
     )
 
 
 def _drug(row: Row, concepts: Concepts) -> RawItem:
     concept = concepts.code(row.get("drug_concept_id"))
-    name = _text(row.get("drug_source_value")) or (concept.concept_name if concept else "")
+    name = cell_text(row.get("drug_source_value")) or (concept.concept_name if concept else "")
     return RawMedication(
         patient_id=_required(row, "person_id"),
         drug=name or _required(row, "drug_concept_id"),
         start=_moment(row, "drug_exposure_start"),
-        end=_text(row.get("drug_exposure_end_datetime") or row.get("drug_exposure_end_date"))
+        end=cell_text(row.get("drug_exposure_end_datetime") or row.get("drug_exposure_end_date"))
         or None,
-        route=_text(row.get("route_source_value")) or None,
-        resource_id=f"drug_exposure/{_text(row.get('drug_exposure_id'))}",
+        route=cell_text(row.get("route_source_value")) or None,
+        resource_id=f"drug_exposure/{cell_text(row.get('drug_exposure_id'))}",
     )
 
 
@@ -341,9 +358,9 @@ def _procedure(row: Row, concepts: Concepts) -> RawItem:
     return RawProcedure(
         patient_id=_required(row, "person_id"),
         codes=_codes(concept),
-        text=_text(row.get("procedure_source_value")) or _name(concept),
+        text=cell_text(row.get("procedure_source_value")) or _name(concept),
         performed=_moment(row, "procedure"),
-        resource_id=f"procedure_occurrence/{_text(row.get('procedure_occurrence_id'))}",
+        resource_id=f"procedure_occurrence/{cell_text(row.get('procedure_occurrence_id'))}",
     )
 
 
@@ -352,7 +369,7 @@ def _condition(row: Row, concepts: Concepts) -> RawItem:
     return RawCondition(
         patient_id=_required(row, "person_id"),
         codes=_codes(concept),
-        text=_text(row.get("condition_source_value")) or _name(concept),
+        text=cell_text(row.get("condition_source_value")) or _name(concept),
         onset=_moment(row, "condition_start"),
-        resource_id=f"condition_occurrence/{_text(row.get('condition_occurrence_id'))}",
+        resource_id=f"condition_occurrence/{cell_text(row.get('condition_occurrence_id'))}",
     )

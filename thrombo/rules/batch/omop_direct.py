@@ -1,5 +1,5 @@
-"""`thrombo screen FOLDER --format omop --engine duckdb`: an OMOP CDM folder screened in DuckDB,
-its measurement table read in place, with every row accounted for.
+"""`thrombo screen CDM --format omop --engine duckdb`: an OMOP CDM (a folder of tables or a
+database) screened in DuckDB, its measurement table read in place, every row accounted for.
 
 The measurement table is the bulk of a CDM (a hospital's lab feed: tens of millions of rows), so
 it is never turned into Python objects: DuckDB reads it where it lies (CSV or Parquet) and gives
@@ -18,11 +18,14 @@ Duplicates: the OMOP reader identifies a measurement by `measurement_id`, so a l
 an id already read is a duplicate whoever its patient (staging.mark_repeated_identifiers); rows
 without an id are compared by content, as the normal reader compares them.
 
-A CDM in a SQL database is read by the normal reader (`thrombo screen URL --format omop`).
+A CDM in a SQL database has its measurement table streamed to a scratch Parquet file first
+(thrombo.io.omop_copy), then read the same way; its rows are numbered in the order the
+database returns them, as the OMOP reader numbers them.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -34,24 +37,27 @@ import pyarrow as pa
 from thrombo.domain.records import Provenance
 from thrombo.errors import SourceError
 from thrombo.io.omop import (
+    BadRow,
     Concepts,
+    DatabaseTables,
     FolderTables,
-    MissingValue,
+    Tables,
     cdm_concepts,
     measurement_item,
+    open_tables,
     read_omop,
 )
+from thrombo.io.omop_copy import copy_table
 from thrombo.io.raw import SourceRecord
 from thrombo.normalize.assemble import assemble
 from thrombo.normalize.build import Context, normalize_record
-from thrombo.normalize.codemap import codemap_for
 from thrombo.normalize.values import ValueProblem
 from thrombo.rules.batch import source as src
 from thrombo.rules.batch.direct import DUCKDB_MEMORY_LIMIT, ROWS_PER_RANGE, screen_checked
 from thrombo.rules.batch.obs_accounting import DirectAccounting, Feed
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import SetResult
-from thrombo.store.sources import timezone
+from thrombo.store.sources import plan_sources
 
 FORMAT = "omop"
 TABLE = "measurement"
@@ -59,34 +65,48 @@ NUMERIC = ("DOUBLE", "FLOAT", "REAL")
 
 
 def screen_omop_sets(
-    folder: Path,
+    source: str | Path,
     sets: Sequence[CriteriaSet],
     as_of: date,
     tz: str = "UTC",
     rows_per_range: int = ROWS_PER_RANGE,
     memory_limit: str = DUCKDB_MEMORY_LIMIT,
 ) -> tuple[list[SetResult], DirectAccounting]:
-    """Several criteria sets over one reading of the CDM folder."""
-    if not folder.is_dir():
-        raise SourceError(f"{folder}: the batch engine reads an OMOP CDM from a folder of tables")
-    ctx = Context(timezone(tz), codemap_for(folder))
-    tables = FolderTables(folder)
+    """Several criteria sets over one reading of a CDM: a folder of tables, or a database URL
+    (its measurement table streamed to a scratch Parquet file first, thrombo.io.omop_copy)."""
+    name = str(source)
+    _, ctx = plan_sources([name], tz=tz, fmt=FORMAT)  # the normal reader's context
+    tables = open_tables(name)
     concepts = cdm_concepts(tables)
-    records = read_omop(tables, measurements=False, concepts=concepts)
-    side = assemble([(str(folder), FORMAT, records, [])], ctx)
+    side = assemble([(name, FORMAT, read_omop(tables, measurements=False, concepts=concepts),
+                      [])], ctx)
     for summary, _ in side.accepted:
         summary.stored += 1
-    path = tables.files.get(TABLE)
+    with tempfile.TemporaryDirectory(prefix="thrombo-omop-") as scratch:
+        path = _measurement_file(tables, Path(scratch))
 
-    def observations(con: duckdb.DuckDBPyConnection) -> Feed | None:
-        if path is None:
-            return None
-        feed = MeasurementFeed(path, f"{tables.origin}/{TABLE}", concepts)
-        feed.register(con, ctx)
-        return feed
+        def observations(con: duckdb.DuckDBPyConnection) -> Feed | None:
+            if path is None:
+                return None
+            feed = MeasurementFeed(path, f"{tables.origin}/{TABLE}", concepts)
+            feed.register(con, ctx)
+            return feed
 
-    return screen_checked(side, ctx, tz, sets, as_of, observations, rows_per_range,
-                          memory_limit)
+        return screen_checked(side, ctx, tz, sets, as_of, observations, rows_per_range,
+                              memory_limit)
+
+
+def _measurement_file(tables: Tables, scratch: Path) -> Path | None:
+    """The measurement table's file: its own in a folder, a scratch copy from a database."""
+    if not tables.has(TABLE):
+        return None
+    if isinstance(tables, FolderTables):
+        return tables.files[TABLE]
+    if isinstance(tables, DatabaseTables):
+        copy = scratch / f"{TABLE}.parquet"
+        copy_table(tables, TABLE, copy)
+        return copy
+    raise SourceError(f"{tables.origin}: no way to read its {TABLE} table in place")
 
 
 @dataclass(frozen=True)
@@ -155,8 +175,8 @@ class MeasurementFeed:
         row = dict(zip(names, found, strict=True))
         try:
             raw = measurement_item(row, self.concepts)
-        except MissingValue as missing:
-            return str(missing)
+        except BadRow as refused:
+            return str(refused)
         if kind == src.UNKNOWN_PATIENT:
             return f"unknown patient {raw.patient_id!r}"
         try:
