@@ -168,14 +168,15 @@ class DatabaseTables(Tables):
             for values in batch:
                 yield dict(zip(names, values, strict=True))
 
-    def _table(self, table: str) -> Any:
+    def table(self, table: str) -> Any:
+        """The table as SQLAlchemy reflects it."""
         from sqlalchemy import MetaData, Table
 
         return Table(self.names[table], MetaData(schema=self.schema), autoload_with=self.engine)
 
     def columns(self, table: str) -> list[tuple[str, Any]]:
         """(name in lower case, SQLAlchemy type) of each column, in the table's order."""
-        return [(c.name.lower(), c.type) for c in self._table(table).columns]
+        return [(c.name.lower(), c.type) for c in self.table(table).columns]
 
     def batches(self, table: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
         """The rows in batches of `size`, values in the order of `columns`, streamed."""
@@ -183,7 +184,7 @@ class DatabaseTables(Tables):
 
         with self.engine.connect() as con:
             result = con.execution_options(stream_results=True).execute(
-                select(self._table(table)))
+                select(self.table(table)))
             while batch := result.fetchmany(size):
                 yield [tuple(row) for row in batch]
 

@@ -1,9 +1,10 @@
-"""An OMOP CDM table in a SQL database copied to a Parquet file, in bounded memory.
+"""An OMOP CDM table in a SQL database copied to a file, in bounded memory.
 
-The batch engine reads a measurement table in place when it is a file; a table in a database
-(PostgreSQL, SQLite, anything SQLAlchemy opens) is first streamed to a scratch Parquet file in
-batches, so tens of millions of rows never sit in Python at once. DuckDB cannot attach the
-database itself here: its PostgreSQL reader is an extension fetched at run time.
+The batch engine reads a measurement table in place when it is a file; a table in a database is
+first streamed to a scratch file, so tens of millions of rows never sit in Python at once.
+DuckDB cannot attach the database itself here: its PostgreSQL reader is an extension fetched at
+run time. PostgreSQL writes the file itself (COPY ... TO STDOUT, CSV); any other database
+SQLAlchemy opens (SQLite, ...) has its rows fetched in batches into a Parquet file.
 
 Each column keeps the type the database declares where the value the OMOP reader would see
 survives the trip unchanged: whole numbers, floats, dates, date-times and text. A DECIMAL, or a
@@ -58,9 +59,38 @@ def column_conversion(sql_type: Any) -> tuple[pa.DataType, Convert]:
     return kind, _typed(kind)
 
 
-def copy_table(tables: DatabaseTables, table: str, path: Path) -> int:
-    """Write the CDM table to `path` (column names in lower case, as the reader keys them);
-    the number of rows."""
+def copy_table(tables: DatabaseTables, table: str, folder: Path) -> Path:
+    """The CDM table written into `folder`: PostgreSQL's own CSV export where the driver offers
+    it, a Parquet file otherwise; the file's path."""
+    if tables.engine.dialect.name == "postgresql" and tables.engine.driver == "psycopg":
+        return copy_postgres(tables, table, folder / f"{table}.csv")
+    path = folder / f"{table}.parquet"
+    copy_rows(tables, table, path)
+    return path
+
+
+def copy_postgres(tables: DatabaseTables, table: str, path: Path) -> Path:
+    """`COPY (SELECT ...) TO STDOUT` into a CSV file, streamed: the server writes each value
+    as the text the OMOP reader makes of it (whole floats without '.0', DECIMALs with their
+    digits, dates and times in ISO form) at about ten times the speed of fetching rows."""
+    from sqlalchemy import select
+
+    query = str(select(tables.table(table)).compile(dialect=tables.engine.dialect))
+    connection = tables.engine.raw_connection()
+    try:
+        driver: Any = connection.driver_connection
+        with driver.cursor() as cursor, path.open("wb") as out, cursor.copy(
+                f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+            for data in copy:
+                out.write(data)
+    finally:
+        connection.close()
+    return path
+
+
+def copy_rows(tables: DatabaseTables, table: str, path: Path) -> int:
+    """Write the CDM table's rows to a Parquet file at `path` (column names in lower case, as
+    the reader keys them); the number of rows."""
     columns = tables.columns(table)
     typed = [(name, *column_conversion(kind)) for name, kind in columns]
     try:

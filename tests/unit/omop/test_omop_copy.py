@@ -3,7 +3,8 @@ and each value such that the OMOP reader reads the copy as it reads the database
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import os
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import sqlalchemy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.postgres import fresh_database
 from thrombo.io import omop_copy
 from thrombo.io.omop import FolderTables, cell_text, open_tables
 
@@ -42,7 +44,7 @@ def copied_rows(url: str, folder: Path) -> list[dict[str, str]]:
     folder.mkdir(exist_ok=True)
     tables = open_tables(url)
     assert not isinstance(tables, FolderTables)
-    rows = omop_copy.copy_table(tables, "measurement", folder / "measurement.parquet")
+    rows = omop_copy.copy_rows(tables, "measurement", folder / "measurement.parquet")
     copied = reader_rows(str(folder))
     assert rows == len(copied)
     return copied
@@ -107,3 +109,43 @@ def test_any_cells_in_any_batches_read_back_as_the_database_reads(
         assert copied_rows(url, folder / "copy") == reader_rows(url)
     finally:
         omop_copy.BATCH_ROWS = original
+
+
+@pytest.mark.postgres
+def test_postgresql_writes_each_value_as_the_reader_reads_it(tmp_path: Path) -> None:
+    """The COPY export: whole and fractional floats, a DECIMAL's digits, dates, times with and
+    without a zone, text with a comma, a quote and a line break, NULLs and empty text read
+    back from the CSV as the reader reads them from the database (a time with a zone as the
+    same instant: the server writes '+00', Python '+00:00')."""
+    url = fresh_database(f"copy_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+    engine = sqlalchemy.create_engine(url)
+    table = sqlalchemy.Table(
+        "measurement", sqlalchemy.MetaData(),
+        sqlalchemy.Column("measurement_id", sqlalchemy.BigInteger),
+        sqlalchemy.Column("value_as_number", sqlalchemy.Float),
+        sqlalchemy.Column("range_high", sqlalchemy.Numeric(8, 2)),
+        sqlalchemy.Column("measurement_date", sqlalchemy.Date),
+        sqlalchemy.Column("measurement_datetime", sqlalchemy.DateTime),
+        sqlalchemy.Column("recorded", sqlalchemy.DateTime(timezone=True)),
+        sqlalchemy.Column("value_source_value", sqlalchemy.Text))
+    table.metadata.create_all(engine)
+    rows = [(1, 42.0, Decimal("450.00"), date(2026, 2, 1), datetime(2026, 2, 1, 7, 30),
+             datetime(2026, 2, 1, 7, 30, tzinfo=UTC), "a, \"quoted\"\nline"),
+            (2, 8.25, None, None, datetime(2026, 2, 1, 7, 30, 0, 500000), None, ""),
+            (3, 1e-05, Decimal("0.10"), date(2026, 2, 3), None, None, None),
+            (4, 0.1, Decimal("7"), None, None, None, "present")]
+    with engine.begin() as conn:
+        conn.execute(table.insert(), [dict(zip(table.columns.keys(), r, strict=True))
+                                      for r in rows])
+    engine.dispose()
+    tables = open_tables(url)
+    assert not isinstance(tables, FolderTables)
+    path = omop_copy.copy_table(tables, "measurement", tmp_path)
+    assert path.suffix == ".csv"
+    copied, expected = reader_rows(str(tmp_path)), reader_rows(url)
+    for got, want in zip(copied, expected, strict=True):
+        for column in ("recorded", "measurement_datetime"):
+            if want[column]:
+                assert datetime.fromisoformat(got.pop(column)) == datetime.fromisoformat(
+                    want.pop(column))
+        assert got == want

@@ -18,7 +18,7 @@ Duplicates: the OMOP reader identifies a measurement by `measurement_id`, so a l
 an id already read is a duplicate whoever its patient (staging.mark_repeated_identifiers); rows
 without an id are compared by content, as the normal reader compares them.
 
-A CDM in a SQL database has its measurement table streamed to a scratch Parquet file first
+A CDM in a SQL database has its measurement table streamed to a scratch file first
 (thrombo.io.omop_copy), then read the same way; its rows are numbered in the order the
 database returns them, as the OMOP reader numbers them.
 """
@@ -73,7 +73,7 @@ def screen_omop_sets(
     memory_limit: str = DUCKDB_MEMORY_LIMIT,
 ) -> tuple[list[SetResult], DirectAccounting]:
     """Several criteria sets over one reading of a CDM: a folder of tables, or a database URL
-    (its measurement table streamed to a scratch Parquet file first, thrombo.io.omop_copy)."""
+    (its measurement table streamed to a scratch file first, thrombo.io.omop_copy)."""
     name = str(source)
     _, ctx = plan_sources([name], tz=tz, fmt=FORMAT)  # the normal reader's context
     tables = open_tables(name)
@@ -103,9 +103,7 @@ def _measurement_file(tables: Tables, scratch: Path) -> Path | None:
     if isinstance(tables, FolderTables):
         return tables.files[TABLE]
     if isinstance(tables, DatabaseTables):
-        copy = scratch / f"{TABLE}.parquet"
-        copy_table(tables, TABLE, copy)
-        return copy
+        return copy_table(tables, TABLE, scratch)
     raise SourceError(f"{tables.origin}: no way to read its {TABLE} table in place")
 
 
