@@ -182,9 +182,12 @@ def test_the_same_rows_screen_alike_in_a_zone_far_from_utc(tmp_path: Path) -> No
         assert_same_verdicts(folder, tz, date(2026, 2, 28), 1)
 
 
-def omop_from_dataset(dataset: Path, folder: Path, fmt: str) -> Path:
+def omop_from_dataset(
+    dataset: Path, folder: Path, fmt: str, extra: tuple[dict[str, object], ...] = ()
+) -> Path:
     """A simulated dataset folder as a CDM: persons, the HSCT as a procedure, observations as
-    measurements (LOINC codes through the concept table, other codes as source values)."""
+    measurements (LOINC codes through the concept table, other codes as source values), then
+    the `extra` measurement rows."""
     with (dataset / "patients.csv").open(newline="") as handle:
         patients = list(csv.DictReader(handle))
     ids = {p["patient_id"]: n for n, p in enumerate(patients, start=1)}
@@ -211,7 +214,7 @@ def omop_from_dataset(dataset: Path, folder: Path, fmt: str) -> Path:
     ]
     return write_cdm(folder, fmt, {"person": persons, "concept": CONCEPTS,
                                    "procedure_occurrence": procedures,
-                                   "measurement": measurements})
+                                   "measurement": [*measurements, *extra]})
 
 
 @pytest.mark.parametrize(("seed", "fmt", "tz"), [(21, "csv", "UTC"),

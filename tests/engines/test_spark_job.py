@@ -4,11 +4,16 @@ observation row it leaves out counted with its reason."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
+from tests.engines.test_direct_omop import m, omop_from_dataset
 from thrombo.rules.batch import screen_with
 from thrombo.rules.batch.assemble import screening_result
 from thrombo.rules.batch.spark_job import screen_folder
@@ -64,3 +69,51 @@ def test_spark_job_screens_a_folder_as_the_reference_and_counts_what_it_leaves_o
     assert left_out["time missing or not a date-time"] == 1
     assert left_out["reference limit not a number"] == 1
     assert sum(left_out.values()) == len(BAD_ROWS)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_job_screens_an_omop_cdm_folder_as_the_reference(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    """`--format omop`: persons and the HSCT procedure through the OMOP reader, the measurement
+    table (Parquet; a row without a person makes its id column DOUBLE, so person 1.0 must read
+    as patient '1') read by Spark with the codes of the concept table."""
+    dataset = tmp_path / "dataset"
+    write_dataset(SimulationConfig(seed=23, patients=15, itp_patients=0, tma_fraction=0.4),
+                  dataset, "csv")
+    no_person = m(None, None, 900001, "2025-07-25 07:00:00", 252.0, "10*3/uL")
+    unknown = m(None, 999, 900001, "2025-07-25 07:00:00", 252.0, "10*3/uL")
+    folder = omop_from_dataset(dataset, tmp_path / "cdm", "parquet", (no_person, unknown))
+    criteria = criteria_set("harmonized-2023")
+    frame, left_out = screen_folder(spark_session, folder, criteria.name, None, fmt="omop")
+    got = sorted((screening_result(r.asDict(), criteria) for r in frame.collect()),
+                 key=lambda r: r.patient_id)
+    loaded = load_source(str(folder), fmt="omop")
+    day = max(o.time.date() for t in loaded.timelines for o in t.observations)
+    expected = screen_with("reference", loaded.timelines, criteria, day)
+    assert [_verdict(r) for r in got] == [_verdict(r) for r in expected.patients]
+    assert {p.status for p in expected.patients} >= {"ta-tma", "no-ta-tma"}
+    assert left_out == {"unknown patient": 2}
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_the_spark_submit_script_screens_an_omop_folder(tmp_path: Path) -> None:
+    """`benchmarks/spark_submit.sh CDM OUT` with FORMAT=omop on local[1]: the documented cluster
+    command, run end to end in a JVM of its own, writes one result row per patient."""
+    dataset = tmp_path / "dataset"
+    write_dataset(SimulationConfig(seed=24, patients=6, itp_patients=0, tma_fraction=0.5),
+                  dataset, "csv")
+    folder = omop_from_dataset(dataset, tmp_path / "cdm", "parquet")
+    out = tmp_path / "results"
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "spark_submit.sh"
+    done = subprocess.run(
+        ["bash", str(script), str(folder), str(out)], capture_output=True, text=True,
+        env={**os.environ, "MASTER": "local[1]", "FORMAT": "omop",
+             "PYSPARK_PYTHON": sys.executable}, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "screened 6 patients" in done.stdout
+    results = pd.read_parquet(out)
+    assert sorted(results["patient_id"]) == sorted(
+        t.patient.patient_id for t in load_source(str(folder), fmt="omop").timelines)

@@ -4,12 +4,14 @@
     spark-submit --master yarn thrombo/rules/batch/spark_job.py DATASET --out hdfs:///...
 
 DATASET is a dataset folder (patients.csv and observations.parquet or .csv, interface.md
-section 1). Patients, events and medications go through the normal reader (they are small); the
-observations are read by Spark itself so they never pass through the driver, each row checked
-against the same per-(code, unit) table as `thrombo screen --engine duckdb` (analyte, unit
-conversion, plausible range). Rows left out are counted by reason and printed. The query is the
-compiled harmonized-2023 (or `--criteria`) SQL in the Spark dialect; results (one row per
-patient) are written as Parquet to `--out`. `benchmarks/spark_submit.sh` wraps it.
+section 1), or with `--format omop` an OMOP CDM folder (its measurement table in the place of
+the observations, persons and procedures through the OMOP reader). Patients, events and
+medications go through the normal reader (they are small); the observations are read by Spark
+itself so they never pass through the driver, each row checked against the same per-(code,
+unit) table as `thrombo screen --engine duckdb` (analyte, unit conversion, plausible range).
+Rows left out are counted by reason and printed. The query is the compiled harmonized-2023 (or
+`--criteria`) SQL in the Spark dialect; results (one row per patient) are written as Parquet to
+`--out`. `benchmarks/spark_submit.sh` wraps it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from thrombo.errors import SourceError
+from thrombo.io.omop import FolderTables, cdm_concepts, read_omop
+from thrombo.normalize.assemble import assemble
 from thrombo.normalize.build import Context
 from thrombo.normalize.codemap import codemap_for
 from thrombo.rules.batch.direct import read_side_files, side_tables
@@ -32,6 +37,9 @@ from thrombo.rules.batch.spark import SparkEngine, local_session, view
 from thrombo.rules.batch.tables import EPOCH_DAY, QD_SCHEMA
 from thrombo.rules.registry import criteria_set
 from thrombo.store.sources import timezone
+
+OMOP_LOOKUP = pa.schema([("raw", pa.string()), ("vocabulary_id", pa.string()),
+                         ("concept_code", pa.string())])
 
 
 def register_dataset(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict[str, int]]:
@@ -47,14 +55,81 @@ def register_dataset(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, d
     is counted with its reason."""
     zone = timezone(tz)
     ctx = Context(zone, codemap_for(folder))
-    pat, evt = side_tables(read_side_files(folder, ctx), zone)
-    view(spark, "pat", pat)
-    view(spark, "evt", evt)
-    view(spark, "qd", pa.Table.from_pylist([], QD_SCHEMA))
+    register_side(spark, side_tables(read_side_files(folder, ctx), zone))
     path = observations_path(folder)
     raw = (spark.read.parquet(str(path)) if path.suffix == ".parquet"
            else spark.read.option("header", True).csv(str(path)))
     raw.createOrReplaceTempView("raw_obs")
+    return check_observations(spark, ctx)
+
+
+def register_omop(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict[str, int]]:
+    """The same views over an OMOP CDM folder: persons, deaths, drug exposures, procedures and
+    conditions through the OMOP reader; the measurement table read by Spark, each row given
+    the code, value, unit, limits and time the OMOP reader would give it (the concept ids
+    looked up once each in the reader's concepts), then checked as a dataset's observations."""
+    zone = timezone(tz)
+    ctx = Context(zone, codemap_for(folder))
+    tables = FolderTables(folder)
+    concepts = cdm_concepts(tables)
+    records = read_omop(tables, measurements=False, concepts=concepts)
+    register_side(spark, side_tables(assemble([(str(folder), "omop", records, [])], ctx), zone))
+    if "measurement" not in tables.files:
+        raise SourceError(f"{folder}: no measurement table to screen")
+    path = tables.files["measurement"]
+    table = (spark.read.parquet(str(path)) if path.suffix.lower() == ".parquet"
+             else spark.read.option("header", True).csv(str(path)))
+    table = table.toDF(*[c.lower() for c in table.columns])
+    table.createOrReplaceTempView("measurement")
+    for column in ("measurement_concept_id", "unit_concept_id"):
+        ids = ([r[0] for r in table.select(column).distinct().collect()]
+               if column in table.columns else [])
+        found = [(i, concepts.code(i)) for i in ids if i is not None]
+        view(spark, f"omop_{column}", pa.Table.from_pylist(
+            [{"raw": str(i), "vocabulary_id": c.vocabulary_id, "concept_code": c.concept_code}
+             for i, c in found if c is not None], OMOP_LOOKUP))
+
+    kinds = dict(table.dtypes)
+
+    def text(column: str) -> str:
+        """The OMOP reader's text of a cell (thrombo.io.omop.cell_text): a whole float
+        without its '.0', so that a person id 1.0 is patient '1'."""
+        if column not in kinds:
+            return "CAST(NULL AS STRING)"
+        cell = f"m.{column}"
+        if kinds[column] in ("double", "float"):
+            return (f"CASE WHEN {cell} = FLOOR({cell}) AND ABS({cell}) < 1e15 "
+                    f"THEN CAST(CAST({cell} AS BIGINT) AS STRING) ELSE CAST({cell} AS STRING) END")
+        return f"NULLIF(TRIM(CAST({cell} AS STRING)), '')"
+
+    def joined(column: str, alias: str) -> str:
+        on = f"{alias}.raw = CAST(m.{column} AS STRING)" if column in table.columns else "FALSE"
+        return f"LEFT JOIN omop_{column} {alias} ON {on}"
+
+    spark.sql(f"""
+        SELECT {text('person_id')} AS patient_id,
+               COALESCE({text('measurement_datetime')}, {text('measurement_date')}) AS time,
+               CASE WHEN mc.vocabulary_id = 'LOINC' THEN mc.concept_code
+                    ELSE COALESCE({text('measurement_source_value')},
+                                  {text('measurement_concept_id')}) END AS code,
+               COALESCE({text('value_as_number')}, {text('value_source_value')}) AS value,
+               COALESCE({text('unit_source_value')}, uc.concept_code) AS unit,
+               {text('range_low')} AS ref_low, {text('range_high')} AS ref_high
+        FROM measurement m {joined('measurement_concept_id', 'mc')}
+             {joined('unit_concept_id', 'uc')}""").createOrReplaceTempView("raw_obs")
+    return check_observations(spark, ctx)
+
+
+def register_side(spark: Any, tables: tuple[pa.Table, pa.Table]) -> None:
+    pat, evt = tables
+    view(spark, "pat", pat)
+    view(spark, "evt", evt)
+    view(spark, "qd", pa.Table.from_pylist([], QD_SCHEMA))
+
+
+def check_observations(spark: Any, ctx: Context) -> tuple[date, dict[str, int]]:
+    """`obs` from the view `raw_obs` (patient_id, time, code, value, unit, ref_low, ref_high):
+    the rows that pass the checks; the latest day and the rows left out by reason."""
     pairs = spark.sql("SELECT DISTINCT CAST(code AS STRING) AS code, CAST(unit AS STRING) AS unit "
                       "FROM raw_obs").collect()
     view(spark, "obs_checks", check_rows(((r["code"], r["unit"]) for r in pairs), ctx.codemap))
@@ -97,12 +172,14 @@ def register_dataset(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, d
 
 
 def screen_folder(
-    spark: Any, folder: Path, criteria_name: str, as_of: date | None, tz: str = "UTC"
+    spark: Any, folder: Path, criteria_name: str, as_of: date | None, tz: str = "UTC",
+    fmt: str = "csv-dataset",
 ) -> tuple[Any, dict[str, int]]:
     """The per-patient result DataFrame (assemble.screening_result reads its rows), and the
-    observation rows not screened by reason."""
+    observation rows not screened by reason; `fmt` csv-dataset or omop (a CDM folder)."""
     engine = SparkEngine(spark)  # registers the reference tables
-    latest, left_out = register_dataset(spark, folder, tz)
+    register = register_omop if fmt == "omop" else register_dataset
+    latest, left_out = register(spark, folder, tz)
     return engine.screen_frame(criteria_set(criteria_name), as_of or latest), left_out
 
 
@@ -131,10 +208,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", type=date.fromisoformat, default=None)
     parser.add_argument("--timezone", dest="tz", default="UTC",
                         help="site time zone of the side files' times without an offset")
+    parser.add_argument("--format", dest="fmt", choices=("csv-dataset", "omop"),
+                        default="csv-dataset", help="a dataset folder or an OMOP CDM folder")
     args = parser.parse_args(argv)
     spark = local_session(args.master) if args.master else _submitted_session()
     started = time.perf_counter()
-    result, left_out = screen_folder(spark, args.dataset, args.criteria, args.as_of, args.tz)
+    result, left_out = screen_folder(spark, args.dataset, args.criteria, args.as_of, args.tz,
+                                     args.fmt)
     result.write.mode("overwrite").parquet(args.out)
     counts = pd.DataFrame(spark.read.parquet(args.out).groupBy("allo").count().collect())
     print(f"screened {int(counts[1].sum()) if len(counts) else 0} patients in "
