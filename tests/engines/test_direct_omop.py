@@ -75,13 +75,14 @@ PROCEDURES: Rows = [
 
 def m(ident: object, person: object, concept: object, when: object, value: object,
       unit: object, source: object = None, text: object = None, low: object = None,
-      high: object = None, unit_concept: object = None, day: object = None) -> dict[str, object]:
+      high: object = None, unit_concept: object = None, day: object = None,
+      operator: object = None) -> dict[str, object]:
     return {"measurement_id": ident, "person_id": person, "measurement_concept_id": concept,
             "measurement_date": day if day is not None else (str(when)[:10] if when else None),
             "measurement_datetime": when, "value_as_number": value,
             "value_source_value": text, "unit_source_value": unit,
             "unit_concept_id": unit_concept, "range_low": low, "range_high": high,
-            "measurement_source_value": source}
+            "measurement_source_value": source, "operator_concept_id": operator}
 
 
 # Each kind of row the reader or the normaliser refuses, at least once (comments: row number).
@@ -114,6 +115,9 @@ MEASUREMENTS: Rows = [
     m(31, 3, 0, "2026-02-06 08:00:00", None, None, "dat", text="positive"),  # 26: coded
     m(32, 3, 900007, "2026-02-06 08:00:00", 2.5, "mg/mg"),  # 27
     m(33, 3, 0, "2026-02-06 08:00:00", 150.0, "mm[Hg]", "8480-6"),  # 28: by source value
+    m(34, 1, 900001, "2026-02-04 08:00:00", 10.0, "10*9/L", operator=4171756),  # 29: '<10'
+    m(35, 1, 900001, "2026-02-04 09:00:00", 30.0, "10*9/L", operator=4172703),  # 30: '=' exact
+    m(36, 3, 900002, "2026-02-06 09:00:00", 2000.0, "U/L", operator=99),  # 31: unknown operator
 ]
 
 
@@ -163,17 +167,24 @@ def test_every_refused_measurement_is_counted_as_the_omop_reader_counts_it(
     that are no number or none at all, an unaccepted coded result, an implausible count, units
     that are unknown, unfit or missing (and one given only as a unit concept), an unparseable
     time, a non-numeric reference limit, a person not in the person table or refused there,
-    repeated measurement ids (also across persons) and a repeated row without an id. Counts
+    repeated measurement ids (also across persons), a repeated row without an id, and values
+    under a '<' or an unknown operator (censored: refused, never read as exact). Counts
     per kind, examples with their row and the reader's own reason, skips, duplicates and
     per-source totals equal the normal reader's."""
     folder = hand_made(tmp_path / "cdm", fmt)
     loaded, accounting = assert_same_verdicts(folder, "Europe/Berlin", date(2026, 2, 28), 3)
     expected = assert_accounted_as_normal(accounting, loaded.input_json(), "/measurement")
-    # Hand count: 28 rows + 3 persons + 2 procedures + 9 concepts (not records) = 33 records;
+    # Hand count: 31 rows + 3 persons + 2 procedures + 9 concepts (not records) = 36 records;
     # duplicates: row 19 (id 27), 21 (id 10), 22 (id 11 of another person), 24 (content).
     (source,) = accounting.to_json()["sources"]
-    assert (source["records"], source["duplicates"]) == (33, 4)
+    assert (source["records"], source["duplicates"]) == (36, 4)
     assert len(expected) == 9  # every kind but a malformed row: a table is read whole or not
+    reasons = {q["location"]: q["reason"] for q in loaded.input_json()["quarantine"]}
+    digits = ".0" if fmt == "csv" else ""  # the CSV holds 10.0 as written; Parquet a float
+    assert reasons["row 29"] == f"value for platelets '<10{digits}' is not a number"
+    assert reasons["row 31"] == (
+        f"value for ldh '(operator concept 99) 2000{digits}' is not a number")
+    assert "row 30" not in reasons
 
 
 def test_the_same_rows_screen_alike_in_a_zone_far_from_utc(tmp_path: Path) -> None:
@@ -268,7 +279,7 @@ def assert_database_screens_as_the_reader(url: str) -> None:
     loaded, accounting = assert_same_verdicts(url, "Europe/Berlin", date(2026, 2, 28), 3)
     expected = assert_accounted_as_normal(accounting, loaded.input_json(), "/measurement")
     (source,) = accounting.to_json()["sources"]
-    assert (source["path"], source["records"], source["duplicates"]) == (url, 33, 4)
+    assert (source["path"], source["records"], source["duplicates"]) == (url, 36, 4)
     assert len(expected) == 9
 
 

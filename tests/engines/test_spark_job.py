@@ -78,13 +78,16 @@ def test_spark_job_screens_an_omop_cdm_folder_as_the_reference(
 ) -> None:
     """`--format omop`: persons and the HSCT procedure through the OMOP reader, the measurement
     table (Parquet; a row without a person makes its id column DOUBLE, so person 1.0 must read
-    as patient '1') read by Spark with the codes of the concept table."""
+    as patient '1') read by Spark with the codes of the concept table; a censored result
+    (operator '<') is left out, as the OMOP reader refuses it."""
     dataset = tmp_path / "dataset"
     write_dataset(SimulationConfig(seed=23, patients=15, itp_patients=0, tma_fraction=0.4),
                   dataset, "csv")
     no_person = m(None, None, 900001, "2025-07-25 07:00:00", 252.0, "10*3/uL")
     unknown = m(None, 999, 900001, "2025-07-25 07:00:00", 252.0, "10*3/uL")
-    folder = omop_from_dataset(dataset, tmp_path / "cdm", "parquet", (no_person, unknown))
+    censored = m(None, 1, 900001, "2025-07-25 07:00:00", 10.0, "10*3/uL", operator=4171756)
+    folder = omop_from_dataset(dataset, tmp_path / "cdm", "parquet",
+                               (no_person, unknown, censored))
     criteria = criteria_set("harmonized-2023")
     frame, left_out = screen_folder(spark_session, folder, criteria.name, None, fmt="omop")
     got = sorted((screening_result(r.asDict(), criteria) for r in frame.collect()),
@@ -94,7 +97,8 @@ def test_spark_job_screens_an_omop_cdm_folder_as_the_reference(
     expected = screen_with("reference", loaded.timelines, criteria, day)
     assert [_verdict(r) for r in got] == [_verdict(r) for r in expected.patients]
     assert {p.status for p in expected.patients} >= {"ta-tma", "no-ta-tma"}
-    assert left_out == {"unknown patient": 2}
+    assert left_out == {"unknown patient": 2,  # '<10' is refused, not read as 10
+                        "no numeric value (coded results are not read)": 1}
 
 
 @pytest.mark.spark

@@ -54,6 +54,14 @@ GENDER = {"8507": "M", "8532": "F"}
 VOCABULARY_SYSTEM = {"LOINC": LOINC, "SNOMED": SNOMED_CT, "RxNorm": RXNORM, "ICD10": ICD10,
                      "ICD10CM": ICD10_CM, "CPT4": "http://www.ama-assn.org/go/cpt"}
 CONCEPT_MAP = "omop_measurement_concepts.csv"
+# operator_concept_id of a measurement (OMOP "Meas Value Operator" vocabulary): the value is
+# exact only under '=' or with no operator. Ids as two public OMOP ETLs map them (i2b2 to OMOP and
+# OMOP to i2b2: 4172703 '=', 4171756 '<', 4172704 '>', 4171754 '<=', 4171755 '>='), the first
+# two also as a published vocabulary extract names them ([Design]: CDM conventions, not a
+# clinical number). A censored result ('<10') is not a number to compute with: its value keeps
+# the operator, so the normaliser refuses it as it refuses '<10' in a CSV, never reading 10.
+EXACT_OPERATORS = frozenset({"", "0", "4172703"})
+OPERATORS = {"4171756": "<", "4172704": ">", "4171754": "<=", "4171755": ">="}
 Row = Mapping[str, Any]
 
 
@@ -314,6 +322,8 @@ def measurement_item(row: Row, concepts: Concepts) -> RawObservation:
     value = row.get("value_as_number")
     if value is None or cell_text(value) == "":
         value = cell_text(row.get("value_source_value")) or None
+    else:
+        value = operator_prefix(cell_text(row.get("operator_concept_id"))) + cell_text(value)
     ident = cell_text(row.get("measurement_id"))
     return RawObservation(
         patient_id=_required(row, "person_id"),
@@ -325,6 +335,15 @@ def measurement_item(row: Row, concepts: Concepts) -> RawObservation:
         ref_high=cell_text(row.get("range_high")) or None,
         resource_id=f"measurement/{ident}" if ident else None,
     )
+
+
+def operator_prefix(operator: str) -> str:
+    """What a result's text starts with under `operator_concept_id` (its text): nothing for an
+    exact value, the symbol for a censored one ('<'), and the id itself for an operator thrombo
+    does not know, so that the value is refused, not read as exact."""
+    if operator in EXACT_OPERATORS:
+        return ""
+    return OPERATORS.get(operator, f"(operator concept {operator}) ")
 
 
 def _drug(row: Row, concepts: Concepts) -> RawItem:

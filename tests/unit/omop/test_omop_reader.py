@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy
 
 from thrombo.errors import SourceError
-from thrombo.io.omop import CONCEPT_MAP, load_concept_map, read_omop
+from thrombo.io.omop import CONCEPT_MAP, load_concept_map, measurement_item, read_omop
 from thrombo.io.raw import RawObservation, RawPatient, RawProcedure
 from thrombo.normalize.analytes import BY_LOINC
 from thrombo.store.sources import load_source
@@ -236,3 +236,16 @@ def test_birth_parts_written_as_floats_read_and_an_impossible_date_is_refused(
     loaded = load_source(str(folder), fmt="omop")
     (source,) = loaded.input_json()["sources"]  # type: ignore[index]
     assert (source["records"], source["stored"], source["quarantined"]) == (3, 1, 2)
+
+
+@pytest.mark.parametrize(("operator", "value"), [
+    (None, "42"), (0, "42"), (4172703, "42"), (4171756, "<42"), (4172704, ">42"),
+    (4171754, "<=42"), (4171755, ">=42"), (123, "(operator concept 123) 42")])
+def test_a_censored_measurement_keeps_its_operator(operator: object, value: str) -> None:
+    """'<42' is not 42: under any operator but '=' (or none) the value keeps it and the
+    normaliser refuses the result as not a number instead of reading the bound as exact."""
+    row = {**TABLES["measurement"][0], "value_as_number": 42.0, "operator_concept_id": operator}
+    raw = measurement_item(row, load_concept_map())
+    assert raw.value == value
+    text_only = {**row, "value_as_number": None, "value_source_value": "<5"}
+    assert measurement_item(text_only, load_concept_map()).value == "<5"  # as written

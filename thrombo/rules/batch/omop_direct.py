@@ -37,6 +37,8 @@ import pyarrow as pa
 from thrombo.domain.records import Provenance
 from thrombo.errors import SourceError
 from thrombo.io.omop import (
+    EXACT_OPERATORS,
+    OPERATORS,
     BadRow,
     Concepts,
     DatabaseTables,
@@ -53,6 +55,7 @@ from thrombo.normalize.assemble import assemble
 from thrombo.normalize.build import Context, normalize_record
 from thrombo.normalize.values import ValueProblem
 from thrombo.rules.batch import source as src
+from thrombo.rules.batch.decisions import text
 from thrombo.rules.batch.direct import DUCKDB_MEMORY_LIMIT, ROWS_PER_RANGE, screen_checked
 from thrombo.rules.batch.obs_accounting import DirectAccounting, Feed
 from thrombo.rules.model import CriteriaSet
@@ -222,6 +225,15 @@ def _moment(column: str, columns: dict[str, tuple[str, str]]) -> str:
     return f"CAST(r.{_quote(name)} AS TIMESTAMPTZ)"
 
 
+def operator_prefix_sql(operator: str) -> str:
+    """thrombo.io.omop.operator_prefix in SQL, over the operator id's text."""
+    known = " ".join(f"WHEN {text(k)} THEN {text(v)}" for k, v in OPERATORS.items())
+    exact = ", ".join(text(k) for k in sorted(EXACT_OPERATORS))
+    return (f"(CASE WHEN COALESCE({operator}, '') IN ({exact}) THEN '' "
+            f"ELSE CASE {operator} {known} "
+            f"ELSE '(operator concept ' || {operator} || ') ' END END)")
+
+
 def measurement_sql(reader: str, columns: dict[str, tuple[str, str]]) -> str:
     """One row per measurement row with the columns of source.raw_observations_sql: the text
     thrombo.io.omop.measurement_item gives the normaliser and the parsed instant and numbers."""
@@ -231,9 +243,10 @@ def measurement_sql(reader: str, columns: dict[str, tuple[str, str]]) -> str:
     concept_code = ("CASE WHEN mc.vocabulary_id = 'LOINC' THEN NULLIF(trim(mc.concept_code), '') "
                     f"ELSE COALESCE({t('measurement_source_value')}, "
                     f"{t('measurement_concept_id')}) END")
-    number = (f"CASE WHEN {t('value_as_number')} IS NOT NULL "
-              f"THEN {_number('value_as_number', columns)} "
-              f"ELSE {_number('value_source_value', columns)} END")
+    prefix = operator_prefix_sql(t('operator_concept_id'))
+    number = (f"CASE WHEN {t('value_as_number')} IS NULL "
+              f"THEN {_number('value_source_value', columns)} "
+              f"WHEN {prefix} = '' THEN {_number('value_as_number', columns)} END")
     join = []
     for column, alias in (("measurement_concept_id", "mc"), ("unit_concept_id", "uc")):
         on = (f"{alias}.raw = r.{_quote(columns[column][0])}" if column in columns else "FALSE")
@@ -246,7 +259,8 @@ def measurement_sql(reader: str, columns: dict[str, tuple[str, str]]) -> str:
                     THEN {_moment('measurement_datetime', columns)}
                     ELSE {_moment('measurement_date', columns)} END AS moment,
                {concept_code} AS code,
-               COALESCE({t('value_as_number')}, {t('value_source_value')}) AS value_text,
+               COALESCE({prefix} || {t('value_as_number')}, {t('value_source_value')})
+                 AS value_text,
                {number} AS num,
                COALESCE({t('unit_source_value')}, NULLIF(trim(uc.concept_code), '')) AS unit,
                {t('range_low')} AS ref_low_text, {_number('range_low', columns)} AS low_num,

@@ -32,6 +32,7 @@ from thrombo.normalize.assemble import assemble
 from thrombo.normalize.build import Context
 from thrombo.normalize.codemap import codemap_for
 from thrombo.rules.batch.direct import read_side_files, side_tables
+from thrombo.rules.batch.omop_direct import operator_prefix_sql
 from thrombo.rules.batch.source import US_PER_DAY, check_rows, observations_path
 from thrombo.rules.batch.spark import SparkEngine, local_session, view
 from thrombo.rules.batch.tables import EPOCH_DAY, QD_SCHEMA
@@ -112,7 +113,8 @@ def register_omop(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict
                CASE WHEN mc.vocabulary_id = 'LOINC' THEN mc.concept_code
                     ELSE COALESCE({text('measurement_source_value')},
                                   {text('measurement_concept_id')}) END AS code,
-               COALESCE({text('value_as_number')}, {text('value_source_value')}) AS value,
+               COALESCE({operator_prefix_sql(text('operator_concept_id'))}
+                          || {text('value_as_number')}, {text('value_source_value')}) AS value,
                COALESCE({text('unit_source_value')}, uc.concept_code) AS unit,
                {text('range_low')} AS ref_low, {text('range_high')} AS ref_high
         FROM measurement m {joined('measurement_concept_id', 'mc')}
