@@ -53,6 +53,8 @@ CONCEPTS: Rows = [
      "concept_code": "10*3/uL"},
     {"concept_id": 900010, "concept_name": "allogeneic HSCT", "vocabulary_id": "SNOMED",
      "concept_code": "234336002"},
+    {"concept_id": 900020, "concept_name": "Positive", "vocabulary_id": "Meas Value",
+     "concept_code": "10828004"},
 ]
 LOINC_CONCEPT = {str(c["concept_code"]): c["concept_id"] for c in CONCEPTS
                  if c["vocabulary_id"] == "LOINC"}
@@ -76,13 +78,14 @@ PROCEDURES: Rows = [
 def m(ident: object, person: object, concept: object, when: object, value: object,
       unit: object, source: object = None, text: object = None, low: object = None,
       high: object = None, unit_concept: object = None, day: object = None,
-      operator: object = None) -> dict[str, object]:
+      operator: object = None, coded: object = None) -> dict[str, object]:
     return {"measurement_id": ident, "person_id": person, "measurement_concept_id": concept,
             "measurement_date": day if day is not None else (str(when)[:10] if when else None),
             "measurement_datetime": when, "value_as_number": value,
             "value_source_value": text, "unit_source_value": unit,
             "unit_concept_id": unit_concept, "range_low": low, "range_high": high,
-            "measurement_source_value": source, "operator_concept_id": operator}
+            "measurement_source_value": source, "operator_concept_id": operator,
+            "value_as_concept_id": coded}
 
 
 # Each kind of row the reader or the normaliser refuses, at least once (comments: row number).
@@ -118,6 +121,8 @@ MEASUREMENTS: Rows = [
     m(34, 1, 900001, "2026-02-04 08:00:00", 10.0, "10*9/L", operator=4171756),  # 29: '<10'
     m(35, 1, 900001, "2026-02-04 09:00:00", 30.0, "10*9/L", operator=4172703),  # 30: '=' exact
     m(36, 3, 900002, "2026-02-06 09:00:00", 2000.0, "U/L", operator=99),  # 31: unknown operator
+    m(37, 3, 0, "2026-02-06 10:00:00", None, None, "schistocytes", coded=900020),  # 32: Positive
+    m(38, 3, 0, "2026-02-06 11:00:00", None, None, "schistocytes", coded=777),  # 33: unknown
 ]
 
 
@@ -167,24 +172,29 @@ def test_every_refused_measurement_is_counted_as_the_omop_reader_counts_it(
     that are no number or none at all, an unaccepted coded result, an implausible count, units
     that are unknown, unfit or missing (and one given only as a unit concept), an unparseable
     time, a non-numeric reference limit, a person not in the person table or refused there,
-    repeated measurement ids (also across persons), a repeated row without an id, and values
-    under a '<' or an unknown operator (censored: refused, never read as exact). Counts
+    repeated measurement ids (also across persons), a repeated row without an id, values under
+    a '<' or an unknown operator (censored: refused, never read as exact), and coded results
+    given only as a value concept (known: read by its name; unknown: refused). Counts
     per kind, examples with their row and the reader's own reason, skips, duplicates and
     per-source totals equal the normal reader's."""
     folder = hand_made(tmp_path / "cdm", fmt)
     loaded, accounting = assert_same_verdicts(folder, "Europe/Berlin", date(2026, 2, 28), 3)
     expected = assert_accounted_as_normal(accounting, loaded.input_json(), "/measurement")
-    # Hand count: 31 rows + 3 persons + 2 procedures + 9 concepts (not records) = 36 records;
+    # Hand count: 33 rows + 3 persons + 2 procedures + 10 concepts (not records) = 38 records;
     # duplicates: row 19 (id 27), 21 (id 10), 22 (id 11 of another person), 24 (content).
     (source,) = accounting.to_json()["sources"]
-    assert (source["records"], source["duplicates"]) == (36, 4)
+    assert (source["records"], source["duplicates"]) == (38, 4)
     assert len(expected) == 9  # every kind but a malformed row: a table is read whole or not
     reasons = {q["location"]: q["reason"] for q in loaded.input_json()["quarantine"]}
     digits = ".0" if fmt == "csv" else ""  # the CSV holds 10.0 as written; Parquet a float
     assert reasons["row 29"] == f"value for platelets '<10{digits}' is not a number"
     assert reasons["row 31"] == (
         f"value for ldh '(operator concept 99) 2000{digits}' is not a number")
-    assert "row 30" not in reasons
+    assert "row 30" not in reasons and "row 32" not in reasons  # '=' 30; coded 'Positive'
+    assert reasons["row 33"] == "value for schistocytes missing or not a number"
+    (patient_3,) = [t for t in loaded.timelines if t.patient.patient_id == "3"]
+    assert [o.category for o in patient_3.observations if o.analyte == "schistocytes"] == [
+        "present"]
 
 
 def test_the_same_rows_screen_alike_in_a_zone_far_from_utc(tmp_path: Path) -> None:
@@ -279,7 +289,7 @@ def assert_database_screens_as_the_reader(url: str) -> None:
     loaded, accounting = assert_same_verdicts(url, "Europe/Berlin", date(2026, 2, 28), 3)
     expected = assert_accounted_as_normal(accounting, loaded.input_json(), "/measurement")
     (source,) = accounting.to_json()["sources"]
-    assert (source["path"], source["records"], source["duplicates"]) == (url, 36, 4)
+    assert (source["path"], source["records"], source["duplicates"]) == (url, 38, 4)
     assert len(expected) == 9
 
 

@@ -321,7 +321,11 @@ def measurement_item(row: Row, concepts: Concepts) -> RawObservation:
         unit_concept.concept_code if unit_concept else "")
     value = row.get("value_as_number")
     if value is None or cell_text(value) == "":
-        value = cell_text(row.get("value_source_value")) or None
+        # A coded result: as the source wrote it, else the name of its value concept
+        # ('Positive'), which the normaliser reads as it reads the same word in a CSV.
+        coded = concepts.code(row.get("value_as_concept_id"))
+        value = cell_text(row.get("value_source_value")) or (
+            coded.concept_name.strip() if coded else "") or None
     else:
         value = operator_prefix(cell_text(row.get("operator_concept_id"))) + cell_text(value)
     ident = cell_text(row.get("measurement_id"))

@@ -65,6 +65,9 @@ from thrombo.store.sources import plan_sources
 FORMAT = "omop"
 TABLE = "measurement"
 NUMERIC = ("DOUBLE", "FLOAT", "REAL")
+# The concept-id columns looked up in the reader's concepts: the analyte, the unit, the coded
+# result (its concept name, 'Positive', read as the same word in a CSV would be).
+CONCEPT_COLUMNS = ("measurement_concept_id", "unit_concept_id", "value_as_concept_id")
 
 
 def screen_omop_sets(
@@ -135,7 +138,7 @@ class MeasurementFeed:
         except duckdb.Error as exc:
             raise SourceError(f"{self.path}: cannot be read as an OMOP table ({exc})") from exc
         columns = {str(r[0]).strip().lower(): (str(r[0]), str(r[1])) for r in described}
-        for column in ("measurement_concept_id", "unit_concept_id"):
+        for column in CONCEPT_COLUMNS:
             con.register(f"omop_{column}", self._lookup(con, column, columns))
         raw = measurement_sql(self.reader(), columns)
         src.register_checks(con, raw, ctx.codemap)
@@ -146,19 +149,19 @@ class MeasurementFeed:
         self, con: duckdb.DuckDBPyConnection, column: str, columns: dict[str, tuple[str, str]]
     ) -> pa.Table:
         """Each distinct value of a concept-id column with the concept the reader finds for
-        it: (raw, vocabulary_id, concept_code); the raw values keep the column's type."""
+        it: (raw, vocabulary_id, concept_code, concept_name); the raw values keep the
+        column's type."""
         if column not in columns:
-            return pa.table({"raw": pa.array([], pa.string()), "vocabulary_id": pa.array(
-                [], pa.string()), "concept_code": pa.array([], pa.string())})
+            return pa.table({name: pa.array([], pa.string()) for name in (
+                "raw", "vocabulary_id", "concept_code", "concept_name")})
         name = _quote(columns[column][0])
         values: pa.Table = con.sql(f"SELECT DISTINCT {name} AS raw FROM {self.reader()} "
                                    f"WHERE {name} IS NOT NULL").to_arrow_table()
         found = [self.concepts.code(v) for v in values.column("raw").to_pylist()]
-        return values.append_column(
-            "vocabulary_id", pa.array([c.vocabulary_id if c else None for c in found],
-                                      pa.string())
-        ).append_column(
-            "concept_code", pa.array([c.concept_code if c else None for c in found], pa.string()))
+        for field in ("vocabulary_id", "concept_code", "concept_name"):
+            values = values.append_column(field, pa.array(
+                [getattr(c, field) if c else None for c in found], pa.string()))
+        return values
 
     def rejects(self, con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
         return []  # the OMOP reader reads a table whole or refuses it (SourceError)
@@ -244,11 +247,14 @@ def measurement_sql(reader: str, columns: dict[str, tuple[str, str]]) -> str:
                     f"ELSE COALESCE({t('measurement_source_value')}, "
                     f"{t('measurement_concept_id')}) END")
     prefix = operator_prefix_sql(t('operator_concept_id'))
-    number = (f"CASE WHEN {t('value_as_number')} IS NULL "
+    coded = "NULLIF(trim(vc.concept_name), '')"
+    number = (f"CASE WHEN {t('value_as_number')} IS NOT NULL "
+              f"THEN CASE WHEN {prefix} = '' THEN {_number('value_as_number', columns)} END "
+              f"WHEN {t('value_source_value')} IS NOT NULL "
               f"THEN {_number('value_source_value', columns)} "
-              f"WHEN {prefix} = '' THEN {_number('value_as_number', columns)} END")
+              f"ELSE try_cast({coded} AS DOUBLE) END")
     join = []
-    for column, alias in (("measurement_concept_id", "mc"), ("unit_concept_id", "uc")):
+    for column, alias in zip(CONCEPT_COLUMNS, ("mc", "uc", "vc"), strict=True):
         on = (f"{alias}.raw = r.{_quote(columns[column][0])}" if column in columns else "FALSE")
         join.append(f"LEFT JOIN omop_{column} {alias} ON {on}")
     return f"""
@@ -259,8 +265,8 @@ def measurement_sql(reader: str, columns: dict[str, tuple[str, str]]) -> str:
                     THEN {_moment('measurement_datetime', columns)}
                     ELSE {_moment('measurement_date', columns)} END AS moment,
                {concept_code} AS code,
-               COALESCE({prefix} || {t('value_as_number')}, {t('value_source_value')})
-                 AS value_text,
+               COALESCE({prefix} || {t('value_as_number')}, {t('value_source_value')},
+                        {coded}) AS value_text,
                {number} AS num,
                COALESCE({t('unit_source_value')}, NULLIF(trim(uc.concept_code), '')) AS unit,
                {t('range_low')} AS ref_low_text, {_number('range_low', columns)} AS low_num,

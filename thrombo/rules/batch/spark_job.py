@@ -32,7 +32,7 @@ from thrombo.normalize.assemble import assemble
 from thrombo.normalize.build import Context
 from thrombo.normalize.codemap import codemap_for
 from thrombo.rules.batch.direct import read_side_files, side_tables
-from thrombo.rules.batch.omop_direct import operator_prefix_sql
+from thrombo.rules.batch.omop_direct import CONCEPT_COLUMNS, operator_prefix_sql
 from thrombo.rules.batch.source import US_PER_DAY, check_rows, observations_path
 from thrombo.rules.batch.spark import SparkEngine, local_session, view
 from thrombo.rules.batch.tables import EPOCH_DAY, QD_SCHEMA
@@ -40,7 +40,7 @@ from thrombo.rules.registry import criteria_set
 from thrombo.store.sources import timezone
 
 OMOP_LOOKUP = pa.schema([("raw", pa.string()), ("vocabulary_id", pa.string()),
-                         ("concept_code", pa.string())])
+                         ("concept_code", pa.string()), ("concept_name", pa.string())])
 
 
 def register_dataset(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict[str, int]]:
@@ -82,13 +82,13 @@ def register_omop(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict
              else spark.read.option("header", True).csv(str(path)))
     table = table.toDF(*[c.lower() for c in table.columns])
     table.createOrReplaceTempView("measurement")
-    for column in ("measurement_concept_id", "unit_concept_id"):
+    for column in CONCEPT_COLUMNS:
         ids = ([r[0] for r in table.select(column).distinct().collect()]
                if column in table.columns else [])
         found = [(i, concepts.code(i)) for i in ids if i is not None]
         view(spark, f"omop_{column}", pa.Table.from_pylist(
-            [{"raw": str(i), "vocabulary_id": c.vocabulary_id, "concept_code": c.concept_code}
-             for i, c in found if c is not None], OMOP_LOOKUP))
+            [{"raw": str(i), "vocabulary_id": c.vocabulary_id, "concept_code": c.concept_code,
+              "concept_name": c.concept_name} for i, c in found if c is not None], OMOP_LOOKUP))
 
     kinds = dict(table.dtypes)
 
@@ -114,11 +114,13 @@ def register_omop(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict
                     ELSE COALESCE({text('measurement_source_value')},
                                   {text('measurement_concept_id')}) END AS code,
                COALESCE({operator_prefix_sql(text('operator_concept_id'))}
-                          || {text('value_as_number')}, {text('value_source_value')}) AS value,
+                          || {text('value_as_number')}, {text('value_source_value')},
+                        NULLIF(TRIM(vc.concept_name), '')) AS value,
                COALESCE({text('unit_source_value')}, uc.concept_code) AS unit,
                {text('range_low')} AS ref_low, {text('range_high')} AS ref_high
         FROM measurement m {joined('measurement_concept_id', 'mc')}
-             {joined('unit_concept_id', 'uc')}""").createOrReplaceTempView("raw_obs")
+             {joined('unit_concept_id', 'uc')}
+             {joined('value_as_concept_id', 'vc')}""").createOrReplaceTempView("raw_obs")
     return check_observations(spark, ctx)
 
 
