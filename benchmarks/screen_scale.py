@@ -66,7 +66,7 @@ def spark_cores(rows: int, cache: Path) -> list[tuple[str, ...]]:
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         return [("spark", "skipped: no Java")]
     folder = dataset(rows, 0, cache)
-    table = [("master", "rows", "start-up s", "screen s", "rows/s")]
+    table: list[tuple[str, ...]] = [("master", "rows", "start-up s", "screen s", "rows/s")]
     for cores in (1, 2):
         probe = ("from pathlib import Path; from thrombo.rules.batch.spark_job import time_local; "
                  f"print(*time_local(Path({str(folder)!r}), {cores}))")
@@ -78,6 +78,18 @@ def spark_cores(rows: int, cache: Path) -> list[tuple[str, ...]]:
     return table
 
 
+def measure(rows: int, seed: int, cache: Path, threads: int | None) -> BenchResult:
+    """One size in a fresh process, as `thrombo bench screen` measures it, so that one size's
+    memory and caches do not carry into the next."""
+    if threads is not None:  # the CLI has no thread option: measured here, in-process
+        return run(rows, "duckdb", seed, cache, threads=threads)
+    done = subprocess.run(
+        [sys.executable, "-c", "from thrombo.cli import main; main()", "bench", "screen",
+         "--rows", str(rows), "--seed", str(seed), "--cache", str(cache), "--json"],
+        capture_output=True, text=True, check=True)
+    return BenchResult(**json.loads(done.stdout))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000_000, 50_000_000])
@@ -87,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spark-rows", type=int, default=SPARK_ROWS, help="0 skips Spark")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    results = [run(n, "duckdb", args.seed, args.cache, threads=args.threads) for n in args.rows]
+    results = [measure(n, args.seed, args.cache, args.threads) for n in args.rows]
     if args.json:
         print(json.dumps([r.__dict__ for r in results]))
         return 0 if all(r.agrees_with_reference for r in results) else 1
