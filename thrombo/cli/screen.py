@@ -25,7 +25,9 @@ from thrombo.store.sources import load_source
 
 @app.command("screen")
 def screen_command(
-    source: Annotated[str, typer.Argument(help="Dataset folder, FHIR file or folder, store URL.")],
+    source: Annotated[str, typer.Argument(
+        help="Dataset folder, FHIR file or folder, store URL; an OMOP CDM folder or database "
+             "URL with --format omop.")],
     criteria: Annotated[
         str,
         typer.Option(
@@ -37,7 +39,8 @@ def screen_command(
         str | None, typer.Option("--as-of", help="Use what was known by the end of this day.")
     ] = None,
     engine: Annotated[
-        str, typer.Option("--engine", help="Evaluator: reference (default), duckdb or spark.")
+        str, typer.Option("--engine", help="Evaluator: reference (default), duckdb or spark. "
+                          "DuckDB reads a dataset folder's or a CDM's lab rows in place.")
     ] = "reference",
     diagnosis_date: Annotated[
         str,
