@@ -123,6 +123,7 @@ MEASUREMENTS: Rows = [
     m(36, 3, 900002, "2026-02-06 09:00:00", 2000.0, "U/L", operator=99),  # 31: unknown operator
     m(37, 3, 0, "2026-02-06 10:00:00", None, None, "schistocytes", coded=900020),  # 32: Positive
     m(38, 3, 0, "2026-02-06 11:00:00", None, None, "schistocytes", coded=777),  # 33: unknown
+    m(39, 1, 0, "2026-02-06 12:00:00", None, None, "dat", text='maybe, "not"\nsure'),  # 34
 ]
 
 
@@ -174,16 +175,17 @@ def test_every_refused_measurement_is_counted_as_the_omop_reader_counts_it(
     time, a non-numeric reference limit, a person not in the person table or refused there,
     repeated measurement ids (also across persons), a repeated row without an id, values under
     a '<' or an unknown operator (censored: refused, never read as exact), and coded results
-    given only as a value concept (known: read by its name; unknown: refused). Counts
+    given only as a value concept (known: read by its name; unknown: refused), and a text
+    with a comma, quotes and a line break. Counts
     per kind, examples with their row and the reader's own reason, skips, duplicates and
     per-source totals equal the normal reader's."""
     folder = hand_made(tmp_path / "cdm", fmt)
     loaded, accounting = assert_same_verdicts(folder, "Europe/Berlin", date(2026, 2, 28), 3)
     expected = assert_accounted_as_normal(accounting, loaded.input_json(), "/measurement")
-    # Hand count: 33 rows + 3 persons + 2 procedures + 10 concepts (not records) = 38 records;
+    # Hand count: 34 rows + 3 persons + 2 procedures + 10 concepts (not records) = 39 records;
     # duplicates: row 19 (id 27), 21 (id 10), 22 (id 11 of another person), 24 (content).
     (source,) = accounting.to_json()["sources"]
-    assert (source["records"], source["duplicates"]) == (38, 4)
+    assert (source["records"], source["duplicates"]) == (39, 4)
     assert len(expected) == 9  # every kind but a malformed row: a table is read whole or not
     reasons = {q["location"]: q["reason"] for q in loaded.input_json()["quarantine"]}
     digits = ".0" if fmt == "csv" else ""  # the CSV holds 10.0 as written; Parquet a float
@@ -289,7 +291,7 @@ def assert_database_screens_as_the_reader(url: str) -> None:
     loaded, accounting = assert_same_verdicts(url, "Europe/Berlin", date(2026, 2, 28), 3)
     expected = assert_accounted_as_normal(accounting, loaded.input_json(), "/measurement")
     (source,) = accounting.to_json()["sources"]
-    assert (source["path"], source["records"], source["duplicates"]) == (url, 38, 4)
+    assert (source["path"], source["records"], source["duplicates"]) == (url, 39, 4)
     assert len(expected) == 9
 
 

@@ -94,7 +94,8 @@ def screen_omop_sets(
         def observations(con: duckdb.DuckDBPyConnection) -> Feed | None:
             if path is None:
                 return None
-            feed = MeasurementFeed(path, f"{tables.origin}/{TABLE}", concepts)
+            feed = MeasurementFeed(path, f"{tables.origin}/{TABLE}", concepts,
+                                   server_csv=isinstance(tables, DatabaseTables))
             feed.register(con, ctx)
             return feed
 
@@ -120,6 +121,8 @@ class MeasurementFeed:
     path: Path
     label: str
     concepts: Concepts
+    server_csv: bool = False
+    """The file is a database's own CSV export (thrombo.io.omop_copy), not a site's file."""
     identifiers = True
 
     def reader(self) -> str:
@@ -128,8 +131,11 @@ class MeasurementFeed:
         if self.path.suffix.lower() == ".parquet":
             return (f"(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS thrombo_row "
                     f"FROM read_parquet('{quoted}', file_row_number = true))")
+        # A site's CSV is read as the OMOP reader reads it (DuckDB sniffs the dialect); the
+        # scratch copy of a PostgreSQL table is PostgreSQL's CSV, so nothing is left to guess.
+        dialect = (", delim = ',', quote = '\"', escape = '\"'" if self.server_csv else "")
         return (f"(SELECT *, row_number() OVER () AS thrombo_row "
-                f"FROM read_csv('{quoted}', all_varchar = true, header = true))")
+                f"FROM read_csv('{quoted}', all_varchar = true, header = true{dialect}))")
 
     def register(self, con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         """The view `obs_checked` over the table, with the concept lookups it joins."""
