@@ -139,17 +139,30 @@ class FolderTables(Tables):
         import duckdb
 
         path = self.files[table]
-        quoted = str(path).replace("'", "''")
-        reader = (f"read_parquet('{quoted}')" if path.suffix.lower() == ".parquet"
-                  else f"read_csv('{quoted}', all_varchar = true, header = true)")
         try:
-            cursor = duckdb.connect().execute(f"SELECT * FROM {reader}")
+            cursor = duckdb.connect().execute(f"SELECT * FROM {table_sql(path)}")
+            names = [d[0].lower() for d in cursor.description]
+            while batch := cursor.fetchmany(10_000):
+                for values in batch:
+                    yield dict(zip(names, values, strict=True))
         except duckdb.Error as exc:
             raise SourceError(f"{path}: cannot be read as an OMOP table ({exc})") from exc
-        names = [d[0].lower() for d in cursor.description]
-        while batch := cursor.fetchmany(10_000):
-            for values in batch:
-                yield dict(zip(names, values, strict=True))
+
+
+def table_sql(path: Path) -> str:
+    """A CDM table file as DuckDB reads it: Parquet with its types; CSV as text, its header the
+    first line and every row held to the header's fields. Left to itself, DuckDB's CSV sniffer
+    took a malformed last row for the header and read a whole table as empty; now such a
+    table is refused. The delimiter is the header line's: a tab (Athena's vocabulary files
+    and many CDM exports) or a comma."""
+    quoted = str(path).replace("'", "''")
+    if path.suffix.lower() == ".parquet":
+        return f"read_parquet('{quoted}')"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = handle.readline()
+    delimiter = "\t" if "\t" in header and "," not in header else ","
+    return (f"read_csv('{quoted}', all_varchar = true, header = true, skip = 0, "
+            f"delim = '{delimiter}', quote = '\"', escape = '\"', strict_mode = true)")
 
 
 class DatabaseTables(Tables):

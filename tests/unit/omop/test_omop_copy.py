@@ -7,6 +7,7 @@ import os
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.postgres import fresh_database
 from thrombo.io import omop_copy
-from thrombo.io.omop import FolderTables, cell_text, open_tables
+from thrombo.io.omop import DatabaseTables, cell_text, open_tables
 
 
 def sqlite_table(tmp_path: Path, ddl: str, rows: list[tuple[object, ...]]) -> str:
@@ -43,34 +44,34 @@ def reader_rows(source: str) -> list[dict[str, str]]:
 def copied_rows(url: str, folder: Path) -> list[dict[str, str]]:
     folder.mkdir(exist_ok=True)
     tables = open_tables(url)
-    assert not isinstance(tables, FolderTables)
+    assert isinstance(tables, DatabaseTables)
     rows = omop_copy.copy_rows(tables, "measurement", folder / "measurement.parquet")
     copied = reader_rows(str(folder))
     assert rows == len(copied)
     return copied
 
 
-def test_typed_columns_keep_their_types_and_a_decimal_its_digits(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'cdm.sqlite'}"
+def typed_table(url: str, columns: dict[str, Any], rows: list[tuple[object, ...]]) -> str:
+    """A `measurement` table of the given SQLAlchemy column types, filled through them."""
     engine = sqlalchemy.create_engine(url)
-    table = sqlalchemy.Table(
-        "measurement", sqlalchemy.MetaData(),
-        sqlalchemy.Column("measurement_id", sqlalchemy.Integer),
-        sqlalchemy.Column("value_as_number", sqlalchemy.Float),
-        sqlalchemy.Column("range_high", sqlalchemy.Numeric(8, 2)),
-        sqlalchemy.Column("measurement_date", sqlalchemy.Date),
-        sqlalchemy.Column("measurement_datetime", sqlalchemy.DateTime),
-        sqlalchemy.Column("unit_source_value", sqlalchemy.String(20)))
+    table = sqlalchemy.Table("measurement", sqlalchemy.MetaData(),
+                             *(sqlalchemy.Column(n, kind) for n, kind in columns.items()))
     table.metadata.create_all(engine)
     with engine.begin() as conn:
-        conn.execute(table.insert(), [
-            {"measurement_id": 1, "value_as_number": 42.0, "range_high": Decimal("450.00"),
-             "measurement_date": date(2026, 2, 1),
-             "measurement_datetime": datetime(2026, 2, 1, 7, 30), "unit_source_value": "10*9/L"},
-            {"measurement_id": 2, "value_as_number": 8.25, "range_high": None,
-             "measurement_date": date(2026, 2, 2), "measurement_datetime": None,
-             "unit_source_value": None}])
+        conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in rows])
     engine.dispose()
+    return url
+
+
+def test_typed_columns_keep_their_types_and_a_decimal_its_digits(tmp_path: Path) -> None:
+    url = typed_table(
+        f"sqlite:///{tmp_path / 'cdm.sqlite'}",
+        {"measurement_id": sqlalchemy.Integer, "value_as_number": sqlalchemy.Float,
+         "range_high": sqlalchemy.Numeric(8, 2), "measurement_date": sqlalchemy.Date,
+         "measurement_datetime": sqlalchemy.DateTime,
+         "unit_source_value": sqlalchemy.String(20)},
+        [(1, 42.0, Decimal("450.00"), date(2026, 2, 1), datetime(2026, 2, 1, 7, 30), "10*9/L"),
+         (2, 8.25, None, date(2026, 2, 2), None, None)])
     copied = copied_rows(url, tmp_path / "copy")
     assert copied == reader_rows(url)
     assert copied[0]["range_high"] == "450.00" and copied[0]["value_as_number"] == "42"
@@ -117,29 +118,19 @@ def test_postgresql_writes_each_value_as_the_reader_reads_it(tmp_path: Path) -> 
     without a zone, text with a comma, a quote and a line break, NULLs and empty text read
     back from the CSV as the reader reads them from the database (a time with a zone as the
     same instant: the server writes '+00', Python '+00:00')."""
-    url = fresh_database(f"copy_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
-    engine = sqlalchemy.create_engine(url)
-    table = sqlalchemy.Table(
-        "measurement", sqlalchemy.MetaData(),
-        sqlalchemy.Column("measurement_id", sqlalchemy.BigInteger),
-        sqlalchemy.Column("value_as_number", sqlalchemy.Float),
-        sqlalchemy.Column("range_high", sqlalchemy.Numeric(8, 2)),
-        sqlalchemy.Column("measurement_date", sqlalchemy.Date),
-        sqlalchemy.Column("measurement_datetime", sqlalchemy.DateTime),
-        sqlalchemy.Column("recorded", sqlalchemy.DateTime(timezone=True)),
-        sqlalchemy.Column("value_source_value", sqlalchemy.Text))
-    table.metadata.create_all(engine)
-    rows = [(1, 42.0, Decimal("450.00"), date(2026, 2, 1), datetime(2026, 2, 1, 7, 30),
-             datetime(2026, 2, 1, 7, 30, tzinfo=UTC), "a, \"quoted\"\nline"),
-            (2, 8.25, None, None, datetime(2026, 2, 1, 7, 30, 0, 500000), None, ""),
-            (3, 1e-05, Decimal("0.10"), date(2026, 2, 3), None, None, None),
-            (4, 0.1, Decimal("7"), None, None, None, "present")]
-    with engine.begin() as conn:
-        conn.execute(table.insert(), [dict(zip(table.columns.keys(), r, strict=True))
-                                      for r in rows])
-    engine.dispose()
+    url = typed_table(
+        fresh_database(f"copy_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"),
+        {"measurement_id": sqlalchemy.BigInteger, "value_as_number": sqlalchemy.Float,
+         "range_high": sqlalchemy.Numeric(8, 2), "measurement_date": sqlalchemy.Date,
+         "measurement_datetime": sqlalchemy.DateTime,
+         "recorded": sqlalchemy.DateTime(timezone=True), "value_source_value": sqlalchemy.Text},
+        [(1, 42.0, Decimal("450.00"), date(2026, 2, 1), datetime(2026, 2, 1, 7, 30),
+          datetime(2026, 2, 1, 7, 30, tzinfo=UTC), "a, \"quoted\"\nline"),
+         (2, 8.25, None, None, datetime(2026, 2, 1, 7, 30, 0, 500000), None, ""),
+         (3, 1e-05, Decimal("0.10"), date(2026, 2, 3), None, None, None),
+         (4, 0.1, Decimal("7"), None, None, None, "present")])
     tables = open_tables(url)
-    assert not isinstance(tables, FolderTables)
+    assert isinstance(tables, DatabaseTables)
     path = omop_copy.copy_table(tables, "measurement", tmp_path)
     assert path.suffix == ".csv"
     copied, expected = reader_rows(str(tmp_path)), reader_rows(url)

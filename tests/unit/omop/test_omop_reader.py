@@ -249,3 +249,33 @@ def test_a_censored_measurement_keeps_its_operator(operator: object, value: str)
     assert raw.value == value
     text_only = {**row, "value_as_number": None, "value_source_value": "<5"}
     assert measurement_item(text_only, load_concept_map()).value == "<5"  # as written
+
+
+def test_a_measurement_table_with_a_malformed_row_is_refused_not_read_as_empty(
+    tmp_path: Path,
+) -> None:
+    """A last row with two fields too many: DuckDB's CSV sniffer took it for the header and
+    read the table as empty, so every measurement vanished without a count. The table is now
+    refused by name, by the reader and by the batch engine alike."""
+    from thrombo.rules.batch.omop_direct import screen_omop_sets
+    from thrombo.rules.registry import criteria_set
+
+    folder = write_csv(tmp_path / "cdm")
+    with (folder / "MEASUREMENT.csv").open("a", encoding="utf-8") as handle:
+        handle.write("99,1,900001,2026-02-01,2026-02-01 07:30:00,5,10*9/L,,,PLT,EXTRA,MORE\n")
+    with pytest.raises(SourceError, match=r"MEASUREMENT\.csv: cannot be read"):
+        load_source(str(folder), fmt="omop")
+    with pytest.raises(SourceError, match=r"MEASUREMENT\.csv: cannot be read"):
+        screen_omop_sets(folder, [criteria_set("harmonized-2023")], date(2026, 2, 28))
+
+
+def test_a_tab_separated_cdm_reads_as_the_comma_separated_one(tmp_path: Path) -> None:
+    """Athena's vocabulary files and many CDM exports separate fields with tabs."""
+    commas = write_csv(tmp_path / "commas")
+    tabs = tmp_path / "tabs"
+    tabs.mkdir()
+    for path in commas.iterdir():
+        rows = list(csv.reader(path.open(newline="")))
+        with (tabs / path.name).open("w", newline="") as handle:
+            csv.writer(handle, delimiter="\t").writerows(rows)
+    assert _summary(list(read_omop(str(tabs)))) == _summary(list(read_omop(str(commas))))

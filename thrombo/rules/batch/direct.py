@@ -19,7 +19,7 @@ accounting (thrombo.rules.batch.obs_accounting) and the ranges read that table, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, tzinfo
 from pathlib import Path
 
@@ -119,7 +119,11 @@ def screen_checked(
         feed = observations(con)
         if feed is None:
             con.execute(f"CREATE VIEW obs_checked AS {_no_observations()}")
-        staging.check_once(con)
+        try:
+            staging.check_once(con)
+        except duckdb.Error as exc:  # a file DuckDB cannot read as its reader would
+            label = "observations" if feed is None else feed.label
+            raise SourceError(f"{label}: cannot be read ({exc})") from exc
         if feed is not None:
             if feed.identifiers:
                 staging.mark_repeated_identifiers(con)
@@ -153,7 +157,15 @@ def side_records(folder: Path) -> Iterator[SourceRecord]:
 
 def read_side_files(folder: Path, ctx: Context) -> Dataset:
     ignored = csv_dataset.ignored_files(folder)
-    data = assemble([(str(folder), FORMAT, side_records(folder), ignored)], ctx)
+    return assemble_side(str(folder), FORMAT, side_records(folder), ignored, ctx)
+
+
+def assemble_side(
+    source: str, fmt: str, records: Iterable[SourceRecord], ignored: list[str], ctx: Context
+) -> Dataset:
+    """The side records normalised as the normal reader normalises them, each accepted one
+    counted as stored (the summary reads as `load_source(...).input_json()`)."""
+    data = assemble([(source, fmt, records, ignored)], ctx)
     for summary, _ in data.accepted:
         summary.stored += 1
     return data

@@ -96,8 +96,11 @@ class Feed(Protocol):
     def location(self, seq: int, reject_lines: list[int]) -> str:
         """The normal reader's location of the row numbered `seq`."""
 
-    def reason(self, con: duckdb.DuckDBPyConnection, kind: str, seq: int, ctx: Context) -> str:
-        """The normal reader's own reason for refusing the row numbered `seq`."""
+    def reasons(
+        self, con: duckdb.DuckDBPyConnection, examples: list[tuple[str, int]], ctx: Context
+    ) -> list[str]:
+        """The normal reader's own reason for refusing each (kind, row number) example, all
+        asked at once so that a feed that must read its file again reads it once."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +121,10 @@ class DatasetFeed:
     def location(self, seq: int, reject_lines: list[int]) -> str:
         return _location(self.path, seq, reject_lines)
 
-    def reason(self, con: duckdb.DuckDBPyConnection, kind: str, seq: int, ctx: Context) -> str:
-        return _example_reason(con, kind, seq, ctx, self.path)
+    def reasons(
+        self, con: duckdb.DuckDBPyConnection, examples: list[tuple[str, int]], ctx: Context
+    ) -> list[str]:
+        return [_example_reason(con, kind, seq, ctx, self.path) for kind, seq in examples]
 
 
 @dataclass
@@ -168,10 +173,11 @@ def account_observations(
     lines = sorted(line for line, _ in rejects)
     tally.skipped = [SkipGroup(reason, count, f"{feed.label} {feed.location(seq, lines)}")
                      for reason, (count, seq) in sorted(skips.items(), key=lambda i: i[1][1])]
+    examples = [(kind, seq) for kind, (_, seq) in by_kind.items()]
     tally.refused = [
-        RefusedRows(kind, count, feed.label, feed.location(seq, lines),
-                    feed.reason(con, kind, seq, ctx))
-        for kind, (count, seq) in by_kind.items()
+        RefusedRows(kind, count, feed.label, feed.location(seq, lines), reason)
+        for (kind, (count, seq)), reason in zip(by_kind.items(),
+                                                feed.reasons(con, examples, ctx), strict=True)
     ]
     if rejects:
         tally.refused = [*_with_rejects(tally.refused, rejects, feed.label)]

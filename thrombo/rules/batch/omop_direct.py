@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -48,15 +49,21 @@ from thrombo.io.omop import (
     measurement_item,
     open_tables,
     read_omop,
+    table_sql,
 )
 from thrombo.io.omop_copy import copy_table
 from thrombo.io.raw import SourceRecord
-from thrombo.normalize.assemble import assemble
+from thrombo.normalize.assemble import Dataset
 from thrombo.normalize.build import Context, normalize_record
 from thrombo.normalize.values import ValueProblem
 from thrombo.rules.batch import source as src
 from thrombo.rules.batch.decisions import text
-from thrombo.rules.batch.direct import DUCKDB_MEMORY_LIMIT, ROWS_PER_RANGE, screen_checked
+from thrombo.rules.batch.direct import (
+    DUCKDB_MEMORY_LIMIT,
+    ROWS_PER_RANGE,
+    assemble_side,
+    screen_checked,
+)
 from thrombo.rules.batch.obs_accounting import DirectAccounting, Feed
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import SetResult
@@ -84,23 +91,26 @@ def screen_omop_sets(
     _, ctx = plan_sources([name], tz=tz, fmt=FORMAT)  # the normal reader's context
     tables = open_tables(name)
     concepts = cdm_concepts(tables)
-    side = assemble([(name, FORMAT, read_omop(tables, measurements=False, concepts=concepts),
-                      [])], ctx)
-    for summary, _ in side.accepted:
-        summary.stored += 1
+    side = read_side(tables, concepts, ctx)
     with tempfile.TemporaryDirectory(prefix="thrombo-omop-") as scratch:
         path = _measurement_file(tables, Path(scratch))
 
         def observations(con: duckdb.DuckDBPyConnection) -> Feed | None:
             if path is None:
                 return None
-            feed = MeasurementFeed(path, f"{tables.origin}/{TABLE}", concepts,
-                                   server_csv=isinstance(tables, DatabaseTables))
+            feed = MeasurementFeed(path, f"{tables.origin}/{TABLE}", concepts)
             feed.register(con, ctx)
             return feed
 
         return screen_checked(side, ctx, tz, sets, as_of, observations, rows_per_range,
                               memory_limit)
+
+
+def read_side(tables: Tables, concepts: Concepts, ctx: Context) -> Dataset:
+    """Persons, deaths, drug exposures, procedures and conditions, as the OMOP reader and the
+    normaliser read them (the measurement table is read in place)."""
+    records = read_omop(tables, measurements=False, concepts=concepts)
+    return assemble_side(tables.origin, FORMAT, records, [], ctx)
 
 
 def _measurement_file(tables: Tables, scratch: Path) -> Path | None:
@@ -121,21 +131,15 @@ class MeasurementFeed:
     path: Path
     label: str
     concepts: Concepts
-    server_csv: bool = False
-    """The file is a database's own CSV export (thrombo.io.omop_copy), not a site's file."""
     identifiers = True
 
     def reader(self) -> str:
-        """The table as the OMOP reader reads it (CSV cells as text), with its row number."""
-        quoted = str(self.path).replace("'", "''")
+        """The table as the OMOP reader reads it (omop.table_sql), with its row number."""
         if self.path.suffix.lower() == ".parquet":
+            quoted = str(self.path).replace("'", "''")
             return (f"(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS thrombo_row "
                     f"FROM read_parquet('{quoted}', file_row_number = true))")
-        # A site's CSV is read as the OMOP reader reads it (DuckDB sniffs the dialect); the
-        # scratch copy of a PostgreSQL table is PostgreSQL's CSV, so nothing is left to guess.
-        dialect = (", delim = ',', quote = '\"', escape = '\"'" if self.server_csv else "")
-        return (f"(SELECT *, row_number() OVER () AS thrombo_row "
-                f"FROM read_csv('{quoted}', all_varchar = true, header = true{dialect}))")
+        return f"(SELECT *, row_number() OVER () AS thrombo_row FROM {table_sql(self.path)})"
 
     def register(self, con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         """The view `obs_checked` over the table, with the concept lookups it joins."""
@@ -144,30 +148,37 @@ class MeasurementFeed:
         except duckdb.Error as exc:
             raise SourceError(f"{self.path}: cannot be read as an OMOP table ({exc})") from exc
         columns = {str(r[0]).strip().lower(): (str(r[0]), str(r[1])) for r in described}
-        for column in CONCEPT_COLUMNS:
-            con.register(f"omop_{column}", self._lookup(con, column, columns))
+        for column, lookup in self._lookups(con, columns).items():
+            con.register(f"omop_{column}", lookup)
         raw = measurement_sql(self.reader(), columns)
         src.register_checks(con, raw, ctx.codemap)
         con.execute("CREATE OR REPLACE VIEW obs_checked AS "
                     f"{src.checked_observations_sql(raw, 0, value_required=False)}")
 
-    def _lookup(
-        self, con: duckdb.DuckDBPyConnection, column: str, columns: dict[str, tuple[str, str]]
-    ) -> pa.Table:
-        """Each distinct value of a concept-id column with the concept the reader finds for
-        it: (raw, vocabulary_id, concept_code, concept_name); the raw values keep the
-        column's type."""
-        if column not in columns:
-            return pa.table({name: pa.array([], pa.string()) for name in (
-                "raw", "vocabulary_id", "concept_code", "concept_name")})
-        name = _quote(columns[column][0])
-        values: pa.Table = con.sql(f"SELECT DISTINCT {name} AS raw FROM {self.reader()} "
-                                   f"WHERE {name} IS NOT NULL").to_arrow_table()
-        found = [self.concepts.code(v) for v in values.column("raw").to_pylist()]
-        for field in ("vocabulary_id", "concept_code", "concept_name"):
-            values = values.append_column(field, pa.array(
-                [getattr(c, field) if c else None for c in found], pa.string()))
-        return values
+    def _lookups(
+        self, con: duckdb.DuckDBPyConnection, columns: dict[str, tuple[str, str]]
+    ) -> dict[str, pa.Table]:
+        """For each concept-id column, its distinct values with the concept the reader finds
+        for each: (raw, vocabulary_id, concept_code, concept_name). One pass over the table;
+        the raw values keep the column's type, so the join means what the reader's look-up
+        means."""
+        present = [c for c in CONCEPT_COLUMNS if c in columns]
+        found: dict[str, pa.Array] = {c: pa.array([], pa.string()) for c in CONCEPT_COLUMNS}
+        if present:
+            ids = [_quote(columns[c][0]) for c in present]
+            lists = con.sql("SELECT " + ", ".join(
+                f"list(DISTINCT {i}) FILTER ({i} IS NOT NULL)" for i in ids
+            ) + f" FROM {self.reader()}").to_arrow_table()
+            for n, column in enumerate(present):
+                values = lists.column(n)[0].values
+                found[column] = values if values is not None else pa.array([], pa.string())
+        tables = {}
+        for column, raw in found.items():
+            concepts = [self.concepts.code(v) for v in raw.to_pylist()]
+            tables[column] = pa.table({"raw": raw, **{field: pa.array(
+                [getattr(c, field) if c else None for c in concepts], pa.string())
+                for field in ("vocabulary_id", "concept_code", "concept_name")}})
+        return tables
 
     def rejects(self, con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
         return []  # the OMOP reader reads a table whole or refuses it (SourceError)
@@ -175,14 +186,21 @@ class MeasurementFeed:
     def location(self, seq: int, reject_lines: list[int]) -> str:
         return f"row {seq}"
 
-    def reason(self, con: duckdb.DuckDBPyConnection, kind: str, seq: int, ctx: Context) -> str:
-        """The OMOP reader's and the normaliser's own reason for the row numbered `seq`."""
-        cursor = con.execute(f"SELECT * EXCLUDE (thrombo_row) FROM {self.reader()} "
-                             f"WHERE thrombo_row = {int(seq)}")
+    def reasons(
+        self, con: duckdb.DuckDBPyConnection, examples: list[tuple[str, int]], ctx: Context
+    ) -> list[str]:
+        """The OMOP reader's and the normaliser's own reasons for the example rows, read from
+        the table in one pass."""
+        if not examples:
+            return []
+        wanted = ", ".join(str(int(seq)) for _, seq in examples)
+        cursor = con.execute(f"SELECT * FROM {self.reader()} WHERE thrombo_row IN ({wanted})")
         names = [d[0].lower() for d in cursor.description]
-        found = cursor.fetchone()
-        assert found is not None, f"row {seq} of {self.path} was checked but is not there"
-        row = dict(zip(names, found, strict=True))
+        rows = {int(r["thrombo_row"]): r for r in (dict(zip(names, values, strict=True))
+                                                   for values in cursor.fetchall())}
+        return [self._reason(kind, seq, rows[seq], ctx) for kind, seq in examples]
+
+    def _reason(self, kind: str, seq: int, row: dict[str, Any], ctx: Context) -> str:
         try:
             raw = measurement_item(row, self.concepts)
         except BadRow as refused:
@@ -201,7 +219,7 @@ def _quote(name: str) -> str:
 
 
 def _text(column: str, columns: dict[str, tuple[str, str]]) -> str:
-    """thrombo.io.omop._text in SQL: NULL for an absent column or an empty cell; a whole
+    """thrombo.io.omop.cell_text in SQL: NULL for an absent column or an empty cell; a whole
     float without its '.0' (the reader writes 42.0 as '42')."""
     if column not in columns:
         return "CAST(NULL AS VARCHAR)"

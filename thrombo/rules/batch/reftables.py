@@ -104,7 +104,6 @@ def bp_wide_rows() -> list[dict[str, object]]:
     return list(wide.values())
 
 
-
 @dataclass(frozen=True, slots=True)
 class LmsBucket:
     sex: str

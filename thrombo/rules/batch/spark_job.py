@@ -27,12 +27,11 @@ import pandas as pd
 import pyarrow as pa
 
 from thrombo.errors import SourceError
-from thrombo.io.omop import FolderTables, cdm_concepts, read_omop
-from thrombo.normalize.assemble import assemble
+from thrombo.io.omop import FolderTables, cdm_concepts
 from thrombo.normalize.build import Context
 from thrombo.normalize.codemap import codemap_for
 from thrombo.rules.batch.direct import read_side_files, side_tables
-from thrombo.rules.batch.omop_direct import CONCEPT_COLUMNS, operator_prefix_sql
+from thrombo.rules.batch.omop_direct import CONCEPT_COLUMNS, operator_prefix_sql, read_side
 from thrombo.rules.batch.source import US_PER_DAY, check_rows, observations_path
 from thrombo.rules.batch.spark import SparkEngine, local_session, view
 from thrombo.rules.batch.tables import EPOCH_DAY, QD_SCHEMA
@@ -73,8 +72,7 @@ def register_omop(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict
     ctx = Context(zone, codemap_for(folder))
     tables = FolderTables(folder)
     concepts = cdm_concepts(tables)
-    records = read_omop(tables, measurements=False, concepts=concepts)
-    register_side(spark, side_tables(assemble([(str(folder), "omop", records, [])], ctx), zone))
+    register_side(spark, side_tables(read_side(tables, concepts, ctx), zone))
     if "measurement" not in tables.files:
         raise SourceError(f"{folder}: no measurement table to screen")
     path = tables.files["measurement"]
@@ -82,10 +80,11 @@ def register_omop(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict
              else spark.read.option("header", True).csv(str(path)))
     table = table.toDF(*[c.lower() for c in table.columns])
     table.createOrReplaceTempView("measurement")
+    present = [c for c in CONCEPT_COLUMNS if c in table.columns]
+    distinct = (table.selectExpr(*(f"collect_set({c}) AS {c}" for c in present)).collect()[0]
+                if present else {})  # one job for every concept-id column
     for column in CONCEPT_COLUMNS:
-        ids = ([r[0] for r in table.select(column).distinct().collect()]
-               if column in table.columns else [])
-        found = [(i, concepts.code(i)) for i in ids if i is not None]
+        found = [(i, concepts.code(i)) for i in (distinct[column] if column in present else [])]
         view(spark, f"omop_{column}", pa.Table.from_pylist(
             [{"raw": str(i), "vocabulary_id": c.vocabulary_id, "concept_code": c.concept_code,
               "concept_name": c.concept_name} for i, c in found if c is not None], OMOP_LOOKUP))
