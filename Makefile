@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench audit clean
+.PHONY: install demo test lint bench audit fuzz clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+# Property tests with fresh random seeds (make test derandomises them for reproducible CI runs).
+fuzz: $(STAMP)
+	THROMBO_HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n 2 -q tests/property tests/engines/test_generated_timelines.py $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

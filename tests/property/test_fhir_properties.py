@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from thrombo.errors import SourceError
 from thrombo.io.fhir import read_fhir
+from thrombo.io.fhir_read import BOM
 
 TYPES = ["Patient", "Observation", "Procedure", "Condition", "MedicationAdministration",
          "MedicationRequest", "MedicationStatement", "Medication", "Encounter", "Claim"]
@@ -64,12 +65,25 @@ def test_ndjson_reader_accounts_for_every_line(content: list[bytes]) -> None:
         except SourceError as exc:
             assert "\n" not in str(exc)  # a whole-file refusal is one clear line
             return
-    expected = [f"line {n}" for n, line in enumerate(content, start=1) if line.strip()]
+    # The reader drops a UTF-8 byte-order mark at the start of the file before it decides whether
+    # the first line is blank, so a first line that is only a BOM is blank to it as well.
+    expected = [f"line {n}" for n, line in enumerate(content, start=1)
+                if (line.removeprefix(BOM) if n == 1 else line).strip()]
     assert [r.provenance.location for r in records] == expected
     for record in records:
         outcomes = (bool(record.items), record.skipped is not None,
                     record.quarantined is not None)
         assert outcomes.count(True) == 1
+
+
+def test_a_bom_only_first_line_is_blank() -> None:
+    """The case a random seed found: a first line holding only the byte-order mark."""
+    content = [BOM, b'{"resourceType": "Patient", "id": "p1"}']
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / "Patient.ndjson"
+        path.write_bytes(b"\n".join(content))
+        records = list(read_fhir(path))
+    assert [r.provenance.location for r in records] == ["line 2"]
 
 
 @settings(max_examples=200, deadline=None)
