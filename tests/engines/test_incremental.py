@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
@@ -41,10 +40,10 @@ def test_each_new_observation_gives_the_full_rescreen(
         assert got == full_rescreen(screen)
 
 
-def test_an_update_is_faster_than_five_milliseconds() -> None:
-    """Issue target: one patient's update in under 5 ms (a full re-screen takes 10-16 ms).
-
-    Timed on a simulated course (daily labs over 60 days); the median of 20 updates."""
+def test_updates_on_a_long_course_equal_a_full_rescreen() -> None:
+    """A simulated course (daily labs over 60 days) grown by 20 LDH results, one at a time: the
+    incremental screen equals a full re-screen after every update. (Its latency, target < 5 ms
+    an update, is measured by benchmarks/screen_incremental.py.)"""
     pid = "T01"
     obs = []
     for day in range(20, 80):
@@ -60,15 +59,10 @@ def test_an_update_is_faster_than_five_milliseconds() -> None:
     criteria = criteria_set("harmonized-2023")
     as_of = HSCT + timedelta(days=100)
     screen = PatientScreen(tl, criteria, as_of)
-    times = []
     for i in range(20):
         new = Observation(f"new-{i}", pid, "ldh", _at(HSCT + timedelta(days=80 + i // 4)),
                           quantity=Quantity(700.0, "U/L"), ref_high=320.0)
-        started = time.perf_counter()
-        screen.add(new)
-        times.append(time.perf_counter() - started)
-    assert sorted(times)[len(times) // 2] < 0.005
-    assert screen.result == full_rescreen(screen)
+        assert screen.add(new) == full_rescreen(screen)
 
 
 def _at(day: date) -> datetime:
