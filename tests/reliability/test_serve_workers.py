@@ -27,7 +27,7 @@ from thrombo.store.sql import Store
 
 PROCESSES, THREADS, EACH = 2, 4, 40
 APPENDER = f"""
-import sys, threading, time
+import pathlib, sys, threading, time
 from thrombo.api.service import Service
 from thrombo.api.settings import Settings
 service = Service.open(Settings(db=sys.argv[1], dev=True))
@@ -35,14 +35,16 @@ def work(n):
     for i in range({EACH}):
         service.record(f"user:p{{sys.argv[2]}}t{{n}}", "view", {{"i": i}}, "P1")
 threads = [threading.Thread(target=work, args=(n,)) for n in range({THREADS})]
-while time.time() < float(sys.argv[3]):  # both processes start appending at the same moment
+# A file barrier, not a wall-clock start: each process says it is ready (thrombo imported, store
+# open) and waits for the test's go, so both append at once however slow the machine is.
+folder = pathlib.Path(sys.argv[3])
+(folder / f"ready-{{sys.argv[2]}}").touch()
+while not (folder / "go").exists():
     time.sleep(0.001)
 [t.start() for t in threads]
 [t.join() for t in threads]
 """
-START_DELAY_SECONDS = 4.0
-"""Long enough for both interpreters to import thrombo and open the store."""
-
+BARRIER_TIMEOUT_SECONDS = 120.0
 
 def thrombo(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", "from thrombo.cli import main; main()", *args],
@@ -58,10 +60,18 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
-def test_two_processes_appending_at_once_leave_a_verifiable_chain(store_url: str) -> None:
-    start = str(time.time() + START_DELAY_SECONDS)
-    procs = [subprocess.Popen([sys.executable, "-c", APPENDER, store_url, str(n), start],
+def test_two_processes_appending_at_once_leave_a_verifiable_chain(store_url: str,
+                                                                   tmp_path: Path) -> None:
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+    procs = [subprocess.Popen([sys.executable, "-c", APPENDER, store_url, str(n), str(barrier)],
                               stderr=subprocess.PIPE, text=True) for n in range(PROCESSES)]
+    deadline = time.monotonic() + BARRIER_TIMEOUT_SECONDS
+    while len(list(barrier.glob("ready-*"))) < PROCESSES:
+        assert all(p.poll() is None for p in procs), "an appender exited before the barrier"
+        assert time.monotonic() < deadline, "appenders not ready within the barrier timeout"
+        time.sleep(0.01)
+    (barrier / "go").touch()
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
