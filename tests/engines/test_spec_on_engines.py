@@ -10,8 +10,11 @@ from __future__ import annotations
 import importlib
 import inspect
 import itertools
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +28,24 @@ from thrombo.rules.results import ScreeningResult
 
 from .agreement import Engine, assert_screens_agree, engine_outcome
 
-SPEC_MODULES = ("test_harmonized_2023", "test_harmonized_vignettes", "test_other_sets")
+SPEC_FOLDER = Path(tables.__file__).parent
+REFERENCE_ONLY = {
+    "test_sources": "reads FHIR and CSV files through io and normalize: a reader test, not a "
+                    "criteria test (the engines read neutral tables)",
+}
+"""Spec modules that do not run on the engines, each with its reason. Every other module in
+tests/spec/screening runs here, whole: a module this runner cannot use fails, never vanishes."""
+HELPERS = ("screened", "outcome", "feature")
+ARGUMENTS = {"value", "expected", "unit", "sbp", "dbp", "on_day"}
+"""The parametrised arguments the runner supplies; a spec test asking for a fixture fails."""
+
+
+def _spec_modules() -> list[str]:
+    names = sorted(p.stem for p in SPEC_FOLDER.glob("test_*.py"))
+    return [n for n in names if n not in REFERENCE_ONLY]
+
+
+SPEC_MODULES = tuple(_spec_modules())
 
 
 def _expand(fn: Callable[..., Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -49,22 +69,19 @@ def _expand(fn: Callable[..., Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def _cases() -> Iterator[Any]:
     for module_name in SPEC_MODULES:
-        try:
-            module = importlib.import_module(f"tests.spec.screening.{module_name}")
-        except ImportError:
-            continue
+        module = importlib.import_module(f"tests.spec.screening.{module_name}")
+        if not any(hasattr(module, helper) for helper in HELPERS):
+            raise AssertionError(
+                f"tests/spec/screening/{module_name}.py asks the reference directly: write its "
+                f"checks with tables.{'/'.join(HELPERS)} so every engine answers them too, or "
+                "list it in REFERENCE_ONLY with the reason")
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if not name.startswith("test_") or fn.__module__ != module.__name__:
                 continue
-            if set(inspect.signature(fn).parameters) - {
-                "value",
-                "expected",
-                "unit",
-                "sbp",
-                "dbp",
-                "on_day",
-            } and not getattr(fn, "pytestmark", None):
-                continue  # needs fixtures we do not provide
+            unknown = set(inspect.signature(fn).parameters) - ARGUMENTS
+            if unknown:
+                raise AssertionError(f"{module_name}::{name} needs {sorted(unknown)}, which the "
+                                     "engine runner does not supply")
             for suffix, kwargs in _expand(fn):
                 yield pytest.param(module, fn, kwargs, id=f"{module_name}::{name}[{suffix}]")
 
@@ -102,6 +119,20 @@ def _run(
 
 
 CASES = list(_cases())
+
+
+def test_every_spec_case_runs_on_the_engines() -> None:
+    """A count guard: pytest's own collection of the spec modules yields exactly the cases this
+    runner expands, so no test or parameter row is dropped on the way to an engine."""
+    paths = [str(SPEC_FOLDER / f"{name}.py") for name in SPEC_MODULES]
+    listed = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "-p", "no:randomly", "-p", "no:xdist", *paths],
+        capture_output=True, text=True, check=False, cwd=SPEC_FOLDER.parents[2])
+    collected = [line for line in listed.stdout.splitlines() if "::" in line]
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert len(collected) == len(CASES), (len(collected), len(CASES))
+    assert len(CASES) >= 85  # the harmonized, vignette and other-set cases of December 2026
 
 
 @pytest.mark.parametrize(("module", "fn", "kwargs"), CASES)
