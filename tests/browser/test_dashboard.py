@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import playwright.sync_api as playwright_sync
 import pytest
 import uvicorn
 
@@ -26,7 +27,6 @@ from thrombo.store.sql import Store
 from thrombo.store.users import create_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-playwright_sync = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = os.environ.get("THROMBO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
