@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 import thrombo.cli.assess
 import thrombo.cli.itp  # noqa: F401  (registers the commands)
 from thrombo.cli.app import app
+from thrombo.errors import ThromboUserError
 
 PATIENTS = """patient_id,birth_date,sex,hsct_date,itp_diagnosis_date,splenectomy_date,death_date
 P07,2016-05-01,F,,2024-12-01,,
@@ -76,5 +77,7 @@ def test_assess_json_gives_tma_and_itp_responses(tmp_path: Path) -> None:
 
 
 def test_bad_as_of_is_a_usage_error(tmp_path: Path) -> None:
+    """The console entry point (thrombo.cli.main) prints this user error as one line, exit 2."""
     result = CliRunner().invoke(app, ["itp", str(dataset(tmp_path)), "--as-of", "March"])
-    assert result.exit_code != 0
+    assert isinstance(result.exception, ThromboUserError)
+    assert str(result.exception) == "--as-of must be a date YYYY-MM-DD, got 'March'"
