@@ -139,18 +139,23 @@ def prednisone(inputs: DoseInputs) -> DoseRecommendation:
         route=STEROID_ROUTE,
         course=PREDNISONE_SHORT_COURSE if short else PREDNISONE_COURSE,
         range=None if short else DoseRange(low, high, "mg"),
-        capped=capped or (not short and high_capped),
+        # `capped` describes `dose` only: a range whose upper end meets the cap says so in
+        # the calculation, but the recommended dose itself was not limited.
+        capped=capped,
         warnings=(UNVERIFIED_PREDNISONE_SHORT,) if short else (),
         sources=(ASH_2019,),
         calculation=(
             f"{per_kg:g} mg/kg/day x {weight:g} kg = {per_kg * weight:.2f} mg/day; "
-            f"max {PREDNISONE_MAX_MG_PER_DAY:g} mg/day",
+            f"max {PREDNISONE_MAX_MG_PER_DAY:g} mg/day"
+            + (f" -> capped at {PREDNISONE_MAX_MG_PER_DAY:g} mg" if capped else ""),
             *(
                 ()
                 if short
                 else (
                     f"range {PREDNISONE_MG_PER_KG_LOW:g}-{PREDNISONE_MG_PER_KG_HIGH:g} mg/kg/day"
-                    f" = {low:.1f}-{high:.1f} mg/day",
+                    f" = {low:.1f}-{high:.1f} mg/day"
+                    + (f" (upper end capped at {PREDNISONE_MAX_MG_PER_DAY:g} mg)"
+                       if high_capped else ""),
                 )
             ),
         ),

@@ -145,10 +145,12 @@ def round_up(value: float, decimals: int) -> float:
 def capped_dose(calculated: float, cap: float | None) -> tuple[float, bool]:
     """Round the calculated dose to 0.1, never above the cap; `capped` when the cap bit.
 
-    The cap "bites" when the calculated dose reaches it; a dose that only rounds up to the
-    cap value (39.96 -> 40.0 mg) is not capped.
+    The cap "bites" when the calculated dose exceeds it (clinical-reference.md D: caps are
+    applied after calculation). A dose exactly at the cap (0.6 mg/kg x 66.67 kg = 40.0 mg) is
+    the calculated dose, not a capped one; nor is a dose that only rounds up to the cap value
+    (39.96 -> 40.0 mg).
     """
-    if cap is not None and calculated >= cap:
+    if cap is not None and calculated > cap:
         return cap, True
     rounded = round_half_up(calculated)
     return (min(rounded, cap), False) if cap is not None else (rounded, False)

@@ -95,7 +95,10 @@ def test_prednisone_range_and_cap() -> None:
     teen = prednisone(DoseInputs(weight_kg=45))
     assert teen.range is not None
     assert (teen.range.low, teen.range.high) == (90.0, 120.0)
-    assert teen.capped
+    # The dose (90 mg, 2 mg/kg) is not limited; only the range's upper end meets the cap.
+    assert not teen.capped
+    heavy = prednisone(DoseInputs(weight_kg=65))
+    assert (heavy.dose.value, heavy.capped) == (120.0, True)
     short = prednisone(DoseInputs(weight_kg=20, regimen="short-4-mg-kg"))
     assert short.dose.value == 80.0
     assert any("from memory, unverified" in w for w in short.warnings)
