@@ -7,7 +7,10 @@ component's rule is the operational definition of clinical-reference.md A8 [Desi
 - ldh: <= ULN (laboratory range) on consecutive measurements spanning >= 24 h;
 - platelets: >= 50 x10^9/L with no platelet transfusion in the 7 days before the count
   (alternative: >= 50% rise over the pre-treatment nadir, a protocol choice);
-- schistocytes: absent, < 2/HPF, or (for % results) not above the IWG 2007 4% cut-off.
+- schistocytes: cleared means absent on the smear (reported as absent, or a count of 0), or,
+  with option `schistocytes = absent-or-below-2-per-hpf` (the default, A8), a count below
+  2/HPF. The clinical reference gives no resolution threshold in % (I9, unverified), so a
+  percentage clears only at 0 - the IWG 2007 > 4% *diagnostic* cut-off is not a resolution rule.
 Resolution date = the first assessment day on which all components are met, confirmed by the
 next assessment day. Patients who die before day 28 count as not resolved (project protocol).
 """
@@ -44,17 +47,24 @@ COMPONENTS = ("ldh", "platelets", "schistocytes")
 # A8 [Design]: LDH <= ULN on consecutive measurements >= 24 h apart (read: a run of normal
 # values spanning at least 24 h, so daily draws at varying hours confirm).
 LDH_CONFIRM_HOURS = 24
-# A8 [Design]: platelets >= 50 x10^9/L without transfusion for >= 7 days ...
+# A8 [Design]: platelets >= 50 x10^9/L without transfusion for >= 7 days: the last platelet
+# transfusion at least 7 calendar days before the count's day (transfused on day 7, counted on
+# day 14: met; on day 8: not met); a transfusion later on the count's day does not matter.
 PLATELETS_RESOLVED = 50.0
 PLATELETS_TRANSFUSION_FREE_DAYS = 7
 # ... or >= 50% rise from the TMA-onset nadir (protocol choice); nadir over the 14 days before
 # treatment start [Design].
 PLATELET_RISE_FRACTION = 0.5
 NADIR_LOOKBACK_DAYS = 14
-# A8 [Design]: schistocytes absent or < 2/HPF.
+# A8 [Design]: schistocytes absent or < 2/HPF. I9: no published resolution threshold was found
+# ("absent", "< 1%", "<= 2/HPF" all unverified), so the /HPF rule carries a warning and % results
+# clear only when absent (0%).
 SCHISTOCYTES_BELOW_PER_HPF = 2.0
-# A4 IWG 2007 (Ruutu): > 4% schistocytes is positive [S]; % results at or below count as reduced.
-SCHISTOCYTES_MAX_PERCENT = 4.0
+SCHISTOCYTES_HPF_WARNING = (
+    "schistocytes counted as cleared below 2/HPF: the A8 project rule, no published resolution "
+    "threshold (clinical-reference.md I9, unverified); option schistocytes = absent is stricter"
+)
+SchistocyteRule = Literal["absent-or-below-2-per-hpf", "absent"]
 # A8 [Design] partial response: >= 2 of the components, or >= 50% fall in the LDH excess above
 # the ULN (from the last value on or before treatment start), by the end of the window.
 PARTIAL_MIN_COMPONENTS = 2
@@ -65,14 +75,15 @@ PARTIAL_LDH_EXCESS_FALL = 0.5
 class TmaOptions:
     platelet_rule: PlateletRule = "absolute-50-transfusion-free-7d"
     window_days: int = RESOLUTION_WINDOW_DAYS
+    schistocytes: SchistocyteRule = "absent-or-below-2-per-hpf"
 
     def rules(self) -> RuleSet:
         return RuleSet("tma-resolution-000", "1", (
             ("ldh", f"<= ULN on consecutive measurements spanning >= {LDH_CONFIRM_HOURS} h "
                     "(A8 [Design])"),
             ("platelets", self.platelet_rule),
-            ("schistocytes", f"absent, < {SCHISTOCYTES_BELOW_PER_HPF:g}/HPF, or <= "
-                             f"{SCHISTOCYTES_MAX_PERCENT:g}% (A8 [Design]; IWG 2007)"),
+            ("schistocytes", self.schistocytes),
+            ("schistocytes_rule", _schistocyte_text(self.schistocytes)),
             ("resolution_window_days", self.window_days),
             ("confirmation", "all components still met on the next assessment day"),
             ("partial_response", f">= {PARTIAL_MIN_COMPONENTS} components met on 2 consecutive "
@@ -84,6 +95,14 @@ class TmaOptions:
             ("renal_recovery", RENAL_RECOVERY_TEXT),
             ("neurological_recovery", NEURO_RECOVERY_TEXT),
         ))
+
+
+def _schistocyte_text(rule: SchistocyteRule) -> str:
+    absent = "absent on the smear ('absent', 0% or 0/HPF)"
+    if rule == "absent":
+        return f"{absent}; a % or /HPF count above 0 is not cleared"
+    return (f"{absent}, or < {SCHISTOCYTES_BELOW_PER_HPF:g}/HPF (A8 [Design], unverified: I9); "
+            "a % above 0 is not cleared (no % threshold in the clinical reference)")
 
 
 @dataclass(frozen=True)
@@ -144,8 +163,12 @@ def _latest(series: Sequence[Observation], day: date, timeline: PatientTimeline
     return [o for o in series if timeline.local_day(o.time) <= day]
 
 
+State = tuple[bool | None, Evidence]
+
+
 class _Judge:
-    """Component states on a day, from the latest measurements up to that day."""
+    """Component states on a day, from the latest measurements up to that day, each with the
+    evidence behind it (the value, its time and the threshold it was compared with)."""
 
     def __init__(self, timeline: PatientTimeline, start: date, options: TmaOptions) -> None:
         self.tl, self.start, self.options = timeline, start, options
@@ -154,66 +177,110 @@ class _Judge:
         self.nadir = min((o.value for o in pre if o.value is not None), default=None)
 
     def uln(self, obs: Observation) -> float | None:
+        found = self._uln(obs)
+        return None if found is None else found[0]
+
+    def _uln(self, obs: Observation) -> tuple[float, str] | None:
         if obs.ref_high is not None:
-            return obs.ref_high
+            return obs.ref_high, "lab range"
         age = age_in_days(self.tl.patient.birth_date, self.tl.local_day(obs.time))
         limit = indicative_ldh_uln(age)
         if limit is None:
             return None
         self.warnings.update(limit.warnings)
-        return limit.value
+        return limit.value, f"{limit.source}, by age"
 
-    def ldh(self, day: date) -> bool | None:
+    def _evidence(self, name: str, obs: Observation, note: str) -> Evidence:
+        shown = f"{note}; reported {obs.reported}" if obs.reported is not None and (
+            obs.quantity is None or obs.reported != obs.quantity) else note
+        value = obs.quantity
+        return Evidence(f"tma-resolution-000: {name}", shown, self.tl.local_day(obs.time),
+                        obs.id, value)
+
+    def ldh(self, day: date) -> State:
         """Normal now and confirmed: the unbroken run of normal values ending with the latest
         measurement spans at least 24 h. Daily draws at slightly different hours (07:00, then
         06:45) thus confirm on the next draw that reaches 24 h, not never."""
         series = _latest(self.tl.of("ldh"), day, self.tl)
         if not series:
-            return None
-        latest = self._ldh_normal(series[-1])
-        if latest is not True:
-            return latest
-        earliest = series[-1]
+            return None, Evidence("tma-resolution-000: ldh", "no LDH measured", day)
+        last = series[-1]
+        limit = self._uln(last)
+        if limit is None or last.value is None:
+            return None, self._evidence("ldh", last, "no ULN for this LDH (no lab range, no "
+                                                     "age table)")
+        uln, where = limit
+        threshold = f"<= ULN {uln:g} U/L ({where})"
+        if last.value > uln:
+            return False, self._evidence("ldh", last, f"{last.value:g} U/L, not {threshold}")
+        earliest = last
         for obs in reversed(series[:-1]):
             if self._ldh_normal(obs) is not True:
                 break
             earliest = obs
-        return series[-1].time - earliest.time >= timedelta(hours=LDH_CONFIRM_HOURS)
+        span = last.time - earliest.time
+        hours = span.total_seconds() / 3600
+        ok = span >= timedelta(hours=LDH_CONFIRM_HOURS)
+        note = (f"{last.value:g} U/L {threshold}; normal run spans {hours:g} h "
+                f"({'>=' if ok else '<'} {LDH_CONFIRM_HOURS} h)")
+        return ok, self._evidence("ldh", last, note)
 
     def _ldh_normal(self, obs: Observation) -> bool | None:
         uln = self.uln(obs)
         return None if uln is None or obs.value is None else obs.value <= uln
 
-    def platelets(self, day: date) -> bool | None:
+    def platelets(self, day: date) -> State:
         seen = _latest(self.tl.of("platelets"), day, self.tl)
         if not seen or seen[-1].value is None:
-            return None
+            return None, Evidence("tma-resolution-000: platelets", "no platelet count", day)
         last, value = seen[-1], seen[-1].value
         if self.options.platelet_rule == "rise-50pct-over-nadir":
             if self.nadir is None:
-                return None
-            return value >= (1 + PLATELET_RISE_FRACTION) * self.nadir
-        first = self.tl.local_day(last.time) - timedelta(days=PLATELETS_TRANSFUSION_FREE_DAYS)
-        transfused = [e for e in self.tl.events_between((PLATELET_TRANSFUSION,), first,
-                                                         self.tl.local_day(last.time))
+                return None, self._evidence("platelets", last, "no pre-treatment nadir")
+            limit = (1 + PLATELET_RISE_FRACTION) * self.nadir
+            ok = value >= limit
+            note = (f"{value:g} x10^9/L {'>=' if ok else '<'} {limit:g} "
+                    f"({PLATELET_RISE_FRACTION:.0%} over the nadir {self.nadir:g})")
+            return ok, self._evidence("platelets", last, note)
+        counted = self.tl.local_day(last.time)
+        first = counted - timedelta(days=PLATELETS_TRANSFUSION_FREE_DAYS - 1)
+        transfused = [e for e in self.tl.events_between((PLATELET_TRANSFUSION,), first, counted)
                       if e.time <= last.time]
-        return value >= PLATELETS_RESOLVED and not transfused
+        high = value >= PLATELETS_RESOLVED
+        note = (f"{value:g} x10^9/L {'>=' if high else '<'} {PLATELETS_RESOLVED:g}; " + (
+            f"platelet transfusion on {self.tl.local_day(transfused[-1].time)}, within "
+            f"{PLATELETS_TRANSFUSION_FREE_DAYS} days" if transfused else
+            f"no platelet transfusion in the {PLATELETS_TRANSFUSION_FREE_DAYS} days before"))
+        return high and not transfused, self._evidence("platelets", last, note)
 
-    def schistocytes(self, day: date) -> bool | None:
+    def schistocytes(self, day: date) -> State:
         seen = _latest(self.tl.of("schistocytes"), day, self.tl)
         if not seen:
-            return None
+            return None, Evidence("tma-resolution-000: schistocytes", "no smear", day)
         obs = seen[-1]
+        rule = _schistocyte_text(self.options.schistocytes)
         if obs.quantity is None:
-            return obs.category == "absent"
-        limit = SCHISTOCYTES_MAX_PERCENT if obs.quantity.unit == "%" else None
-        if limit is not None:
-            return obs.quantity.value <= limit
-        return obs.quantity.value < SCHISTOCYTES_BELOW_PER_HPF
+            if obs.category not in ("absent", "present"):
+                return None, self._evidence("schistocytes", obs,
+                                            f"{obs.category!r} is not a recognised result")
+            return obs.category == "absent", self._evidence(
+                "schistocytes", obs, f"{obs.category}; cleared means {rule}")
+        value, unit = obs.quantity.value, obs.quantity.unit
+        if value <= 0:
+            return True, self._evidence("schistocytes", obs, f"0 {unit}: absent")
+        if unit == "/[HPF]" and self.options.schistocytes == "absent-or-below-2-per-hpf":
+            self.warnings.add(SCHISTOCYTES_HPF_WARNING)
+            ok = value < SCHISTOCYTES_BELOW_PER_HPF
+            return ok, self._evidence("schistocytes", obs, f"{value:g}/HPF "
+                                      f"{'<' if ok else '>='} {SCHISTOCYTES_BELOW_PER_HPF:g}/HPF")
+        return False, self._evidence("schistocytes", obs, f"{value:g} {unit}; cleared means {rule}")
 
-    def states(self, day: date) -> dict[str, bool | None]:
+    def judged(self, day: date) -> dict[str, State]:
         return {"ldh": self.ldh(day), "platelets": self.platelets(day),
                 "schistocytes": self.schistocytes(day)}
+
+    def states(self, day: date) -> dict[str, bool | None]:
+        return {name: state for name, (state, _) in self.judged(day).items()}
 
 
 def _streak_starts(days: Sequence[date], states: Sequence[dict[str, bool | None]], upto: int
@@ -265,8 +332,11 @@ def assess_tma(
     partial = True if partial_date is not None else (None if outcome == "not-evaluable" else False)
     partial_ev = Evidence("tma-partial-response-a8", "partial response (A8 [Design])",
                           partial_date)
-    evidence = (Evidence("tma-resolution-000", note, response_date), partial_ev, hema_ev,
-                renal_ev, neuro_ev)
+    shown_day = response_date if response_date is not None else (days[-1] if days else None)
+    components_ev = () if shown_day is None else tuple(
+        ev for _, ev in judge.judged(shown_day).values())
+    evidence = (Evidence("tma-resolution-000", note, response_date), *components_ev,
+                partial_ev, hema_ev, renal_ev, neuro_ev)
     warnings = tuple(sorted(judge.warnings | {HEMATOLOGIC_WARNING}))
     return TmaResponse(known.patient_id, drug, start, outcome, response_date, components, hema,
                        renal, neuro, partial, partial_date, evidence, warnings, options.rules())

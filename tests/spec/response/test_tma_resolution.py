@@ -1,0 +1,139 @@
+"""TA-TMA resolution after defibrotide, component by component, at each boundary.
+
+Source: the study document 000_56e8c5c5802e858b.txt ("normalization of LDH, improvement in
+platelet count, and reduction in schistocytes" within 28 days), made operational in
+clinical-reference.md A8 [Design]:
+- LDH <= ULN on consecutive measurements >= 24 h apart;
+- platelets >= 50 x 10^9/L without platelet transfusion for >= 7 days;
+- schistocytes absent or < 2/HPF (I9: no published resolution threshold; no % threshold).
+
+Patient: a girl of 8, transplanted 30 days before defibrotide starts on day 0 (2026-01-01).
+Before treatment (day 0): LDH 900 U/L (lab ULN 300), platelets 20, schistocytes present.
+Rows read `DAY ANALYTE VALUE [high=ULN] [unit=U] [hour=H]`; results at 08:00 unless `hour=`,
+transfusions at 09:00.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.itp.timeline_tables import day, timeline
+from thrombo.response.tma import TmaOptions, assess_tma
+
+BEFORE = """
+0 ldh 900 high=300
+0 platelets 20
+0 schistocytes present
+"""
+
+
+def components(obs: str, events: str = "", options: TmaOptions | None = None,
+               as_of: int = 40) -> dict[str, object]:
+    tl = timeline(BEFORE + obs, "0 defibrotide end=20", events, hsct=-30)
+    result = assess_tma(tl, day(as_of), options)
+    assert result is not None
+    return result.to_json()
+
+
+def first_met(obs: str, name: str, events: str = "", options: TmaOptions | None = None) -> object:
+    """The first day (2026-01-DD) a component was met, or None."""
+    return components(obs, events, options)["components"][name]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("hour", "hours_apart", "expected"), [
+    (7, 23, None),        # 23 h after the first normal value: not yet confirmed
+    (8, 24, day(6)),      # exactly 24 h: confirmed
+    (9, 25, day(6)),      # 25 h: confirmed
+])
+def test_ldh_normal_twice_at_least_24_hours_apart(hour: int, hours_apart: int,
+                                                  expected: object) -> None:
+    """LDH 250 on day 5 at 08:00, then 240 on day 6 at 07:00 / 08:00 / 09:00 (ULN 300)."""
+    obs = f"5 ldh 250 high=300\n6 ldh 240 high=300 hour={hour}"
+    got = first_met(obs, "ldh")
+    assert got == (None if expected is None else expected.isoformat())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("300", True), ("301", False)])
+def test_ldh_at_the_upper_limit_is_normal(value: str, expected: bool) -> None:
+    """<= ULN: 300 U/L with ULN 300 is normal, 301 is not."""
+    obs = f"5 ldh {value} high=300\n6 ldh {value} high=300"
+    assert (first_met(obs, "ldh") is not None) is expected
+
+
+@pytest.mark.parametrize(("count", "expected"), [("49", None), ("50", day(10)), ("51", day(10))])
+def test_platelets_at_least_50(count: str, expected: object) -> None:
+    """Platelets >= 50 x 10^9/L, no transfusion since day 0: 49 is not enough, 50 is."""
+    got = first_met(f"10 platelets {count}", "platelets")
+    assert got == (None if expected is None else expected.isoformat())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("transfused_on", "days_free", "expected"), [
+    (8, 6, None),        # transfused 6 days before the count: not transfusion-free for 7 days
+    (7, 7, day(14)),     # 7 days before: transfusion-free for 7 days
+    (6, 8, day(14)),     # 8 days before
+])
+def test_platelets_transfusion_free_for_7_days(transfused_on: int, days_free: int,
+                                               expected: object) -> None:
+    """Platelets 60 on day 14 (08:00) after a platelet transfusion on day 6, 7 or 8."""
+    got = first_met("14 platelets 60", "platelets", f"{transfused_on} platelet_transfusion")
+    assert got == (None if expected is None else expected.isoformat())  # type: ignore[attr-defined]
+
+
+def test_a_transfusion_after_the_count_does_not_spoil_it() -> None:
+    """Counted 60 at 08:00, transfused at 09:00 the same day: the count stands."""
+    assert first_met("14 platelets 60", "platelets", "14 platelet_transfusion") == \
+        day(14).isoformat()
+
+
+@pytest.mark.parametrize(("value", "unit", "cleared"), [
+    ("absent", "", True),
+    ("present", "", False),
+    ("0", "%", True),
+    ("1", "%", False),       # finding 10: any schistocytes in % is not cleared
+    ("3", "%", False),       # the IWG 2007 > 4% is a diagnostic cut-off, not a resolution rule
+    ("0", "/[HPF]", True),
+    ("1", "/[HPF]", True),   # < 2/HPF (A8 [Design])
+    ("2", "/[HPF]", False),  # at 2/HPF: not below it
+])
+def test_schistocytes_cleared_means_absent_or_below_2_per_hpf(value: str, unit: str,
+                                                              cleared: bool) -> None:
+    obs = f"10 schistocytes {value}" + (f" unit={unit}" if unit else "")
+    assert (first_met(obs, "schistocytes") is not None) is cleared
+
+
+def test_schistocytes_option_absent_refuses_a_low_count() -> None:
+    """Option schistocytes = absent: 1/HPF is not cleared; the option is named in the output."""
+    strict = TmaOptions(schistocytes="absent")
+    doc = components("10 schistocytes 1 unit=/[HPF]", options=strict)
+    assert doc["components"]["schistocytes"] is None  # type: ignore[index]
+    assert doc["rules"]["options"]["schistocytes"] == "absent"  # type: ignore[index]
+
+
+def test_default_schistocyte_rule_is_named_and_warned() -> None:
+    doc = components("10 schistocytes 1 unit=/[HPF]")
+    options = doc["rules"]["options"]  # type: ignore[index]
+    assert options["schistocytes"] == "absent-or-below-2-per-hpf"
+    assert "I9" in options["schistocytes_rule"]
+    assert any("2/HPF" in w for w in doc["warnings"])  # type: ignore[attr-defined]
+
+
+def test_resolution_evidence_carries_values_and_thresholds() -> None:
+    """Finding 19: resolved on day 10; the evidence gives each component's value and rule."""
+    obs = """
+        5 ldh 280 high=300
+        6 ldh 250 high=300
+        8 platelets 60
+        10 schistocytes absent
+        12 ldh 240 high=300
+        12 platelets 80
+        12 schistocytes absent
+    """
+    doc = components(obs)
+    assert (doc["response"], doc["response_date"]) == ("resolved", day(10).isoformat())
+    by_rule = {e["rule"]: e for e in doc["evidence"]}  # type: ignore[attr-defined]
+    ldh = by_rule["tma-resolution-000: ldh"]
+    assert ldh["value"] == {"value": 250.0, "unit": "U/L"}
+    assert "<= ULN 300 U/L (lab range)" in ldh["note"] and "24 h" in ldh["note"]
+    platelets = by_rule["tma-resolution-000: platelets"]
+    assert platelets["value"]["value"] == 60.0 and ">= 50" in platelets["note"]
+    assert "absent" in by_rule["tma-resolution-000: schistocytes"]["note"]
