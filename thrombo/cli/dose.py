@@ -84,7 +84,8 @@ PRACTICAL_LABELS = {
     "bag_volume_ml": "final bag volume (mL)",
     "final_concentration_mg_per_ml": "final concentration (mg/mL)",
     "diluted_volume_ml": "diluted volume (mL)",
-    "infusion_minutes_slowest": "slowest infusion (min)",
+    "infusion_minutes_range": "infusion time (min)",
+    "max_rate_ml_per_h": "fastest rate (mL/h)",
     "weight_tier_kg": "weight tier (kg)",
     "dose_iu": "dose in IU",
     "tablets_mg": "tablets (mg)",
@@ -96,8 +97,12 @@ PRACTICAL_LABELS = {
 
 
 def _amount(amount: Amount | None) -> str:
-    """Doses to the 0.1 they were rounded to, so the printed figure is the checked one."""
-    return "-" if amount is None else f"{amount.value:.1f} {amount.unit}"
+    """Doses to the 0.1 they were rounded to (0.01 for the few finer doses, vincristine), so
+    the printed figure is always the checked one."""
+    if amount is None:
+        return "-"
+    text = f"{amount.value:.1f}"
+    return f"{text if float(text) == amount.value else f'{amount.value:g}'} {amount.unit}"
 
 
 def _value(value: Any) -> str:
@@ -114,6 +119,14 @@ def _value(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
+def _over(r: DoseRecommendation) -> str:
+    """", over 60-240 min" where the label gives a range (eculizumab in children)."""
+    span = r.practical.get("infusion_minutes_range")
+    if isinstance(span, dict):
+        return f", over {_value(span['low'])}-{_value(span['high'])} min"
+    return f", over {r.infusion_minutes:g} min" if r.infusion_minutes else ""
+
+
 def _summary(r: DoseRecommendation) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
@@ -125,7 +138,7 @@ def _summary(r: DoseRecommendation) -> Table:
         ("every", f"{r.interval_hours:g} h" if r.interval_hours else "-"),
         ("per day", _amount(r.per_day)),
         ("range", _value(r.range.to_json()) + f" {r.range.unit}" if r.range else "-"),
-        ("route", r.route + (f", over {r.infusion_minutes:g} min" if r.infusion_minutes else "")),
+        ("route", r.route + _over(r)),
         ("course", r.course or "-"),
     ]
     rows += [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from thrombo.dosing.inputs import DoseInputs, bsa_of, used_inputs, weight_of
 from thrombo.dosing.recommendation import (
+    DOSE_DECIMALS,
     UNVERIFIED,
     Amount,
     DoseRange,
@@ -21,6 +22,10 @@ SEED_002 = "Refractory paediatric ITP, seed 002_135c7129447af5c0.txt (cytotoxic 
 BORUCHOV = "Boruchov DM et al. Blood 2007;110(10):3526 (combination 0.03 mg/kg) [S] (D)"
 REFERENCE_D = "clinical-reference.md section D (paediatric ITP dosing)"
 REVIEW_2020 = "Figueroa/McMillan via Blood 2020;135(7):472 review table [S-2nd] (D)"
+VINCRISTINE_LABEL = (
+    "Vincristine Sulfate Injection USP, US prescribing information, Dosage and Administration: "
+    "0.05 mg/kg weekly for children weighing 10 kg or less [S] (clinical reference I3)"
+)
 
 # Seed 002: cytotoxics carry neurotoxicity, myelosuppression and long-term reproductive risks,
 # are reserved for life-threatening bleeding or failure of other treatments, and need informed
@@ -39,6 +44,24 @@ VINCRISTINE_COMBINATION_MG_PER_KG = 0.03
 # D [Design] cap applied after calculation: vincristine 2 mg per dose.
 VINCRISTINE_MAX_MG = 2.0
 VINCRISTINE_MAX_DOSES = 4
+# D [Design]: IV doses to 2-3 significant figures. Vincristine doses under 1 mg are given to
+# 0.01 mg (2 figures): 0.1 mg steps would turn 0.15 mg (3 kg x 0.05 mg/kg) into 0.2 mg, a third
+# too much. From 1 mg, 0.1 mg steps already keep 2-3 figures.
+VINCRISTINE_FINE_BELOW_MG = 1.0
+VINCRISTINE_FINE_DECIMALS = 2
+# I3 [S] US label: "for pediatric patients weighing 10 kg or less, the starting dose should be
+# 0.05 mg/kg, administered once a week" (so 10.0 kg itself is dosed per kg).
+VINCRISTINE_INFANT_MAX_KG = 10.0
+VINCRISTINE_INFANT_MG_PER_KG = 0.05
+# [Design] the per-kg dose also applies under 1 year of age whatever the weight: infants clear
+# vincristine more slowly (COG AEWS0031 gives under-1s 50% of the m2 dose, I3 [S-2nd]), and a
+# heavy infant dosed by m2 would get more than the label's small-child dose. Warned in the output.
+VINCRISTINE_INFANT_BELOW_AGE_YEARS = 1.0
+VINCRISTINE_INFANT_WARNING = (
+    "infant or small child: dosed at the label's 0.05 mg/kg weekly for children of 10 kg or "
+    "less, not 1.5 mg/m2; some labels apply 0.05 mg/kg to BSA < 1 m2 too, and infant protocols "
+    "(COG) start at 50% of the m2 dose: agree the dose with the oncology pharmacist"
+)
 UNVERIFIED_VINCRISTINE = (
     f"vincristine {VINCRISTINE_MG_PER_M2:g} mg/m2 weekly: dose {UNVERIFIED} (clinical reference D)"
 )
@@ -64,6 +87,13 @@ CYCLOPHOSPHAMIDE_WARNINGS = (
 # [Design] for range-type regimens `dose` is the low end of the range.
 
 
+def _vincristine_by_kg(inputs: DoseInputs) -> bool:
+    """The label's per-kg dose: 10 kg or less, or (Design) under 1 year of age."""
+    weight = weight_of(inputs, "vincristine")
+    infant = inputs.age_years is not None and inputs.age_years < VINCRISTINE_INFANT_BELOW_AGE_YEARS
+    return weight <= VINCRISTINE_INFANT_MAX_KG or infant
+
+
 def vincristine(inputs: DoseInputs) -> DoseRecommendation:
     regimen = inputs.regimen or "standard"
     per_kg: Amount | None = None
@@ -76,6 +106,14 @@ def vincristine(inputs: DoseInputs) -> DoseRecommendation:
         sources = (BORUCHOV, SEED_002)
         used = used_inputs(inputs, "weight_kg")
         rate = f"{VINCRISTINE_COMBINATION_MG_PER_KG:g} mg/kg"
+    elif regimen == "standard" and _vincristine_by_kg(inputs):
+        weight = weight_of(inputs, "vincristine")
+        calculated, basis = VINCRISTINE_INFANT_MG_PER_KG * weight, f"x {weight:g} kg"
+        per_kg = Amount(VINCRISTINE_INFANT_MG_PER_KG, "mg/kg")
+        warnings = (VINCRISTINE_INFANT_WARNING,)
+        sources = (VINCRISTINE_LABEL, REFERENCE_D, SEED_002)
+        used = used_inputs(inputs, "weight_kg", "age_years")
+        rate = f"{VINCRISTINE_INFANT_MG_PER_KG:g} mg/kg (label: 10 kg or less, or under 1 year)"
     elif regimen == "standard":
         bsa = bsa_of(inputs, "vincristine")
         calculated, basis = VINCRISTINE_MG_PER_M2 * bsa.value_m2, f"x {bsa.value_m2:.2f} m2"
@@ -86,7 +124,9 @@ def vincristine(inputs: DoseInputs) -> DoseRecommendation:
         rate = f"{VINCRISTINE_MG_PER_M2:g} mg/m2"
     else:
         raise OutsideValidRangeError("vincristine regimen must be 'standard' or 'combination'")
-    dose_mg, capped = capped_dose(calculated, VINCRISTINE_MAX_MG)
+    fine = calculated < VINCRISTINE_FINE_BELOW_MG
+    decimals = VINCRISTINE_FINE_DECIMALS if fine else DOSE_DECIMALS
+    dose_mg, capped = capped_dose(calculated, VINCRISTINE_MAX_MG, decimals)
     dose = Amount(dose_mg, "mg")
     cap_note = f" -> capped at {VINCRISTINE_MAX_MG:g} mg" if capped else ""
     return DoseRecommendation(
@@ -106,6 +146,7 @@ def vincristine(inputs: DoseInputs) -> DoseRecommendation:
         sources=sources,
         calculation=(f"{rate} {basis} = {calculated:.3f} mg{cap_note}",),
         inputs=used,
+        options={"basis": "per-kg" if per_kg else "per-m2"},
     )
 
 

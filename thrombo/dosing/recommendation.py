@@ -142,7 +142,9 @@ def round_up(value: float, decimals: int) -> float:
     return math.ceil(round(value * factor, 9)) / factor
 
 
-def capped_dose(calculated: float, cap: float | None) -> tuple[float, bool]:
+def capped_dose(
+    calculated: float, cap: float | None, decimals: int = DOSE_DECIMALS
+) -> tuple[float, bool]:
     """Round the calculated dose to 0.1, never above the cap; `capped` when the cap bit.
 
     The cap "bites" when the calculated dose exceeds it (clinical-reference.md D: caps are
@@ -152,7 +154,7 @@ def capped_dose(calculated: float, cap: float | None) -> tuple[float, bool]:
     """
     if cap is not None and calculated > cap:
         return cap, True
-    rounded = round_half_up(calculated)
+    rounded = round_half_up(calculated, decimals)
     return (min(rounded, cap), False) if cap is not None else (rounded, False)
 
 
