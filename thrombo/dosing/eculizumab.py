@@ -1,4 +1,7 @@
-"""Eculizumab: aHUS label weight tiers as the TA-TMA starting dose, infusion time by age (B3, I2)."""
+"""Eculizumab: aHUS label weight tiers as the TA-TMA starting dose (clinical-reference.md B3).
+
+The infusion time follows the age (I2): children are infused over 1-4 h, adults over 35 min.
+"""
 
 from __future__ import annotations
 
