@@ -99,6 +99,7 @@ def vincristine(inputs: DoseInputs) -> DoseRecommendation:
     per_kg: Amount | None = None
     per_m2: Amount | None = None
     warnings: tuple[str, ...] = ()
+    sources: tuple[str, ...]
     if regimen == "combination":
         weight = weight_of(inputs, "vincristine")
         calculated, basis = VINCRISTINE_COMBINATION_MG_PER_KG * weight, f"x {weight:g} kg"
