@@ -13,6 +13,7 @@ from rich.table import Table
 from thrombo.cli.app import app
 from thrombo.cli.options import FormatOpt, JsonOpt, SourceArg, TzOpt, parse_day
 from thrombo.cli.output import print_json, stdout
+from thrombo.dosing.defibrotide_holds import CLASSES
 from thrombo.errors import ThromboUserError
 from thrombo.plans import DEFAULT_POLICY, POLICIES, Plan, plan_for
 from thrombo.rules.registry import DEFAULT as DEFAULT_CRITERIA
@@ -37,11 +38,15 @@ ConditionOpt = Annotated[
 CriteriaOpt = Annotated[
     str, typer.Option("--criteria", help="TA-TMA criteria set for the diagnosis.")
 ]
-ProphylacticOpt = Annotated[
+WASHOUTS = "; ".join(f"{c.name} {c.washout_hours} h" for c in CLASSES)
+LineHeparinOpt = Annotated[
     bool,
     typer.Option(
-        "--prophylactic-anticoagulant-blocks",
-        help="Centre policy: prophylactic anticoagulation also blocks defibrotide.",
+        "--line-heparin-blocks",
+        help="Centre policy: heparin for central-line maintenance or reopening also blocks "
+        "defibrotide (by default it is the label's exception and only warns). Every systemic "
+        "anticoagulant blocks at any intent, prophylactic included, until its washout after "
+        f"the last dose has passed ({WASHOUTS}).",
     ),
 ]
 
@@ -78,7 +83,7 @@ def plan_command(
     policy: PolicyOpt = DEFAULT_POLICY,
     condition: ConditionOpt = None,
     criteria: CriteriaOpt = DEFAULT_CRITERIA,
-    prophylactic_blocks: ProphylacticOpt = False,
+    line_heparin_blocks: LineHeparinOpt = False,
     tz: TzOpt = "UTC",
     source_format: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -91,7 +96,7 @@ def plan_command(
         raise UnknownPatientError(f"no patient {patient!r} in {source}")
     plan = plan_for(
         found[0], day, condition=condition, policy=policy, criteria=criteria, at=at,
-        prophylactic_anticoagulant_blocks=prophylactic_blocks,
+        line_heparin_blocks=line_heparin_blocks,
     )  # fmt: skip
     if as_json:
         print_json({**plan.to_json(), "input": loaded.input_json()})
@@ -147,6 +152,35 @@ def _inputs_rows(head: Table, inputs: dict[str, Any]) -> None:
             head.add_row(name.replace("_", " "), str(value))
 
 
+def _hold_line(hold: dict[str, Any]) -> str:
+    until = f" until {hold['until']}" if hold["until"] else ""
+    return f"{hold['action'].upper()}{until}: {hold['reason']}"
+
+
+def _course_lines(course: dict[str, Any]) -> list[str]:
+    if course["state"] in ("completed", "ended-by-death"):
+        return [
+            f"{course['state']}: given {course['start']} to {course['last_administration']} "
+            f"({course['days_given']} days; day 0 = first dose)"
+        ]
+    dates = ", ".join(f"day {r['day']}: {r['date']}" for r in course["reassess"])
+    return [
+        f"{course['state']}: start {course['start']} ({course['start_basis']}); at least "
+        f"{course['minimum_days']} days",
+        f"reassess {dates}",
+    ]
+
+
+def _state_banner(summary: dict[str, Any]) -> Panel | None:
+    state = summary.get("plan_state")
+    if state == "ended":
+        reason = summary["plan_state_reason"]
+        return Panel(f"[bold red]PLAN ENDED[/]: {reason}; nothing is suggested")
+    if state == "follow-up":
+        return Panel(f"[bold]FOLLOW-UP[/]: TA-TMA resolved on {summary.get('resolution_date')}")
+    return None
+
+
 def render_plan(plan: Plan) -> Group:
     """The plan for people: summary, options with doses and reasons, talk points, holds."""
     doc = plan.to_json()
@@ -162,30 +196,21 @@ def render_plan(plan: Plan) -> Group:
         if key not in ("policy", "policy_order") and not isinstance(value, list | dict):
             head.add_row(key.replace("_", " "), str(value))
     _inputs_rows(head, doc["inputs"])
+    banner = _state_banner(doc["summary"])
     parts: list[Any] = [Panel(head, title="Plan", title_align="left"), _options_table(doc)]
+    if banner is not None:
+        parts.insert(0, banner)
     for o in doc["options"]:
         if o["next"] or o["status"] == "suggested":
             parts.append(_bullets(f"Discuss with the family: {o['drug']}", o["discussion"]))
     if doc["holds"]:
         parts.append(
             _bullets(
-                "Defibrotide holds and contraindications",
-                [f"{h['action'].upper()}: {h['reason']}" for h in doc["holds"]],
+                "Defibrotide holds and contraindications", [_hold_line(h) for h in doc["holds"]]
             )
         )
     if doc["course"]:
-        course = doc["course"]
-        dates = ", ".join(f"day {r['day']}: {r['date']}" for r in course["reassess"])
-        parts.append(
-            _bullets(
-                "Course",
-                [
-                    f"start {course['start']} ({course['start_basis']}); at least "
-                    f"{course['minimum_days']} days",
-                    f"reassess {dates}",
-                ],
-            )
-        )
+        parts.append(_bullets("Course", _course_lines(doc["course"])))
     if doc["monitoring"]:
         parts.append(_bullets("Monitoring", doc["monitoring"]))
     if doc["warnings"]:

@@ -8,6 +8,7 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
 from thrombo.plans.ladder import itp_ladder
 from thrombo.plans.ladder_data import DEFAULT_POLICY
+from thrombo.plans.plan_end import death_as_of, end_for_death
 from thrombo.plans.result import Plan
 from thrombo.plans.tma_protocol import tma_protocol
 from thrombo.response.itp_patient import is_itp_patient
@@ -41,12 +42,19 @@ def plan_for(
     policy: str = DEFAULT_POLICY,
     criteria: str = DEFAULT_CRITERIA,
     at: datetime | None = None,
-    prophylactic_anticoagulant_blocks: bool = False,
+    line_heparin_blocks: bool = False,
 ) -> Plan:
-    """The ITP ladder or the TA-TMA protocol plan, on what was known by the end of `as_of`."""
+    """The ITP ladder or the TA-TMA protocol plan, on what was known by the end of `as_of`.
+
+    A death recorded on or before as-of ends either plan: nothing is suggested (plan_end)."""
     chosen = condition or condition_of(timeline, as_of)
     if chosen == "itp":
-        return itp_ladder(timeline, as_of, policy)
-    if chosen == "ta-tma":
-        return tma_protocol(timeline, as_of, criteria, at, prophylactic_anticoagulant_blocks)
-    raise NothingToPlanError(f"unknown condition {chosen!r} (known: {', '.join(CONDITIONS)})")
+        plan = itp_ladder(timeline, as_of, policy)
+    elif chosen == "ta-tma":
+        plan = tma_protocol(timeline, as_of, criteria, at, line_heparin_blocks)
+    else:
+        raise NothingToPlanError(
+            f"unknown condition {chosen!r} (known: {', '.join(CONDITIONS)})"
+        )
+    death = death_as_of(timeline, as_of)
+    return plan if death is None else end_for_death(plan, death)

@@ -2,7 +2,8 @@
 
 The rules themselves are thrombo.dosing.defibrotide_holds (label B1 [S], engine [Design]); this
 module finds their inputs in a PatientTimeline and keeps the records as evidence:
-- active anticoagulant or fibrinolytic medications, with their intent;
+- anticoagulant or fibrinolytic medications running at the check, or stopped within their
+  washout (the hold lasts until the washout after the last dose ends);
 - open bleeding events (recorded in the 48 h up to the check) and their grade;
 - active vasopressors;
 - invasive procedures within 2 h after the check.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from thrombo.domain.records import Event, Medication
 from thrombo.domain.timeline import PatientTimeline, end_of_day, start_of_day
@@ -26,8 +27,10 @@ from thrombo.dosing.defibrotide_holds import (
     ActiveOrder,
     HoldAction,
     HoldFinding,
-    antithrombotic_findings,
+    antithrombotic_class,
+    antithrombotic_finding,
     bleeding_findings,
+    for_line,
     haemodynamic_findings,
     procedure_findings,
 )
@@ -90,16 +93,48 @@ def _event_evidence(timeline: PatientTimeline, event: Event) -> Evidence:
     return Evidence(RULE, note, timeline.local_day(event.time), event.id)
 
 
+def _stopped(timeline: PatientTimeline, med: Medication, later: bool) -> datetime | None:
+    """When an antithrombotic record stopped; None when it is taken as still running."""
+    if med.end is not None:
+        if med.end.astimezone(timeline.tz).time() == time.min:
+            # [Design] an end given as a date only may be any time that day: the washout counts
+            # from the end of that day.
+            return end_of_day(timeline.local_day(med.end), timeline.tz)
+        return med.end
+    # An end-less record followed by another of the same drug is one administration; the last
+    # end-less record has no stop recorded and is taken as still running.
+    return med.start if later else None
+
+
+def _latest_effect(
+    timeline: PatientTimeline, meds: Sequence[Medication]
+) -> tuple[Medication, datetime | None]:
+    """The record whose effect lasts longest (a running one first), and its stop."""
+    stops = [(m, _stopped(timeline, m, i < len(meds) - 1)) for i, m in enumerate(meds)]
+    running = [(m, s) for m, s in stops if s is None]
+    if running:
+        return running[-1]
+    return max(stops, key=lambda pair: pair[1] or pair[0].start)
+
+
 def antithrombotic_holds(
-    timeline: PatientTimeline, window: CheckWindow, prophylactic_blocks: bool
+    timeline: PatientTimeline, window: CheckWindow, line_heparin_blocks: bool = False
 ) -> list[PlanHold]:
-    holds = []
+    """One hold per antithrombotic drug given up to the check, while it runs or its washout
+    after the last dose lasts (thrombo.dosing.defibrotide_holds.CLASSES)."""
+    grouped: dict[tuple[str, bool], list[Medication]] = {}
     for med in timeline.medications:
-        if not _active(med, window):
-            continue
-        order = ActiveOrder(med.drug, med.intent)
-        for finding in antithrombotic_findings([order], prophylactic_blocks):
-            holds.append(PlanHold(finding, (_med_evidence(timeline, med, "active order"),)))
+        if med.start <= window.last and antithrombotic_class(med.drug) is not None:
+            key = (med.drug, for_line(med.drug, med.intent, med.route))
+            grouped.setdefault(key, []).append(med)
+    holds = []
+    for meds in grouped.values():
+        med, stopped = _latest_effect(timeline, meds)
+        order = ActiveOrder(med.drug, med.intent, med.route, stopped)
+        finding = antithrombotic_finding(order, window.first, line_heparin_blocks)
+        if finding is not None:
+            what = "running order" if stopped is None else "last record"
+            holds.append(PlanHold(finding, (_med_evidence(timeline, med, what),)))
     return holds
 
 
@@ -179,11 +214,11 @@ def procedure_holds(timeline: PatientTimeline, window: CheckWindow) -> list[Plan
 
 
 def record_holds(
-    timeline: PatientTimeline, window: CheckWindow, prophylactic_blocks: bool = False
+    timeline: PatientTimeline, window: CheckWindow, line_heparin_blocks: bool = False
 ) -> tuple[PlanHold, ...]:
     """Every hold or contraindication the record shows, blocking ones first."""
     holds: Sequence[PlanHold] = [
-        *antithrombotic_holds(timeline, window, prophylactic_blocks),
+        *antithrombotic_holds(timeline, window, line_heparin_blocks),
         *bleeding_holds(timeline, window),
         *vasopressor_holds(timeline, window),
         *procedure_holds(timeline, window),

@@ -31,6 +31,10 @@ class OptionStatus(StrEnum):
     BLOCKED = "blocked"
     """Suitable, but a hold or contraindication in the record stops it now."""
     IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+    """A course that was given and has ended (its last administration is in the past)."""
+    ENDED = "ended"
+    """The plan ended (the patient died): nothing is suggested."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,8 @@ class PlanHold:
             "action": self.finding.action.value,
             "reason": self.finding.reason,
             "source": self.finding.source,
+            "until": None if self.finding.until is None else self.finding.until.isoformat(),
+            "washout_hours": self.finding.washout_hours,
             "evidence": [e.to_json() for e in self.evidence],
         }
 

@@ -13,17 +13,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.dosing.defibrotide import (
-    BEFORE_EACH_DOSE,
-    PROTOCOL,
-    TA_TMA_MIN_DAYS,
-    TA_TMA_REASSESS_DAYS,
-)
-from thrombo.dosing.defibrotide_holds import HOURS_BEFORE_PROCEDURE
+from thrombo.dosing.defibrotide import BEFORE_EACH_DOSE, PROTOCOL
+from thrombo.dosing.defibrotide_holds import CLASSES, HOURS_BEFORE_PROCEDURE
 from thrombo.dosing.eculizumab import LEVEL_GUIDED
 from thrombo.dosing.inputs import DoseInputs
 from thrombo.plans.defibrotide_record import (
@@ -33,7 +28,17 @@ from thrombo.plans.defibrotide_record import (
     record_holds,
 )
 from thrombo.plans.facts import dose_for, latest_measure
+from thrombo.plans.plan_end import death_as_of, end_for_death
 from thrombo.plans.result import BodyInput, OptionStatus, Plan, PlanHold, PlanOption, Reason
+from thrombo.plans.tma_course import (
+    ADMINISTRATION_GAP_HOURS,
+    Course,
+    Phase,
+    course_json,
+    defibrotide_course,
+    phase_of,
+    resolution_date,
+)
 from thrombo.rules.itp.evidence import Evidence, RuleSet
 from thrombo.rules.registry import DEFAULT, criteria_set
 from thrombo.rules.results import ScreeningResult
@@ -54,6 +59,15 @@ MONITORING = (
     f"stop at least {HOURS_BEFORE_PROCEDURE:g} h before any invasive procedure",
     "no systemic anticoagulant or fibrinolytic during the course (contraindicated)",
 )
+# After resolution (seed 000: the endpoint markers), what follow-up watches for: relapse and
+# organ recovery (clinical reference A8); the visit schedule is the centre's.
+FOLLOW_UP = (
+    "TA-TMA resolved: follow-up for relapse (LDH, platelet count, haemoglobin, schistocytes, "
+    "haptoglobin, blood pressure, urine protein) on the centre's schedule",
+    "organ recovery: creatinine/eGFR, urine protein/creatinine ratio, blood pressure, "
+    "neurological status (clinical reference A8)",
+)
+WASHOUT_HOURS = {c.name: c.washout_hours for c in CLASSES}
 DISCUSSION_DEFIBROTIDE = (
     "treatment of TA-TMA with defibrotide is off-label (licensed for hepatic VOD); the study "
     "protocol gives it for at least 14 days",
@@ -88,58 +102,79 @@ def defibrotide_weight(known: PatientTimeline, as_of: date) -> tuple[BodyInput |
     ]
 
 
-def course_plan(known: PatientTimeline, diagnosis: date | None, as_of: date) -> dict[str, Any]:
-    """Course dates: day 0 is the first defibrotide dose on or after diagnosis, else as-of."""
-    given = [
-        m
-        for m in known.medications_of(DEFIBROTIDE)
-        if diagnosis is None or known.local_day(m.start) >= diagnosis
-    ]
-    started = known.local_day(given[0].start) if given else None
-    start = started or as_of
-    return {
-        "start": start.isoformat(),
-        "start_basis": "first defibrotide dose recorded" if started else "planned: as-of date",
-        "first_dose_record": given[0].id if given else None,
-        "day_of_course": (as_of - start).days if started else None,
-        "minimum_days": TA_TMA_MIN_DAYS,
-        "earliest_stop": (start + timedelta(days=TA_TMA_MIN_DAYS)).isoformat(),
-        "reassess": [
-            {"day": n, "date": (start + timedelta(days=n)).isoformat()}
-            for n in TA_TMA_REASSESS_DAYS
-        ],
-        "day_numbering": "day 0 = first dose",
-    }
+def _diagnosed(known: PatientTimeline, screening: ScreeningResult) -> Reason:
+    return Reason(
+        f"TA-TMA diagnosed on {screening.first_met}: criteria met "
+        f"{', '.join(screening.criteria_met)}",
+        tuple(Evidence(RULE, e.criterion, known.local_day(e.time), e.observation_id)
+              for e in screening.evidence),
+    )  # fmt: skip
+
+
+def _course_reason(course: Course, course_doc: dict[str, Any]) -> Reason:
+    first, last = course.records[0], course.records[-1]
+    evidence = tuple(
+        Evidence(RULE, what, course_day, m.id)
+        for what, course_day, m in (
+            ("first defibrotide record", course.start, first),
+            ("last defibrotide record", course.last_dose, last),
+        )
+    )
+    if course.running:
+        text = f"defibrotide running since {course_doc['start']}: day {course_doc['day_of_course']}"
+    else:
+        text = (f"defibrotide course given {course_doc['start']} to "
+                f"{course_doc['last_administration']} ({course_doc['days_given']} days): the "
+                "course ended at its last administration")  # fmt: skip
+    return Reason(text, evidence)
+
+
+def _resolved_reason(resolved: date) -> Reason:
+    return Reason(
+        f"TA-TMA resolved on {resolved.isoformat()} (seed 000 resolution: LDH, platelets and "
+        "schistocytes, confirmed on the next assessment day): follow-up",
+        (Evidence("tma-resolution-000", "resolution date", resolved),),
+    )
 
 
 def _defibrotide_status(
     known: PatientTimeline,
     screening: ScreeningResult,
     holds: tuple[PlanHold, ...],
-    course: dict[str, Any],
+    course: Course,
+    course_doc: dict[str, Any],
+    resolved: date | None,
 ) -> tuple[OptionStatus, tuple[Reason, ...]]:
     blocking = [h for h in holds if h.finding.action.value != "warn"]
+    if course.given and not course.running:
+        after = _resolved_reason(resolved) if resolved else Reason(
+            "TA-TMA not resolved as of the plan's day: review; a new course is a clinical "
+            "decision, not suggested by the plan")
+        return OptionStatus.COMPLETED, (_course_reason(course, course_doc), after)
     if blocking:
-        return OptionStatus.BLOCKED, tuple(Reason(h.finding.reason, h.evidence) for h in blocking)
+        return OptionStatus.BLOCKED, tuple(Reason(_hold_text(h), h.evidence) for h in blocking)
+    if course.running:
+        extra = (_resolved_reason(resolved),) if resolved else ()
+        return OptionStatus.IN_PROGRESS, (_course_reason(course, course_doc), *extra)
+    if resolved is not None:
+        return OptionStatus.NOT_YET, (_resolved_reason(resolved),)
     if screening.status != "ta-tma":
         return OptionStatus.NOT_YET, (Reason(f"TA-TMA not diagnosed (status {screening.status})"),)
-    diagnosed = Reason(
-        f"TA-TMA diagnosed on {screening.first_met}: criteria met "
-        f"{', '.join(screening.criteria_met)}",
-        tuple(Evidence(RULE, e.criterion, known.local_day(e.time), e.observation_id)
-              for e in screening.evidence),
-    )  # fmt: skip
-    if course["day_of_course"] is not None:
-        return OptionStatus.IN_PROGRESS, (
-            diagnosed,
-            Reason(f"defibrotide running since {course['start']}: day {course['day_of_course']}"),
-        )
-    return OptionStatus.SUGGESTED, (diagnosed, Reason("protocol treatment (seed 000)"))
+    return OptionStatus.SUGGESTED, (
+        _diagnosed(known, screening), Reason("protocol treatment (seed 000)"))
+
+
+def _hold_text(hold: PlanHold) -> str:
+    until = hold.finding.until
+    return hold.finding.reason if until is None or until.isoformat() in hold.finding.reason else (
+        f"{hold.finding.reason} (until {until.isoformat()})")
 
 
 def _eculizumab_status(
-    screening: ScreeningResult, has_definition: bool
+    screening: ScreeningResult, has_definition: bool, resolved: date | None
 ) -> tuple[OptionStatus, tuple[Reason, ...]]:
+    if resolved is not None:
+        return OptionStatus.NOT_YET, (_resolved_reason(resolved),)
     if screening.status != "ta-tma":
         return OptionStatus.NOT_YET, (Reason("TA-TMA not diagnosed"),)
     if not has_definition:
@@ -162,21 +197,26 @@ def tma_protocol(
     as_of: date,
     criteria: str = DEFAULT,
     at: datetime | None = None,
-    prophylactic_anticoagulant_blocks: bool = False,
+    line_heparin_blocks: bool = False,
 ) -> Plan:
-    """The TA-TMA protocol plan on what was known by the end of `as_of`."""
+    """The TA-TMA protocol plan on the whole record known by the end of `as_of`: the course
+    given, its resolution and the patient's death decide what is still offered."""
     known = timeline.as_of(as_of)
     chosen = criteria_set(criteria)
     screening = screen_patient(timeline, chosen, as_of)
     weight, warnings = defibrotide_weight(known, as_of)
     defib = dose_for(DEFIBROTIDE, DoseInputs(weight_kg=_kg(weight), indication="ta-tma"))
-    course = course_plan(known, screening.first_met, as_of)
     window = CheckWindow.at(at) if at is not None else CheckWindow.day(known, as_of)
-    holds = record_holds(known, window, prophylactic_anticoagulant_blocks)
-    status, reasons = _defibrotide_status(known, screening, holds, course)
+    death = death_as_of(known, as_of)
+    course = defibrotide_course(known, screening.first_met, window.last, death)
+    course_doc = course_json(course, as_of) if course.given or death is None else {}
+    resolved = resolution_date(known, as_of)
+    holds = record_holds(known, window, line_heparin_blocks)
+    status, reasons = _defibrotide_status(known, screening, holds, course, course_doc, resolved)
     latest = latest_measure(known, "weight", as_of)
     ecu = dose_for("eculizumab", DoseInputs(weight_kg=_kg(latest)))
-    ecu_status, ecu_reasons = _eculizumab_status(screening, chosen.high_risk is not None)
+    ecu_status, ecu_reasons = _eculizumab_status(screening, chosen.high_risk is not None,
+                                                 resolved)  # fmt: skip
     if ecu.refused:
         ecu_status, ecu_reasons = OptionStatus.NOT_SUITABLE, (Reason(ecu.refused), *ecu_reasons)
     options = [
@@ -189,14 +229,12 @@ def tma_protocol(
                    DISCUSSION_ECULIZUMAB, ecu.dose.sources if ecu.dose else ()),
     ]  # fmt: skip
     options = _mark_next(options)
-    if screening.status != "ta-tma":
+    if screening.status != "ta-tma" and resolved is None:
         warnings.insert(0, f"TA-TMA not diagnosed by {chosen.name} as of {as_of.isoformat()} "
                            f"(status {screening.status}): the plan is for if it is")  # fmt: skip
-    for option in options:
-        if option.dose is not None and option.status is not OptionStatus.NOT_YET:
-            warnings += [f"{option.drug}: {w}" for w in option.dose.warnings]
-    if ecu_status is OptionStatus.SUGGESTED and ecu.dose is None:
-        warnings.append(f"eculizumab: {LEVEL_GUIDED}")
+    warnings += _option_warnings(options, ecu_status, ecu.dose is None)
+    warnings += [f"defibrotide hold: {c}" for c in dict.fromkeys(
+        h.finding.caution for h in holds if h.finding.caution)]  # fmt: skip
     warnings += [*chosen.warnings, *screening.warnings]
     rules = RuleSet(RULE, PROTOCOL_VERSION, tuple({
         "criteria": chosen.rules_json(),
@@ -204,30 +242,60 @@ def tma_protocol(
         "weight_basis": "before conditioning",
         "holds_checked": window.describe(),
         "open_bleeding_hours": OPEN_BLEEDING_HOURS,
-        "prophylactic_anticoagulant_blocks": prophylactic_anticoagulant_blocks,
+        "anticoagulant_washout_hours": WASHOUT_HOURS,
+        "line_heparin_blocks": line_heparin_blocks,
+        "course_end": "last administration; administrations with none in the last "
+                      f"{ADMINISTRATION_GAP_HOURS} h have stopped ([Design])",
+        "resolution": "tma-resolution-000 (thrombo.response.tma): resolved -> follow-up",
     }.items()))  # fmt: skip
+    phase = phase_of(screening.status == "ta-tma", course, resolved, death)
+    plan = Plan(
+        condition="ta-tma", patient_id=timeline.patient_id, as_of=as_of, rules=rules,
+        options=tuple(options), summary=_summary(known, chosen.name, screening, phase, resolved),
+        inputs={"defibrotide_weight": weight, "latest_weight": latest},
+        holds=holds if course.running or not course.given else (), course=course_doc,
+        monitoring=FOLLOW_UP if phase is Phase.FOLLOW_UP else MONITORING,
+        warnings=tuple(dict.fromkeys(warnings)),
+        sources=tuple(dict.fromkeys((PROTOCOL, *(s for o in options for s in o.sources)))),
+    )  # fmt: skip
+    if death is not None:
+        return end_for_death(replace(plan, warnings=()), death)
+    return plan
+
+
+def _option_warnings(
+    options: list[PlanOption], ecu_status: OptionStatus, ecu_undosed: bool
+) -> list[str]:
+    """Dose warnings of the options still offered (nothing for a finished or future one)."""
+    offered = (OptionStatus.SUGGESTED, OptionStatus.IN_PROGRESS, OptionStatus.BLOCKED)
+    out = [f"{o.drug}: {w}" for o in options if o.dose is not None and o.status in offered
+           for w in o.dose.warnings]  # fmt: skip
+    if ecu_status is OptionStatus.SUGGESTED and ecu_undosed:
+        out.append(f"eculizumab: {LEVEL_GUIDED}")
+    return out
+
+
+def _summary(
+    known: PatientTimeline, criteria: str, screening: ScreeningResult, phase: Phase,
+    resolved: date | None,
+) -> dict[str, Any]:
     patient = known.patient
-    summary = {
-        "criteria": chosen.name,
+    return {
+        "plan_state": "follow-up" if phase is Phase.FOLLOW_UP else "active",
+        "course_phase": phase.value,
+        "criteria": criteria,
         "status": screening.status,
         "diagnosis_date": None if screening.first_met is None else screening.first_met.isoformat(),
         "active": screening.active,
         "criteria_met": list(screening.criteria_met),
         "high_risk": screening.high_risk,
         "high_risk_features": list(screening.high_risk_features),
+        "resolution_date": None if resolved is None else resolved.isoformat(),
         "hsct_date": None if patient.hsct_date is None else patient.hsct_date.isoformat(),
         "conditioning_start_date": None
         if patient.conditioning_start_date is None
         else patient.conditioning_start_date.isoformat(),
     }
-    return Plan(
-        condition="ta-tma", patient_id=timeline.patient_id, as_of=as_of, rules=rules,
-        options=tuple(options), summary=summary,
-        inputs={"defibrotide_weight": weight, "latest_weight": latest},
-        holds=holds, course=course, monitoring=MONITORING,
-        warnings=tuple(dict.fromkeys(warnings)),
-        sources=tuple(dict.fromkeys((PROTOCOL, *(s for o in options for s in o.sources)))),
-    )  # fmt: skip
 
 
 def _kg(weight: BodyInput | None) -> float | None:

@@ -93,13 +93,17 @@ def test_e_therapeutic_enoxaparin_blocks_defibrotide_with_the_medication_as_evid
     assert defib.dose is not None  # the dose is still shown for when the block is lifted
 
 
-def test_prophylactic_enoxaparin_warns_unless_the_centre_blocks_it() -> None:
-    """B1 [Design]: prophylactic anticoagulation policies vary by centre: a warning by default."""
+def test_prophylactic_enoxaparin_blocks_and_only_line_heparin_warns() -> None:
+    """Issue 17 finding 1: LMWH blocks at any intent (US label section 4, clinical reference I1
+    [S]). Heparin for central-line maintenance is the SmPC 4.4 exception: a warning, unless the
+    centre's policy blocks it too."""
     timeline = tma(course(extra="-12 weight 18.4"), "35 enoxaparin intent=prophylactic")
-    plan = tma_protocol(timeline, day(44))
+    assert tma_protocol(timeline, day(44)).option("defibrotide").status is S.BLOCKED
+    line = tma(course(extra="-12 weight 18.4"), "35 heparin intent=line_maintenance")
+    plan = tma_protocol(line, day(44))
     assert plan.option("defibrotide").status is S.SUGGESTED
     assert [h.finding.action.value for h in plan.holds] == ["warn"]
-    strict = tma_protocol(timeline, day(44), prophylactic_anticoagulant_blocks=True)
+    strict = tma_protocol(line, day(44), line_heparin_blocks=True)
     assert strict.option("defibrotide").status is S.BLOCKED
 
 

@@ -94,16 +94,18 @@ def test_missing_weight_refused() -> None:
         defibrotide(DoseInputs())
 
 
-def test_therapeutic_heparin_blocks_and_prophylactic_warns() -> None:
-    """Label: systemic anticoagulant/fibrinolytic therapy is a contraindication (B1)."""
+def test_heparin_blocks_at_any_intent_but_a_line_dose_warns() -> None:
+    """Label: systemic anticoagulant/fibrinolytic therapy is a contraindication (B1, I1 [S]);
+    heparin for central-line maintenance is the EU SmPC 4.4 exception (a warning)."""
     blocked = assess_defibrotide_holds([ActiveOrder("heparin", "therapeutic")])
     assert blocked.blocked
     assert blocked.findings[0].rule == "concomitant-anticoagulant"
-    prophylactic = assess_defibrotide_holds([ActiveOrder("Heparin", "prophylactic")])
-    assert not prophylactic.blocked
-    assert prophylactic.warnings
+    assert assess_defibrotide_holds([ActiveOrder("Heparin", "prophylactic")]).blocked
+    line = assess_defibrotide_holds([ActiveOrder("heparin", "line_maintenance")])
+    assert not line.blocked
+    assert line.warnings
     strict = assess_defibrotide_holds(
-        [ActiveOrder("heparin", "prophylactic")], prophylactic_anticoagulant_blocks=True
+        [ActiveOrder("heparin", "line_maintenance")], line_heparin_blocks=True
     )
     assert strict.blocked
 
