@@ -68,8 +68,8 @@ def test_romiplostim_titration_never_exceeds_10(
 
 @given(weights, st.floats(min_value=0.1, max_value=10))
 def test_romiplostim_volume_never_delivers_above_10_mcg_kg(weight: float, per_kg: float) -> None:
-    _, volume = romiplostim_dose(weight, per_kg)
-    assert volume * 500 <= MAX_MCG_PER_KG * weight + 1e-9
+    prep = romiplostim_dose(weight, per_kg)
+    assert prep.volume_ml * prep.concentration_mcg_per_ml <= MAX_MCG_PER_KG * weight + 1e-9
 
 
 @given(weight_pairs)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from thrombo.dosing.inputs import DoseInputs, used_inputs, weight_of
-from thrombo.dosing.recommendation import Amount, DoseRecommendation, round_half_up
+from thrombo.dosing.recommendation import (
+    Amount,
+    DoseRecommendation,
+    DoseRefusedError,
+    round_half_up,
+)
 from thrombo.dosing.titration import (
     TitrationAdvice,
     TitrationStep,
@@ -15,6 +21,10 @@ from thrombo.dosing.titration import (
 from thrombo.errors import ImplausibleValueError
 
 LABEL = "Nplate (romiplostim) US prescribing information [S-2nd] (clinical reference D2)"
+DILUTION_SOURCE = (
+    "Nplate US prescribing information section 2 and Table 1 (small-dose dilution to "
+    "125 mcg/mL) [S-2nd] (clinical reference I6)"
+)
 
 # D2 [S-2nd] US label: start 1 ug/kg SC weekly on actual weight; steps of 1 ug/kg; max 10.
 START_MCG_PER_KG = 1.0
@@ -31,6 +41,15 @@ WEEKS_AT_MAX_BEFORE_STOP = 4
 VIALS_MCG = (125.0, 250.0, 500.0)
 RECONSTITUTED_MCG_PER_ML = 500.0
 VOLUME_DECIMALS = 2
+# I6 [S-2nd] current US label: a calculated dose below 23 mcg is diluted further with 0.9% sodium
+# chloride from 500 to 125 mcg/mL (1 volume of reconstituted solution + 3 volumes of saline).
+DILUTE_BELOW_MCG = 23.0
+DILUTED_MCG_PER_ML = 125.0
+SALINE_PARTS_PER_PART = RECONSTITUTED_MCG_PER_ML / DILUTED_MCG_PER_ML - 1
+# [Design] a 0.01 mL syringe step is 5 mcg at 500 mcg/mL (1.25 mcg at 125): when the volume
+# delivers more than 10% away from the calculated dose, the output says so and asks pharmacy
+# for a further dilution rather than silently giving 5 mcg where 3 mcg is due.
+DELIVERY_TOLERANCE = 0.10
 WEEK_HOURS = 7 * 24
 WARNINGS = (
     "CBC weekly until stable (>= 50 x 10^9/L for >= 4 weeks without dose change), then monthly, "
@@ -44,31 +63,82 @@ def vial_for(dose_mcg: float) -> float | None:
     return next((v for v in VIALS_MCG if v >= dose_mcg), None)
 
 
-def romiplostim_dose(weight_kg: float, mcg_per_kg: float) -> tuple[float, float]:
-    """(dose in ug rounded to 0.1, injection volume in mL at 500 ug/mL to 0.01 mL)."""
+@dataclass(frozen=True, slots=True)
+class Preparation:
+    """A romiplostim dose as drawn up: concentration, syringe volume and what it delivers."""
+
+    dose_mcg: float
+    concentration_mcg_per_ml: float
+    volume_ml: float
+    delivered_mcg: float
+
+    @property
+    def diluted(self) -> bool:
+        return self.concentration_mcg_per_ml == DILUTED_MCG_PER_ML
+
+    @property
+    def deviation(self) -> float:
+        """Delivered over calculated dose, minus 1 (+0.25 = a quarter too much)."""
+        return self.delivered_mcg / self.dose_mcg - 1
+
+
+def romiplostim_dose(weight_kg: float, mcg_per_kg: float) -> Preparation:
+    """The dose (ug, to 0.1) and its syringe volume (0.01 mL) at 500, or 125 ug/mL below 23 ug."""
     if not 0 < mcg_per_kg <= MAX_MCG_PER_KG:
         raise ImplausibleValueError(
             f"romiplostim {mcg_per_kg:g} ug/kg is outside 0 to {MAX_MCG_PER_KG:g} ug/kg/week"
         )
     dose = round_half_up(mcg_per_kg * weight_kg)
-    volume = round_half_up(dose / RECONSTITUTED_MCG_PER_ML, VOLUME_DECIMALS)
+    concentration = (
+        DILUTED_MCG_PER_ML if mcg_per_kg * weight_kg < DILUTE_BELOW_MCG
+        else RECONSTITUTED_MCG_PER_ML
+    )  # fmt: skip
+    volume = round_half_up(dose / concentration, VOLUME_DECIMALS)
     # Never let the syringe volume deliver more than the 10 ug/kg maximum.
-    ceiling_ml = MAX_MCG_PER_KG * weight_kg / RECONSTITUTED_MCG_PER_ML
+    ceiling_ml = MAX_MCG_PER_KG * weight_kg / concentration
     if volume > ceiling_ml:
         volume = math.floor(ceiling_ml * 10**VOLUME_DECIMALS) / 10**VOLUME_DECIMALS
-    return dose, volume
+    if volume <= 0:
+        raise DoseRefusedError(
+            f"romiplostim {dose:g} ug is below the smallest measurable volume (0.01 mL at "
+            f"{concentration:g} ug/mL): ask pharmacy to prepare the dose (I6)"
+        )
+    return Preparation(dose, concentration, volume, round_half_up(volume * concentration, 2))
+
+
+def _preparation_lines(p: Preparation) -> tuple[str, ...]:
+    lines = []
+    if p.diluted:
+        lines.append(
+            f"calculated dose < {DILUTE_BELOW_MCG:g} ug: after reconstitution to "
+            f"{RECONSTITUTED_MCG_PER_ML:g} ug/mL, dilute 1 volume with {SALINE_PARTS_PER_PART:g} "
+            f"volumes of 0.9% sodium chloride to {DILUTED_MCG_PER_ML:g} ug/mL (label)"
+        )
+    lines.append(
+        f"volume: {p.dose_mcg:.1f} ug / {p.concentration_mcg_per_ml:g} ug/mL = {p.volume_ml:.2f} "
+        f"mL (0.01 mL syringe) -> delivers {p.delivered_mcg:g} ug"
+    )
+    return tuple(lines)
+
+
+def _delivery_warning(p: Preparation) -> tuple[str, ...]:
+    if abs(p.deviation) <= DELIVERY_TOLERANCE:
+        return ()
+    return (
+        f"the 0.01 mL syringe delivers {p.delivered_mcg:g} ug where {p.dose_mcg:g} ug is due "
+        f"({p.deviation:+.0%}, more than {DELIVERY_TOLERANCE:.0%}): ask pharmacy to prepare a "
+        "further dilution so the dose can be measured",
+    )
 
 
 def romiplostim(inputs: DoseInputs) -> DoseRecommendation:
     weight = weight_of(inputs, "romiplostim")
-    dose_mcg, volume_ml = romiplostim_dose(weight, START_MCG_PER_KG)
-    vial = vial_for(dose_mcg)
-    delivered = round_half_up(volume_ml * RECONSTITUTED_MCG_PER_ML)
+    prep = romiplostim_dose(weight, START_MCG_PER_KG)
     return DoseRecommendation(
         drug="romiplostim",
         indication=inputs.indication or "itp",
         regimen=inputs.regimen or "label",
-        dose=Amount(dose_mcg, "mcg"),
+        dose=Amount(prep.dose_mcg, "mcg"),
         per_kg=Amount(START_MCG_PER_KG, "mcg/kg"),
         interval_hours=WEEK_HOURS,
         route="SC",
@@ -77,16 +147,16 @@ def romiplostim(inputs: DoseInputs) -> DoseRecommendation:
             f"{MAX_MCG_PER_KG:g} ug/kg/week"
         ),
         practical={
-            "vial_mcg": vial,
-            "injection_volume_ml": volume_ml,
-            "delivered_mcg": delivered,
+            "vial_mcg": vial_for(prep.dose_mcg),
+            "concentration_mcg_per_ml": prep.concentration_mcg_per_ml,
+            "injection_volume_ml": prep.volume_ml,
+            "delivered_mcg": prep.delivered_mcg,
         },
-        warnings=WARNINGS,
-        sources=(LABEL,),
+        warnings=(*_delivery_warning(prep), *WARNINGS),
+        sources=(LABEL, DILUTION_SOURCE) if prep.diluted else (LABEL,),
         calculation=(
-            f"{START_MCG_PER_KG:g} ug/kg x {weight:g} kg = {dose_mcg:.1f} ug (actual weight)",
-            f"volume: {dose_mcg:.1f} ug / {RECONSTITUTED_MCG_PER_ML:g} ug/mL = {volume_ml:.2f} mL "
-            f"(0.01 mL syringe) -> delivers {delivered:g} ug",
+            f"{START_MCG_PER_KG:g} ug/kg x {weight:g} kg = {prep.dose_mcg:.1f} ug (actual weight)",
+            *_preparation_lines(prep),
         ),
         inputs=used_inputs(inputs, "weight_kg"),
     )

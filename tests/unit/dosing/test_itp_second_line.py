@@ -123,11 +123,14 @@ def test_eltrombopag_titration_refuses_odd_doses() -> None:
 
 
 def test_romiplostim_start_and_vial() -> None:
-    """Nplate label (D2): 1 ug/kg weekly; vials 125/250/500 ug at 500 ug/mL. 18.4 kg -> 18.4 ug,
-    0.0368 mL -> 0.04 mL on a 0.01 mL syringe, 125 ug vial."""
+    """Nplate label (D2, I6): 1 ug/kg weekly; vials 125/250/500 ug at 500 ug/mL, diluted to
+    125 ug/mL below 23 ug. 18.4 kg -> 18.4 ug / 125 = 0.1472 mL -> 0.15 mL on a 0.01 mL syringe
+    (18.75 ug), 125 ug vial."""
     plan = romiplostim(DoseInputs(weight_kg=18.4))
     assert plan.dose.value == 18.4
-    assert plan.practical["injection_volume_ml"] == 0.04
+    assert plan.practical["concentration_mcg_per_ml"] == 125
+    assert plan.practical["injection_volume_ml"] == 0.15
+    assert plan.practical["delivered_mcg"] == 18.75
     assert plan.practical["vial_mcg"] == 125
     assert vial_for(126) == 250
     assert vial_for(600) is None
