@@ -8,6 +8,8 @@ day 0 = 2026-01-01, neutrophil engraftment day +20, platelet engraftment day +25
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from thrombo.rules.registry import criteria_set
@@ -255,3 +257,21 @@ def test_high_risk_gvhd_grade_2_to_4() -> None:
 def test_results_name_the_rule_set_and_its_options() -> None:
     assert SET.rules_json()["name"] == "harmonized-2023"
     assert SET.options["diagnosis_date"] == "second-time-point"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2008-02-14", "not_met"),  # 17.99 y, paediatric: 141 is not above the 99th pct, 143
+    ("2008-02-10", "met"),      # 18.0 y, adult: 141 >= 140
+])
+def test_adult_limits_from_18_years(value: str, expected: str) -> None:
+    """A boy with SBP 141 / DBP 70 on day 40 (2026-02-10), aged 17.99 or exactly 18.0 years.
+    Under 18 (A1): > 99th percentile, which at 17 y and the 50th height percentile (option
+    bp_missing_height = 50) is SBP 143 / DBP 94 (2004 Fourth Report); from 18: >= 140/90. 141
+    meets the adult limit only, so the answer shows which one applied."""
+    tl = timeline("""
+        day | analyte      | value | unit
+        40  | systolic_bp  | 141   | mm[Hg]
+        40  | diastolic_bp | 70    | mm[Hg]
+    """, who=patient(birth_date=date.fromisoformat(value), sex="M"))
+    chosen = criteria_set("harmonized-2023", ScreeningOptions(bp_missing_height=50))
+    assert outcome(tl, "hypertension", 40, chosen) == expected
