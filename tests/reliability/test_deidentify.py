@@ -111,3 +111,14 @@ def test_every_date_of_the_patient_record_is_shifted() -> None:
     patient = Patient("P1", day, **dict.fromkeys(PATIENT_DATE_FIELDS, day))  # type: ignore[arg-type]
     moved = deidentify_timeline(PatientTimeline.build(patient, [], [], []), KEY, None).patient
     assert all(getattr(moved, name) != day for name in dated)
+
+
+def test_a_lone_small_centre_is_merged_with_the_next_smallest() -> None:
+    """Complementary suppression: "other" holding one small centre would name it."""
+    from collections import Counter
+
+    from thrombo.store.deidentify import small_centres
+
+    assert small_centres(Counter({"A": 40, "B": 12, "C": 3}), 5) == {"B", "C"}
+    assert small_centres(Counter({"A": 40, "C": 3, "D": 2}), 5) == {"C", "D"}
+    assert small_centres(Counter({"A": 40, "B": 12}), 5) == set()

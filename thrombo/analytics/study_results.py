@@ -1,9 +1,7 @@
 """What `build_study` returns, and its `study --json` document (interface.md "study --json").
 
-Small counts are suppressed on request: with `suppress_below = N`, every patient count from 1 to
-N - 1 is replaced by null (JSON) and the object carries `"suppressed": true`; a proportion whose
-numerator or non-responders are suppressed loses its rate and CI too, since they would give the
-count back. Zero is not suppressed (disclosure rules of this kind protect small non-zero cells).
+Small counts are suppressed on request (`suppress_below = N`) by the one disclosure-control
+policy of `study_disclosure`: small and derivable counts hidden, no value of one patient.
 """
 
 from __future__ import annotations
@@ -33,29 +31,10 @@ from thrombo.analytics.results import (
     SurvivalCurve,
     finite_or_none,
 )
+from thrombo.analytics.study_disclosure import Suppression, flow_json
 
-
-@dataclass(frozen=True)
-class Suppression:
-    """Hide patient counts from 1 to `below - 1`; None means show everything."""
-
-    below: int | None = None
-
-    def hides(self, count: int) -> bool:
-        return self.below is not None and 0 < count < self.below
-
-    def count(self, n: int) -> int | None:
-        return None if self.hides(n) else n
-
-    def proportion(self, estimate: ProportionEstimate | None) -> dict[str, Json] | None:
-        if estimate is None:
-            return None
-        document = estimate.to_json()
-        if self.hides(estimate.k) or self.hides(estimate.n - estimate.k):
-            document.update(k=None, rate=None, ci_low=None, ci_high=None, suppressed=True)
-        if self.hides(estimate.n):
-            document.update(n=None, suppressed=True)
-        return document
+__all__ = ["Comparisons", "ResolutionIncidence", "StudyResults", "Suppression",
+           "SurvivalAnalysis", "TrialDesign"]
 
 
 def _json_or_none(value: object) -> Json:
@@ -136,22 +115,27 @@ class StudyResults:
             "rules": self.rules,
             "n_treated": hide.count(self.n_treated),
             "time_origin": self.time_origin,
-            "flow": [_flow_json(s, hide) for s in self.flow],
+            "flow": flow_json(self.flow, hide),
             "resolution_by_day_28": hide.proportion(self.resolution_by_day_28),
-            "overall_survival_6_months": _landmark_json(self.overall_survival),
+            "overall_survival_6_months": _landmark_json(self.overall_survival, hide),
             "organ_recovery": _organ_json(self.organ_recovery, hide),
             "major_bleeding": _bleeding_json(self, hide),
             "adverse_events": [_ae_json(r, hide) for r in self.adverse_events],
-            "cif_resolution": _cif_json(self.cif_resolution),
+            "cif_resolution": _cif_json(self, hide),
             "overall_survival": _survival_json(self.overall_survival, hide),
             "baseline": _baseline_json(self.baseline, hide),
-            "centres": [_centre_json(c, hide) for c in self.centres],
-            "comparisons": _comparisons_json(self.comparisons),
-            "design": _design_json(self.design),
+            "centres": _centres_json(self.centres, hide),
+            "comparisons": _comparisons_json(self, hide),
+            "design": None if self._resolution_hidden() else _design_json(self.design),
             "input_sha256": self.input_sha256,
             "suppress_below": hide.below,
-            "warnings": list(self.warnings),
+            "warnings": [hide.warning(w) for w in self.warnings],
         }
+
+
+    def _resolution_hidden(self) -> bool:
+        document = self.suppression.proportion(self.resolution_by_day_28)
+        return bool(document and document.get("suppressed"))
 
 
 def _finite(value: Json) -> Json:
@@ -165,15 +149,23 @@ def _finite(value: Json) -> Json:
     return value
 
 
-def _flow_json(step: FlowStep, hide: Suppression) -> dict[str, Json]:
-    return {"step": step.step, "n": hide.count(step.n),
-            "excluded": [{"reason": e.reason, "n": hide.count(e.n)} for e in step.excluded]}
-
-
-def _landmark_json(survival: SurvivalAnalysis | None) -> dict[str, Json] | None:
+def _landmark_json(survival: SurvivalAnalysis | None, hide: Suppression
+                   ) -> dict[str, Json] | None:
     if survival is None or survival.landmark is None:
         return None
+    if hide.on and _deaths_hidden(survival, hide):
+        return {"time": survival.landmark.time, "estimate": None, "ci_low": None,
+                "ci_high": None, "method": survival.landmark.method, "suppressed": True}
     return survival.landmark.to_json()
+
+
+def _deaths_hidden(survival: SurvivalAnalysis, hide: Suppression) -> bool:
+    """Survival at the landmark gives back the deaths before it (and those alive)."""
+    if not survival.at_risk:
+        return True
+    first, last = survival.at_risk[0], survival.at_risk[-1]
+    total = first.at_risk + first.events_so_far + first.censored_so_far
+    return hide.part(last.events_so_far, total) is None
 
 
 def _organ_json(organ: OrganRecovery, hide: Suppression) -> dict[str, Json] | None:
@@ -201,9 +193,15 @@ def _ae_json(row: AdverseEventRow, hide: Suppression) -> dict[str, Json]:
     return document
 
 
-def _cif_json(cif: ResolutionIncidence | None) -> dict[str, Json] | None:
+def _cif_json(results: StudyResults, hide: Suppression) -> dict[str, Json] | None:
+    cif = results.cif_resolution
     if cif is None:
         return None
+    if hide.on:  # the curve's steps are the days individual patients resolved or died
+        hidden = results._resolution_hidden()
+        return {"estimate": None, "events": {"1": "resolution", "2": "death"},
+                "day_28": None if hidden else _json_or_none(cif.landmark),
+                "method": cif.estimate.method, "suppressed": True}
     return {"estimate": cif.estimate.to_json(), "events": {"1": "resolution", "2": "death"},
             "day_28": _json_or_none(cif.landmark), "method": cif.estimate.method}
 
@@ -211,44 +209,72 @@ def _cif_json(cif: ResolutionIncidence | None) -> dict[str, Json] | None:
 def _survival_json(survival: SurvivalAnalysis | None, hide: Suppression) -> dict[str, Json] | None:
     if survival is None:
         return None
-    at_risk = [{"time": r.time, "at_risk": hide.count(r.at_risk),
-                "events_so_far": hide.count(r.events_so_far),
-                "censored_so_far": hide.count(r.censored_so_far)} for r in survival.at_risk]
-    curve = survival.curve.to_json()
-    if hide.below is not None:
-        # Step-by-step counts give every small number back: left out when suppressing.
-        curve.update(at_risk=None, events=None, censored=None)
-    return {"curve": curve, "at_risk": at_risk,  # type: ignore[dict-item]
+    if hide.on:  # steps, at-risk rows and the median are days of single patients' deaths
+        return {"curve": None, "at_risk": None, "median": None,
+                "landmark": _landmark_json(survival, hide), "method": survival.curve.method,
+                "suppressed": True}
+    return {"curve": survival.curve.to_json(),
+            "at_risk": [r.to_json() for r in survival.at_risk],  # type: ignore[dict-item]
             "median": survival.median.to_json(), "landmark": _json_or_none(survival.landmark),
             "method": survival.curve.method}
 
 
 def _baseline_json(baseline: Baseline, hide: Suppression) -> dict[str, Json]:
-    def summary(s: object) -> Json:
-        return _json_or_none(s)
-    return {"n": hide.count(baseline.n), "age_years": summary(baseline.age_years),
-            "sex": {k: hide.count(v) for k, v in baseline.sex.items()},
+    n = baseline.n
+    sexes = list(baseline.sex)
+    shown_sex = hide.group([baseline.sex[k] for k in sexes], hide.hides(n))
+    return {"n": hide.count(n), "age_years": hide.summary(baseline.age_years),
+            "sex": dict(zip(sexes, shown_sex, strict=True)),
             "centres": baseline.centres,
-            "days_hsct_to_diagnosis": summary(baseline.days_hsct_to_diagnosis),
-            "days_diagnosis_to_treatment": summary(baseline.days_diagnosis_to_treatment),
-            "high_risk": hide.count(baseline.high_risk),
-            "renal_involvement": hide.count(baseline.renal_involvement),
-            "neurological_involvement": hide.count(baseline.neurological_involvement)}
+            "days_hsct_to_diagnosis": hide.summary(baseline.days_hsct_to_diagnosis),
+            "days_diagnosis_to_treatment": hide.summary(baseline.days_diagnosis_to_treatment),
+            "high_risk": hide.part(baseline.high_risk, n),
+            "renal_involvement": hide.part(baseline.renal_involvement, n),
+            "neurological_involvement": hide.part(baseline.neurological_involvement, n)}
 
 
-def _centre_json(centre: CentreSummary, hide: Suppression) -> dict[str, Json]:
-    return {"centre": centre.centre, "treated": hide.count(centre.treated),
-            "resolution_by_day_28": hide.proportion(centre.resolution_by_day_28),
-            "deaths_by_6_months": hide.count(centre.deaths_by_landmark)}
+def _centres_json(centres: tuple[CentreSummary, ...], hide: Suppression) -> list[Json]:
+    treated = hide.group([c.treated for c in centres], hide.hides(sum(c.treated
+                                                                       for c in centres)))
+    return [{"centre": c.centre, "treated": shown,
+             "resolution_by_day_28": (hide.proportion(c.resolution_by_day_28) if shown is not None
+                                      else _hidden_proportion(c.resolution_by_day_28)),
+             "deaths_by_6_months": (None if shown is None
+                                    else hide.part(c.deaths_by_landmark, c.treated))}
+            for c, shown in zip(centres, treated, strict=True)]
 
 
-def _comparisons_json(c: Comparisons) -> dict[str, Json]:
+def _hidden_proportion(estimate: ProportionEstimate) -> dict[str, Json]:
+    document = estimate.to_json()
+    document.update(k=None, n=None, rate=None, ci_low=None, ci_high=None, suppressed=True)
+    return document
+
+
+def _comparisons_json(results: StudyResults, hide: Suppression) -> dict[str, Json]:
+    c = results.comparisons
+    resolution_hidden = results._resolution_hidden()
+    by_centre = c.survival_by_centre
+    if hide.on and by_centre is not None and not _groups_shown(by_centre, results, hide):
+        by_centre = None
+    survival_test = c.survival_vs_control
+    if (hide.on and survival_test is not None and results.overall_survival is not None
+            and _deaths_hidden(results.overall_survival, hide)):
+        survival_test = None
     return {"historical_control": {"source": c.control_source,
                                    "survival_6_months": c.control_survival_6_months},
-            "resolution_vs_control": _json_or_none(c.resolution_vs_control),
-            "survival_vs_control": _json_or_none(c.survival_vs_control),
-            "survival_by_centre": _json_or_none(c.survival_by_centre),
-            "cox": _json_or_none(c.cox)}
+            "resolution_vs_control": (None if resolution_hidden
+                                      else _json_or_none(c.resolution_vs_control)),
+            "survival_vs_control": _json_or_none(survival_test),
+            "survival_by_centre": _json_or_none(by_centre),
+            "cox": None if hide.on and c.cox and hide.part(c.cox.events, c.cox.n) is None
+            else _json_or_none(c.cox)}
+
+
+def _groups_shown(test: LogRankTest, results: StudyResults, hide: Suppression) -> bool:
+    """A between-centre test shows each centre's deaths: only when none is small."""
+    sizes = {c.centre: c.treated for c in results.centres}
+    return all(hide.part(int(o), sizes.get(g, 0)) is not None and not hide.hides(sizes.get(g, 0))
+               for g, o in zip(test.groups, test.observed, strict=True))
 
 
 def _design_json(design: TrialDesign | None) -> dict[str, Json] | None:

@@ -118,6 +118,14 @@ class Service:
             rows = conn.execute(stmt.order_by(patient_table.c.patient_id)).all()
         return [(r.patient_id, r.center) for r in rows]
 
+    def all_patient_ids(self) -> frozenset[str]:
+        """Every stored patient id (to keep them out of de-identified output; no access check:
+        the ids are never returned)."""
+        version = self.store_version()
+        rows: list[tuple[str, str | None]] = self.memo(
+            ("patient-centres", False, None, version), lambda: self._patient_centres(None, False))
+        return frozenset(pid for pid, _ in rows)
+
     def patients(self, user: User, query: str | None = None, *, purpose: str = "list",
                  version: DataVersion | None = None) -> list[PatientTimeline]:
         version = self.store_version() if version is None else version

@@ -26,7 +26,9 @@ RESEARCHER_SUPPRESS_BELOW = 5
 """[Design] Patient counts from 1 to 4 are hidden from researchers (roles that see de-identified
 data only): the small-cell rule of disclosure control for health statistics (thresholds of 5 to
 11 are in use; clinical-reference.md gives none), since in a paediatric cohort a count of 1-4
-can point at a child."""
+can point at a child. The rest of the policy (complementary suppression, no single patient's
+value) is `analytics.study_disclosure`; this module removes identifiers from its text."""
+PATIENT_PLACEHOLDER = "[a patient]"
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,29 @@ def study_document(service: Service, user: User) -> dict[str, Any]:
     document: dict[str, Any] = dict(results.to_json())
     document["as_of"] = service.today().isoformat()
     document["scope"] = _scope(user)
+    if _suppress_below(user) is not None:
+        document = without_identifiers(document, service.all_patient_ids())
     return document
+
+
+def without_identifiers(value: Any, patient_ids: frozenset[str]) -> Any:
+    """Every text of the document with the store's patient ids replaced (warnings and reasons
+    are written for clinicians and may name a patient)."""
+    if isinstance(value, str):
+        return _scrub(value, patient_ids)
+    if isinstance(value, dict):
+        return {k: without_identifiers(v, patient_ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_identifiers(v, patient_ids) for v in value]
+    return value
+
+
+def _scrub(text: str, patient_ids: frozenset[str]) -> str:
+    if not text or not any(pid in text for pid in patient_ids):
+        return text
+    for pid in sorted(patient_ids, key=len, reverse=True):
+        text = text.replace(pid, PATIENT_PLACEHOLDER)
+    return text
 
 
 def study_view(service: Service, user: User) -> StudyView:
@@ -87,9 +111,9 @@ def _figures(results: StudyResults, user: User) -> dict[str, str]:
     figures = study_figures(results, individual=user.sees_identified_data)
     if _suppress_below(user) is None:
         return figures
-    # Steps of a survival or incidence curve give small counts back; the flow figure is drawn
-    # with the suppression applied.
-    return {"flow": figures["flow"]}
+    # Steps of a survival or incidence curve give small counts back, and the flow figure would
+    # show the counts the flow table hides by complementary suppression: the table stands alone.
+    return {}
 
 
 def _as_image(svg: str) -> Markup:

@@ -129,6 +129,16 @@ def _hash_id(key: bytes, ident: str) -> str:
     return hmac.new(key, ident.encode(), hashlib.sha256).hexdigest()[:24]
 
 
+def small_centres(sizes: Counter[str | None], suppress_below: int) -> set[str | None]:
+    """Centres reported as "other": the small ones, and (complementary suppression) the next
+    smallest with a lone small one, since "other" would otherwise be that one centre."""
+    named = sorted((n, c) for c, n in sizes.items() if c is not None)
+    small: set[str | None] = {c for n, c in named if n < suppress_below}
+    if len(small) == 1 and len(named) > 1:
+        small.add(next(c for _, c in named if c not in small))
+    return small
+
+
 def export_deidentified(
     timelines: Sequence[PatientTimeline],
     out: Path,
@@ -138,7 +148,7 @@ def export_deidentified(
     kept = key is not None
     secret = key if key is not None else new_key()
     sizes = Counter(t.patient.center for t in timelines)
-    small = {c for c, n in sizes.items() if c is not None and n < suppress_below}
+    small = small_centres(sizes, suppress_below)
     shifted = [
         deidentify_timeline(
             t, secret, SUPPRESSED_CENTER if t.patient.center in small else t.patient.center
