@@ -107,6 +107,21 @@ DRUG_CODES: tuple[ConceptCode, ...] = (
     ConceptCode(RXNORM, "5224", "heparin", None, "heparin", UNVERIFIED),
     ConceptCode(RXNORM, "67108", "enoxaparin", None, "enoxaparin", UNVERIFIED),
     ConceptCode(RXNORM, "8410", "alteplase", None, "alteplase", UNVERIFIED),
+    # The other anticoagulants and fibrinolytics that hold defibrotide (RxNorm ingredients).
+    ConceptCode(RXNORM, "67109", "dalteparin", None, "dalteparin", UNVERIFIED),
+    ConceptCode(RXNORM, "69528", "tinzaparin", None, "tinzaparin", UNVERIFIED),
+    ConceptCode(RXNORM, "321208", "fondaparinux", None, "fondaparinux", UNVERIFIED),
+    ConceptCode(RXNORM, "15202", "argatroban", None, "argatroban", UNVERIFIED),
+    ConceptCode(RXNORM, "60819", "bivalirudin", None, "bivalirudin", UNVERIFIED),
+    ConceptCode(RXNORM, "11289", "warfarin", None, "warfarin", UNVERIFIED),
+    ConceptCode(RXNORM, "1364430", "apixaban", None, "apixaban", UNVERIFIED),
+    ConceptCode(RXNORM, "1114195", "rivaroxaban", None, "rivaroxaban", UNVERIFIED),
+    ConceptCode(RXNORM, "1546356", "dabigatran", None, "dabigatran", UNVERIFIED),
+    ConceptCode(RXNORM, "1037042", "dabigatran", None, "dabigatran etexilate", UNVERIFIED),
+    ConceptCode(RXNORM, "1599538", "edoxaban", None, "edoxaban", UNVERIFIED),
+    ConceptCode(RXNORM, "259280", "tenecteplase", None, "tenecteplase", UNVERIFIED),
+    ConceptCode(RXNORM, "76895", "reteplase", None, "reteplase", UNVERIFIED),
+    ConceptCode(RXNORM, "11055", "urokinase", None, "urokinase", UNVERIFIED),
 )
 
 # Generic name -> names (generic, brand, common abbreviations) matched as whole words in text.
@@ -132,6 +147,7 @@ DRUG_NAMES: dict[str, tuple[str, ...]] = {
     # Other anticoagulants and fibrinolytics keep their own generic names (hold rules list them).
     "dalteparin": ("dalteparin", "fragmin"),
     "tinzaparin": ("tinzaparin", "innohep"),
+    "nadroparin": ("nadroparin", "fraxiparine"),
     "fondaparinux": ("fondaparinux", "arixtra"),
     "argatroban": ("argatroban",),
     "bivalirudin": ("bivalirudin", "angiomax"),

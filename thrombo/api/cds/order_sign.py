@@ -1,16 +1,32 @@
-"""The order-sign dose check: a draft MedicationRequest for defibrotide or an ITP drug is compared
-with the dose thrombo calculates for the child's weight, and a corrected order is suggested."""
+"""The order-sign checks: a draft MedicationRequest for defibrotide or an ITP drug is compared
+with the dose thrombo calculates for the child's weight, and a corrected order is suggested; a
+defibrotide order is checked against its holds (anticoagulants running or within their washout,
+bleeding, procedures) by the TA-TMA plan's own rules, and an anticoagulant ordered while
+defibrotide runs is refused the same way."""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from thrombo.api.cds.cards import card
+from thrombo.api.cds.cards import Indicator, card
 from thrombo.domain.codes import Code
+from thrombo.domain.records import Medication
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.dosing.defibrotide_holds import (
+    ActiveOrder,
+    HoldAction,
+    antithrombotic_class,
+    antithrombotic_finding,
+)
 from thrombo.dosing.recommendation import DoseRecommendation
 from thrombo.normalize.concepts import drug_match
+from thrombo.plans.defibrotide_record import DEFIBROTIDE, CheckWindow, record_holds
+from thrombo.plans.plan_end import death_as_of
+from thrombo.plans.result import PlanHold
+from thrombo.plans.tma_course import defibrotide_course
 
 SERVICE_ID = "thrombo-dose-check"
 DOSE_MATCH_TOLERANCE = 0.10
@@ -120,3 +136,90 @@ def mismatch_card(dose: DraftDose, ordered: float, rec: DoseRecommendation, weig
 def missing_weight_card(drug: str) -> dict[str, Any]:
     return card(f"Cannot check the {drug} dose: no body weight recorded", "info",
                 detail="Record a weight (LOINC 29463-7) so that thrombo can check the dose.")
+
+
+# --- defibrotide holds ----------------------------------------------------------------------
+# The same engine as the TA-TMA plan (thrombo.plans.defibrotide_record): an order for
+# defibrotide is checked against the record and the other draft orders at the moment of signing;
+# an anticoagulant or fibrinolytic ordered while defibrotide runs is the same contraindication
+# seen from the other side.
+
+HOLD_INDICATOR: dict[HoldAction, Indicator] = {
+    HoldAction.BLOCK: "critical", HoldAction.DISCONTINUE: "critical", HoldAction.WARN: "warning"}
+
+
+def _draft_medication(request: dict[str, Any], drug: str, at: datetime, index: int
+                      ) -> Medication:
+    ident = str(request.get("id") or index)
+    return Medication(f"draft:{ident}", "", drug, at)
+
+
+def with_drafts(timeline: PatientTimeline, requests: list[dict[str, Any]], at: datetime
+                ) -> PatientTimeline:
+    """The record plus the antithrombotics and defibrotide drafted in this order set, as if
+    started at the moment of signing."""
+    drafted = []
+    for i, request in enumerate(requests):
+        drug = drug_of(request)
+        if drug is not None and (drug == DEFIBROTIDE or antithrombotic_class(drug) is not None):
+            drafted.append(_draft_medication(request, drug, at, i))
+    if not drafted:
+        return timeline
+    return PatientTimeline.build(timeline.patient, timeline.observations,
+                                 (*timeline.medications, *drafted), timeline.events, timeline.tz)
+
+
+def _delete(request: dict[str, Any], label: str) -> list[dict[str, Any]] | None:
+    ident = request.get("id")
+    if not ident:
+        return None
+    action = {"type": "delete", "description": label,
+              "resourceId": [f"MedicationRequest/{ident}"]}
+    return [{"label": label, "actions": [action]}]
+
+
+def _hold_card(hold: PlanHold, request: dict[str, Any], drug: str) -> dict[str, Any]:
+    finding = hold.finding
+    until = "" if finding.until is None else f" until {finding.until.isoformat()}"
+    verb = "on hold" if finding.action is not HoldAction.WARN else "caution"
+    lines = [finding.reason, *(f"Record: {e.note}" for e in hold.evidence),
+             *([f"*Caution:* {finding.caution}"] if finding.caution else []),
+             f"Source: {finding.source}"]
+    suggestions = _delete(request, f"Remove the {drug} order") if (
+        finding.action is not HoldAction.WARN) else None
+    return card(f"Defibrotide {verb}{until}: {finding.rule.replace('-', ' ')}",
+                HOLD_INDICATOR[finding.action], detail="\n\n".join(lines),
+                suggestions=suggestions)
+
+
+def hold_cards(timeline: PatientTimeline, request: dict[str, Any],
+               requests: list[dict[str, Any]], at: datetime,
+               line_heparin_blocks: bool = False) -> list[dict[str, Any]]:
+    """Cards for one draft order: defibrotide against its holds; an antithrombotic against a
+    running defibrotide course. The plan's `defibrotide` status is `blocked` exactly when a
+    defibrotide order gets a critical card here (tests/spec/plans/test_defibrotide_holds.py)."""
+    drug = drug_of(request)
+    if drug is None:
+        return []
+    others = [r for r in requests if r is not request]
+    record = with_drafts(timeline, others, at)
+    if drug == DEFIBROTIDE:
+        holds = record_holds(record, CheckWindow.at(at), line_heparin_blocks)
+        return [_hold_card(h, request, drug) for h in holds]
+    if antithrombotic_class(drug) is None:
+        return []
+    course = defibrotide_course(record, None, at, death_as_of(record, at.date()))
+    if not course.running:
+        return []
+    return [_running_defibrotide_card(request, drug, line_heparin_blocks, at)]
+
+
+def _running_defibrotide_card(request: dict[str, Any], drug: str, line_heparin_blocks: bool,
+                              at: datetime) -> dict[str, Any]:
+    finding = antithrombotic_finding(ActiveOrder(drug), at, line_heparin_blocks)
+    assert finding is not None
+    summary = f"{drug.capitalize()} ordered while defibrotide runs: contraindicated"
+    detail = (f"Defibrotide is running. {finding.source}. Stop defibrotide first, or do not "
+              f"give {drug}.")
+    return card(summary, HOLD_INDICATOR[finding.action], detail=detail,
+                suggestions=_delete(request, f"Remove the {drug} order"))

@@ -6,7 +6,7 @@ and every feedback is recorded in the audit trail.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import orjson
@@ -57,7 +57,8 @@ def discovery_document() -> dict[str, Any]:
         {"hook": "order-sign", "id": order_sign.SERVICE_ID,
          "title": "Defibrotide and ITP drug dose check",
          "description": "Checks a draft MedicationRequest against the dose calculated for the "
-                        "child's weight and suggests the corrected order.",
+                        "child's weight and suggests the corrected order; refuses defibrotide "
+                        "while an anticoagulant runs or is within its washout.",
          "prefetch": order_sign_templates()},
     ]}
 
@@ -165,7 +166,9 @@ def run_order_sign(service: Service, body: HookRequest, client: str) -> dict[str
                 if isinstance(r, dict) and r.get("resourceType") == "MedicationRequest"]
     cards: list[dict[str, Any]] = []
     if assembled.timeline is not None:
+        now = datetime.now(service.tz)
         for entry in requests:
+            cards += order_sign.hold_cards(assembled.timeline, entry, requests, now)
             found = _check_order(assembled.timeline, entry, service.today())
             if found is not None:
                 cards.append(found)
