@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench audit fuzz clean
+.PHONY: install demo test lint bench audit fuzz mutants clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ test: lint
 # Property tests with fresh random seeds (make test derandomises them for reproducible CI runs).
 fuzz: $(STAMP)
 	THROMBO_HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n 2 -q tests/property tests/engines/test_generated_timelines.py $(PYTEST_ARGS)
+
+# Mutation testing of the clinical numbers and comparisons (slow, so not part of `make test`):
+# prints each mutant the fast tests do not notice. MUTANTS_ARGS narrows it, e.g.
+# `make mutants MUTANTS_ARGS=thrombo/safety/ctcae.py`; equivalent mutants: tests/mutants-allowed.toml.
+mutants: $(STAMP)
+	nice -n 10 $(BIN)/python -W ignore tools/mutants.py $(MUTANTS_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -17,7 +17,7 @@ from typing import Any
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.physiology.age import age_in_months, age_in_years
+from thrombo.physiology.age import age_in_months, age_in_years, completed_years
 from thrombo.physiology.bp_staging import ctcae_pediatric_hypertension_bp_band
 from thrombo.physiology.growth import height_percentile
 from thrombo.physiology.reference_ranges import platelet_reference_range, who_anemia_cutoff_g_dl
@@ -151,7 +151,9 @@ def _band(timeline: PatientTimeline, sbp: Observation, dbp: float) -> tuple[int 
     patient = timeline.patient
     day = timeline.local_day(sbp.time)
     value = sbp.value or 0.0
-    age = age_in_years(patient.birth_date, day)
+    # The age bands (adult from 18, adolescent from 13) and the BP tables count completed years:
+    # days / 365.25 reaches 18.0 only the day after some 18th birthdays.
+    age = completed_years(patient.birth_date, day)
     if age >= ctcae.ADULT_FROM_YEARS:
         return ctcae.adult_hypertension_grade(value, dbp), True
     if patient.sex == "U":

@@ -1,0 +1,476 @@
+"""Mutation testing of the clinical numbers: `make mutants`.
+
+Each numeric literal in a clinical module is changed on its own (integers and whole floats by +1
+and -1, other floats by x1.1 and x0.9) and each ordering comparison is flipped (`<` <-> `<=`,
+`>` <-> `>=`). For every such mutant the fast tests that import the module (tests/spec and
+tests/unit, found from the import graph) are run; a mutant that no test notices "survives" and is
+printed, unless tests/mutants-allowed.toml lists it as equivalent, with its reason.
+
+Why not mutmut: mutmut 3 mutates only inside functions (it swaps function bodies through
+trampolines), so the module-level constants where this project keeps every clinical threshold are
+never mutated; it also mutates strings, calls and arguments, which this check does not want.
+
+How a mutant runs: the parent imports pytest and the third-party libraries once, then forks a child
+per mutant. The child drops every `thrombo` and `tests` module, installs an import hook that
+compiles the mutated syntax tree in place of the module's file, and runs pytest in-process. The
+working tree is never written, so others may keep editing it; tests that start a subprocess see
+the unmutated code and so cannot kill a mutant (a survivor may be reported that such a test would
+have caught).
+
+Usage: tools/mutants.py [MODULE_OR_PATH ...] [--list] [--max-mutants N] [--json FILE]
+Exit status: 0 when no unlisted mutant survives, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import importlib.abc
+import importlib.util
+import json
+import os
+import signal
+import sys
+import time
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_DIRS = ("tests/spec", "tests/unit")
+ALLOW_LIST = ROOT / "tests" / "mutants-allowed.toml"
+# The clinical modules, in the order the team checks them (issue 25).
+DEFAULT_TARGETS = (
+    "thrombo/safety",
+    "thrombo/physiology",
+    "thrombo/rules/tma",
+    "thrombo/rules/itp",
+    "thrombo/rules",
+    "thrombo/response",
+    "thrombo/dosing",
+)
+# A mutant's tests may take this many times the unmutated run, plus a margin, before the
+# mutant counts as killed by a timeout (a changed loop bound can make code spin).
+TIMEOUT_FACTOR, TIMEOUT_MARGIN_S = 3.0, 10.0
+COMPARE_FLIPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+}
+WARM_IMPORTS = ("pytest", "hypothesis", "fastapi.testclient")
+OP_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+
+
+# --- mutation sites -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mutant:
+    path: str  # repository-relative
+    module: str
+    index: int  # which site, in ast.walk order of a fresh parse
+    variant: int  # which change at that site
+    line: int
+    code: str  # the source line, stripped
+    mutation: str  # e.g. "75.0 -> 76.0" or "< -> <="
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def _skipped_nodes(tree: ast.AST) -> set[int]:
+    """Ids of nodes never mutated: annotations and subscript indices (x[-1], row[0])."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        roots: list[ast.AST] = []
+        if isinstance(node, ast.AnnAssign):
+            roots.append(node.annotation)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            roots += [a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+                      if a.annotation is not None]
+            roots += [a.annotation for a in (args.vararg, args.kwarg)
+                      if a is not None and a.annotation is not None]
+            if node.returns is not None:
+                roots.append(node.returns)
+        elif isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
+            roots.append(node.slice)
+        for root in roots:
+            skip.update(id(n) for n in ast.walk(root))
+    return skip
+
+
+def _number_variants(value: int | float) -> list[int | float]:
+    if isinstance(value, int) or float(value).is_integer():
+        return [value + 1, value - 1]
+    return [round(value * 1.1, 12), round(value * 0.9, 12)]
+
+
+def _sites(tree: ast.AST) -> Iterator[tuple[int, ast.AST, int | None, list[str]]]:
+    """(site index, node, comparison operand position or None, variant labels)."""
+    skip = _skipped_nodes(tree)
+    for index, node in enumerate(ast.walk(tree)):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            labels = [f"{node.value!r} -> {v!r}" for v in _number_variants(node.value)]
+            yield index, node, None, labels
+        elif isinstance(node, ast.Compare):
+            for pos, op in enumerate(node.ops):
+                flipped = COMPARE_FLIPS.get(type(op))
+                if flipped is not None:
+                    yield index, node, pos, [f"{OP_TEXT[type(op)]} -> {OP_TEXT[flipped]}"]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.with_suffix("").relative_to(ROOT).parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def list_mutants(path: Path) -> list[Mutant]:
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    tree = ast.parse(source)
+    found = []
+    for index, node, pos, labels in _sites(tree):
+        line = getattr(node, "lineno", 0)
+        if pos is not None:  # the operator sits with the operand after it
+            line = node.comparators[pos].lineno  # type: ignore[attr-defined]
+        for variant, label in enumerate(labels):
+            found.append(
+                Mutant(str(path.relative_to(ROOT)), module_name(path), index,
+                       variant if pos is None else pos, line, lines[line - 1].strip(), label)
+            )
+    return sorted(found, key=lambda m: (m.line, m.index, m.variant))
+
+
+def mutated_tree(source: str, mutant: Mutant) -> ast.Module:
+    tree = ast.parse(source)
+    for index, node in enumerate(ast.walk(tree)):
+        if index != mutant.index:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            node.value = _number_variants(node.value)[mutant.variant]
+        elif isinstance(node, ast.Compare):
+            op = node.ops[mutant.variant]
+            node.ops[mutant.variant] = COMPARE_FLIPS[type(op)]()
+        return tree
+    raise LookupError(f"site {mutant.index} vanished from {mutant.path}")
+
+
+# --- which tests import a module ------------------------------------------------------------------
+
+
+def _imports(path: Path, package: str) -> set[str]:
+    """The thrombo modules `path` imports, anywhere in the file (imports inside functions too)."""
+    out: set[str] = set()
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (SyntaxError, UnicodeDecodeError):
+        return out
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            out.add(base)
+            out.update(f"{base}.{a.name}" for a in node.names)
+    return {m for m in out if m.split(".")[0] == "thrombo"}
+
+
+def import_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for path in (ROOT / "thrombo").rglob("*.py"):
+        name = module_name(path)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        graph[name] = _imports(path, package)
+    return graph
+
+
+def _closure(start: set[str], graph: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = [m for m in start if m in graph]
+    while todo:
+        mod = todo.pop()
+        if mod in seen:
+            continue
+        seen.add(mod)
+        todo += [m for m in graph[mod] if m in graph and m not in seen]
+        parent = mod.rpartition(".")[0]  # importing a.b.c runs a/__init__ and a/b/__init__
+        if parent and parent not in seen:
+            todo.append(parent)
+    return seen
+
+
+def tests_for(module: str, graph: dict[str, set[str]]) -> list[str]:
+    files = []
+    for test_dir in TEST_DIRS:
+        for path in sorted((ROOT / test_dir).rglob("*.py")):
+            if module in _closure(_imports(path, "tests"), graph):
+                files.append(str(path.relative_to(ROOT)))
+    return files
+
+
+# --- running tests in a forked child --------------------------------------------------------------
+
+
+class _MutatedLoader(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves one module from a mutated syntax tree; every other import is left alone."""
+
+    def __init__(self, name: str, path: Path, tree: ast.Module) -> None:
+        self.name, self.path = name, path
+        self.code = compile(tree, str(path), "exec")
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != self.name:
+            return None
+        return importlib.util.spec_from_file_location(
+            fullname, self.path, loader=self,
+            submodule_search_locations=[str(self.path.parent)]
+            if self.path.name == "__init__.py" else None,
+        )
+
+    def create_module(self, spec: Any) -> None:
+        return None
+
+    def exec_module(self, module: Any) -> None:
+        exec(self.code, module.__dict__)
+
+
+class _Recorder:
+    """A pytest plugin: runs the fastest tests first, skips known failures, notes outcomes."""
+
+    def __init__(self, durations: dict[str, float], deselect: set[str]) -> None:
+        self.durations, self.deselect = durations, deselect
+        self.failed: list[str] = []
+        self.seen: dict[str, float] = {}
+
+    def pytest_collection_modifyitems(self, config: Any, items: list[Any]) -> None:
+        kept = [i for i in items if i.nodeid not in self.deselect]
+        dropped = [i for i in items if i.nodeid in self.deselect]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+        kept.sort(key=lambda i: self.durations.get(i.nodeid, 0.0))
+        items[:] = kept
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        self.seen[report.nodeid] = self.seen.get(report.nodeid, 0.0) + report.duration
+        if report.failed:
+            self.failed.append(report.nodeid)
+
+
+def _child(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
+           durations: dict[str, float], deselect: set[str], stop_first: bool,
+           result_fd: int) -> None:
+    import pytest
+
+    for name in [m for m in sys.modules if m.split(".")[0] in ("thrombo", "tests")]:
+        del sys.modules[name]
+    if mutant_tree is not None:
+        sys.meta_path.insert(0, _MutatedLoader(*mutant_tree))
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    recorder = _Recorder(durations, deselect)
+    args = ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-W", "ignore", *tests]
+    if stop_first:
+        args.insert(0, "-x")
+    code = int(pytest.main(args, plugins=[recorder]))
+    payload = {"code": code, "failed": recorder.failed, "durations": recorder.seen}
+    os.write(result_fd, json.dumps(payload).encode())
+    os.close(result_fd)
+    os._exit(0)
+
+
+def run_forked(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
+               durations: dict[str, float], deselect: set[str], stop_first: bool,
+               timeout_s: float) -> dict[str, Any]:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        try:
+            _child(tests, mutant_tree, durations, deselect, stop_first, write_fd)
+        finally:
+            os._exit(3)
+    os.close(write_fd)
+    os.set_blocking(read_fd, False)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            while chunk := os.read(read_fd, 65536):
+                chunks.append(chunk)
+        except BlockingIOError:
+            pass
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read_fd)
+            return {"code": "timeout", "failed": [], "durations": {}}
+        time.sleep(0.05)
+    try:
+        while chunk := os.read(read_fd, 65536):
+            chunks.append(chunk)
+    except BlockingIOError:
+        pass
+    os.close(read_fd)
+    if not chunks:
+        return {"code": f"crash (status {status})", "failed": [], "durations": {}}
+    result: dict[str, Any] = json.loads(b"".join(chunks))
+    return result
+
+
+# --- allow-list and reporting ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Report:
+    module: str
+    mutants: int = 0
+    killed: int = 0
+    survivors: list[Mutant] = field(default_factory=list)
+    allowed: list[Mutant] = field(default_factory=list)
+    note: str = ""
+
+
+def load_allowed(path: Path = ALLOW_LIST) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    entries: list[dict[str, str]] = tomllib.loads(path.read_text(encoding="utf-8")).get(
+        "allowed", [])
+    for entry in entries:
+        missing = {"file", "code", "mutation", "reason"} - entry.keys()
+        if missing:
+            raise SystemExit(f"{path}: an allowed mutant lacks {sorted(missing)}: {entry}")
+    return entries
+
+
+def is_allowed(mutant: Mutant, allowed: Sequence[dict[str, str]]) -> bool:
+    return any(
+        a["file"] == mutant.path and a["code"] == mutant.code and a["mutation"] == mutant.mutation
+        for a in allowed
+    )
+
+
+def target_files(targets: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for target in targets:
+        path = ROOT / target
+        if path.is_dir():  # a package's own modules; subpackages are targets of their own
+            found = sorted(p for p in path.glob("*.py") if p.name != "__init__.py")
+        elif path.suffix == ".py":
+            found = [path]
+        else:
+            found = [ROOT / (target.replace(".", "/") + ".py")]
+        files += [f for f in found if f not in files]
+    return files
+
+
+def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[str, str]],
+                 max_mutants: int | None, verbose: bool = False) -> Report:
+    name = module_name(path)
+    report = Report(str(path.relative_to(ROOT)))
+    mutants = list_mutants(path)[:max_mutants]
+    if not mutants:
+        return report
+    tests = tests_for(name, graph)
+    if not tests:
+        report.note = "no fast test imports this module"
+        report.mutants, report.survivors = len(mutants), mutants
+        return report
+    start = time.monotonic()
+    base = run_forked(tests, None, {}, set(), False, 1800.0)
+    base_s = time.monotonic() - start
+    deselect = set(base["failed"])
+    if base["code"] not in (0, 1):
+        report.note = f"unmutated tests did not run (pytest exit {base['code']})"
+        return report
+    if deselect:
+        report.note = f"{len(deselect)} test(s) failing without any mutant were left out"
+    durations = base["durations"]
+    source = path.read_text(encoding="utf-8")
+    timeout = base_s * TIMEOUT_FACTOR + TIMEOUT_MARGIN_S
+    if verbose:
+        print(f"  {len(tests)} test files, {len(durations)} tests, {base_s:.1f} s unmutated",
+              flush=True)
+    for mutant in mutants:
+        tree = mutated_tree(source, mutant)
+        result = run_forked(tests, (name, path, tree), durations, deselect, True, timeout)
+        report.mutants += 1
+        if result["code"] in (0, 5):  # all passed, or nothing ran
+            (report.allowed if is_allowed(mutant, allowed) else report.survivors).append(mutant)
+        else:
+            report.killed += 1
+        if verbose:
+            print(f"  {mutant.where} {mutant.mutation}: {result['code']} "
+                  f"{(result['failed'] or [''])[0]}", flush=True)
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="*", default=list(DEFAULT_TARGETS),
+                        help="packages, files or dotted modules (default: the clinical modules)")
+    parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument("--max-mutants", type=int, default=None, help="per module (for a try)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="each mutant's outcome")
+    parser.add_argument("--json", type=Path, default=None, help="write the results here too")
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    files = target_files(args.targets)
+    if args.list:
+        for path in files:
+            for m in list_mutants(path):
+                print(f"{m.where}  {m.mutation:<24} {m.code}")
+        return 0
+    for name in WARM_IMPORTS:  # imported once here, shared by every forked child
+        importlib.import_module(name)
+
+    graph = import_graph()
+    for name in sorted(graph):  # warm the third-party imports; children re-import thrombo
+        with contextlib.suppress(Exception):  # an optional extra (Spark, browser) may be missing
+            importlib.import_module(name)
+    for name in [m for m in sys.modules if m.split(".")[0] == "thrombo"]:
+        del sys.modules[name]
+    allowed = load_allowed()
+    reports: list[Report] = []
+    for path in files:
+        started = time.monotonic()
+        report = check_module(path, graph, allowed, args.max_mutants, args.verbose)
+        reports.append(report)
+        took = time.monotonic() - started
+        print(f"{report.module}: {report.mutants} mutants, {report.killed} killed, "
+              f"{len(report.survivors)} survived, {len(report.allowed)} allowed "
+              f"({took:.0f} s){'; ' + report.note if report.note else ''}", flush=True)
+        for m in report.survivors:
+            print(f"  SURVIVED {m.where}  {m.mutation:<24} {m.code}", flush=True)
+    total = sum(len(r.survivors) for r in reports)
+    print(f"total: {sum(r.mutants for r in reports)} mutants, {total} survived "
+          f"(not in {ALLOW_LIST.relative_to(ROOT)})")
+    if args.json:
+        args.json.write_text(json.dumps([
+            {"module": r.module, "mutants": r.mutants, "killed": r.killed, "note": r.note,
+             "survivors": [{"where": m.where, "mutation": m.mutation, "code": m.code}
+                           for m in r.survivors],
+             "allowed": len(r.allowed)} for r in reports], indent=1), encoding="utf-8")
+    return 1 if total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
