@@ -122,6 +122,9 @@ def _course_reason(course: Course, course_doc: dict[str, Any]) -> Reason:
     )
     if course.running:
         text = f"defibrotide running since {course_doc['start']}: day {course_doc['day_of_course']}"
+    elif course.ended_by_death:
+        text = (f"defibrotide course from {course_doc['start']} ended on "
+                f"{course_doc['last_administration']}: the patient died")  # fmt: skip
     else:
         text = (f"defibrotide course given {course_doc['start']} to "
                 f"{course_doc['last_administration']} ({course_doc['days_given']} days): the "
@@ -146,6 +149,8 @@ def _defibrotide_status(
     resolved: date | None,
 ) -> tuple[OptionStatus, tuple[Reason, ...]]:
     blocking = [h for h in holds if h.finding.action.value != "warn"]
+    if course.ended_by_death:
+        return OptionStatus.ENDED, (_course_reason(course, course_doc),)
     if course.given and not course.running:
         after = _resolved_reason(resolved) if resolved else Reason(
             "TA-TMA not resolved as of the plan's day: review; a new course is a clinical "

@@ -44,6 +44,8 @@ P01,2026-02-10,schistocytes,present,,,
 P01,2026-02-10,weight,16,kg,,
 P01,2026-02-12,platelets,55,10*9/L,,
 P01,2026-02-12,ldh,520,U/L,,320
+P01,2026-02-12,hemoglobin,9.2,g/dL,,
+P01,2026-02-12,schistocytes,present,,,
 """
 MEDICATIONS = """\
 patient_id,drug,start,end,dose,dose_unit,route,intent
@@ -89,9 +91,16 @@ def test_itp_ladder_json_names_the_policy_and_the_next_step(dataset: Path) -> No
 
 
 def test_ash_2019_policy_from_the_command_line(dataset: Path) -> None:
+    """P07 on 2026-05-01 has had ITP for 4 months: romiplostim (US approval: ITP >= 6 months, D2)
+    is not suitable, so eltrombopag alone is next; on 2026-07-01 both TPO-RAs are."""
     doc = run_json("plan", str(dataset), "--patient", "P07", "--as-of", "2026-05-01",
                    "--policy", "ash-2019", "--json")
-    assert doc["next"] == ["eltrombopag", "romiplostim"]
+    assert doc["next"] == ["eltrombopag"]
+    romiplostim = next(o for o in doc["options"] if o["drug"] == "romiplostim")  # type: ignore[attr-defined]
+    assert romiplostim["status"] == "not-suitable"
+    later = run_json("plan", str(dataset), "--patient", "P07", "--as-of", "2026-07-01",
+                     "--policy", "ash-2019", "--json")
+    assert later["next"] == ["eltrombopag", "romiplostim"]
     assert doc["rules"]["options"]["policy"] == "ash-2019"  # type: ignore[index]
     assert any("from memory, unverified" in w for w in doc["warnings"])  # type: ignore[attr-defined]
 
@@ -147,3 +156,33 @@ def test_entry_point_exits_2_with_one_line(dataset: Path) -> None:
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert out.stderr.strip() == f"thrombo: error: no patient 'NOPE' in {dataset}"
+
+
+def test_a_deceased_childs_plan_says_it_ended(dataset: Path) -> None:
+    """P01 with a death date of 2026-03-01, planned as of 2027-02-14: the document's summary
+    and the printed header say the plan ended; nothing is next (issue 17 finding 5)."""
+    patients = dataset / "patients.csv"
+    header, *rows = patients.read_text().splitlines()
+    patients.write_text("\n".join([header + ",death_date",
+                                   *(r + (",2026-03-01" if r.startswith("P01") else ",")
+                                     for r in rows)]) + "\n")  # fmt: skip
+    doc = run_json("plan", str(dataset), "--patient", "P01", "--as-of", "2027-02-14", "--json")
+    assert doc["summary"]["plan_state"] == "ended"  # type: ignore[index]
+    assert doc["next"] == [] and doc["doses"] == [] and doc["holds"] == []
+    shown = runner.invoke(app, ["plan", str(dataset), "--patient", "P01", "--as-of",
+                                "2027-02-14"])
+    assert "PLAN ENDED" in shown.stdout and "2026-03-01" in shown.stdout
+    assert "NEXT" not in shown.stdout
+
+
+def test_a_stopped_anticoagulant_shows_when_the_hold_ends(dataset: Path) -> None:
+    """P01's enoxaparin stopped 2026-02-13T20:00 (a time given): defibrotide held until
+    2026-02-14T20:00 (24 h, EU SmPC 4.4), printed with the hold."""
+    meds = dataset / "medications.csv"
+    meds.write_text(meds.read_text().replace("P01,enoxaparin,2026-02-05,,",
+                                             "P01,enoxaparin,2026-02-05,2026-02-13T20:00,"))
+    doc = run_json("plan", str(dataset), "--patient", "P01", "--as-of", "2026-02-14", "--json")
+    assert doc["holds"][0]["until"] == "2026-02-14T20:00:00+00:00"  # type: ignore[index]
+    shown = runner.invoke(app, ["plan", str(dataset), "--patient", "P01", "--as-of",
+                                "2026-02-14"])
+    assert "BLOCK until 2026-02-14T20:00:00+00:00" in shown.stdout.replace("\n", "")
