@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.dosing.immunoglobulins import ANTI_D_HB_MIN_G_DL
 from thrombo.dosing.recommendation import UNVERIFIED
 from thrombo.plans.bleeding_now import CURRENT_BLEEDING_DAYS, BleedingLevel, CurrentBleeding
 from thrombo.plans.bleeding_now import current_bleeding as read_current_bleeding
@@ -43,11 +42,10 @@ from thrombo.plans.ladder_data import (
     policy_named,
 )
 from thrombo.plans.ladder_history import FIRST_LINE_RULE, RULE, History, tried_status
+from thrombo.plans.ladder_suitability import anti_d_against, romiplostim_against
 from thrombo.plans.result import OptionStatus, Plan, PlanOption, Reason
 from thrombo.response.itp_patient import ItpClassification, assess_itp, classify_itp
 from thrombo.rules.itp.evidence import Evidence, RuleSet
-
-DAT_POSITIVE = "present"
 
 
 @dataclass(frozen=True)
@@ -100,43 +98,6 @@ def _observation(ctx: LadderContext) -> tuple[OptionStatus, tuple[Reason, ...]]:
         bleeding,
         Reason("mucosal or severe bleeding: treatment rather than observation (ASH 2019)"),
     )
-
-
-def _anti_d_against(ctx: LadderContext) -> list[Reason]:
-    """Why anti-D must not be given to this child (WinRho label, ASH 2011/2019; D, C4)."""
-    against: list[Reason] = []
-    spleen = ctx.timeline.patient.splenectomy_date
-    if spleen is not None:
-        against.append(
-            Reason(
-                f"splenectomised on {spleen.isoformat()}: anti-D is only for non-splenectomised, "
-                "Rh(D)-positive children",
-                (Evidence(RULE, "splenectomy", spleen),),
-            )
-        )
-    hb = ctx.body.hemoglobin
-    if hb is not None and hb.value < ANTI_D_HB_MIN_G_DL:
-        against.append(
-            Reason(
-                f"latest Hb {hb.value:g} g/dL on {hb.day.isoformat()} is below "
-                f"{ANTI_D_HB_MIN_G_DL:g} g/dL: anti-D must not be given",
-                (Evidence(RULE, "latest haemoglobin", hb.day, hb.record_id),),
-            )
-        )
-    if rh_d_positive(ctx.timeline) is False:
-        against.append(Reason("Rh(D)-negative: anti-D works only in Rh(D)-positive children"))
-    dat = [o for o in ctx.timeline.of("dat") if o.category is not None]
-    if dat and dat[-1].category == DAT_POSITIVE:
-        last = dat[-1]
-        day = ctx.timeline.local_day(last.time)
-        against.append(
-            Reason(
-                f"direct antiglobulin test positive on {day.isoformat()}: anti-D is avoided with "
-                "autoimmune haemolysis",
-                (Evidence(RULE, "DAT positive", day, last.id),),
-            )
-        )
-    return against
 
 
 def _failed_note(ctx: LadderContext, drug_class: str, label: str) -> Reason | None:
@@ -239,13 +200,18 @@ def _rung_option(ctx: LadderContext, step: int, rung: Rung) -> PlanOption:
     else:
         status, reasons = _untried(ctx, rung)
     answer = dose_for(rung.drug, ctx.body.inputs(regimen=rung.regimen)) if rung.dosed else None
-    against = _anti_d_against(ctx) if rung.drug == "anti_d" else []
+    against = anti_d_against(ctx.timeline, ctx.body.hemoglobin) if rung.drug == "anti_d" else []
+    confirm: list[Reason] = []
+    if rung.drug == "romiplostim":
+        against, confirm = romiplostim_against(ctx.timeline.patient, ctx.as_of)
     if answer is not None and answer.refused is not None:
         against.append(Reason(answer.refused))
     if against:
         status, reasons = OptionStatus.NOT_SUITABLE, (*against, *reasons)
     elif rung.drug == "anti_d" and rh_d_positive(ctx.timeline) is None:
         reasons = (*reasons, Reason("Rh(D) status not recorded: confirm Rh(D)-positive first"))
+    else:
+        reasons = (*reasons, *confirm)
     dose = None if status is OptionStatus.NOT_SUITABLE or answer is None else answer.dose
     sources = tuple(dict.fromkeys((*rung.sources, *(dose.sources if dose else ()))))
     return PlanOption(

@@ -45,6 +45,11 @@ def course_reason(t: TreatmentResponse) -> Reason:
         text += f", lost on {t.lost_response_date.isoformat()}"
     if t.failure is not None:
         text += f"; failed ({t.failure}) on {_iso(t.failure_date)}"
+    elif t.response == "not-evaluable" and t.window_end < course.assessment_until:
+        text += (f"; not judged before its {course.window_days}-day assessment window closes "
+                 f"on {course.assessment_until.isoformat()}")
+    if t.decided_by != "iwg-2009 platelet response" and t.response != "not-evaluable":
+        text += f" (decided by {t.decided_by})"
     given = Evidence(
         RULE,
         f"{course.drug} course {course.start} to {course.end}",

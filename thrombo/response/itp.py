@@ -2,8 +2,15 @@
 
 clinical-reference.md C2 [S]: CR = count >= 100 x10^9/L and no bleeding; R = count >= 30 and at
 least doubling the baseline, and no bleeding; both confirmed on 2 occasions >= 7 days apart. NR and
-loss of response: < 30 or < 2-fold (or bleeding) on 2 occasions >= 1 day apart. Baseline = the
-count when the treatment started; after splenectomy, the count before the first-ever treatment.
+loss of response: < 30 or < 2-fold (or bleeding) on 2 occasions >= 1 day apart; loss of CR is
+< 100 or bleeding, so the 2-fold rule applies to R only: a count >= 100 is never a loss or an NR.
+Baseline = the count when the treatment started; after splenectomy, the count before the
+first-ever treatment. Time to response runs from the start to the first R or CR.
+
+Attribution (C2/I10 [S]: late responses not attributable to the treatment are not CR/R): each
+drug has an assessment window (thrombo.rules.itp.drugs, [Design]); a response must begin within
+it, and no NR is declared before it closes (the NR date is the later of its confirming count and
+the window's close). A course is judged until the next course starts.
 
 Occasions are evaluable counts (not raised by a transfusion or rescue agent, see
 thrombo.rules.itp.counts) and bleeding events, each a non-qualifying occasion for CR/R. A
@@ -58,10 +65,14 @@ class TreatmentResponse:
     window_end: date
     response: Response
     response_date: date | None
+    """First count of the first confirmed R or CR (time to response, IWG 2009)."""
+    complete_response_date: date | None
     lost_response_date: date | None
     lost_complete_response_date: date | None
     failure: FailureReason | None
     failure_date: date | None
+    decided_by: str
+    """Which rule gave the answer: the platelet response, death or steroid dependence."""
     evidence: tuple[Evidence, ...]
     warnings: tuple[str, ...]
 
@@ -97,7 +108,13 @@ class TreatmentResponse:
             "baseline_platelets": None if self.baseline is None else self.baseline.value,
             "response": self.response,
             "response_date": _iso(self.response_date),
+            "complete_response_date": _iso(self.complete_response_date),
             "days_to_response": self.days_to_response,
+            "assessment_window_days": self.course.window_days,
+            "assessment_until": self.course.assessment_until.isoformat(),
+            "judged_until": self.window_end.isoformat(),
+            "regimen": self.course.regimen,
+            "decided_by": self.decided_by,
             "lost_response_date": _iso(self.lost_response_date),
             "lost_complete_response_date": _iso(self.lost_complete_response_date),
             "duration_of_response_days": self.duration_of_response_days,
@@ -132,10 +149,10 @@ def _occasions(
     return sorted(occ, key=lambda o: (o.day, o.count is not None))
 
 
-def confirmed_run(
+def confirmed_span(
     occasions: Sequence[Occasion], holds: Predicate, gap_days: int
-) -> Occasion | None:
-    """First occasion of the first unbroken run of qualifying occasions spanning >= gap_days."""
+) -> tuple[Occasion, Occasion] | None:
+    """First and confirming occasion of the first unbroken qualifying run spanning >= gap_days."""
     run_start: Occasion | None = None
     for occ in occasions:
         if holds(occ) is not True:
@@ -143,8 +160,16 @@ def confirmed_run(
             continue
         run_start = run_start or occ
         if (occ.day - run_start.day).days >= gap_days:
-            return run_start
+            return run_start, occ
     return None
+
+
+def confirmed_run(
+    occasions: Sequence[Occasion], holds: Predicate, gap_days: int
+) -> Occasion | None:
+    """First occasion of the first unbroken run of qualifying occasions spanning >= gap_days."""
+    span = confirmed_span(occasions, holds, gap_days)
+    return None if span is None else span[0]
 
 
 def _cr(occ: Occasion) -> bool | None:
@@ -165,12 +190,75 @@ def _r(baseline: PlateletCount | None) -> Predicate:
     return holds
 
 
+def _in_response(baseline: PlateletCount | None) -> Predicate:
+    """CR or R: a count >= 100 is a response whatever the baseline; the 2-fold rule is R's."""
+    r_holds = _r(baseline)
+
+    def holds(occ: Occasion) -> bool | None:
+        return True if _cr(occ) else r_holds(occ)
+
+    return holds
+
+
 def _negation(predicate: Predicate) -> Predicate:
     def holds(occ: Occasion) -> bool | None:
         result = predicate(occ)
         return None if result is None else not result
 
     return holds
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """What the occasions of one course show, before death and steroid dependence."""
+
+    response: Response
+    response_date: date | None = None
+    complete_response_date: date | None = None
+    lost: date | None = None
+    lost_cr: date | None = None
+    failure_date: date | None = None
+    decided_by: str = "iwg-2009 platelet response"
+
+
+def _judge(occasions: Sequence[Occasion], course: Course, window_end: date,
+           baseline: PlateletCount | None, evidence: list[Evidence]) -> _Judged:
+    in_response = _in_response(baseline)
+    until = course.assessment_until
+    first = confirmed_run(occasions, in_response, CONFIRM_RESPONSE_DAYS)
+    if first is not None and first.day > until:
+        evidence.append(_occasion_evidence(
+            first, f"late rise after the {course.window_days}-day assessment window (to "
+            f"{until}): not this treatment's response (IWG 2009)"))
+        first = None
+    if first is not None:
+        return _responded(occasions, first, in_response, evidence)
+    nr = confirmed_span(occasions, _negation(in_response), CONFIRM_FAILURE_DAYS)
+    if nr is None:
+        return _Judged("not-evaluable")
+    evidence.append(_occasion_evidence(nr[0], "first occasion of confirmed NR"))
+    if window_end < until:
+        note = (f"counts below response so far, but no NR before the {course.window_days}-day "
+                f"assessment window closes on {until}; judged to {window_end}")
+        evidence.append(Evidence(RULE, note, until))
+        return _Judged("not-evaluable", decided_by="assessment window still open")
+    return _Judged("NR", failure_date=max(nr[1].day, until))
+
+
+def _responded(occasions: Sequence[Occasion], first: Occasion, in_response: Predicate,
+               evidence: list[Evidence]) -> _Judged:
+    """CR or R from `first` (time to response runs to the first R or CR, IWG 2009)."""
+    later = [o for o in occasions if o.day > first.day]
+    lost = _first_day(confirmed_run(later, _negation(in_response), CONFIRM_FAILURE_DAYS))
+    held = [o for o in occasions if o.day >= first.day and (lost is None or o.day < lost)]
+    cr = confirmed_run(held, _cr, CONFIRM_RESPONSE_DAYS)
+    response: Response = "CR" if cr is not None else "R"
+    evidence.append(_occasion_evidence(first, f"first count of confirmed {response}"))
+    lost_cr = None
+    if cr is not None:
+        after_cr = [o for o in occasions if o.day > cr.day]
+        lost_cr = _first_day(confirmed_run(after_cr, _negation(_cr), CONFIRM_FAILURE_DAYS))
+    return _Judged(response, first.day, _first_day(cr), lost, lost_cr)
 
 
 def evaluate_course(
@@ -185,35 +273,33 @@ def evaluate_course(
     occasions = _occasions(timeline, series, course.start + timedelta(days=1), window_end)
     warnings = _baseline_warnings(baseline)
     evidence = [] if baseline is None else [baseline.evidence(RULE, "baseline count")]
-    r_holds = _r(baseline)
-    cr = confirmed_run(occasions, _cr, CONFIRM_RESPONSE_DAYS)
-    r = confirmed_run(occasions, r_holds, CONFIRM_RESPONSE_DAYS)
-    nr = confirmed_run(occasions, _negation(r_holds), CONFIRM_FAILURE_DAYS)
-    response: Response = "CR" if cr else "R" if r else "NR" if nr else "not-evaluable"
-    start = cr or r
-    response_date = None if start is None else start.day
-    lost = lost_cr = None
-    if start is not None:
-        evidence.append(_occasion_evidence(start, f"first count of confirmed {response}"))
-        later = [o for o in occasions if o.day > start.day]
-        lost = _first_day(confirmed_run(later, _negation(r_holds), CONFIRM_FAILURE_DAYS))
-        if cr is not None:
-            lost_cr = _first_day(confirmed_run(later, _negation(_cr), CONFIRM_FAILURE_DAYS))
-    elif nr is not None:
-        evidence.append(_occasion_evidence(nr, "first occasion of confirmed NR"))
-    failure, failure_date = _failure(response, nr, lost, timeline, window_end)
-    if failure == "died":
-        response = "NR"
+    judged = _judge(occasions, course, window_end, baseline, evidence)
+    response, decided_by = judged.response, judged.decided_by
+    failure: FailureReason | None = None
+    failure_date = judged.failure_date
+    if response in ("CR", "R") and judged.lost is not None:
+        failure, failure_date = "lost-response", judged.lost
+    elif response == "NR":
+        failure = "no-response"
+    death = timeline.patient.death_date
+    if response not in ("CR", "R", "NR") and death is not None and death <= window_end:
+        response, failure, failure_date = "NR", "died", death
+        decided_by = "died before a response was confirmed"
         evidence.append(Evidence(RULE, "died before a response was confirmed: NR [Design]",
-                                 failure_date))
+                                 death))
     if dependence.dependent and course.drug_class == "corticosteroid" and (
         course.start in dependence.course_starts
     ):
         response, failure, failure_date = "NR", "steroid-dependent", dependence.established
+        decided_by = f"iwg-2009 corticosteroid dependence (rule {dependence.rule})"
         evidence.append(Evidence(RULE, "corticosteroid dependence: counted as NR (IWG 2009)",
                                  dependence.established))
-    return TreatmentResponse(course, baseline, window_end, response, response_date, lost,
-                             lost_cr, failure, failure_date, tuple(evidence), warnings)
+    elif course.is_pulse_regimen and dependence.rule == "pulses-judged-by-response":
+        decided_by += (": planned monthly dexamethasone pulses (seed 002) judged by their "
+                       "platelet response, not as corticosteroid dependence")
+    return TreatmentResponse(course, baseline, window_end, response, judged.response_date,
+                             judged.complete_response_date, judged.lost, judged.lost_cr,
+                             failure, failure_date, decided_by, tuple(evidence), warnings)
 
 
 def _baseline_warnings(baseline: PlateletCount | None) -> tuple[str, ...]:
@@ -230,20 +316,3 @@ def _occasion_evidence(occ: Occasion, note: str) -> Evidence:
     if occ.count is not None:
         return occ.count.evidence(RULE, note)
     return Evidence(RULE, f"{note} (bleeding)", occ.day, occ.bleeding_id)
-
-
-def _failure(
-    response: Response,
-    nr: Occasion | None,
-    lost: date | None,
-    timeline: PatientTimeline,
-    window_end: date,
-) -> tuple[FailureReason | None, date | None]:
-    if response in ("CR", "R"):
-        return ("lost-response", lost) if lost is not None else (None, None)
-    if response == "NR" and nr is not None:
-        return "no-response", nr.day
-    death = timeline.patient.death_date
-    if death is not None and death <= window_end:
-        return "died", death
-    return None, None

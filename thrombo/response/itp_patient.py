@@ -18,15 +18,19 @@ from thrombo.response.itp import (
 )
 from thrombo.response.itp_courses import (
     COURSE_GAP_DAYS,
+    DEFAULT_DEPENDENCE_RULE,
+    PULSE_INTERVAL_DAYS,
+    PULSE_MAX_DAYS,
     STEROID_DEPENDENCE_DAYS,
     STEROID_REPEAT_GAP_DAYS,
     Course,
+    DependenceRule,
     SteroidDependence,
     steroid_dependence,
     treatment_courses,
 )
 from thrombo.rules.itp.counts import CountExclusions, CountSeries, evaluable_counts
-from thrombo.rules.itp.drugs import ITP_DRUGS
+from thrombo.rules.itp.drugs import ASSESSMENT_WINDOW_DAYS, ITP_DRUGS, WINDOW_WARNING
 from thrombo.rules.itp.evidence import Evidence, RuleSet
 from thrombo.rules.itp.phase import Phase, PhaseCutoffs, months_since, phase_on
 from thrombo.rules.itp.refractory import (
@@ -74,9 +78,13 @@ class ItpResponses:
     patient_id: str
     as_of: date
     treatments: tuple[TreatmentResponse, ...]
-    steroid_dependent: bool
+    dependence: SteroidDependence
     excluded_counts: tuple[Evidence, ...]
     rules: RuleSet
+
+    @property
+    def steroid_dependent(self) -> bool:
+        return self.dependence.dependent
 
     @property
     def current(self) -> TreatmentResponse | None:
@@ -91,6 +99,8 @@ class ItpResponses:
     def to_json(self) -> dict[str, Any]:
         cur = self.current
         warnings = sorted({w for t in self.treatments for w in t.warnings})
+        if self.treatments:
+            warnings.append(window_warning(self.treatments))
         return {
             "patient_id": self.patient_id,
             "condition": "itp",
@@ -103,6 +113,7 @@ class ItpResponses:
             "days_to_response": None if cur is None else cur.days_to_response,
             "lost_response_date": _iso(None if cur is None else cur.lost_response_date),
             "steroid_dependent": self.steroid_dependent,
+            "steroid_dependence": self.dependence.to_json(),
             "treatments": [t.to_json() for t in self.treatments],
             "excluded_counts": [e.to_json() for e in self.excluded_counts],
             "rules": self.rules.to_json(),
@@ -114,7 +125,16 @@ def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def response_rules(exclusions: CountExclusions) -> RuleSet:
+def window_warning(treatments: Sequence[TreatmentResponse]) -> str:
+    drugs = sorted({t.course.drug for t in treatments})
+    return WINDOW_WARNING.format(
+        windows=", ".join(f"{d} {ASSESSMENT_WINDOW_DAYS[d]} days" for d in drugs)
+    )
+
+
+def response_rules(
+    exclusions: CountExclusions, dependence_rule: DependenceRule = DEFAULT_DEPENDENCE_RULE
+) -> RuleSet:
     options = {
         **exclusions.options(),
         "confirmation": (f"CR/R: 2 occasions >= {CONFIRM_RESPONSE_DAYS} days apart; NR/loss: "
@@ -122,6 +142,12 @@ def response_rules(exclusions: CountExclusions) -> RuleSet:
         "course_gap_days": COURSE_GAP_DAYS,
         "steroid_dependence_days": STEROID_DEPENDENCE_DAYS,
         "steroid_repeat_gap_days": STEROID_REPEAT_GAP_DAYS,
+        "steroid_dependence_rule": dependence_rule,
+        "monthly_pulses": (f"dexamethasone pulses of <= {PULSE_MAX_DAYS} days starting "
+                           f"{PULSE_INTERVAL_DAYS[0]}-{PULSE_INTERVAL_DAYS[1]} days apart"),
+        "assessment_window_days": dict(ASSESSMENT_WINDOW_DAYS),
+        "loss_of_cr": "< 100 x10^9/L or bleeding (the 2-fold rule applies to R only)",
+        "time_to_response": "start to the first count of the first confirmed R or CR",
         "death_before_confirmed_response": "NR",
         "baseline_zero": "absolute thresholds only",
     }
@@ -129,7 +155,10 @@ def response_rules(exclusions: CountExclusions) -> RuleSet:
 
 
 def assess_itp(
-    timeline: PatientTimeline, as_of: date, exclusions: CountExclusions | None = None
+    timeline: PatientTimeline,
+    as_of: date,
+    exclusions: CountExclusions | None = None,
+    dependence_rule: DependenceRule = DEFAULT_DEPENDENCE_RULE,
 ) -> ItpResponses:
     """IWG 2009 response to every ITP course, on what was known by the end of `as_of`."""
     exclusions = exclusions or CountExclusions()
@@ -137,12 +166,12 @@ def assess_itp(
     series = evaluable_counts(known, exclusions)
     courses = treatment_courses(known)
     last = _last_day(known, as_of)
-    dependence = steroid_dependence(courses, last)
+    dependence = steroid_dependence(courses, last, dependence_rule)
     responses = tuple(
         _evaluate(known, series, c, courses, last, dependence) for c in courses if c.start <= last
     )
-    return ItpResponses(known.patient_id, as_of, responses, dependence.dependent,
-                        series.excluded, response_rules(exclusions))
+    return ItpResponses(known.patient_id, as_of, responses, dependence,
+                        series.excluded, response_rules(exclusions, dependence_rule))
 
 
 def _evaluate(
@@ -206,6 +235,7 @@ def classify_itp(
     as_of: date,
     cutoffs: PhaseCutoffs | None = None,
     exclusions: CountExclusions | None = None,
+    dependence_rule: DependenceRule = DEFAULT_DEPENDENCE_RULE,
 ) -> ItpClassification:
     """Phase on as-of (or on the day of death), severe ITP, refractory ITP per definition."""
     cutoffs = cutoffs or PhaseCutoffs()
@@ -216,10 +246,10 @@ def classify_itp(
     phase = phase_on(diagnosis, on, cutoffs)
     months = None if phase is None or diagnosis is None else months_since(diagnosis, on)
     severity = classify_severity(known)
-    outcomes = assess_itp(known, as_of, exclusions).outcomes()
+    outcomes = assess_itp(known, as_of, exclusions, dependence_rule).outcomes()
     series = evaluable_counts(known, exclusions)
     answers = (
-        iwg_2009(known, outcomes, severity.severe),
+        iwg_2009(known, outcomes, severity.severe, severity.since),
         practical_002(known, series, outcomes),
     )
     return ItpClassification(known.patient_id, phase, months, severity, answers, outcomes,

@@ -66,26 +66,29 @@ def test_bleeding_without_treatment_is_not_severe() -> None:
 
 def test_new_bleeding_needs_a_different_agent_or_higher_dose() -> None:
     """IWG 2009: new bleeding needing a different platelet-raising agent or a higher dose."""
-    same = timeline("", "100 eltrombopag dose=25\n200 eltrombopag dose=25", "200 bleeding",
-                    diagnosis=0)
-    higher = timeline("", "100 eltrombopag dose=25\n200 eltrombopag dose=50", "200 bleeding",
+    bleed = "200 bleeding grade=3"
+    same = timeline("", "100 eltrombopag dose=25\n200 eltrombopag dose=25", bleed, diagnosis=0)
+    higher = timeline("", "100 eltrombopag dose=25\n200 eltrombopag dose=50", bleed,
                       diagnosis=0)
-    other = timeline("", "100 eltrombopag dose=25\n201 ivig", "200 bleeding", diagnosis=0)
+    other = timeline("", "100 eltrombopag dose=25\n201 ivig", bleed, diagnosis=0)
     assert [classify_severity(t).severe for t in (same, higher, other)] == [False, True, True]
 
 
 def test_no_splenectomy_is_not_refractory_by_iwg_2009() -> None:
-    tl = timeline(platelets((0, 10), (10, 12), (40, 15)), "0 prednisone end=4", diagnosis=0)
+    tl = timeline(platelets((0, 10), (10, 12), (25, 14), (40, 15)), "0 prednisone end=4",
+                  diagnosis=0)
     answers = classify_itp(tl, day(50)).to_json()["refractory_by_definition"]
     assert answers == {"iwg-2009": False, "practical-002": True}
 
 
 def test_failed_splenectomy_with_therapy_after_is_refractory_by_iwg_2009() -> None:
+    """Splenectomy day 100: 14, 11 on days 110-111 -> NR once its 28-day window closes (day
+    128); romiplostim from day 140 -> all conditions hold from day 140 (refractory since)."""
     obs = platelets((0, 10), (100, 12), (110, 14), (111, 11), (150, 12))
     tl = timeline(obs, "0 ivig\n140 romiplostim", diagnosis=0, splenectomy=100)
     result = classify_itp(tl, day(160))
     iwg = next(a for a in result.answers if a.definition == "iwg-2009")
-    assert (iwg.refractory, iwg.since) == (True, day(110))
+    assert (iwg.refractory, iwg.since) == (True, day(140))
 
 
 def test_failed_splenectomy_without_severe_bleeding_or_therapy_is_not_refractory() -> None:
@@ -105,13 +108,16 @@ def test_splenectomy_responder_is_not_refractory_and_no_counts_is_undecided() ->
 
 
 def test_practical_002_needs_28_days_below_30_after_first_line() -> None:
-    """Counts < 30 from day 7 (end of the 7-day lag) to day 35 = 28 days: refractory on day 35."""
+    """Counts < 30 from day 7 (end of the 7-day lag) to day 35 = 28 days: refractory on day 35.
+    27 days, or a run broken by 45 on day 20, is not yet shown: unknown while the latest count is
+    < 30; a latest count >= 30 answers "not refractory"."""
     meds = "0 prednisone end=4"
     low_28 = timeline(platelets((0, 8), (7, 12), (20, 15), (35, 18)), meds, diagnosis=0)
     low_27 = timeline(platelets((0, 8), (7, 12), (20, 15), (34, 18)), meds, diagnosis=0)
     broken = timeline(platelets((0, 8), (7, 12), (20, 45), (35, 18)), meds, diagnosis=0)
-    answers = [classify_itp(t, day(40)) for t in (low_28, low_27, broken)]
-    assert [a.default.refractory for a in answers] == [True, False, False]
+    risen = timeline(platelets((0, 8), (7, 12), (20, 15), (34, 45)), meds, diagnosis=0)
+    answers = [classify_itp(t, day(40)) for t in (low_28, low_27, broken, risen)]
+    assert [a.default.refractory for a in answers] == [True, None, None, False]
     assert answers[0].default.since == day(35)
 
 
@@ -126,20 +132,21 @@ def test_untreated_low_counts_are_not_refractory() -> None:
 
 
 def test_practical_002_after_splenectomy_without_drugs() -> None:
-    tl = timeline(platelets((100, 8), (110, 12), (140, 15)), diagnosis=0, splenectomy=100)
+    tl = timeline(platelets((100, 8), (110, 12), (125, 10), (140, 15)), diagnosis=0,
+                  splenectomy=100)
     assert classify_itp(tl, day(150)).default.refractory is True
 
 
 def test_itp_json_matches_the_interface_shape() -> None:
-    tl = timeline(platelets((0, 10), (3, 12), (4, 11), (10, 12), (40, 15)),
+    tl = timeline(platelets((0, 10), (3, 12), (4, 11), (10, 12), (25, 14), (40, 15)),
                   "0 dexamethasone end=3", diagnosis=-400)
     doc = classify_itp(tl, day(60)).to_json()
     assert (doc["phase"], doc["months_since_diagnosis"], doc["severe"]) == ("chronic", 15.1, False)
     assert (doc["refractory"], doc["refractory_definition"]) == (True, "practical-002")
     assert doc["failed_therapies"] == [{
         "drug": "dexamethasone", "class": "corticosteroid", "start": "2026-01-01",
-        "response": "NR", "failure": "no-response", "failure_date": "2026-01-04"}]
-    assert doc["failed_classes"] == {"corticosteroid": "2026-01-04"}
+        "response": "NR", "failure": "no-response", "failure_date": "2026-01-15"}]
+    assert doc["failed_classes"] == {"corticosteroid": "2026-01-15"}
     assert doc["rules"]["name"] == "iwg-2009"
     assert any("practical-002" in w for w in doc["warnings"])
 

@@ -37,10 +37,11 @@ def test_a_lower_count_between_breaks_cr_but_keeps_r() -> None:
 
 
 def test_r_needs_doubling_of_baseline() -> None:
-    """Baseline 20: counts of 35 and 38 are >= 30 but not >= 40, so NR (confirmed 1 day apart)."""
+    """Baseline 20: counts of 35 and 38 are >= 30 but not >= 40, so NR (confirmed 1 day apart),
+    established on day 10, the confirming count (after IVIG's 7-day window closed)."""
     only = ivig(platelets((0, 20), (3, 35), (10, 38))).treatments[0]
     assert only.response == "NR"
-    assert only.failure == "no-response" and only.failure_date == day(3)
+    assert only.failure == "no-response" and only.failure_date == day(10)
 
 
 def test_nr_needs_two_occasions_on_different_days() -> None:
@@ -52,9 +53,10 @@ def test_nr_needs_two_occasions_on_different_days() -> None:
 
 
 def test_counts_within_seven_days_of_platelet_transfusion_are_excluded() -> None:
-    """Transfusion day 3 09:00: counts days 4 and 10 excluded, day 11 (8 days on) kept."""
+    """Rituximab day 0; transfusion day 3 09:00: counts days 4 and 10 excluded, day 11 (8 days
+    on) kept."""
     obs = platelets((0, 10), (3, 12), (4, 150), (10, 150), (11, 150), (18, 150))
-    result = ivig(obs, "3 platelet_transfusion")
+    result = assess_itp(timeline(obs, "0 rituximab", "3 platelet_transfusion"), day(60))
     only = result.treatments[0]
     assert (only.response, only.response_date) == ("CR", day(11))
     assert [e.day for e in result.excluded_counts] == [day(4), day(10)]
@@ -140,15 +142,17 @@ def test_as_of_ignores_later_counts() -> None:
 
 
 def test_repeated_corticosteroids_for_two_months_are_steroid_dependence() -> None:
-    """IWG 2009: ongoing or repeated corticosteroids >= 2 months count as non-response."""
-    meds = "0 dexamethasone end=3\n28 dexamethasone end=31\n56 dexamethasone end=59\n" \
-           "84 dexamethasone end=87"
+    """IWG 2009: ongoing or repeated corticosteroids >= 2 months count as non-response. Four
+    prednisone courses 28 days apart (not the planned dexamethasone pulse regimen)."""
+    meds = "0 prednisone end=5\n28 prednisone end=33\n56 prednisone end=59\n84 prednisone end=89"
     obs = platelets((0, 10), (2, 60), (10, 65), (30, 60), (40, 62))
     result = assess_itp(timeline(obs, meds), day(100))
     assert result.steroid_dependent
     assert {t.response for t in result.treatments} == {"NR"}
     assert result.treatments[0].failure == "steroid-dependent"
     assert result.treatments[0].failure_date == day(60)
+    assert result.treatments[0].decided_by == (
+        "iwg-2009 corticosteroid dependence (rule pulses-judged-by-response)")
 
 
 def test_two_pulses_a_month_apart_are_not_yet_dependence() -> None:

@@ -28,7 +28,8 @@ def test_a_newly_diagnosed_skin_only_bleeding_observation_first() -> None:
     """Diagnosed day 0 (platelets 15), petechiae on day 8 (Buchanan grade 1 = skin only), no
     treatment, day 10 = newly diagnosed. ASH 2019 / ICR 2019: observation rather than
     corticosteroids -> observation is the next option; first-line drugs stay suggested (if
-    bleeding worsens); second line is not yet. Prednisone 2 mg/kg x 20 kg = 40 mg/day (range
+    bleeding worsens); second line is not yet, and romiplostim is not suitable (ITP of 10 days,
+    US approval needs >= 6 months, D2). Prednisone 2 mg/kg x 20 kg = 40 mg/day (range
     2-4 mg/kg = 40-80 mg, ASH 2019, D)."""
     tl = patient_timeline(platelets((0, 15), (7, 18)) + "\n0 weight 20\n0 hemoglobin 12.1",
                           events="8 bleeding grade=1", diagnosis=0)
@@ -37,7 +38,7 @@ def test_a_newly_diagnosed_skin_only_bleeding_observation_first() -> None:
     assert statuses(plan) == {
         "observation": "suggested", "prednisone": "suggested", "ivig": "suggested",
         "anti_d": "suggested", "dexamethasone": "not-yet", "rituximab": "not-yet",
-        "eltrombopag": "not-yet", "romiplostim": "not-yet", "vincristine": "not-yet",
+        "eltrombopag": "not-yet", "romiplostim": "not-suitable", "vincristine": "not-yet",
         "cyclophosphamide": "not-yet"}
     observation = plan.option("observation")
     assert observation.dose is None
@@ -51,8 +52,9 @@ def test_a_newly_diagnosed_skin_only_bleeding_observation_first() -> None:
     assert plan.to_json()["rules"]["options"]["policy"] == "seed-002"
 
 
-# Prednisone days 0-6 (baseline 8, then 10, 12: NR on day 3); IVIG day 20 (baseline 12 on day
-# 15, then 15, 14: NR on day 22); counts stay < 30; weight 24 kg, height 125 cm, Hb 11.5.
+# Prednisone days 0-6 (baseline 8, then 10, 12: NR, established when its 14-day assessment window
+# closes on day 14); IVIG day 20 (baseline 12 on day 15, then 15, 14: NR when its 7-day window
+# closes on day 27); counts stay < 30; weight 24 kg, height 125 cm, Hb 11.5.
 FAILED_FIRST_LINE = platelets((0, 8), (3, 10), (5, 12), (15, 12), (22, 15), (25, 14), (60, 18),
                               (100, 20)) + "\n100 weight 24\n100 height 125\n100 hemoglobin 11.5"
 
@@ -74,19 +76,19 @@ def test_b_persistent_after_failed_prednisone_and_ivig_seed_002() -> None:
     assert statuses(plan)["anti_d"] == "short-term-only"
     failed = plan.option("prednisone").reasons[0]
     assert failed.text == ("prednisone from 2026-01-01: IWG response NR; failed (no-response) on "
-                           "2026-01-04")
+                           "2026-01-15")
     assert failed.evidence[0].record_id == "m0"
     assert plan.summary["phase"] == "persistent"
     assert plan.summary["first_line_behind"] is True
 
 
 def test_b_persistent_after_failed_first_line_ash_2019_prefers_tpo_ra() -> None:
-    """Same child under ash-2019: TPO-RA rather than rituximab -> next = eltrombopag and
-    romiplostim. Eltrombopag label start for age >= 6 y: 50 mg once daily (D1); romiplostim
-    1 ug/kg x 24 kg = 24 ug weekly (D2). Rituximab and dexamethasone pulses follow; the plan
-    carries the 'from memory, unverified' warning of C4."""
+    """Same child under ash-2019, on day 200 (6 completed months of ITP): TPO-RA rather than
+    rituximab -> next = eltrombopag and romiplostim. Eltrombopag label start for age >= 6 y: 50 mg
+    once daily (D1); romiplostim 1 ug/kg x 24 kg = 24 ug weekly (D2). Rituximab and
+    dexamethasone pulses follow; the plan carries the 'from memory, unverified' warning of C4."""
     tl = patient_timeline(FAILED_FIRST_LINE, "0 prednisone end=6\n20 ivig", diagnosis=0)
-    plan = itp_ladder(tl, day(120), "ash-2019")
+    plan = itp_ladder(tl, day(200), "ash-2019")
     assert next_drugs(plan) == ["eltrombopag", "romiplostim"]
     elt, romi = plan.option("eltrombopag").dose, plan.option("romiplostim").dose
     assert elt is not None and (elt.dose.value, elt.dose.unit) == (50.0, "mg")

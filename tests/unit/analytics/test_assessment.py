@@ -33,4 +33,6 @@ def test_document_collects_each_patients_warnings_once() -> None:
     assert patient["response"] == "CR"
     (ctcae,) = patient["safety_warnings"]
     assert "from memory, unverified" in ctcae
-    assert document["warnings"] == [ctcae]
+    window = "response-assessment windows per drug are project choices [Design] (no published " \
+        "time-to-response values in clinical-reference.md I5): prednisone 14 days"
+    assert document["warnings"] == [ctcae, window]

@@ -69,3 +69,9 @@ def phase_on(
 def months_since(diagnosis: date, on: date) -> float:
     """Months from diagnosis to `on`, to one decimal (days / 30.44)."""
     return round((on - diagnosis).days / DAYS_PER_MONTH, 1)
+
+
+def completed_months(start: date, on: date) -> int:
+    """Whole calendar months from `start` to `on` (6 on the same day number 6 months later)."""
+    months = (on.year - start.year) * 12 + on.month - start.month
+    return months - (1 if on.day < start.day else 0)

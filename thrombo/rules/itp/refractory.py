@@ -33,8 +33,14 @@ DEFAULT_DEFINITION: Definition = "practical-002"
 
 # 002_135c7129447af5c0.txt: "platelet levels consistently below 30x10^9/L" (C3 [Design]).
 PRACTICAL_PLATELET_THRESHOLD = 30.0
-# [Design] "persistently": every evaluable count in a run spanning at least 28 days (>= 2 counts).
+# [Design] "persistently": every evaluable count in a run spanning at least 28 days ...
 PERSISTENCE_DAYS = 28
+# ... with counts spread over it: at least 3 evaluable counts, none more than 28 days after the
+# one before (monthly counts are the labels' monitoring interval once stable, D1/D2; a longer gap
+# leaves part of the period unobserved). Too few counts so far, with the latest below 30, is
+# unknown (None), not "not refractory".
+PERSISTENCE_MIN_COUNTS = 3
+PERSISTENCE_MAX_GAP_DAYS = 28
 # [Design] counts taken within 7 days of the first first-line dose (or of splenectomy) are too
 # early to show that therapy failed.
 THERAPY_LAG_DAYS = 7
@@ -48,7 +54,8 @@ IWG_WARNING = (
 )
 PRACTICAL_WARNING = (
     "practical-002 is a project definition from 002_135c7129447af5c0.txt, not a published "
-    "standard; 'persistently' is read as >= 28 days [Design]"
+    f"standard; 'persistently' is read as >= {PERSISTENCE_DAYS} days with >= "
+    f"{PERSISTENCE_MIN_COUNTS} counts no more than {PERSISTENCE_MAX_GAP_DAYS} days apart [Design]"
 )
 
 
@@ -90,17 +97,21 @@ class DefinitionAnswer:
 def _persistent_low_run(
     counts: Sequence[PlateletCount], from_day: date
 ) -> tuple[PlateletCount, PlateletCount] | None:
-    """First and closing count of the first run of counts < 30 lasting >= PERSISTENCE_DAYS."""
-    run_start: PlateletCount | None = None
+    """First and closing count of the first well-observed run of counts < 30 lasting >= 28 days."""
+    run: list[PlateletCount] = []
     for count in counts:
         if count.day < from_day:
             continue
         if count.value >= PRACTICAL_PLATELET_THRESHOLD:
-            run_start = None
+            run = []
             continue
-        run_start = run_start or count
-        if (count.day - run_start.day).days >= PERSISTENCE_DAYS:
-            return run_start, count
+        if run and (count.day - run[-1].day).days > PERSISTENCE_MAX_GAP_DAYS:
+            run = []
+        run.append(count)
+        if (count.day - run[0].day).days >= PERSISTENCE_DAYS and (
+            len(run) >= PERSISTENCE_MIN_COUNTS
+        ):
+            return run[0], count
     return None
 
 
@@ -117,9 +128,17 @@ def _practical_from(
             first.evidence("practical-002", note),
             last.evidence("practical-002", note),
         )
-    if not any(c.day >= from_day for c in series.counts):
+    after = [c for c in series.counts if c.day >= from_day]
+    if not after:
         return None, None, ()
-    return False, None, ()
+    latest = after[-1]
+    if latest.value >= PRACTICAL_PLATELET_THRESHOLD:
+        note = f"latest count after {label} is >= {PRACTICAL_PLATELET_THRESHOLD:g}"
+        return False, None, (latest.evidence("practical-002", note),)
+    note = (f"latest count after {label} is < {PRACTICAL_PLATELET_THRESHOLD:g}, but too few "
+            f"counts so far to show persistence (>= {PERSISTENCE_MIN_COUNTS} counts over >= "
+            f"{PERSISTENCE_DAYS} days, none more than {PERSISTENCE_MAX_GAP_DAYS} days apart)")
+    return None, None, (latest.evidence("practical-002", note),)
 
 
 def practical_002(
@@ -144,44 +163,54 @@ def practical_002(
         since = min(a[1] for a in met if a[1] is not None)
         evidence = tuple(e for a in met for e in a[2])
         return DefinitionAnswer("practical-002", True, since, evidence, PRACTICAL_WARNING)
-    refractory = None if all(a[0] is None for a in answers) else False
-    note = "no evaluable platelet counts after therapy" if refractory is None else (
-        f"platelets not persistently < {PRACTICAL_PLATELET_THRESHOLD:g} x10^9/L after "
-        "first-line therapy or splenectomy"
+    refractory = None if any(a[0] is None for a in answers) else False
+    evidence = tuple(e for a in answers for e in a[2]) or (
+        Evidence("practical-002", "no evaluable platelet counts after therapy"),
     )
-    return DefinitionAnswer(
-        "practical-002", refractory, None, (Evidence("practical-002", note),), PRACTICAL_WARNING
-    )
+    return DefinitionAnswer("practical-002", refractory, None, evidence, PRACTICAL_WARNING)
 
 
 def iwg_2009(
-    timeline: PatientTimeline, outcomes: Sequence[TherapyOutcome], severe: bool
+    timeline: PatientTimeline,
+    outcomes: Sequence[TherapyOutcome],
+    severe: bool | None,
+    severe_since: date | None = None,
 ) -> DefinitionAnswer:
-    """Splenectomy failed (no response or relapse) and severe ITP or therapy needed after it."""
+    """Splenectomy failed (no response or relapse) and severe ITP or therapy needed after it;
+    refractory since the day all of these hold."""
     spleen = timeline.patient.splenectomy_date
     if spleen is None:
         note = "no splenectomy recorded: not refractory by the splenectomy-based definition"
-        return DefinitionAnswer(
-            "iwg-2009", False, None, (Evidence("iwg-2009", note),), IWG_WARNING
-        )
+        return _iwg(False, None, note, None)
     outcome = next((o for o in outcomes if o.drug == SPLENECTOMY), None)
     if outcome is None or (outcome.response == "not-evaluable" and not outcome.failed):
-        note = "response to splenectomy not evaluable"
-        return DefinitionAnswer("iwg-2009", None, None, (Evidence("iwg-2009", note, spleen),),
-                                IWG_WARNING)
+        return _iwg(None, None, "response to splenectomy not evaluable", spleen)
     if not outcome.failed:
-        note = f"splenectomy response {outcome.response}, not lost"
-        return DefinitionAnswer("iwg-2009", False, None, (Evidence("iwg-2009", note, spleen),),
-                                IWG_WARNING)
+        return _iwg(False, None, f"splenectomy response {outcome.response}, not lost", spleen)
+    failed_on = outcome.failure_date or spleen
     treated_after = [o for o in outcomes if o.drug != SPLENECTOMY and o.start > spleen]
-    if not (severe or treated_after):
-        note = "splenectomy failed but no severe bleeding or therapy since"
-        return DefinitionAnswer("iwg-2009", False, None, (Evidence("iwg-2009", note, spleen),),
-                                IWG_WARNING)
-    why = "severe ITP" if severe else f"therapy needed after splenectomy ({treated_after[0].drug})"
-    note = f"splenectomy failed ({outcome.failure}) and {why}"
-    evidence = (Evidence("iwg-2009", note, outcome.failure_date or spleen),)
-    return DefinitionAnswer("iwg-2009", True, outcome.failure_date, evidence, IWG_WARNING)
+    routes: list[tuple[date, str]] = []
+    if severe and severe_since is not None:
+        routes.append((severe_since, f"severe ITP since {severe_since}"))
+    if treated_after:
+        first = treated_after[0]
+        routes.append((first.start, f"therapy needed after splenectomy ({first.drug} from "
+                                    f"{first.start})"))
+    if not routes:
+        refractory = None if severe is None else False
+        why = "severity unknown" if severe is None else "no severe bleeding or therapy since"
+        return _iwg(refractory, None, f"splenectomy failed but {why}", failed_on)
+    other_day, why = min(routes)
+    since = max(failed_on, other_day)
+    note = (f"splenectomy failed ({outcome.failure} on {failed_on}) and {why}: all conditions "
+            f"hold from {since}")
+    return _iwg(True, since, note, since)
+
+
+def _iwg(refractory: bool | None, since: date | None, note: str, day: date | None
+         ) -> DefinitionAnswer:
+    return DefinitionAnswer("iwg-2009", refractory, since, (Evidence("iwg-2009", note, day),),
+                            IWG_WARNING)
 
 
 def failed_therapies(outcomes: Sequence[TherapyOutcome]) -> tuple[TherapyOutcome, ...]:
