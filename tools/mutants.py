@@ -18,6 +18,7 @@ the unmutated code and so cannot kill a mutant (a survivor may be reported that 
 have caught).
 
 Usage: tools/mutants.py [MODULE_OR_PATH ...] [--list] [--max-mutants N] [--json FILE]
+                       [--survivors-of FILE]   (rerun only an earlier run's survivors)
 Exit status: 0 when no unlisted mutant survives, 1 otherwise.
 """
 
@@ -381,11 +382,22 @@ def target_files(targets: Sequence[str]) -> list[Path]:
     return files
 
 
+def previous_survivors(path: Path) -> set[tuple[str, str, str]]:
+    """(file, code, mutation) of each survivor in an earlier --json report."""
+    reports = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        (r["module"], s["code"], s["mutation"]) for r in reports for s in r["survivors"]
+    }
+
+
 def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[str, str]],
-                 max_mutants: int | None, verbose: bool = False) -> Report:
+                 max_mutants: int | None, verbose: bool = False,
+                 only: set[tuple[str, str, str]] | None = None) -> Report:
     name = module_name(path)
     report = Report(str(path.relative_to(ROOT)))
     mutants = list_mutants(path)[:max_mutants]
+    if only is not None:
+        mutants = [m for m in mutants if (m.path, m.code, m.mutation) in only]
     if not mutants:
         return report
     tests = tests_for(name, graph)
@@ -422,6 +434,14 @@ def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[
     return report
 
 
+def write_json(path: Path, reports: Sequence[Report]) -> None:
+    path.write_text(json.dumps([
+        {"module": r.module, "mutants": r.mutants, "killed": r.killed, "note": r.note,
+         "survivors": [{"where": m.where, "mutation": m.mutation, "code": m.code}
+                       for m in r.survivors],
+         "allowed": len(r.allowed)} for r in reports], indent=1), encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("targets", nargs="*", default=list(DEFAULT_TARGETS),
@@ -430,6 +450,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-mutants", type=int, default=None, help="per module (for a try)")
     parser.add_argument("-v", "--verbose", action="store_true", help="each mutant's outcome")
     parser.add_argument("--json", type=Path, default=None, help="write the results here too")
+    parser.add_argument("--survivors-of", type=Path, default=None, metavar="JSON",
+                        help="rerun only the survivors of an earlier --json report")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
@@ -452,7 +474,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     reports: list[Report] = []
     for path in files:
         started = time.monotonic()
-        report = check_module(path, graph, allowed, args.max_mutants, args.verbose)
+        only = None if args.survivors_of is None else previous_survivors(args.survivors_of)
+        report = check_module(path, graph, allowed, args.max_mutants, args.verbose, only)
         reports.append(report)
         took = time.monotonic() - started
         print(f"{report.module}: {report.mutants} mutants, {report.killed} killed, "
@@ -460,15 +483,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"({took:.0f} s){'; ' + report.note if report.note else ''}", flush=True)
         for m in report.survivors:
             print(f"  SURVIVED {m.where}  {m.mutation:<24} {m.code}", flush=True)
+        if args.json:  # after each module, so a long run can be read while it goes on
+            write_json(args.json, reports)
     total = sum(len(r.survivors) for r in reports)
     print(f"total: {sum(r.mutants for r in reports)} mutants, {total} survived "
           f"(not in {ALLOW_LIST.relative_to(ROOT)})")
-    if args.json:
-        args.json.write_text(json.dumps([
-            {"module": r.module, "mutants": r.mutants, "killed": r.killed, "note": r.note,
-             "survivors": [{"where": m.where, "mutation": m.mutation, "code": m.code}
-                           for m in r.survivors],
-             "allowed": len(r.allowed)} for r in reports], indent=1), encoding="utf-8")
     return 1 if total else 0
 
 
