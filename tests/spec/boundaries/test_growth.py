@@ -1,0 +1,33 @@
+"""CDC 2000 height tables and the LMS transform at their edges.
+
+Sources: CDC 2000 growth charts, LMS data files (physiology/data/SOURCES.md): recumbent length
+for age 0-35.5 months, stature for age from 24 months; thrombo measures children lying down
+below 24 months ([Design], thrombo/physiology/growth.py). LMS method (Cole; CDC SAS macro, as in
+clinical-reference.md I8 [S]): z = ((X/M)^L - 1) / (L S); the value at z is M (1 + L S z)^(1/L),
+M exp(S z) when L = 0; the CDC modified z divides X - M by half the distance from M to the value
+at z = +2 (above M) or z = -2 (below M). Percentile = 100 x Phi(z).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from thrombo.physiology.growth import height_percentile, lms_at
+
+# CDC 2000, boys: length-for-age M at 23.5 months 86.8381751 and at 24.5 months 87.66160934;
+# stature-for-age M at 24 months 86.45220101.
+TABLE_SWITCH = [
+    (23.5, 86.8381751),
+    (23.99, 86.8381751 + 0.49 * (87.66160934 - 86.8381751)),
+    (24.0, 86.45220101),
+]
+
+
+@pytest.mark.parametrize(("age_months", "median_cm"), TABLE_SWITCH)
+def test_length_table_below_24_months_stature_table_from_24(age_months: float,
+                                                            median_cm: float) -> None:
+    assert lms_at(age_months, "M").m == pytest.approx(median_cm, abs=1e-9)
+
+
+def test_a_median_height_is_the_50th_percentile() -> None:
+    assert height_percentile(86.45220101, 24.0, "M") == pytest.approx(50.0, abs=1e-9)
