@@ -6,6 +6,7 @@ patient and day: the service arranges, it computes nothing of its own.
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from typing import Any
 
@@ -146,3 +147,20 @@ def test_patient_page_shows_assessment_and_plan(client: TestClient, tokens: dict
     assert 'id="assessment"' in page.text
     assert 'id="plan"' in page.text
     assert "ITP plan as of" in page.text
+
+
+def test_patient_page_plan_of_a_deceased_child_says_it_ended(
+        client: TestClient, tokens: dict[str, str], cohort: Cohort) -> None:
+    """Issue 17 finding 5: a child whose recorded death is before today has an ended plan on the
+    dashboard, with the death date, and no next option."""
+    with (cohort.folder / "patients.csv").open() as handle:
+        dead = [r for r in csv.DictReader(handle)
+                if r["death_date"] and r["hsct_date"] and r["center"] in ("C01", "C02")]
+    assert dead, "the simulated cohort (seed 7) has a transplant recipient who died"
+    row = dead[0]
+    user = "clin1" if row["center"] == "C01" else "clin2"
+    page = client.get(f"/patients/{row['patient_id']}", headers=auth(tokens[user]))
+    assert page.status_code == 200
+    assert 'id="plan-state">plan ended' in page.text
+    assert f"patient died on {row['death_date']}" in page.text
+    assert ": next <strong>" not in page.text

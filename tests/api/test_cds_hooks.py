@@ -211,6 +211,32 @@ def test_order_sign_without_weight_says_so(open_client: TestClient) -> None:
     assert "no body weight" in card["summary"]
 
 
+def test_order_sign_refuses_defibrotide_ordered_with_an_anticoagulant(
+        open_client: TestClient) -> None:
+    """Defibrotide (right dose, 115 mg for 18.4 kg) and enoxaparin (RxNorm 67108) signed in one
+    order set: systemic anticoagulation is a contraindication (US label section 4, clinical
+    reference I1) -> a critical card on each order, the defibrotide one suggesting its removal;
+    no dose card. The same rule blocks defibrotide in the TA-TMA plan
+    (tests/spec/plans/test_defibrotide_holds.py)."""
+    orders = draft_order("defibrotide", 115)
+    enoxaparin = {"resourceType": "MedicationRequest", "id": "draft-2", "status": "draft",
+                  "intent": "order", "subject": {"reference": "Patient/ORDER-1"},
+                  "medicationCodeableConcept": {"coding": [
+                      {"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "67108",
+                       "display": "enoxaparin"}]}}
+    orders["entry"].append({"resource": enoxaparin})
+    body = hook("order-sign", "ORDER-1", weight_prefetch(18.4), draftOrders=orders)
+    cards = open_client.post(ORDER_SIGN, json=body).json()["cards"]
+    assert [c["indicator"] for c in cards] == ["critical", "critical"]
+    for found in cards:
+        assert_well_formed(found)
+    assert cards[0]["summary"].startswith("Defibrotide on hold")
+    removal = cards[0]["suggestions"][0]["actions"][0]
+    assert removal == {"type": "delete", "description": "Remove the defibrotide order",
+                       "resourceId": ["MedicationRequest/draft-1"]}
+    assert "while defibrotide runs" in cards[1]["summary"]
+
+
 def test_feedback_is_audited(open_client: TestClient, client: TestClient,
                              tokens: dict[str, str]) -> None:
     card_id = str(uuid.uuid4())
