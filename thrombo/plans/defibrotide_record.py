@@ -93,7 +93,9 @@ def _event_evidence(timeline: PatientTimeline, event: Event) -> Evidence:
     return Evidence(RULE, note, timeline.local_day(event.time), event.id)
 
 
-def _stopped(timeline: PatientTimeline, med: Medication, later: bool) -> datetime | None:
+def _stopped(
+    timeline: PatientTimeline, med: Medication, administration: bool
+) -> datetime | None:
     """When an antithrombotic record stopped; None when it is taken as still running."""
     if med.end is not None:
         if med.end.astimezone(timeline.tz).time() == time.min:
@@ -101,16 +103,18 @@ def _stopped(timeline: PatientTimeline, med: Medication, later: bool) -> datetim
             # from the end of that day.
             return end_of_day(timeline.local_day(med.end), timeline.tz)
         return med.end
-    # An end-less record followed by another of the same drug is one administration; the last
-    # end-less record has no stop recorded and is taken as still running.
-    return med.start if later else None
+    # An end-less record is one administration when the drug is recorded as administrations
+    # (more than one record without an end); a lone one is an order with no stop recorded, taken
+    # as still running.
+    return med.start if administration else None
 
 
 def _latest_effect(
     timeline: PatientTimeline, meds: Sequence[Medication]
 ) -> tuple[Medication, datetime | None]:
     """The record whose effect lasts longest (a running one first), and its stop."""
-    stops = [(m, _stopped(timeline, m, i < len(meds) - 1)) for i, m in enumerate(meds)]
+    administrations = sum(1 for m in meds if m.end is None) > 1
+    stops = [(m, _stopped(timeline, m, administrations)) for m in meds]
     running = [(m, s) for m, s in stops if s is None]
     if running:
         return running[-1]

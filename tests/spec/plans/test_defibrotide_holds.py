@@ -217,3 +217,18 @@ def test_a_date_only_stop_counts_from_the_end_of_that_day() -> None:
     plan = tma_protocol(timeline, day(44), at=CHECK)
     assert plan.holds[0].finding.until == datetime(2026, 2, 14, 23, 59, 59, 999999, tzinfo=UTC)
     assert plan.option("defibrotide").status is S.BLOCKED
+
+
+def test_anticoagulant_recorded_as_administrations_holds_from_the_last_one() -> None:
+    """Enoxaparin given at 08:00 on days +41, +42 and +43 (one record each, no end): each is an
+    administration, so the hold runs 24 h from the last (SmPC 4.4): until 08:00 on day +44. At
+    07:00 on day +44 defibrotide is blocked; at 08:00 it is not, and the hook agrees."""
+    timeline = patient("41 enoxaparin\n42 enoxaparin\n43 enoxaparin")
+    early = at(44, 7)
+    plan = tma_protocol(timeline, day(44), at=early)
+    assert plan.option("defibrotide").status is S.BLOCKED
+    assert plan.holds[0].finding.until == at(44, 8)
+    draft = order("defibrotide", "1311089")
+    assert [c["indicator"] for c in hold_cards(timeline, draft, [draft], early)] == ["critical"]
+    assert plan_status(timeline) is S.SUGGESTED
+    assert hook_indicators(timeline) == []
