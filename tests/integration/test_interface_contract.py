@@ -317,7 +317,7 @@ def test_export_backup_restore_and_audit(dataset: Path, store: str, tmp_path: Pa
     restored = run_json("restore", str(backup_file), "--db", target)
     assert restored["tables"] == written["tables"]
     assert run_json("audit", "verify", "--db", target) == {
-        "entries": written["tables"]["audit"], "ok": True, "first_bad_id": None}
+        "entries": written["tables"]["audit"], "ok": True, "first_bad_id": None, "reason": None}
 
 
 def test_demo_document(tmp_path: Path) -> None:

@@ -55,17 +55,18 @@ def restore_command(
 
 @audit_app.command("verify")
 def audit_verify(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Recompute the audit trail's hash chain; exit 1 if it was tampered with."""
+    """Recompute the audit trail's keyed hash chain and check its signed head (count and last
+    hash); exit 1 if an entry was edited, inserted or deleted."""
     store = Store.open(db or default_url(), existing=True)
     with store.engine.connect() as conn:
         check = audit_trail.verify_chain(conn)
-    document = {"entries": check.entries, "ok": check.ok, "first_bad_id": check.first_bad_id}
     if as_json:
-        print_json(document)
+        print_json(check.to_json())
     elif check.ok:
         stdout.print(f"audit trail intact: {check.entries} entries")
     else:
-        stdout.print(f"audit trail BROKEN at entry {check.first_bad_id}")
+        where = f" at entry {check.first_bad_id}" if check.first_bad_id is not None else ""
+        stdout.print(f"audit trail BROKEN{where}: {check.reason}")
     if not check.ok:
         raise typer.Exit(1)
 

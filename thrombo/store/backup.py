@@ -1,9 +1,12 @@
 """Portable backup and restore of a store: every table as JSON lines in one gzip file.
 
 The file starts with a manifest (schema revision, row counts, creation time); each following line
-is one row of one table, in dependency order, so a restore can insert as it reads. A restore
-goes into an empty store in one transaction, checks the counts against the manifest and the audit
-hash chain, and otherwise leaves nothing behind. Portable across SQLite and PostgreSQL, unlike
+is one row of one table, in dependency order, so a restore can insert as it reads; the last line
+is the signature: an HMAC, under the integrity key kept outside the database (`store.keys`), over
+the manifest's digest and every record's digest in order. A restore goes into an empty store in
+one transaction, checks the signature, the counts against the manifest and the audit chain, and
+otherwise leaves nothing behind: an edited value, a dropped or added row, a truncated file, or
+a backup signed with another key restores nothing. Portable across SQLite and PostgreSQL, unlike
 either database's own dump format.
 """
 
@@ -11,6 +14,8 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
+import hmac
 import json
 import os
 from dataclasses import dataclass
@@ -23,10 +28,28 @@ from sqlalchemy.engine import Connection
 
 from thrombo.errors import SourceError, ThromboUserError
 from thrombo.store import audit
+from thrombo.store.keys import subkey
 from thrombo.store.schema import metadata
 from thrombo.store.sql import Store
+from thrombo.store.throttle import sign_in_throttle
 
-FORMAT = "thrombo-backup/1"
+FORMAT = "thrombo-backup/2"
+UNSIGNED_FORMAT = "thrombo-backup/1"
+TRANSIENT = frozenset({sign_in_throttle.name})
+"""Tables not backed up: sign-in counts expire within a day and are no record."""
+
+
+class _Signer:
+    """HMAC over the digest of every line, in order."""
+
+    def __init__(self) -> None:
+        self._mac = hmac.new(subkey("backup-manifest/1"), digestmod=hashlib.sha256)
+
+    def add(self, line: str) -> None:
+        self._mac.update(hashlib.sha256(line.encode()).digest())
+
+    def signature(self) -> str:
+        return self._mac.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -61,7 +84,7 @@ def _decode(value: Any) -> Any:
 
 
 def _tables() -> list[Table]:
-    return list(metadata.sorted_tables)
+    return [t for t in metadata.sorted_tables if t.name not in TRANSIENT]
 
 
 def _revision(conn: Connection) -> str | None:
@@ -87,13 +110,21 @@ def backup(store: Store, out: Path) -> BackupResult:
             "tables": counts,
             "created": datetime.now(UTC).isoformat(),
         }
-        handle.write(json.dumps(manifest) + "\n")
+        signer = _Signer()
+        _write_line(handle, signer, json.dumps(manifest))
         for table in _tables():
             for row in conn.execute(select(table)):
                 data = {k: _encode(v) for k, v in row._mapping.items()}
-                handle.write(json.dumps({"t": table.name, "r": data}) + "\n")
+                _write_line(handle, signer, json.dumps({"t": table.name, "r": data}))
+        handle.write(json.dumps({"signature": signer.signature(), "mac": "hmac-sha256"}) + "\n")
+    os.chmod(partial, 0o600)
     os.replace(partial, out)
     return BackupResult(str(out), counts)
+
+
+def _write_line(handle: Any, signer: _Signer, line: str) -> None:
+    signer.add(line)
+    handle.write(line + "\n")
 
 
 def restore(store: Store, source: Path) -> BackupResult:
@@ -105,17 +136,7 @@ def restore(store: Store, source: Path) -> BackupResult:
             raise ThromboUserError("restore needs an empty store; this one already holds data")
         try:
             with gzip.open(source, "rt", encoding="utf-8") as handle:
-                manifest = json.loads(handle.readline())
-                if manifest.get("format") != FORMAT:
-                    raise ThromboUserError(f"{source}: not a thrombo backup")
-                seen: dict[str, int] = dict.fromkeys(by_name, 0)
-                for line in handle:
-                    item = json.loads(line)
-                    table = by_name[item["t"]]
-                    conn.execute(
-                        table.insert().values(**{k: _decode(v) for k, v in item["r"].items()})
-                    )
-                    seen[table.name] += 1
+                manifest, seen = _insert_signed(conn, handle, by_name, source)
         except (OSError, EOFError, json.JSONDecodeError, KeyError) as exc:
             raise SourceError(f"{source}: damaged backup ({exc})") from exc
         if seen != manifest["tables"]:
@@ -125,6 +146,49 @@ def restore(store: Store, source: Path) -> BackupResult:
             raise SourceError(f"{source}: audit chain broken at entry {check.first_bad_id}")
         _reset_sequences(conn)
     return BackupResult(str(source), seen)
+
+
+def _insert_signed(conn: Connection, handle: Any, by_name: dict[str, Table], source: Path
+                   ) -> tuple[dict[str, Any], dict[str, int]]:
+    """Check the signature over the whole file first (nothing unverified is ever inserted),
+    then insert every record as it is read again."""
+    _check_signature(handle, source)
+    handle.seek(0)
+    manifest = json.loads(handle.readline())
+    seen: dict[str, int] = dict.fromkeys(by_name, 0)
+    for line in handle:
+        item = json.loads(line)
+        if "signature" in item:
+            break
+        table = by_name[item["t"]]
+        conn.execute(table.insert().values(**{k: _decode(v) for k, v in item["r"].items()}))
+        seen[table.name] += 1
+    return manifest, seen
+
+
+def _check_signature(handle: Any, source: Path) -> None:
+    signer = _Signer()
+    first = handle.readline().rstrip("\n")
+    manifest = json.loads(first)
+    if manifest.get("format") == UNSIGNED_FORMAT:
+        raise SourceError(f"{source}: an unsigned backup (written before backups were signed) "
+                          "cannot be checked; nothing restored")
+    if manifest.get("format") != FORMAT:
+        raise ThromboUserError(f"{source}: not a thrombo backup")
+    signer.add(first)
+    signature = None
+    for raw in handle:
+        line = raw.rstrip("\n")
+        if line.startswith('{"signature"'):
+            signature = json.loads(line)["signature"]
+            break
+        signer.add(line)
+    if signature is None or handle.readline():
+        raise SourceError(f"{source}: the backup has no signature at its end (truncated or "
+                          "unsigned); nothing restored")
+    if not hmac.compare_digest(str(signature), signer.signature()):
+        raise SourceError(f"{source}: the backup's signature does not match its content "
+                          "(edited, or signed with another integrity key); nothing restored")
 
 
 def _reset_sequences(conn: Connection) -> None:

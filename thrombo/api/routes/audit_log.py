@@ -62,4 +62,4 @@ def entries(
 def verify(service: ServiceDep, _admin: AdminDep) -> dict[str, Any]:
     with service.store.engine.connect() as conn:
         check = verify_chain(conn)
-    return {"entries": check.entries, "ok": check.ok, "first_bad_id": check.first_bad_id}
+    return check.to_json()
