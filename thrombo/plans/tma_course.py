@@ -63,10 +63,10 @@ def _stop(timeline: PatientTimeline, med: Medication) -> datetime:
     return end
 
 
-def _running(records: tuple[Medication, ...], check: datetime) -> bool:
+def _running(known: PatientTimeline, records: tuple[Medication, ...], check: datetime) -> bool:
     last = records[-1]
     if last.end is not None:
-        return any(m.end is not None and m.end > check for m in records)
+        return any(m.end is not None and _stop(known, m) > check for m in records)
     administrations = sum(1 for m in records if m.end is None) > 1
     if administrations:
         return check - last.start <= timedelta(hours=ADMINISTRATION_GAP_HOURS)
@@ -85,7 +85,7 @@ def defibrotide_course(
     if not records:
         return Course((), None, None, False)
     start = known.local_day(records[0].start)
-    running = _running(records, check)
+    running = _running(known, records, check)
     last = None if running else known.local_day(max(_stop(known, m) for m in records))
     if death is not None:
         last = death if last is None else min(last, death)
