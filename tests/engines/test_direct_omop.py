@@ -174,7 +174,8 @@ def test_every_refused_measurement_is_counted_as_the_omop_reader_counts_it(
     that are unknown, unfit or missing (and one given only as a unit concept), an unparseable
     time, a non-numeric reference limit, a person not in the person table or refused there,
     repeated measurement ids (also across persons), a repeated row without an id, values under
-    a '<' or an unknown operator (censored: refused, never read as exact), and coded results
+    a '<' (censored: kept as a bound, never read as exact) or an unknown operator (refused),
+    and coded results
     given only as a value concept (known: read by its name; unknown: refused), and a text
     with a comma, quotes and a line break. Counts
     per kind, examples with their row and the reader's own reason, skips, duplicates and
@@ -189,7 +190,11 @@ def test_every_refused_measurement_is_counted_as_the_omop_reader_counts_it(
     assert len(expected) == 9  # every kind but a malformed row: a table is read whole or not
     reasons = {q["location"]: q["reason"] for q in loaded.input_json()["quarantine"]}
     digits = ".0" if fmt == "csv" else ""  # the CSV holds 10.0 as written; Parquet a float
-    assert reasons["row 29"] == f"value for platelets '<10{digits}' is not a number"
+    assert "row 29" not in reasons  # '<10' is kept as a bound (interface.md 1.1), not refused
+    (patient_1,) = [t for t in loaded.timelines if t.patient.patient_id == "1"]
+    censored = [o.quantity for o in patient_1.observations
+                if o.quantity is not None and o.quantity.comparator is not None]
+    assert [(q.comparator, q.value) for q in censored] == [("<", 10.0)]
     assert reasons["row 31"] == (
         f"value for ldh '(operator concept 99) 2000{digits}' is not a number")
     assert "row 30" not in reasons and "row 32" not in reasons  # '=' 30; coded 'Positive'

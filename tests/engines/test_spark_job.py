@@ -16,7 +16,7 @@ import pytest
 from tests.engines.test_direct_omop import m, omop_from_dataset
 from thrombo.rules.batch import screen_with
 from thrombo.rules.batch.assemble import screening_result
-from thrombo.rules.batch.spark_job import screen_folder
+from thrombo.rules.batch.spark_job import CENSORED_READ, screen_folder
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.results import ScreeningResult
 from thrombo.simulate.config import SimulationConfig
@@ -79,7 +79,7 @@ def test_spark_job_screens_an_omop_cdm_folder_as_the_reference(
     """`--format omop`: persons and the HSCT procedure through the OMOP reader, the measurement
     table (Parquet; a row without a person makes its id column DOUBLE, so person 1.0 must read
     as patient '1') read by Spark with the codes of the concept table; a censored result
-    (operator '<') is left out, as the OMOP reader refuses it."""
+    (operator '<') is read as a bound and counted, never as the number 10."""
     dataset = tmp_path / "dataset"
     write_dataset(SimulationConfig(seed=23, patients=15, itp_patients=0, tma_fraction=0.4),
                   dataset, "csv")
@@ -97,8 +97,8 @@ def test_spark_job_screens_an_omop_cdm_folder_as_the_reference(
     expected = screen_with("reference", loaded.timelines, criteria, day)
     assert [_verdict(r) for r in got] == [_verdict(r) for r in expected.patients]
     assert {p.status for p in expected.patients} >= {"ta-tma", "no-ta-tma"}
-    assert left_out == {"unknown patient": 2,  # '<10' is refused, not read as 10
-                        "no numeric value (coded results are not read)": 1}
+    # '<10' is read as a bound, never as 10: undecided on Spark (the reference decides it).
+    assert left_out == {"unknown patient": 2, CENSORED_READ: 1}
 
 
 @pytest.mark.spark

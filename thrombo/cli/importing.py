@@ -13,7 +13,7 @@ from thrombo.cli.app import app
 from thrombo.cli.output import print_json, stdout
 from thrombo.normalize.quarantine import ImportSummary
 from thrombo.store.importer import import_sources
-from thrombo.store.sources import plan_sources
+from thrombo.store.sources import LAB_RANGES_HELP, plan_sources
 from thrombo.store.sql import Store, default_url
 
 DbOption = Annotated[
@@ -38,10 +38,17 @@ def import_command(
     codemap: Annotated[
         Path | None, typer.Option("--codemap", help="TOML map of local codes to analytes.")
     ] = None,
+    lab_ranges: Annotated[Path | None, typer.Option("--lab-ranges", help=LAB_RANGES_HELP)] = None,
 ) -> None:
-    """Load sources into the store: every record stored, duplicate, skipped or quarantined."""
+    """Load sources into the store: every record stored, duplicate, skipped or quarantined.
+
+    Censored results ('<10', '<=10', '>2500', '>=2500'; FHIR valueQuantity.comparator; OMOP
+    operator_concept_id) are stored as bounds with their comparator, never as the number
+    itself; criteria decide them by interval logic. A result without its own reference range
+    takes the site's from the lab-ranges file, and says so in the evidence."""
     store = Store.open(db or default_url())
-    specs, ctx = plan_sources(sources, tz=timezone, fmt=source_format, codemap=codemap)
+    specs, ctx = plan_sources(sources, tz=timezone, fmt=source_format, codemap=codemap,
+                              lab_ranges=lab_ranges)
     summary = import_sources(store, specs, ctx, actor=_actor(), command="thrombo import")
     if as_json:
         print_json(summary.to_json())

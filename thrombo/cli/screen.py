@@ -20,7 +20,7 @@ from thrombo.rules.model import CriteriaSet
 from thrombo.rules.registry import DEFAULT, all_sets, criteria_set
 from thrombo.rules.results import SetResult
 from thrombo.rules.tma.options import ScreeningOptions
-from thrombo.store.sources import load_source
+from thrombo.store.sources import LAB_RANGES_HELP, load_source
 
 
 @app.command("screen")
@@ -53,8 +53,14 @@ def screen_command(
     source_format: Annotated[
         str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson or omop.")
     ] = None,
+    lab_ranges: Annotated[Path | None, typer.Option("--lab-ranges", help=LAB_RANGES_HELP)] = None,
 ) -> None:
-    """Screen every patient for TA-TMA under one criteria set, or all of them side by side."""
+    """Screen every patient for TA-TMA under one criteria set, or all of them side by side.
+
+    Censored results ('<10', '>2500', FHIR valueQuantity.comparator, OMOP operator_concept_id)
+    are kept as bounds: the reference engine decides a criterion on one by interval logic
+    (platelets '<10' is below 50: met; '<10' against 5: indeterminate); the duckdb and spark
+    engines read such a row but leave it undecided (indeterminate)."""
     if engine not in ENGINES:
         raise ThromboUserError(f"unknown engine {engine!r} (available: {', '.join(ENGINES)})")
     if diagnosis_date not in ("second-time-point", "first-time-point"):
@@ -62,7 +68,7 @@ def screen_command(
     options = ScreeningOptions(diagnosis_date=diagnosis_date)  # type: ignore[arg-type]
     day = parse_as_of(as_of, tz)
     sets = all_sets(options) if criteria == "all" else [criteria_set(criteria, options)]
-    results, accounting = _screen(source, source_format, engine, sets, day, tz)
+    results, accounting = _screen(source, source_format, engine, sets, day, tz, lab_ranges)
     if criteria == "all":
         document: dict[str, object] = {
             "results": [r.to_json() for r in results],
@@ -81,7 +87,7 @@ def screen_command(
 
 def _screen(
     source: str, source_format: str | None, engine: str, sets: list[CriteriaSet], day: date,
-    tz: str,
+    tz: str, lab_ranges: Path | None = None,
 ) -> tuple[list[SetResult], dict[str, object]]:
     """A dataset folder or an OMOP CDM (folder or database) on DuckDB is screened straight
     from its files or tables (lab feeds of tens of millions of rows never become Python
@@ -90,14 +96,14 @@ def _screen(
     if engine == "duckdb" and source_format in (None, "csv-dataset") and is_dataset_folder(folder):
         from thrombo.rules.batch.direct import screen_dataset_sets
 
-        results, accounting = screen_dataset_sets(folder, sets, day, tz)
+        results, accounting = screen_dataset_sets(folder, sets, day, tz, lab_ranges=lab_ranges)
         return results, accounting.to_json()
     if engine == "duckdb" and source_format == "omop":
         from thrombo.rules.batch.omop_direct import screen_omop_sets
 
-        results, accounting = screen_omop_sets(folder, sets, day, tz)
+        results, accounting = screen_omop_sets(folder, sets, day, tz, lab_ranges=lab_ranges)
         return results, accounting.to_json()
-    loaded = load_source(source, tz=tz, fmt=source_format)
+    loaded = load_source(source, tz=tz, fmt=source_format, lab_ranges=lab_ranges)
     return [screen_with(engine, loaded.timelines, s, day) for s in sets], loaded.input_json()
 
 

@@ -19,7 +19,9 @@ THROMBO = "urn:thrombo:analyte"
 """System of thrombo's own analyte keys (e.g. `platelets`), accepted in the CSV `code` column."""
 
 _SHAPES: dict[str, re.Pattern[str]] = {
-    LOINC: re.compile(r"^\d{1,7}-\d$"),
+    # A LOINC term (777-3), or a LOINC answer code (LA9633-4 "Present"), which FHIR carries
+    # in the same system.
+    LOINC: re.compile(r"^(\d{1,7}|LA\d{1,7})-\d$"),
     SNOMED_CT: re.compile(r"^\d{6,18}$"),
     RXNORM: re.compile(r"^\d{1,9}$"),
     ICD10: re.compile(r"^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$"),

@@ -92,6 +92,9 @@ class Observation:
     provenance: Provenance | None = None
     attributes: dict[str, str] = field(default_factory=dict, compare=False)
     """Extra source columns kept as they were (interface.md: never an error, never lost)."""
+    ref_source: str | None = None
+    """Where `ref_low`/`ref_high` came from when not the result's own range (the site's
+    lab-ranges file, normalize.labranges), for evidence."""
 
     def __post_init__(self) -> None:
         if (self.quantity is None) == (self.category is None):
@@ -101,7 +104,12 @@ class Observation:
 
     @property
     def value(self) -> float | None:
-        return None if self.quantity is None else self.quantity.value
+        """The exact value; None for a coded result and for a censored one ('<10'), which is a
+        bound to compare by interval logic (`quantities.satisfies`), never a number to
+        compute with (baselines, heights)."""
+        if self.quantity is None or self.quantity.comparator is not None:
+            return None
+        return self.quantity.value
 
     def value_json(self) -> dict[str, float | str] | str:
         return self.quantity.to_json() if self.quantity is not None else str(self.category)

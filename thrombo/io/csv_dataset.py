@@ -47,7 +47,7 @@ def is_dataset_folder(path: Path) -> bool:
 
 
 # Read by other layers (the local code map), so not reported as ignored.
-COMPANION_FILES = ("thrombo-codemap.toml",)
+COMPANION_FILES = ("thrombo-codemap.toml", "thrombo-lab-ranges.toml")
 
 
 def ignored_files(folder: Path) -> list[str]:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from thrombo.domain.codes import LOINC, SNOMED_CT, UCUM, Code, InvalidCodeError
+from thrombo.domain.codes import LOINC, UCUM, Code, InvalidCodeError
+from thrombo.io.answers import answer_for, answer_in_text
 from thrombo.io.raw import RawValue
 
 JSON = dict[str, Any]
@@ -186,17 +187,8 @@ def has_system(concept: JSON | None, system: str, path: str) -> Code | None:
 
 # --- values -----------------------------------------------------------------------------------
 
-# Coded presence and dipstick answers -> thrombo's category words (records.PRESENCE_VALUES and
-# DIPSTICK_VALUES). Whether a word fits the analyte is normalize's decision, not the reader's.
-CATEGORY_CODES: dict[tuple[str, str], str] = {
-    (SNOMED_CT, "52101004"): "present",  # Present (qualifier) - seen in public FHIR IGs
-    (SNOMED_CT, "2667000"): "absent",  # Absent (qualifier) - seen in public FHIR IGs
-    (LOINC, "LA9633-4"): "present",  # LOINC answer "Present" - seen in public FHIR IGs
-    (LOINC, "LA9634-2"): "absent",  # LOINC answer "Absent" - seen in public FHIR IGs
-    (SNOMED_CT, "260385009"): "negative",  # Negative (from memory, unverified)
-    (SNOMED_CT, "10828004"): "present",  # Positive (from memory, unverified)
-    (SNOMED_CT, "260405006"): "trace",  # Trace (from memory, unverified)
-}
+# Coded presence and dipstick answers are read through the one value-set table (io.answers);
+# whether a word fits the analyte is normalize's decision, not the reader's.
 CATEGORY_WORDS: dict[str, str] = {
     "present": "present",
     "positive": "present",
@@ -224,7 +216,7 @@ def category(concept: JSON, path: str) -> str:
     """A coded answer as a category word; an unknown answer is passed on as its text."""
     found = codings(concept, path)
     for code in found:
-        word = CATEGORY_CODES.get((code.system, code.code))
+        word = answer_for(code)
         if word is not None:
             return word
     said = concept_text(concept, path)
@@ -237,7 +229,7 @@ def category(concept: JSON, path: str) -> str:
 
 def category_word(said: str) -> str:
     lowered = said.strip().lower()
-    return CATEGORY_WORDS.get(lowered, lowered)
+    return CATEGORY_WORDS.get(lowered) or answer_in_text(lowered) or lowered
 
 
 def quantity(q: JSON, path: str) -> tuple[RawValue, str | None]:

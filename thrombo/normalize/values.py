@@ -6,8 +6,11 @@ Each parser raises `ValueProblem` with a message that becomes the quarantine rea
 from __future__ import annotations
 
 import math
+from functools import cache
 from datetime import date, datetime, time, tzinfo
 
+from thrombo.domain.quantities import Comparator, parse_censored
+from thrombo.io.answers import spellings
 from thrombo.io.raw import Moment, RawValue
 
 
@@ -29,6 +32,16 @@ def parse_number(raw: RawValue, what: str) -> float:
     if not math.isfinite(number):
         raise ValueProblem(f"{what} {raw!r} is not a finite number")
     return number
+
+
+def parse_bound(raw: RawValue, what: str) -> tuple[Comparator | None, float]:
+    """A number, or a censored one ('<10', '<=10', '>2500', '>= 2500'): its comparator and
+    bound, kept as a bound (interface.md section 1), never read as the number itself."""
+    if isinstance(raw, str):
+        comparator, rest = parse_censored(raw)
+        if comparator is not None:
+            return comparator, parse_number(rest, f"{what} {raw.strip()!r}: bound")
+    return None, parse_number(raw, what)
 
 
 def parse_date(raw: Moment | None, what: str) -> date:
@@ -96,10 +109,24 @@ DIPSTICK_SYNONYMS: dict[str, str] = {
 
 
 def parse_category(raw: RawValue, categories: tuple[str, ...]) -> str | None:
-    """The coded value for a presence or dipstick analyte, or None when the text is not one."""
+    """The coded value for a presence or dipstick analyte, or None when the text is not one.
+
+    The text is a word (`present`, `2+`) or a coded answer from the one value-set table
+    (io.answers: `LA9633-4`, `http://snomed.info/sct|167275009`, or its display, as an OMOP
+    value concept's name gives it)."""
     if not isinstance(raw, str):
         return None
-    text = raw.strip().lower()
+    return category_spellings(categories).get(raw.strip().lower())
+
+
+@cache
+def category_spellings(categories: tuple[str, ...]) -> dict[str, str]:
+    """Every accepted lower-case spelling of an analyte's coded results -> its category: the
+    words, and each answer code and display that reads as one of them."""
     table = DIPSTICK_SYNONYMS if "trace" in categories else PRESENCE_SYNONYMS
-    value = table.get(text)
-    return value if value in categories else None
+    found = {text: value for text, value in table.items() if value in categories}
+    for text, answer in spellings().items():
+        value = table.get(answer)
+        if value in categories:
+            found.setdefault(text, value)
+    return found

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from enum import Enum
 from operator import ge, gt, le, lt
 
-from thrombo.domain.quantities import Quantity
+from thrombo.domain.quantities import Comparator, Quantity, satisfies
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_days, age_in_months, completed_years
@@ -60,13 +60,16 @@ class Decision:
 NOT_APPLICABLE = Decision(Answer.NOT_APPLICABLE)
 
 
-def compare(value: float, op: Op, low: float, high: float) -> Answer:
-    """Against a bounded limit: yes if the value passes at both bounds, no if at neither."""
-    at_low = COMPARE[op](value, round(low, LIMIT_DECIMALS))
-    at_high = COMPARE[op](value, round(high, LIMIT_DECIMALS))
-    if at_low and at_high:
+def compare(
+    value: float, op: Op, low: float, high: float, comparator: Comparator | None = None
+) -> Answer:
+    """Against a bounded limit: yes if the value passes at both bounds, no if at neither. A
+    censored value ('<10': `comparator`) passes or fails by interval logic, or cannot tell."""
+    at_low = satisfies(value, comparator, op, round(low, LIMIT_DECIMALS))
+    at_high = satisfies(value, comparator, op, round(high, LIMIT_DECIMALS))
+    if at_low is True and at_high is True:
         return Answer.YES
-    if not at_low and not at_high:
+    if at_low is False and at_high is False:
         return Answer.NO
     return Answer.UNKNOWN
 
@@ -129,9 +132,8 @@ def limit_bound(
             times = "" if multiple == 1 else f"{multiple:g} x "
             if obs.ref_high is not None:
                 uln = obs.ref_high
-                return reference.Bound(
-                    multiple * uln, multiple * uln, f"{times}ULN {uln:g} {unit} (lab range)"
-                )
+                text = f"{times}ULN {uln:g} {unit} ({obs.ref_source or 'lab range'})"
+                return reference.Bound(multiple * uln, multiple * uln, text)
             if fallback is None:
                 return None
             table = reference.fallback_upper(fallback, _age_days(timeline, obs), _sex(timeline))
@@ -144,7 +146,8 @@ def limit_bound(
         case LabLLN(fallback=fallback):
             if obs.ref_low is not None:
                 lln = obs.ref_low
-                return reference.Bound(lln, lln, f"LLN {lln:g} {unit} (lab range)")
+                text = f"LLN {lln:g} {unit} ({obs.ref_source or 'lab range'})"
+                return reference.Bound(lln, lln, text)
             if fallback is None:
                 return None
             table = reference.fallback_lower(fallback, _age_days(timeline, obs), _sex(timeline))
@@ -161,7 +164,7 @@ def _threshold(timeline: PatientTimeline, obs: Observation, test: Threshold) -> 
     bound = limit_bound(timeline, obs, test.limit)
     if bound is None:
         return Decision(Answer.UNKNOWN, f"{test.op} limit unknown (no lab range)")
-    answer = compare(obs.quantity.value, test.op, bound.low, bound.high)
+    answer = compare(obs.quantity.value, test.op, bound.low, bound.high, obs.quantity.comparator)
     return Decision(answer, f"{test.op} {bound.text}", bound.warnings)
 
 
@@ -191,7 +194,7 @@ def _fall(timeline: PatientTimeline, obs: Observation, test: FallFromBaseline) -
         f"<= {round(limit, LIMIT_DECIMALS):g} {obs.quantity.unit} ({what} from baseline "
         f"{base:g}: {test.baseline.describe()})"
     )
-    return Decision(compare(obs.quantity.value, "<=", limit, limit), text)
+    return Decision(compare(obs.quantity.value, "<=", limit, limit, obs.quantity.comparator), text)
 
 
 def _rise(timeline: PatientTimeline, obs: Observation, test: RiseFromBaseline) -> Decision:
@@ -205,7 +208,7 @@ def _rise(timeline: PatientTimeline, obs: Observation, test: RiseFromBaseline) -
         f">= {round(limit, LIMIT_DECIMALS):g} {obs.quantity.unit} ({test.factor:g} x baseline "
         f"{base:g}: {test.baseline.describe()})"
     )
-    return Decision(compare(obs.quantity.value, ">=", limit, limit), text)
+    return Decision(compare(obs.quantity.value, ">=", limit, limit, obs.quantity.comparator), text)
 
 
 def decide(timeline: PatientTimeline, obs: Observation, test: ObservationTest) -> Decision:
@@ -257,10 +260,10 @@ def decide_blood_pressure(
         return NOT_APPLICABLE
     patient = timeline.patient
     day = timeline.local_day(obs.time)
-    value = obs.quantity.value
+    value, censored = obs.quantity.value, obs.quantity.comparator
     if completed_years(patient.birth_date, day) >= rule.adult_from_years:
         fixed = rule.adult_systolic if obs.analyte == "systolic_bp" else rule.adult_diastolic
-        answer = compare(value, rule.adult_op, fixed.value, fixed.value)
+        answer = compare(value, rule.adult_op, fixed.value, fixed.value, censored)
         return Decision(answer, f"{rule.adult_op} {fixed.value:g} {fixed.unit} (adult)")
     if completed_years(patient.birth_date, day) < rule.tables_from_years:
         return Decision(
@@ -269,7 +272,7 @@ def decide_blood_pressure(
     bound = _child_bound(timeline, obs, rule, day)
     if bound is None:
         return Decision(Answer.UNKNOWN, "no percentile table for this age")
-    return Decision(compare(value, rule.child_op, bound.low, bound.high),
+    return Decision(compare(value, rule.child_op, bound.low, bound.high, censored),
                     f"{rule.child_op} {bound.text}", bound.warnings)
 
 

@@ -35,7 +35,12 @@ def import_sources(
     totals = ImportSummary()
     with store.engine.begin() as conn:
         import_id = begin_import(conn, actor, command)
-        known: set[str] = set(conn.execute(select(patients.c.patient_id)).scalars())
+        stored = conn.execute(select(patients.c.patient_id, patients.c.birth_date,
+                                     patients.c.sex)).all()
+        known: set[str] = {row.patient_id for row in stored}
+        # Age and sex of stored patients, for the site's banded lab ranges (normalize.labranges).
+        for row in stored:
+            ctx.patients.setdefault(row.patient_id, (row.birth_date, row.sex))
         waiting: list[tuple[SourceSummary, Accepted]] = []
         for path, fmt, records, ignored in sources:
             summary = SourceSummary(path=path, format=fmt, ignored_files=ignored)

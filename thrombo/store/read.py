@@ -74,9 +74,10 @@ def _facts(conn: Connection, ids: Sequence[str] | None) -> Iterator[PatientFact]
 
 def _observations(conn: Connection, ids: Sequence[str] | None) -> Iterator[Observation]:
     for row in conn.execute(_filtered(observations, ids)):
-        quantity = Quantity(row.value, row.unit) if row.value is not None else None
+        bound = row.comparator or None
+        quantity = Quantity(row.value, row.unit, bound) if row.value is not None else None
         reported = (
-            Quantity(row.reported_value, row.reported_unit)
+            Quantity(row.reported_value, row.reported_unit, bound)
             if row.reported_value is not None
             else None
         )
@@ -94,6 +95,7 @@ def _observations(conn: Connection, ids: Sequence[str] | None) -> Iterator[Obser
             version=row.version,
             attributes=row.attributes or {},
             provenance=_prov(row),
+            ref_source=row.ref_source,
         )
 
 

@@ -81,6 +81,10 @@ observations = Table(
     Column("source", Text),
     Column("location", String(300)),
     Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    # A censored result ('<10'): the value is a bound and this its side (migration 0004).
+    Column("comparator", String(2)),
+    # Where ref_low/ref_high came from when not the result's own range (migration 0004).
+    Column("ref_source", Text),
     Index("ix_observations_patient_analyte_time", "patient_id", "analyte", "time_utc"),
 )
 

@@ -18,6 +18,7 @@ from thrombo.io.raw import SourceRecord
 from thrombo.normalize.assemble import Dataset, assemble, build_timelines
 from thrombo.normalize.build import Context
 from thrombo.normalize.codemap import CodeMap, codemap_for
+from thrombo.normalize.labranges import LabRanges, lab_ranges_for
 from thrombo.normalize.quarantine import ImportSummary
 from thrombo.store.sql import Store, is_store_url
 
@@ -61,6 +62,12 @@ def detect_format(path: Path) -> str:
     raise SourceError(f"{path}: unknown source type (expected a folder, .json or .ndjson)")
 
 
+LAB_RANGES_HELP = (
+    "The site's lab reference ranges (TOML: one table per analyte or code with unit, low, "
+    "high, optional sex and age_from/age_to in years); default thrombo-lab-ranges.toml in the "
+    "dataset folder. A result's own range wins, then this file, then the published fallback.")
+
+
 def source_spec(source: str | Path, fmt: str | None = None) -> SourceSpec:
     if fmt == "omop":
         from thrombo.io.omop import read_omop
@@ -86,12 +93,16 @@ def plan_sources(
     tz: str = "UTC",
     fmt: str | None = None,
     codemap: Path | None = None,
+    lab_ranges: Path | None = None,
 ) -> tuple[Iterator[SourceSpec], Context]:
-    """The sources to read (opened lazily, one after another) and the normalisation context."""
+    """The sources to read (opened lazily, one after another) and the normalisation context:
+    the code map and the site's lab ranges given, else those in (or beside) the first source."""
     names = list(paths)
     first = Path(names[0]) if names and not is_store_url(names[0]) else Path(".")
     mapping = codemap_for(first, codemap) if first.exists() else CodeMap()
-    return (source_spec(p, fmt) for p in names), Context(timezone(tz), mapping)
+    ranges = lab_ranges_for(first, lab_ranges, mapping) if first.exists() or lab_ranges else (
+        LabRanges())
+    return (source_spec(p, fmt) for p in names), Context(timezone(tz), mapping, ranges)
 
 
 def read_sources(
@@ -101,21 +112,23 @@ def read_sources(
     fmt: str | None = None,
     codemap: Path | None = None,
     known_patients: frozenset[str] = frozenset(),
+    lab_ranges: Path | None = None,
 ) -> Dataset:
     """Every record of the sources in memory, accounted (for reading, not for big imports)."""
-    specs, ctx = plan_sources(paths, tz=tz, fmt=fmt, codemap=codemap)
+    specs, ctx = plan_sources(paths, tz=tz, fmt=fmt, codemap=codemap, lab_ranges=lab_ranges)
     return assemble(specs, ctx, known_patients)
 
 
 def load_source(
-    source: str, *, tz: str = "UTC", fmt: str | None = None, codemap: Path | None = None
+    source: str, *, tz: str = "UTC", fmt: str | None = None, codemap: Path | None = None,
+    lab_ranges: Path | None = None,
 ) -> LoadedSource:
     """Timelines for a command: from a store URL, or read from a file or folder in memory."""
     zone = timezone(tz)
     if is_store_url(source) and fmt != "omop":
         store = Store.open(source, existing=True)
         return LoadedSource(store.timelines(zone), None, source)
-    data = read_sources([source], tz=tz, fmt=fmt, codemap=codemap)
+    data = read_sources([source], tz=tz, fmt=fmt, codemap=codemap, lab_ranges=lab_ranges)
     for summary, _ in data.accepted:
         summary.stored += 1
     return LoadedSource(build_timelines(data.records(), zone), data.summary, source)

@@ -332,6 +332,8 @@ def _observation_row(rec: Observation) -> dict[str, Any]:
         "reported_unit": rec.reported.unit if rec.reported else None,
         "version": rec.version,
         "attributes": rec.attributes or None,
+        "comparator": rec.quantity.comparator if rec.quantity else None,
+        "ref_source": rec.ref_source,
     }
 
 

@@ -33,6 +33,7 @@ from thrombo.io.raw import SourceRecord
 from thrombo.normalize.assemble import Dataset, assemble, with_facts
 from thrombo.normalize.build import Context, PatientFact
 from thrombo.normalize.codemap import codemap_for
+from thrombo.normalize.labranges import lab_ranges_for
 from thrombo.rules.batch import source as src
 from thrombo.rules.batch import staging
 from thrombo.rules.batch.assemble import screening_result
@@ -83,9 +84,10 @@ def screen_dataset_sets(
     tz: str = "UTC",
     rows_per_range: int = ROWS_PER_RANGE,
     memory_limit: str = DUCKDB_MEMORY_LIMIT,
+    lab_ranges: Path | None = None,
 ) -> tuple[list[SetResult], DirectAccounting]:
     """Several criteria sets over one reading of the folder (`thrombo screen --criteria all`)."""
-    ctx = Context(timezone(tz), codemap_for(folder))
+    ctx = folder_context(folder, tz, lab_ranges)
     path = _observations(folder)
 
     def observations(con: duckdb.DuckDBPyConnection) -> Feed | None:
@@ -95,6 +97,12 @@ def screen_dataset_sets(
 
     return screen_checked(read_side_files(folder, ctx), ctx, tz, sets, as_of, observations,
                           rows_per_range, memory_limit)
+
+
+def folder_context(folder: Path, tz: str, lab_ranges: Path | None = None) -> Context:
+    """The normal reader's context for a folder: its code map and its site lab ranges."""
+    codemap = codemap_for(folder)
+    return Context(timezone(tz), codemap, lab_ranges_for(folder, lab_ranges, codemap))
 
 
 def screen_checked(
@@ -120,7 +128,7 @@ def screen_checked(
         if feed is None:
             con.execute(f"CREATE VIEW obs_checked AS {_no_observations()}")
         try:
-            staging.check_once(con)
+            staging.check_once(con, ctx.lab_ranges)
         except duckdb.Error as exc:  # a file DuckDB cannot read as its reader would
             label = "observations" if feed is None else feed.label
             raise SourceError(f"{label}: cannot be read ({exc})") from exc
@@ -216,7 +224,7 @@ def _no_observations() -> str:
             "CAST(NULL AS VARCHAR) AS code, CAST(NULL AS VARCHAR) AS time_text, "
             "CAST(NULL AS VARCHAR) AS ref_low_text, CAST(NULL AS VARCHAR) AS ref_high_text, "
             "CAST(NULL AS INTEGER) AS fields, CAST(NULL AS VARCHAR) AS problem, "
-            "CAST(NULL AS VARCHAR) AS ident WHERE FALSE")
+            "CAST(NULL AS VARCHAR) AS ident, CAST(NULL AS VARCHAR) AS cmp WHERE FALSE")
 
 
 def screen_ranges(

@@ -84,11 +84,13 @@ def screen_omop_sets(
     tz: str = "UTC",
     rows_per_range: int = ROWS_PER_RANGE,
     memory_limit: str = DUCKDB_MEMORY_LIMIT,
+    lab_ranges: Path | None = None,
 ) -> tuple[list[SetResult], DirectAccounting]:
     """Several criteria sets over one reading of a CDM: a folder of tables, or a database URL
     (its measurement table streamed to a scratch file first, thrombo.io.omop_copy)."""
     name = str(source)
-    _, ctx = plan_sources([name], tz=tz, fmt=FORMAT)  # the normal reader's context
+    # The normal reader's context (code map, site lab ranges).
+    _, ctx = plan_sources([name], tz=tz, fmt=FORMAT, lab_ranges=lab_ranges)
     tables = open_tables(name)
     concepts = cdm_concepts(tables)
     side = read_side(tables, concepts, ctx)

@@ -19,11 +19,12 @@ import pyarrow as pa
 
 from thrombo.domain.records import Event, Patient
 from thrombo.errors import SourceError
-from thrombo.normalize.analytes import CATALOGUE, Analyte
+from thrombo.normalize.analytes import BY_KEY, CATALOGUE, Analyte
 from thrombo.normalize.build import SCHISTOCYTES_PER_HPF_PLAUSIBLE, Skip, resolve_analyte
 from thrombo.normalize.codemap import CodeMap, codemap_for
+from thrombo.normalize.labranges import DAYS_PER_YEAR, LabRanges
 from thrombo.normalize.units import UnitError, conversion_factor
-from thrombo.normalize.values import DIPSTICK_SYNONYMS, PRESENCE_SYNONYMS
+from thrombo.normalize.values import category_spellings
 from thrombo.rules.batch.decisions import text
 from thrombo.rules.batch.tables import (
     ANNIVERSARY_YEARS,
@@ -285,19 +286,37 @@ def _not_finite(number: str) -> str:
     return f"({number} IS NULL OR NOT isfinite({number}))"
 
 
+# A censored result ('<10', '>= 2500'; normalize.values.parse_bound): its comparator and bound.
+# The value text is trimmed already; ' *' (not '\s') reads alike in DuckDB's and Spark's SQL
+# string literals and regular expressions.
+CENSORED_PREFIX = "^ *(<=|>=|<|>)"
+
+
+def censored_sql(raw: str) -> str:
+    """`raw` with `cmp` (the comparator of a censored value, else NULL) and `bnum` (the number
+    the row checks use: the value, or a censored value's bound)."""
+    cmp = f"NULLIF(regexp_extract(value_text, '{CENSORED_PREFIX}', 1), '')"
+    bound = f"try_cast(trim(regexp_replace(value_text, '{CENSORED_PREFIX}', '')) AS DOUBLE)"
+    return (f"SELECT *, {cmp} AS cmp, CASE WHEN {cmp} IS NULL THEN num ELSE {bound} END AS bnum "
+            f"FROM ({raw})")
+
+
 def checked_observations_sql(raw: str, header_fields: int, value_required: bool = True) -> str:
     """Every row of `raw` with its analyte, canonical value and first problem (NULL if none).
 
     `value_required`: a row without a value is refused as missing a required value before its
     code is looked at (the CSV dataset reader); otherwise the normaliser meets it later, as a
-    coded result it does not accept or a value that is not a number (the OMOP reader)."""
-    value = _canonical("x.num")
+    coded result it does not accept or a value that is not a number (the OMOP reader).
+    A censored value ('<10') is checked as the normal reader checks its bound and read, as it
+    stores it, but its `value` is NULL: the batch engines do not compute with a bound (the
+    reference engine decides it by interval logic), so it is undecided there; `cmp` says so."""
+    value = _canonical("x.bnum")
     missing_value = "OR x.value_text IS NULL" if value_required else ""
     return f"""
         SELECT x.*, m.analyte, m.skip, c.category,
                epoch_us(x.moment) AS t_us,
                CAST(CAST(x.moment AS DATE) - DATE '1970-01-01' AS INTEGER) AS day,
-               CASE WHEN c.category IS NULL THEN {value} END AS value,
+               CASE WHEN c.category IS NULL AND x.cmp IS NULL THEN {value} END AS value,
                CASE WHEN c.category IS NULL THEN m.canonical END AS canonical,
                CASE WHEN c.category IS NULL THEN {_canonical('x.low_num')} END AS ref_low,
                CASE WHEN c.category IS NULL THEN {_canonical('x.high_num')} END AS ref_high,
@@ -309,7 +328,7 @@ def checked_observations_sql(raw: str, header_fields: int, value_required: bool 
                  WHEN x.moment IS NULL THEN '{BAD_TIME}'
                  WHEN c.category IS NOT NULL THEN NULL
                  WHEN NOT m.has_units THEN '{CODED}'
-                 WHEN {_not_finite('x.num')} THEN '{BAD_VALUE}'
+                 WHEN {_not_finite('x.bnum')} THEN '{BAD_VALUE}'
                  WHEN x.unit IS NULL THEN '{NO_UNIT}'
                  WHEN m.unit_problem IS NOT NULL THEN '{BAD_UNIT}'
                  WHEN NOT ({value} BETWEEN m.low AND m.high) THEN '{IMPLAUSIBLE}'
@@ -317,9 +336,43 @@ def checked_observations_sql(raw: str, header_fields: int, value_required: bool 
                    OR x.ref_high_text IS NOT NULL AND {_not_finite('x.high_num')}
                    THEN '{BAD_LIMIT}'
                END AS problem
-        FROM ({raw}) x
+        FROM ({censored_sql(raw)}) x
         LEFT JOIN obs_checks m ON m.code = x.code AND m.unit IS NOT DISTINCT FROM x.unit
         LEFT JOIN obs_categories c ON c.analyte = m.analyte AND c.text = lower(x.value_text)"""
+
+
+def site_limit_sql(
+    ranges: LabRanges, which: str, analyte: str, code: str, unit: str, age_days: str, sex: str
+) -> str:
+    """The site's `low` or `high` limit for a row (normalize.labranges.LabRanges.find, then that
+    range's limit: the most specific range that covers the row decides, even without this
+    limit), NULL where none applies. Columns are SQL expressions, in DuckDB and Spark alike."""
+    arms = []
+    for entry in (e for entries in ranges.by_analyte.values() for e in entries):
+        conds = [f"{analyte} = {text(entry.analyte)}",
+                 f"{unit} = {text(BY_KEY[entry.analyte].unit)}"]
+        if entry.code is not None:
+            conds.append(f"{code} = {text(entry.code)}")
+        if entry.sex is not None:
+            conds.append(f"{sex} = {text(entry.sex)}")
+        years = f"({age_days} / {DAYS_PER_YEAR!r})"
+        if entry.age_from is not None:
+            conds.append(f"{years} >= {entry.age_from!r}")
+        if entry.age_to is not None:
+            conds.append(f"{years} < {entry.age_to!r}")
+        limit = getattr(entry, which)
+        arms.append(f"WHEN {' AND '.join(conds)} THEN "
+                    f"{'CAST(NULL AS DOUBLE)' if limit is None else repr(float(limit))}")
+    return f"(CASE {' '.join(arms)} END)" if arms else "CAST(NULL AS DOUBLE)"
+
+
+def with_site_limits(ranges: LabRanges, row: str, patient: str, limit: str) -> str:
+    """`{row}.{limit}` (ref_low or ref_high), else the site's for a quantity row of `row`
+    (columns analyte, code, canonical, day, category) of the patient `patient` (birth_day, sex)."""
+    which = "low" if limit == "ref_low" else "high"
+    site = site_limit_sql(ranges, which, f"{row}.analyte", f"{row}.code", f"{row}.canonical",
+                          f"({row}.day - {patient}.birth_day)", f"{patient}.sex")
+    return f"COALESCE({row}.{limit}, CASE WHEN {row}.category IS NULL THEN {site} END)"
 
 
 def events_table(events: Iterable[Event], tz: tzinfo) -> pa.Table:
@@ -374,9 +427,8 @@ def category_rows() -> pa.Table:
     for analyte in CATALOGUE:
         if not analyte.categories:
             continue
-        table = DIPSTICK_SYNONYMS if "trace" in analyte.categories else PRESENCE_SYNONYMS
         rows.extend({"analyte": analyte.key, "text": text, "category": value}
-                    for text, value in table.items() if value in analyte.categories)
+                    for text, value in category_spellings(analyte.categories).items())
     return pa.Table.from_pylist(rows, CATEGORY_SCHEMA)
 
 

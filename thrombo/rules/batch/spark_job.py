@@ -29,15 +29,23 @@ import pyarrow as pa
 from thrombo.errors import SourceError
 from thrombo.io.omop import FolderTables, cdm_concepts
 from thrombo.normalize.build import Context
-from thrombo.normalize.codemap import codemap_for
-from thrombo.rules.batch.direct import read_side_files, side_tables
+from thrombo.rules.batch.direct import folder_context, read_side_files, side_tables
 from thrombo.rules.batch.omop_direct import CONCEPT_COLUMNS, operator_prefix_sql, read_side
-from thrombo.rules.batch.source import US_PER_DAY, check_rows, observations_path
+from thrombo.rules.batch.source import (
+    CENSORED_PREFIX,
+    US_PER_DAY,
+    category_rows,
+    check_rows,
+    observations_path,
+    with_site_limits,
+)
 from thrombo.rules.batch.spark import SparkEngine, local_session, view
 from thrombo.rules.batch.tables import EPOCH_DAY, QD_SCHEMA
 from thrombo.rules.registry import criteria_set
 from thrombo.store.sources import timezone
 
+# Not a row left out: censored rows are read, with no value to compute with (undecided here).
+CENSORED_READ = "censored value read as a bound, left undecided (the reference engine decides it)"
 OMOP_LOOKUP = pa.schema([("raw", pa.string()), ("vocabulary_id", pa.string()),
                          ("concept_code", pa.string()), ("concept_name", pa.string())])
 
@@ -54,7 +62,7 @@ def register_dataset(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, d
     `thrombo screen --engine duckdb` beyond these are not made here, but every row left out
     is counted with its reason."""
     zone = timezone(tz)
-    ctx = Context(zone, codemap_for(folder))
+    ctx = folder_context(folder, tz)
     register_side(spark, side_tables(read_side_files(folder, ctx), zone))
     path = observations_path(folder)
     raw = (spark.read.parquet(str(path)) if path.suffix == ".parquet"
@@ -69,7 +77,7 @@ def register_omop(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict
     the code, value, unit, limits and time the OMOP reader would give it (the concept ids
     looked up once each in the reader's concepts), then checked as a dataset's observations."""
     zone = timezone(tz)
-    ctx = Context(zone, codemap_for(folder))
+    ctx = folder_context(folder, tz)
     tables = FolderTables(folder)
     concepts = cdm_concepts(tables)
     register_side(spark, side_tables(read_side(tables, concepts, ctx), zone))
@@ -136,39 +144,61 @@ def check_observations(spark: Any, ctx: Context) -> tuple[date, dict[str, int]]:
     pairs = spark.sql("SELECT DISTINCT CAST(code AS STRING) AS code, CAST(unit AS STRING) AS unit "
                       "FROM raw_obs").collect()
     view(spark, "obs_checks", check_rows(((r["code"], r["unit"]) for r in pairs), ctx.codemap))
+    view(spark, "obs_categories", category_rows())
     # TRY_CAST throughout: under Spark's ANSI mode a plain CAST of one bad cell fails the whole
     # job, and without it the cell becomes NULL unnoticed; here it is a counted reason.
     t_us = "unix_micros(TRY_CAST(r.time AS TIMESTAMP))"
-    value = "TRY_CAST(CAST(r.value AS STRING) AS DOUBLE) * c.factor"
+    # A censored value ('<10') is checked by its bound and read with no value: the batch
+    # engines leave it undecided (the reference engine decides it by interval logic).
+    bound = (f"TRY_CAST(TRIM(regexp_replace(r.value_text, '{CENSORED_PREFIX}', '')) AS DOUBLE) "
+             "* c.factor")
+    value = "TRY_CAST(r.value_text AS DOUBLE) * c.factor"
+    checked = f"CASE WHEN r.cmp IS NULL THEN {value} ELSE {bound} END"
     low, high = (f"TRY_CAST(CAST(r.{c} AS STRING) AS DOUBLE)" for c in ("ref_low", "ref_high"))
     # Read and checked once: the query reads `obs` once per observation group and Spark would
     # repeat the file scan and the checks at each reference (and number the rows anew).
     spark.sql(f"""
         SELECT CAST(r.patient_id AS STRING) AS patient_id, r.seq, c.analyte, {t_us} AS t_us,
-               CAST(FLOOR({t_us} / {US_PER_DAY}) AS INT) AS day, {value} AS value,
-               c.canonical AS unit, CAST(NULL AS STRING) AS category,
-               {low} * c.factor AS ref_low, {high} * c.factor AS ref_high,
+               CAST(FLOOR({t_us} / {US_PER_DAY}) AS INT) AS day,
+               CASE WHEN k.category IS NULL AND r.cmp IS NULL THEN {value} END AS value,
+               CASE WHEN k.category IS NULL THEN c.canonical END AS unit, k.category,
+               CASE WHEN k.category IS NULL THEN {low} * c.factor END AS ref_low,
+               CASE WHEN k.category IS NULL THEN {high} * c.factor END AS ref_high,
+               c.code, c.canonical, p.birth_day, p.sex, r.cmp,
                CASE WHEN r.code IS NULL THEN 'no code'
                     WHEN c.skip IS NOT NULL THEN CONCAT('skipped: ', c.skip)
+                    WHEN {t_us} IS NULL THEN 'time missing or not a date-time'
+                    WHEN k.category IS NOT NULL THEN
+                      CASE WHEN p.patient_id IS NULL THEN 'unknown patient' END
+                    WHEN NOT c.has_units THEN 'coded result not accepted'
                     WHEN c.unit_problem IS NOT NULL THEN 'unit not convertible'
                     WHEN c.factor IS NULL THEN 'no unit'
-                    WHEN {t_us} IS NULL THEN 'time missing or not a date-time'
-                    WHEN {value} IS NULL THEN 'no numeric value (coded results are not read)'
-                    WHEN {value} < c.low OR {value} > c.high THEN 'implausible value'
+                    WHEN {checked} IS NULL THEN 'no numeric value'
+                    WHEN {checked} < c.low OR {checked} > c.high THEN 'implausible value'
                     WHEN r.ref_low IS NOT NULL AND {low} IS NULL
                       OR r.ref_high IS NOT NULL AND {high} IS NULL
                       THEN 'reference limit not a number'
                     WHEN p.patient_id IS NULL THEN 'unknown patient' END AS problem
-        FROM (SELECT *, monotonically_increasing_id() AS seq FROM raw_obs) r
+        FROM (SELECT *, NULLIF(regexp_extract(value_text, '{CENSORED_PREFIX}', 1), '') AS cmp
+              FROM (SELECT *, TRIM(CAST(value AS STRING)) AS value_text,
+                           monotonically_increasing_id() AS seq FROM raw_obs)) r
         LEFT JOIN obs_checks c ON c.code = CAST(r.code AS STRING)
              AND c.unit <=> CAST(r.unit AS STRING)
+        LEFT JOIN obs_categories k ON k.analyte = c.analyte AND k.text = lower(r.value_text)
         LEFT JOIN pat p ON p.patient_id = CAST(r.patient_id AS STRING)""").localCheckpoint(
         eager=True).createOrReplaceTempView("obs_read")
+    limits = {name: with_site_limits(ctx.lab_ranges, "o", "o", name)
+              for name in ("ref_low", "ref_high")}
     spark.sql("CREATE OR REPLACE TEMP VIEW obs AS SELECT patient_id, seq, analyte, t_us, day, "
-              "value, unit, category, ref_low, ref_high FROM obs_read WHERE problem IS NULL")
+              f"value, unit, category, {limits['ref_low']} AS ref_low, "
+              f"{limits['ref_high']} AS ref_high FROM obs_read o WHERE problem IS NULL")
     left_out = {r["problem"]: int(r["n"]) for r in spark.sql(
         "SELECT problem, COUNT(*) AS n FROM obs_read WHERE problem IS NOT NULL "
         "GROUP BY problem").collect()}
+    censored = spark.sql("SELECT COUNT(*) AS n FROM obs_read WHERE problem IS NULL "
+                         "AND cmp IS NOT NULL").collect()[0]["n"]
+    if censored:
+        left_out[CENSORED_READ] = int(censored)
     latest = spark.sql("SELECT MAX(day) AS d FROM obs").collect()[0]["d"]
     day = EPOCH_DAY if latest is None else date.fromordinal(EPOCH_DAY.toordinal() + int(latest))
     return day, left_out
@@ -223,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"screened {int(counts[1].sum()) if len(counts) else 0} patients in "
           f"{time.perf_counter() - started:.1f} s; results in {args.out}")
     for problem, n in sorted(left_out.items()):
-        print(f"observation rows not screened: {n} ({problem})")
+        what = "observation rows" if problem == CENSORED_READ else (
+            "observation rows not screened")
+        print(f"{what}: {n} ({problem})")
     spark.stop()
     return 0
 

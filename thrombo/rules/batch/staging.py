@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from thrombo.normalize.labranges import LabRanges
 from thrombo.rules.batch import source as src
 from thrombo.rules.batch.decisions import text
 
@@ -41,7 +42,8 @@ MIXED_ROW_GROUP_SHARE = 0.25
 # one example row of each kind, and usable rows need none of it.
 _CHECK_PASS_SQL = f"""
     SELECT c.pid AS patient_id, c.seq, c.analyte, c.t_us, c.day, c.value, c.canonical AS unit,
-           c.category, c.ref_low, c.ref_high, c.value_text, c.unit AS source_unit, c.code,
+           c.category, {{ref_low}} AS ref_low, {{ref_high}} AS ref_high, c.value_text,
+           c.unit AS source_unit, c.code, c.cmp,
            COALESCE(c.problem,
                     CASE WHEN p.patient_id IS NULL THEN '{src.UNKNOWN_PATIENT}' END) AS kind,
            CASE WHEN kind IS NOT NULL THEN c.time_text END AS time_text,
@@ -65,9 +67,12 @@ def scratch_space(con: duckdb.DuckDBPyConnection) -> Iterator[Path]:
             con.close()  # the database file and spill files are closed before removal
 
 
-def check_once(con: duckdb.DuckDBPyConnection) -> None:
-    """The one pass over the observations file (the view `obs_checked`) into CHECKED."""
-    con.execute(f"CREATE TABLE {CHECKED} AS {_CHECK_PASS_SQL}")
+def check_once(con: duckdb.DuckDBPyConnection, ranges: LabRanges | None = None) -> None:
+    """The one pass over the observations file (the view `obs_checked`) into CHECKED; a
+    quantity without its own reference limits takes the site's (`ranges`), as normalize does."""
+    site = ranges or LabRanges()
+    limits = {name: src.with_site_limits(site, "c", "p", name) for name in ("ref_low", "ref_high")}
+    con.execute(f"CREATE TABLE {CHECKED} AS {_CHECK_PASS_SQL.format(**limits)}")
 
 
 def mark_repeated_identifiers(con: duckdb.DuckDBPyConnection) -> None:
