@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from thrombo.analytics.assessment import PLATELET_RULES, assessment_document
 from thrombo.cli.app import app
 from thrombo.cli.options import AsOfOpt, FormatOpt, JsonOpt, SourceArg, TzOpt, parse_as_of
 from thrombo.cli.output import print_json, stdout
+from thrombo.cli.records import Column, human, print_records
 from thrombo.errors import ThromboUserError
 from thrombo.response.tma import TmaOptions
 from thrombo.store.sources import load_source
@@ -39,15 +39,22 @@ def assess_command(
     if as_json:
         print_json(document)
         return
-    patients = document["patients"]
-    table = Table(title=f"Response as of {day.isoformat()}")
-    for column in ("patient", "condition", "treatment", "start", "response", "date", "AEs"):
-        table.add_column(column)
-    for p in patients:
-        aes = ", ".join(f"{a['term']} G{a['grade']}" for a in p.get("adverse_events", []))
-        table.add_row(p["patient_id"], str(p["condition"]), str(p["treatment"]),
-                      str(p.get("treatment_start")), p["response"],
-                      str(p.get("response_date")), aes)
-    stdout.print(table)
-    for warning in document["warnings"]:
-        stdout.print(f"[yellow]warning:[/yellow] {warning}")
+    rows = [
+        (p["patient_id"], human(p["condition"], "none"), human(p["treatment"], "none"),
+         p.get("treatment_start") or "", human(p["response"]), p.get("response_date") or "",
+         ", ".join(f"{human(a['term'])} G{a['grade']}" for a in p.get("adverse_events", [])))
+        for p in document["patients"]
+    ]
+    print_records(stdout, f"Response as of {day.isoformat()}", ASSESS_COLUMNS, rows,
+                  notes=[ASSESS_LEGEND, *(f"warning: {w}" for w in document["warnings"])])
+
+
+ASSESS_COLUMNS = (Column("patient", whole=True), Column("condition", keep=3),
+                  Column("treatment", keep=4), Column("start", whole=True),
+                  Column("response", keep=9), Column("date", whole=True),
+                  Column("adverse events (CTCAE grade)", keep=2))
+ASSESS_LEGEND = (
+    "TA-TMA response: resolved or not-resolved by day 28 of treatment; date: the day resolution "
+    "was confirmed (it can fall after day 28 for a not-resolved course). ITP response: IWG 2009 "
+    "(CR, R, NR), date: the first day it was met."
+)

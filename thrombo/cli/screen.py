@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from thrombo.cli.app import app
 from thrombo.cli.options import parse_as_of
 from thrombo.cli.output import print_json, stdout
+from thrombo.cli.records import Column, human, print_records
 from thrombo.errors import ThromboUserError
 from thrombo.io.csv_dataset import is_dataset_folder
 from thrombo.rules.batch import ENGINES, screen_with
@@ -107,48 +107,45 @@ def _screen(
     return [screen_with(engine, loaded.timelines, s, day) for s in sets], loaded.input_json()
 
 
+SCREEN_COLUMNS = (Column("patient", whole=True), Column("status", whole=True),
+                  Column("first met", whole=True), Column("active", keep=5),
+                  Column("criteria met", keep=7), Column("indeterminate", keep=4),
+                  Column("high risk", keep=6))
+SCREEN_LEGEND = (
+    "status ta-tma: the criteria were met on at least one day up to the as-of date (first met: "
+    "the first such day); active: they are still met on the as-of date. insufficient-data: "
+    "some criteria could not be assessed and the rest do not decide."
+)
+
+
 def _print_set(result: SetResult) -> None:
-    table = Table(title=f"TA-TMA screening: {result.rules['name']} (as of {result.as_of})")
-    for column in (
-        "patient",
-        "status",
-        "first met",
-        "active",
-        "criteria met",
-        "indeterminate",
-        "high risk",
-    ):
-        table.add_column(column)
-    for p in result.patients:
-        table.add_row(
-            p.patient_id,
-            p.status,
-            "" if p.first_met is None else p.first_met.isoformat(),
-            "yes" if p.active else "",
-            ", ".join(p.criteria_met),
-            ", ".join(p.criteria_indeterminate),
-            {True: "yes", False: "", None: "?"}[p.high_risk]
-            + (f" ({', '.join(p.high_risk_features)})" if p.high_risk_features else ""),
-        )
-    stdout.print(table)
-    for warning in result.warnings:
-        stdout.print(f"[yellow]warning:[/yellow] {warning}")
+    rows = [
+        (p.patient_id, p.status,
+         "" if p.first_met is None else p.first_met.isoformat(),
+         "yes" if p.active else "",
+         human(list(p.criteria_met)), human(list(p.criteria_indeterminate)),
+         {True: "yes", False: "", None: "not assessed"}[p.high_risk]
+         + (f" ({human(list(p.high_risk_features))})" if p.high_risk_features else ""))
+        for p in result.patients
+    ]
+    title = f"TA-TMA screening: {result.rules['name']} (as of {result.as_of})"
+    print_records(stdout, title, SCREEN_COLUMNS, rows, notes=[
+        SCREEN_LEGEND, *(f"warning: {w}" for w in result.warnings)])
 
 
 def _print_comparison(results: list[SetResult]) -> None:
     names = [str(r.rules["name"]) for r in results]
-    table = Table(title=f"TA-TMA screening by criteria set (as of {results[0].as_of})")
-    table.add_column("patient")
-    for name in names:
-        table.add_column(name)
-    table.add_column("sets disagree")
+    columns = (Column("patient", whole=True), *(Column(n, whole=True) for n in names),
+               Column("sets disagree", keep=9))
     patients = [r.by_patient() for r in results]
+    rows = []
     for pid in sorted(patients[0]):
         cells = []
         for by_id in patients:
             p = by_id[pid]
             cells.append(p.status + ("" if p.first_met is None else f" {p.first_met}"))
-        table.add_row(pid, *cells, "yes" if len(set(cells)) > 1 else "")
-    stdout.print(table)
-    for warning in sorted({w for r in results for w in r.warnings}):
-        stdout.print(f"[yellow]warning:[/yellow] {warning}")
+        rows.append((pid, *cells, "yes" if len(set(cells)) > 1 else ""))
+    title = f"TA-TMA screening by criteria set (as of {results[0].as_of})"
+    print_records(stdout, title, columns, rows, notes=[
+        SCREEN_LEGEND, *(f"warning: {w}" for w in sorted({w for r in results
+                                                          for w in r.warnings}))])

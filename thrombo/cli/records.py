@@ -1,0 +1,121 @@
+"""Tables of records for people: never a cut identifier or date, never a Python value.
+
+Rich shortens a cell that does not fit with an ellipsis, which turned every patient id into
+`HSCT-000…` in an 80-column terminal or a pipe. Here the columns a reader needs whole (ids,
+dates) are never wrapped or cut; the rest wrap on words; when even that does not fit, the columns
+of least value are dropped first (and named in a note); when the table still does not fit, each
+record is printed as its own block of `name: value` lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+BORDER_PER_COLUMN = 3
+"""Rich's default box: one rule and one space of padding either side of each cell."""
+
+LABELS = {"upcr_1": "UPCR >= 1", "ldh_2x_uln": "LDH >= 2x ULN", "sc5b9_uln": "sC5b-9 >= ULN",
+          "sc5b9_elevated": "sC5b-9 > ULN", "proteinuria_gt_30": "urine protein > 30",
+          "acute_gvhd": "acute GVHD II-IV", "anti_d": "anti-D", "tpo_ra": "TPO-RA"}
+"""Terms whose words alone would not say what they mean (the JSON keeps the names)."""
+ACRONYMS = {"itp": "ITP", "ldh": "LDH", "upcr": "UPCR", "uln": "ULN", "ivig": "IVIG",
+            "sc5b9": "sC5b-9", "iwg": "IWG", "gvhd": "GVHD", "hsct": "HSCT", "ctcae": "CTCAE"}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    whole: bool = False
+    """An identifier or a date: printed whole, never wrapped, never dropped."""
+    keep: int = 0
+    """Which columns go first when the terminal is narrow: the lowest `keep` is dropped first."""
+
+
+def human(value: Any, missing: str = "not assessed") -> str:
+    """A value as a clinician reads it: no None/True/False, no snake_case terms. `missing` is
+    what an absent value means where it is shown ("not assessed", "none", or nothing)."""
+    if value is None:
+        return missing
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(human(v, missing) for v in value)
+    return term(str(value))
+
+
+def term(text: str) -> str:
+    """`platelet_count_decreased` -> `platelet count decreased`; `anti_d` -> `anti-D`."""
+    if text in LABELS:
+        return LABELS[text]
+    if "_" not in text and text not in ACRONYMS:
+        return text
+    return " ".join(ACRONYMS.get(word, word) for word in text.split("_"))
+
+
+def print_records(console: Console, title: str, columns: Sequence[Column],
+                  rows: Iterable[Sequence[str]], notes: Sequence[str] = ()) -> None:
+    """Print rows under `title` as a table that fits the console, or as blocks."""
+    cells = [list(r) for r in rows]
+    shown = _columns_that_fit(console.width, columns, cells)
+    if shown is None:
+        _print_blocks(console, title, columns, cells)
+    else:
+        _print_table(console, title, columns, cells, shown)
+        dropped = [c.header for i, c in enumerate(columns) if i not in shown]
+        if dropped:
+            console.print(f"not shown at this width: {', '.join(dropped)} "
+                          "(a wider terminal, or --json, shows every column)")
+    for note in notes:
+        console.print(note, soft_wrap=True)
+
+
+def _min_width(column: Column, cells: list[str]) -> int:
+    texts = [column.header, *cells]
+    if column.whole:
+        return max(len(t) for t in cells) if cells else max(len(w) for w in column.header.split())
+    return max((len(word) for t in texts for word in t.split()), default=1)
+
+
+def _columns_that_fit(width: int, columns: Sequence[Column],
+                      rows: list[list[str]]) -> list[int] | None:
+    minimum = {i: _min_width(c, [r[i] for r in rows]) for i, c in enumerate(columns)}
+    shown = list(range(len(columns)))
+    order = sorted((i for i, c in enumerate(columns) if not c.whole),
+                   key=lambda i: (columns[i].keep, -i))
+    droppable = len(order)
+    while sum(minimum[i] for i in shown) + BORDER_PER_COLUMN * len(shown) + 1 > width:
+        if 2 * (droppable - len(order) + 1) > droppable:
+            return None  # most of the record would be missing: one block per record instead
+        shown.remove(order.pop(0))
+    return shown
+
+
+def _print_table(console: Console, title: str, columns: Sequence[Column],
+                 rows: list[list[str]], shown: list[int]) -> None:
+    table = Table(title=title)
+    for i in shown:
+        column = columns[i]
+        table.add_column(column.header, no_wrap=column.whole, overflow="fold",
+                         min_width=_min_width(column, [r[i] for r in rows]))
+    for row in rows:
+        table.add_row(*(Text(row[i]) for i in shown))
+    console.print(table)
+
+
+def _print_blocks(console: Console, title: str, columns: Sequence[Column],
+                  rows: list[list[str]]) -> None:
+    console.print(title, soft_wrap=True)
+    for row in rows:
+        console.print("")
+        for column, cell in zip(columns, row, strict=True):
+            if cell:
+                console.print(f"{column.header}: {cell}", soft_wrap=True, markup=False,
+                              highlight=False)
