@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from thrombo.domain.timeline import PatientTimeline
@@ -57,4 +58,8 @@ def plan_for(
             f"unknown condition {chosen!r} (known: {', '.join(CONDITIONS)})"
         )
     death = death_as_of(timeline, as_of)
-    return plan if death is None else end_for_death(plan, death)
+    if death is not None:
+        return end_for_death(plan, death)
+    if "plan_state" in plan.summary:
+        return plan
+    return replace(plan, summary={"plan_state": "active", **plan.summary})

@@ -165,8 +165,18 @@ def _defibrotide_status(
         return OptionStatus.NOT_YET, (_resolved_reason(resolved),)
     if screening.status != "ta-tma":
         return OptionStatus.NOT_YET, (Reason(f"TA-TMA not diagnosed (status {screening.status})"),)
+    if not screening.active:
+        return OptionStatus.NOT_YET, (_diagnosed(known, screening), _inactive(screening))
     return OptionStatus.SUGGESTED, (
         _diagnosed(known, screening), Reason("protocol treatment (seed 000)"))
+
+
+def _inactive(screening: ScreeningResult) -> Reason:
+    return Reason(
+        f"the TA-TMA diagnosed on {screening.first_met} is not active on the plan's day (the "
+        "criteria are not met, or not measured, in the window ending then): re-screen before "
+        "starting treatment"
+    )
 
 
 def _hold_text(hold: PlanHold) -> str:
@@ -184,6 +194,8 @@ def _eculizumab_status(
         return OptionStatus.NOT_YET, (Reason("TA-TMA not diagnosed"),)
     if not has_definition:
         return OptionStatus.NOT_YET, (Reason("this criteria set has no high-risk definition"),)
+    if not screening.active:
+        return OptionStatus.NOT_YET, (_inactive(screening),)
     if screening.high_risk:
         features = ", ".join(screening.high_risk_features)
         return OptionStatus.SUGGESTED, (

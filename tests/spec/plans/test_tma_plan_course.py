@@ -87,7 +87,9 @@ def test_death_after_as_of_is_not_yet_known() -> None:
 def test_a_course_ends_at_its_last_administration() -> None:
     """Defibrotide from day +43 to day +60 (2026-02-13 to 2026-03-02 = 18 days), TA-TMA not
     resolved; as of day +765: `completed` with its dates, not in progress; no new course is
-    suggested by the plan; eculizumab (high risk, unresolved) stays the suggested alternative."""
+    suggested by the plan. Eculizumab (high risk, unresolved) is the alternative while the
+    TA-TMA is active (day +55: LDH 900, platelets 40, Hb 9.0, schistocytes), not two years on,
+    when the criteria are no longer met or measured: re-screen first."""
     plan = tma_protocol(child("43 defibrotide end=60"), day(765))
     defib = plan.option("defibrotide")
     assert defib.status is S.COMPLETED and not defib.is_next
@@ -96,8 +98,12 @@ def test_a_course_ends_at_its_last_administration() -> None:
     assert (plan.course["state"], plan.course["days_given"]) == ("completed", 18)
     assert plan.course["day_of_course"] is None
     assert plan.summary["course_phase"] == "course-completed"
-    assert plan.option("eculizumab").status is S.SUGGESTED
     assert plan.holds == ()
+    ecu = plan.option("eculizumab")
+    assert ecu.status is S.NOT_YET and "not active" in ecu.reasons[0].text
+    still = "55 ldh 900 high=320\n55 platelets 40\n55 hemoglobin 9.0\n55 schistocytes present"
+    active = tma_protocol(child("43 defibrotide end=60", still), day(55))
+    assert active.option("eculizumab").status is S.SUGGESTED
 
 
 def test_a_course_recorded_as_administrations_ends_at_the_last_one() -> None:
