@@ -1,5 +1,7 @@
 """Property-based checks of the dosing and physiology layers (hypothesis)."""
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,11 +17,20 @@ from thrombo.dosing.eculizumab import eculizumab
 from thrombo.dosing.eltrombopag import MAX_MG_PER_DAY, eltrombopag, eltrombopag_titration
 from thrombo.dosing.immunoglobulins import ivig
 from thrombo.dosing.inputs import Ancestry, DoseInputs
+from thrombo.dosing.recommendation import DoseRefusedError
+from thrombo.dosing.registry import recommend
 from thrombo.dosing.romiplostim import MAX_MCG_PER_KG, romiplostim_dose, romiplostim_titration
+from thrombo.dosing.weight_checks import WeightNotConfirmedError, check_weight
+from thrombo.errors import ImplausibleValueError
 from thrombo.physiology._tables import read_table
 from thrombo.physiology.blood_pressure import bp_threshold
 from thrombo.physiology.body import BsaFormula, body_surface_area
-from thrombo.physiology.growth import height_percentile
+from thrombo.physiology.growth import (
+    height_percentile,
+    lms_value_at_z,
+    weight_lms_at,
+    weight_table_months,
+)
 from thrombo.physiology.renal import bedside_schwartz, ckid_u25_creatinine
 
 weights = st.floats(min_value=0.5, max_value=250.0, allow_nan=False)
@@ -44,7 +55,13 @@ def test_eltrombopag_petit2_never_exceeds_75(age: float, weight: float, ancestry
     plan = eltrombopag(DoseInputs(age_years=age, weight_kg=weight, ancestry=ancestry,
                                   regimen="petit2"))  # fmt: skip
     assert plan.dose.value <= MAX_MG_PER_DAY
-    assert plan.practical["tablet_dose_mg"] <= MAX_MG_PER_DAY
+    assert plan.practical.get("tablet_dose_mg", 0) <= MAX_MG_PER_DAY
+    # Tablets only within 10% of the dose; otherwise the suspension measures the dose itself.
+    if "tablet_dose_mg" in plan.practical:
+        assert abs(plan.practical["tablet_dose_mg"] / plan.dose.value - 1) <= 0.10
+    suspension = plan.practical["suspension"]
+    assert abs(suspension["dose_ml"] * suspension["concentration_mg_per_ml"]
+               - plan.dose.value) <= 0.05 * suspension["concentration_mg_per_ml"] + 1e-9
 
 
 @given(st.sampled_from([12.5 * k for k in range(1, 7)]), st.floats(0, 2000), st.floats(0, 20))
@@ -68,7 +85,12 @@ def test_romiplostim_titration_never_exceeds_10(
 
 @given(weights, st.floats(min_value=0.1, max_value=10))
 def test_romiplostim_volume_never_delivers_above_10_mcg_kg(weight: float, per_kg: float) -> None:
-    prep = romiplostim_dose(weight, per_kg)
+    try:
+        prep = romiplostim_dose(weight, per_kg)
+    except DoseRefusedError:
+        # Refused only when no 0.01 mL volume at 125 ug/mL can be drawn (I6 [Design]).
+        assert round(per_kg * weight / 125, 2) == 0 or per_kg * weight < 1.25
+        return
     assert prep.volume_ml * prep.concentration_mcg_per_ml <= MAX_MCG_PER_KG * weight + 1e-9
 
 
@@ -132,3 +154,46 @@ def test_bp_threshold_monotone_in_bp_percentile(
 def test_tabulated_p50_height_is_the_50th_percentile(row: dict[str, str]) -> None:
     sex = "M" if row["Sex"] == "1" else "F"
     assert abs(height_percentile(float(row["P50"]), float(row["Agemos"]), sex) - 50.0) < 1e-6
+
+
+ages = st.floats(min_value=0.0, max_value=30.0, allow_nan=False)
+sexes = st.sampled_from(["M", "F"])
+
+
+def _chart_weight(age_years: float, sex: str, z: float) -> float:
+    """The CDC 2000 weight-for-age at z (the 20-year row beyond 20 years, as the check does)."""
+    first, last = weight_table_months(sex)
+    months = min(max(age_years * 12, first), last)
+    return lms_value_at_z(z, weight_lms_at(months, sex))
+
+
+@given(ages, sexes, st.floats(min_value=-3.0, max_value=3.0))
+def test_weights_within_3_sd_for_age_are_never_questioned(age: float, sex: str, z: float) -> None:
+    """Issue 17 finding 6: a weight inside +-3 SD of the CDC 2000 chart is dosed without a query."""
+    weight = _chart_weight(age, sex, z)
+    if not 0.3 <= weight <= 250:
+        return
+    check = check_weight(weight, age_years=age, sex=sex)
+    assert check.questions == ()
+    plan = recommend("defibrotide", DoseInputs(weight_kg=weight, age_years=age, sex=sex))
+    assert plan.inputs["weight_check"]["questioned"] is False
+
+
+@given(st.floats(min_value=1 / 12, max_value=30.0), sexes, st.sampled_from([10.0, 0.1]))
+def test_tenfold_slips_of_a_typical_weight_never_dose_unconfirmed(
+    age: float, sex: str, slip: float
+) -> None:
+    """Issue 17 finding 6: the median weight for age typed x10 or /10 (from 1 month of age) is
+    refused as implausible or questioned; confirmed, the dose carries the warning first."""
+    weight = _chart_weight(age, sex, 0.0) * slip
+    inputs = DoseInputs(weight_kg=weight, age_years=age, sex=sex)
+    try:
+        recommend("defibrotide", inputs)
+    except WeightNotConfirmedError:
+        confirmed = recommend("defibrotide", replace(inputs, confirm_weight=True))
+        assert confirmed.warnings[0].startswith("WEIGHT CONFIRMED")
+        assert confirmed.inputs["weight_check"]["confirmed"] is True
+    except ImplausibleValueError:
+        assert not 0.3 <= weight <= 250
+    else:
+        raise AssertionError(f"{weight:g} kg at {age:g} y ({sex}) was dosed without a query")

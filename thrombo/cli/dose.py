@@ -16,10 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from thrombo.cli.app import app
+from thrombo.cli.options import TzOpt, parse_as_of, parse_day
 from thrombo.cli.output import print_json, stdout
-from thrombo.dosing.inputs import Ancestry, DoseInputs
+from thrombo.dosing.inputs import Ancestry, DoseInputs, age_from_birth_date
 from thrombo.dosing.recommendation import Amount, DoseRecommendation
 from thrombo.dosing.registry import DRUGS, recommend
+from thrombo.dosing.weight_checks import WEIGHT_ALERT
+from thrombo.errors import ThromboUserError
 from thrombo.physiology.body import BsaFormula
 
 DRUG_HELP = "Drug: " + ", ".join(
@@ -35,7 +38,14 @@ def dose(
         typer.Option(help="Body weight in kg (defibrotide: the weight before conditioning)."),
     ] = None,
     height_cm: Annotated[float | None, typer.Option(help="Height in cm (mg/m2 drugs).")] = None,
-    age_years: Annotated[float | None, typer.Option(help="Age in years (eltrombopag).")] = None,
+    age_years: Annotated[
+        float | None,
+        typer.Option(help="Age in years (eltrombopag, eculizumab, vincristine; weight check)."),
+    ] = None,
+    birth_date: Annotated[
+        str | None,
+        typer.Option(help="Birth date YYYY-MM-DD, instead of --age-years (age on --as-of)."),
+    ] = None,
     sex: Annotated[str | None, typer.Option(help="M or F.")] = None,
     ancestry: Annotated[
         Ancestry, typer.Option(help="Eltrombopag starting dose depends on ancestry.")
@@ -53,12 +63,46 @@ def dose(
     bsa_formula: Annotated[
         BsaFormula, typer.Option(help="BSA formula for mg/m2 drugs.")
     ] = BsaFormula.MOSTELLER,
+    recorded_weight_kg: Annotated[
+        float | None,
+        typer.Option(help="The last recorded weight: a dosing weight more than 10% away is "
+                     "questioned."),
+    ] = None,
+    weight_date: Annotated[
+        str | None,
+        typer.Option(help="Day the weight was measured (YYYY-MM-DD): warned when more than 90 "
+                     "days before --as-of."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Dosing day (default today), for the ages.")
+    ] = None,
+    tz: TzOpt = "UTC",
+    confirm_weight: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-weight",
+            help="Dose with a weight the check questions (far outside the CDC 2000 "
+            "weight-for-age chart, or more than 10% from --recorded-weight-kg); the dose then "
+            "carries a warning.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Dose, schedule, caps, practical rounding, warnings and sources for one patient.
 
     A research aid: every dose must be checked by a paediatric haematology pharmacist.
+
+    The weight is checked first: outside 0.3-250 kg (the importer's range) it is refused; with
+    an age, a weight beyond z +-4 of the CDC 2000 weight-for-age chart (or the CDC's
+    implausible-value modified z below -5 or above +8), or more than 10% away from
+    --recorded-weight-kg, is questioned (a typing or unit slip such as 184 for 18.4 kg) and no
+    dose is given until --confirm-weight confirms it.
     """
+    day = parse_as_of(as_of, tz)
+    if birth_date is not None and age_years is not None:
+        raise ThromboUserError("give --age-years or --birth-date, not both")
+    if birth_date is not None:
+        age_years = age_from_birth_date(parse_day(birth_date, "--birth-date"), day)
     inputs = DoseInputs(
         weight_kg=weight_kg,
         height_cm=height_cm,
@@ -70,6 +114,10 @@ def dose(
         indication=indication,
         regimen=regimen,
         bsa_formula=bsa_formula,
+        recorded_weight_kg=recorded_weight_kg,
+        weight_date=None if weight_date is None else parse_day(weight_date, "--weight-date"),
+        as_of=day,
+        confirm_weight=confirm_weight,
     )
     recommendation = recommend(drug, inputs)
     if as_json:
@@ -90,6 +138,8 @@ PRACTICAL_LABELS = {
     "dose_iu": "dose in IU",
     "tablets_mg": "tablets (mg)",
     "tablet_dose_mg": "tablet dose (mg)",
+    "suspension": "oral suspension",
+    "concentration_mcg_per_ml": "concentration (mcg/mL)",
     "vial_mcg": "vial (mcg)",
     "injection_volume_ml": "injection volume (mL)",
     "delivered_mcg": "delivered (mcg)",
@@ -181,11 +231,14 @@ def _lines(title: str, lines: tuple[str, ...], style: str) -> Table:
 
 def render(r: DoseRecommendation) -> Panel:
     """A panel a pharmacist can check by hand: result, arithmetic, schedule, cautions."""
-    sections: list[Any] = [_summary(r), _lines("calculation", r.calculation, "")]
+    alerts = tuple(w for w in r.warnings if w.startswith(WEIGHT_ALERT))
+    sections: list[Any] = [_lines("CHECK THE WEIGHT", alerts, "bold red")] if alerts else []
+    sections += [_summary(r), _lines("calculation", r.calculation, "")]
     if r.schedule:
         sections.append(_schedule(r))
-    if r.warnings:
-        sections.append(_lines("warnings", r.warnings, "yellow"))
+    others = tuple(w for w in r.warnings if w not in alerts)
+    if others:
+        sections.append(_lines("warnings", others, "yellow"))
     if r.counselling:
         sections.append(_lines("discuss with the family", r.counselling, "cyan"))
     sections.append(_lines("sources", r.sources, "dim"))

@@ -40,6 +40,9 @@ FINAL_CONCENTRATION_MAX_MG_PER_ML = 20.0
 # [Design] volumes to 0.01 mL (syringe precision); bag limits rounded inwards so the final
 # concentration stays inside 4-20 mg/mL.
 VOLUME_DECIMALS = 2
+# [Design] a concentrate volume under 1 mL is measured in a 1 mL syringe where one 0.01 mL step
+# is 0.8 mg, so the pharmacy prepares it (flagged in `practical` and the warnings).
+PHARMACY_BELOW_ML = 1.0
 # B1 [S]: VOD course at least 21 days; if unresolved continue to resolution, at most 60 days.
 VOD_MIN_DAYS = 21
 VOD_MAX_DAYS = 60
@@ -101,6 +104,10 @@ def defibrotide(inputs: DoseInputs) -> DoseRecommendation:
     bag_low = round_up(dose_mg / FINAL_CONCENTRATION_MAX_MG_PER_ML, VOLUME_DECIMALS)
     bag_high = round_down(dose_mg / FINAL_CONCENTRATION_MIN_MG_PER_ML, VOLUME_DECIMALS)
     vials = math.ceil(dose_mg / VIAL_MG)
+    # What the measured volume holds: volume x concentration, stated beside the dose so the two
+    # figures agree on the page (1.44 mL x 80 mg/mL = 115.2 mg for a 115.0 mg dose).
+    concentrate_mg = round_half_up(concentrate_ml * CONCENTRATE_MG_PER_ML)
+    small_volume = concentrate_ml < PHARMACY_BELOW_ML
     calculation = (
         f"weight basis: {weight:g} kg, the weight before the conditioning regimen (label)",
         f"dose: {DOSE_MG_PER_KG:g} mg/kg x {weight:g} kg = {dose_mg:.1f} mg every "
@@ -108,7 +115,8 @@ def defibrotide(inputs: DoseInputs) -> DoseRecommendation:
         f"per day: {dose_mg:.1f} mg x {DOSES_PER_DAY} doses = {per_day_mg:.1f} mg "
         f"({DOSE_MG_PER_KG * DOSES_PER_DAY:g} mg/kg/day)",
         f"concentrate: {dose_mg:.1f} mg / {CONCENTRATE_MG_PER_ML:g} mg/mL = "
-        f"{concentrate_ml:.2f} mL",
+        f"{concentrate_ml:.2f} mL (0.01 mL steps); {concentrate_ml:.2f} mL x "
+        f"{CONCENTRATE_MG_PER_ML:g} mg/mL = {concentrate_mg:.1f} mg",
         f"vials per dose: ceil({dose_mg:.1f} mg / {VIAL_MG:g} mg) = {vials} "
         "(single use; discard the remainder)",
         f"final bag volume: {dose_mg:.1f} mg / {FINAL_CONCENTRATION_MAX_MG_PER_ML:g} mg/mL = "
@@ -117,6 +125,13 @@ def defibrotide(inputs: DoseInputs) -> DoseRecommendation:
         f"infusion: over {INFUSION_MINUTES} min through a 0.2-micron in-line filter",
     )
     warnings = [BEFORE_EACH_DOSE]
+    if small_volume:
+        warnings.insert(
+            0,
+            f"pharmacy: the concentrate volume {concentrate_ml:.2f} mL is under "
+            f"{PHARMACY_BELOW_ML:g} mL; measure with a 1 mL syringe in pharmacy "
+            f"(one 0.01 mL step = {CONCENTRATE_MG_PER_ML / 100:g} mg)",
+        )
     sources = [LABEL]
     if indication == "ta-tma":
         warnings.insert(0, TA_TMA_OFF_LABEL)
@@ -135,6 +150,8 @@ def defibrotide(inputs: DoseInputs) -> DoseRecommendation:
         practical={
             "vials": vials,
             "concentrate_ml": concentrate_ml,
+            "concentrate_mg": concentrate_mg,
+            "pharmacy_preparation": small_volume,
             "bag_volume_ml": {"low": bag_low, "high": bag_high},
             "final_concentration_mg_per_ml": {
                 "low": FINAL_CONCENTRATION_MIN_MG_PER_ML,

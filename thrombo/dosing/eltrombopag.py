@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from thrombo.dosing.inputs import Ancestry, DoseInputs, age_of, used_inputs, weight_of
 from thrombo.dosing.recommendation import (
     UNVERIFIED,
@@ -9,6 +12,7 @@ from thrombo.dosing.recommendation import (
     DoseRecommendation,
     DoseRefusedError,
     capped_dose,
+    round_half_up,
     round_to_step,
 )
 from thrombo.dosing.titration import (
@@ -23,6 +27,10 @@ from thrombo.physiology.limits import OutsideValidRangeError
 LABEL = "PROMACTA (eltrombopag) US prescribing information [S] (clinical reference D1)"
 TITRATION_SOURCE = "PROMACTA US label Table 1, compendium reproduction [S-2nd] (D1)"
 PETIT2 = "Grainger JD et al. Lancet 2015;386(10004):1649-1658 (PETIT2) (D1)"
+SUSPENSION_SOURCE = (
+    "PROMACTA for oral suspension, US prescribing information 3.2 and 2.4: 12.5 and 25 mg "
+    "packets, water only, give within 30 minutes [S] (clinical reference I7)"
+)
 
 # D1 [S] label starting doses (once daily).
 LABEL_MIN_AGE_YEARS = 1.0
@@ -41,6 +49,21 @@ TABLET_STEP_MG = 12.5
 PETIT2_MG_PER_KG = 1.2
 PETIT2_MG_PER_KG_ASIAN = 0.8
 PETIT2_MAX_AGE_YEARS = 6.0
+# I7 [S]: oral suspension packets of 12.5 and 25 mg; mixed with water only, given at once and
+# any remainder discarded after 30 minutes.
+SUSPENSION_PACKETS_MG = (12.5, 25.0)
+# I7 (unverified: the Instructions for Use were not retrieved): each packet is mixed with 20 mL
+# of water, from memory; the output says so and sends the reader to the kit's instructions.
+SUSPENSION_WATER_ML = 20.0
+UNVERIFIED_SUSPENSION = (
+    f"oral suspension volume assumes each packet is mixed with {SUSPENSION_WATER_ML:g} mL of "
+    f"water ({UNVERIFIED}): check the kit's Instructions for Use before measuring"
+)
+# D [Design]: oral liquids to 0.1 mL.
+SUSPENSION_ML_DECIMALS = 1
+# [Design] tablets are offered only when the nearest 12.5 mg multiple is within 10% of the dose
+# (the same tolerance as the romiplostim syringe check); otherwise the suspension is measured.
+TABLET_TOLERANCE = 0.10
 UNVERIFIED_PETIT2 = (
     f"PETIT2 weight-based starting doses ({PETIT2_MG_PER_KG:g} / {PETIT2_MG_PER_KG_ASIAN:g} "
     f"mg/kg) are {UNVERIFIED}; the current US label gives a flat {START_MG_AGE_1_TO_5:g} mg for "
@@ -127,6 +150,26 @@ def eltrombopag(inputs: DoseInputs) -> DoseRecommendation:
     )
 
 
+def suspension_for(dose_mg: float) -> dict[str, Any]:
+    """The oral-suspension dose: packets to mix, concentration and the volume to give."""
+    packet = next((p for p in SUSPENSION_PACKETS_MG if p >= dose_mg), SUSPENSION_PACKETS_MG[-1])
+    packets = math.ceil(dose_mg / packet - 1e-9)
+    concentration = packet / SUSPENSION_WATER_ML
+    volume = round_half_up(dose_mg / concentration, SUSPENSION_ML_DECIMALS)
+    return {
+        "packet_mg": packet,
+        "packets": packets,
+        "water_ml_per_packet": SUSPENSION_WATER_ML,
+        "concentration_mg_per_ml": concentration,
+        "dose_mg": dose_mg,
+        "dose_ml": volume,
+    }
+
+
+def _tablets_fit(dose_mg: float, tablet_dose: float) -> bool:
+    return dose_mg >= TABLET_STEP_MG and abs(tablet_dose / dose_mg - 1) <= TABLET_TOLERANCE
+
+
 def _petit2(inputs: DoseInputs, age: float, asian: bool) -> DoseRecommendation:
     if age >= PETIT2_MAX_AGE_YEARS:
         raise OutsideValidRangeError(
@@ -137,6 +180,19 @@ def _petit2(inputs: DoseInputs, age: float, asian: bool) -> DoseRecommendation:
     dose_mg, capped = capped_dose(per_kg * weight, MAX_MG_PER_DAY)
     tablet_dose = min(max(round_to_step(dose_mg, TABLET_STEP_MG), TABLET_STEP_MG), MAX_MG_PER_DAY)
     dose = Amount(dose_mg, "mg")
+    suspension = suspension_for(dose_mg)
+    tablets = _tablets_fit(dose_mg, tablet_dose)
+    practical: dict[str, Any] = {"form": "tablets" if tablets else "oral suspension"}
+    if tablets:
+        practical |= {"tablet_dose_mg": tablet_dose, "tablets_mg": tablets_for(tablet_dose)}
+    practical["suspension"] = suspension
+    how = (
+        f"tablets: nearest {TABLET_STEP_MG:g} mg multiple {tablet_dose:g} mg "
+        f"(within {TABLET_TOLERANCE:.0%})"
+        if tablets
+        else f"no tablet dose within {TABLET_TOLERANCE:.0%} of {dose_mg:g} mg (tablets are "
+        f"{TABLET_STEP_MG:g} mg multiples): give the oral suspension"
+    )
     return DoseRecommendation(
         drug="eltrombopag",
         indication=inputs.indication or "itp",
@@ -147,17 +203,16 @@ def _petit2(inputs: DoseInputs, age: float, asian: bool) -> DoseRecommendation:
         per_day=dose,
         route="PO",
         course="once daily; titrate by platelet count",
-        practical={
-            "tablet_dose_mg": tablet_dose,
-            "tablets_mg": tablets_for(tablet_dose),
-            "note": f"nearest {TABLET_STEP_MG:g} mg; the oral suspension allows finer dosing",
-        },
+        practical=practical,
         capped=capped,
-        warnings=(UNVERIFIED_PETIT2, *SAFETY),
-        sources=(PETIT2, LABEL),
+        warnings=(UNVERIFIED_PETIT2, UNVERIFIED_SUSPENSION, *SAFETY),
+        sources=(PETIT2, LABEL, SUSPENSION_SOURCE),
         calculation=(
             f"{per_kg:g} mg/kg x {weight:g} kg = {per_kg * weight:.2f} mg -> {dose_mg:.1f} mg",
-            f"nearest {TABLET_STEP_MG:g} mg tablet dose: {tablet_dose:g} mg",
+            how,
+            f"oral suspension: {suspension['packets']} x {suspension['packet_mg']:g} mg packet, "
+            f"each in {SUSPENSION_WATER_ML:g} mL water = {suspension['concentration_mg_per_ml']:g} "
+            f"mg/mL; give {dose_mg:g} mg = {suspension['dose_ml']:g} mL, discard the rest",
         ),
         inputs=used_inputs(inputs, "weight_kg", "age_years", "ancestry"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,10 +12,16 @@ from thrombo.dosing.defibrotide import defibrotide
 from thrombo.dosing.eculizumab import eculizumab
 from thrombo.dosing.eltrombopag import eltrombopag
 from thrombo.dosing.immunoglobulins import anti_d, ivig
-from thrombo.dosing.inputs import DoseInputs
+from thrombo.dosing.inputs import DoseInputs, check_dosing_weight
 from thrombo.dosing.recommendation import DoseRecommendation
 from thrombo.dosing.rituximab import rituximab
 from thrombo.dosing.romiplostim import romiplostim
+from thrombo.dosing.weight_checks import (
+    CDC_WEIGHT,
+    check_weight,
+    confirmed_warnings,
+    refuse_unconfirmed,
+)
 from thrombo.physiology.limits import OutsideValidRangeError
 
 Calculator = Callable[[DoseInputs], DoseRecommendation]
@@ -73,4 +80,41 @@ def recommend(drug: str, inputs: DoseInputs) -> DoseRecommendation:
         raise OutsideValidRangeError(
             f"{name} indications: {', '.join(entry.indications)} (got {inputs.indication!r})"
         )
-    return entry.calculator(inputs)
+    recommendation = entry.calculator(inputs)
+    if "weight_kg" not in recommendation.inputs or inputs.weight_kg is None:
+        return recommendation  # the weight was not used (eltrombopag's label start, say)
+    return _weight_checked(recommendation, inputs)
+
+
+def _weight_checked(recommendation: DoseRecommendation, inputs: DoseInputs) -> DoseRecommendation:
+    """Refuse an unconfirmed questioned weight; otherwise add the check's warnings first."""
+    assert inputs.weight_kg is not None
+    recorded = inputs.recorded_weight_kg
+    check = check_weight(
+        inputs.weight_kg,
+        age_years=inputs.age_years,
+        sex=inputs.sex,
+        recorded_weight_kg=None if recorded is None else check_dosing_weight(recorded, "recorded"),
+        weight_date=inputs.weight_date,
+        as_of=inputs.as_of,
+    )
+    if not inputs.confirm_weight:
+        refuse_unconfirmed(check)
+    warnings = (*confirmed_warnings(check), *check.notes, *recommendation.warnings)
+    questioned = bool(check.questions)
+    sources = recommendation.sources
+    if "weight_for_age" in check.evidence and CDC_WEIGHT not in sources:
+        sources = (*sources, CDC_WEIGHT)
+    return dataclasses.replace(
+        recommendation,
+        warnings=warnings,
+        sources=sources,
+        inputs={
+            **recommendation.inputs,
+            "weight_check": {
+                **check.evidence,
+                "questioned": questioned,
+                "confirmed": inputs.confirm_weight and questioned,
+            },
+        },
+    )

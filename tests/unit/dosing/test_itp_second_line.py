@@ -62,11 +62,14 @@ def test_eltrombopag_refusals() -> None:
 
 
 def test_eltrombopag_petit2_weight_based_with_warning() -> None:
-    """PETIT2 (D1, unverified): 1.2 mg/kg; 0.8 mg/kg East/SE-Asian. 15 kg -> 18.0 mg, tablets
-    12.5 mg (nearest 12.5); Asian 15 kg -> 12.0 mg."""
+    """PETIT2 (D1, unverified): 1.2 mg/kg; 0.8 mg/kg East/SE-Asian. 15 kg -> 18.0 mg: the nearest
+    tablet dose (12.5 mg) is 31% short, so the oral suspension (I7) is measured instead:
+    25 mg packet in 20 mL = 1.25 mg/mL, 18 / 1.25 = 14.4 mL; Asian 15 kg -> 12.0 mg."""
     plan = eltrombopag(DoseInputs(age_years=4, weight_kg=15, regimen="petit2"))
     assert plan.dose.value == 18.0
-    assert plan.practical["tablet_dose_mg"] == 12.5
+    assert plan.practical["form"] == "oral suspension"
+    assert "tablet_dose_mg" not in plan.practical
+    assert plan.practical["suspension"]["dose_ml"] == 14.4
     assert any("from memory, unverified" in w for w in plan.warnings)
     asian = eltrombopag(
         DoseInputs(age_years=4, weight_kg=15, regimen="petit2", ancestry=Ancestry.EAST_ASIAN)
