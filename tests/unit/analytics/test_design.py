@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 import thrombo.cli.design  # noqa: F401  (registers `thrombo design`)
 from thrombo.analytics.design import simon_two_stage
+from thrombo.analytics.proportions import single_stage_sample_size
 from thrombo.cli.app import app
 from thrombo.errors import ImplausibleValueError
 
@@ -132,3 +133,35 @@ def test_cli_reversed_rates_raise_the_user_error() -> None:
 def test_cli_missing_option_is_a_usage_error() -> None:
     result = runner.invoke(app, ["design", "simon", "--p0", "0.2"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(("p0", "p1", "alpha", "beta"),
+                         [(0.2, 0.4, 0.05, 0.2), (0.05, 0.25, 0.05, 0.2), (0.3, 0.5, 0.05, 0.1)])
+def test_exact_single_stage_is_the_smallest_n_by_brute_force(p0: float, p1: float, alpha: float,
+                                                             beta: float) -> None:
+    """Every (n, r) checked with scipy's binomial: the design found holds alpha and power, and
+    no smaller n does for any r (A'Hern, Stat Med 2001;20:859-866: 35 patients, promising with
+    12 or more responses, for p0 0.2 and p1 0.4)."""
+    single = single_stage_sample_size(p0, p1, alpha, beta)
+
+    def holds(r: int, n: int) -> bool:
+        return bool(binom.sf(r, n, p0) <= alpha and binom.sf(r, n, p1) >= 1 - beta)
+
+    assert holds(single.r, single.n)
+    assert single.alpha == pytest.approx(binom.sf(single.r, single.n, p0), abs=1e-12)
+    assert single.power == pytest.approx(binom.sf(single.r, single.n, p1), abs=1e-12)
+    assert not any(holds(r, n) for n in range(1, single.n) for r in range(n + 1))
+    if (p0, p1) == (0.2, 0.4):
+        assert (single.r, single.n) == (11, 35)
+
+
+def test_cli_prints_the_single_stage_design_beside_simons() -> None:
+    result = runner.invoke(app, ["design", "simon", "--p0", "0.2", "--p1", "0.4",
+                                 "--alpha", "0.05", "--beta", "0.2", "--json"])
+    single = json.loads(result.stdout)["single_stage"]
+    assert (single["r"], single["n"]) == (11, 35)
+    assert single["alpha"] == pytest.approx(0.034357, abs=1e-6)
+    assert single["power"] == pytest.approx(0.804825, abs=1e-6)
+    table = runner.invoke(app, ["design", "simon", "--p0", "0.2", "--p1", "0.4",
+                                "--alpha", "0.05", "--beta", "0.2"], env={"COLUMNS": "120"})
+    assert "single-stage" in table.stdout and "11/35" in table.stdout
