@@ -24,8 +24,10 @@ from thrombo.response.itp_patient import assess_itp
 from thrombo.rules.itp.drugs import ASSESSMENT_WINDOW_DAYS, SPLENECTOMY
 
 
-def only(obs: str, meds: str = "0 rituximab", as_of: int = 100, **kw: int) -> TreatmentResponse:
-    (treatment,) = assess_itp(timeline(obs, meds, **kw), day(as_of)).treatments
+def only(obs: str, meds: str = "0 rituximab", as_of: int = 100,
+         splenectomy: int | None = None) -> TreatmentResponse:
+    (treatment,) = assess_itp(timeline(obs, meds, splenectomy=splenectomy),
+                              day(as_of)).treatments
     return treatment
 
 

@@ -9,6 +9,8 @@ stated (birth day -2920).
 
 from __future__ import annotations
 
+import pytest
+
 from tests.unit.plans.tables import day, patient_timeline, platelets
 from thrombo.plans import OptionStatus, itp_ladder
 from thrombo.plans.ladder_data import ASH_UNVERIFIED, OBSERVATION_UNVERIFIED, RESCUE_FIRST
@@ -213,3 +215,85 @@ def test_a_child_responding_to_the_latest_treatment_is_told_so_first() -> None:
     assert plan.warnings[0] == (
         "the latest treatment, ivig from 2026-01-01, is a CR (IWG) not lost by as-of: the "
         "options below are for if the response is lost")
+
+
+# --- clinical safety review (issue 17): findings 4, 13, 14, 18 --------------------------------
+
+def test_romiplostim_not_suitable_for_an_8_month_old_with_6_week_itp() -> None:
+    """Born day -243 (8 months old on day 42), ITP diagnosed day 0, mucosal bleeding; day 42:
+    6 weeks of ITP. Romiplostim's US paediatric approval needs age >= 1 year and ITP of >= 6
+    months (FDA 2018; clinical reference D2, corrected row) -> not suitable, no dose, both
+    reasons shown with the dates they rest on."""
+    tl = patient_timeline("0 platelets 8\n40 platelets 9\n40 weight 8", events="41 bleeding "
+                          "grade=3", diagnosis=0, birth=-243)
+    romi = itp_ladder(tl, day(42)).option("romiplostim")
+    assert romi.status is S.NOT_SUITABLE and romi.dose is None
+    age, duration = romi.reasons[0], romi.reasons[1]
+    assert age.text.startswith("age 0 completed years on 2026-02-12 (born 2025-05-03): under 1 "
+                               "year")
+    assert age.evidence[0].day == day(-243)
+    assert duration.text.startswith("ITP diagnosed 2026-01-01: 1 completed months by "
+                                    "2026-02-12, less than 6")
+    assert "romiplostim" not in [o.drug for o in itp_ladder(tl, day(42)).next_options]
+
+
+@pytest.mark.parametrize(("as_of", "suitable"), [
+    (180, False),   # 2026-06-30: 5 completed months of ITP
+    (181, True),    # 2026-07-01: 6 months
+])
+def test_romiplostim_from_six_months_of_itp(as_of: int, suitable: bool) -> None:
+    """8-year-old, ITP from day 0, failed prednisone and IVIG (FAILED_FIRST_LINE), ash-2019."""
+    tl = patient_timeline(FAILED_FIRST_LINE, "0 prednisone end=6\n20 ivig", diagnosis=0)
+    status = itp_ladder(tl, day(as_of), "ash-2019").option("romiplostim").status
+    assert (status is S.SUGGESTED) is suitable
+
+
+@pytest.mark.parametrize(("birth", "suitable"), [
+    (-181, False),   # born 2025-07-04: 1 year old tomorrow
+    (-182, True),    # born 2025-07-03: 1 year old on as-of (2026-07-03), first birthday
+])
+def test_romiplostim_from_the_first_birthday(birth: int, suitable: bool) -> None:
+    """ITP from day -200 (over 6 months by as-of, day 183), prednisone and IVIG failed in
+    persistent ITP; ash-2019 policy. Romiplostim from age >= 1 year (D2)."""
+    tl = patient_timeline(platelets((-200, 8), (-197, 10), (-195, 12), (-150, 12), (-148, 14),
+                                    (-146, 13)) + "\n180 weight 10",
+                          "-200 prednisone end=-194\n-150 ivig", diagnosis=-200, birth=birth)
+    status = itp_ladder(tl, day(183), "ash-2019").option("romiplostim").status
+    assert (status is S.SUGGESTED) is suitable
+
+
+def test_a_stable_cr_at_108_to_112_is_not_marked_failed() -> None:
+    """IVIG day 0 on a baseline of 60; 110 and 112 (days 3, 10) = CR; 108-112 since. Loss of CR is
+    < 100 (IWG 2009); 2 x baseline concerns R only -> IVIG tried and responded, not failed."""
+    obs = platelets((0, 60), (3, 110), (10, 112), (20, 108), (21, 109), (40, 111)) + "\n0 weight 20"
+    plan = itp_ladder(patient_timeline(obs, "0 ivig", diagnosis=0), day(45))
+    assert plan.option("ivig").status is S.TRIED_RESPONDED
+
+
+def test_rituximab_two_days_after_its_start_is_not_failed() -> None:
+    """Chronic ITP, first line failed; rituximab weekly from day 500, counts 9, 10 on days 501-502.
+    On day 502 the ladder shows rituximab as tried, not evaluable (its 56-day window [Design]
+    closes on day 556), not failed; the reason says so."""
+    counts = platelets((0, 8), (3, 10), (5, 12), (20, 12), (22, 15), (24, 14), (500, 8),
+                       (501, 9), (502, 10))
+    tl = patient_timeline(counts + "\n500 weight 30\n500 height 135",
+                          "0 prednisone end=6\n20 ivig\n500 rituximab end=521", diagnosis=0)
+    ritux = itp_ladder(tl, day(502)).option("rituximab")
+    assert ritux.status is S.TRIED_NOT_EVALUABLE
+    assert ritux.reasons[-1].text.endswith(
+        "not judged before its 56-day assessment window closes on 2027-07-11")
+
+
+def test_monthly_pulses_keeping_the_child_above_30_are_a_response() -> None:
+    """Seed 002: dexamethasone 0.6 mg/kg x 4 days every 28 days, three pulses from day 200 after
+    failed first line; baseline 12, then 55-65. The ladder shows the pulses as tried and
+    responded (R), saying the planned regimen was judged by its platelet response."""
+    counts = platelets((0, 8), (3, 10), (5, 12), (20, 12), (22, 15), (24, 14), (200, 12),
+                       (207, 60), (214, 55), (235, 62), (249, 58), (263, 65))
+    tl = patient_timeline(counts + "\n200 weight 24",
+                          "0 prednisone end=6\n20 ivig\n200 dexamethasone end=203\n"
+                          "228 dexamethasone end=231\n256 dexamethasone end=259", diagnosis=0)
+    plan = itp_ladder(tl, day(270))
+    dex = plan.option("dexamethasone")
+    assert dex.status is S.TRIED_RESPONDED
+    assert "planned monthly dexamethasone pulses (seed 002)" in dex.reasons[0].text
