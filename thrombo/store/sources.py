@@ -59,7 +59,22 @@ def detect_format(path: Path) -> str:
         return "fhir-bundle"
     if path.is_dir():
         raise SourceError(f"{path}: neither a dataset folder (patients.csv) nor FHIR NDJSON")
+    if is_sqlite_file(path):
+        raise SourceError(f"{path}: a thrombo store, not a source to read: name it as a store "
+                          f"URL, sqlite:///{path}")
     raise SourceError(f"{path}: unknown source type (expected a folder, .json or .ndjson)")
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_sqlite_file(path: Path) -> bool:
+    """A SQLite database file, known by the 16-byte header every one begins with."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
 
 
 LAB_RANGES_HELP = (
@@ -125,6 +140,8 @@ def load_source(
 ) -> LoadedSource:
     """Timelines for a command: from a store URL, or read from a file or folder in memory."""
     zone = timezone(tz)
+    if fmt is None and not is_store_url(source) and is_sqlite_file(Path(source)):
+        source = f"sqlite:///{source}"  # a store's file named without the URL scheme
     if is_store_url(source) and fmt != "omop":
         store = Store.open(source, existing=True)
         return LoadedSource(store.timelines(zone), None, source)
