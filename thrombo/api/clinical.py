@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from thrombo.analytics.assessment import assess_patient
+from thrombo.api.schemas import DoseRequest
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.dosing.inputs import Ancestry, DoseInputs
+from thrombo.dosing.inputs import Ancestry, DoseInputs, age_from_birth_date
 from thrombo.dosing.recommendation import DoseRecommendation
 from thrombo.dosing.registry import DRUGS, recommend
 from thrombo.errors import ThromboUserError
+from thrombo.physiology.body import BsaFormula
 from thrombo.plans import NothingToPlanError, Plan, plan_for
 from thrombo.response.itp_patient import ItpClassification, classify_itp
 from thrombo.rules import registry
@@ -100,16 +103,46 @@ def dose(
     hb_g_dl: float | None = None,
     indication: str | None = None,
     regimen: str | None = None,
+    recorded_weight_kg: float | None = None,
 ) -> DoseRecommendation:
+    """The web form's dose (its fields are numbers and text); `dose_request` takes them all."""
+    return dose_request(DoseRequest(
+        drug=drug, weight_kg=weight_kg, height_cm=height_cm, age_years=age_years, sex=sex,
+        ancestry=ancestry, hb_g_dl=hb_g_dl, indication=indication, regimen=regimen,
+        recorded_weight_kg=recorded_weight_kg,
+    ))  # fmt: skip
+
+
+def dose_request(body: DoseRequest) -> DoseRecommendation:
+    """`thrombo dose` for the API and the web form: the same inputs, the same weight check."""
+    day = body.as_of or date.today()
+    age_years = body.age_years
+    if body.birth_date is not None:
+        if age_years is not None:
+            raise ThromboUserError("give age_years or birth_date, not both")
+        age_years = age_from_birth_date(body.birth_date, day)
+    inputs = DoseInputs(
+        weight_kg=body.weight_kg, height_cm=body.height_cm, age_years=age_years, sex=body.sex,
+        ancestry=_choice(Ancestry, body.ancestry, "ancestry"), hb_g_dl=body.hb_g_dl,
+        indication=body.indication, regimen=body.regimen,
+        hepatic_impairment=body.hepatic_impairment,
+        bsa_formula=_choice(BsaFormula, body.bsa_formula, "bsa_formula"),
+        recorded_weight_kg=body.recorded_weight_kg, weight_date=body.weight_date, as_of=day,
+        confirm_weight=body.confirm_weight,
+    )  # fmt: skip
+    return recommend(body.drug, inputs)
+
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def _choice(kind: type[Choice], value: str, name: str) -> Choice:
     try:
-        group = Ancestry(ancestry)
+        return kind(value)
     except ValueError:
         raise ThromboUserError(
-            f"unknown ancestry {ancestry!r}: choose one of {', '.join(a.value for a in Ancestry)}"
+            f"unknown {name} {value!r}: choose one of {', '.join(k.value for k in kind)}"
         ) from None
-    inputs = DoseInputs(weight_kg=weight_kg, height_cm=height_cm, age_years=age_years, sex=sex,
-                        ancestry=group, hb_g_dl=hb_g_dl, indication=indication, regimen=regimen)
-    return recommend(drug, inputs)
 
 
 def assessment(timeline: PatientTimeline, as_of: date) -> dict[str, Any]:

@@ -36,6 +36,14 @@ class DoseRequest(BaseModel):
     hb_g_dl: float | None = None
     indication: str | None = None
     regimen: str | None = None
+    # The rest of `thrombo dose`'s inputs, with the same meaning as its options.
+    birth_date: date | None = None
+    hepatic_impairment: bool = False
+    bsa_formula: str = "mosteller"
+    recorded_weight_kg: float | None = None
+    weight_date: date | None = None
+    as_of: date | None = None
+    confirm_weight: bool = False
 
 
 class NewUser(BaseModel):

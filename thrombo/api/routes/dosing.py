@@ -21,7 +21,11 @@ def drugs(_user: UserDep) -> list[dict[str, Any]]:
 
 @router.post("/dose")
 def dose(body: DoseRequest, service: ServiceDep, user: UserDep) -> dict[str, Any]:
-    """A dose for one patient's measurements (interface.md `dose --json`)."""
-    result = clinical.dose(**body.model_dump())
+    """A dose for one patient's measurements (interface.md `dose --json`).
+
+    The inputs are `thrombo dose`'s options; a weight the check questions is refused (422) until
+    `confirm_weight` is true, and the dose then carries the warning first.
+    """
+    result = clinical.dose_request(body)
     service.record(user, "dose-calculated", {"drug": result.drug, "regimen": result.regimen})
     return result.to_json()
