@@ -110,6 +110,8 @@ def test_prophylactic_enoxaparin_blocks_and_only_line_heparin_warns() -> None:
 
 
 def test_stopped_anticoagulant_does_not_block() -> None:
+    """Therapeutic heparin stopped at 20:00 on day +38: its 12 h washout (EU SmPC 4.4) ended on
+    day +39, long before day +44 (washouts in progress: test_defibrotide_holds.py)."""
     plan = tma_protocol(tma(course(extra="-12 weight 18.4"),
                             "30 heparin end=38 intent=therapeutic"), day(44))
     assert plan.holds == ()
