@@ -175,7 +175,7 @@ def refuse_unconfirmed(check: WeightCheck) -> None:
         reasons = "; ".join(q.rstrip("?.") for q in check.questions)
         raise WeightNotConfirmedError(
             f"{reasons}. Check the weight (a typing or unit slip?); if it is right, confirm it "
-            "(--confirm-weight) to dose with it"
+            "(--confirm-weight; confirm_weight in the API; the form's confirm box) to dose with it"
         )
 
 
