@@ -4,8 +4,9 @@ Patient: transplant day 0 (2026-01-01), conditioning from day -10, engraftment d
 9 years old. The screening course is the harmonized-2023 vignette of
 tests/spec/screening/test_harmonized_vignettes.py: anaemia, thrombocytopenia (150 -> 60), LDH
 > ULN 320 and schistocytes on day +40, all four measured again on day +42 -> TA-TMA
-diagnosed on day +42 (2026-02-12). Doses: defibrotide 6.25 mg/kg q6h on the pre-conditioning weight (label B1 [S]);
-eculizumab aHUS weight tiers (B3 [S-2nd]); course of seed 000 (>= 14 days, reassess day 14/28).
+diagnosed on day +42 (2026-02-12). Doses: defibrotide 6.25 mg/kg q6h on the pre-conditioning
+weight (label B1 [S]); eculizumab aHUS weight tiers (B3 [S-2nd]); course of seed 000 (>= 14
+days, reassess day 14/28).
 """
 
 from __future__ import annotations
