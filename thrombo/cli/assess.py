@@ -8,7 +8,16 @@ import typer
 
 from thrombo.analytics.assessment import PLATELET_RULES, assessment_document
 from thrombo.cli.app import app
-from thrombo.cli.options import AsOfOpt, FormatOpt, JsonOpt, SourceArg, TzOpt, parse_as_of
+from thrombo.cli.options import (
+    AsOfOpt,
+    FormatOpt,
+    JsonOpt,
+    PatientFilterOpt,
+    SourceArg,
+    TzOpt,
+    only_patient,
+    parse_as_of,
+)
 from thrombo.cli.output import print_json, stdout
 from thrombo.cli.records import Column, human, print_records
 from thrombo.errors import ThromboUserError
@@ -27,6 +36,7 @@ def assess_command(
         str, typer.Option("--tma-platelet-rule", help="absolute-50-transfusion-free-7d "
                           "(default) or rise-50pct-over-nadir.")
     ] = "absolute-50-transfusion-free-7d",
+    patient: PatientFilterOpt = None,
 ) -> None:
     """TA-TMA resolution or IWG ITP response, with CTCAE v5.0 adverse events, per patient."""
     if platelet_rule not in PLATELET_RULES:
@@ -34,7 +44,8 @@ def assess_command(
     options = TmaOptions(platelet_rule=platelet_rule)  # type: ignore[arg-type]
     day = parse_as_of(as_of, tz)
     loaded = load_source(source, tz=tz, fmt=source_format)
-    document = {**assessment_document(loaded.timelines, day, options),
+    timelines = only_patient(list(loaded.timelines), patient, source)
+    document = {**assessment_document(timelines, day, options),
                 "input": loaded.input_json()}
     if as_json:
         print_json(document)
@@ -49,10 +60,10 @@ def assess_command(
                   notes=[ASSESS_LEGEND, *(f"warning: {w}" for w in document["warnings"])])
 
 
-ASSESS_COLUMNS = (Column("patient", whole=True), Column("condition", keep=3),
+ASSESS_COLUMNS = (Column("patient", whole=True), Column("condition", keep=1),
                   Column("treatment", keep=4), Column("start", whole=True),
                   Column("response", keep=9), Column("date", whole=True),
-                  Column("adverse events (CTCAE grade)", keep=2))
+                  Column("adverse events (CTCAE grade)", keep=3))
 ASSESS_LEGEND = (
     "TA-TMA response: resolved or not-resolved by day 28 of treatment; date: the day resolution "
     "was confirmed (it can fall after day 28 for a not-resolved course). ITP response: IWG 2009 "

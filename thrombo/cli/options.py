@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
 from thrombo.errors import ThromboUserError
 from thrombo.store.sources import timezone
+
+T = TypeVar("T")
 
 SourceArg = Annotated[str, typer.Argument(help="Dataset folder, FHIR file or folder, store URL.")]
 AsOfOpt = Annotated[
@@ -25,6 +27,10 @@ TzOpt = Annotated[
 ]
 FormatOpt = Annotated[
     str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson or omop.")
+]
+
+PatientFilterOpt = Annotated[
+    str | None, typer.Option("--patient", help="Only this patient_id (default: every patient).")
 ]
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -45,3 +51,13 @@ def parse_as_of(text: str | None, zone_name: str) -> date:
     if text is None:
         return datetime.now(timezone(zone_name)).date()
     return parse_day(text)
+
+
+def only_patient(timelines: list[T], patient: str | None, source: str) -> list[T]:
+    """The one patient asked for with --patient (an unknown id is a user error), or all."""
+    if patient is None:
+        return timelines
+    found = [t for t in timelines if getattr(t, "patient_id", None) == patient]
+    if not found:
+        raise ThromboUserError(f"no patient {patient!r} in {source}")
+    return found

@@ -114,3 +114,15 @@ def test_very_narrow_terminal_prints_one_block_per_record() -> None:
     ("ta-tma", "", "ta-tma"), (2.50, "", "2.5")])
 def test_human_values(value: object, missing: str, shown: str) -> None:
     assert human(value, missing) == shown
+
+
+def test_assess_for_one_patient(dataset: Path, documents: dict[str, Any]) -> None:
+    """`assess --patient ID`, like `plan`: that patient's row only; an unknown id is exit 2."""
+    first = documents["assess"]["patients"][0]
+    one = json.loads(thrombo("assess", str(dataset), "--patient", first["patient_id"], "--json"))
+    assert one["patients"] == [first]
+    done = subprocess.run([sys.executable, "-c", "from thrombo.cli import main; main()",
+                           "assess", str(dataset), "--patient", "NOBODY"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"thrombo: error: no patient 'NOBODY' in {dataset}"
