@@ -98,6 +98,7 @@ class TreatmentResponse:
             self.response,
             self.failure,
             self.failure_date,
+            self.decided_by,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from thrombo.rules.itp.refractory import (
     failed_therapies,
     iwg_2009,
     practical_002,
+    practical_options,
 )
 from thrombo.rules.itp.severity import Severity, classify_severity
 
@@ -199,6 +200,7 @@ class ItpClassification:
     outcomes: tuple[TherapyOutcome, ...]
     phase_cutoffs: PhaseCutoffs
     evaluated_on: date
+    dependence_rule: DependenceRule = DEFAULT_DEPENDENCE_RULE
 
     @property
     def default(self) -> DefinitionAnswer:
@@ -208,6 +210,8 @@ class ItpClassification:
         options = {
             **self.phase_cutoffs.options(),
             **self.severity.options(),
+            **practical_options(),
+            "steroid_dependence_rule": self.dependence_rule,
             "refractory_default": DEFAULT_DEFINITION,
             "phase_evaluated_on": self.evaluated_on.isoformat(),
         }
@@ -217,6 +221,7 @@ class ItpClassification:
             "phase": self.phase,
             "months_since_diagnosis": self.months_since_diagnosis,
             "severe": self.severity.severe,
+            "severe_since": _iso(self.severity.since),
             "refractory": self.default.refractory,
             "refractory_definition": DEFAULT_DEFINITION,
             "refractory_by_definition": {a.definition: a.refractory for a in self.answers},
@@ -253,4 +258,4 @@ def classify_itp(
         practical_002(known, series, outcomes),
     )
     return ItpClassification(known.patient_id, phase, months, severity, answers, outcomes,
-                             cutoffs, on)
+                             cutoffs, on, dependence_rule)

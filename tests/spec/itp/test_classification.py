@@ -145,7 +145,8 @@ def test_itp_json_matches_the_interface_shape() -> None:
     assert (doc["refractory"], doc["refractory_definition"]) == (True, "practical-002")
     assert doc["failed_therapies"] == [{
         "drug": "dexamethasone", "class": "corticosteroid", "start": "2026-01-01",
-        "response": "NR", "failure": "no-response", "failure_date": "2026-01-15"}]
+        "response": "NR", "failure": "no-response", "failure_date": "2026-01-15",
+        "decided_by": "iwg-2009 platelet response"}]
     assert doc["failed_classes"] == {"corticosteroid": "2026-01-15"}
     assert doc["rules"]["name"] == "iwg-2009"
     assert any("practical-002" in w for w in doc["warnings"])

@@ -81,3 +81,30 @@ def test_bad_as_of_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["itp", str(dataset(tmp_path)), "--as-of", "March"])
     assert isinstance(result.exception, ThromboUserError)
     assert str(result.exception) == "--as-of must be a date YYYY-MM-DD, got 'March'"
+
+
+PULSE_MEDICATIONS = """patient_id,drug,start,end
+P07,dexamethasone,2026-01-21,2026-01-24
+P07,dexamethasone,2026-02-18,2026-02-21
+P07,dexamethasone,2026-03-18,2026-03-21
+P07,dexamethasone,2026-04-15,2026-04-18
+"""
+
+
+def test_itp_steroid_dependence_rule_is_an_option_and_named_in_the_output(tmp_path: Path) -> None:
+    """P07 on four monthly dexamethasone pulses from 2026-01-21, counts 140-160: by default the
+    regimen is judged by its response (not failed); with --steroid-dependence iwg-2009 it is
+    corticosteroid dependence (NR, failed). Each output names the rule that decided."""
+    folder = dataset(tmp_path)
+    (folder / "medications.csv").write_text(PULSE_MEDICATIONS)
+    default = run("itp", str(folder), "--as-of", "2026-05-01", "--json")
+    strict = run("itp", str(folder), "--as-of", "2026-05-01", "--json",
+                 "--steroid-dependence", "iwg-2009")
+    (p_default,), (p_strict,) = default["patients"], strict["patients"]  # type: ignore[misc]
+    assert p_default["rules"]["options"]["steroid_dependence_rule"] == "pulses-judged-by-response"
+    assert p_default["failed_therapies"] == []
+    (failed,) = p_strict["failed_therapies"]
+    assert (failed["drug"], failed["failure"], failed["decided_by"]) == (
+        "dexamethasone", "steroid-dependent", "iwg-2009 corticosteroid dependence (rule iwg-2009)")
+    result = CliRunner().invoke(app, ["itp", str(folder), "--steroid-dependence", "sometimes"])
+    assert isinstance(result.exception, ThromboUserError)

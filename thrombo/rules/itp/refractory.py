@@ -69,6 +69,8 @@ class TherapyOutcome:
     response: Response
     failure: FailureReason | None = None
     failure_date: date | None = None
+    decided_by: str | None = None
+    """Which rule gave the answer (platelet response, death, corticosteroid dependence)."""
 
     @property
     def failed(self) -> bool:
@@ -82,6 +84,7 @@ class TherapyOutcome:
             "response": self.response,
             "failure": self.failure,
             "failure_date": None if self.failure_date is None else self.failure_date.isoformat(),
+            "decided_by": self.decided_by,
         }
 
 
@@ -211,6 +214,17 @@ def _iwg(refractory: bool | None, since: date | None, note: str, day: date | Non
          ) -> DefinitionAnswer:
     return DefinitionAnswer("iwg-2009", refractory, since, (Evidence("iwg-2009", note, day),),
                             IWG_WARNING)
+
+
+def practical_options() -> dict[str, object]:
+    """The practical-002 numbers, for `rules.options`."""
+    return {
+        "practical_002_threshold": PRACTICAL_PLATELET_THRESHOLD,
+        "practical_002_persistence_days": PERSISTENCE_DAYS,
+        "practical_002_min_counts": PERSISTENCE_MIN_COUNTS,
+        "practical_002_max_gap_days": PERSISTENCE_MAX_GAP_DAYS,
+        "practical_002_therapy_lag_days": THERAPY_LAG_DAYS,
+    }
 
 
 def failed_therapies(outcomes: Sequence[TherapyOutcome]) -> tuple[TherapyOutcome, ...]:
