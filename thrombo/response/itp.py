@@ -45,6 +45,7 @@ BASELINE_ZERO_WARNING = (
     "baseline platelet count 0: the 2-fold rule is undefined, absolute thresholds only "
     "(clinical-reference.md C2 edge cases [Design])"
 )
+WINDOW_OPEN = "assessment window not closed when judging ended"
 NO_BASELINE_WARNING = "no baseline platelet count: R (2-fold rule) cannot be judged, only CR"
 
 
@@ -240,9 +241,10 @@ def _judge(occasions: Sequence[Occasion], course: Course, window_end: date,
     evidence.append(_occasion_evidence(nr[0], "first occasion of confirmed NR"))
     if window_end < until:
         note = (f"counts below response so far, but no NR before the {course.window_days}-day "
-                f"assessment window closes on {until}; judged to {window_end}")
+                f"assessment window closes on {until}; judged to {window_end} (as-of, death "
+                "or the next treatment)")
         evidence.append(Evidence(RULE, note, until))
-        return _Judged("not-evaluable", decided_by="assessment window still open")
+        return _Judged("not-evaluable", decided_by=WINDOW_OPEN)
     return _Judged("NR", failure_date=max(nr[1].day, until))
 
 

@@ -112,3 +112,11 @@ def test_practical_ignores_the_first_week_of_therapy(first: int, expected: bool 
 ])
 def test_completed_months(on: object, months: int) -> None:
     assert completed_months(day(0), on) == months  # type: ignore[arg-type]
+
+
+def test_months_since_diagnosis_uses_the_mean_month() -> None:
+    """1130 days / (365.25 / 12) = 37.13 -> 37.1 months ([Design] mean Gregorian month); a
+    365-day year would give 37.2 and a 366-day year 37.0."""
+    from thrombo.rules.itp.phase import months_since
+
+    assert months_since(day(0), day(1130)) == 37.1
