@@ -78,8 +78,9 @@ class Preparation:
 
     @property
     def deviation(self) -> float:
-        """Delivered over calculated dose, minus 1 (+0.25 = a quarter too much)."""
-        return self.delivered_mcg / self.dose_mcg - 1
+        """Delivered over calculated dose, minus 1 (+0.25 = a quarter too much), to 0.1% as
+        shown, so a dose exactly 10% off is not "more than 10%" by a binary float's error."""
+        return round(self.delivered_mcg / self.dose_mcg - 1, 3)
 
 
 def romiplostim_dose(weight_kg: float, mcg_per_kg: float) -> Preparation:

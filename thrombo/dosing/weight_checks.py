@@ -44,6 +44,11 @@ CDC_WEIGHT = (
     "value cut-offs (clinical reference I8)"
 )
 WEIGHT_ALERT = "WEIGHT CONFIRMED BY THE USER although questioned"
+# [Design] z-scores and the change from the recorded weight are compared as shown: z to 2
+# decimals, the change to 0.1% (so a weight at exactly 4 SD or exactly 10% is not questioned,
+# whatever the binary float makes of it).
+Z_DECIMALS = 2
+CHANGE_DECIMALS = 3
 SEXES = ("M", "F")
 SEX_NAMES = {"M": "boys", "F": "girls"}
 
@@ -69,11 +74,9 @@ class GrowthZ:
 
     @property
     def outside(self) -> bool:
-        return (
-            abs(self.z) > WEIGHT_Z_LIMIT
-            or self.modified_z < CDC_MODIFIED_Z_LOW
-            or self.modified_z > CDC_MODIFIED_Z_HIGH
-        )
+        z, modified = round(self.z, Z_DECIMALS), round(self.modified_z, Z_DECIMALS)
+        cdc_flag = modified < CDC_MODIFIED_Z_LOW or modified > CDC_MODIFIED_Z_HIGH
+        return abs(z) > WEIGHT_Z_LIMIT or cdc_flag
 
 
 def growth_z(weight_kg: float, age_years: float, sex: str) -> GrowthZ:
@@ -94,7 +97,8 @@ def _growth_question(weight_kg: float, age_years: float, sex: str | None) -> tup
     scores = [growth_z(weight_kg, age_years, s) for s in sexes]
     evidence = {
         "weight_for_age": {
-            s.sex: {"z": round(s.z, 2), "modified_z": round(s.modified_z, 2)} for s in scores
+            s.sex: {"z": round(s.z, Z_DECIMALS), "modified_z": round(s.modified_z, Z_DECIMALS)}
+            for s in scores
         },
         "bounds": {
             "z": [-WEIGHT_Z_LIMIT, WEIGHT_Z_LIMIT],
@@ -115,8 +119,8 @@ def _growth_question(weight_kg: float, age_years: float, sex: str | None) -> tup
 
 
 def _recorded_question(weight_kg: float, recorded_kg: float) -> tuple[str | None, dict[str, Any]]:
-    change = weight_kg / recorded_kg - 1
-    evidence = {"recorded_weight_kg": recorded_kg, "change": round(change, 3)}
+    change = round(weight_kg / recorded_kg - 1, CHANGE_DECIMALS)
+    evidence = {"recorded_weight_kg": recorded_kg, "change": change}
     if abs(change) <= RECORDED_WEIGHT_TOLERANCE:
         return None, evidence
     return (
