@@ -39,9 +39,10 @@ from thrombo.normalize.analytes import UNVERIFIED as UNVERIFIED_LOINC
 from thrombo.normalize.codemap import CodeMap
 from thrombo.normalize.concepts import ConceptMatch
 from thrombo.normalize.labranges import LabRanges, age_years
-from thrombo.normalize.units import UnitError, to_canonical
+from thrombo.normalize.units import UnitError, to_canonical, unverified_molar_note
 from thrombo.normalize.values import (
     ValueProblem,
+    is_answer,
     parse_bound,
     parse_category,
     parse_date,
@@ -123,7 +124,7 @@ def _item(item: RawItem, prov: Provenance, ctx: Context) -> tuple[Canonical, str
             return patient, None
         case RawObservation():
             observation = _observation(item, prov, ctx)
-            return observation, unverified_loinc_note(item.code, observation.analyte)
+            return observation, observation_note(item, observation)
         case RawMedication():
             medication, match = _medication(item, prov, ctx)
             return medication, unverified_note(match)
@@ -144,6 +145,14 @@ def unverified_loinc_note(code: Code | str, analyte: str) -> str | None:
     if not isinstance(loinc, str) or LOINC_STATUS.get(loinc.strip()) != UNVERIFIED_LOINC:
         return None
     return f"{LOINC}|{loinc.strip()} -> {analyte}"
+
+
+def observation_note(raw: RawObservation, observation: Observation) -> str | None:
+    """The unverified code mapping, else the unverified molar mass, a result rests on."""
+    loinc = unverified_loinc_note(raw.code, observation.analyte)
+    if loinc is not None or observation.reported is None:
+        return loinc
+    return unverified_molar_note(BY_KEY[observation.analyte], observation.reported.unit)
 
 
 def unverified_note(match: ConceptMatch | None) -> str | None:
@@ -225,10 +234,9 @@ def _observation(raw: RawObservation, prov: Provenance, ctx: Context) -> Observa
         quantity = reported = None
         low = high = None
     else:
-        if not analyte.units:
-            raise ValueProblem(
-                f"{analyte.key} takes {'/'.join(analyte.categories)}, got {raw.value!r}"
-            )
+        if not analyte.units or is_answer(raw.value):
+            accepted = "/".join(analyte.categories) or "a number"
+            raise ValueProblem(f"{analyte.key} takes {accepted}, got {raw.value!r}")
         comparator, value = parse_bound(raw.value, f"value for {analyte.key}")
         if not raw.unit:
             raise ValueProblem(f"unit missing for {analyte.key}")

@@ -2,13 +2,16 @@
 
 UCUM unit codes are translated to pint expressions through one explicit table (pint does not parse
 UCUM: `10*9/L`, `mm[Hg]`, `/[HPF]` are not pint syntax), then pint converts. Conversions that
-depend on the substance (molar <-> mass) are per analyte, with their factors cited below. A unit
+depend on the substance (molar <-> mass) go through the analyte's molar mass (cited below), so
+every molar unit converts for an analyte that has one. A unit
 that is unknown, or of the wrong dimension for the analyte, is a `UnitError`: the record is
 quarantined with that message, never guessed at.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -73,27 +76,56 @@ UCUM_TO_PINT: dict[str, str] = {
 
 # Creatinine mg/dL x 88.4 = umol/L (clinical-reference.md E3 [S-2nd]).
 CREATININE_UMOL_L_PER_MG_DL = 88.4
+UNVERIFIED_MOLAR_MASS = "from memory, unverified"
 
-# Substance-specific factors, (analyte, reported unit) -> multiply by this to reach the canonical
-# unit. Sources: clinical-reference.md section H and E3.
-MOLAR_FACTORS: dict[tuple[str, str], float] = {
-    ("creatinine", "umol/L"): 1 / CREATININE_UMOL_L_PER_MG_DL,
-    ("urine_creatinine", "umol/L"): 1 / CREATININE_UMOL_L_PER_MG_DL,
-    ("urine_creatinine", "mmol/L"): 1000 / CREATININE_UMOL_L_PER_MG_DL,
-    # UPCR mg/mg x 113.12 = mg/mmol: creatinine molar mass 113.12 g/mol (section H).
-    ("upcr", "mg/mmol"): 1 / 113.12,
-    # Hemoglobin g/dL x 0.6206 = mmol/L, monomer basis (section H).
-    ("hemoglobin", "mmol/L"): 1 / 0.6206,
+
+@dataclass(frozen=True, slots=True)
+class MolarMass:
+    grams_per_mole: float
+    source: str
+
+
+# Molar masses: with one, every molar unit UCUM spells (mol, mmol, umol, nmol, pmol per L, dL,
+# mL) converts for the analyte, through pint, as mass units do. For a ratio (UPCR), the molar
+# mass of its denominator (creatinine), so that mg/mmol converts.
+MOLAR_MASS: dict[str, MolarMass] = {
+    # 10 mg/L / 88.4 umol/L = 113.12 g/mol: the E3 factor, and the molar mass section H gives.
+    "creatinine": MolarMass(1e4 / CREATININE_UMOL_L_PER_MG_DL, "clinical-reference.md E3 [S-2nd]"),
+    "urine_creatinine": MolarMass(1e4 / CREATININE_UMOL_L_PER_MG_DL,
+                                  "clinical-reference.md E3 [S-2nd]"),
+    # UPCR mg/mg x 113.12 = mg/mmol: creatinine 113.12 g/mol (section H).
+    "upcr": MolarMass(113.12, "clinical-reference.md section H"),
+    # Hemoglobin g/dL x 0.6206 = mmol/L, monomer basis (section H): 10 g/L / 0.6206 mmol/L.
+    "hemoglobin": MolarMass(1e4 / 0.6206, "clinical-reference.md section H (monomer basis)"),
+    # Bilirubin C33H36N4O6, 584.66 g/mol (1 mg/dL = 17.1 umol/L): not in the clinical reference.
+    "bilirubin": MolarMass(584.66, UNVERIFIED_MOLAR_MASS),
 }
 
-
+# UCUM prefixes and atoms of the mass and substance concentrations (`umol/L`, `ng/mL`) parsed by
+# rule rather than listed: prefix + g or mol, over prefix + L.
+UCUM_PREFIXES = {"": "", "m": "milli", "u": "micro", "n": "nano", "p": "pico", "f": "femto",
+                 "d": "deci", "c": "centi", "k": "kilo"}
+_CONCENTRATION = re.compile(r"^(?P<np>[munpfdck]?)(?P<atom>g|mol)/(?P<dp>[munpdc]?)L$")
 class UnitError(ValueError):
     """A unit that is unknown or cannot express the analyte."""
 
 
+def pint_expression(ucum: str) -> str | None:
+    """The pint expression of a UCUM code: from the table, or a mass or substance
+    concentration by rule (`nmol/L` -> `nanomole / liter`)."""
+    expr = UCUM_TO_PINT.get(ucum)
+    if expr is not None:
+        return expr
+    found = _CONCENTRATION.match(ucum)
+    if found is None:
+        return None
+    atom = "gram" if found["atom"] == "g" else "mole"
+    return f"{UCUM_PREFIXES[found['np']]}{atom} / {UCUM_PREFIXES[found['dp']]}liter"
+
+
 @lru_cache(maxsize=256)
 def _pint_unit(ucum: str) -> Any:
-    expr = UCUM_TO_PINT.get(ucum)
+    expr = pint_expression(ucum)
     if expr is None:
         raise UnitError(f"unknown unit {ucum!r}")
     return _REG.Quantity(expr)
@@ -108,17 +140,30 @@ def conversion_factor(analyte: Analyte, unit: str) -> tuple[float, str]:
     unit = unit.strip()
     if unit in analyte.units:
         return 1.0, unit
-    special = MOLAR_FACTORS.get((analyte.key, unit))
-    if special is not None:
-        return special, analyte.unit
     source = _pint_unit(unit)
+    molar = MOLAR_MASS.get(analyte.key)
+    # A molar unit reaches a mass unit through the analyte's molar mass (and back).
+    mass = None if molar is None else _REG.Quantity(molar.grams_per_mole, "gram / mole")
+    candidates = [source] if mass is None else [source, source * mass, source / mass]
     for target_code in analyte.units:
         target = _pint_unit(target_code)
-        if source.dimensionality == target.dimensionality:
-            return float((source / target).to("dimensionless").magnitude), target_code
+        for candidate in candidates:
+            if candidate.dimensionality == target.dimensionality:
+                return float((candidate / target).to("dimensionless").magnitude), target_code
     raise UnitError(
         f"unit {unit!r} cannot express {analyte.key} (expected {' or '.join(analyte.units)})"
     )
+
+
+def unverified_molar_note(analyte: Analyte, unit: str) -> str | None:
+    """`umol/L -> mg/dL for bilirubin (...)` when a conversion rests on an unverified molar mass."""
+    molar = MOLAR_MASS.get(analyte.key)
+    if molar is None or molar.source != UNVERIFIED_MOLAR_MASS or unit.strip() in analyte.units:
+        return None
+    if _pint_unit(unit.strip()).dimensionality == _pint_unit(analyte.unit).dimensionality:
+        return None
+    return (f"{analyte.key} {unit.strip()} -> {analyte.unit} "
+            f"(molar mass {molar.grams_per_mole:g} g/mol)")
 
 
 def to_canonical(analyte: Analyte, value: float, unit: str) -> tuple[float, str]:

@@ -6,8 +6,8 @@ Each parser raises `ValueProblem` with a message that becomes the quarantine rea
 from __future__ import annotations
 
 import math
-from functools import cache
 from datetime import date, datetime, time, tzinfo
+from functools import cache
 
 from thrombo.domain.quantities import Comparator, parse_censored
 from thrombo.io.answers import spellings
@@ -117,6 +117,18 @@ def parse_category(raw: RawValue, categories: tuple[str, ...]) -> str | None:
     if not isinstance(raw, str):
         return None
     return category_spellings(categories).get(raw.strip().lower())
+
+
+@cache
+def answer_spellings() -> frozenset[str]:
+    """Every lower-case text that is a coded answer for some analyte (a word or a code of the
+    value-set table): such a text is refused as an answer the analyte does not take, never as
+    "not a number"."""
+    return frozenset({*PRESENCE_SYNONYMS, *DIPSTICK_SYNONYMS, *spellings()})
+
+
+def is_answer(raw: RawValue) -> bool:
+    return isinstance(raw, str) and raw.strip().lower() in answer_spellings()
 
 
 @cache

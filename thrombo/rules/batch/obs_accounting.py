@@ -21,6 +21,7 @@ from thrombo.normalize.assemble import Dataset
 from thrombo.normalize.build import Context, Skip, normalize_record, resolve_analyte
 from thrombo.normalize.build import unverified_loinc_note as loinc_note
 from thrombo.normalize.quarantine import ImportSummary, SkipGroup
+from thrombo.normalize.units import unverified_molar_note
 from thrombo.normalize.values import ValueProblem
 from thrombo.rules.batch import source as src
 from thrombo.rules.batch.staging import CHECKED
@@ -140,7 +141,8 @@ class Tally:
     unverified: dict[str, int] = field(default_factory=dict)
 
 
-_ACCOUNT_SQL = f"SELECT kind, code, count(*) AS n, min(seq) AS first FROM {CHECKED} GROUP BY ALL"
+_ACCOUNT_SQL = (f"SELECT kind, code, source_unit, count(*) AS n, min(seq) AS first FROM {CHECKED} "
+                "GROUP BY ALL")
 _UNKNOWN_COPIES_SQL = f"""
     SELECT count(*), count(DISTINCT (patient_id, analyte, t_us, value_text, source_unit))
     FROM {CHECKED} WHERE kind = '{src.UNKNOWN_PATIENT}'"""
@@ -153,12 +155,12 @@ def account_observations(
     checked table, so the file is not read again)."""
     groups = con.execute(_ACCOUNT_SQL).fetchall()
     rejects = feed.rejects(con)
-    tally.records = sum(int(n) for _, _, n, _ in groups) + len(rejects)
+    tally.records = sum(int(n) for _, _, _, n, _ in groups) + len(rejects)
     by_kind: dict[str, tuple[int, int]] = {}
     skips: dict[str, tuple[int, int]] = {}
-    for kind, code, n, first in groups:
+    for kind, code, unit, n, first in groups:
         if kind in (None, src.UNKNOWN_PATIENT, src.REPEATED_ID):
-            _note_unverified(tally, code, int(n), ctx)
+            _note_unverified(tally, code, unit, int(n), ctx)
         if kind == src.REPEATED_ID:
             tally.duplicates += int(n)
             continue
@@ -234,8 +236,13 @@ def _skip_reason(code: str, ctx: Context) -> str:
     raise AssertionError(f"code {code!r} was skipped in SQL but resolves in Python")
 
 
-def _note_unverified(tally: Tally, code: str, n: int, ctx: Context) -> None:
-    note = loinc_note(code, resolve_analyte(code, ctx.codemap).key)
+def _note_unverified(tally: Tally, code: str, unit: str | None, n: int, ctx: Context) -> None:
+    """The normal reader's note for these rows (build.observation_note): the unverified LOINC
+    mapping, else the unverified molar mass a conversion rests on."""
+    analyte = resolve_analyte(code, ctx.codemap)
+    note = loinc_note(code, analyte.key)
+    if note is None and unit is not None and analyte.units:
+        note = unverified_molar_note(analyte, unit)
     if note is not None:
         tally.unverified[note] = tally.unverified.get(note, 0) + n
 

@@ -24,7 +24,7 @@ from thrombo.normalize.build import SCHISTOCYTES_PER_HPF_PLAUSIBLE, Skip, resolv
 from thrombo.normalize.codemap import CodeMap, codemap_for
 from thrombo.normalize.labranges import DAYS_PER_YEAR, LabRanges
 from thrombo.normalize.units import UnitError, conversion_factor
-from thrombo.normalize.values import category_spellings
+from thrombo.normalize.values import answer_spellings, category_spellings
 from thrombo.rules.batch.decisions import text
 from thrombo.rules.batch.tables import (
     ANNIVERSARY_YEARS,
@@ -327,7 +327,7 @@ def checked_observations_sql(raw: str, header_fields: int, value_required: bool 
                  WHEN m.skip IS NOT NULL THEN '{SKIPPED}'
                  WHEN x.moment IS NULL THEN '{BAD_TIME}'
                  WHEN c.category IS NOT NULL THEN NULL
-                 WHEN NOT m.has_units THEN '{CODED}'
+                 WHEN NOT m.has_units OR a.text IS NOT NULL THEN '{CODED}'
                  WHEN {_not_finite('x.bnum')} THEN '{BAD_VALUE}'
                  WHEN x.unit IS NULL THEN '{NO_UNIT}'
                  WHEN m.unit_problem IS NOT NULL THEN '{BAD_UNIT}'
@@ -338,7 +338,8 @@ def checked_observations_sql(raw: str, header_fields: int, value_required: bool 
                END AS problem
         FROM ({censored_sql(raw)}) x
         LEFT JOIN obs_checks m ON m.code = x.code AND m.unit IS NOT DISTINCT FROM x.unit
-        LEFT JOIN obs_categories c ON c.analyte = m.analyte AND c.text = lower(x.value_text)"""
+        LEFT JOIN obs_categories c ON c.analyte = m.analyte AND c.text = lower(x.value_text)
+        LEFT JOIN obs_answers a ON c.category IS NULL AND a.text = lower(x.value_text)"""
 
 
 def site_limit_sql(
@@ -432,8 +433,15 @@ def category_rows() -> pa.Table:
     return pa.Table.from_pylist(rows, CATEGORY_SCHEMA)
 
 
+def answer_rows() -> pa.Table:
+    """Every text that is a coded answer for some analyte (normalize.values.is_answer)."""
+    return pa.Table.from_pylist([{"text": t} for t in sorted(answer_spellings())],
+                                pa.schema([("text", pa.string())]))
+
+
 def register_checks(con: duckdb.DuckDBPyConnection, raw: str, codemap: CodeMap) -> None:
     """Register `obs_checks` (per code and unit) and `obs_categories` for the checked view."""
     pairs = con.execute(f"SELECT DISTINCT code, unit FROM ({raw})").fetchall()
     con.register("obs_checks", check_rows(pairs, codemap))
     con.register("obs_categories", category_rows())
+    con.register("obs_answers", answer_rows())

@@ -34,6 +34,7 @@ from thrombo.rules.batch.omop_direct import CONCEPT_COLUMNS, operator_prefix_sql
 from thrombo.rules.batch.source import (
     CENSORED_PREFIX,
     US_PER_DAY,
+    answer_rows,
     category_rows,
     check_rows,
     observations_path,
@@ -145,6 +146,7 @@ def check_observations(spark: Any, ctx: Context) -> tuple[date, dict[str, int]]:
                       "FROM raw_obs").collect()
     view(spark, "obs_checks", check_rows(((r["code"], r["unit"]) for r in pairs), ctx.codemap))
     view(spark, "obs_categories", category_rows())
+    view(spark, "obs_answers", answer_rows())
     # TRY_CAST throughout: under Spark's ANSI mode a plain CAST of one bad cell fails the whole
     # job, and without it the cell becomes NULL unnoticed; here it is a counted reason.
     t_us = "unix_micros(TRY_CAST(r.time AS TIMESTAMP))"
@@ -170,7 +172,7 @@ def check_observations(spark: Any, ctx: Context) -> tuple[date, dict[str, int]]:
                     WHEN {t_us} IS NULL THEN 'time missing or not a date-time'
                     WHEN k.category IS NOT NULL THEN
                       CASE WHEN p.patient_id IS NULL THEN 'unknown patient' END
-                    WHEN NOT c.has_units THEN 'coded result not accepted'
+                    WHEN NOT c.has_units OR a.text IS NOT NULL THEN 'coded result not accepted'
                     WHEN c.unit_problem IS NOT NULL THEN 'unit not convertible'
                     WHEN c.factor IS NULL THEN 'no unit'
                     WHEN {checked} IS NULL THEN 'no numeric value'
@@ -185,6 +187,7 @@ def check_observations(spark: Any, ctx: Context) -> tuple[date, dict[str, int]]:
         LEFT JOIN obs_checks c ON c.code = CAST(r.code AS STRING)
              AND c.unit <=> CAST(r.unit AS STRING)
         LEFT JOIN obs_categories k ON k.analyte = c.analyte AND k.text = lower(r.value_text)
+        LEFT JOIN obs_answers a ON k.category IS NULL AND a.text = lower(r.value_text)
         LEFT JOIN pat p ON p.patient_id = CAST(r.patient_id AS STRING)""").localCheckpoint(
         eager=True).createOrReplaceTempView("obs_read")
     limits = {name: with_site_limits(ctx.lab_ranges, "o", "o", name)

@@ -1,0 +1,139 @@
+"""The per-row check on every engine: the same rows through the normal reader (reference
+evaluator), `screen --engine duckdb` straight from the files, and the Spark job.
+
+Rows (issue 17 items 21-22, issue 19 items 1-3): a site lab-ranges file giving sC5b-9 its ULN;
+coded results as LOINC answer codes (schistocytes `LA9634-2` Absent) and SNOMED CT urine protein
+findings (`167273002` negative, `167277001` 3+); haemoglobin in mmol/L (x 1/0.6206, section H)
+and creatinine in mmol/L (0.0442 mmol/L = 0.5 mg/dL, E3); a dipstick grade given for
+schistocytes (refused as an answer the analyte does not take, never "not a number"); censored
+platelets '<10' and LDH '>2500'.
+
+Patient A (girl, 9 y) has anaemia, thrombocytopenia and LDH, with sC5b-9 normal by the site's
+range: no-ta-tma on every engine (without the file: insufficient-data). Patient B has censored
+counts: the reference engine decides '<10' x 10^9/L below the 50 of thrombocytopenia and '>2500'
+above the ULN 320 (interval logic), so four criteria are met on two days: ta-tma. The batch
+engines read those rows but leave them undecided: thrombocytopenia and LDH are indeterminate,
+insufficient-data, never a diagnosis they cannot show (and never "not met").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from thrombo.rules.batch import screen_with
+from thrombo.rules.batch.assemble import screening_result
+from thrombo.rules.batch.direct import screen_dataset
+from thrombo.rules.registry import criteria_set
+from thrombo.rules.results import ScreeningResult
+from thrombo.store.sources import load_source
+
+AS_OF = date(2026, 2, 20)
+PATIENTS = ("patient_id,birth_date,sex,hsct_date,neutrophil_engraftment_date,"
+            "platelet_engraftment_date\nA,2016-06-01,F,2026-01-01,2026-01-21,2026-01-26\n"
+            "B,2014-03-01,M,2026-01-01,2026-01-21,2026-01-26\n")
+
+
+def _day(offset: int) -> str:
+    return date.fromordinal(date(2026, 1, 1).toordinal() + offset).isoformat() + "T08:00:00Z"
+
+
+def _rows() -> list[str]:
+    rows = ["patient_id,time,code,value,unit,ref_low,ref_high"]
+    a = {30: ("150", "6.8266", "250", "150"), 40: ("60", "9.8", "900", "180"),
+         42: ("55", "9.2", "1000", "190")}
+    for offset, (plt, hb, ldh, c5b9) in a.items():
+        t = _day(offset)
+        hb_unit = "mmol/L" if offset == 30 else "g/dL"  # 6.8266 mmol/L = 11.0 g/dL
+        rows += [f"A,{t},platelets,{plt},10*9/L,,", f"A,{t},hemoglobin,{hb},{hb_unit},,",
+                 f"A,{t},ldh,{ldh},U/L,,320", f"A,{t},schistocytes,LA9634-2,,,",
+                 f"A,{t},systolic_bp,100,mm[Hg],,", f"A,{t},diastolic_bp,60,mm[Hg],,",
+                 f"A,{t},upcr,0.1,mg/mg,,", f"A,{t},sc5b9,{c5b9},ng/mL,,",
+                 f"A,{t},urine_protein,http://snomed.info/sct|167273002,,,",
+                 f"A,{t},creatinine,0.0442,mmol/L,,"]
+    b = {30: ("150", "11.0", "250"), 40: ("<10", "9.0", ">2500"), 42: ("<10", "8.8", ">2500")}
+    for offset, (plt, hb, ldh) in b.items():
+        t = _day(offset)
+        rows += [f"B,{t},platelets,{plt},10*9/L,,", f"B,{t},hemoglobin,{hb},g/dL,,",
+                 f"B,{t},ldh,{ldh},U/L,,320", f"B,{t},schistocytes,present,,,",
+                 f"B,{t},urine_protein,snomed|167277001,,,"]
+    rows.append(f"B,{_day(42)},schistocytes,2+,,,")  # a dipstick grade: refused
+    return rows
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "patients.csv").write_text(PATIENTS)
+    (tmp_path / "observations.csv").write_text("\n".join(_rows()) + "\n")
+    (tmp_path / "thrombo-lab-ranges.toml").write_text('[[sc5b9]]\nunit = "ng/mL"\nhigh = 244\n')
+    return tmp_path
+
+
+def verdicts(patients: Any) -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    return {p.patient_id: (p.status, p.criteria_met, p.criteria_indeterminate) for p in patients}
+
+
+REFERENCE = {
+    "A": ("no-ta-tma", ("anemia", "thrombocytopenia", "ldh"), ()),
+    "B": ("ta-tma", ("anemia", "thrombocytopenia", "ldh", "schistocytes"),
+          ("hypertension", "sc5b9", "proteinuria")),  # B has no BP, sC5b-9 or rUPCR
+}
+# The batch engines leave the censored rows undecided (see the module docstring).
+BATCH_B = ("insufficient-data", ("anemia", "schistocytes"),
+           ("thrombocytopenia", "ldh", "hypertension", "sc5b9", "proteinuria"))
+
+
+def test_the_normal_reader_reads_every_row_as_checked_by_hand(folder: Path) -> None:
+    loaded = load_source(str(folder))
+    (source,) = loaded.input_json()["sources"]
+    assert (source["records"], source["stored"], source["quarantined"]) == (48, 47, 1)
+    (refused,) = loaded.input_json()["quarantine"]
+    assert refused["reason"] == "schistocytes takes absent/present, got '2+'"
+    a, b = loaded.timelines
+    first = {o.analyte: o for o in a.observations if o.time.day == 31}
+    assert first["hemoglobin"].value == pytest.approx(11.0, rel=1e-4)
+    assert first["creatinine"].value == pytest.approx(0.5, rel=1e-3)
+    assert (first["schistocytes"].category, first["urine_protein"].category) == ("absent",
+                                                                                 "negative")
+    assert first["sc5b9"].ref_high == 244.0
+    censored = [str(o.quantity) for o in b.observations
+                if o.quantity is not None and o.quantity.comparator]
+    assert sorted(censored) == ["<10 10*9/L", "<10 10*9/L", ">2500 U/L", ">2500 U/L"]
+
+
+def test_reference_and_duckdb(folder: Path) -> None:
+    criteria = criteria_set("harmonized-2023")
+    loaded = load_source(str(folder))
+    reference = screen_with("reference", loaded.timelines, criteria, AS_OF)
+    assert verdicts(reference.patients) == REFERENCE
+    duck, accounting = screen_dataset(folder, criteria, AS_OF)
+    assert verdicts(duck.patients) == {"A": REFERENCE["A"], "B": BATCH_B}
+    assert accounting.to_json()["sources"] == loaded.input_json()["sources"]
+    assert {q["reason"] for q in accounting.to_json()["quarantine"]} == {
+        "schistocytes takes absent/present, got '2+'"}
+
+
+def test_without_the_site_file_a_is_insufficient_data(folder: Path) -> None:
+    (folder / "thrombo-lab-ranges.toml").unlink()
+    criteria = criteria_set("harmonized-2023")
+    reference = screen_with("reference", load_source(str(folder)).timelines, criteria, AS_OF)
+    duck, _ = screen_dataset(folder, criteria, AS_OF)
+    for result in (reference, duck):
+        assert verdicts(result.patients)["A"][0] == "insufficient-data"
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark(folder: Path, spark_session: Any) -> None:
+    from thrombo.rules.batch.spark_job import CENSORED_READ, screen_folder
+
+    criteria = criteria_set("harmonized-2023")
+    frame, left_out = screen_folder(spark_session, folder, criteria.name, AS_OF)
+    got: list[ScreeningResult] = sorted(
+        (screening_result(r.asDict(), criteria) for r in frame.collect()),
+        key=lambda r: r.patient_id)
+    assert verdicts(got) == {"A": REFERENCE["A"], "B": BATCH_B}
+    assert left_out == {"coded result not accepted": 1, CENSORED_READ: 4}
