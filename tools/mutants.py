@@ -10,15 +10,16 @@ Why not mutmut: mutmut 3 mutates only inside functions (it swaps function bodies
 trampolines), so the module-level constants where this project keeps every clinical threshold are
 never mutated; it also mutates strings, calls and arguments, which this check does not want.
 
-How a mutant runs: the parent imports pytest and the third-party libraries once, then forks a child
-per mutant. The child drops every `thrombo` and `tests` module, installs an import hook that
-compiles the mutated syntax tree in place of the module's file, and runs pytest in-process. The
-working tree is never written, so others may keep editing it; tests that start a subprocess see
-the unmutated code and so cannot kill a mutant (a survivor may be reported that such a test would
+How a mutant runs: the parent imports pytest, the third-party libraries and thrombo once, then
+forks a child per mutant. The child drops the mutated module, every module that imports it and
+every test module, installs an import hook that compiles the mutated syntax tree in place of the
+module's file, and runs pytest in-process. The working tree is never written (compiled modules go
+to a temporary folder), so others may keep editing it; tests that start a subprocess see the
+unmutated code and so cannot kill a mutant (a survivor may be reported that such a test would
 have caught).
 
-Usage: tools/mutants.py [MODULE_OR_PATH ...] [--list] [--max-mutants N] [--json FILE]
-                       [--survivors-of FILE]   (rerun only an earlier run's survivors)
+Usage: tools/mutants.py [MODULE_OR_PATH ...] [--list] [-v] [--max-mutants N] [--json FILE]
+                        [--survivors-of FILE] [--ignore TEST_PATH]
 Exit status: 0 when no unlisted mutant survives, 1 otherwise.
 """
 
@@ -33,6 +34,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Iterator, Sequence
@@ -62,6 +64,7 @@ COMPARE_FLIPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Gt: ast.GtE,
     ast.GtE: ast.Gt,
 }
+PYCACHE = Path(tempfile.gettempdir()) / "thrombo-mutants-pycache"
 WARM_IMPORTS = ("pytest", "hypothesis", "fastapi.testclient")
 OP_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
@@ -209,15 +212,28 @@ def _closure(start: set[str], graph: dict[str, set[str]]) -> set[str]:
         seen.add(mod)
         todo += [m for m in graph[mod] if m in graph and m not in seen]
         parent = mod.rpartition(".")[0]  # importing a.b.c runs a/__init__ and a/b/__init__
-        if parent and parent not in seen:
+        if parent in graph and parent not in seen:
             todo.append(parent)
     return seen
 
 
-def tests_for(module: str, graph: dict[str, set[str]]) -> list[str]:
+def dependents(module: str, graph: dict[str, set[str]]) -> set[str]:
+    """The module and every thrombo module that imports it, directly or not. Their cached copies
+    must go before a mutant of `module` is imported; the others stay (much faster). Application
+    wiring (CLI, API, web) goes whole, so commands and routes are not registered twice."""
+    stale = {m for m in graph if module in _closure({m}, graph)} | {module}
+    wiring = {".".join(m.split(".")[:2]) for m in stale} & {"thrombo.cli", "thrombo.api",
+                                                            "thrombo.web"}
+    return stale | {m for m in graph if ".".join(m.split(".")[:2]) in wiring}
+
+
+def tests_for(module: str, graph: dict[str, set[str]], ignore: Sequence[str] = ()) -> list[str]:
     files = []
     for test_dir in TEST_DIRS:
         for path in sorted((ROOT / test_dir).rglob("*.py")):
+            relative = str(path.relative_to(ROOT))
+            if any(relative.startswith(i.rstrip("/") + "/") or relative == i for i in ignore):
+                continue
             if module in _closure(_imports(path, "tests"), graph):
                 files.append(str(path.relative_to(ROOT)))
     return files
@@ -271,13 +287,22 @@ class _Recorder:
             self.failed.append(report.nodeid)
 
 
+def _forget(stale: set[str]) -> None:
+    """Drop the stale modules and every test module, and their attributes on their packages
+    (`from thrombo.safety import ctcae` would otherwise find the old module there)."""
+    for name in [m for m in sys.modules if m in stale or m.split(".")[0] == "tests"]:
+        del sys.modules[name]
+        package, _, attr = name.rpartition(".")
+        if package in sys.modules and hasattr(sys.modules[package], attr):
+            delattr(sys.modules[package], attr)
+
+
 def _child(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
-           durations: dict[str, float], deselect: set[str], stop_first: bool,
+           stale: set[str], durations: dict[str, float], deselect: set[str], stop_first: bool,
            result_fd: int) -> None:
     import pytest
 
-    for name in [m for m in sys.modules if m.split(".")[0] in ("thrombo", "tests")]:
-        del sys.modules[name]
+    _forget(stale)
     if mutant_tree is not None:
         sys.meta_path.insert(0, _MutatedLoader(*mutant_tree))
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -295,14 +320,14 @@ def _child(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
 
 
 def run_forked(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
-               durations: dict[str, float], deselect: set[str], stop_first: bool,
+               stale: set[str], durations: dict[str, float], deselect: set[str], stop_first: bool,
                timeout_s: float) -> dict[str, Any]:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
         try:
-            _child(tests, mutant_tree, durations, deselect, stop_first, write_fd)
+            _child(tests, mutant_tree, stale, durations, deselect, stop_first, write_fd)
         finally:
             os._exit(3)
     os.close(write_fd)
@@ -392,7 +417,8 @@ def previous_survivors(path: Path) -> set[tuple[str, str, str]]:
 
 def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[str, str]],
                  max_mutants: int | None, verbose: bool = False,
-                 only: set[tuple[str, str, str]] | None = None) -> Report:
+                 only: set[tuple[str, str, str]] | None = None,
+                 ignore: Sequence[str] = ()) -> Report:
     name = module_name(path)
     report = Report(str(path.relative_to(ROOT)))
     mutants = list_mutants(path)[:max_mutants]
@@ -400,13 +426,14 @@ def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[
         mutants = [m for m in mutants if (m.path, m.code, m.mutation) in only]
     if not mutants:
         return report
-    tests = tests_for(name, graph)
+    tests = tests_for(name, graph, ignore)
     if not tests:
         report.note = "no fast test imports this module"
         report.mutants, report.survivors = len(mutants), mutants
         return report
+    stale = dependents(name, graph)
     start = time.monotonic()
-    base = run_forked(tests, None, {}, set(), False, 1800.0)
+    base = run_forked(tests, None, stale, {}, set(), False, 1800.0)
     base_s = time.monotonic() - start
     deselect = set(base["failed"])
     if base["code"] not in (0, 1):
@@ -422,7 +449,7 @@ def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[
               flush=True)
     for mutant in mutants:
         tree = mutated_tree(source, mutant)
-        result = run_forked(tests, (name, path, tree), durations, deselect, True, timeout)
+        result = run_forked(tests, (name, path, tree), stale, durations, deselect, True, timeout)
         report.mutants += 1
         if result["code"] in (0, 5):  # all passed, or nothing ran
             (report.allowed if is_allowed(mutant, allowed) else report.survivors).append(mutant)
@@ -450,6 +477,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-mutants", type=int, default=None, help="per module (for a try)")
     parser.add_argument("-v", "--verbose", action="store_true", help="each mutant's outcome")
     parser.add_argument("--json", type=Path, default=None, help="write the results here too")
+    parser.add_argument("--ignore", action="append", default=[], metavar="TEST_PATH",
+                        help="leave these test files or folders out (e.g. to measure a 'before')")
     parser.add_argument("--survivors-of", type=Path, default=None, metavar="JSON",
                         help="rerun only the survivors of an earlier --json report")
     args = parser.parse_args(argv)
@@ -461,21 +490,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             for m in list_mutants(path):
                 print(f"{m.where}  {m.mutation:<24} {m.code}")
         return 0
+    # Compiled modules are cached outside the tree (children re-import many of them), even
+    # where the environment asks for no bytecode.
+    sys.pycache_prefix = str(PYCACHE)
+    sys.dont_write_bytecode = False
     for name in WARM_IMPORTS:  # imported once here, shared by every forked child
         importlib.import_module(name)
-
     graph = import_graph()
-    for name in sorted(graph):  # warm the third-party imports; children re-import thrombo
+    for name in sorted(graph):  # each child re-imports only the mutated module's dependents
         with contextlib.suppress(Exception):  # an optional extra (Spark, browser) may be missing
             importlib.import_module(name)
-    for name in [m for m in sys.modules if m.split(".")[0] == "thrombo"]:
-        del sys.modules[name]
     allowed = load_allowed()
     reports: list[Report] = []
     for path in files:
         started = time.monotonic()
         only = None if args.survivors_of is None else previous_survivors(args.survivors_of)
-        report = check_module(path, graph, allowed, args.max_mutants, args.verbose, only)
+        report = check_module(path, graph, allowed, args.max_mutants, args.verbose, only,
+                              args.ignore)
         reports.append(report)
         took = time.monotonic() - started
         print(f"{report.module}: {report.mutants} mutants, {report.killed} killed, "
