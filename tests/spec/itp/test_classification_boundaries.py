@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.itp.timeline_tables import day, platelets, timeline
+from tests.unit.itp.timeline_tables import at, day, platelets, timeline
+from thrombo.domain.records import Event
 from thrombo.response.itp_patient import classify_itp
-from thrombo.rules.itp.phase import completed_months
+from thrombo.rules.itp.bleeding import LABELS, level_of
+from thrombo.rules.itp.phase import completed_months, months_since
 from thrombo.rules.itp.severity import classify_severity
 
 # --- severe ITP ---------------------------------------------------------------------------------
@@ -117,6 +119,14 @@ def test_completed_months(on: object, months: int) -> None:
 def test_months_since_diagnosis_uses_the_mean_month() -> None:
     """1130 days / (365.25 / 12) = 37.13 -> 37.1 months ([Design] mean Gregorian month); a
     365-day year would give 37.2 and a 366-day year 37.0."""
-    from thrombo.rules.itp.phase import months_since
-
     assert months_since(day(0), day(1130)) == 37.1
+
+
+@pytest.mark.parametrize(("grade", "level"), [
+    (0, "none"), (1, "skin-only"), (2, "skin-only"),   # Buchanan & Adix 0-2: skin only
+    (3, "mucosal"),                                    # 3: overt mucosal bleeding
+    (4, "severe"), (5, "severe"),                      # 4 severe, 5 life-threatening
+])
+def test_buchanan_adix_grade_to_bleeding_level(grade: int, level: str) -> None:
+    """clinical-reference.md C5 [S-2nd] overall grades, as severe ITP and the ladder read them."""
+    assert LABELS[level_of(Event("e1", "P", at(0), "bleeding", grade))] == level
