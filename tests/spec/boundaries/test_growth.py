@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from thrombo.physiology.growth import height_percentile, lms_at
+from thrombo.physiology.limits import OutsideValidRangeError
 
 # CDC 2000, boys: length-for-age M at 23.5 months 86.8381751 and at 24.5 months 87.66160934;
 # stature-for-age M at 24 months 86.45220101.
@@ -31,3 +32,19 @@ def test_length_table_below_24_months_stature_table_from_24(age_months: float,
 
 def test_a_median_height_is_the_50th_percentile() -> None:
     assert height_percentile(86.45220101, 24.0, "M") == pytest.approx(50.0, abs=1e-9)
+
+
+# The tables end at 240 months (stature, CDC 2000 boys M 176.8492322 cm) and start at birth
+# (length, girls M 49.28639612 cm); an age outside them is refused.
+TABLE_ENDS = [(0.0, "F", 49.28639612), (240.0, "M", 176.8492322)]
+
+
+@pytest.mark.parametrize(("age_months", "sex", "median_cm"), TABLE_ENDS)
+def test_first_and_last_tabulated_ages(age_months: float, sex: str, median_cm: float) -> None:
+    assert lms_at(age_months, sex).m == pytest.approx(median_cm, abs=1e-9)
+
+
+@pytest.mark.parametrize("age_months", [-0.1, 240.1])
+def test_ages_outside_the_tables_are_refused(age_months: float) -> None:
+    with pytest.raises(OutsideValidRangeError):
+        lms_at(age_months, "M")
