@@ -111,3 +111,40 @@ def test_every_drug_doses_a_typical_child(drug: str) -> None:
     assert doc["drug"] == drug
     assert doc["dose"]["unit"] in {"g", "mg", "mcg"}
     assert doc["sources"]
+
+
+def test_a_questioned_weight_needs_confirm_weight() -> None:
+    """Issue 17 finding 6: 184 kg for a 5-year-old -> exit 2 naming --confirm-weight; with it the
+    dose is given and the panel opens with the weight query."""
+    args = ["dose", "defibrotide", "--weight-kg", "184", "--age-years", "5"]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code != 0
+    assert "--confirm-weight" in str(refused.exception)
+    confirmed = runner.invoke(app, [*args, "--confirm-weight"])
+    assert confirmed.exit_code == 0, confirmed.output
+    assert confirmed.stdout.index("CHECK THE WEIGHT") < confirmed.stdout.index("1150.0 mg")
+
+
+def test_birth_date_as_of_recorded_weight_and_weight_date() -> None:
+    """Born 2020-03-01, dosed on the 6th birthday: eltrombopag 50 mg (the label's >= 6 y);
+    a weight 95 days old is dosed with the re-weigh warning; 10% over the record is questioned."""
+    doc = json.loads(runner.invoke(app, [
+        "dose", "eltrombopag", "--birth-date", "2020-03-01", "--as-of", "2026-03-01", "--json",
+    ]).stdout)  # fmt: skip
+    assert doc["dose"]["value"] == 50.0
+    stale = json.loads(runner.invoke(app, [
+        "dose", "ivig", "--weight-kg", "20", "--weight-date", "2026-01-01", "--as-of",
+        "2026-04-06", "--json",
+    ]).stdout)  # fmt: skip
+    assert any("95 days" in w for w in stale["warnings"])
+    off = runner.invoke(app, ["dose", "ivig", "--weight-kg", "23", "--recorded-weight-kg", "20"])
+    assert "+15%" in str(off.exception)
+    both = runner.invoke(app, ["dose", "ivig", "--weight-kg", "20", "--age-years", "6",
+                               "--birth-date", "2020-03-01"])  # fmt: skip
+    assert "not both" in str(both.exception)
+
+
+def test_help_documents_confirm_weight() -> None:
+    result = runner.invoke(app, ["dose", "--help"], env={"COLUMNS": "200"})
+    assert "--confirm-weight" in result.stdout
+    assert "--recorded-weight-kg" in result.stdout and "--birth-date" in result.stdout
