@@ -78,7 +78,7 @@ def assert_criterion_agrees_by_day(
     )
     criterion = criteria.criterion(name)
     for tl, days in asked:
-        evaluator = PatientEvaluator(tl, criteria.window_days)
+        evaluator = PatientEvaluator.of(tl, criteria)
         for d in days:
             want = evaluator.named(criterion, d).outcome
             assert got[(tl.patient_id, d)][name] == want, (engine.name, tl.patient_id, d)

@@ -89,5 +89,5 @@ def test_a_missing_day_and_a_doubled_day_do_not_make_a_daily_series() -> None:
     criteria = criteria_set("harmonized-2023", ScreeningOptions(hb_baseline_lookback_days=3))
     days = [HSCT + timedelta(days=d) for d in values]
     assert_criterion_agrees_by_day(DuckDBEngine(), [(timeline, days)], criteria, "anemia")
-    evaluator = PatientEvaluator(timeline, criteria.window_days)
+    evaluator = PatientEvaluator.of(timeline, criteria)
     assert evaluator.named(criteria.criterion("anemia"), days[3]).outcome.value == "met"

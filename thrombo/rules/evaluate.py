@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from thrombo.domain.records import Event, Observation
 from thrombo.domain.timeline import PatientTimeline
@@ -22,33 +22,55 @@ from thrombo.rules.decide import (
     decide_blood_pressure,
     observation_value,
 )
+from thrombo.rules import reasons
+from thrombo.rules.engraftment import Derivation, Engraftment, derive_all, with_derived_dates
 from thrombo.rules.model import (
     AllOf,
     AnyOf,
     BloodPressure,
+    CriteriaSet,
     Criterion,
+    EngraftmentRule,
     EventOccurred,
     KOfN,
     Lab,
     Named,
+    NotEngrafted,
 )
 from thrombo.rules.results import CriterionResult, Evidence, Outcome, count_outcome
 
 
 @dataclass
 class PatientEvaluator:
-    """Evaluates criteria for one patient on any day; windows end on that day (inclusive)."""
+    """Evaluates criteria for one patient on any day; windows end on that day (inclusive).
+
+    Engraftment dates the record lacks are derived from the timeline's counts first
+    (`engraftment_rule`, thrombo.rules.engraftment), so anchors read them like recorded ones;
+    the timeline is the one known by as-of, so the derivation uses nothing later."""
 
     timeline: PatientTimeline
     window_days: int
+    engraftment_rule: EngraftmentRule = field(default_factory=EngraftmentRule)
+    engraftment: Engraftment = field(init=False)
     _decisions: dict[tuple[str, int, str], tuple[Decision, Evidence | None]] = field(
         default_factory=dict
     )
     _days: dict[str, list[date]] = field(default_factory=dict)
     _events: dict[str, tuple[list[date], list[Event]]] = field(default_factory=dict)
 
-    def window(self, day: date) -> tuple[date, date]:
-        return day - timedelta(days=self.window_days - 1), day
+    def __post_init__(self) -> None:
+        self.engraftment = derive_all(self.timeline, self.engraftment_rule)
+        self.timeline = with_derived_dates(self.timeline, self.engraftment)
+
+    @classmethod
+    def of(cls, timeline: PatientTimeline, criteria: CriteriaSet) -> PatientEvaluator:
+        return cls(timeline, criteria.window_days, criteria.engraftment)
+
+    def window(self, day: date, since: date | None = None) -> tuple[date, date]:
+        """The window ending on `day`; with `since`, only its days from `since` on (the days
+        after the previous time point, for a confirmation that must re-measure)."""
+        first = day - timedelta(days=self.window_days - 1)
+        return (first if since is None else max(first, since)), day
 
     def in_window(self, analyte: str, first: date, last: date) -> Sequence[Observation]:
         """Observations of an analyte on local days first..last (local days computed once)."""
@@ -67,21 +89,26 @@ class PatientEvaluator:
         days, events = found
         return events[bisect_left(days, first):bisect_right(days, last)]
 
-    def named(self, named: Named, day: date) -> CriterionResult:
-        return self.criterion(named.name, named.criterion, day)
+    def named(self, named: Named, day: date, since: date | None = None) -> CriterionResult:
+        return self.criterion(named.name, named.criterion, day, since)
 
-    def criterion(self, name: str, criterion: Criterion, day: date) -> CriterionResult:
+    def criterion(
+        self, name: str, criterion: Criterion, day: date, since: date | None = None
+    ) -> CriterionResult:
+        window = self.window(day, since)
         match criterion:
             case Lab():
-                return self._observations(name, criterion, criterion.analyte, day)
+                return self._observations(name, criterion, window, criterion.analyte)
             case BloodPressure():
-                return self._observations(name, criterion, "systolic_bp", day, "diastolic_bp")
+                return self._observations(name, criterion, window, "systolic_bp", "diastolic_bp")
             case EventOccurred():
-                return self._event(name, criterion, day)
+                return self._event(name, criterion, window)
+            case NotEngrafted():
+                return self._not_engrafted(name, criterion, day)
             case AnyOf(children=children):
-                return self._combine(name, 1, children, day)
+                return self._combine(name, 1, children, day, since)
             case AllOf(children=children):
-                return self._combine(name, len(children), children, day)
+                return self._combine(name, len(children), children, day, since)
         raise TypeError(f"not a criterion: {criterion!r}")
 
     def rule(self, rule: KOfN, results: dict[str, CriterionResult]) -> Outcome:
@@ -112,13 +139,14 @@ class PatientEvaluator:
         return cached
 
     def _observations(
-        self, name: str, criterion: Lab | BloodPressure, analyte: str, day: date, *more: str
+        self, name: str, criterion: Lab | BloodPressure, window: tuple[date, date], *analytes: str
     ) -> CriterionResult:
-        first, last = self.window(day)
+        first, last = window
         evidence: list[Evidence] = []
         warnings: set[str] = set()
-        seen = unknown = False
-        for key in (analyte, *more):
+        seen = skipped = False
+        unknown: str | None = None
+        for key in analytes:
             for obs in self.in_window(key, first, last):
                 decision, proof = self._decide(name, obs, criterion)
                 warnings.update(decision.warnings)
@@ -127,13 +155,16 @@ class PatientEvaluator:
                 elif decision.answer is Answer.NO:
                     seen = True
                 elif decision.answer is Answer.UNKNOWN:
-                    unknown = True
-        outcome = (
-            Outcome.MET if evidence
-            else Outcome.INDETERMINATE if unknown or not seen
-            else Outcome.NOT_MET
-        )
-        return CriterionResult(name, outcome, tuple(evidence), tuple(sorted(warnings)))
+                    unknown = unknown or reasons.unknown(obs, decision, criterion)
+                else:
+                    skipped = True
+        if evidence:
+            return CriterionResult(name, Outcome.MET, tuple(evidence), tuple(sorted(warnings)))
+        if unknown is None and seen:
+            return CriterionResult(name, Outcome.NOT_MET, (), tuple(sorted(warnings)))
+        reason = unknown or (reasons.no_baseline(analytes, first, last) if skipped
+                             else reasons.not_measured(analytes, first, last))
+        return CriterionResult(name, Outcome.INDETERMINATE, (), tuple(sorted(warnings)), reason)
 
     def _event_answer(self, event: Event, rule: EventOccurred) -> Answer:
         if rule.min_grade is not None and (event.grade is None or event.grade < rule.min_grade):
@@ -146,8 +177,8 @@ class PatientEvaluator:
                 return Answer.NO
         return Answer.YES
 
-    def _event(self, name: str, rule: EventOccurred, day: date) -> CriterionResult:
-        first, last = self.window(day)
+    def _event(self, name: str, rule: EventOccurred, window: tuple[date, date]) -> CriterionResult:
+        first, last = window
         answers = [
             (e, self._event_answer(e, rule))
             for e in self.events_in_window(rule.event, first, last)
@@ -159,15 +190,64 @@ class PatientEvaluator:
         )
         if evidence:
             return CriterionResult(name, Outcome.MET, evidence)
+        what = rule.event.replace("_", " ")
         if any(a is Answer.UNKNOWN for _, a in answers):
-            return CriterionResult(name, Outcome.INDETERMINATE)
-        absent = Outcome.NOT_MET if rule.absent == "not_met" else Outcome.INDETERMINATE
-        return CriterionResult(name, absent if not answers else Outcome.NOT_MET)
+            missing = (f"no {rule.after.replace('_', ' ')} date (not recorded, not derivable "
+                       "from counts)" if rule.after else "no grade recorded")
+            return CriterionResult(name, Outcome.INDETERMINATE,
+                                   reason=f"{what} from {first} to {last}: {missing}")
+        if answers or rule.absent == "not_met":
+            return CriterionResult(name, Outcome.NOT_MET)
+        return CriterionResult(name, Outcome.INDETERMINATE, reason=(
+            f"no {what} recorded from {first} to {last}, and option absent_events = "
+            "indeterminate"))
+
+    def derivation(self, anchor: str) -> Derivation:
+        found = self.engraftment
+        return found.platelet if anchor == "platelet_engraftment" else found.neutrophil
+
+    def _not_engrafted(self, name: str, rule: NotEngrafted, day: date) -> CriterionResult:
+        """model.NotEngrafted, with the derivation as evidence."""
+        d = self.derivation(rule.anchor)
+        day0 = self.timeline.patient.hsct_date
+        if day0 is None:
+            return CriterionResult(name, Outcome.INDETERMINATE, reason="no transplant date")
+        engrafted = d.date is not None and d.date <= day
+        if (day - day0).days < rule.from_day or engrafted:
+            return CriterionResult(name, Outcome.NOT_MET)
+        if d.recorded is not None or (d.nadir is not None and d.nadir <= day):
+            text = self._derivation_text(rule.anchor, d)
+            when = datetime.combine(day, time(), tzinfo=self.timeline.tz)
+            proof = Evidence(name, f"{rule.anchor}:{day}", when, text,
+                             f"no {rule.anchor.replace('_', ' ')} by day +{rule.from_day}",
+                             rule.anchor)
+            return CriterionResult(name, Outcome.MET, (proof,))
+        if d.first_count is not None and d.first_count <= day:
+            return CriterionResult(name, Outcome.NOT_MET)  # counts never fell below
+        return CriterionResult(name, Outcome.INDETERMINATE,
+                               reason=self._derivation_text(rule.anchor, d))
+
+    def _derivation_text(self, anchor: str, d: Derivation) -> str:
+        rule = self.engraftment_rule
+        if anchor == "platelet_engraftment":
+            return d.note("platelets", rule.platelet_threshold, rule.platelet_run)
+        return d.note("anc", rule.anc_threshold, rule.anc_run)
+
+    def derived_evidence(self) -> tuple[Evidence, ...]:
+        """One evidence item per engraftment date derived from counts (none when recorded)."""
+        found = []
+        for anchor in ("neutrophil_engraftment", "platelet_engraftment"):
+            d = self.derivation(anchor)
+            if d.recorded is None and d.derived is not None and d.first_obs is not None:
+                obs = d.first_obs
+                found.append(Evidence(anchor, obs.id, obs.time, observation_value(obs),
+                                      self._derivation_text(anchor, d), "derived from counts"))
+        return tuple(found)
 
     def _combine(
-        self, name: str, k: int, children: tuple[Criterion, ...], day: date
+        self, name: str, k: int, children: tuple[Criterion, ...], day: date, since: date | None
     ) -> CriterionResult:
-        results = [self.criterion(name, child, day) for child in children]
+        results = [self.criterion(name, child, day, since) for child in children]
         outcome = count_outcome(k, [r.outcome for r in results])
         evidence = (
             tuple(e for r in results if r.outcome is Outcome.MET for e in r.evidence)
@@ -175,14 +255,18 @@ class PatientEvaluator:
             else ()
         )
         warnings = tuple(sorted({w for r in results for w in r.warnings}))
-        return CriterionResult(name, outcome, evidence, warnings)
+        reason = None if outcome is not Outcome.INDETERMINATE else "; ".join(
+            r.reason for r in results if r.outcome is Outcome.INDETERMINATE and r.reason)
+        return CriterionResult(name, outcome, evidence, warnings, reason or None)
 
 
 def _evidence(
     name: str, obs: Observation, decision: Decision, criterion: Lab | BloodPressure
 ) -> Evidence:
     what = criterion.analyte if isinstance(criterion, Lab) else obs.analyte
-    return Evidence(name, obs.id, obs.time, observation_value(obs), decision.threshold, what)
+    reported = obs.reported if obs.reported != obs.quantity else None
+    return Evidence(name, obs.id, obs.time, observation_value(obs), decision.threshold, what,
+                    reported)
 
 
 def _event_text(event: Event) -> str:

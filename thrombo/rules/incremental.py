@@ -23,7 +23,7 @@ from thrombo.rules.screening import (
     alone_diagnosis,
     build_result,
     clinical_diagnosis,
-    day_status,
+    day_statuses,
     not_applicable,
     screen_patient,
 )
@@ -44,7 +44,7 @@ class PatientScreen:
         named = self.criteria.criteria
         self._used = frozenset().union(*(analytes_of(n.criterion) for n in named))
         known = self.timeline.as_of(self.as_of)
-        self._evaluator = PatientEvaluator(known, self.criteria.window_days)
+        self._evaluator = PatientEvaluator.of(known, self.criteria)
         self._days = self._decide_from(None)
         self.result = self._assemble()
 
@@ -62,16 +62,23 @@ class PatientScreen:
         if new_as_of > self.as_of:
             first = min(first, self.as_of + timedelta(days=1))
         self.timeline, self.as_of = grown, new_as_of
+        before = self._evaluator.engraftment
         self._evaluator = self._carry_over(first)
-        kept = [d for d in self._days if d.day < first]
-        self._days = kept + self._decide_from(first)
+        if self._evaluator.engraftment != before:
+            # A derived engraftment date moved: every anchored decision may change.
+            known = self.timeline.as_of(self.as_of)
+            self._evaluator = PatientEvaluator.of(known, self.criteria)
+            self._days = self._decide_from(None)
+        else:
+            kept = [d for d in self._days if d.day < first]
+            self._days = kept + self._decide_from(first)
         self.result = self._assemble()
         return self.result
 
     def _carry_over(self, first: date) -> PatientEvaluator:
         """A fresh evaluator that keeps the decisions of observations before `first`."""
         known = self.timeline.as_of(self.as_of)
-        evaluator = PatientEvaluator(known, self.criteria.window_days)
+        evaluator = PatientEvaluator.of(known, self.criteria)
         later = {o.id for o in known.observations if known.local_day(o.time) >= first}
         evaluator._decisions.update(
             (k, v) for k, v in self._evaluator._decisions.items() if k[2] not in later
@@ -83,11 +90,10 @@ class PatientScreen:
         day0 = known.patient.hsct_date
         days = known.observation_days(self._used)
         start = 0 if first is None else bisect_left(days, first)
-        return [
-            day_status(self._evaluator, self.criteria, d)
-            for d in days[start:]
-            if day0 is None or d >= day0
-        ]
+        wanted = [d for d in days[start:] if day0 is None or d >= day0]
+        kept = [] if first is None else [d.day for d in self._days if d.day < first]
+        previous = kept[-1] if kept else None
+        return day_statuses(self._evaluator, self.criteria, wanted, previous)
 
     def _assemble(self) -> ScreeningResult:
         """`screening.screen_patient` from the kept day statuses (evidence and warnings too)."""

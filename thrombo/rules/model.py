@@ -40,6 +40,10 @@ baseline (`Baseline`)
 diagnosis
     A criteria set's `rule` (a `KOfN` tree over its criteria names) decided on each assessment
     day; with `consecutive = 2` it must be met on an assessment day and again on the next one.
+    With `confirmation = "re-measured"` the second day's rule is decided over the part of its
+    window after the first day (its "fresh window"): a criterion counts there only when a
+    result or event dated after the first time point qualifies; not re-measured is
+    indeterminate. A day whose whole-window rule is not met cannot confirm either way.
     A `diagnostic_alone` criterion (biopsy) diagnoses on its own day.
 """
 
@@ -195,6 +199,41 @@ class EventOccurred:
 
 
 @dataclass(frozen=True, slots=True)
+class NotEngrafted:
+    """Failure of engraftment on a day: at least `from_day` days after the transplant and no
+    engraftment (recorded, or derived from counts: `EngraftmentRule`) on or before it.
+
+    MET when the date is recorded as later, or the counts fell below the threshold (the nadir)
+    on or before the day and no run has engrafted since; NOT_MET before `from_day`, once
+    engrafted, or when counts after the transplant never fell below the threshold;
+    INDETERMINATE with no count after the transplant by that day.
+    """
+
+    anchor: Anchor
+    from_day: int
+
+
+@dataclass(frozen=True, slots=True)
+class EngraftmentRule:
+    """How an engraftment date missing from the record is derived from counts
+    (thrombo.rules.engraftment). Defaults: clinical-reference.md I4, CIBMTR [S] / ASTCT
+    [S-2nd]: the first of 3 consecutive results on different days with ANC >= 0.5 x 10^9/L;
+    platelets >= 20 x 10^9/L with no platelet transfusion in the 7 days before."""
+
+    anc_threshold: float = 0.5
+    anc_run: int = 3
+    platelet_threshold: float = 20.0
+    platelet_run: int = 3
+    platelet_transfusion_free_days: int = 7
+
+    def describe(self) -> str:
+        return (f"first of {self.anc_run} consecutive ANC >= {self.anc_threshold:g}; first of "
+                f"{self.platelet_run} consecutive platelets >= {self.platelet_threshold:g} with "
+                f"no platelet transfusion in the {self.platelet_transfusion_free_days} days "
+                "before; after the post-transplant nadir; recorded dates win")
+
+
+@dataclass(frozen=True, slots=True)
 class AnyOf:
     children: tuple[Criterion, ...]
 
@@ -204,7 +243,7 @@ class AllOf:
     children: tuple[Criterion, ...]
 
 
-Criterion = Lab | BloodPressure | EventOccurred | AnyOf | AllOf
+Criterion = Lab | BloodPressure | EventOccurred | NotEngrafted | AnyOf | AllOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +288,11 @@ class CriteriaSet:
     diagnosis_date: Literal["first-time-point", "second-time-point"]
     diagnostic_alone: tuple[str, ...] = ()
     """Criteria that diagnose by themselves on their own day (tissue biopsy)."""
+    confirmation: Literal["re-measured", "window"] = "window"
+    """With `consecutive = 2`: `re-measured` counts at the second time point only criteria met
+    by results or events after the first (see the glossary); `window`: the whole window."""
+    engraftment: EngraftmentRule = field(default_factory=EngraftmentRule)
+    """How engraftment dates missing from the record are derived before evaluation."""
     high_risk: tuple[Named, ...] | None = None
     options: dict[str, str | int | float | None] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
@@ -271,7 +315,7 @@ def analytes_of(criterion: Criterion) -> frozenset[str]:
             return frozenset({analyte})
         case BloodPressure():
             return frozenset({"systolic_bp", "diastolic_bp"})
-        case EventOccurred():
+        case EventOccurred() | NotEngrafted():
             return frozenset()
         case AnyOf(children=children) | AllOf(children=children):
             return frozenset().union(*(analytes_of(c) for c in children))

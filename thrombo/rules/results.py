@@ -43,6 +43,9 @@ class Evidence:
     value: Quantity | str
     threshold: str
     rule: str
+    reported: Quantity | None = None
+    """The value as the laboratory reported it (6.0 ukat/L), where it differs from `value`
+    in the canonical unit (360 U/L)."""
 
     @property
     def unit(self) -> str | None:
@@ -57,6 +60,7 @@ class Evidence:
             "value": value,
             "threshold": self.threshold,
             "rule": self.rule,
+            **({} if self.reported is None else {"reported": self.reported.to_json()}),
         }
 
 
@@ -66,6 +70,8 @@ class CriterionResult:
     outcome: Outcome
     evidence: tuple[Evidence, ...] = ()
     warnings: tuple[str, ...] = ()
+    reason: str | None = None
+    """Why the criterion is indeterminate (reasons.py), None otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,13 @@ class DayStatus:
     day: date
     criteria: tuple[CriterionResult, ...]
     rule: Outcome
+    confirm: Outcome | None = None
+    """As the second of two consecutive time points: the rule over the fresh window (model.py
+    glossary, `confirmation = "re-measured"`); None: the same as `rule`."""
+
+    @property
+    def confirms(self) -> Outcome:
+        return self.rule if self.confirm is None else self.confirm
 
     def named(self, outcome: Outcome) -> list[str]:
         return [c.name for c in self.criteria if c.outcome is outcome]
@@ -99,6 +112,8 @@ class ScreeningResult:
     """The day `criteria_met` describes: `first_met`, or the day with the most criteria met."""
     days: tuple[DayStatus, ...] = ()
     warnings: tuple[str, ...] = ()
+    indeterminate_reasons: tuple[tuple[str, str], ...] = ()
+    """Why each of `criteria_indeterminate` is (criterion, reason); the reference only."""
 
     def to_json(self) -> dict[str, JsonValue]:
         return {
@@ -112,6 +127,7 @@ class ScreeningResult:
             "high_risk_features": list(self.high_risk_features),
             "evidence": [e.to_json() for e in self.evidence],
             "assessed_on": None if self.assessed_on is None else self.assessed_on.isoformat(),
+            "indeterminate_reasons": dict(self.indeterminate_reasons),
             "warnings": list(self.warnings),
         }
 

@@ -7,11 +7,18 @@ Semantics (interface.md `screen --json`, made precise):
   analyte the set's criteria read. On each, every criterion is decided over the window ending
   that day, and the set's rule (a `KOfN` tree) is decided from them.
 - Diagnosed on assessment day D when the rule is met on D (and, for `consecutive = 2`, also on the
-  previous assessment day). `first_met` is the confirming (second) day, or the first with option
-  `diagnosis_date = first-time-point`. A `diagnostic_alone` criterion (biopsy) met on a day
-  diagnoses on that day; `first_met` is the earlier of the two.
+  previous assessment day P). With `confirmation = re-measured` (harmonized-2023's default) D's
+  rule is decided again over the days after P only (`DayStatus.confirm`): at least k criteria
+  must be met by results or events dated after P, so a day whose only new result is a blood
+  pressure cannot confirm labs drawn once. `first_met` is the confirming (second) day, or the
+  first with option `diagnosis_date = first-time-point`. A `diagnostic_alone` criterion (biopsy)
+  met on a day diagnoses on that day; `first_met` is the earlier of the two.
 - `status`: `ta-tma` when diagnosed; `no-ta-tma` when there is at least one assessment day and
-  the rule is NOT_MET on every one (met plus indeterminate below the count needed); otherwise
+  no diagnosis could have been made, even counting every indeterminate criterion as met: for
+  one time point, the rule is NOT_MET on every day; for two, every pair of consecutive days has
+  a NOT_MET rule on the first or a NOT_MET confirmation on the second, and the rule is NOT_MET
+  on the last day (otherwise the next time point could still confirm it). So a patient with 4
+  criteria on one day and 3 on the next, nothing indeterminate, is `no-ta-tma`. Otherwise
   `insufficient-data`; `not-applicable` without an allogeneic transplant.
 - `criteria_met` / `criteria_indeterminate` describe `first_met`, or for a patient never
   diagnosed the assessment day with the most criteria met (the latest on a tie).
@@ -23,7 +30,7 @@ Semantics (interface.md `screen --json`, made precise):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.evaluate import PatientEvaluator
@@ -44,18 +51,44 @@ def assessment_days(timeline: PatientTimeline, criteria: CriteriaSet) -> list[da
     return [d for d in timeline.observation_days(used) if day0 is None or d >= day0]
 
 
-def day_status(evaluator: PatientEvaluator, criteria: CriteriaSet, day: date) -> DayStatus:
+def day_status(
+    evaluator: PatientEvaluator, criteria: CriteriaSet, day: date, previous: date | None = None
+) -> DayStatus:
+    """The day's criteria and rule; with `previous` (the assessment day before) and
+    re-measured confirmation, also the rule over the days after `previous` (`confirm`)."""
     results = {n.name: evaluator.named(n, day) for n in criteria.criteria}
-    return DayStatus(day, tuple(results.values()), evaluator.rule(criteria.rule, results))
+    rule = evaluator.rule(criteria.rule, results)
+    confirm = None
+    if remeasures(criteria) and previous is not None and rule is not Outcome.NOT_MET:
+        since = previous + timedelta(days=1)
+        fresh = {n.name: evaluator.named(n, day, since) for n in criteria.criteria}
+        confirm = evaluator.rule(criteria.rule, fresh)
+    return DayStatus(day, tuple(results.values()), rule, confirm)
+
+
+def remeasures(criteria: CriteriaSet) -> bool:
+    return criteria.consecutive == 2 and criteria.confirmation == "re-measured"
+
+
+def day_statuses(
+    evaluator: PatientEvaluator, criteria: CriteriaSet, days: list[date],
+    previous: date | None = None,
+) -> list[DayStatus]:
+    """Each assessment day's status, each confirmation judged against the day before it."""
+    out: list[DayStatus] = []
+    for day in days:
+        out.append(day_status(evaluator, criteria, day, previous))
+        previous = day
+    return out
 
 
 def clinical_diagnosis(days: list[DayStatus], criteria: CriteriaSet) -> date | None:
     for i, status in enumerate(days):
-        if status.rule is not Outcome.MET:
-            continue
         if criteria.consecutive == 1:
-            return status.day
-        if i > 0 and days[i - 1].rule is Outcome.MET:
+            if status.rule is Outcome.MET:
+                return status.day
+            continue
+        if i > 0 and status.confirms is Outcome.MET and days[i - 1].rule is Outcome.MET:
             first_point = criteria.diagnosis_date == "first-time-point"
             return days[i - 1].day if first_point else status.day
     return None
@@ -77,12 +110,24 @@ def alone_diagnosis(
     return None
 
 
-def _status(first_met: date | None, days: list[DayStatus]) -> Status:
+def _status(first_met: date | None, days: list[DayStatus], consecutive: int) -> Status:
     if first_met is not None:
         return "ta-tma"
-    if days and all(d.rule is Outcome.NOT_MET for d in days):
+    if days and not _could_be_diagnosed(days, consecutive):
         return "no-ta-tma"
     return "insufficient-data"
+
+
+def _could_be_diagnosed(days: list[DayStatus], consecutive: int) -> bool:
+    """Whether some indeterminate criteria, if met, would have diagnosed (or still could, at
+    the next time point): the three-valued reading of `clinical_diagnosis`."""
+    def open_(outcome: Outcome) -> bool:
+        return outcome is not Outcome.NOT_MET
+
+    if consecutive == 1:
+        return any(open_(d.rule) for d in days)
+    pairs = any(open_(days[i - 1].rule) and open_(days[i].confirms) for i in range(1, len(days)))
+    return pairs or open_(days[-1].rule)
 
 
 def _report_day(days: list[DayStatus]) -> DayStatus | None:
@@ -122,8 +167,8 @@ def screen_patient(
     if not timeline.patient.had_allogeneic_hsct:
         return not_applicable(timeline, criteria)
     known = timeline.as_of(as_of)
-    evaluator = PatientEvaluator(known, criteria.window_days)
-    days = [day_status(evaluator, criteria, d) for d in assessment_days(known, criteria)]
+    evaluator = PatientEvaluator.of(known, criteria)
+    days = day_statuses(evaluator, criteria, assessment_days(known, criteria))
     diagnosed = [
         d for d in (clinical_diagnosis(days, criteria), alone_diagnosis(evaluator, criteria, as_of))
         if d is not None
@@ -152,17 +197,21 @@ def build_result(
     }
     return ScreeningResult(
         patient_id=patient_id,
-        status=_status(first_met, days),
+        status=_status(first_met, days, criteria.consecutive),
         first_met=first_met,
         active=active,
         criteria_met=tuple(r.name for r in met),
         criteria_indeterminate=tuple(report.named(Outcome.INDETERMINATE) if report else ()),
         high_risk=high_risk,
         high_risk_features=tuple(r.name for r in met_features),
-        evidence=tuple(e for r in (*met, *met_features) for e in r.evidence),
+        evidence=(*(e for r in (*met, *met_features) for e in r.evidence),
+                  *evaluator.derived_evidence()),
         assessed_on=None if report is None else report.day,
         days=tuple(days),
         warnings=tuple(sorted(warnings)),
+        indeterminate_reasons=tuple(
+            (r.name, r.reason or "not decided")
+            for r in (report.criteria if report else ()) if r.outcome is Outcome.INDETERMINATE),
     )
 
 

@@ -116,13 +116,13 @@ def timeline(
 
 def outcome(tl: PatientTimeline, name: str, on_day: int, criteria: CriteriaSet) -> str:
     """One named criterion's outcome on a day (window ending that day): met/not_met/..."""
-    evaluator = PatientEvaluator(tl, criteria.window_days)
+    evaluator = PatientEvaluator.of(tl, criteria)
     return evaluator.named(criteria.criterion(name), day(on_day)).outcome.value
 
 
 def feature(tl: PatientTimeline, name: str, on_day: int, criteria: CriteriaSet) -> str:
     """One high-risk feature's outcome on a day."""
-    evaluator = PatientEvaluator(tl, criteria.window_days)
+    evaluator = PatientEvaluator.of(tl, criteria)
     named = next(n for n in criteria.high_risk or () if n.name == name)
     return evaluator.named(named, day(on_day)).outcome.value
 

@@ -27,7 +27,9 @@ CLEAR_TA_TMA = """
     40  | systolic_bp  | 130     | mm[Hg] |
     40  | diastolic_bp | 88      | mm[Hg] |
     42  | platelets    | 55      | 10*9/L |
+    42  | hemoglobin   | 9.2     | g/dL   |
     42  | ldh          | 1000    | U/L    | 320
+    42  | schistocytes | present |        |
 """
 
 SAME_IN_OTHER_UNITS = """
@@ -41,14 +43,18 @@ SAME_IN_OTHER_UNITS = """
     40  | systolic_bp  | 130     | mm[Hg] |
     40  | diastolic_bp | 88      | mm[Hg] |
     42  | platelets    | 55000   | /uL    |
+    42  | hemoglobin   | 92      | g/L    |
     42  | ldh          | 16.6666666667 | ukat/L | 5.3333333333
+    42  | schistocytes | present |        |
 """
 
 
 def test_clear_ta_tma_is_diagnosed_on_the_confirming_day() -> None:
     """Day +40: anaemia (Hb 11.0 -> 9.8), thrombocytopenia (150 -> 60, a 60% fall), LDH 900 >
     320, schistocytes, hypertension (130 > 127) = 5 of 7. Day +42 (next assessment): the same
-    five in its window. Diagnosis on the second time point, day +42 = 2026-02-12."""
+    five in its window, four of them re-measured that day (platelets 55, Hb 9.2 <= 9.4 = the
+    median 10.4 of days +30/+40 less 1 g/dL, LDH 1000, schistocytes): the second time point
+    confirms. Diagnosis on the second time point, day +42 = 2026-02-12."""
     result = screened(timeline(CLEAR_TA_TMA), SET, as_of=50)
     assert result.status == "ta-tma"
     assert result.first_met == day(42)
@@ -155,15 +161,60 @@ def test_criteria_spread_over_more_than_14_days_do_not_add_up() -> None:
 
 
 def test_four_criteria_at_a_single_time_point_are_not_confirmed() -> None:
-    """Day +40 has 4 of 7; the next assessment day (+60) is outside its window and normal:
-    never confirmed, and not 'no TA-TMA' either, since day +40 reached the count."""
+    """Day +40 has 4 of 7; the next assessment day (+60) is measured in full and normal, with
+    nothing indeterminate: never confirmed, and no TA-TMA (issue 17 finding 20: too few
+    criteria with nothing indeterminate is `no-ta-tma`, not `insufficient-data`)."""
     labs = (HEADER + _panel(30, "150", "11.0", "250", "absent", "0.2")
             + _panel(40, "60", "9.5", "800", "present", "0.2")
             + _panel(60, "150", "11.0", "250", "absent", "0.2"))
     result = screened(timeline(labs), SET, as_of=70)
-    assert result.status == "insufficient-data"
+    assert result.status == "no-ta-tma"
     assert result.first_met is None
     assert result.assessed_on == day(40)
+
+
+def test_four_criteria_awaiting_their_second_time_point_are_not_excluded() -> None:
+    """As of day +50 the day +40 count has no later time point yet: it could still be
+    confirmed, so the answer is `insufficient-data`, never `no-ta-tma`."""
+    labs = (HEADER + _panel(30, "150", "11.0", "250", "absent", "0.2")
+            + _panel(40, "60", "9.5", "800", "present", "0.2"))
+    result = screened(timeline(labs), SET, as_of=50)
+    assert (result.status, result.first_met) == ("insufficient-data", None)
+
+
+def test_a_blood_pressure_alone_cannot_confirm_labs_drawn_once() -> None:
+    """Issue 17 finding 12. Day +40: anaemia, thrombocytopenia, LDH and schistocytes (4 of 7).
+    Day +41: only a blood pressure (normal). Its 14-day window still holds day +40's labs, but
+    nothing was re-measured: option confirmation = re-measured (the default) needs >= 4
+    criteria met by results after day +40, so day +41 confirms nothing."""
+    labs = (HEADER + _panel(30, "150", "11.0", "250", "absent", "0.2")
+            + _panel(40, "60", "9.5", "800", "present", "0.2")
+            + "41 | systolic_bp | 100 | mm[Hg] |\n41 | diastolic_bp | 60 | mm[Hg] |\n")
+    result = screened(timeline(labs), SET, as_of=50)
+    assert (result.status, result.first_met) == ("insufficient-data", None)
+    assert SET.options["confirmation"] == "re-measured"
+
+
+def test_re_measured_labs_confirm_after_a_blood_pressure_only_day() -> None:
+    """As above, then the labs repeated on day +43 (still 4 of 7): day +43 confirms against
+    day +41 (whose window held day +40's four): TA-TMA on day +43."""
+    labs = (HEADER + _panel(30, "150", "11.0", "250", "absent", "0.2")
+            + _panel(40, "60", "9.5", "800", "present", "0.2")
+            + "41 | systolic_bp | 100 | mm[Hg] |\n41 | diastolic_bp | 60 | mm[Hg] |\n"
+            + _panel(43, "55", "9.0", "850", "present", "0.2"))
+    result = screened(timeline(labs), SET, as_of=50)
+    assert (result.status, result.first_met) == ("ta-tma", day(43))
+
+
+def test_window_confirmation_option_counts_old_values_again() -> None:
+    """Option confirmation = window (the old reading): day +41's window still holds the four
+    criteria of day +40, so the blood-pressure-only day confirms on day +41."""
+    labs = (HEADER + _panel(30, "150", "11.0", "250", "absent", "0.2")
+            + _panel(40, "60", "9.5", "800", "present", "0.2")
+            + "41 | systolic_bp | 100 | mm[Hg] |\n41 | diastolic_bp | 60 | mm[Hg] |\n")
+    window = criteria_set("harmonized-2023", ScreeningOptions(confirmation="window"))
+    result = screened(timeline(labs), window, as_of=50)
+    assert (result.status, result.first_met) == ("ta-tma", day(41))
 
 
 def test_missing_analytes_give_insufficient_data_not_a_negative() -> None:

@@ -27,7 +27,9 @@ P01,2026-02-10T08:00:00,schistocytes,present,,,
 P01,2026-02-10T08:00:00,systolic_bp,130,mm[Hg],,
 P01,2026-02-10T08:00:00,diastolic_bp,88,mm[Hg],,
 P01,2026-02-12T08:00:00,platelets,55,10*9/L,,
+P01,2026-02-12T08:00:00,hemoglobin,9.2,g/dL,,
 P01,2026-02-12T08:00:00,ldh,1000,U/L,,320
+P01,2026-02-12T08:00:00,schistocytes,present,,,
 P02,2026-01-31T08:00:00,platelets,150,10*9/L,,
 P02,2026-02-10T08:00:00,platelets,140,10*9/L,,
 """

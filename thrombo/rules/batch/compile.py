@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from thrombo.rules.batch import decisions as dx
+from thrombo.rules.batch import engraftment as eg
 from thrombo.rules.batch.observations import (
     DUCKDB,
     LEAF_BITS,
@@ -39,7 +40,7 @@ from thrombo.rules.batch.observations import (
     words,
 )
 from thrombo.rules.batch.plan import Leaf, Plan
-from thrombo.rules.model import AllOf, AnyOf, Criterion, EventOccurred, KOfN
+from thrombo.rules.model import AllOf, AnyOf, Criterion, EventOccurred, KOfN, NotEngrafted
 
 NO_DAY = -100_000_000
 RANK_SCALE = 1_000_000_000
@@ -77,11 +78,13 @@ def _extra_days_cte(plan: Plan, as_of: int) -> str:
     )
 
 
-def _leaf_outcome(plan: Plan, col: str, leaf: Leaf) -> str:
+def _leaf_outcome(plan: Plan, col: str, leaf: Leaf, masks: str = "x") -> str:
+    if isinstance(leaf, NotEngrafted):
+        return _not_engrafted(leaf)
     nothing = dx.INDETERMINATE
     if isinstance(leaf, EventOccurred) and leaf.absent == "not_met":
         nothing = dx.NOT_MET
-    mask = f"x{word(plan, col)}"
+    mask = f"{masks}{word(plan, col)}"
     flag = {a: f"({mask} & {bit(plan, col, a)}) <> 0" for a in (dx.YES, dx.UNKNOWN, dx.NO)}
     return (
         f"CASE WHEN {flag[dx.YES]} THEN {dx.MET} WHEN {flag[dx.UNKNOWN]} THEN "
@@ -98,13 +101,20 @@ def count_outcome(k: int, outcomes: list[str]) -> str:
     )
 
 
-def criterion_sql(plan: Plan, criterion: Criterion) -> str:
+def criterion_sql(plan: Plan, criterion: Criterion, leaves: str = "o_") -> str:
     match criterion:
         case AnyOf(children=children):
-            return count_outcome(1, [criterion_sql(plan, c) for c in children])
+            return count_outcome(1, [criterion_sql(plan, c, leaves) for c in children])
         case AllOf(children=children):
-            return count_outcome(len(children), [criterion_sql(plan, c) for c in children])
-    return f"o_{plan.leaves[criterion]}"
+            return count_outcome(len(children), [criterion_sql(plan, c, leaves)
+                                                 for c in children])
+    return f"{leaves}{plan.leaves[criterion]}"
+
+
+def remeasures(plan: Plan) -> bool:
+    """Re-measured confirmation (screening.remeasures): the second time point's rule again
+    over its fresh window, the days after the previous assessment day."""
+    return plan.criteria.consecutive == 2 and plan.criteria.confirmation == "re-measured"
 
 
 def rule_sql(rule: KOfN, column: dict[str, str]) -> str:
@@ -133,16 +143,45 @@ def _days_cte(union: str, n: int) -> str:
     )
 
 
-def patients_cte(plan: Plan) -> str:
-    """Patients numbered so that every partition and join works on an integer key."""
+def patients_cte(plan: Plan, as_of: int) -> str:
+    """Patients numbered so that every partition and join works on an integer key (`p0`),
+    with engraftment dates the record lacks derived from counts known by as-of (`p`,
+    batch/engraftment.py): every part of the query reads the anchors from `p`."""
     anniversaries = "".join(
         f", CASE WHEN ann_{y} IS NULL THEN {-NO_DAY} ELSE ann_{y} END AS ann_{y}"
         for y in plan.anniversaries()
     )
-    return (
-        f"p AS (SELECT CAST(ROW_NUMBER() OVER (ORDER BY patient_id) AS INTEGER) AS patient_id, "
+    numbered = (
+        f"p0 AS (SELECT CAST(ROW_NUMBER() OVER (ORDER BY patient_id) AS INTEGER) AS patient_id, "
         f"patient_id AS patient_text, {', '.join(PATIENT_COLUMNS[1:])}{anniversaries} FROM pat)"
     )
+    items, joins = eg.patient_columns()
+    kept = [f"p0.{c}" for c in ("patient_id", "patient_text", *PATIENT_COLUMNS[1:])
+            if c not in ("neut_day", "plt_day")]
+    kept += [f"p0.ann_{y}" for y in plan.anniversaries()]
+    derived = f"p AS (SELECT {', '.join([*kept, *items])} FROM p0 {' '.join(joins)})"
+    return ", ".join([numbered, *eg.engraftment_ctes(plan.criteria.engraftment, as_of), derived])
+
+
+def _not_engrafted(leaf: NotEngrafted) -> str:
+    """model.NotEngrafted on day `day` from `p`'s engraftment columns (joined as `e_*`)."""
+    c = "e_" + ("plt" if leaf.anchor == "platelet_engraftment" else "neut")
+    return (
+        f"CASE WHEN e_hsct IS NULL THEN {dx.INDETERMINATE} "
+        f"WHEN day - e_hsct < {leaf.from_day} OR ({c}_day IS NOT NULL AND {c}_day <= day) "
+        f"THEN {dx.NOT_MET} WHEN {c}_rec IS NOT NULL OR ({c}_nadir IS NOT NULL AND "
+        f"{c}_nadir <= day) THEN {dx.MET} WHEN {c}_first IS NOT NULL AND {c}_first <= day "
+        f"THEN {dx.NOT_MET} ELSE {dx.INDETERMINATE} END"
+    )
+
+
+def _engraftment_join(plan: Plan) -> str:
+    if not any(isinstance(leaf, NotEngrafted) for leaf in plan.leaves):
+        return ""
+    cols = ", ".join(f"{pre}_{what} AS e_{pre}_{what}" for pre, _ in eg.DERIVED
+                     for what in ("day", "rec", "nadir", "first"))
+    return (f" JOIN (SELECT patient_id AS e_patient, hsct_day AS e_hsct, {cols} FROM p) pe "
+            "ON pe.e_patient = r.patient_id")
 
 
 def days_sql(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> str:
@@ -171,7 +210,7 @@ def stage_sqls(plan: Plan, as_of: int, dialect: Dialect = DUCKDB) -> list[tuple[
     DuckDB runs them one after another into temporary tables and then the rest of the query
     over those (`staged`): in one query every group's pipeline consumed the shared `o` rows at
     once, and the same work cost about 15% more CPU at 10 M rows."""
-    head = f"{patients_cte(plan)}, {_observations_cte(plan, as_of)}"
+    head = f"{patients_cte(plan, as_of)}, {_observations_cte(plan, as_of)}"
     return [
         (name, f"WITH {head}, {', '.join(ctes)} SELECT * FROM {name}")
         for name, ctes in observation_groups(plan, dialect)
@@ -191,7 +230,7 @@ def day_ctes(
     else:
         obs = [f"{name} AS (SELECT * FROM {staged[name]})" for name in groups]
     ctes = [
-        patients_cte(plan),
+        patients_cte(plan, as_of),
         *obs,
         _event_cte(plan, as_of),
         _extra_days_cte(plan, as_of),
@@ -201,28 +240,49 @@ def day_ctes(
     ctes.append(_days_cte(union, n))
     # The window of day D is a 14-day RANGE frame over the patient's days; OR-ing the day
     # masks over it gives, per leaf, whether any yes / unknown / no answer lies in the window.
-    frame = (
-        f"PARTITION BY patient_id ORDER BY day RANGE BETWEEN "
-        f"{plan.criteria.window_days - 1} PRECEDING AND CURRENT ROW"
-    )
+    back = plan.criteria.window_days - 1
+    frame = f"PARTITION BY patient_id ORDER BY day RANGE BETWEEN {back} PRECEDING AND CURRENT ROW"
     ors = ", ".join(f"BIT_OR(w{i}) OVER ({frame}) AS x{i}" for i in range(n))
-    ctes.append(f"r AS (SELECT patient_id, day, assess, is_event, {ors} FROM dd)")
+    fresh = remeasures(plan)
+    if fresh:
+        # The fresh window of day D: the rows after the previous assessment day P, up to D
+        # and within D's window. `grp` counts the assessment days strictly before a row, so
+        # the rows after P and D itself share one value (P has one less).
+        ctes.append(
+            "dq AS (SELECT dd.*, COALESCE(SUM(assess) OVER (PARTITION BY patient_id ORDER BY "
+            "day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS grp FROM dd)"
+        )
+        since = (f"PARTITION BY patient_id, grp ORDER BY day RANGE BETWEEN {back} PRECEDING "
+                 "AND CURRENT ROW")
+        ors += "".join(f", BIT_OR(w{i}) OVER ({since}) AS y{i}" for i in range(n))
+    ctes.append(f"r AS (SELECT patient_id, day, assess, is_event, {ors} FROM "
+                f"{'dq' if fresh else 'dd'})")
     outcomes = ", ".join(
         f"{_leaf_outcome(plan, c, leaf)} AS o_{c}" for leaf, c in plan.leaves.items()
     )
-    ctes.append(f"lf AS (SELECT patient_id, day, assess, is_event, {outcomes} FROM r)")
+    if fresh:
+        outcomes += "".join(f", {_leaf_outcome(plan, c, leaf, 'y')} AS n_{c}"
+                            for leaf, c in plan.leaves.items())
+    ctes.append(f"lf AS (SELECT patient_id, day, assess, is_event, {outcomes} FROM r"
+                f"{_engraftment_join(plan)})")
     crit = plan.criteria.criteria
     named = {n.name: f"k_{i}" for i, n in enumerate(crit)}
+    renamed = {n.name: f"q_{i}" for i, n in enumerate(crit)}
     features = [f"{criterion_sql(plan, n.criterion)} AS f_{i}" for i, n in enumerate(plan.features)]
+    if fresh:
+        features += [f"{criterion_sql(plan, n.criterion, 'n_')} AS {renamed[n.name]}"
+                     for n in crit]
     ctes.append(
         f"nm AS (SELECT patient_id, day, assess, is_event, "
         f"{', '.join(f'{criterion_sql(plan, n.criterion)} AS {named[n.name]}' for n in crit)}"
         f"{''.join(', ' + f for f in features)} FROM lf)"
     )
     met = " + ".join(f"(CASE WHEN {c} = {dx.MET} THEN 1 ELSE 0 END)" for c in named.values())
+    rule = rule_sql(plan.criteria.rule, named)
+    confirm = (f"CASE WHEN ({rule}) = {dx.NOT_MET} THEN {dx.NOT_MET} ELSE "
+               f"{rule_sql(plan.criteria.rule, renamed)} END" if fresh else rule)
     ctes.append(
-        f"dy AS (SELECT nm.*, {rule_sql(plan.criteria.rule, named)} AS rule, "
-        f"{met} AS met_count FROM nm)"
+        f"dy AS (SELECT nm.*, {rule} AS rule, {confirm} AS confirm, {met} AS met_count FROM nm)"
     )
     return ctes
 
@@ -256,22 +316,31 @@ def screen_sql(
     if c.consecutive == 1:
         clinical = f"MIN(CASE WHEN rule = {dx.MET} THEN day END)"
     elif c.diagnosis_date == "first-time-point":
-        clinical = f"MIN(CASE WHEN rule = {dx.MET} AND prev_rule = {dx.MET} THEN prev_day END)"
+        clinical = f"MIN(CASE WHEN confirm = {dx.MET} AND prev_rule = {dx.MET} THEN prev_day END)"
     else:
-        clinical = f"MIN(CASE WHEN rule = {dx.MET} AND prev_rule = {dx.MET} THEN day END)"
+        clinical = f"MIN(CASE WHEN confirm = {dx.MET} AND prev_rule = {dx.MET} THEN day END)"
     if c.consecutive > 2:
         raise NotImplementedError("more than two consecutive time points")
+    # screening._could_be_diagnosed: some day (one time point), or some pair of consecutive
+    # days, or the last day (its confirmation is still to come), not ruled out.
+    if c.consecutive == 1:
+        any_open = f"MAX(CASE WHEN rule = {dx.NOT_MET} THEN 0 ELSE 1 END)"
+    else:
+        any_open = (
+            f"GREATEST(MAX(CASE WHEN prev_rule <> {dx.NOT_MET} AND confirm <> {dx.NOT_MET} "
+            f"THEN 1 ELSE 0 END), MAX_BY(CASE WHEN rule = {dx.NOT_MET} THEN 0 ELSE 1 END, day))"
+        )
     named = {n.name: f"k_{i}" for i, n in enumerate(c.criteria)}
     alone = " OR ".join(f"{named[a]} = {dx.MET}" for a in c.diagnostic_alone) or "FALSE"
     rank = f"CAST(met_count AS BIGINT) * {RANK_SCALE} + day"
     ctes = [
         *(day_ctes(plan, as_of, dialect, staged) if days is None
-          else [patients_cte(plan), f"dy AS (SELECT * FROM {days})"]),
-        "ad AS (SELECT patient_id, day, rule, met_count, LAG(rule) OVER (PARTITION BY "
+          else [patients_cte(plan, as_of), f"dy AS (SELECT * FROM {days})"]),
+        "ad AS (SELECT patient_id, day, rule, confirm, met_count, LAG(rule) OVER (PARTITION BY "
         "patient_id ORDER BY day) AS prev_rule, LAG(day) OVER (PARTITION BY patient_id "
         "ORDER BY day) AS prev_day FROM dy WHERE assess = 1)",
         f"dg AS (SELECT patient_id, {clinical} AS clinical, COUNT(*) AS n_days, "
-        f"MAX(CASE WHEN rule = {dx.NOT_MET} THEN 0 ELSE 1 END) AS any_open, "
+        f"{any_open} AS any_open, "
         f"MAX_BY(day, {rank}) AS best_day FROM ad GROUP BY patient_id)",
         f"al AS (SELECT patient_id, MIN(day) AS alone FROM dy WHERE is_event = 1 AND ({alone}) "
         f"GROUP BY patient_id)",

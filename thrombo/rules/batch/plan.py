@@ -21,17 +21,18 @@ from thrombo.rules.model import (
     FallFromBaseline,
     Lab,
     Named,
+    NotEngrafted,
     RiseFromBaseline,
     analytes_of,
 )
 
-Leaf = Lab | BloodPressure | EventOccurred
+Leaf = Lab | BloodPressure | EventOccurred | NotEngrafted
 HEIGHT = "height"
 
 
 def leaves_of(criterion: Criterion) -> Iterator[Leaf]:
     match criterion:
-        case Lab() | BloodPressure() | EventOccurred():
+        case Lab() | BloodPressure() | EventOccurred() | NotEngrafted():
             yield criterion
         case AnyOf(children=children) | AllOf(children=children):
             for child in children:

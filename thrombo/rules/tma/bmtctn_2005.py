@@ -69,5 +69,7 @@ def definition(options: ScreeningOptions | None = None) -> CriteriaSet:
         window_days=WINDOW_DAYS,
         consecutive=CONSECUTIVE_TIME_POINTS,
         diagnosis_date="first-time-point",
-        options=opts.pick("absent_events"),
+        engraftment=opts.engraftment_rule(),
+        options=opts.pick("absent_events", "platelet_engraftment_run",
+                          "engraftment_derivation"),
     )

@@ -53,6 +53,18 @@ DIPSTICK_WARNING = (
     "the clinical reference (option dipstick_1plus_is_30_mg_dl)"
 )
 
+# [Design] (not in the clinical reference): harmonized thrombocytopenia (a), "failure of
+# platelet engraftment", is read as no platelet engraftment by day +60 after the transplant -
+# the cut-off of the "delayed platelet recovery" literature (e.g. Akahoshi Y et al.,
+# Hematological Oncology: no platelet recovery by day 60; citation details unverified), since A1
+# gives no day. Before it, a child not yet
+# engrafted is not counted as failing.
+PLATELET_ENGRAFTMENT_FAILURE_DAY = 60
+ENGRAFTMENT_FAILURE_WARNING = (
+    "failure of platelet engraftment read as none by day +60 after transplant: a [Design] "
+    "cut-off, not given by the 2023 consensus (clinical-reference.md A1)"
+)
+
 # [Design] The platelet baseline is the highest count from platelet engraftment on (A1: "fall
 # from baseline count after full platelet engraftment").
 PLATELET_BASELINE = Baseline("max", anchor="platelet_engraftment", side="after")

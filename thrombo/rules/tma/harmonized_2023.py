@@ -17,6 +17,7 @@ from thrombo.rules.model import (
     Lab,
     LabULN,
     Named,
+    NotEngrafted,
     Threshold,
 )
 from thrombo.rules.tma import common
@@ -51,12 +52,14 @@ def criteria(options: ScreeningOptions) -> tuple[Named, ...]:
         Lab("platelets", (FallFromBaseline(common.PLATELET_BASELINE,
                                            fraction=common.PLATELET_FALL_FRACTION),)),
         common.platelet_transfusion_need(options),
+        NotEngrafted("platelet_engraftment", common.PLATELET_ENGRAFTMENT_FAILURE_DAY),
     ))
     return (
         Named("anemia", anemia, "Hb fall >= 1 g/dL from baseline, or RBC transfusion after "
               "neutrophil engraftment (A1 [S-2nd])"),
         Named("thrombocytopenia", thrombocytopenia, "platelet fall >= 50% after platelet "
-              "engraftment, or platelet transfusion need / refractoriness (A1 [S-2nd])"),
+              "engraftment, platelet transfusion need / refractoriness, or failure of platelet "
+              "engraftment by day +60 ([Design] day) (A1 [S-2nd])"),
         Named("ldh", common.ldh_above(), "LDH > ULN for age (A1 [S-2nd])"),
         Named("schistocytes", common.schistocytes_present(), "schistocytes present (A1)"),
         Named("hypertension",
@@ -81,8 +84,14 @@ def definition(options: ScreeningOptions | None = None) -> CriteriaSet:
         consecutive=CONSECUTIVE_TIME_POINTS,
         diagnosis_date=opts.diagnosis_date,
         diagnostic_alone=("biopsy",),
+        confirmation=opts.confirmation,
         high_risk=harmonized_high_risk(opts),
-        options=opts.pick("diagnosis_date", "bp_missing_height", "bp_readings",
-                          "height_lookback_days", "hb_baseline_lookback_days", "absent_events"),
-        warnings=(),
+        engraftment=opts.engraftment_rule(),
+        options={**opts.pick("diagnosis_date", "confirmation", "bp_missing_height", "bp_readings",
+                             "height_lookback_days", "hb_baseline_lookback_days",
+                             "absent_events", "platelet_engraftment_run",
+                             "engraftment_derivation"),
+                 "failure_of_platelet_engraftment_from_day":
+                     common.PLATELET_ENGRAFTMENT_FAILURE_DAY},
+        warnings=(common.ENGRAFTMENT_FAILURE_WARNING, *opts.engraftment_warnings),
     )

@@ -79,6 +79,8 @@ def definition(options: ScreeningOptions | None = None) -> CriteriaSet:
         window_days=WINDOW_DAYS,
         consecutive=CONSECUTIVE_TIME_POINTS,
         diagnosis_date="first-time-point",
-        options=opts.pick("hb_baseline_lookback_days", "absent_events"),
-        warnings=(UNVERIFIED_THRESHOLDS,),
+        engraftment=opts.engraftment_rule(),
+        options=opts.pick("hb_baseline_lookback_days", "absent_events", "platelet_engraftment_run",
+                          "engraftment_derivation"),
+        warnings=(UNVERIFIED_THRESHOLDS, *opts.engraftment_warnings),
     )

@@ -103,7 +103,9 @@ def definition(options: ScreeningOptions | None = None) -> CriteriaSet:
         diagnosis_date="first-time-point",
         diagnostic_alone=("biopsy",),
         high_risk=jodele_high_risk(opts),
+        engraftment=opts.engraftment_rule(),
         options=opts.pick("bp_missing_height", "bp_readings", "bp_infants", "height_lookback_days",
-                          "absent_events", "dipstick_1plus_is_30_mg_dl"),
-        warnings=tuple(warnings),
+                          "absent_events", "dipstick_1plus_is_30_mg_dl", "platelet_engraftment_run",
+                          "engraftment_derivation"),
+        warnings=(*warnings, *opts.engraftment_warnings),
     )
