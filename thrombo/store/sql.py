@@ -321,7 +321,7 @@ def _observation_row(rec: Observation) -> dict[str, Any]:
         "analyte": rec.analyte,
         "time_utc": at,
         "utc_offset_minutes": off,
-        "value": rec.value,
+        "value": rec.quantity.value if rec.quantity else None,
         "unit": rec.quantity.unit if rec.quantity else None,
         "category": rec.category,
         "ref_low": rec.ref_low,
