@@ -60,6 +60,8 @@ def _patient_row(p: Patient) -> list[str]:
 
 def _observation_row(o: Observation) -> list[str]:
     value = o.category if o.quantity is None else o.quantity.value
+    if o.quantity is not None and o.quantity.comparator is not None:
+        value = f"{o.quantity.comparator}{_text(o.quantity.value)}"  # a bound stays a bound
     unit = "" if o.quantity is None else o.quantity.unit
     return [_text(v) for v in (o.patient_id, o.time, o.analyte, value, unit, o.ref_low, o.ref_high)]
 

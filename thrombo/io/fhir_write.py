@@ -268,7 +268,10 @@ def subject(patient_id: str) -> JSON:
 
 
 def quantity(q: Quantity) -> JSON:
-    return {"value": q.value, "unit": q.unit, "system": UCUM, "code": q.unit}
+    out: JSON = {"value": q.value, "unit": q.unit, "system": UCUM, "code": q.unit}
+    if q.comparator is not None:
+        out["comparator"] = q.comparator  # a censored result ('<10') stays a bound
+    return out
 
 
 def moment(when: datetime) -> str:

@@ -139,3 +139,19 @@ def test_the_store_keeps_the_comparator(tmp_path: Path) -> None:
     bounds = sorted(str(o.quantity) for o in timeline.observations
                     if o.quantity is not None and o.quantity.comparator)
     assert bounds == ["<10 10*9/L", "<10 10*9/L", ">2500 U/L", ">2500 U/L"]
+
+
+def test_written_out_a_bound_stays_a_bound(tmp_path: Path) -> None:
+    """The CSV and FHIR writers (export, de-identified export) keep '<10' as '<10'."""
+    from thrombo.io.csv_write import write_dataset
+    from thrombo.io.fhir_write import write_fhir_ndjson
+
+    (timeline,) = load_source(str(_bundle(tmp_path))).timelines
+    observations = list(timeline.observations)
+    write_dataset(tmp_path / "csv", [timeline.patient], observations, [], [])
+    write_fhir_ndjson(tmp_path / "fhir", [timeline.patient], observations)
+    for folder in (tmp_path / "csv", tmp_path / "fhir"):
+        (again,) = load_source(str(folder)).timelines
+        assert sorted(str(o.quantity) for o in again.observations
+                      if o.quantity is not None and o.quantity.comparator) == [
+            "<10 10*9/L", "<10 10*9/L", ">2500 U/L", ">2500 U/L"]
