@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from thrombo.domain.timeline import PatientTimeline
+from thrombo.dosing import weight_checks
 from thrombo.dosing.inputs import Ancestry, DoseInputs
 from thrombo.dosing.recommendation import DoseRecommendation, DoseRefusedError
 from thrombo.dosing.registry import recommend
@@ -18,8 +19,9 @@ from thrombo.errors import MissingInputError
 from thrombo.physiology.age import age_in_years
 from thrombo.plans.result import BodyInput
 
-# [Design] a weight older than 90 days may no longer describe the child: doses say so.
-STALE_WEIGHT_DAYS = 90
+# [Design] a weight older than 90 days may no longer describe the child: doses say so. One
+# definition, shared with `thrombo dose` (thrombo.dosing.weight_checks).
+STALE_WEIGHT_DAYS = weight_checks.STALE_WEIGHT_DAYS
 # [Design] Rh(D) status and ancestry are not interface.md columns; a dataset may carry them as
 # extra patients.csv columns (kept as attributes) under these names.
 RH_D_ATTRIBUTES = ("rh_d", "rhd", "rh")
