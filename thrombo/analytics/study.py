@@ -59,6 +59,12 @@ from thrombo.analytics.endpoints import (
     major_bleeding,
     organ_recovery,
 )
+from thrombo.analytics.exposure import DrugExposure
+from thrombo.analytics.exposure_response import (
+    RDI_WARNING,
+    ExposureResponse,
+    exposure_response,
+)
 from thrombo.analytics.proportions import (
     DEFAULT_CONFIDENCE,
     check_probability,
@@ -154,7 +160,10 @@ def cohort_sha256(patients: Sequence[StudyPatient]) -> str:
     return hashlib.sha256(orjson.dumps(ordered, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def build_study(patients: Sequence[StudyPatient], options: StudyOptions) -> StudyResults:
+def build_study(patients: Sequence[StudyPatient], options: StudyOptions,
+                exposure: Sequence[DrugExposure] = ()) -> StudyResults:
+    """`exposure` (analytics.exposure.study_exposure) adds the exposure table and the
+    exposure-response analysis; without it both are left out."""
     flow, kept = cohort_flow(patients, options.inclusion)
     treated, evaluable = kept["treated"], kept["evaluable"]
     origin, confidence = options.time_origin, options.confidence
@@ -169,6 +178,7 @@ def build_study(patients: Sequence[StudyPatient], options: StudyOptions) -> Stud
         warnings.append(MAJOR_BLEEDING_WARNING)
     if not treated:
         warnings.append("no patient was treated: no endpoint can be estimated")
+    exposed, exposure_result = _exposure(treated, exposure, options, warnings)
     return StudyResults(
         rules=options.rules_json(), time_origin=origin, flow=flow, cohort=treated,
         resolution_by_day_28=resolution,
@@ -180,7 +190,20 @@ def build_study(patients: Sequence[StudyPatient], options: StudyOptions) -> Stud
         comparisons=_comparisons(treated, evaluable, options, warnings),
         design=_design(resolution.rate if resolution else None, options.control, warnings),
         input_sha256=cohort_sha256(patients), suppression=Suppression(options.suppress_below),
-        warnings=tuple(dict.fromkeys(warnings)))
+        warnings=tuple(dict.fromkeys(warnings)), exposure=exposed,
+        exposure_response=exposure_result)
+
+
+def _exposure(treated: Sequence[StudyPatient], exposure: Sequence[DrugExposure],
+              options: StudyOptions, warnings: list[str],
+              ) -> tuple[tuple[DrugExposure, ...], ExposureResponse | None]:
+    """The exposure of the treated patients only, and its (observational) association."""
+    ids = {p.patient_id for p in treated}
+    kept = tuple(e for e in exposure if e.patient_id in ids)
+    if not kept:
+        return (), None
+    warnings.append(RDI_WARNING)
+    return kept, exposure_response(treated, kept, options.time_origin, options.confidence)
 
 
 def _short_follow_up_warnings(treated: Sequence[StudyPatient], origin: TimeOrigin) -> list[str]:

@@ -15,6 +15,12 @@ from thrombo.analytics.endpoints import (
     CentreSummary,
     OrganRecovery,
 )
+from thrombo.analytics.exposure import DrugExposure
+from thrombo.analytics.exposure_response import (
+    ExposureResponse,
+    exposure_json,
+    exposure_response_json,
+)
 from thrombo.analytics.results import (
     AtRiskRow,
     BinomialTest,
@@ -99,6 +105,9 @@ class StudyResults:
     input_sha256: str
     suppression: Suppression
     warnings: tuple[str, ...]
+    exposure: tuple[DrugExposure, ...] = ()
+    """One row per treated patient and drug (analytics.exposure), when the timelines were given."""
+    exposure_response: ExposureResponse | None = None
 
     @property
     def n_treated(self) -> int:
@@ -130,6 +139,8 @@ class StudyResults:
             "input_sha256": self.input_sha256,
             "suppress_below": hide.below,
             "warnings": [hide.warning(w) for w in self.warnings],
+            "exposure": exposure_json(self.exposure, hide),
+            "exposure_response": exposure_response_json(self.exposure_response, hide),
         }
 
 
