@@ -5,14 +5,24 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from thrombo.cli.app import app
-from thrombo.cli.options import AsOfOpt, FormatOpt, JsonOpt, SourceArg, TzOpt, parse_as_of
+from thrombo.cli.options import (
+    AsOfOpt,
+    FormatOpt,
+    JsonOpt,
+    PatientFilterOpt,
+    SourceArg,
+    TzOpt,
+    only_patient,
+    parse_as_of,
+)
 from thrombo.cli.output import print_json, stdout
+from thrombo.cli.records import Column, human, print_records
 from thrombo.errors import ThromboUserError
 from thrombo.response.itp_courses import DEFAULT_DEPENDENCE_RULE, DEPENDENCE_RULES, DependenceRule
 from thrombo.response.itp_patient import classify_itp, is_itp_patient
+from thrombo.rules.itp.refractory import DEFAULT_DEFINITION
 from thrombo.store.sources import load_source
 
 DependenceOpt = Annotated[str, typer.Option(
@@ -31,8 +41,14 @@ def _dependence_rule(name: str) -> DependenceRule:
         f"unknown steroid dependence rule {name!r} (known: {', '.join(DEPENDENCE_RULES)})")
 
 
-def _yes_no(value: object) -> str:
-    return "unknown" if value is None else str(value)
+ITP_COLUMNS = (Column("patient", whole=True), Column("phase", keep=6),
+               Column("months", keep=3), Column("severe", keep=5),
+               Column("refractory (default)", keep=7), Column("iwg-2009", keep=2),
+               Column("practical-002", keep=1), Column("failed classes", keep=4))
+ITP_LEGEND = (
+    "unknown: the record cannot decide it (ungraded treated bleeding; too few counts to show "
+    "persistence). refractory (default): under the {definition} definition; each named "
+    "definition has its own column.")
 
 
 @app.command("itp")
@@ -43,6 +59,7 @@ def itp_command(
     tz: TzOpt = "UTC",
     source_format: FormatOpt = None,
     steroid_dependence: DependenceOpt = DEFAULT_DEPENDENCE_RULE,
+    patient: PatientFilterOpt = None,
 ) -> None:
     """ITP phase (IWG 2009), severe ITP and refractory ITP under each named definition.
 
@@ -53,7 +70,7 @@ def itp_command(
     loaded = load_source(source, tz=tz, fmt=source_format)
     patients = [
         classify_itp(t, day, dependence_rule=rule).to_json()
-        for t in loaded.timelines
+        for t in only_patient(list(loaded.timelines), patient, source)
         if is_itp_patient(t)
     ]
     document: dict[str, Any] = {
@@ -63,15 +80,14 @@ def itp_command(
     if as_json:
         print_json(document)
         return
-    table = Table(title=f"ITP as of {day.isoformat()}")
-    for column in ("patient", "phase", "months", "severe", "refractory (default)",
-                   "iwg-2009", "practical-002", "failed classes"):
-        table.add_column(column)
+    rows = []
     for p in patients:
         by = p["refractory_by_definition"]
-        table.add_row(p["patient_id"], str(p["phase"]), str(p["months_since_diagnosis"]),
-                      _yes_no(p["severe"]), _yes_no(p["refractory"]), _yes_no(by["iwg-2009"]),
-                      _yes_no(by["practical-002"]), ", ".join(p["failed_classes"]))
-    stdout.print(table)
-    for warning in document["warnings"]:
-        stdout.print(f"[yellow]warning:[/yellow] {warning}")
+        rows.append((p["patient_id"], human(p["phase"], "unknown"),
+                     human(p["months_since_diagnosis"], "unknown"),
+                     human(p["severe"], "unknown"), human(p["refractory"], "unknown"),
+                     human(by["iwg-2009"], "unknown"), human(by["practical-002"], "unknown"),
+                     human(list(p["failed_classes"]))))
+    print_records(stdout, f"ITP as of {day.isoformat()}", ITP_COLUMNS, rows,
+                  notes=[ITP_LEGEND.format(definition=DEFAULT_DEFINITION),
+                         *(f"warning: {w}" for w in document["warnings"])])

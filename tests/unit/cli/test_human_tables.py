@@ -23,7 +23,7 @@ SNAKE_CASE = re.compile(r"(?<!option )\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 """A snake_case word, except an option's own name (`option dipstick_1plus_is_30_mg_dl`), which a
 user types as it is."""
 COMMANDS = {"screen": ["screen"], "screen-all": ["screen", "--criteria", "all"],
-            "assess": ["assess"]}
+            "assess": ["assess"], "itp": ["itp"]}
 
 
 @pytest.fixture(scope="module")
