@@ -6,17 +6,17 @@ warning, never a guessed weight.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.dosing import weight_checks
-from thrombo.dosing.inputs import Ancestry, DoseInputs
+from thrombo.dosing.inputs import Ancestry, DoseInputs, age_from_birth_date
 from thrombo.dosing.recommendation import DoseRecommendation, DoseRefusedError
 from thrombo.dosing.registry import recommend
 from thrombo.errors import MissingInputError
-from thrombo.physiology.age import age_in_years
 from thrombo.plans.result import BodyInput
 
 # [Design] a weight older than 90 days may no longer describe the child: doses say so. One
@@ -55,8 +55,10 @@ def latest_measure(
 
 
 def age_years(timeline: PatientTimeline, on: date) -> float:
-    """Decimal age to 2 decimals (the eltrombopag age bands are whole years)."""
-    return round(age_in_years(timeline.patient.birth_date, on), 2)
+    """Decimal age cut (not rounded) to 2 decimals, whole on each birthday, as `thrombo dose
+    --birth-date` takes it: the age bands (eltrombopag 50 mg from 6 years) start on the
+    birthday, never the day before (5.996 y must not round up to 6.00)."""
+    return math.floor(age_from_birth_date(timeline.patient.birth_date, on) * 100) / 100
 
 
 def rh_d_positive(timeline: PatientTimeline) -> bool | None:

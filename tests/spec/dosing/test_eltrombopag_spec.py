@@ -130,3 +130,19 @@ def test_label_table_1_titration(current: float, platelets: float, weeks: float,
                                  action: Step, next_mg: float | None) -> None:
     advice = eltrombopag_titration(current, platelets, weeks)
     assert (advice.action, advice.next_dose) == (action, next_mg)
+
+
+@pytest.mark.parametrize(("on", "age", "mg"), [
+    (date(2026, 2, 28), 5.99, 25.0),    # was rounded to 6.00 (50 mg) the day before
+    (date(2026, 3, 1), 6.0, 50.0),
+])
+def test_the_plans_read_the_same_age_as_dose(on: date, age: float, mg: float) -> None:
+    """The ITP ladder's age (thrombo.plans.facts) for a child born 2020-03-01: cut, not rounded,
+    to 2 decimals, so its eltrombopag start agrees with `thrombo dose --birth-date`."""
+    from types import SimpleNamespace
+
+    from thrombo.plans.facts import age_years
+
+    record = SimpleNamespace(patient=SimpleNamespace(birth_date=date(2020, 3, 1)))
+    assert age_years(record, on) == age  # type: ignore[arg-type]
+    assert eltrombopag(DoseInputs(age_years=age)).dose.value == mg
