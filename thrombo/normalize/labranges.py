@@ -90,7 +90,7 @@ class SiteRange:
             band = f", age {self.age_from or 0:g}-{upper} y"
         sex = "" if self.sex is None else f", {self.sex}"
         where = Path(path).name if path else LAB_RANGES_FILENAME
-        return f"site range ({where}: {self.key}{band}{sex})"
+        return f"site range, {where}: {self.key}{band}{sex}"
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def test_the_site_range_decides_the_case(tmp_path: Path) -> None:
     (timeline,) = load_source(str(folder)).timelines
     sc5b9 = [o for o in timeline.observations if o.analyte == "sc5b9"]
     assert {(o.ref_high, o.ref_source) for o in sc5b9} == {
-        (244.0, "site range (thrombo-lab-ranges.toml: sc5b9)")}
+        (244.0, "site range, thrombo-lab-ranges.toml: sc5b9")}
 
 
 def test_import_with_lab_ranges_stores_the_range_and_its_source(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_import_with_lab_ranges_stores_the_range_and_its_source(tmp_path: Path) 
     assert imported.returncode == 0, imported.stderr
     (timeline,) = load_source(db).timelines
     assert {(o.ref_high, o.ref_source) for o in timeline.observations if o.analyte == "sc5b9"} \
-        == {(244.0, "site range (site.toml: sc5b9)")}
+        == {(244.0, "site range, site.toml: sc5b9")}
     screened = thrombo("screen", db, "--as-of", AS_OF.isoformat(), "--json")
     assert json.loads(screened.stdout)["patients"][0]["status"] == "no-ta-tma"
 
@@ -97,3 +97,15 @@ def test_a_malformed_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = thrombo("screen", str(folder), "--json")
     assert result.returncode == 2
     assert "unit missing" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_evidence_names_the_site_range(tmp_path: Path) -> None:
+    """sC5b-9 280 ng/mL on day +42 is >= the site's ULN 244: met, and the evidence says whose."""
+    folder = dataset(tmp_path / "d", site_ranges=True)
+    text = (folder / "observations.csv").read_text().replace("sc5b9,190,", "sc5b9,280,")
+    (folder / "observations.csv").write_text(text)
+    (timeline,) = load_source(str(folder)).timelines
+    result = screen_with("reference", [timeline], criteria_set("harmonized-2023"), AS_OF)
+    (patient,) = result.patients
+    (evidence,) = [e for e in patient.evidence if e.criterion == "sc5b9"]
+    assert evidence.threshold == ">= ULN 244 ng/mL (site range, thrombo-lab-ranges.toml: sc5b9)"

@@ -101,7 +101,7 @@ def read(ctx: Context, code: Code | str, value: str, unit: str, when: date,
 def test_sc5b9_without_a_range_takes_the_sites_and_says_so(tmp_path: Path) -> None:
     obs = read(context(tmp_path, date(2016, 6, 1)), "sc5b9", "180", "ng/mL", date(2026, 2, 10))
     assert (obs.ref_low, obs.ref_high) == (None, 244.0)
-    assert obs.ref_source == "site range (thrombo-lab-ranges.toml: sc5b9)"
+    assert obs.ref_source == "site range, thrombo-lab-ranges.toml: sc5b9"
 
 
 def test_the_results_own_range_wins_limit_by_limit(tmp_path: Path) -> None:
