@@ -14,12 +14,14 @@ from urllib.parse import quote
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from markupsafe import escape
 
 from thrombo import __version__
 from thrombo.api.access_log import AccessLogMiddleware, silence_uvicorn_access_log
+from thrombo.api.body_limits import BodyLimitMiddleware
 from thrombo.api.deps import CsrfError, SignInRequiredError
 from thrombo.api.pages_common import WEB
 from thrombo.api.patient_page import warm_status_cache
@@ -27,9 +29,12 @@ from thrombo.api.routes import ROUTERS
 from thrombo.api.security import SecurityHeadersMiddleware
 from thrombo.api.service import ForbiddenError, NotVisibleError, Service
 from thrombo.api.settings import DEV_BANNER, Settings
+from thrombo.api.sign_in import TooManyAttemptsError
 from thrombo.errors import ThromboUserError
 
 log = logging.getLogger("thrombo.api")
+MAX_VALIDATION_ERRORS = 20
+"""A body with thousands of wrong fields gets the first few reasons, not an answer as large."""
 
 
 def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -55,6 +60,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.state.service = service or Service.open(settings)
     if settings.dev:
         log.warning(DEV_BANNER)
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure and not settings.dev)
     app.add_middleware(AccessLogMiddleware)
     for router in ROUTERS:
@@ -99,6 +105,20 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(NotVisibleError)
     async def _not_visible(request: Request, exc: NotVisibleError) -> Response:
         return _answer(request, 404, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        """Where and why, never the input itself: a request body may be large, or hold a
+        password or a patient's data, and an answer must not carry it back."""
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type")}
+                  for e in exc.errors()[:MAX_VALIDATION_ERRORS]]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(TooManyAttemptsError)
+    async def _throttled(request: Request, exc: TooManyAttemptsError) -> Response:
+        answer = _answer(request, 429, str(exc))
+        answer.headers["Retry-After"] = str(exc.retry_after)
+        return answer
 
     @app.exception_handler(ThromboUserError)
     async def _user_error(request: Request, exc: ThromboUserError) -> Response:

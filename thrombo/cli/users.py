@@ -19,6 +19,7 @@ from thrombo.cli.output import print_json, stdout
 from thrombo.errors import ThromboUserError
 from thrombo.store import audit
 from thrombo.store.sql import Store, default_url
+from thrombo.store.throttle import unlock
 from thrombo.store.users import ROLES, User, create_user, disable_user, list_users
 
 users_app = typer.Typer(help="Accounts of the web service and REST API.", no_args_is_help=True)
@@ -91,6 +92,19 @@ def disable_command(
         user = disable_user(conn, username)
         audit.record(conn, _actor(), "user-disabled", {"username": user.username})
     _show(user, as_json, "disabled")
+
+
+@users_app.command("unlock")
+def unlock_command(
+    username: Annotated[str, typer.Argument(help="Sign-in name.")],
+    db: DbOption = None,
+) -> None:
+    """Lift the sign-in back-off of an account after failed attempts (it ends by itself within
+    15 minutes anyway)."""
+    with Store.open(db or default_url()).engine.begin() as conn:
+        lifted = unlock(conn, username)
+        audit.record(conn, _actor(), "user-unlocked", {"username": username})
+    stdout.print(f"sign-in back-off of {username} lifted ({lifted} counts cleared)")
 
 
 def _show(user: User, as_json: bool, done: str) -> None:

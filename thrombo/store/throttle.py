@@ -6,8 +6,9 @@ Kept in the store so that every worker process of one service counts the same at
 attempt made while blocked is refused without checking the password and is not counted, so an
 attacker cannot lengthen a block by hammering: every block ends by itself after at most
 `MAX_DELAY`. An address from which the account signed in before (`known`) is not held by the
-account-wide limit, only by its own: someone guessing a clinician's password from elsewhere does
-not lock the clinician out at their own workstation. An administrator can lift every block of an
+account-wide limit nor by the address's, only by its own: someone guessing a clinician's
+password from elsewhere, or spraying guesses from behind the hospital's proxy, does not lock the
+clinician out at their own workstation. An administrator can lift every block of an
 account at once (`thrombo users unlock`).
 """
 
@@ -90,9 +91,9 @@ class Attempt:
 def retry_after(conn: Connection, attempt: Attempt) -> int | None:
     """Seconds to wait before this attempt may be tried, or None if it may go ahead."""
     now = _now()
-    keys = [attempt.pair, attempt.from_address]
+    keys = [attempt.pair]
     if not _is_known(conn, attempt, now):
-        keys.append(attempt.account)
+        keys += [attempt.account, attempt.from_address]
     until: list[datetime] = conn.execute(
         select(sign_in_throttle.c.blocked_until)
         .where(sign_in_throttle.c.key.in_(keys))

@@ -9,21 +9,21 @@ from fastapi import APIRouter, Request
 from thrombo.api import security
 from thrombo.api.deps import ServiceDep, SignInRequiredError, UserDep
 from thrombo.api.schemas import Credentials, TokenOut
-from thrombo.store.users import authenticate, close_session, open_session
+from thrombo.api.sign_in import sign_in
+from thrombo.store.users import close_session
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-@router.post("/token")
-def token(credentials: Credentials, service: ServiceDep) -> TokenOut:
-    """Exchange a user name and password for a bearer token (a server-side session)."""
-    with service.store.engine.begin() as conn:
-        user = authenticate(conn, credentials.username, credentials.password)
-        if user is None:
-            service.record(f"anonymous:{credentials.username}", "sign-in-failed", {"via": "api"})
-            raise SignInRequiredError
-        access = open_session(conn, user, service.settings.session_lifetime)
-    service.record(user, "sign-in", {"via": "api"})
+@router.post("/token", responses={429: {"description": "too many failed sign-ins; see "
+                                                      "Retry-After"}})
+def token(credentials: Credentials, request: Request, service: ServiceDep) -> TokenOut:
+    """Exchange a user name and password for a bearer token (a server-side session). Failed
+    attempts are limited per account and per address (429 with Retry-After)."""
+    signed_in = sign_in(service, request, credentials.username, credentials.password, "api")
+    if signed_in is None:
+        raise SignInRequiredError
+    _user, access = signed_in
     return TokenOut(access_token=access,
                     expires_in=int(service.settings.session_lifetime.total_seconds()))
 

@@ -12,8 +12,9 @@ from markupsafe import Markup
 from thrombo.api import clinical, patient_page, security
 from thrombo.api.deps import ClinicalUserDep, ServiceDep, UserDep
 from thrombo.api.pages_common import checked_form, number, render, templates, text
+from thrombo.api.sign_in import TooManyAttemptsError, sign_in
 from thrombo.errors import ThromboUserError
-from thrombo.store.users import authenticate, close_session, open_session
+from thrombo.store.users import close_session
 
 router = APIRouter(include_in_schema=False)
 DOSE_FIELDS = ("weight_kg", "height_cm", "age_years", "hb_g_dl")
@@ -37,14 +38,17 @@ async def login(request: Request, service: ServiceDep) -> Response:
     form = await checked_form(request, service)
     username, password = text(form, "username") or "", str(form.get("password") or "")
     target = _safe_next(text(form, "next"))
-    with service.store.engine.begin() as conn:
-        user = authenticate(conn, username, password)
-        token = open_session(conn, user, service.settings.session_lifetime) if user else None
-    if user is None or token is None:
-        service.record(f"anonymous:{username}", "sign-in-failed", {"via": "web"})
+    try:
+        signed_in = sign_in(service, request, username, password, "web")
+    except TooManyAttemptsError as exc:
+        page = render(request, service, "login.html", None, status_code=429, next=target,
+                      error=f"Too many failed sign-ins. Try again in {exc.retry_after} seconds.")
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    if signed_in is None:
         return render(request, service, "login.html", None, status_code=401, next=target,
                       error="Unknown user name or wrong password.")
-    service.record(user, "sign-in", {"via": "web"})
+    _user, token = signed_in
     response = RedirectResponse(target, status_code=303)
     secure = service.settings.cookie_secure and not service.settings.dev
     security.set_session_cookie(response, token, secure=secure,
