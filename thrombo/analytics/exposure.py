@@ -57,6 +57,13 @@ ECULIZUMAB = "eculizumab"
 PLASMA_EXCHANGE_NAMES = frozenset({"plasma_exchange", "plasmapheresis", "tpe"})
 
 _INTERVAL = timedelta(hours=INTERVAL_HOURS)
+
+DESIGN_WARNINGS = (
+    f"exposure: a dose up to {DOSE_TIMING_SLACK_HOURS:g} h late is not an interruption, and a gap "
+    f"of more than {NEW_COURSE_GAP_DAYS} days starts a new course (design choices, not from the "
+    "clinical reference)",
+    "exposure: an order recorded from start to end is taken as given in full; only "
+    "administration records show missed doses")
 _WEIGHT = "weight"
 
 

@@ -24,6 +24,9 @@ from thrombo.dosing.defibrotide_holds import antithrombotic_class, for_line
 # procedure is noticed, then the next dose is not given); the procedure rule's 2 h (B1 [S]) is
 # inside this.
 LOOKBACK_HOURS = 24
+REASON_WARNING = (f"interruption reasons: an event up to {LOOKBACK_HOURS} h before the first "
+                  "missed dose is taken as its reason (a design choice, not from the clinical "
+                  "reference); it is an association in the record, not a documented decision")
 
 PROCEDURE_EVENTS = frozenset({"invasive_procedure", "tma_biopsy"})
 # Extra medications.csv columns that may carry the reason a course was held [Design].

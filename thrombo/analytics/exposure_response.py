@@ -29,7 +29,13 @@ from thrombo.analytics.cohort import (
     days_from_origin,
     resolved_within,
 )
-from thrombo.analytics.exposure import DEFIBROTIDE, MIN_COURSE_DAYS, DrugExposure
+from thrombo.analytics.exposure import (
+    DEFIBROTIDE,
+    DESIGN_WARNINGS,
+    MIN_COURSE_DAYS,
+    DrugExposure,
+)
+from thrombo.analytics.exposure_reasons import REASON_WARNING
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE, clopper_pearson
 from thrombo.analytics.results import Json, ProportionEstimate
 from thrombo.analytics.study_disclosure import Suppression
@@ -198,4 +204,5 @@ def exposure_response_json(result: ExposureResponse | None, hide: Suppression) -
     if hide.on and hide.hides(len(result.dose_time.points)):
         dose_time.update(n=None, rho=None, p_value=None, suppressed=True)
     return {"caution": result.caution, "comparisons": comparisons,
-            "time_to_resolution_vs_cumulative_dose": dose_time}
+            "time_to_resolution_vs_cumulative_dose": dose_time,
+            "warnings": [RDI_WARNING, *DESIGN_WARNINGS, REASON_WARNING]}

@@ -60,11 +60,7 @@ from thrombo.analytics.endpoints import (
     organ_recovery,
 )
 from thrombo.analytics.exposure import DrugExposure
-from thrombo.analytics.exposure_response import (
-    RDI_WARNING,
-    ExposureResponse,
-    exposure_response,
-)
+from thrombo.analytics.exposure_response import ExposureResponse, exposure_response
 from thrombo.analytics.proportions import (
     DEFAULT_CONFIDENCE,
     check_probability,
@@ -178,7 +174,7 @@ def build_study(patients: Sequence[StudyPatient], options: StudyOptions,
         warnings.append(MAJOR_BLEEDING_WARNING)
     if not treated:
         warnings.append("no patient was treated: no endpoint can be estimated")
-    exposed, exposure_result = _exposure(treated, exposure, options, warnings)
+    exposed, exposure_result = _exposure(treated, exposure, options)
     return StudyResults(
         rules=options.rules_json(), time_origin=origin, flow=flow, cohort=treated,
         resolution_by_day_28=resolution,
@@ -195,14 +191,13 @@ def build_study(patients: Sequence[StudyPatient], options: StudyOptions,
 
 
 def _exposure(treated: Sequence[StudyPatient], exposure: Sequence[DrugExposure],
-              options: StudyOptions, warnings: list[str],
+              options: StudyOptions,
               ) -> tuple[tuple[DrugExposure, ...], ExposureResponse | None]:
     """The exposure of the treated patients only, and its (observational) association."""
     ids = {p.patient_id for p in treated}
     kept = tuple(e for e in exposure if e.patient_id in ids)
     if not kept:
         return (), None
-    warnings.append(RDI_WARNING)
     return kept, exposure_response(treated, kept, options.time_origin, options.confidence)
 
 

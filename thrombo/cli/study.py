@@ -16,6 +16,7 @@ from thrombo.analytics.cohort import (
     TIME_ORIGINS,
     TimeOrigin,
 )
+from thrombo.analytics.exposure import study_exposure
 from thrombo.analytics.from_timelines import study_input
 from thrombo.analytics.study import HistoricalControl, StudyOptions, build_study
 from thrombo.analytics.study_results import StudyResults
@@ -85,7 +86,8 @@ def study_command(
     cohort = study_input(loaded.timelines, criteria, as_of=day)
     options = replace(options, criteria_version=cohort.criteria_version,
                       upstream_warnings=cohort.warnings)
-    results = build_study(cohort.patients, options)
+    exposure = study_exposure(loaded.timelines, cohort.patients, cohort.as_of)
+    results = build_study(cohort.patients, options, exposure)
     document = results.to_json()
     document["as_of"] = cohort.as_of.isoformat()
     document["input"] = loaded.input_json()  # type: ignore[assignment]

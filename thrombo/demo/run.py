@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from thrombo.analytics.assessment import assessment_document
+from thrombo.analytics.exposure import study_exposure
 from thrombo.analytics.from_timelines import latest_recorded_day, study_input
 from thrombo.analytics.study import StudyOptions, build_study
 from thrombo.analytics.study_results import StudyResults
@@ -147,7 +148,7 @@ def _study(timelines: list[PatientTimeline], criteria: str, as_of: date) -> Stud
         criteria_version=cohort.criteria_version,
         upstream_warnings=cohort.warnings,
     )
-    return build_study(cohort.patients, options)
+    return build_study(cohort.patients, options, study_exposure(timelines, cohort.patients, as_of))
 
 
 def _summary(
