@@ -1,0 +1,133 @@
+"""Physiology limits at the value, just below and just above (issue 25).
+
+Sources: thrombo.physiology.limits ([Design] plausibility limits, stated in its docstring);
+the 2004 Fourth Report blood-pressure tables, ages 1-17 (clinical-reference.md E4/A7); AAP 2017
+adolescent cut-offs from 13 years (E4); CTCAE v5.0 paediatric hypertension (F: grade 1 above
+the 90th percentile, grade 2 from the 95th, grade 3 more than 5 mm Hg above the 99th); WHO
+haemoglobin cut-offs (E5 [S], 2024 edition); indicative CALIPER LDH limits (E5, unverified).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from thrombo.errors import ThromboUserError
+from thrombo.physiology import limits
+from thrombo.physiology.blood_pressure import table_age
+from thrombo.physiology.bp_staging import (
+    AapStage,
+    aap_2017_stage,
+    ctcae_pediatric_hypertension_bp_band,
+)
+from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.reference_ranges import (
+    DAYS_PER_YEAR,
+    indicative_ldh_uln,
+    who_anemia_cutoff_g_dl,
+)
+
+OK, REFUSED = "accepted", "refused"
+
+PLAUSIBILITY: list[tuple[Callable[[float], float], float, str]] = [
+    (limits.check_weight_kg, 0.0, REFUSED),
+    (limits.check_weight_kg, 0.01, OK),
+    (limits.check_weight_kg, 250.0, OK),
+    (limits.check_weight_kg, 250.01, REFUSED),
+    (limits.check_height_cm, 30.0, REFUSED),
+    (limits.check_height_cm, 30.01, OK),
+    (limits.check_height_cm, 250.0, OK),
+    (limits.check_height_cm, 250.01, REFUSED),
+    (limits.check_age_years, -0.01, REFUSED),
+    (limits.check_age_years, 0.0, OK),
+    (limits.check_age_years, 30.0, OK),
+    (limits.check_age_years, 30.01, REFUSED),
+    (limits.check_creatinine_mg_dl, 0.0, REFUSED),
+    (limits.check_creatinine_mg_dl, 20.0, OK),
+    (limits.check_creatinine_mg_dl, 20.01, REFUSED),
+    (limits.check_cystatin_c_mg_l, 10.0, OK),
+    (limits.check_cystatin_c_mg_l, 10.01, REFUSED),
+    (limits.check_hemoglobin_g_dl, 25.0, OK),
+    (limits.check_hemoglobin_g_dl, 25.01, REFUSED),
+]
+
+
+@pytest.mark.parametrize(("check", "value", "expected"), PLAUSIBILITY,
+                         ids=[f"{c.__name__}-{v:g}" for c, v, _ in PLAUSIBILITY])
+def test_plausibility_limits(check: Callable[[float], float], value: float,
+                             expected: str) -> None:
+    if expected == OK:
+        assert check(value) == value
+    else:
+        with pytest.raises(ThromboUserError):
+            check(value)
+
+
+@pytest.mark.parametrize(("age", "expected"), [
+    (0.99, None),   # under 1 year: not assessable
+    (1.0, 1),
+    (17.99, 17),
+])
+def test_bp_tables_cover_completed_years_1_to_17(age: float, expected: int | None) -> None:
+    assert table_age(age) == expected
+
+
+def test_bp_tables_refuse_18_years() -> None:
+    with pytest.raises(OutsideValidRangeError):
+        table_age(18.0)
+
+
+@pytest.mark.parametrize(("sbp", "dbp", "expected"), [
+    (119, 60, AapStage.NORMAL), (120, 60, AapStage.ELEVATED), (121, 60, AapStage.ELEVATED),
+    (129, 60, AapStage.ELEVATED), (130, 60, AapStage.STAGE_1),
+    (139, 60, AapStage.STAGE_1), (140, 60, AapStage.STAGE_2),
+    (110, 79, AapStage.NORMAL), (110, 80, AapStage.STAGE_1),
+    (110, 89, AapStage.STAGE_1), (110, 90, AapStage.STAGE_2),
+])
+def test_aap_2017_adolescent_cut_offs_from_13_years(sbp: int, dbp: int,
+                                                    expected: AapStage) -> None:
+    """From 13 y: elevated 120-129/< 80, stage 1 130-139 or 80-89, stage 2 >= 140/90."""
+    found = aap_2017_stage(sbp, dbp, "F", 13.0, 50)
+    assert found is not None and found.stage is expected
+
+
+@pytest.mark.parametrize(("sbp", "expected"), [
+    (113, 0), (114, 1),   # grade 1: above the 90th percentile, 113
+    (116, 1), (117, 2),   # grade 2: from the 95th percentile, 117
+    (129, 2), (130, 3),   # grade 3: more than 5 above the 99th percentile, 124 + 5
+])
+def test_ctcae_paediatric_hypertension_bands(sbp: int, expected: int) -> None:
+    """Girl of 9, 50th height percentile: 90th/95th/99th SBP 113/117/124 (Fourth Report)."""
+    assert ctcae_pediatric_hypertension_bp_band(sbp, 50, "F", 9.5, 50) == expected
+
+
+@pytest.mark.parametrize(("years", "sex", "expected"), [
+    (0.49, "F", None),     # WHO gives no cut-off under 6 months
+    (0.5, "F", 10.5),      # 6-23 months: 10.5 g/dL (2024)
+    (1.99, "F", 10.5),
+    (2.0, "F", 11.0),      # 24-59 months
+    (4.99, "F", 11.0),
+    (5.0, "F", 11.5),      # 5-11 years
+    (11.99, "F", 11.5),
+    (12.0, "F", 12.0),     # 12-14 years
+    (14.99, "M", 12.0),
+    (15.0, "M", 13.0),     # from 15: men 13, women 12
+    (15.0, "F", 12.0),
+])
+def test_who_haemoglobin_cut_offs_by_age(years: float, sex: str,
+                                         expected: float | None) -> None:
+    found = who_anemia_cutoff_g_dl(years, sex)
+    assert (None if found is None else found.value) == expected
+
+
+@pytest.mark.parametrize(("days", "expected"), [
+    (14, 1200.0), (15, 450.0),
+    (DAYS_PER_YEAR - 0.01, 450.0), (DAYS_PER_YEAR, 320.0),
+    (10 * DAYS_PER_YEAR - 0.01, 320.0), (10 * DAYS_PER_YEAR, 285.0),
+    (15 * DAYS_PER_YEAR - 0.01, 285.0), (15 * DAYS_PER_YEAR, 250.0),
+    (19 * DAYS_PER_YEAR - 0.01, 250.0), (19 * DAYS_PER_YEAR, None),
+])
+def test_indicative_ldh_upper_limits_by_age(days: float, expected: float | None) -> None:
+    found = indicative_ldh_uln(days)
+    assert (None if found is None else found.value) == expected
