@@ -104,12 +104,13 @@ def dose(
     indication: str | None = None,
     regimen: str | None = None,
     recorded_weight_kg: float | None = None,
+    confirm_weight: bool = False,
 ) -> DoseRecommendation:
     """The web form's dose (its fields are numbers and text); `dose_request` takes them all."""
     return dose_request(DoseRequest(
         drug=drug, weight_kg=weight_kg, height_cm=height_cm, age_years=age_years, sex=sex,
         ancestry=ancestry, hb_g_dl=hb_g_dl, indication=indication, regimen=regimen,
-        recorded_weight_kg=recorded_weight_kg,
+        recorded_weight_kg=recorded_weight_kg, confirm_weight=confirm_weight,
     ))  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from thrombo.errors import ThromboUserError
 from thrombo.store.users import close_session
 
 router = APIRouter(include_in_schema=False)
-DOSE_FIELDS = ("weight_kg", "height_cm", "age_years", "hb_g_dl")
+DOSE_FIELDS = ("weight_kg", "height_cm", "age_years", "hb_g_dl", "recorded_weight_kg")
 
 
 def _safe_next(target: str | None) -> str:
@@ -114,6 +114,7 @@ async def dose_calculate(request: Request, service: ServiceDep, user: UserDep) -
             **{name: number(form, name) for name in DOSE_FIELDS},
             sex=text(form, "sex"), ancestry=text(form, "ancestry") or "other",
             indication=text(form, "indication"), regimen=text(form, "regimen"),
+            confirm_weight=text(form, "confirm_weight") == "on",
         )
         result = rec.to_json()
         service.record(user, "dose-calculated", {"drug": rec.drug, "regimen": rec.regimen})
