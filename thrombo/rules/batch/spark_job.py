@@ -10,8 +10,10 @@ medications go through the normal reader (they are small); the observations are 
 itself so they never pass through the driver, each row checked against the same per-(code,
 unit) table as `thrombo screen --engine duckdb` (analyte, unit conversion, plausible range).
 Rows left out are counted by reason and printed. The query is the compiled harmonized-2023 (or
-`--criteria`) SQL in the Spark dialect; results (one row per patient) are written as Parquet to
-`--out`. `benchmarks/spark_submit.sh` wraps it.
+`--criteria`) SQL in the Spark dialect; the results are written to `--out` in the shape of
+`screen --json` (results_out: OUT/patients, Parquet, one row per patient, and
+OUT/summary.json). `thrombo screen DATASET --engine spark --master URL --out OUT` runs the same
+job in process; this entry point is for spark-submit (e.g. YARN's cluster deploy mode).
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 
 from thrombo.errors import SourceError
 from thrombo.io.omop import FolderTables, cdm_concepts
 from thrombo.normalize.build import Context
+from thrombo.rules.batch import results_out
 from thrombo.rules.batch.direct import folder_context, read_side_files, side_tables
 from thrombo.rules.batch.omop_direct import CONCEPT_COLUMNS, operator_prefix_sql, read_side
 from thrombo.rules.batch.source import (
@@ -42,6 +44,7 @@ from thrombo.rules.batch.source import (
 )
 from thrombo.rules.batch.spark import SparkEngine, local_session, view
 from thrombo.rules.batch.tables import EPOCH_DAY, QD_SCHEMA
+from thrombo.rules.model import CriteriaSet
 from thrombo.rules.registry import criteria_set
 from thrombo.store.sources import timezone
 
@@ -213,10 +216,46 @@ def screen_folder(
 ) -> tuple[Any, dict[str, int]]:
     """The per-patient result DataFrame (assemble.screening_result reads its rows), and the
     observation rows not screened by reason; `fmt` csv-dataset or omop (a CDM folder)."""
+    frame, left_out, _ = screened(spark, folder, criteria_set(criteria_name), as_of, tz, fmt)
+    return frame, left_out
+
+
+def screened(
+    spark: Any, folder: Path, criteria: CriteriaSet, as_of: date | None, tz: str = "UTC",
+    fmt: str = "csv-dataset",
+) -> tuple[Any, dict[str, int], date]:
+    """`screen_folder` with the criteria given, also returning the day screened as of (the
+    latest observation day when `as_of` is None)."""
     engine = SparkEngine(spark)  # registers the reference tables
     register = register_omop if fmt == "omop" else register_dataset
     latest, left_out = register(spark, folder, tz)
-    return engine.screen_frame(criteria_set(criteria_name), as_of or latest), left_out
+    day = as_of or latest
+    return engine.screen_frame(criteria, day), left_out, day
+
+
+def run(
+    spark: Any, folder: Path, out: str, criteria: CriteriaSet, as_of: date | None,
+    tz: str = "UTC", fmt: str = "csv-dataset",
+) -> dict[str, object]:
+    """Screen the folder and write the public result shape to OUT (results_out): OUT/patients
+    (Parquet, one row per patient, as `screen --json`) and OUT/summary.json, which is returned."""
+    frame, left_out, day = screened(spark, folder, criteria, as_of, tz, fmt)
+    return results_out.write(spark, frame, criteria, day, accounting(spark, left_out), out)
+
+
+def accounting(spark: Any, left_out: dict[str, int]) -> dict[str, object]:
+    """What the job read: observation rows screened (censored ones included) and left out by
+    reason, and the patients listed (their folder's patients or the CDM's persons)."""
+    def count(sql: str) -> int:
+        return int(spark.sql(sql).collect()[0]["n"])
+
+    return {
+        "patients_listed": count("SELECT COUNT(*) AS n FROM pat"),
+        "observation_rows_screened": count("SELECT COUNT(*) AS n FROM obs"),
+        "observation_rows_censored_undecided": left_out.get(CENSORED_READ, 0),
+        "observation_rows_not_screened": {k: n for k, n in sorted(left_out.items())
+                                          if k != CENSORED_READ},
+    }
 
 
 def time_local(folder: Path, cores: int) -> tuple[float, float]:
@@ -249,18 +288,29 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     spark = local_session(args.master) if args.master else _submitted_session()
     started = time.perf_counter()
-    result, left_out = screen_folder(spark, args.dataset, args.criteria, args.as_of, args.tz,
-                                     args.fmt)
-    result.write.mode("overwrite").parquet(args.out)
-    counts = pd.DataFrame(spark.read.parquet(args.out).groupBy("allo").count().collect())
-    print(f"screened {int(counts[1].sum()) if len(counts) else 0} patients in "
-          f"{time.perf_counter() - started:.1f} s; results in {args.out}")
-    for problem, n in sorted(left_out.items()):
-        what = "observation rows" if problem == CENSORED_READ else (
-            "observation rows not screened")
-        print(f"{what}: {n} ({problem})")
-    spark.stop()
+    try:
+        document = run(spark, args.dataset, args.out, criteria_set(args.criteria), args.as_of,
+                       args.tz, args.fmt)
+    finally:
+        spark.stop()
+    print(f"screened {document['patients']} patients in {time.perf_counter() - started:.1f} s; "
+          f"results in {args.out}")
+    for line in report_lines(document):
+        print(line)
     return 0
+
+
+def report_lines(document: dict[str, Any]) -> list[str]:
+    """The summary in words: counts by status and the observation rows left out."""
+    counts = ", ".join(f"{s} {n}" for s, n in document["status_counts"].items())
+    read = document["input"]
+    lines = [f"as of {document['as_of']} under {document['rules']['name']}: {counts}"]
+    if read["observation_rows_censored_undecided"]:
+        lines.append(f"observation rows: {read['observation_rows_censored_undecided']} "
+                     f"({CENSORED_READ})")
+    lines += [f"observation rows not screened: {n} ({problem})"
+              for problem, n in read["observation_rows_not_screened"].items()]
+    return lines
 
 
 def _submitted_session() -> Any:
