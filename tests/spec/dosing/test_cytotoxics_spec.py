@@ -64,3 +64,11 @@ def test_cyclophosphamide_ranges_at_1_m2(regimen: str, low: float, high: float) 
     """120 cm, 30 kg: Mosteller BSA exactly 1.00 m2."""
     plan = cyclophosphamide(DoseInputs(weight_kg=30, height_cm=120, regimen=regimen))
     assert plan.range is not None and (plan.range.low, plan.range.high) == (low, high)
+
+
+def test_cyclophosphamide_combination_days_1_and_8_and_oral_1_to_2_mg_per_kg() -> None:
+    """Combination: two doses 7 days apart (D [S-2nd]); oral 1-2 mg/kg/day (D, unverified)."""
+    combination = cyclophosphamide(DoseInputs(weight_kg=30, height_cm=120))
+    assert (combination.schedule[0].every_days, combination.schedule[0].count) == (7, 2)
+    oral = cyclophosphamide(DoseInputs(weight_kg=30, regimen="oral"))
+    assert oral.range is not None and (oral.range.low, oral.range.high) == (30.0, 60.0)

@@ -46,3 +46,15 @@ def test_bag_volume_keeps_4_to_20_mg_per_ml() -> None:
     """115 mg: 115 / 20 = 5.75 mL to 115 / 4 = 28.75 mL."""
     plan = defibrotide(DoseInputs(weight_kg=18.4))
     assert plan.practical["bag_volume_ml"] == {"low": 5.75, "high": 28.75}
+
+
+@pytest.mark.parametrize(("indication", "course"), [
+    ("ta-tma", "at least 14 days; reassess on day 14 and day 28"),   # seed 000 protocol
+    ("vod", "at least 21 days; if VOD is not resolved by day 21, continue until resolution, "
+            "to at most 60 days"),                                   # label B1 [S]
+])
+def test_schedule_and_course(indication: str, course: str) -> None:
+    """6.25 mg/kg every 6 h (4 doses a day, 25 mg/kg/day) over 2 h (B1 [S])."""
+    plan = defibrotide(DoseInputs(weight_kg=18.4, indication=indication))
+    assert (plan.interval_hours, plan.infusion_minutes, plan.course) == (6, 120, course)
+    assert "(25 mg/kg/day)" in plan.calculation[2]

@@ -47,3 +47,15 @@ def test_weight_tiers(weight: float, induction_mg: float | None) -> None:
             eculizumab(DoseInputs(weight_kg=weight))
     else:
         assert eculizumab(DoseInputs(weight_kg=weight)).dose.value == induction_mg
+
+
+@pytest.mark.parametrize(("weight", "vials", "diluted_ml"), [
+    (9.99, 1, 60.0),            # 300 mg: one 300 mg vial, 60 mL at 5 mg/mL
+    (10.0, 2, 120.0),           # 600 mg
+    (40.0, 3, 180.0),           # 900 mg
+])
+def test_vials_and_dilution(weight: float, vials: int, diluted_ml: float) -> None:
+    """Vials 300 mg/30 mL, diluted to 5 mg/mL (B3 [S-2nd]); observe 60 min after (I2 [S])."""
+    plan = eculizumab(DoseInputs(weight_kg=weight, age_years=8))
+    assert (plan.practical["vials"], plan.practical["diluted_volume_ml"]) == (vials, diluted_ml)
+    assert any("observe 60 min afterwards" in line for line in plan.calculation)

@@ -18,6 +18,7 @@ from thrombo.dosing.romiplostim import (
     _delivery_warning,
     romiplostim,
     romiplostim_titration,
+    vial_for,
 )
 from thrombo.dosing.titration import TitrationStep as Step
 
@@ -80,3 +81,17 @@ def test_label_titration(current: float, platelets: float, weeks_above: int, wee
                          action: Step, next_dose: float | None) -> None:
     advice = romiplostim_titration(current, platelets, weeks_above, weeks)
     assert (advice.action, advice.next_dose) == (action, next_dose)
+
+
+@pytest.mark.parametrize(("dose_mcg", "vial"), [
+    (125.0, 125.0), (125.1, 250.0), (250.0, 250.0), (250.1, 500.0), (500.0, 500.0),
+    (500.1, None),              # more than one vial
+])
+def test_smallest_vial_holding_the_dose(dose_mcg: float, vial: float | None) -> None:
+    """Vials 125, 250, 500 ug (D2 [S-2nd])."""
+    assert vial_for(dose_mcg) == vial
+
+
+def test_start_1_ug_per_kg_weekly() -> None:
+    plan = romiplostim(DoseInputs(weight_kg=40))
+    assert (plan.dose.value, plan.interval_hours, plan.practical["vial_mcg"]) == (40.0, 168, 125)
