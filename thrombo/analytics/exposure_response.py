@@ -46,6 +46,9 @@ RDI_THRESHOLD = 0.90
 RDI_WARNING = ("relative dose intensity cut-off of 90% is a design choice, not from the "
                "clinical reference")
 CUMULATIVE_WINDOW_DAYS = MIN_COURSE_DAYS
+# [Design] cumulative doses are compared to whole mg/kg: smaller differences come from rounding
+# the prepared dose (to 0.1 mg) and would otherwise rank patients on rounding noise.
+CUMULATIVE_DIGITS = 0
 FISHER = "Fisher's exact test, two-sided"
 SPEARMAN = "Spearman rank correlation"
 CAUTION = (
@@ -134,7 +137,7 @@ def _dose_time(treated: Sequence[StudyPatient], main: dict[str, DrugExposure],
         course = main.get(p.patient_id)
         dose = None if course is None else course.cumulative_by_day(CUMULATIVE_WINDOW_DAYS)
         if days is not None and dose is not None:
-            points.append((p.patient_id, dose, days))
+            points.append((p.patient_id, round(dose, CUMULATIVE_DIGITS), days))
     rho = p_value = None
     note = None
     if len(points) < 3:

@@ -8,10 +8,8 @@ Figures draw what `build_study` computed; none computes a statistic of its own.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
-import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -21,24 +19,19 @@ from thrombo.analytics.cohort import (
     StudyPatient,
     TimeOrigin,
     days_from_origin,
-    follow_up_days,
 )
 from thrombo.analytics.results import CumulativeIncidenceCurve, SurvivalCurve
 from thrombo.analytics.study import DEATH_EVENT, RESOLUTION_EVENT
 from thrombo.analytics.study_results import StudyResults, Suppression
+from thrombo.report.svg import to_svg
+from thrombo.report.swimmer import swimmer_figure
 from thrombo.response.windows import SURVIVAL_LANDMARK_DAYS
+
+__all__ = ["flow_figure", "incidence_figure", "study_figures", "survival_figure",
+           "swimmer_figure", "to_svg", "trajectories_figure"]
 
 _BLUE, _RED, _GREEN, _GREY, _ORANGE = "#1f5a96", "#b8322a", "#2e7d32", "#777777", "#d98a00"
 _WIDTH_IN = 7.5
-
-
-def to_svg(figure: Figure, name: str) -> str:
-    """The figure as an <svg> element (no XML prolog), ids salted by `name` to stay unique."""
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    text = buffer.getvalue()
-    return text[text.index("<svg"):]
 
 
 def _steps(times: Sequence[float], values: Sequence[float | None]) -> tuple[list[float],
@@ -131,44 +124,6 @@ def _shown(n: int | None) -> str:
     return "suppressed" if n is None else str(n)
 
 
-def swimmer_figure(cohort: Sequence[StudyPatient], origin: TimeOrigin) -> str:
-    """One bar per patient from the origin to death or last follow-up, with what happened."""
-    ordered = sorted(cohort, key=lambda p: (follow_up_days(p, origin) or 0, p.patient_id))
-    figure = Figure(figsize=(_WIDTH_IN, 1.2 + 0.22 * len(ordered)))
-    ax = figure.add_subplot()
-    marks: dict[str, tuple[str, str, list[float], list[int]]] = {
-        "resolution": ("o", _GREEN, [], []), "death": ("X", _RED, [], []),
-        "adverse event grade >= 3": ("v", _ORANGE, [], []),
-        "alive at last contact": (">", _GREY, [], [])}
-    for row, p in enumerate(ordered):
-        end = follow_up_days(p, origin) or 0
-        ax.barh(row, max(end, 0.5), left=0, height=0.55, color="#c9d8ea", edgecolor=_BLUE,
-                linewidth=0.5)
-        _mark(marks["resolution"], days_from_origin(p, origin, p.resolution_date), row)
-        _mark(marks["death"], days_from_origin(p, origin, p.death_date), row)
-        if p.death_date is None:
-            _mark(marks["alive at last contact"], end, row)
-        for event in p.adverse_events:
-            if event.grade >= 3:
-                _mark(marks["adverse event grade >= 3"],
-                      days_from_origin(p, origin, event.date), row)
-    for label, (marker, colour, xs, ys) in marks.items():
-        if xs:
-            ax.plot(xs, ys, marker=marker, color=colour, linestyle="none", markersize=6,
-                    label=label)
-    ax.axvline(RESOLUTION_LANDMARK_DAYS, color=_GREY, linestyle="--", linewidth=0.9)
-    ax.set_yticks(range(len(ordered)), [p.patient_id for p in ordered], fontsize=6)
-    ax.set_xlabel(f"days from {origin.replace('-', ' ')}")
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
-    return to_svg(figure, "swimmer")
-
-
-def _mark(mark: tuple[str, str, list[float], list[int]], x: int | None, row: int) -> None:
-    if x is not None:
-        mark[2].append(float(x))
-        mark[3].append(row)
-
-
 def trajectories_figure(cohort: Sequence[StudyPatient], window: tuple[int, int] = (-14, 42),
                         ) -> str:
     """LDH and platelets of every treated patient, by day from defibrotide start."""
@@ -208,7 +163,7 @@ def study_figures(results: StudyResults, individual: bool) -> dict[str, str]:
         figures["incidence"] = incidence_figure(estimate.curve(RESOLUTION_EVENT),
                                                estimate.curve(DEATH_EVENT), origin)
     if individual and results.cohort:
-        figures["swimmer"] = swimmer_figure(results.cohort, origin)
+        figures["swimmer"] = swimmer_figure(results.cohort, origin, results.exposure)
         if has_lab_points(results.cohort):
             figures["trajectories"] = trajectories_figure(results.cohort)
     return figures

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from thrombo.analytics.results import Json
 from thrombo.analytics.study_results import StudyResults
 from thrombo.errors import SourceError
-from thrombo.report import tables
+from thrombo.report import exposure_tables, tables
 from thrombo.report.figures import study_figures
 from thrombo.report.pdf import print_to_pdf
 
@@ -29,8 +29,11 @@ FIGURE_CAPTIONS = {
                 "censored follow-up; dashed line at 6 months (183 days).",
     "incidence": "Cumulative incidence of TA-TMA resolution with death before resolution as a "
                  "competing event (Aalen-Johansen); dashed line at day 28.",
-    "swimmer": "Each treated patient's course from the time origin: resolution, death, grade 3 "
-               "or worse adverse events, and follow-up of survivors.",
+    "swimmer": "Each treated patient's course from the time origin, sorted by time to "
+               "resolution: defibrotide days as bars shaded by that day's dose intensity, "
+               "interruptions as red-outlined gaps with their reason, eculizumab or plasma "
+               "exchange under the bar, resolution, death, grade 3 or worse adverse events, "
+               "and follow-up of survivors (censored at last contact).",
     "trajectories": "LDH and platelet counts of each treated patient around defibrotide start.",
 }
 
@@ -71,7 +74,9 @@ def render_html(results: StudyResults, source: dict[str, Json] | None = None) ->
         endpoints=tables.endpoint_table(results), at_risk=tables.at_risk_table(results),
         adverse_events=tables.adverse_event_table(results),
         centres=tables.centre_table(results), comparisons=tables.comparison_table(results),
-        design=tables.design_table(results))
+        design=tables.design_table(results),
+        exposure=exposure_tables.exposure_table(results),
+        exposure_response=exposure_tables.exposure_response_table(results))
 
 
 def write_report(results: StudyResults, out_dir: Path | str,
