@@ -261,7 +261,8 @@ def signing_key() -> ec.EllipticCurvePrivateKey:
 def jwt_client(service: Service, signing_key: ec.EllipticCurvePrivateKey) -> TestClient:
     public = signing_key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    settings = settings_for(service.settings.db, cds_trusted_issuers={ISSUER: public})
+    settings = settings_for(service.settings.db, cds_trusted_issuers={ISSUER: public},
+                            cds_issuer_centres={ISSUER: ["*"]})
     return TestClient(create_app(settings, Service(settings, service.store)))
 
 

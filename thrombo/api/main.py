@@ -28,7 +28,7 @@ from thrombo.api.patient_page import warm_status_cache
 from thrombo.api.routes import ROUTERS
 from thrombo.api.security import SecurityHeadersMiddleware
 from thrombo.api.service import ForbiddenError, NotVisibleError, Service
-from thrombo.api.settings import DEV_BANNER, Settings
+from thrombo.api.settings import DEV_BANNER, NO_CDS_JWT_BANNER, Settings
 from thrombo.api.sign_in import TooManyAttemptsError
 from thrombo.errors import ThromboUserError
 
@@ -60,6 +60,8 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.state.service = service or Service.open(settings)
     if settings.dev:
         log.warning(DEV_BANNER)
+    if settings.open_cds:
+        log.warning(NO_CDS_JWT_BANNER)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure and not settings.dev)
     app.add_middleware(AccessLogMiddleware)

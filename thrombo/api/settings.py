@@ -21,6 +21,10 @@ MIN_SECRET_LENGTH = 32
 """Characters of a secret key: 32 URL-safe characters carry well over 128 bits."""
 PLACEHOLDER_SECRETS = frozenset({"changethis", "change-me", "changeme", "secret", "dev", "test"})
 DEV_SECRET = "thrombo-development-only-secret-do-not-deploy"
+NO_CDS_JWT_BANNER = (
+    "CDS HOOKS CLIENT AUTHENTICATION IS OFF (THROMBO_CDS_REQUIRE_JWT=false): any local process "
+    "can call the CDS services as a trusted EHR. Allowed on the loopback interface only."
+)
 DEV_BANNER = (
     "DEVELOPMENT MODE: AUTHENTICATION IS OFF. Every request acts as a development administrator "
     "who sees identified data of every centre. The server listens on the loopback interface only. "
@@ -46,7 +50,12 @@ class Settings(BaseSettings):
     """Where clients reach the service (for links in cards and the JWT audience)."""
     cds_trusted_issuers: dict[str, str] = Field(default_factory=dict)
     """CDS client issuer -> its public key: a PEM text, or a path to a PEM or JWKS file."""
+    cds_issuer_centres: dict[str, list[str]] = Field(default_factory=dict)
+    """CDS client issuer -> the centres whose stored patients it may ask about ("*": every
+    centre). Every trusted issuer needs an entry outside development."""
     cds_require_jwt: bool = True
+    """False (no client authentication) is allowed under --dev, or on the loopback interface
+    with a loud warning; anywhere else the service refuses to start."""
     demo_patients: int = 40
     """Size of the demo cohort `serve --dev` loads into an empty store."""
     request_threads: int = Field(default=8, ge=1)
@@ -79,7 +88,29 @@ class Settings(BaseSettings):
             )
         if secret == DEV_SECRET:
             raise InsecureSettingsError("the development secret cannot be used outside --dev")
+        self._refuse_open_cds()
         return self
+
+    def _refuse_open_cds(self) -> None:
+        if not self.cds_require_jwt and not _is_loopback(self.host):
+            raise InsecureSettingsError(
+                "THROMBO_CDS_REQUIRE_JWT=false lets anyone call the CDS services as a trusted EHR:"
+                f" allowed on the loopback interface only, not {self.host!r} (or use --dev)")
+        unbound = sorted(set(self.cds_trusted_issuers) - set(self.cds_issuer_centres))
+        if unbound:
+            raise InsecureSettingsError(
+                f"CDS issuer(s) {', '.join(unbound)} have no centres: set "
+                'THROMBO_CDS_ISSUER_CENTRES, e.g. {"https://ehr.example": ["C01"]} ("*" for all)')
+
+    def issuer_centres(self, issuer: str) -> frozenset[str] | None:
+        """The centres a trusted CDS client may ask about; None for every centre."""
+        centres = self.cds_issuer_centres.get(issuer, [])
+        return None if "*" in centres else frozenset(centres)
+
+    @property
+    def open_cds(self) -> bool:
+        """CDS client authentication off outside development (loopback only)."""
+        return not self.dev and not self.cds_require_jwt
 
     @property
     def secret(self) -> bytes:

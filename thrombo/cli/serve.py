@@ -29,7 +29,7 @@ from thrombo.api.demo_data import load_demo_cohort
 from thrombo.api.main import create_app
 from thrombo.api.patient_page import warm_status_cache
 from thrombo.api.service import Service
-from thrombo.api.settings import DEV_BANNER, Settings
+from thrombo.api.settings import DEV_BANNER, NO_CDS_JWT_BANNER, Settings
 from thrombo.cli.app import app
 from thrombo.cli.output import stderr
 
@@ -57,6 +57,8 @@ def serve(
         given["port"] = port
     settings = Settings(**given)
     service = Service.open(settings)
+    if settings.open_cds:
+        stderr.print(f"[bold red]{NO_CDS_JWT_BANNER}[/]")
     if settings.dev:
         stderr.print(f"[bold red]{DEV_BANNER}[/]")
         loaded = load_demo_cohort(service.store, settings.demo_patients)

@@ -4,6 +4,16 @@ Each prefetch key stands for one kind of data (the Patient, the relevant Observa
 transplant Procedure). A key the client filled is used as sent; a key that is missing or null
 (the client could not or would not fetch it) is taken from the store, so a partial prefetch is
 completed from what the service already holds. Medications and events come from the store.
+
+Only resources of the patient the call is about (`context.patientId`) are used: a Patient with
+that id, and resources whose subject (or patient) references it. Anything else, another
+patient's data or a resource that names no patient, is left out and counted, and the card and
+the audit entry say how many.
+
+Blood pressure: US Core records it as one panel (85354-9) whose components carry systolic
+(8480-6) and diastolic (8462-4), and FHIR's `code` search matches `Observation.code` only, so a
+search for the component codes alone never returns the panels: the template asks for the panel
+code too.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ from thrombo.io.fhir_elements import Skip, Unusable
 from thrombo.io.fhir_fast import convert
 from thrombo.io.fhir_read import bundle_context
 from thrombo.io.raw import SourceRecord
-from thrombo.normalize.analytes import CATALOGUE
+from thrombo.normalize.analytes import BP_PANEL_LOINC, CATALOGUE
 from thrombo.normalize.assemble import assemble, build_timelines
 from thrombo.normalize.build import Context
 from thrombo.normalize.codemap import CodeMap
@@ -32,11 +42,16 @@ HSCT_SNOMED = ("234336002", "58776007", "23719005", "444360002")
 TRANSPLANT_FIELDS = ("hsct_date", "hsct_type", "conditioning_start_date",
                      "neutrophil_engraftment_date", "platelet_engraftment_date")
 SOURCE = "cds-prefetch"
+BP_COMPONENTS = frozenset({"systolic_bp", "diastolic_bp"})
 
 
 def loinc_codes(analytes: Iterable[str]) -> list[str]:
+    """The analytes' LOINC codes, and the blood-pressure panel's when BP is asked for."""
     wanted = set(analytes)
-    return [code for a in CATALOGUE if a.key in wanted for code, _ in a.loinc]
+    codes = [code for a in CATALOGUE if a.key in wanted for code, _ in a.loinc]
+    if wanted & BP_COMPONENTS and BP_PANEL_LOINC not in codes:
+        codes.append(BP_PANEL_LOINC)
+    return codes
 
 
 def criteria_analytes(criteria: CriteriaSet) -> list[str]:
@@ -85,12 +100,39 @@ def _records(items: list[dict[str, Any]]) -> Iterator[SourceRecord]:
             yield SourceRecord.bad(prov, bad.reason)
 
 
+def belongs_to(resource: dict[str, Any], patient_id: str) -> bool:
+    """Whether a prefetched resource is the patient's own (relative or absolute reference)."""
+    if resource.get("resourceType") == "Patient":
+        return bool(patient_id) and str(resource.get("id")) == patient_id
+    for field in ("subject", "patient"):
+        ref = resource.get(field)
+        if isinstance(ref, dict) and isinstance(ref.get("reference"), str):
+            target = str(ref["reference"])
+            return target == f"Patient/{patient_id}" or target.endswith(f"/Patient/{patient_id}")
+    return False
+
+
+def own_resources(items: list[dict[str, Any]], patient_id: str
+                  ) -> tuple[list[dict[str, Any]], int]:
+    """The patient's resources, and how many others were left out."""
+    kept = [r for r in items if belongs_to(r, patient_id)]
+    return kept, len(items) - len(kept)
+
+
 @dataclass(frozen=True)
 class Assembled:
     timeline: PatientTimeline | None
     used_prefetch: tuple[str, ...]
     from_store: tuple[str, ...]
     quarantined: tuple[str, ...] = ()
+    ignored: int = 0
+    """Prefetched resources left out: another patient's, or of no patient."""
+
+    def ignored_note(self) -> str | None:
+        if not self.ignored:
+            return None
+        return (f"{self.ignored} prefetched resource(s) not about this patient were ignored "
+                "(another patient's data, or no patient named)")
 
 
 def _from_prefetch(items: list[dict[str, Any]], patient: Patient | None, tz: tzinfo
@@ -107,22 +149,23 @@ def _from_prefetch(items: list[dict[str, Any]], patient: Patient | None, tz: tzi
 
 def assemble_timeline(
     prefetch: dict[str, Any], keys: tuple[str, str, str], stored: PatientTimeline | None,
-    tz: tzinfo,
+    tz: tzinfo, patient_id: str,
 ) -> Assembled:
     """The patient's timeline from prefetch keys (patient, observations, transplant), each
-    missing key filled from the stored timeline."""
-    patient_key, observation_key, procedure_key = keys
+    missing key filled from the stored timeline; resources not about `patient_id` left out."""
+    _patient_key, observation_key, procedure_key = keys
     given = {k: resources(prefetch.get(k)) for k in keys}
     present = tuple(k for k in keys if given[k] is not None)
     absent = tuple(k for k in keys if given[k] is None)
     if not present:
         return Assembled(stored, (), keys if stored else ())
-    items = [r for k in present for r in (given[k] or [])]
+    items, ignored = own_resources([r for k in present for r in (given[k] or [])], patient_id)
     stored_patient = stored.patient if stored else None
-    base = None if given[patient_key] is not None else stored_patient
-    built, bad = _from_prefetch(items, base, tz)
+    own_patient = any(r.get("resourceType") == "Patient" for r in items)
+    base = None if own_patient else stored_patient
+    built, bad = _from_prefetch(items, base, tz) if items else (None, [])
     if built is None:
-        return Assembled(stored, (), keys if stored else (), tuple(bad))
+        return Assembled(stored, (), keys if stored else (), tuple(bad), ignored)
     patient = built.patient
     if given[procedure_key] is None and stored_patient is not None:
         patient = replace(patient, **{f: getattr(stored_patient, f) for f in TRANSPLANT_FIELDS})
@@ -134,4 +177,4 @@ def assemble_timeline(
         stored.medications if stored else built.medications,
         stored.events if stored else built.events, tz,
     )
-    return Assembled(timeline, present, absent if stored else (), tuple(bad))
+    return Assembled(timeline, present, absent if stored else (), tuple(bad), ignored)

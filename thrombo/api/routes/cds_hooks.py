@@ -1,11 +1,15 @@
 """CDS Hooks 2.0 endpoints: discovery, the two services and their feedback.
 
-Clients authenticate with a signed JWT (see `cds.client_auth`), except under --dev. Every call
-and every feedback is recorded in the audit trail.
+Clients authenticate with a signed JWT (see `cds.client_auth`), except under --dev (or with
+THROMBO_CDS_REQUIRE_JWT=false, allowed on the loopback interface only). Each trusted issuer may
+ask about the patients of its own centres (THROMBO_CDS_ISSUER_CENTRES): a stored patient of
+another centre is, for that client, a patient the service does not know. Every call and every
+feedback is recorded in the audit trail.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +23,7 @@ from thrombo.api.cds import order_sign, patient_view
 from thrombo.api.cds.cards import card, response
 from thrombo.api.cds.client_auth import ClientAuthError, verify_client_jwt
 from thrombo.api.cds.prefetch import (
+    Assembled,
     assemble_timeline,
     order_sign_templates,
     patient_view_templates,
@@ -68,21 +73,46 @@ def discovery() -> dict[str, Any]:
     return discovery_document()
 
 
-def _client(request: Request, service: Service) -> str:
+@dataclass(frozen=True)
+class CdsClient:
+    actor: str
+    centres: frozenset[str] | None
+    """The centres whose stored patients this client may ask about; None: every centre."""
+
+    def may_see(self, centre: str | None) -> bool:
+        return self.centres is None or (centre is not None and centre in self.centres)
+
+
+def _client(request: Request, service: Service) -> CdsClient:
     settings = service.settings
     if settings.dev or not settings.cds_require_jwt:
-        return "cds:dev"
+        return CdsClient("cds:dev", None)
     base = (settings.public_url or str(request.base_url)).rstrip("/")
     audiences = [base + request.url.path]
     claims = verify_client_jwt(request.headers.get("authorization"), settings, audiences,
                                service.replay)
-    return f"cds:{claims['iss']}"
+    issuer = str(claims["iss"])
+    return CdsClient(f"cds:{issuer}", settings.issuer_centres(issuer))
 
 
-def _stored(service: Service, patient_id: str, version: DataVersion | None = None
-            ) -> PatientTimeline | None:
+def _stored(service: Service, client: CdsClient, patient_id: str,
+            version: DataVersion | None = None) -> tuple[PatientTimeline | None, bool]:
+    """The stored timeline if this client may see it, and whether one was withheld."""
     found = service.timelines([patient_id], version)
-    return found[0] if found else None
+    if not found:
+        return None, False
+    if not client.may_see(found[0].patient.center):
+        return None, True
+    return found[0], False
+
+
+def _trust_detail(assembled: Assembled, withheld: bool) -> dict[str, Any]:
+    detail: dict[str, Any] = {}
+    if assembled.ignored:
+        detail["prefetch_ignored"] = assembled.ignored
+    if withheld:
+        detail["store"] = "patient of a centre this client is not bound to: not used"
+    return detail
 
 
 def _screening(service: Service, timeline: PatientTimeline, from_prefetch: bool,
@@ -100,18 +130,20 @@ def _page_url(request: Request, service: Service, patient_id: str) -> str:
     return f"{base}/patients/{patient_id}"
 
 
-def run_patient_view(request: Request, service: Service, body: HookRequest, client: str
+def run_patient_view(request: Request, service: Service, body: HookRequest, client: CdsClient
                      ) -> dict[str, Any]:
     patient_id = str(body.context.get("patientId") or "")
     version = service.store_version()
-    assembled = assemble_timeline(body.prefetch or {}, patient_view.KEYS,
-                                  _stored(service, patient_id, version), service.tz)
+    stored, withheld = _stored(service, client, patient_id, version)
+    assembled = assemble_timeline(body.prefetch or {}, patient_view.KEYS, stored, service.tz,
+                                  patient_id)
     detail: dict[str, Any] = {"hook": body.hook, "hookInstance": body.hookInstance,
                               "prefetch_used": list(assembled.used_prefetch),
-                              "from_store": list(assembled.from_store)}
+                              "from_store": list(assembled.from_store),
+                              **_trust_detail(assembled, withheld)}
     if assembled.timeline is None:
-        service.record(client, "cds-patient-view", {**detail, "result": "unknown patient"},
-                       patient_id or None)
+        service.record(client.actor, "cds-patient-view",
+                       {**detail, "result": "unknown patient"}, patient_id or None)
         return response([])
     criteria = clinical.criteria_set()
     result = _screening(service, assembled.timeline, bool(assembled.used_prefetch), version)
@@ -119,9 +151,13 @@ def run_patient_view(request: Request, service: Service, body: HookRequest, clie
                if assembled.used_prefetch else "thrombo store")
     if assembled.from_store and assembled.used_prefetch:
         sources += "; thrombo store (" + ", ".join(assembled.from_store) + ")"
+    note = assembled.ignored_note()
+    if note:
+        sources += f"; {note}"
     cards = [patient_view.patient_view_card(result, criteria.name,
                                             _page_url(request, service, patient_id), sources)]
-    service.record(client, "cds-patient-view", {**detail, "status": result.status}, patient_id)
+    service.record(client.actor, "cds-patient-view", {**detail, "status": result.status},
+                   patient_id)
     return response(cards)
 
 
@@ -155,11 +191,11 @@ def _check_order(timeline: PatientTimeline, entry: dict[str, Any], today: date
     return order_sign.mismatch_card(draft, ordered, rec, weight, note)
 
 
-def run_order_sign(service: Service, body: HookRequest, client: str) -> dict[str, Any]:
+def run_order_sign(service: Service, body: HookRequest, client: CdsClient) -> dict[str, Any]:
     patient_id = str(body.context.get("patientId") or "")
     keys = ("patient", "measurements", "transplant")
-    assembled = assemble_timeline(body.prefetch or {}, keys, _stored(service, patient_id),
-                                  service.tz)
+    stored, withheld = _stored(service, client, patient_id)
+    assembled = assemble_timeline(body.prefetch or {}, keys, stored, service.tz, patient_id)
     orders = body.context.get("draftOrders") or {}
     entries = [e.get("resource") for e in orders.get("entry") or [] if isinstance(e, dict)]
     requests = [r for r in entries
@@ -172,9 +208,13 @@ def run_order_sign(service: Service, body: HookRequest, client: str) -> dict[str
             found = _check_order(assembled.timeline, entry, service.today())
             if found is not None:
                 cards.append(found)
-    service.record(client, "cds-order-sign",
+    note = assembled.ignored_note()
+    if note:
+        cards.append(card("Prefetched data of another patient ignored", "warning", detail=note))
+    service.record(client.actor, "cds-order-sign",
                    {"hook": body.hook, "hookInstance": body.hookInstance,
-                    "orders": len(requests), "cards": [c["summary"] for c in cards]},
+                    "orders": len(requests), "cards": [c["summary"] for c in cards],
+                    **_trust_detail(assembled, withheld)},
                    patient_id or None)
     return response(cards)
 
@@ -208,5 +248,5 @@ def feedback(service_id: str, body: FeedbackRequest, request: Request, service: 
     except ClientAuthError as exc:
         return JSONResponse({"detail": str(exc)}, status_code=401)
     for item in body.feedback:
-        service.record(client, "cds-feedback", {"service": service_id, **item})
+        service.record(client.actor, "cds-feedback", {"service": service_id, **item})
     return {}
