@@ -35,12 +35,15 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DIRS = ("tests/spec", "tests/unit")
@@ -57,7 +60,7 @@ DEFAULT_TARGETS = (
 )
 # A mutant's tests may take this many times the unmutated run, plus a margin, before the
 # mutant counts as killed by a timeout (a changed loop bound can make code spin).
-TIMEOUT_FACTOR, TIMEOUT_MARGIN_S = 3.0, 10.0
+TIMEOUT_FACTOR, TIMEOUT_MARGIN_S = 3.0, 60.0
 COMPARE_FLIPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Lt: ast.LtE,
     ast.LtE: ast.Lt,
@@ -65,7 +68,7 @@ COMPARE_FLIPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.GtE: ast.Gt,
 }
 PYCACHE = Path(tempfile.gettempdir()) / "thrombo-mutants-pycache"
-WARM_IMPORTS = ("pytest", "hypothesis", "fastapi.testclient")
+WARM_IMPORTS = ("hypothesis", "fastapi.testclient")
 OP_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
 
@@ -217,6 +220,11 @@ def _closure(start: set[str], graph: dict[str, set[str]]) -> set[str]:
     return seen
 
 
+def _module_file(name: str) -> Path:
+    path = ROOT / name.replace(".", "/")
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
 def dependents(module: str, graph: dict[str, set[str]]) -> set[str]:
     """The module and every thrombo module that imports it, directly or not. Their cached copies
     must go before a mutant of `module` is imported; the others stay (much faster). Application
@@ -266,12 +274,35 @@ class _MutatedLoader(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 class _Recorder:
-    """A pytest plugin: runs the fastest tests first, skips known failures, notes outcomes."""
+    """A pytest plugin: runs the fastest tests first, skips known failures, notes outcomes, and
+    (when `watch` names files) which tests call code in those files."""
 
-    def __init__(self, durations: dict[str, float], deselect: set[str]) -> None:
-        self.durations, self.deselect = durations, deselect
+    def __init__(self, durations: dict[str, float], deselect: set[str],
+                 watch: frozenset[str] = frozenset()) -> None:
+        self.durations, self.deselect, self.watch = durations, deselect, watch
         self.failed: list[str] = []
         self.seen: dict[str, float] = {}
+        self.touched: set[str] = set()
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Iterator[None]:
+        if not self.watch:
+            yield
+            return
+        watch, touched, nodeid = self.watch, self.touched, item.nodeid
+
+        def profile(frame: Any, event: str, arg: Any) -> None:
+            if event == "call" and frame.f_code.co_filename in watch:
+                touched.add(nodeid)
+                sys.setprofile(None)
+
+        threading.setprofile(profile)  # TestClient runs the app in a thread of its own
+        sys.setprofile(profile)
+        try:
+            yield
+        finally:
+            sys.setprofile(None)
+            threading.setprofile(None)  # type: ignore[arg-type]
 
     def pytest_collection_modifyitems(self, config: Any, items: list[Any]) -> None:
         kept = [i for i in items if i.nodeid not in self.deselect]
@@ -299,21 +330,20 @@ def _forget(stale: set[str]) -> None:
 
 def _child(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
            stale: set[str], durations: dict[str, float], deselect: set[str], stop_first: bool,
-           result_fd: int) -> None:
-    import pytest
-
+           watch: frozenset[str], result_fd: int) -> None:
     _forget(stale)
     if mutant_tree is not None:
         sys.meta_path.insert(0, _MutatedLoader(*mutant_tree))
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    recorder = _Recorder(durations, deselect)
+    recorder = _Recorder(durations, deselect, watch)
     args = ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-W", "ignore", *tests]
     if stop_first:
         args.insert(0, "-x")
     code = int(pytest.main(args, plugins=[recorder]))
-    payload = {"code": code, "failed": recorder.failed, "durations": recorder.seen}
+    payload = {"code": code, "failed": recorder.failed, "durations": recorder.seen,
+               "touched": sorted(recorder.touched)}
     os.write(result_fd, json.dumps(payload).encode())
     os.close(result_fd)
     os._exit(0)
@@ -321,13 +351,13 @@ def _child(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
 
 def run_forked(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
                stale: set[str], durations: dict[str, float], deselect: set[str], stop_first: bool,
-               timeout_s: float) -> dict[str, Any]:
+               timeout_s: float, watch: frozenset[str] = frozenset()) -> dict[str, Any]:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
         try:
-            _child(tests, mutant_tree, stale, durations, deselect, stop_first, write_fd)
+            _child(tests, mutant_tree, stale, durations, deselect, stop_first, watch, write_fd)
         finally:
             os._exit(3)
     os.close(write_fd)
@@ -369,6 +399,7 @@ class Report:
     module: str
     mutants: int = 0
     killed: int = 0
+    timeouts: int = 0  # counted among the killed
     survivors: list[Mutant] = field(default_factory=list)
     allowed: list[Mutant] = field(default_factory=list)
     note: str = ""
@@ -433,20 +464,23 @@ def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[
         return report
     stale = dependents(name, graph)
     start = time.monotonic()
-    base = run_forked(tests, None, stale, {}, set(), False, 1800.0)
+    # Which tests reach the module: a call into it or into a module that imports it directly
+    # (a constant may be read there). Only those run against its mutants.
+    watch = frozenset(str(_module_file(m)) for m in graph if name in graph[m] or m == name)
+    base = run_forked(tests, None, stale, {}, set(), False, 3600.0, watch)
     base_s = time.monotonic() - start
-    deselect = set(base["failed"])
+    deselect = set(base["failed"]) | (set(base["durations"]) - set(base["touched"]))
     if base["code"] not in (0, 1):
         report.note = f"unmutated tests did not run (pytest exit {base['code']})"
         return report
-    if deselect:
-        report.note = f"{len(deselect)} test(s) failing without any mutant were left out"
+    if base["failed"]:
+        report.note = f"{len(base['failed'])} test(s) failing without any mutant were left out"
     durations = base["durations"]
     source = path.read_text(encoding="utf-8")
     timeout = base_s * TIMEOUT_FACTOR + TIMEOUT_MARGIN_S
     if verbose:
-        print(f"  {len(tests)} test files, {len(durations)} tests, {base_s:.1f} s unmutated",
-              flush=True)
+        print(f"  {len(tests)} test files, {len(durations)} tests ({len(base['touched'])} reach "
+              f"the module), {base_s:.1f} s unmutated", flush=True)
     for mutant in mutants:
         tree = mutated_tree(source, mutant)
         result = run_forked(tests, (name, path, tree), stale, durations, deselect, True, timeout)
@@ -455,6 +489,7 @@ def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[
             (report.allowed if is_allowed(mutant, allowed) else report.survivors).append(mutant)
         else:
             report.killed += 1
+            report.timeouts += result["code"] == "timeout"
         if verbose:
             print(f"  {mutant.where} {mutant.mutation}: {result['code']} "
                   f"{(result['failed'] or [''])[0]}", flush=True)
@@ -463,7 +498,8 @@ def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[
 
 def write_json(path: Path, reports: Sequence[Report]) -> None:
     path.write_text(json.dumps([
-        {"module": r.module, "mutants": r.mutants, "killed": r.killed, "note": r.note,
+        {"module": r.module, "mutants": r.mutants, "killed": r.killed, "timeouts": r.timeouts,
+         "note": r.note,
          "survivors": [{"where": m.where, "mutation": m.mutation, "code": m.code}
                        for m in r.survivors],
          "allowed": len(r.allowed)} for r in reports], indent=1), encoding="utf-8")
@@ -509,7 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                               args.ignore)
         reports.append(report)
         took = time.monotonic() - started
-        print(f"{report.module}: {report.mutants} mutants, {report.killed} killed, "
+        print(f"{report.module}: {report.mutants} mutants, {report.killed} killed "
+              f"({report.timeouts} by a timeout), "
               f"{len(report.survivors)} survived, {len(report.allowed)} allowed "
               f"({took:.0f} s){'; ' + report.note if report.note else ''}", flush=True)
         for m in report.survivors:

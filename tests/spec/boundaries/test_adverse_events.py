@@ -102,6 +102,23 @@ def test_height_percentile_of_a_bp_reading(height: str, expected: tuple[int, boo
     assert _hypertension(obs, birth=BOY_13, sex="M") == expected
 
 
+# Hypertension is treatment-emergent when it is worse than the last reading on or before the
+# start day (day 0); with no reading by then, or a normal one, the baseline grade is 0. Adult
+# 125/70 is grade 1 (120-139, F).
+BASELINE = [
+    ("", 1),                                         # no reading by the start: baseline 0
+    ("0 systolic_bp 110\n0 diastolic_bp 70", 1),     # normal at the start: baseline 0
+    ("0 systolic_bp 125\n0 diastolic_bp 70", None),  # grade 1 already at the start
+]
+
+
+@pytest.mark.parametrize(("at_start", "grade"), BASELINE)
+def test_hypertension_baseline(at_start: str, grade: int | None) -> None:
+    obs = f"{at_start}\n3 systolic_bp 125\n3 diastolic_bp 70"
+    found = _hypertension(obs, birth=ADULT, sex="F")
+    assert (None if found is None else found[0]) == grade
+
+
 def test_lab_results_count_from_the_day_after_the_start() -> None:
     """Start day 0: Hb 7.5 at 08:00 then 11.0 at 20:00 after a transfusion (LLN 11.5): the start
     day is the baseline (grade 1), not an adverse event. Hb 7.5 on day 1 is anaemia grade 3
