@@ -19,6 +19,7 @@ from thrombo.analytics.exposure import (
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Event, Medication, Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
+from thrombo.store.deidentify import deidentify_timeline, shift_days
 
 START = date(2025, 1, 1)
 AS_OF = date(2025, 3, 1)
@@ -160,3 +161,21 @@ def test_no_weight_leaves_dose_intensity_unknown() -> None:
     assert course.relative_dose_intensity is None and course.cumulative_mg_per_kg is None
     assert course.course_days == 14
     assert any("no weight" in n for n in course.notes)
+
+
+def test_de_identified_record_keeps_the_exposure_with_shifted_dates() -> None:
+    # The export moves every date of a patient by one shift: the course, its gap and its reason
+    # move with it, and every figure stays the same.
+    missed = frozenset({at(d(4), 6), at(d(4), 12), at(d(4), 18)})
+    bleed = Event("e1", "P1", at(d(4), 3), "bleeding", grade=3)
+    original = timeline(administrations(14, missed), (bleed,))
+    key = b"k" * 32
+    shift = timedelta(days=shift_days(key, original.patient))
+    exported = deidentify_timeline(original, key, None)
+    before = defibrotide(original)
+    [after, *_] = patient_exposure(exported, START + shift, AS_OF + shift)
+    assert (after.start, after.end) == (before.start + shift, before.end + shift)
+    assert after.relative_dose_intensity == before.relative_dose_intensity
+    assert after.patient_id == exported.patient_id != "P1"
+    [gap] = after.interruptions
+    assert (gap.start, gap.reason) == (at(d(4), 6) + shift, "bleeding")
