@@ -152,7 +152,8 @@ def _initdb(binaries: Path, cluster: Cluster) -> None:
     pwfile = cluster.folder / ".initdb-password"
     _write_secret(pwfile, cluster.password)
     if owner is not None:
-        _open_path_for(owner, cluster.folder)
+        _open_path_for(cluster.folder)
+        _open_path_for(binaries)
         os.chown(data, owner.pw_uid, owner.pw_gid)
         os.chown(pwfile, owner.pw_uid, owner.pw_gid)
     try:
@@ -223,9 +224,10 @@ def _server_user() -> pwd.struct_passwd | None:
         return pwd.getpwnam(SYSTEM_USER)
 
 
-def _open_path_for(owner: pwd.struct_passwd, folder: Path) -> None:
-    """The server user must traverse every folder above its data directory: add the search
-    bit (x, not read) for others where it is missing."""
+def _open_path_for(folder: Path) -> None:
+    """The server user must traverse every folder above its data directory and the wheel's
+    binaries (a clone under /root, say): add the search bit (x, not read) for others where it
+    is missing."""
     for parent in [folder, *folder.parents]:
         mode = parent.stat().st_mode
         if not mode & stat.S_IXOTH:
@@ -238,7 +240,8 @@ def _pg_ctl(binaries: Path, cluster: Cluster, *args: str, allowed: tuple[int, ..
     if owner is not None:
         # Checked at each call: a folder above may have lost the bit since (pytest, for one,
         # resets its own temporary root to 0700 whenever it starts).
-        _open_path_for(owner, cluster.folder)
+        _open_path_for(cluster.folder)
+        _open_path_for(binaries)
     return _run(owner, [str(binaries / "pg_ctl"), "-D", str(cluster.data), *args],
                 cwd=cluster.data, what=f"pg_ctl {args[0]}", log=cluster.data / "server.log",
                 allowed=allowed)
