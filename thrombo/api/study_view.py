@@ -8,17 +8,23 @@ small patient counts suppressed and no individual-level figure (swimmer plot, tr
 from __future__ import annotations
 
 import base64
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from markupsafe import Markup
 
-from thrombo.analytics.from_timelines import study_input
+from thrombo.analytics.cohort import Exclusion
+from thrombo.analytics.exposure import DrugExposure, study_exposure
+from thrombo.analytics.from_timelines import StudyInput, study_input
 from thrombo.analytics.study import StudyOptions, build_study
 from thrombo.analytics.study_results import StudyResults
 from thrombo.api import clinical
 from thrombo.api.service import Service
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.errors import ThromboUserError
 from thrombo.report.figures import study_figures
 from thrombo.store.users import User
 
@@ -29,6 +35,8 @@ data only): the small-cell rule of disclosure control for health statistics (thr
 can point at a child. The rest of the policy (complementary suppression, no single patient's
 value) is `analytics.study_disclosure`; this module removes identifiers from its text."""
 PATIENT_PLACEHOLDER = "[a patient]"
+UNANALYSABLE = "record cannot be analysed (an implausible date or value)"
+log = logging.getLogger("thrombo.api")
 
 
 @dataclass(frozen=True)
@@ -47,13 +55,44 @@ def _suppress_below(user: User) -> int | None:
 
 
 def compute_study(service: Service, user: User, as_of: date) -> StudyResults:
-    timelines = service.cohort_for_study(user)
-    cohort = study_input(timelines, clinical.DEFAULT_CRITERIA, as_of=as_of)
+    cohort, exposure, excluded = analysable_input(service.cohort_for_study(user), as_of)
     options = StudyOptions(criteria_set=cohort.criteria_name,
                            criteria_version=cohort.criteria_version,
                            suppress_below=_suppress_below(user),
-                           upstream_warnings=cohort.warnings)
-    return build_study(cohort.patients, options)
+                           upstream_warnings=cohort.warnings,
+                           excluded=excluded)
+    return build_study(cohort.patients, options, exposure)
+
+
+StudyData = tuple[StudyInput, Sequence[DrugExposure]]
+
+
+def _study_data(timelines: Sequence[PatientTimeline], as_of: date) -> StudyData:
+    cohort = study_input(timelines, clinical.DEFAULT_CRITERIA, as_of=as_of)
+    return cohort, study_exposure(timelines, cohort.patients, as_of)
+
+
+def analysable_input(timelines: Sequence[PatientTimeline], as_of: date
+                     ) -> tuple[StudyInput, Sequence[DrugExposure], tuple[Exclusion, ...]]:
+    """The study's input without the patients whose records cannot be analysed (one child
+    born in year 1 must not take the study away from everyone): each patient is tried on its
+    own only when the cohort as a whole is refused, and left out with a reason, never its id."""
+    try:
+        return (*_study_data(timelines, as_of), ())
+    except ThromboUserError:
+        pass
+    kept = [t for t in timelines if _analysable(t, as_of)]
+    excluded = Exclusion(UNANALYSABLE, len(timelines) - len(kept))
+    return (*_study_data(kept, as_of), (excluded,))
+
+
+def _analysable(timeline: PatientTimeline, as_of: date) -> bool:
+    try:
+        _study_data([timeline], as_of)
+    except ThromboUserError as exc:
+        log.warning("a patient left out of the study: %s", type(exc).__name__)
+        return False
+    return True
 
 
 def _results(service: Service, user: User) -> StudyResults:
