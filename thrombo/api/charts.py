@@ -33,6 +33,8 @@ class Chart:
     """A reference range (the laboratory's), drawn as a shaded band."""
     marks: Sequence[datetime] = ()
     """Times of evidence values, drawn as rings."""
+    span: tuple[datetime, datetime] | None = None
+    """The time axis shared with the other charts and the journey lanes (default: its own)."""
 
 
 def _scale(value: float, lo: float, hi: float, out_lo: float, out_hi: float) -> float:
@@ -48,6 +50,8 @@ def _bounds(chart: Chart) -> tuple[float, float, float, float]:
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.08 or abs(hi) * 0.1 or 1.0
     floor = 0.0 if lo >= 0 else lo - pad  # counts and concentrations are never negative
+    if chart.span is not None:
+        times = [t.timestamp() for t in chart.span]
     return min(times), max(times), max(lo - pad, floor), hi + pad
 
 

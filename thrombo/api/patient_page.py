@@ -13,6 +13,8 @@ from markupsafe import Markup
 
 from thrombo.api import clinical
 from thrombo.api.charts import Chart, Series, render
+from thrombo.api.journey import LEGEND as JOURNEY_LEGEND
+from thrombo.api.journey import journey_lanes, render_journey, shared_span
 from thrombo.api.service import DataVersion, Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_years
@@ -42,14 +44,20 @@ class PatientPage:
     assessment: dict[str, Any]
     plan: dict[str, Any] | None
     plan_note: str | None
+    journey: Markup
+    """Treatment lanes on the charts' shared time axis (api.journey); empty without any."""
 
     @property
     def patient(self) -> Any:
         return self.timeline.patient
 
+    @property
+    def journey_legend(self) -> str:
+        return JOURNEY_LEGEND
+
 
 def chart_for(timeline: PatientTimeline, title: str, analytes: tuple[str, ...],
-              marks: set[datetime]) -> Markup:
+              marks: set[datetime], span: tuple[datetime, datetime] | None = None) -> Markup:
     series, unit = [], ""
     band: tuple[float | None, float | None] = (None, None)
     for analyte in analytes:
@@ -61,22 +69,27 @@ def chart_for(timeline: PatientTimeline, title: str, analytes: tuple[str, ...],
                              [(o.time, float(o.value or 0.0)) for o in obs]))
         if len(analytes) == 1:
             band = (obs[-1].ref_low, obs[-1].ref_high)
-    return render(Chart(title, unit, series, band, sorted(marks)))
+    return render(Chart(title, unit, series, band, sorted(marks), span))
 
 
 def build(timeline: PatientTimeline, as_of: date) -> PatientPage:
     result = clinical.screen_one(timeline, as_of)
     itp = clinical.itp_status(timeline, as_of)
     marks = {e.time for e in result.evidence}
+    assessment = clinical.assessment(timeline, as_of)
+    lanes = journey_lanes(timeline, as_of, result, assessment)
+    span = shared_span(lanes, [o.time for _, analytes in CHARTS for a in analytes
+                               for o in timeline.of(a) if o.quantity is not None])
     charts = [c for title, analytes in CHARTS
-              if (c := chart_for(timeline, title, analytes, marks))]
+              if (c := chart_for(timeline, title, analytes, marks, span if lanes else None))]
     plan, plan_note = clinical.plan(timeline, as_of)
     return PatientPage(
         timeline, as_of, result, clinical.DEFAULT_CRITERIA,
         None if itp is None else itp.to_json(), charts,
         age_in_years(timeline.patient.birth_date, as_of),
-        clinical.assessment(timeline, as_of),
+        assessment,
         None if plan is None else plan.to_json(), plan_note,
+        render_journey(lanes, span) if lanes and span else Markup(""),
     )
 
 
