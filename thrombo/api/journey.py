@@ -21,13 +21,12 @@ from markupsafe import Markup, escape
 from thrombo.analytics.exposure import DEFIBROTIDE, DrugExposure, patient_exposure
 from thrombo.analytics.exposure_reasons import NOT_RECORDED
 from thrombo.analytics.from_timelines import treatment_course
+from thrombo.analytics.itp_exposure import itp_ladder
 from thrombo.api.charts import LEFT, RIGHT, WIDTH
 from thrombo.domain.timeline import PatientTimeline, end_of_day, start_of_day
 from thrombo.rules.results import ScreeningResult
 
 LANE_HEIGHT, LANE_TOP, LANE_BOTTOM = 30, 6, 24
-ITP_DRUGS = ("dexamethasone", "prednisone", "methylprednisolone", "ivig", "anti_d", "rituximab",
-             "eltrombopag", "romiplostim", "vincristine", "cyclophosphamide")
 SHADES = ((0.9, "#1f5a96"), (0.5, "#7ea6d3"), (0.0, "#c9d8ea"))  # as the report's swimmer plot
 UNKNOWN = "#bdbdbd"
 OTHER = {"eculizumab": "#6a3d9a", "plasma exchange": "#8c564b"}
@@ -122,24 +121,20 @@ def _event_lane(timeline: PatientTimeline, screening: ScreeningResult,
     return lane
 
 
-def _itp_lanes(timeline: PatientTimeline, assessment: dict[str, Any]) -> list[Lane]:
-    responses = {t.get("drug"): t for t in assessment.get("treatments", []) or []}
-    lanes = []
-    for drug in ITP_DRUGS:
-        rows = timeline.medications_of(drug)
-        if not rows:
-            continue
-        said = responses.get(drug, {})
-        response = f": {said.get('response')}" if said.get("response") else ""
-        lane = Lane(f"{drug}{response}")
-        for m in rows:
-            end = m.end if m.end is not None else end_of_day(timeline.local_day(m.start),
-                                                             timeline.tz)
-            lane.bars.append(Bar(m.start, end, "#1f5a96",
-                                 f"{drug} {timeline.local_day(m.start)}"
-                                 f"{'' if m.dose is None else f' {m.dose.value:g} {m.dose.unit}'}"))
-        lanes.append(lane)
-    return lanes
+def _itp_lanes(timeline: PatientTimeline, as_of: date) -> list[Lane]:
+    """One lane per drug of the ladder (analytics.itp_exposure), each course a bar."""
+    lanes: dict[str, Lane] = {}
+    for step in itp_ladder(timeline, as_of):
+        lane = lanes.setdefault(step.drug, Lane(step.drug))
+        lane.label = f"{step.drug}: {step.response}"
+        dose = "" if step.dose is None else f", {step.dose[0]:g} {step.dose[1]}"
+        per_kg = "" if step.dose_per_kg is None else (
+            f" ({step.dose_per_kg[0]:.3g} {step.dose_per_kg[1]})")
+        lane.bars.append(Bar(start_of_day(step.start, timeline.tz),
+                             end_of_day(step.end, timeline.tz), "#1f5a96",
+                             f"{step.drug} {step.start} to {step.end}{dose}{per_kg}: "
+                             f"{step.response}"))
+    return list(lanes.values())
 
 
 def _treatment_start(timeline: PatientTimeline, screening: ScreeningResult,
@@ -159,7 +154,7 @@ def journey_lanes(timeline: PatientTimeline, as_of: date, screening: ScreeningRe
     start = _treatment_start(timeline, screening, assessment)
     if start is not None:
         lanes += _course_lanes(timeline, patient_exposure(timeline, start, as_of))
-    lanes += _itp_lanes(timeline, assessment)
+    lanes += _itp_lanes(timeline, as_of)
     events = _event_lane(timeline, screening, assessment)
     if events.marks:
         lanes.append(events)
