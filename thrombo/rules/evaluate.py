@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from thrombo.domain.records import Event, Observation
 from thrombo.domain.timeline import PatientTimeline
+from thrombo.rules import reasons
 from thrombo.rules.decide import (
     Answer,
     Decision,
@@ -22,7 +23,6 @@ from thrombo.rules.decide import (
     decide_blood_pressure,
     observation_value,
 )
-from thrombo.rules import reasons
 from thrombo.rules.engraftment import Derivation, Engraftment, derive_all, with_derived_dates
 from thrombo.rules.model import (
     AllOf,

@@ -91,7 +91,7 @@ class PatientScreen:
         days = known.observation_days(self._used)
         start = 0 if first is None else bisect_left(days, first)
         wanted = [d for d in days[start:] if day0 is None or d >= day0]
-        kept = [] if first is None else [d.day for d in self._days if d.day < first]
+        kept = [] if first is None else [d for d in self._days if d.day < first]
         previous = kept[-1] if kept else None
         return day_statuses(self._evaluator, self.criteria, wanted, previous)
 

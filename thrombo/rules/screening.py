@@ -52,15 +52,19 @@ def assessment_days(timeline: PatientTimeline, criteria: CriteriaSet) -> list[da
 
 
 def day_status(
-    evaluator: PatientEvaluator, criteria: CriteriaSet, day: date, previous: date | None = None
+    evaluator: PatientEvaluator, criteria: CriteriaSet, day: date,
+    previous: DayStatus | None = None,
 ) -> DayStatus:
     """The day's criteria and rule; with `previous` (the assessment day before) and
-    re-measured confirmation, also the rule over the days after `previous` (`confirm`)."""
+    re-measured confirmation, also the rule over the days after it (`confirm`). Only needed,
+    and so only decided, when neither day's rule is NOT_MET: otherwise no diagnosis can rest
+    on the pair whatever the confirmation says."""
     results = {n.name: evaluator.named(n, day) for n in criteria.criteria}
     rule = evaluator.rule(criteria.rule, results)
     confirm = None
-    if remeasures(criteria) and previous is not None and rule is not Outcome.NOT_MET:
-        since = previous + timedelta(days=1)
+    if (remeasures(criteria) and previous is not None and previous.rule is not Outcome.NOT_MET
+            and rule is not Outcome.NOT_MET):
+        since = previous.day + timedelta(days=1)
         fresh = {n.name: evaluator.named(n, day, since) for n in criteria.criteria}
         confirm = evaluator.rule(criteria.rule, fresh)
     return DayStatus(day, tuple(results.values()), rule, confirm)
@@ -72,13 +76,13 @@ def remeasures(criteria: CriteriaSet) -> bool:
 
 def day_statuses(
     evaluator: PatientEvaluator, criteria: CriteriaSet, days: list[date],
-    previous: date | None = None,
+    previous: DayStatus | None = None,
 ) -> list[DayStatus]:
     """Each assessment day's status, each confirmation judged against the day before it."""
     out: list[DayStatus] = []
     for day in days:
-        out.append(day_status(evaluator, criteria, day, previous))
-        previous = day
+        previous = day_status(evaluator, criteria, day, previous)
+        out.append(previous)
     return out
 
 
