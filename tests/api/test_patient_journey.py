@@ -103,3 +103,13 @@ def test_dashboard_patient_page_draws_the_journey_above_the_charts(
     lanes = {g.attrib["data-lane"]: g for g in root.iter(f"{SVG}g")}
     days = (date.fromisoformat(row["end"][:10]) - date.fromisoformat(row["start"][:10])).days + 1
     assert len(lanes["defibrotide"].findall(f"{SVG}rect[@class='dose']")) == days
+
+
+def test_itp_ladder_lanes_with_their_response() -> None:
+    from tests.unit.analytics.test_itp_exposure import AS_OF as ITP_AS_OF
+    from tests.unit.analytics.test_itp_exposure import child
+
+    screened = ScreeningResult("I1", "not-applicable", None, False, (), (), None, (), (), None)
+    lanes = journey_lanes(child(), ITP_AS_OF, screened, {"condition": "itp"})
+    assert [lane.label for lane in lanes] == ["prednisone: R", "romiplostim: CR"]
+    assert [len(lane.bars) for lane in lanes] == [1, 1]
