@@ -33,6 +33,8 @@ from thrombo.analytics.cohort import (
     DEFAULT_MAX_AGE_YEARS,
     DEFAULT_MIN_AGE_YEARS,
     RESOLUTION_LANDMARK_DAYS,
+    Exclusion,
+    FlowStep,
     InclusionRules,
     StudyPatient,
     TimeOrigin,
@@ -127,6 +129,9 @@ class StudyOptions:
     suppress_below: int | None = None
     upstream_warnings: tuple[str, ...] = ()
     """Warnings of the engines that produced the patients (screening, response, grading)."""
+    excluded: tuple[Exclusion, ...] = ()
+    """Patients left out before screening because their record cannot be analysed (an
+    implausible date), by reason: the study goes on without them and its flow says so."""
 
     def __post_init__(self) -> None:
         check_probability("confidence", self.confidence)
@@ -161,6 +166,7 @@ def build_study(patients: Sequence[StudyPatient], options: StudyOptions,
     """`exposure` (analytics.exposure.study_exposure) adds the exposure table and the
     exposure-response analysis; without it both are left out."""
     flow, kept = cohort_flow(patients, options.inclusion)
+    flow = _with_prior_exclusions(flow, options.excluded)
     treated, evaluable = kept["treated"], kept["evaluable"]
     origin, confidence = options.time_origin, options.confidence
     warnings = list(options.upstream_warnings)
@@ -199,6 +205,14 @@ def _exposure(treated: Sequence[StudyPatient], exposure: Sequence[DrugExposure],
     if not kept:
         return (), None
     return kept, exposure_response(treated, kept, options.time_origin, options.confidence)
+
+
+def _with_prior_exclusions(flow: tuple[FlowStep, ...], excluded: tuple[Exclusion, ...]
+                           ) -> tuple[FlowStep, ...]:
+    if not excluded or not flow:
+        return flow
+    first = flow[0]
+    return (FlowStep(first.step, first.n, (*excluded, *first.excluded)), *flow[1:])
 
 
 def _short_follow_up_warnings(treated: Sequence[StudyPatient], origin: TimeOrigin) -> list[str]:

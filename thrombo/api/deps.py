@@ -6,9 +6,10 @@ a hand-off that costs more than the dependency itself.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from thrombo.api import security
 from thrombo.api.service import DEV_USER, ForbiddenError, Service
@@ -16,6 +17,12 @@ from thrombo.api.settings import Settings
 from thrombo.store.users import User, session_user
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MIN_AS_OF = date(1900, 1, 1)
+MAX_AS_OF = date(2100, 12, 31)
+"""[Design] The days a clinical question can be asked about: a day outside them is refused (422)
+rather than run through date arithmetic that overflows or loops over millennia."""
+AsOf = Annotated[date | None, Query(ge=MIN_AS_OF, le=MAX_AS_OF,
+                                    description="Use only what was known by this day.")]
 
 
 class SignInRequiredError(Exception):

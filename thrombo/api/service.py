@@ -188,12 +188,21 @@ class Service:
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """A result computed from stored data, reused until the store changes (an import): keys
-        carry the store version, and the least recently used entries go first."""
+        carry the store version, and the least recently used entries go first. A user error
+        (data the computation refuses) is kept like a result: asking again answers at once
+        instead of spending the same seconds to fail again."""
         with self._memo_lock:
             if key in self._memo:
                 self._memo.move_to_end(key)
-                return self._memo[key]
-        value = compute()
+                value = self._memo[key]
+                if isinstance(value, _Failure):
+                    raise value.error
+                return value
+        try:
+            value = compute()
+        except ThromboUserError as exc:
+            self._remember(key, _Failure(exc))
+            raise
         self._remember(key, value)
         return value
 
@@ -205,6 +214,11 @@ class Service:
 
     def today(self) -> date:
         return datetime.now(self.tz).date()
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: ThromboUserError
 
 
 def require_role(user: User, *roles: str) -> None:

@@ -6,17 +6,15 @@ The same compositions `thrombo assess` and `thrombo plan` print (interface.md `a
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from thrombo.api import clinical
-from thrombo.api.deps import ClinicalUserDep, ServiceDep
+from thrombo.api.deps import AsOf, ClinicalUserDep, ServiceDep
 
 router = APIRouter(prefix="/api/v1/patients", tags=["care"])
 
-AsOf = Annotated[date | None, Query(description="Use only what was known by this day.")]
 
 
 @router.get("/{patient_id}/assessment")

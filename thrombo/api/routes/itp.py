@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from thrombo.api import clinical
-from thrombo.api.deps import ClinicalUserDep, ServiceDep
+from thrombo.api.deps import AsOf, ClinicalUserDep, ServiceDep
 
 router = APIRouter(prefix="/api/v1/patients", tags=["itp"])
 
@@ -18,7 +17,7 @@ def itp_status(
     patient_id: str,
     service: ServiceDep,
     user: ClinicalUserDep,
-    as_of: Annotated[date | None, Query()] = None,
+    as_of: AsOf = None,
 ) -> dict[str, Any]:
     timeline = service.patient(user, patient_id, purpose="itp")
     day = as_of or service.today()

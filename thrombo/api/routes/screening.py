@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from thrombo.api import clinical
-from thrombo.api.deps import ClinicalUserDep, ServiceDep
+from thrombo.api.deps import AsOf, ClinicalUserDep, ServiceDep
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
 
-AsOf = Annotated[date | None, Query(description="Use only what was known by this day.")]
 Criteria = Annotated[str, Query(description="A criteria set name, or `all` for every set side "
                                            "by side.")]
 
