@@ -45,6 +45,7 @@ from thrombo.analytics.study_disclosure import Suppression
 RDI_THRESHOLD = 0.90
 RDI_WARNING = ("relative dose intensity cut-off of 90% is a design choice, not from the "
                "clinical reference")
+EXPOSURE_WARNINGS = (RDI_WARNING, *DESIGN_WARNINGS, REASON_WARNING)
 CUMULATIVE_WINDOW_DAYS = MIN_COURSE_DAYS
 # [Design] cumulative doses are compared to whole mg/kg: smaller differences come from rounding
 # the prepared dose (to 0.1 mg) and would otherwise rank patients on rounding noise.
@@ -208,4 +209,4 @@ def exposure_response_json(result: ExposureResponse | None, hide: Suppression) -
         dose_time.update(n=None, rho=None, p_value=None, suppressed=True)
     return {"caution": result.caution, "comparisons": comparisons,
             "time_to_resolution_vs_cumulative_dose": dose_time,
-            "warnings": [RDI_WARNING, *DESIGN_WARNINGS, REASON_WARNING]}
+            "warnings": list(EXPOSURE_WARNINGS)}

@@ -24,7 +24,7 @@ from thrombo.cli.app import app
 from thrombo.cli.options import parse_day
 from thrombo.cli.output import print_json, stderr, stdout
 from thrombo.errors import ThromboUserError
-from thrombo.report import tables
+from thrombo.report import exposure_tables, tables
 from thrombo.report.render import write_report
 from thrombo.rules.registry import DEFAULT, criteria_set
 from thrombo.store.sources import load_source
@@ -109,11 +109,16 @@ def _as_of(value: str | None) -> date | None:
 
 
 def _print(results: StudyResults) -> None:
-    for table in (tables.flow_table(results), tables.endpoint_table(results),
-                  tables.adverse_event_table(results)):
+    shown_tables = [tables.flow_table(results), tables.endpoint_table(results),
+                    tables.adverse_event_table(results)]
+    if results.exposure_response is not None:
+        shown_tables.append(exposure_tables.exposure_response_table(results))
+    for table in shown_tables:
         shown = Table(*table.header)
         for row in table.rows:
             shown.add_row(*row)
         stdout.print(shown)
+        if table in shown_tables[3:]:
+            stdout.print(table.note)
     for warning in results.warnings:
         stdout.print(f"warning: {warning}")

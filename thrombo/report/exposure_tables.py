@@ -8,6 +8,7 @@ The exposure table shows single children, so it is left out under small-count su
 from __future__ import annotations
 
 from thrombo.analytics.exposure import DEFIBROTIDE, PLANNED_SOURCE, DrugExposure
+from thrombo.analytics.exposure_response import EXPOSURE_WARNINGS
 from thrombo.analytics.study_results import StudyResults
 from thrombo.report.tables import Row, Table, confidence, percent, proportion_cells
 
@@ -72,9 +73,9 @@ def exposure_response_table(results: StudyResults) -> Table:
                      for g in c.groups)
         test = ("suppressed" if hidden else c.note if c.p_value is None
                 else f"p = {c.p_value:.3f} (odds ratio {_number(c.odds_ratio, 2)})")
-        for label, group in zip(c.labels, c.groups, strict=True):
+        for i, (label, group) in enumerate(zip(c.labels, c.groups, strict=True)):
             rows.append((f"{c.factor.replace('_', ' ')} {label}", *proportion_cells(group, hide),
-                         test or "-"))
+                         (test or "-") if i == 0 else "(same test)"))
     dose_time = result.dose_time
     association = (dose_time.note if dose_time.rho is None else
                    f"Spearman rho = {dose_time.rho:.2f} (p = {_number(dose_time.p_value, 3)}, "
@@ -85,4 +86,5 @@ def exposure_response_table(results: StudyResults) -> Table:
                   f"{confidence(results)} CI (Clopper-Pearson)", "Fisher's exact test"),
                  tuple(rows),
                  f"{result.caution} Time to resolution against the dose received in the first "
-                 f"{dose_time.window_days} days (resolved patients): {association}.")
+                 f"{dose_time.window_days} days (resolved patients): {association}. "
+                 f"Design choices: {'; '.join(EXPOSURE_WARNINGS)}.")
