@@ -18,19 +18,44 @@ from rich.text import Text
 from thrombo.cli.app import app
 from thrombo.cli.options import TzOpt, parse_as_of, parse_day
 from thrombo.cli.output import print_json, stdout
-from thrombo.dosing.inputs import Ancestry, DoseInputs, age_from_birth_date
+from thrombo.dosing.inputs import (
+    WEIGHT_PLAUSIBLE_KG,
+    Ancestry,
+    DoseInputs,
+    age_from_birth_date,
+)
 from thrombo.dosing.recommendation import Amount, DoseRecommendation
 from thrombo.dosing.registry import DRUGS, recommend
-from thrombo.dosing.weight_checks import WEIGHT_ALERT
+from thrombo.dosing.weight_checks import (
+    CDC_MODIFIED_Z_HIGH,
+    CDC_MODIFIED_Z_LOW,
+    RECORDED_WEIGHT_TOLERANCE,
+    STALE_WEIGHT_DAYS,
+    WEIGHT_ALERT,
+    WEIGHT_Z_LIMIT,
+)
 from thrombo.errors import ThromboUserError
 from thrombo.physiology.body import BsaFormula
 
+LOW_KG, HIGH_KG = WEIGHT_PLAUSIBLE_KG
+DOSE_HELP = (
+    "Dose, schedule, caps, practical rounding, warnings and sources for one patient.\n\n"
+    "A research aid: every dose must be checked by a paediatric haematology pharmacist.\n\n"
+    f"The weight is checked first: outside {LOW_KG:g}-{HIGH_KG:g} kg (the importer's range) it "
+    f"is refused; with an age, a weight beyond z +-{WEIGHT_Z_LIMIT:g} of the CDC 2000 "
+    f"weight-for-age chart (or the CDC's implausible-value modified z below "
+    f"{CDC_MODIFIED_Z_LOW:g} or above +{CDC_MODIFIED_Z_HIGH:g}), or more than "
+    f"{RECORDED_WEIGHT_TOLERANCE:.0%} away from --recorded-weight-kg, is questioned (a typing or "
+    "unit slip such as 184 for 18.4 kg) and no dose is given until --confirm-weight confirms "
+    f"it. A weight measured more than {STALE_WEIGHT_DAYS} days before --as-of is dosed with a "
+    "re-weigh warning."
+)
 DRUG_HELP = "Drug: " + ", ".join(
     f"{name} ({'/'.join(entry.regimens)})" for name, entry in DRUGS.items()
 )
 
 
-@app.command("dose")
+@app.command("dose", help=DOSE_HELP)
 def dose(
     drug: Annotated[str, typer.Argument(help=DRUG_HELP)],
     weight_kg: Annotated[
@@ -65,13 +90,13 @@ def dose(
     ] = BsaFormula.MOSTELLER,
     recorded_weight_kg: Annotated[
         float | None,
-        typer.Option(help="The last recorded weight: a dosing weight more than 10% away is "
-                     "questioned."),
+        typer.Option(help="The last recorded weight: a dosing weight more than "
+                     f"{RECORDED_WEIGHT_TOLERANCE:.0%} away is questioned."),
     ] = None,
     weight_date: Annotated[
         str | None,
-        typer.Option(help="Day the weight was measured (YYYY-MM-DD): warned when more than 90 "
-                     "days before --as-of."),
+        typer.Option(help="Day the weight was measured (YYYY-MM-DD): warned when more than "
+                     f"{STALE_WEIGHT_DAYS} days before --as-of."),
     ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Dosing day (default today), for the ages.")
@@ -82,22 +107,14 @@ def dose(
         typer.Option(
             "--confirm-weight",
             help="Dose with a weight the check questions (far outside the CDC 2000 "
-            "weight-for-age chart, or more than 10% from --recorded-weight-kg); the dose then "
+            "weight-for-age chart, or more than "
+            f"{RECORDED_WEIGHT_TOLERANCE:.0%} from --recorded-weight-kg); the dose then "
             "carries a warning.",
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
-    """Dose, schedule, caps, practical rounding, warnings and sources for one patient.
-
-    A research aid: every dose must be checked by a paediatric haematology pharmacist.
-
-    The weight is checked first: outside 0.3-250 kg (the importer's range) it is refused; with
-    an age, a weight beyond z +-4 of the CDC 2000 weight-for-age chart (or the CDC's
-    implausible-value modified z below -5 or above +8), or more than 10% away from
-    --recorded-weight-kg, is questioned (a typing or unit slip such as 184 for 18.4 kg) and no
-    dose is given until --confirm-weight confirms it.
-    """
+    """Dose, schedule, caps, practical rounding, warnings and sources (help: DOSE_HELP)."""
     day = parse_as_of(as_of, tz)
     if birth_date is not None and age_years is not None:
         raise ThromboUserError("give --age-years or --birth-date, not both")
