@@ -58,4 +58,7 @@ def test_vials_and_dilution(weight: float, vials: int, diluted_ml: float) -> Non
     """Vials 300 mg/30 mL, diluted to 5 mg/mL (B3 [S-2nd]); observe 60 min after (I2 [S])."""
     plan = eculizumab(DoseInputs(weight_kg=weight, age_years=8))
     assert (plan.practical["vials"], plan.practical["diluted_volume_ml"]) == (vials, diluted_ml)
+    mg = diluted_ml * 5
+    assert plan.practical["concentrate_ml"] == mg / 10       # 10 mg/mL concentrate
+    assert f"ceil({mg:g} mg / 300 mg) = {vials}" in plan.calculation[3]
     assert any("observe 60 min afterwards" in line for line in plan.calculation)

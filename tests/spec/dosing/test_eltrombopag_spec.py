@@ -146,3 +146,9 @@ def test_the_plans_read_the_same_age_as_dose(on: date, age: float, mg: float) ->
     record = SimpleNamespace(patient=SimpleNamespace(birth_date=date(2020, 3, 1)))
     assert age_years(record, on) == age  # type: ignore[arg-type]
     assert eltrombopag(DoseInputs(age_years=age)).dose.value == mg
+
+
+def test_a_hold_restarts_below_150() -> None:
+    """Label Table 1: > 400 -> stop, check twice weekly, restart 25 mg lower when < 150."""
+    advice = eltrombopag_titration(50, 450, 0)
+    assert "restart 25 mg lower when < 150" in advice.reason

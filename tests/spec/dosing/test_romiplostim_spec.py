@@ -95,3 +95,8 @@ def test_smallest_vial_holding_the_dose(dose_mcg: float, vial: float | None) -> 
 def test_start_1_ug_per_kg_weekly() -> None:
     plan = romiplostim(DoseInputs(weight_kg=40))
     assert (plan.dose.value, plan.interval_hours, plan.practical["vial_mcg"]) == (40.0, 168, 125)
+
+
+def test_a_hold_resumes_below_200() -> None:
+    """US label: > 400 -> hold, check weekly, resume 1 ug/kg lower when < 200."""
+    assert "resume 1 ug/kg lower when < 200" in romiplostim_titration(3, 450, 0, 0).reason
