@@ -9,7 +9,8 @@ How the medication rows are read [Design]:
 - a row with an end more than one dosing interval after its start (or a date-only start and end)
   is an order: every dose is taken as given every 6 h from start to end, since the row records
   no missed dose (said in `notes`); a date-only order runs four doses on each day start..end;
-- any other row is one administration at its start;
+- any other row is one administration at its start; where a course has administrations, order
+  rows beside them are left out (they would count the same doses twice);
 - a lone row without an end is an open order, taken to run to death, last contact or as-of;
 - the schedule is anchored at the first dose: planned doses are every 6 h from the first to the
   last dose, so a course started in the afternoon is not short on its first day;
@@ -174,9 +175,15 @@ def dose_times(timeline: PatientTimeline, rows: Sequence[Medication], open_until
                ) -> list[tuple[datetime, Medication]]:
     """Every dose the rows record or order, in time order."""
     lone_open = len(rows) == 1 and rows[0].end is None
+    ends = {m.id: _order_end(timeline, m, open_until) if lone_open or m.end else None
+            for m in rows}
+    if not lone_open and any(until is None for until in ends.values()):
+        # Administrations recorded: they are what was given, and an order beside them (a FHIR
+        # MedicationRequest next to its MedicationAdministrations) would count doses twice.
+        rows = [m for m in rows if ends[m.id] is None]
     doses: list[tuple[datetime, Medication]] = []
     for med in rows:
-        until = _order_end(timeline, med, open_until) if lone_open or med.end else None
+        until = ends[med.id]
         if until is None:
             doses.append((med.start, med))
             continue

@@ -179,3 +179,12 @@ def test_de_identified_record_keeps_the_exposure_with_shifted_dates() -> None:
     assert after.patient_id == exported.patient_id != "P1"
     [gap] = after.interruptions
     assert (gap.start, gap.reason) == (at(d(4), 6) + shift, "bleeding")
+
+
+def test_an_order_beside_its_administrations_is_not_counted_twice() -> None:
+    # A FHIR source may give the order (MedicationRequest, days 0-13) and each administration.
+    rows = [med(999, at(d(0)), at(d(13))), *administrations(14)]
+    course = defibrotide(timeline(rows))
+    assert (course.planned_doses, course.given_doses) == (56, 56)
+    assert course.relative_dose_intensity == pytest.approx(1.0)
+    assert "m999" not in course.records
