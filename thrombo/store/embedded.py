@@ -227,10 +227,15 @@ def _server_user() -> pwd.struct_passwd | None:
         if useradd is None:
             raise EmbeddedError(f"PostgreSQL refuses to run as root and there is no user "
                                 f"{SYSTEM_USER!r} (nor useradd to create it)") from None
-        subprocess.run([useradd, "--system", "--user-group", "--no-create-home",
-                        "--shell", "/usr/sbin/nologin", SYSTEM_USER],
-                       check=True, capture_output=True)
-        return pwd.getpwnam(SYSTEM_USER)
+        # Not checked: another process (the other test worker) may create it at the same time.
+        made = subprocess.run([useradd, "--system", "--user-group", "--no-create-home",
+                               "--shell", "/usr/sbin/nologin", SYSTEM_USER],
+                              check=False, capture_output=True, text=True)
+        try:
+            return pwd.getpwnam(SYSTEM_USER)
+        except KeyError:
+            raise EmbeddedError(f"could not create the user {SYSTEM_USER!r} the server runs "
+                                f"as under root: {made.stderr.strip()}") from None
 
 
 def _open_path_for(folder: Path) -> None:
