@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from thrombo.errors import SourceError
 from thrombo.io import csv_dataset
+from thrombo.normalize.labranges import LabRanges
 from thrombo.rules.batch import direct, staging
 from thrombo.rules.batch.duck import connect
 from thrombo.rules.registry import criteria_set
@@ -144,17 +145,17 @@ def test_the_scratch_space_is_removed_after_a_screen_and_after_an_error(
     seen: list[Path] = []
     real = staging.check_once
 
-    def watching(con: duckdb.DuckDBPyConnection) -> None:
+    def watching(con: duckdb.DuckDBPyConnection, ranges: LabRanges | None = None) -> None:
         seen.extend(p / "scratch.duckdb" for p in scratch_dirs(spill))
         assert seen[-1].exists()
-        real(con)
+        real(con, ranges)
 
     monkeypatch.setattr(staging, "check_once", watching)
     direct.screen_dataset(folder, criteria_set("jodele-2014"), date(2025, 2, 28))
     assert len(seen) == 1
     assert scratch_dirs(spill) == []
 
-    def failing(con: duckdb.DuckDBPyConnection) -> None:
+    def failing(con: duckdb.DuckDBPyConnection, ranges: LabRanges | None = None) -> None:
         seen.extend(scratch_dirs(spill))
         raise RuntimeError("disk full")
 
