@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from thrombo.store import audit
 from thrombo.store.audit import AuditEntry
+from thrombo.store.sql import StoreBusyError
 
 
 class AuditWriteError(RuntimeError):
@@ -53,6 +54,8 @@ class AuditWriter:
             while self._writing and not ticket.done:
                 self._state.wait()
             if ticket.done:
+                if isinstance(ticket.error, StoreBusyError):  # the same answer as the writer's
+                    raise StoreBusyError(str(ticket.error)) from ticket.error
                 if ticket.error is not None:
                     raise AuditWriteError("the audit entry was not written") from ticket.error
                 return

@@ -31,8 +31,11 @@ from thrombo.api.service import ForbiddenError, NotVisibleError, Service
 from thrombo.api.settings import DEV_BANNER, NO_CDS_JWT_BANNER, Settings
 from thrombo.api.sign_in import TooManyAttemptsError
 from thrombo.errors import ThromboUserError
+from thrombo.store.sql import StoreBusyError
 
 log = logging.getLogger("thrombo.api")
+BUSY_RETRY_AFTER = 10
+"""[Design] Seconds a client is asked to wait when the store is busy: about one busy timeout."""
 MAX_VALIDATION_ERRORS = 20
 """A body with thousands of wrong fields gets the first few reasons, not an answer as large."""
 
@@ -115,6 +118,13 @@ def _errors(app: FastAPI) -> None:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type")}
                   for e in exc.errors()[:MAX_VALIDATION_ERRORS]]
         return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(StoreBusyError)
+    async def _busy(request: Request, exc: StoreBusyError) -> Response:
+        answer = _answer(request, 503, "the store is busy with another write (an import); "
+                                       "try again shortly")
+        answer.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return answer
 
     @app.exception_handler(TooManyAttemptsError)
     async def _throttled(request: Request, exc: TooManyAttemptsError) -> Response:

@@ -26,13 +26,16 @@ from thrombo.errors import ThromboUserError
 from thrombo.store.audit import AuditEntry
 from thrombo.store.schema import imports as import_table
 from thrombo.store.schema import patients as patient_table
-from thrombo.store.sql import Store
+from thrombo.store.sql import Store, busy_timeout
 from thrombo.store.users import User
 
 DEV_USER = User(0, "dev", "administrator", None)
 MEMO_ENTRIES = 20_000
 """Timelines and derived results kept in memory: a few thousand patients' worth, a few hundred
 megabytes at most."""
+SERVICE_BUSY_TIMEOUT = 10.0
+"""[Design] Seconds a request waits for SQLite's writer lock (held by an import in another
+process) before the service answers 503 with Retry-After: past the few seconds a person waits."""
 DataVersion = tuple[int, int]
 """(number of imports, last import id): changes with every committed import."""
 
@@ -70,7 +73,8 @@ class Service:
 
     @classmethod
     def open(cls, settings: Settings) -> Service:
-        return cls(settings, Store.open(settings.db))
+        wait = busy_timeout(SERVICE_BUSY_TIMEOUT)  # THROMBO_SQLITE_BUSY_TIMEOUT overrides it
+        return cls(settings, Store.open(settings.db, busy_timeout_seconds=wait))
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

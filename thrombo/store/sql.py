@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, create_engine, event, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Table, create_engine, event, make_url, select
+from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance
@@ -45,6 +46,11 @@ from thrombo.store.schema import (
 )
 
 DEFAULT_URL = "sqlite:///thrombo.db"
+BUSY_TIMEOUT_ENV = "THROMBO_SQLITE_BUSY_TIMEOUT"
+CLI_BUSY_TIMEOUT = 60.0
+"""[Design] Seconds a command waits for another process's write to SQLite's single writer lock
+before giving up with one clear line (exit 2): long enough for a service's writes and a small
+import to finish, short enough not to hang a script behind a long import."""
 CHUNK = 500
 INSERT_BATCH = 5000
 
@@ -58,6 +64,26 @@ class _NoResultRows(logging.Filter):
 
 
 logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NoResultRows())
+
+
+class StoreBusyError(SourceError):
+    """Another process holds the store's writer lock for longer than the busy timeout (SQLite):
+    the command exits 2 with one line, the service answers 503 with Retry-After."""
+
+
+def busy_timeout(default: float = CLI_BUSY_TIMEOUT) -> float:
+    value = os.environ.get(BUSY_TIMEOUT_ENV)
+    return float(value) if value else default
+
+
+def _busy_error(context: ExceptionContext) -> None:
+    """SQLite's "database is locked" (a writer held the lock beyond the busy timeout) becomes a
+    user error instead of a traceback."""
+    orig = context.original_exception
+    if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
+        raise StoreBusyError(
+            "the store is busy: another process (an import?) is writing to it; try again when "
+            "it has finished (or use PostgreSQL for concurrent writers)") from orig
 
 
 def default_url() -> str:
@@ -88,21 +114,27 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True, existing: bool = False) -> Store:
+    def open(cls, url: str | None = None, *, migrate: bool = True, existing: bool = False,
+             busy_timeout_seconds: float | None = None) -> Store:
         """The store at `url`. With `existing`, a SQLite file that is not there is an error
         rather than a new empty store: commands that only read must not answer "no patients"
-        for a mistyped path, nor leave an empty database behind."""
+        for a mistyped path, nor leave an empty database behind. On SQLite a writer waits up to
+        `busy_timeout_seconds` (default `busy_timeout()`) for another's write to finish."""
         url = url or default_url()
         try:
+            sqlite = make_url(url).get_backend_name() == "sqlite"
+            wait = busy_timeout() if busy_timeout_seconds is None else busy_timeout_seconds
             # hide_parameters: SQL logged at INFO must not carry patient values.
-            engine = create_engine(url, hide_parameters=True)
-        except (ArgumentError, ImportError) as exc:
+            engine = create_engine(url, hide_parameters=True,
+                                   connect_args={"timeout": wait} if sqlite else {})
+        except (ArgumentError, ImportError, ValueError) as exc:
             raise SourceError(f"cannot open store {url!r}: {exc}") from exc
         missing = _missing_sqlite_file(engine)
         if existing and missing is not None:
             raise SourceError(f"cannot open store {url!r}: no such database file {missing}")
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "handle_error", _busy_error)
         store = cls(engine)
         if migrate:
             try:
@@ -337,4 +369,5 @@ def _observation_row(rec: Observation) -> dict[str, Any]:
     }
 
 
-__all__ = ["DEFAULT_URL", "Store", "default_url", "is_store_url"]
+__all__ = ["DEFAULT_URL", "Store", "StoreBusyError", "busy_timeout", "default_url",
+           "is_store_url"]
