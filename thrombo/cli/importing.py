@@ -25,7 +25,17 @@ TimezoneOption = Annotated[
 ]
 
 
-@app.command("import")
+IMPORT_HELP = (
+    "Load sources into the store: every record stored, duplicate, skipped or quarantined.\n\n"
+    "Censored results ('<10', '<=10', '>2500', '>=2500'; FHIR valueQuantity.comparator; OMOP "
+    "operator_concept_id) are stored as bounds with their comparator, never as the number "
+    "itself; criteria decide them by interval logic (platelets '<10' is below 50).\n\n"
+    "A result without its own reference range takes the site's from thrombo-lab-ranges.toml "
+    "in the dataset folder or --lab-ranges FILE (stored with the result, named in the "
+    "evidence).")
+
+
+@app.command("import", help=IMPORT_HELP)
 def import_command(
     sources: Annotated[list[str], typer.Argument(help="Dataset folders, FHIR files or folders.")],
     db: DbOption = None,
@@ -40,12 +50,7 @@ def import_command(
     ] = None,
     lab_ranges: Annotated[Path | None, typer.Option("--lab-ranges", help=LAB_RANGES_HELP)] = None,
 ) -> None:
-    """Load sources into the store: every record stored, duplicate, skipped or quarantined.
-
-    Censored results ('<10', '<=10', '>2500', '>=2500'; FHIR valueQuantity.comparator; OMOP
-    operator_concept_id) are stored as bounds with their comparator, never as the number
-    itself; criteria decide them by interval logic. A result without its own reference range
-    takes the site's from the lab-ranges file, and says so in the evidence."""
+    """Load sources into the store: every record stored, duplicate, skipped or quarantined."""
     store = Store.open(db or default_url())
     specs, ctx = plan_sources(sources, tz=timezone, fmt=source_format, codemap=codemap,
                               lab_ranges=lab_ranges)
