@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Population screening on a Spark cluster with spark-submit (or locally, to try it out).
+# Population screening on a Spark cluster (or locally, to try it out): runs
+# `thrombo screen DATASET --engine spark --master MASTER --out OUT`.
 #
 #   benchmarks/spark_submit.sh DATASET OUT [spark-submit options...]
 #
@@ -9,23 +10,24 @@
 #          measurement.parquet). On a cluster it must be on storage every node reads (HDFS,
 #          S3, a shared mount); the small tables are read by the driver, the observations or
 #          the measurement table by the executors.
-# OUT      where the per-patient results go (Parquet, one row per patient).
+# OUT      where the results go: OUT/patients (Parquet, one row per patient, the fields of
+#          `screen --json`) and OUT/summary.json (README, "Population screening on Spark").
 #
 # Environment:
-#   MASTER        spark master (default local[2]); e.g. yarn, spark://host:7077, k8s://...
+#   MASTER        spark master (default local[2]); e.g. spark://host:7077, yarn, k8s://...
 #   FORMAT        csv-dataset (default) or omop.
+#   AS_OF         screen as of this day (default: today, as `thrombo screen`).
+#   THROMBO       the thrombo command (default .venv/bin/thrombo); this process is the driver.
 #   PYSPARK_PYTHON  the Python the job starts with (default .venv/bin/python). The executors
 #                 run Spark SQL only (no Python UDF: the normal CDF of the height percentile
 #                 is a polynomial in SQL), so they need no Python packages.
-#   SPARK_SUBMIT  the spark-submit to use (default: the one pyspark installs in .venv/bin).
-#
-# The driver needs thrombo installed (pip install -e . or the wheel): the job compiles the
-# criteria to Spark SQL there and reads the small tables through the normal readers.
+# The spark-submit options (no spaces inside one) reach Spark through PYSPARK_SUBMIT_ARGS, in
+# client deploy mode (the driver is this process).
 #
 # Example, the cluster run this was written for (8 executors x 4 cores):
 #   MASTER=yarn benchmarks/spark_submit.sh hdfs:///data/screen-50000000-seed0 \
-#       hdfs:///results/screen-50m --deploy-mode client --num-executors 8 \
-#       --executor-cores 4 --executor-memory 8g --conf spark.sql.shuffle.partitions=64
+#       hdfs:///results/screen-50m --num-executors 8 --executor-cores 4 \
+#       --executor-memory 8g --conf spark.sql.shuffle.partitions=64
 set -euo pipefail
 if [ $# -lt 2 ]; then
   sed -n '2,14p' "$0" >&2
@@ -35,13 +37,10 @@ dataset=$1
 out=$2
 shift 2
 here=$(cd "$(dirname "$0")/.." && pwd)
-submit=${SPARK_SUBMIT:-$here/.venv/bin/spark-submit}
+thrombo=${THROMBO:-$here/.venv/bin/thrombo}
 python=${PYSPARK_PYTHON:-$here/.venv/bin/python}
 export PYSPARK_PYTHON=$python
 export PYSPARK_DRIVER_PYTHON=${PYSPARK_DRIVER_PYTHON:-$python}
-exec "$submit" --master "${MASTER:-local[2]}" \
-  --conf spark.sql.session.timeZone=UTC \
-  --conf spark.ui.showConsoleProgress=false \
-  "$@" \
-  "$here/thrombo/rules/batch/spark_job.py" "$dataset" --out "$out" \
-  --format "${FORMAT:-csv-dataset}"
+export PYSPARK_SUBMIT_ARGS="--conf spark.ui.showConsoleProgress=false $* pyspark-shell"
+exec "$thrombo" screen "$dataset" --engine spark --master "${MASTER:-local[2]}" --out "$out" \
+  --format "${FORMAT:-csv-dataset}" ${AS_OF:+--as-of "$AS_OF"}

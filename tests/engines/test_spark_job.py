@@ -1,22 +1,30 @@
 """The Spark job (`spark_job.py`, the spark-submit entry point) on a dataset folder: the same
-verdicts as the reference evaluator on the normal reader's timelines, events included, and every
-observation row it leaves out counted with its reason."""
+verdicts as the reference evaluator on the normal reader's timelines, events included, every
+observation row it leaves out counted with its reason, and its result folder holding the
+answers of `thrombo screen --json`, field by field, for every patient."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+import thrombo.cli.screen  # noqa: F401  (registers `screen` on the app)
 from tests.engines.test_direct_omop import m, omop_from_dataset
+from thrombo.cli.app import app
 from thrombo.rules.batch import screen_with
 from thrombo.rules.batch.assemble import screening_result
-from thrombo.rules.batch.spark_job import CENSORED_READ, screen_folder
+from thrombo.rules.batch.results_out import COLUMNS
+from thrombo.rules.batch.spark_job import CENSORED_READ, run, screen_folder
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.results import ScreeningResult
 from thrombo.simulate.config import SimulationConfig
@@ -32,6 +40,51 @@ BAD_ROWS = (
     "HSCT-000001,yesterday,777-3,252,10*3/uL,150,450",  # not a date-time
     "HSCT-000001,2025-07-25T07:00:00,777-3,252,10*3/uL,150,high",  # limit not a number
 )
+
+
+# The fields of a patient in `screen --json` that the result Parquet carries (all but the
+# evidence and the reasons, which only the reference evaluator gives).
+PUBLIC = ("patient_id", "status", "first_met", "active", "criteria_met",
+          "criteria_indeterminate", "high_risk", "high_risk_features", "assessed_on")
+
+
+def screen_json(source: Path, as_of: date, *options: str) -> dict[str, Any]:
+    """`thrombo screen SOURCE --json` on the reference engine."""
+    done = CliRunner().invoke(app, ["screen", str(source), "--json", "--as-of",
+                                    as_of.isoformat(), *options])
+    assert done.exit_code == 0, done.output
+    document: dict[str, Any] = json.loads(done.stdout)
+    return document
+
+
+def assert_results_are_screen_json(out: Path, reference: dict[str, Any]) -> dict[str, Any]:
+    """OUT/patients holds, for every patient of `reference` (a `screen --json` document) and
+    no other, the same value in every public field, with the same rules and as-of date; the
+    summary counts the same statuses. Returns the summary."""
+    table = pd.read_parquet(out / "patients")
+    assert list(table.columns) == [name for name, _ in COLUMNS]
+    got = {r["patient_id"]: r for r in table.to_dict("records")}
+    expected = {p["patient_id"]: p for p in reference["patients"]}
+    assert sorted(got) == sorted(expected)
+
+    def plain(value: object) -> object:  # Parquet's dates and arrays as screen --json writes them
+        if isinstance(value, date):
+            return value.isoformat()
+        return value.tolist() if isinstance(value, np.ndarray) else value
+
+    for pid, want in expected.items():
+        for field in PUBLIC:
+            assert plain(got[pid][field]) == want[field], (pid, field)
+        assert got[pid]["as_of"].isoformat() == reference["as_of"]
+        rules = reference["rules"]
+        assert (got[pid]["rules_name"], got[pid]["rules_version"]) == (rules["name"],
+                                                                       rules["version"])
+        assert json.loads(got[pid]["rules_options"]) == rules["options"]
+    summary: dict[str, Any] = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    statuses = pd.Series([p["status"] for p in reference["patients"]]).value_counts()
+    assert {s: n for s, n in summary["status_counts"].items() if n} == statuses.to_dict()
+    assert summary["rules"] == reference["rules"] and summary["as_of"] == reference["as_of"]
+    return summary
 
 
 def _verdict(r: ScreeningResult) -> tuple[object, ...]:
@@ -103,9 +156,37 @@ def test_spark_job_screens_an_omop_cdm_folder_as_the_reference(
 
 @pytest.mark.spark
 @pytest.mark.slow
+def test_the_job_writes_the_answers_of_screen_json_and_what_it_read(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    """OUT/patients: one row per patient, each field as `screen --json` gives it (status,
+    first_met a date, criteria and high-risk features by name), not the engine's columns;
+    OUT/summary.json: the counts, and the rows read and left out."""
+    folder = tmp_path / "dataset"
+    write_dataset(SimulationConfig(seed=25, patients=10, itp_patients=1, tma_fraction=0.5),
+                  folder, "csv")
+    with (folder / "observations.csv").open("a", encoding="utf-8") as f:
+        f.write(BAD_ROWS[0] + "\n")  # a row of a patient not in patients.csv
+    as_of = date(2025, 8, 1)
+    criteria = criteria_set("harmonized-2023")
+    written = run(spark_session, folder, str(tmp_path / "out"), criteria, as_of)
+    reference = screen_json(folder, as_of)
+    summary = assert_results_are_screen_json(tmp_path / "out", reference)
+    assert summary == written
+    assert {p["status"] for p in reference["patients"]} >= {"ta-tma", "no-ta-tma",
+                                                            "not-applicable"}
+    assert summary["patients"] == summary["input"]["patients_listed"] == 11
+    assert summary["input"]["observation_rows_not_screened"] == {"unknown patient": 1}
+    rows = sum(1 for _ in (folder / "observations.csv").open(encoding="utf-8")) - 1
+    assert summary["input"]["observation_rows_screened"] == rows - 1
+
+
+@pytest.mark.spark
+@pytest.mark.slow
 def test_the_spark_submit_script_screens_an_omop_folder(tmp_path: Path) -> None:
     """`benchmarks/spark_submit.sh CDM OUT` with FORMAT=omop on local[1]: the documented cluster
-    command, run end to end in a JVM of its own, writes one result row per patient."""
+    command (`thrombo screen --engine spark --out` in a JVM of its own) writes the answers of
+    `screen --format omop --json` for every patient."""
     dataset = tmp_path / "dataset"
     write_dataset(SimulationConfig(seed=24, patients=6, itp_patients=0, tma_fraction=0.5),
                   dataset, "csv")
@@ -114,10 +195,8 @@ def test_the_spark_submit_script_screens_an_omop_folder(tmp_path: Path) -> None:
     script = Path(__file__).resolve().parents[2] / "benchmarks" / "spark_submit.sh"
     done = subprocess.run(
         ["bash", str(script), str(folder), str(out)], capture_output=True, text=True,
-        env={**os.environ, "MASTER": "local[1]", "FORMAT": "omop",
-             "PYSPARK_PYTHON": sys.executable}, check=False, timeout=600)
+        env={**os.environ, "MASTER": "local[1]", "FORMAT": "omop", "AS_OF": "2025-08-01",
+             "PYSPARK_PYTHON": sys.executable}, check=False, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "screened 6 patients" in done.stdout
-    results = pd.read_parquet(out)
-    assert sorted(results["patient_id"]) == sorted(
-        t.patient.patient_id for t in load_source(str(folder), fmt="omop").timelines)
+    assert_results_are_screen_json(out, screen_json(folder, date(2025, 8, 1), "--format", "omop"))

@@ -54,19 +54,41 @@ def screen_command(
         str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson or omop.")
     ] = None,
     lab_ranges: Annotated[Path | None, typer.Option("--lab-ranges", help=LAB_RANGES_HELP)] = None,
+    master: Annotated[str | None, typer.Option(
+        "--master", help="With --engine spark --out: the Spark master, e.g. spark://host:7077, "
+                         "yarn, k8s://https://host:443 (default local[*]).")] = None,
+    out: Annotated[str | None, typer.Option(
+        "--out", help="With --engine spark: run the cluster job and write OUT/patients "
+                      "(Parquet, one row per patient) and OUT/summary.json there.")] = None,
 ) -> None:
     """Screen every patient for TA-TMA under one criteria set, or all of them side by side.
 
     Censored results ('<10', '>2500', FHIR valueQuantity.comparator, OMOP operator_concept_id)
     are kept as bounds: the reference engine decides a criterion on one by interval logic
     (platelets '<10' is below 50: met; '<10' against 5: indeterminate); the duckdb and spark
-    engines read such a row but leave it undecided (indeterminate)."""
+    engines read such a row but leave it undecided (indeterminate).
+
+    On a cluster: `--engine spark --master URL --out DIR` screens a dataset folder (or an OMOP
+    CDM folder with --format omop) as a Spark job from this process (the driver): the
+    observation rows are read by the executors, so SOURCE and DIR must be paths every executor
+    reads (HDFS, S3, a shared mount). DIR/patients holds the fields of --json's patients
+    (status, first_met, active, criteria_met, criteria_indeterminate, high_risk,
+    high_risk_features, assessed_on, the rules); DIR/summary.json the counts by status, the
+    rows read and left out, and the rules (--json prints it). README, "Population screening
+    on Spark", documents the schema."""
     if engine not in ENGINES:
         raise ThromboUserError(f"unknown engine {engine!r} (available: {', '.join(ENGINES)})")
     if diagnosis_date not in ("second-time-point", "first-time-point"):
         raise ThromboUserError("--diagnosis-date must be second-time-point or first-time-point")
     options = ScreeningOptions(diagnosis_date=diagnosis_date)  # type: ignore[arg-type]
     day = parse_as_of(as_of, tz)
+    if out is not None or master is not None:
+        if criteria == "all":
+            raise ThromboUserError("--out writes one criteria set's results: name it with "
+                                   "--criteria")
+        _screen_on_cluster(source, source_format, engine, criteria_set(criteria, options), day,
+                           tz, lab_ranges, master, out, as_json)
+        return
     sets = all_sets(options) if criteria == "all" else [criteria_set(criteria, options)]
     results, accounting = _screen(source, source_format, engine, sets, day, tz, lab_ranges)
     if criteria == "all":
@@ -105,6 +127,36 @@ def _screen(
         return results, accounting.to_json()
     loaded = load_source(source, tz=tz, fmt=source_format, lab_ranges=lab_ranges)
     return [screen_with(engine, loaded.timelines, s, day) for s in sets], loaded.input_json()
+
+
+def _screen_on_cluster(
+    source: str, source_format: str | None, engine: str, criteria: CriteriaSet, day: date,
+    tz: str, lab_ranges: Path | None, master: str | None, out: str | None,
+    as_json: bool,
+) -> None:
+    """The Spark job (thrombo.rules.batch.spark_job) run from this process on `master`."""
+    if engine != "spark" or out is None:
+        raise ThromboUserError("--master and --out go together with --engine spark")
+    if source_format not in (None, "csv-dataset", "omop"):
+        raise ThromboUserError("the Spark job reads a dataset folder or (--format omop) an "
+                               "OMOP CDM folder")
+    if lab_ranges is not None:
+        raise ThromboUserError("the Spark job reads the site lab ranges in the dataset folder "
+                               "(thrombo-lab-ranges.toml), not --lab-ranges")
+    from thrombo.rules.batch.spark import local_session
+    from thrombo.rules.batch.spark_job import report_lines, run
+
+    spark = local_session(master or "local[*]")
+    try:
+        document = run(spark, Path(source), out, criteria, day, tz, source_format or "csv-dataset")
+    finally:
+        spark.stop()
+    if as_json:
+        print_json(document)
+        return
+    typer.echo(f"screened {document['patients']} patients; results in {out}")
+    for line in report_lines(document):
+        typer.echo(line)
 
 
 SCREEN_COLUMNS = (Column("patient", whole=True), Column("status", whole=True),

@@ -32,20 +32,25 @@ SHUFFLE_PARTITIONS = 4
 
 
 def local_session(master: str = "local[*]") -> Any:
+    """A session on `master`, driven from this process: local[n], or a cluster's master URL
+    (spark://, yarn, k8s://), where the shuffle partitions and the web UI are left to the
+    cluster's settings (spark-submit options reach them through PYSPARK_SUBMIT_ARGS)."""
     from pyspark.sql import SparkSession
 
     # Python workers must be this interpreter (the one with thrombo's dependencies).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (
+    builder = (
         SparkSession.builder.master(master)
         .appName("thrombo-screen")
-        .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS))
+        # Days are computed from UTC microseconds, as on DuckDB.
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
     )
+    if master.startswith("local"):
+        builder = builder.config("spark.ui.enabled", "false").config(
+            "spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS))
+    session = builder.getOrCreate()
     # Spark's INFO/WARN chatter would bury the benchmark's and the tests' own output.
     session.sparkContext.setLogLevel("ERROR")
     return session
