@@ -7,11 +7,12 @@
 # DATASET  a dataset folder (patients.csv + observations.parquet), e.g. one made by
 #          `thrombo bench screen --rows N` (under .bench-cache/) or `thrombo simulate`;
 #          or, with FORMAT=omop, an OMOP CDM folder (person, procedure_occurrence, ...,
-#          measurement.parquet). On a cluster it must be on storage every node reads (HDFS,
-#          S3, a shared mount); the small tables are read by the driver, the observations or
-#          the measurement table by the executors.
-# OUT      where the results go: OUT/patients (Parquet, one row per patient, the fields of
-#          `screen --json`) and OUT/summary.json (README, "Population screening on Spark").
+#          measurement.parquet). On a cluster it must be a folder at the same path on the
+#          driver and every executor (a shared mount): the small tables are read by the driver
+#          as files, the observations or the measurement table by the executors.
+# OUT      a shared path or any URL Spark writes (hdfs://, s3a://): OUT/patients (Parquet,
+#          one row per patient, the fields of `screen --json`) and OUT/summary.json (README,
+#          "Population screening on Spark").
 #
 # Environment:
 #   MASTER        spark master (default local[2]); e.g. spark://host:7077, yarn, k8s://...
@@ -25,12 +26,12 @@
 # client deploy mode (the driver is this process).
 #
 # Example, the cluster run this was written for (8 executors x 4 cores):
-#   MASTER=yarn benchmarks/spark_submit.sh hdfs:///data/screen-50000000-seed0 \
+#   MASTER=yarn benchmarks/spark_submit.sh /shared/data/screen-50000000-seed0 \
 #       hdfs:///results/screen-50m --num-executors 8 --executor-cores 4 \
 #       --executor-memory 8g --conf spark.sql.shuffle.partitions=64
 set -euo pipefail
 if [ $# -lt 2 ]; then
-  sed -n '2,14p' "$0" >&2
+  sed -n '2,15p' "$0" >&2
   exit 2
 fi
 dataset=$1

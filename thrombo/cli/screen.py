@@ -69,9 +69,10 @@ def screen_command(
     engines read such a row but leave it undecided (indeterminate).
 
     On a cluster: `--engine spark --master URL --out DIR` screens a dataset folder (or an OMOP
-    CDM folder with --format omop) as a Spark job from this process (the driver): the
-    observation rows are read by the executors, so SOURCE and DIR must be paths every executor
-    reads (HDFS, S3, a shared mount). DIR/patients holds the fields of --json's patients
+    CDM folder with --format omop) as a Spark job from this process (the driver). The driver
+    reads SOURCE's small tables and the executors its observation rows, so SOURCE must be a
+    folder at the same path on every node (a shared mount); DIR may be a shared path or any
+    URL Spark writes (hdfs://, s3a://). DIR/patients holds the fields of --json's patients
     (status, first_met, active, criteria_met, criteria_indeterminate, high_risk,
     high_risk_features, assessed_on, the rules); DIR/summary.json the counts by status, the
     rows read and left out, and the rules (--json prints it). README, "Population screening
