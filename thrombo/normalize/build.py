@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 
 from thrombo.domain.codes import LOINC, THROMBO, Code, looks_like_loinc
 from thrombo.domain.quantities import Quantity
@@ -38,7 +38,7 @@ from thrombo.normalize.analytes import BY_KEY, BY_LOINC, LOINC_STATUS, Analyte
 from thrombo.normalize.analytes import UNVERIFIED as UNVERIFIED_LOINC
 from thrombo.normalize.codemap import CodeMap
 from thrombo.normalize.concepts import ConceptMatch
-from thrombo.normalize.labranges import LabRanges, age_years
+from thrombo.normalize.labranges import LabRanges
 from thrombo.normalize.units import UnitError, to_canonical, unverified_molar_note
 from thrombo.normalize.values import (
     ValueProblem,
@@ -249,8 +249,9 @@ def _observation(raw: RawObservation, prov: Provenance, ctx: Context) -> Observa
         reported = Quantity(value, raw.unit, comparator)
         low = _reference_limit(raw.ref_low, "ref_low", analyte, raw.unit)
         high = _reference_limit(raw.ref_high, "ref_high", analyte, raw.unit)
-    unit_used = None if quantity is None else quantity.unit
-    low, high, ref_source = _site_range(raw, analyte, moment, ctx, (low, high), unit_used)
+    low, high, ref_source = ctx.lab_ranges.fill(
+        analyte, raw.code, ctx.patients.get(raw.patient_id.strip()),
+        moment.astimezone(ctx.tz).date(), (low, high), None if quantity is None else quantity.unit)
     version_text = raw.resource_version or ""
     version = int(version_text) if version_text.isdigit() else 1
     ident = (
@@ -274,36 +275,6 @@ def _observation(raw: RawObservation, prov: Provenance, ctx: Context) -> Observa
         attributes=raw.extra,
         ref_source=ref_source,
     )
-
-
-def _site_range(
-    raw: RawObservation,
-    analyte: Analyte,
-    moment: datetime,
-    ctx: Context,
-    own: tuple[float | None, float | None],
-    unit: str | None,
-) -> tuple[float | None, float | None, str | None]:
-    """The limits to use: the result's own, each missing one from the site's lab-ranges file
-    (normalize.labranges) when it has a range for this result and patient, and where the site's
-    came from (None when nothing came from it). Not for coded results, nor for a per-HPF
-    schistocyte count (the site's ranges are in the analyte's first canonical unit)."""
-    low, high = own
-    if unit is None or unit != analyte.unit or (low is not None and high is not None):
-        return low, high, None
-    if not ctx.lab_ranges or analyte.key not in ctx.lab_ranges.by_analyte:
-        return low, high, None
-    known = ctx.patients.get(raw.patient_id.strip())
-    age = None if known is None else age_years(known[0], moment.astimezone(ctx.tz).date())
-    entry = ctx.lab_ranges.find(analyte.key, raw.code, age, "U" if known is None else known[1])
-    if entry is None:
-        return low, high, None
-    used_low = low is None and entry.low is not None
-    used_high = high is None and entry.high is not None
-    if not (used_low or used_high):
-        return low, high, None
-    return (entry.low if used_low else low, entry.high if used_high else high,
-            entry.describe(ctx.lab_ranges.path))
 
 
 def _check_plausible(analyte: Analyte, value: float, unit: str) -> None:

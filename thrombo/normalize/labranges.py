@@ -119,10 +119,34 @@ class LabRanges:
                 return entry
         return None
 
-    def needs_patient(self, analyte: str) -> bool:
-        """Whether a range of this analyte depends on age or sex."""
-        return any(r.sex is not None or r.age_from is not None or r.age_to is not None
-                   for r in self.by_analyte.get(analyte, ()))
+    def fill(
+        self,
+        analyte: Analyte,
+        code: Code | str | None,
+        patient: tuple[date, str] | None,
+        day: date,
+        own: tuple[float | None, float | None],
+        unit: str | None,
+    ) -> tuple[float | None, float | None, str | None]:
+        """The limits a result uses: its own (`own`), each missing one from the most specific
+        site range for this result and patient (birth date and sex; None when not known yet),
+        and where the site's came from (None when nothing did). Only for a quantity in the
+        analyte's first canonical unit (not a coded result, nor schistocytes per HPF)."""
+        low, high = own
+        if unit is None or unit != analyte.unit or (low is not None and high is not None):
+            return low, high, None
+        if analyte.key not in self.by_analyte:
+            return low, high, None
+        age = None if patient is None else age_years(patient[0], day)
+        entry = self.find(analyte.key, code, age, "U" if patient is None else patient[1])
+        if entry is None:
+            return low, high, None
+        used_low = low is None and entry.low is not None
+        used_high = high is None and entry.high is not None
+        if not (used_low or used_high):
+            return low, high, None
+        return (entry.low if used_low else low, entry.high if used_high else high,
+                entry.describe(self.path))
 
 
 def code_matches(written: str, code: Code | str | None) -> bool:

@@ -19,10 +19,9 @@ import pyarrow as pa
 
 from thrombo.domain.records import Event, Patient
 from thrombo.errors import SourceError
-from thrombo.normalize.analytes import BY_KEY, CATALOGUE, Analyte
+from thrombo.normalize.analytes import CATALOGUE, Analyte
 from thrombo.normalize.build import SCHISTOCYTES_PER_HPF_PLAUSIBLE, Skip, resolve_analyte
 from thrombo.normalize.codemap import CodeMap, codemap_for
-from thrombo.normalize.labranges import DAYS_PER_YEAR, LabRanges
 from thrombo.normalize.units import UnitError, conversion_factor
 from thrombo.normalize.values import answer_spellings, category_spellings
 from thrombo.rules.batch.decisions import text
@@ -340,40 +339,6 @@ def checked_observations_sql(raw: str, header_fields: int, value_required: bool 
         LEFT JOIN obs_checks m ON m.code = x.code AND m.unit IS NOT DISTINCT FROM x.unit
         LEFT JOIN obs_categories c ON c.analyte = m.analyte AND c.text = lower(x.value_text)
         LEFT JOIN obs_answers a ON c.category IS NULL AND a.text = lower(x.value_text)"""
-
-
-def site_limit_sql(
-    ranges: LabRanges, which: str, analyte: str, code: str, unit: str, age_days: str, sex: str
-) -> str:
-    """The site's `low` or `high` limit for a row (normalize.labranges.LabRanges.find, then that
-    range's limit: the most specific range that covers the row decides, even without this
-    limit), NULL where none applies. Columns are SQL expressions, in DuckDB and Spark alike."""
-    arms = []
-    for entry in (e for entries in ranges.by_analyte.values() for e in entries):
-        conds = [f"{analyte} = {text(entry.analyte)}",
-                 f"{unit} = {text(BY_KEY[entry.analyte].unit)}"]
-        if entry.code is not None:
-            conds.append(f"{code} = {text(entry.code)}")
-        if entry.sex is not None:
-            conds.append(f"{sex} = {text(entry.sex)}")
-        years = f"({age_days} / {DAYS_PER_YEAR!r})"
-        if entry.age_from is not None:
-            conds.append(f"{years} >= {entry.age_from!r}")
-        if entry.age_to is not None:
-            conds.append(f"{years} < {entry.age_to!r}")
-        limit = getattr(entry, which)
-        arms.append(f"WHEN {' AND '.join(conds)} THEN "
-                    f"{'CAST(NULL AS DOUBLE)' if limit is None else repr(float(limit))}")
-    return f"(CASE {' '.join(arms)} END)" if arms else "CAST(NULL AS DOUBLE)"
-
-
-def with_site_limits(ranges: LabRanges, row: str, patient: str, limit: str) -> str:
-    """`{row}.{limit}` (ref_low or ref_high), else the site's for a quantity row of `row`
-    (columns analyte, code, canonical, day, category) of the patient `patient` (birth_day, sex)."""
-    which = "low" if limit == "ref_low" else "high"
-    site = site_limit_sql(ranges, which, f"{row}.analyte", f"{row}.code", f"{row}.canonical",
-                          f"({row}.day - {patient}.birth_day)", f"{patient}.sex")
-    return f"COALESCE({row}.{limit}, CASE WHEN {row}.category IS NULL THEN {site} END)"
 
 
 def events_table(events: Iterable[Event], tz: tzinfo) -> pa.Table:

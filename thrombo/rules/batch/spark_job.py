@@ -33,6 +33,7 @@ from thrombo.normalize.build import Context
 from thrombo.rules.batch import results_out
 from thrombo.rules.batch.direct import folder_context, read_side_files, side_tables
 from thrombo.rules.batch.omop_direct import CONCEPT_COLUMNS, operator_prefix_sql, read_side
+from thrombo.rules.batch.site_ranges import with_site_limits
 from thrombo.rules.batch.source import (
     CENSORED_PREFIX,
     US_PER_DAY,
@@ -40,7 +41,6 @@ from thrombo.rules.batch.source import (
     category_rows,
     check_rows,
     observations_path,
-    with_site_limits,
 )
 from thrombo.rules.batch.spark import SparkEngine, local_session, view
 from thrombo.rules.batch.tables import EPOCH_DAY, QD_SCHEMA

@@ -30,6 +30,7 @@ import duckdb
 from thrombo.normalize.labranges import LabRanges
 from thrombo.rules.batch import source as src
 from thrombo.rules.batch.decisions import text
+from thrombo.rules.batch.site_ranges import with_site_limits
 
 CHECKED = "scratch.obs_checked"
 USABLE_SORTED = "scratch.obs_usable"
@@ -71,7 +72,7 @@ def check_once(con: duckdb.DuckDBPyConnection, ranges: LabRanges | None = None) 
     """The one pass over the observations file (the view `obs_checked`) into CHECKED; a
     quantity without its own reference limits takes the site's (`ranges`), as normalize does."""
     site = ranges or LabRanges()
-    limits = {name: src.with_site_limits(site, "c", "p", name) for name in ("ref_low", "ref_high")}
+    limits = {name: with_site_limits(site, "c", "p", name) for name in ("ref_low", "ref_high")}
     con.execute(f"CREATE TABLE {CHECKED} AS {_CHECK_PASS_SQL.format(**limits)}")
 
 
