@@ -128,6 +128,11 @@ def test_start_import_serve_backup_and_stop(cluster_dir: Path, tmp_path: Path,
     engine.dispose()
     # A second start of a running cluster is harmless and names the same URL.
     assert ok(thrombo("db", "start", "--dir", str(cluster_dir))).strip() == url
+    # ... but a new port for a running server is refused, not printed in a dead URL.
+    moved = thrombo("db", "start", "--dir", str(cluster_dir), "--port",
+                    str(embedded.free_port()))
+    assert moved.returncode == 2
+    assert f"running on port {started['port']}" in moved.stderr
 
     cohort = tmp_path / "cohort"
     write_dataset(SimulationConfig(seed=5, patients=8, itp_patients=2, centers=1,

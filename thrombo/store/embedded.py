@@ -96,7 +96,9 @@ def start(folder: Path, port: int | None = None, *, throwaway: bool = False) -> 
     else:
         cluster = _read(folder, port)
         _write_json(cluster)
-    if not running(cluster):
+    if running(cluster):
+        cluster = _running_port(cluster, asked=port)
+    else:
         _pg_ctl(binaries, cluster, "start", "-w", "-t", str(START_TIMEOUT_S),
                 "-l", str(cluster.data / "server.log"),
                 "-o", f"-p {cluster.port}" + (f" {THROWAWAY}" if throwaway else ""))
@@ -121,6 +123,21 @@ def running(cluster: Cluster) -> bool:
     if not (cluster.data / "PG_VERSION").exists():
         return False
     return _pg_ctl(bin_dir(), cluster, "status", allowed=(0, 3)) == 0
+
+
+def _running_port(cluster: Cluster, asked: int | None) -> Cluster:
+    """The running server's port (postmaster.pid, line 4): a --port for a running server is
+    refused rather than printed in a URL nothing listens on."""
+    try:
+        actual = int((cluster.data / "postmaster.pid").read_text().splitlines()[3])
+    except (OSError, ValueError, IndexError):
+        return cluster
+    if asked is not None and asked != actual:
+        raise EmbeddedError(f"the server in {cluster.folder} is running on port {actual}: "
+                            f"stop it (thrombo db stop --dir ...) before moving it to {asked}")
+    running_cluster = Cluster(cluster.folder, actual, cluster.password)
+    _write_json(running_cluster)
+    return running_cluster
 
 
 def read(folder: Path) -> Cluster:
