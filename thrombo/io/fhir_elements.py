@@ -221,7 +221,11 @@ def category(concept: JSON, path: str) -> str:
             return word
     said = concept_text(concept, path)
     if said is not None:
-        return category_word(said)
+        word = category_word(said)
+        # A code the value-set table does not hold is passed on as its code, so that it is
+        # refused as an answer the analyte does not take, not as text that is no number.
+        known = word in CATEGORY_WORDS.values() or answer_in_text(word) is not None
+        return word if known or not found else found[0].key
     if found:
         return found[0].key
     raise Unusable(path, "a coded value with neither a coding nor text")

@@ -128,7 +128,9 @@ def answer_spellings() -> frozenset[str]:
 
 
 def is_answer(raw: RawValue) -> bool:
-    return isinstance(raw, str) and raw.strip().lower() in answer_spellings()
+    """A coded answer: a word or code of the value-set table, or any `system|code` (a coded
+    result whose code the table does not hold is still no number)."""
+    return isinstance(raw, str) and (raw.strip().lower() in answer_spellings() or "|" in raw)
 
 
 @cache

@@ -108,3 +108,14 @@ def test_the_batch_engines_read_the_same_table() -> None:
     assert rows[("urine_protein", "http://snomed.info/sct|167277001")] == "3+"
     assert rows[("urine_protein", "urine protein test = +")] == "1+"
     assert ("schistocytes", "http://snomed.info/sct|167277001") not in rows
+
+
+def test_a_code_the_table_does_not_hold_is_refused_as_a_coded_answer(tmp_path: Path) -> None:
+    """Never "is not a number": an unknown SNOMED answer with free text, from FHIR or a CSV."""
+    (tmp_path / "o.ndjson").write_bytes(b"\n".join(orjson.dumps(x) for x in (
+        PATIENT, coded("u", "5804-0", SNOMED_CT, "123456789", "moderate"))))
+    loaded = load_source(str(tmp_path / "o.ndjson"))
+    assert loaded.summary is not None
+    (entry,) = loaded.summary.quarantine
+    assert entry.reason == ("urine_protein takes negative/trace/1+/2+/3+/4+, "
+                            "got 'http://snomed.info/sct|123456789'")

@@ -326,7 +326,8 @@ def checked_observations_sql(raw: str, header_fields: int, value_required: bool 
                  WHEN m.skip IS NOT NULL THEN '{SKIPPED}'
                  WHEN x.moment IS NULL THEN '{BAD_TIME}'
                  WHEN c.category IS NOT NULL THEN NULL
-                 WHEN NOT m.has_units OR a.text IS NOT NULL THEN '{CODED}'
+                 WHEN NOT m.has_units OR a.text IS NOT NULL OR instr(x.value_text, '|') > 0
+                   THEN '{CODED}'
                  WHEN {_not_finite('x.bnum')} THEN '{BAD_VALUE}'
                  WHEN x.unit IS NULL THEN '{NO_UNIT}'
                  WHEN m.unit_problem IS NOT NULL THEN '{BAD_UNIT}'

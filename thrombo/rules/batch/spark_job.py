@@ -175,7 +175,8 @@ def check_observations(spark: Any, ctx: Context) -> tuple[date, dict[str, int]]:
                     WHEN {t_us} IS NULL THEN 'time missing or not a date-time'
                     WHEN k.category IS NOT NULL THEN
                       CASE WHEN p.patient_id IS NULL THEN 'unknown patient' END
-                    WHEN NOT c.has_units OR a.text IS NOT NULL THEN 'coded result not accepted'
+                    WHEN NOT c.has_units OR a.text IS NOT NULL OR instr(r.value_text, '|') > 0
+                      THEN 'coded result not accepted'
                     WHEN c.unit_problem IS NOT NULL THEN 'unit not convertible'
                     WHEN c.factor IS NULL THEN 'no unit'
                     WHEN {checked} IS NULL THEN 'no numeric value'
