@@ -240,7 +240,7 @@ def _server_user() -> pwd.struct_passwd | None:
     try:
         return pwd.getpwnam(SYSTEM_USER)
     except KeyError:
-        useradd = shutil.which("useradd")
+        useradd = shutil.which("useradd") or shutil.which("useradd", path="/usr/sbin:/sbin")
         if useradd is None:
             raise EmbeddedError(f"PostgreSQL refuses to run as root and there is no user "
                                 f"{SYSTEM_USER!r} (nor useradd to create it)") from None
