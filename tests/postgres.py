@@ -14,6 +14,7 @@ where PostgreSQL tests must run and the absence fails them.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import tempfile
@@ -26,6 +27,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from thrombo.store import embedded
 
+PREFIX = "thrombo-test-pg-"
 START_ATTEMPTS = 3
 """A free port can be taken by another process between choosing it and the server binding it;
 each retry chooses a new one."""
@@ -86,7 +88,9 @@ def _start_embedded() -> None:
     except embedded.EmbeddedError as exc:
         _Embedded.failure = f"THROMBO_TEST_POSTGRES_URL unset and {exc}"
         return
-    _Embedded.folder = Path(tempfile.mkdtemp(prefix="thrombo-test-pg-"))
+    _sweep_orphans()
+    _Embedded.folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+    (_Embedded.folder / "owner.pid").write_text(str(os.getpid()))
     # A crash that skips the session fixture's teardown still stops the server.
     atexit.register(stop_embedded)
     for attempt in range(START_ATTEMPTS):
@@ -97,6 +101,24 @@ def _start_embedded() -> None:
             return
         except embedded.EmbeddedError as exc:
             _Embedded.failure = f"the embedded PostgreSQL did not start: {exc}"
+
+
+def _sweep_orphans() -> None:
+    """Stop and remove the clusters of test runs that died without their teardown (a killed
+    worker): each folder names the process that started it."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            owner = int((folder / "owner.pid").read_text())
+            os.kill(owner, 0)
+            continue  # its run is still going
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # not ours to judge (no pid yet, or another user's)
+        with contextlib.suppress(embedded.EmbeddedError):
+            if (folder / "cluster" / "cluster.json").exists():
+                embedded.stop(folder / "cluster", throwaway=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _drop(conn: Connection, name: str, attempts: int = 20) -> None:
