@@ -27,7 +27,7 @@ from thrombo.plans.defibrotide_record import (
     CheckWindow,
     record_holds,
 )
-from thrombo.plans.facts import dose_for, latest_measure
+from thrombo.plans.facts import age_years, dose_for, latest_measure
 from thrombo.plans.plan_end import death_as_of, end_for_death
 from thrombo.plans.result import BodyInput, OptionStatus, Plan, PlanHold, PlanOption, Reason
 from thrombo.plans.tma_course import (
@@ -222,7 +222,11 @@ def tma_protocol(
     chosen = criteria_set(criteria)
     screening = screen_patient(timeline, chosen, as_of)
     weight, warnings = defibrotide_weight(known, as_of)
-    defib = dose_for(DEFIBROTIDE, DoseInputs(weight_kg=_kg(weight), indication="ta-tma"))
+    # Age and sex let the dose question a weight far off the growth chart for this child; the
+    # weight's date is not passed for defibrotide, whose label asks for the pre-conditioning
+    # weight however old it is.
+    child = DoseInputs(age_years=age_years(known, as_of), sex=known.patient.sex, as_of=as_of)
+    defib = dose_for(DEFIBROTIDE, replace(child, weight_kg=_kg(weight), indication="ta-tma"))
     window = CheckWindow.at(at) if at is not None else CheckWindow.day(known, as_of)
     death = death_as_of(known, as_of)
     course = defibrotide_course(known, screening.first_met, window.last, death)
@@ -231,14 +235,16 @@ def tma_protocol(
     holds = record_holds(known, window, line_heparin_blocks)
     status, reasons = _defibrotide_status(known, screening, holds, course, course_doc, resolved)
     latest = latest_measure(known, "weight", as_of)
-    ecu = dose_for("eculizumab", DoseInputs(weight_kg=_kg(latest)))
+    ecu = dose_for("eculizumab", replace(child, weight_kg=_kg(latest),
+                                         weight_date=None if latest is None else latest.day))
     ecu_status, ecu_reasons = _eculizumab_status(screening, chosen.high_risk is not None,
                                                  resolved)  # fmt: skip
     if ecu.refused:
         ecu_status, ecu_reasons = OptionStatus.NOT_SUITABLE, (Reason(ecu.refused), *ecu_reasons)
     options = [
         PlanOption(DEFIBROTIDE, "endothelial protection", 1, "protocol treatment (seed 000)",
-                   status, reasons, defib.dose, defib.missing, DISCUSSION_DEFIBROTIDE,
+                   status, reasons, defib.dose, defib.missing or defib.refused,
+                   DISCUSSION_DEFIBROTIDE,
                    defib.dose.sources if defib.dose else (PROTOCOL,)),
         PlanOption("eculizumab", "complement C5 inhibitor", 2,
                    "alternative for high-risk TA-TMA", ecu_status, ecu_reasons,

@@ -1,12 +1,12 @@
 """Hand-checked TA-TMA protocol plans (issue: defibrotide holds "evaluated from the record").
 
 Patient: transplant day 0 (2026-01-01), conditioning from day -10, engraftment days +20/+25,
-9 years old. The screening course is the harmonized-2023 vignette of
-tests/spec/screening/test_harmonized_vignettes.py: anaemia, thrombocytopenia (150 -> 60), LDH
-> ULN 320 and schistocytes on day +40, all four measured again on day +42 -> TA-TMA
-diagnosed on day +42 (2026-02-12). Doses: defibrotide 6.25 mg/kg q6h on the pre-conditioning
-weight (label B1 [S]); eculizumab aHUS weight tiers (B3 [S-2nd]); course of seed 000 (>= 14
-days, reassess day 14/28).
+5 years old (weights 16-18.4 kg, near the CDC median for age). The screening course is the
+harmonized-2023 vignette of tests/spec/screening/test_harmonized_vignettes.py: anaemia,
+thrombocytopenia (150 -> 60), LDH > ULN 320 and schistocytes on day +40, all four measured
+again on day +42 -> TA-TMA diagnosed on day +42 (2026-02-12). Doses: defibrotide 6.25 mg/kg
+q6h on the pre-conditioning weight (label B1 [S]); eculizumab aHUS weight tiers (B3 [S-2nd]);
+course of seed 000 (>= 14 days, reassess day 14/28).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def course(ldh: int = 500, extra: str = "") -> str:
 def tma(obs: str, meds: str = "", events: str = "", conditioning: int | None = -10) -> object:
     return patient_timeline(obs, meds, events, hsct=0, conditioning=conditioning,
                             neutrophil_engraftment=20, platelet_engraftment=25,
-                            birth=-9 * 365 - 100)
+                            birth=-5 * 365 - 100)
 
 
 def test_f_defibrotide_dosed_on_the_pre_conditioning_weight() -> None:
@@ -177,3 +177,15 @@ def test_not_high_risk_or_not_diagnosed_keeps_eculizumab_back() -> None:
     assert early.summary["status"] != "ta-tma"
     assert early.option("defibrotide").status is S.NOT_YET
     assert early.warnings[0].startswith("TA-TMA not diagnosed by harmonized-2023")
+
+
+def test_a_weight_far_off_the_growth_chart_is_questioned_not_dosed() -> None:
+    """The same 5-year-old with 184 kg recorded before conditioning (a slip for 18.4): far beyond
+    the CDC 2000 weight-for-age chart (z > +4, [Design] bound in thrombo.dosing.weight_checks).
+    Expected: defibrotide keeps its place in the plan but carries no dose, and says why; never
+    6.25 x 184 = 1,150 mg q6h."""
+    plan = tma_protocol(tma(course(extra="-12 weight 184")), day(44))
+    defib = plan.option("defibrotide")
+    assert defib.dose is None
+    assert defib.dose_missing is not None and "weight" in defib.dose_missing
+    assert "184" in defib.dose_missing
