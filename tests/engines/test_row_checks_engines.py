@@ -111,6 +111,8 @@ def test_reference_and_duckdb(folder: Path) -> None:
     assert verdicts(reference.patients) == REFERENCE
     duck, accounting = screen_dataset(folder, criteria, AS_OF)
     assert verdicts(duck.patients) == {"A": REFERENCE["A"], "B": BATCH_B}
+    assert duck.warnings[-1].startswith("4 censored results ('<10', '>2500') read as bounds and "
+                                        "left undecided")
     assert accounting.to_json()["sources"] == loaded.input_json()["sources"]
     assert {q["reason"] for q in accounting.to_json()["quarantine"]} == {
         "schistocytes takes absent/present, got '2+'"}

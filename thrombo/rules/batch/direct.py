@@ -137,12 +137,26 @@ def screen_checked(
                 staging.mark_repeated_identifiers(con)
             account_observations(con, feed, ctx, tally)
         found = screen_ranges(con, sets, as_of, rows_per_range, tally)
+        notes = censored_note(con)
     results = [
         SetResult(s.rules_json(), as_of, tuple(sorted(rows, key=lambda r: r.patient_id)),
-                  s.warnings)
+                  (*s.warnings, *notes))
         for s, rows in zip(sets, found, strict=True)
     ]
     return results, accounting(side, tally)
+
+
+CENSORED_NOTE = (
+    "{n} censored results ('<10', '>2500') read as bounds and left undecided (indeterminate) "
+    "on this engine; the reference engine (--engine reference) decides them by interval logic")
+
+
+def censored_note(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """The warning a result carries when usable rows were censored (source.censored_sql)."""
+    row = con.execute(f"SELECT count(*) FROM {staging.CHECKED} "
+                      "WHERE kind IS NULL AND cmp IS NOT NULL").fetchone()
+    n = int(row[0]) if row else 0
+    return (CENSORED_NOTE.format(n=n),) if n else ()
 
 
 def _observations(folder: Path) -> Path | None:
