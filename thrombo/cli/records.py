@@ -11,22 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from thrombo.report.words import human, term
+
+__all__ = ["Column", "human", "print_records", "term"]
+
 BORDER_PER_COLUMN = 3
 """Rich's default box: one rule and one space of padding either side of each cell."""
-
-LABELS = {"upcr_1": "UPCR >= 1", "ldh_2x_uln": "LDH >= 2x ULN", "sc5b9_uln": "sC5b-9 >= ULN",
-          "sc5b9_elevated": "sC5b-9 > ULN", "proteinuria_gt_30": "urine protein > 30",
-          "acute_gvhd": "acute GVHD II-IV", "anti_d": "anti-D", "tpo_ra": "TPO-RA"}
-"""Terms whose words alone would not say what they mean (the JSON keeps the names)."""
-ACRONYMS = {"itp": "ITP", "ldh": "LDH", "upcr": "UPCR", "uln": "ULN", "ivig": "IVIG",
-            "sc5b9": "sC5b-9", "iwg": "IWG", "gvhd": "GVHD", "hsct": "HSCT", "ctcae": "CTCAE"}
-
 
 @dataclass(frozen=True)
 class Column:
@@ -35,29 +30,6 @@ class Column:
     """An identifier or a date: printed whole, never wrapped, never dropped."""
     keep: int = 0
     """Which columns go first when the terminal is narrow: the lowest `keep` is dropped first."""
-
-
-def human(value: Any, missing: str = "not assessed") -> str:
-    """A value as a clinician reads it: no None/True/False, no snake_case terms. `missing` is
-    what an absent value means where it is shown ("not assessed", "none", or nothing)."""
-    if value is None:
-        return missing
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(human(v, missing) for v in value)
-    return term(str(value))
-
-
-def term(text: str) -> str:
-    """`platelet_count_decreased` -> `platelet count decreased`; `anti_d` -> `anti-D`."""
-    if text in LABELS:
-        return LABELS[text]
-    if "_" not in text and text not in ACRONYMS:
-        return text
-    return " ".join(ACRONYMS.get(word, word) for word in text.split("_"))
 
 
 def print_records(console: Console, title: str, columns: Sequence[Column],

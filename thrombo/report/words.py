@@ -1,0 +1,36 @@
+"""Values as a clinician reads them, for every presentation layer (terminal, dashboard, report):
+no None/True/False, no snake_case names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LABELS = {"upcr_1": "UPCR >= 1", "ldh_2x_uln": "LDH >= 2x ULN", "sc5b9_uln": "sC5b-9 >= ULN",
+          "sc5b9_elevated": "sC5b-9 > ULN", "proteinuria_gt_30": "urine protein > 30",
+          "acute_gvhd": "acute GVHD II-IV", "anti_d": "anti-D", "tpo_ra": "TPO-RA"}
+"""Terms whose words alone would not say what they mean (the JSON keeps the names)."""
+ACRONYMS = {"itp": "ITP", "ldh": "LDH", "upcr": "UPCR", "uln": "ULN", "ivig": "IVIG",
+            "sc5b9": "sC5b-9", "iwg": "IWG", "gvhd": "GVHD", "hsct": "HSCT", "ctcae": "CTCAE"}
+
+
+def human(value: Any, missing: str = "not assessed") -> str:
+    """A value as a clinician reads it: no None/True/False, no snake_case terms. `missing` is
+    what an absent value means where it is shown ("not assessed", "none", or nothing)."""
+    if value is None:
+        return missing
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(human(v, missing) for v in value)
+    return term(str(value))
+
+
+def term(text: str) -> str:
+    """`platelet_count_decreased` -> `platelet count decreased`; `anti_d` -> `anti-D`."""
+    if text in LABELS:
+        return LABELS[text]
+    if "_" not in text and text not in ACRONYMS:
+        return text
+    return " ".join(ACRONYMS.get(word, word) for word in text.split("_"))
