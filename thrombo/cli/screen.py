@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -147,6 +148,7 @@ def _screen_on_cluster(
     from thrombo.rules.batch.spark import local_session
     from thrombo.rules.batch.spark_job import report_lines, run
 
+    started = time.perf_counter()
     spark = local_session(master or "local[*]")
     try:
         document = run(spark, Path(source), out, criteria, day, tz, source_format or "csv-dataset")
@@ -155,7 +157,8 @@ def _screen_on_cluster(
     if as_json:
         print_json(document)
         return
-    typer.echo(f"screened {document['patients']} patients; results in {out}")
+    typer.echo(f"screened {document['patients']} patients in "
+               f"{time.perf_counter() - started:.1f} s (Spark's start included); results in {out}")
     for line in report_lines(document):
         typer.echo(line)
 
