@@ -12,7 +12,7 @@
 #          as files, the observations or the measurement table by the executors.
 # OUT      a shared path or any URL Spark writes (hdfs://, s3a://): OUT/patients (Parquet,
 #          one row per patient, the fields of `screen --json`) and OUT/summary.json (README,
-#          "Population screening on Spark").
+#          "At population scale: Spark on a cluster").
 #
 # Environment:
 #   MASTER        spark master (default local[2]); e.g. spark://host:7077, yarn, k8s://...

@@ -76,8 +76,8 @@ def screen_command(
     URL Spark writes (hdfs://, s3a://). DIR/patients holds the fields of --json's patients
     (status, first_met, active, criteria_met, criteria_indeterminate, high_risk,
     high_risk_features, assessed_on, the rules); DIR/summary.json the counts by status, the
-    rows read and left out, and the rules (--json prints it). README, "Population screening
-    on Spark", documents the schema."""
+    rows read and left out, and the rules (--json prints it). The README's "At population
+    scale: Spark on a cluster" documents the schema."""
     if engine not in ENGINES:
         raise ThromboUserError(f"unknown engine {engine!r} (available: {', '.join(ENGINES)})")
     if diagnosis_date not in ("second-time-point", "first-time-point"):

@@ -1,7 +1,7 @@
 """The cluster job's results as a data engineer reads them: `thrombo screen --json`'s shape.
 
 `OUT/patients/` is Parquet, one row per patient, with the fields and meanings of a patient in
-`screen --json` (README, "Population screening on Spark", documents the schema), and
+`screen --json` (the README's "At population scale: Spark on a cluster" documents the schema);
 `OUT/summary.json` holds the counts by status, the input accounting and the rules.
 
 The engine's internal columns (`allo`, `n_days`, `r_k_0`, `hr_0`, day numbers ...) become
