@@ -20,8 +20,9 @@
 #   AS_OF         screen as of this day (default: today, as `thrombo screen`).
 #   THROMBO       the thrombo command (default .venv/bin/thrombo); this process is the driver.
 #   PYSPARK_PYTHON  the Python the job starts with (default .venv/bin/python). The executors
-#                 run Spark SQL only (no Python UDF: the normal CDF of the height percentile
-#                 is a polynomial in SQL), so they need no Python packages.
+#                 run Spark SQL (no Python UDF: the normal CDF of the height percentile is a
+#                 polynomial in SQL) and never import thrombo; they need a Python with PySpark
+#                 of the same minor version only to turn the driver's small tables into rows.
 # The spark-submit options (no spaces inside one) reach Spark through PYSPARK_SUBMIT_ARGS, in
 # client deploy mode (the driver is this process).
 #

@@ -8,7 +8,7 @@ The engine's internal columns (`allo`, `n_days`, `r_k_0`, `hr_0`, day numbers ..
 answers through `assemble.screening_result`, the one mapping every batch engine uses, on the
 driver: the job's per-patient rows (one per patient, a few hundred bytes each) are collected
 there, the observation rows never are. Spark then writes the answers to OUT, so OUT may be any
-path Spark writes (HDFS, S3, a shared mount) and the executors need no Python package.
+path Spark writes (HDFS, S3, a shared mount), and the executors never import thrombo.
 """
 
 from __future__ import annotations
