@@ -96,8 +96,8 @@ def derive(
 ) -> Derivation:
     """The recorded date, else the first day of the first qualifying run after the nadir."""
     day0 = timeline.patient.hsct_date
-    if day0 is None:
-        return Derivation(anchor, recorded, None, None, None)
+    if day0 is None or recorded is not None:
+        return Derivation(anchor, recorded, None, None, None)  # a recorded date decides alone
     days = _daily_lowest(timeline, analyte, day0)
     transfusions = [] if transfusion_free_days is None else sorted(
         d for e in timeline.events_named(PLATELET_TRANSFUSION)

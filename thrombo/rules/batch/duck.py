@@ -16,7 +16,14 @@ import pyarrow as pa
 
 from thrombo.rules.batch import reftables
 from thrombo.rules.batch.assemble import outcomes_by_day, screening_result
-from thrombo.rules.batch.compile import Staged, outcomes_sql, screen_sql, stage_sqls
+from thrombo.rules.batch.compile import (
+    PATIENTS,
+    Staged,
+    outcomes_sql,
+    patients_sql,
+    screen_sql,
+    stage_sqls,
+)
 from thrombo.rules.batch.plan import Plan
 from thrombo.rules.batch.tables import BatchTables, day_number
 from thrombo.rules.model import CriteriaSet
@@ -62,7 +69,11 @@ def staged_rows(
     query over them; the tables are dropped whatever happens."""
     staged: dict[str, str] = {}
     try:
-        for name, sql in stage_sqls(plan, as_of):
+        # The patients first (with their derived engraftment dates), read by every group.
+        patients = f"thrombo_stage_{PATIENTS}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {patients} AS {patients_sql(plan, as_of)}")
+        staged[PATIENTS] = patients
+        for name, sql in stage_sqls(plan, as_of, staged=staged):
             table = f"thrombo_stage_{name}"
             con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
             staged[name] = table

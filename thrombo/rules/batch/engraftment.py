@@ -4,7 +4,8 @@ Computed once per query in the patient CTE `p`, which every other part of the qu
 the anchors (`neut_day`, `plt_day`) are the recorded date or else the derived one, exactly as
 the reference evaluator fills them before evaluating. Beside them `p` carries what failure of
 engraftment needs: the recorded date (`*_rec`), the nadir (`*_nadir`) and the first count after
-the transplant (`*_first`). Only rows on or before as-of are read.
+the transplant (`*_first`). Only rows on or before as-of are read, and only for patients
+without a recorded date (a recorded date decides everything by itself).
 
 The steps (engraftment.py's docstring gives the meaning): each day's lowest count from day 0;
 the nadir (first day below the threshold, or a platelet transfusion); for each later day
@@ -37,12 +38,13 @@ def engraftment_ctes(rule: EngraftmentRule, as_of: int) -> list[str]:
     return [
         f"eg_v AS (SELECT p0.patient_id, ob.analyte, ob.day, MIN(ob.value) AS v, 0 AS tx "
         f"FROM obs ob JOIN p0 ON ob.patient_id = p0.patient_text WHERE "
-        f"ob.analyte IN ('anc', 'platelets') AND ob.value IS NOT NULL AND "
+        f"((ob.analyte = 'anc' AND p0.neut_day IS NULL) OR (ob.analyte = 'platelets' AND "
+        f"p0.plt_day IS NULL)) AND ob.value IS NOT NULL AND "
         f"{after.format(t='ob')} GROUP BY p0.patient_id, ob.analyte, ob.day)",
         f"eg_u AS (SELECT * FROM eg_v UNION ALL SELECT DISTINCT p0.patient_id, 'platelets' AS "
         f"analyte, e.day, CAST(NULL AS DOUBLE) AS v, 1 AS tx FROM evt e JOIN p0 ON "
         f"e.patient_id = p0.patient_text WHERE e.event = {text(PLATELET_TRANSFUSION)} AND "
-        f"{after.format(t='e')})",
+        f"p0.plt_day IS NULL AND {after.format(t='e')})",
         f"eg_n AS (SELECT patient_id AS n_patient, analyte AS n_analyte, "
         f"MIN(CASE WHEN tx = 1 OR v < {threshold} THEN day END) AS nadir, "
         f"MIN(CASE WHEN tx = 0 THEN day END) AS first_count FROM eg_u "
