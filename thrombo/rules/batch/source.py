@@ -294,7 +294,10 @@ CENSORED_PREFIX = "^ *(<=|>=|<|>)"
 def censored_sql(raw: str) -> str:
     """`raw` with `cmp` (the comparator of a censored value, else NULL) and `bnum` (the number
     the row checks use: the value, or a censored value's bound)."""
-    cmp = f"NULLIF(regexp_extract(value_text, '{CENSORED_PREFIX}', 1), '')"
+    # Only a text that is no number can be censored: the pattern is not matched on the
+    # millions of plain numbers (it would cost more than reading the file).
+    cmp = (f"CASE WHEN num IS NULL AND value_text IS NOT NULL THEN "
+           f"NULLIF(regexp_extract(value_text, '{CENSORED_PREFIX}', 1), '') END")
     bound = f"try_cast(trim(regexp_replace(value_text, '{CENSORED_PREFIX}', '')) AS DOUBLE)"
     return (f"SELECT *, {cmp} AS cmp, CASE WHEN {cmp} IS NULL THEN num ELSE {bound} END AS bnum "
             f"FROM ({raw})")

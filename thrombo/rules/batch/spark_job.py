@@ -185,7 +185,9 @@ def check_observations(spark: Any, ctx: Context) -> tuple[date, dict[str, int]]:
                       OR r.ref_high IS NOT NULL AND {high} IS NULL
                       THEN 'reference limit not a number'
                     WHEN p.patient_id IS NULL THEN 'unknown patient' END AS problem
-        FROM (SELECT *, NULLIF(regexp_extract(value_text, '{CENSORED_PREFIX}', 1), '') AS cmp
+        FROM (SELECT *, CASE WHEN TRY_CAST(value_text AS DOUBLE) IS NULL
+                             THEN NULLIF(regexp_extract(value_text, '{CENSORED_PREFIX}', 1), '')
+                        END AS cmp
               FROM (SELECT *, TRIM(CAST(value AS STRING)) AS value_text,
                            monotonically_increasing_id() AS seq FROM raw_obs)) r
         LEFT JOIN obs_checks c ON c.code = CAST(r.code AS STRING)
