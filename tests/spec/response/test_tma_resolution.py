@@ -137,3 +137,35 @@ def test_resolution_evidence_carries_values_and_thresholds() -> None:
     platelets = by_rule["tma-resolution-000: platelets"]
     assert platelets["value"]["value"] == 60.0 and ">= 50" in platelets["note"]
     assert "absent" in by_rule["tma-resolution-000: schistocytes"]["note"]
+
+
+@pytest.mark.parametrize(("count", "expected"), [("29", None), ("30", day(10)), ("31", day(10))])
+def test_platelet_rise_option_is_half_again_the_nadir(count: str, expected: object) -> None:
+    """Option platelets = rise-50pct-over-nadir: the nadir of the 14 days before treatment is
+    20, so 30 (a 50% rise) is enough and 29 is not."""
+    rise = TmaOptions(platelet_rule="rise-50pct-over-nadir")
+    got = first_met(f"10 platelets {count}", "platelets", options=rise)
+    assert got == (None if expected is None else expected.isoformat())  # type: ignore[attr-defined]
+
+
+RESOLVED_ON = """
+    {d} ldh 250 high=300
+    {d} platelets 80
+    {d} schistocytes absent
+    {e} ldh 240 high=300
+    {e} platelets 85
+    {e} schistocytes absent
+"""
+
+
+@pytest.mark.parametrize(("resolved_on", "expected"), [
+    (27, "resolved"), (28, "resolved"), (29, "not-resolved"),
+])
+def test_resolution_counts_up_to_day_28(resolved_on: int, expected: str) -> None:
+    """All components met on day D (LDH normal since the day before) and again on D + 1:
+    resolved when D is day 28 or earlier ("within 28 days", windows.py)."""
+    d = resolved_on
+    obs = f"{d - 1} ldh 260 high=300\n" + RESOLVED_ON.format(d=d, e=d + 1)
+    doc = components(obs, as_of=40)
+    assert doc["response"] == expected
+    assert doc["response_date"] == day(d).isoformat()
