@@ -88,9 +88,10 @@ BATCH_B = ("insufficient-data", ("anemia", "schistocytes"),
 
 def test_the_normal_reader_reads_every_row_as_checked_by_hand(folder: Path) -> None:
     loaded = load_source(str(folder))
-    (source,) = loaded.input_json()["sources"]
+    document: dict[str, Any] = loaded.input_json()
+    (source,) = document["sources"]
     assert (source["records"], source["stored"], source["quarantined"]) == (48, 47, 1)
-    (refused,) = loaded.input_json()["quarantine"]
+    (refused,) = document["quarantine"]
     assert refused["reason"] == "schistocytes takes absent/present, got '2+'"
     a, b = loaded.timelines
     first = {o.analyte: o for o in a.observations if o.time.day == 31}

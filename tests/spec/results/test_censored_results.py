@@ -67,10 +67,11 @@ def test_a_censored_result_is_never_a_number_to_compute_with() -> None:
     assert censored.value_json() == {"value": 10, "unit": "10*9/L", "comparator": "<"}
 
 
-PATIENT = {"resourceType": "Patient", "id": "p1", "birthDate": "2014-03-01", "gender": "male",
-           "extension": [{"url": f"urn:thrombo:patient:{name}", "valueDate": day}
-                         for name, day in (("neutrophil_engraftment_date", "2026-01-21"),
-                                           ("platelet_engraftment_date", "2026-01-26"))]}
+PATIENT: dict[str, object] = {
+    "resourceType": "Patient", "id": "p1", "birthDate": "2014-03-01", "gender": "male",
+    "extension": [{"url": f"urn:thrombo:patient:{name}", "valueDate": day}
+                  for name, day in (("neutrophil_engraftment_date", "2026-01-21"),
+                                    ("platelet_engraftment_date", "2026-01-26"))]}
 
 
 def _fhir_observation(ident: str, loinc: str, when: str, quantity: dict[str, object],
@@ -86,9 +87,8 @@ def _fhir_observation(ident: str, loinc: str, when: str, quantity: dict[str, obj
 
 def _bundle(tmp_path: Path) -> Path:
     """A boy of 11 with a transplant on 2026-01-01 (engrafted days +20 and +25): on days +40
-    and +42 platelets '<10'
-    (valueQuantity.comparator '<') and LDH '>2500' U/L (ULN 320), anaemia (11.0 -> 9.0 -> 8.8
-    g/dL) and schistocytes present."""
+    and +42 platelets '<10' (valueQuantity.comparator '<') and LDH '>2500' U/L (ULN 320),
+    anaemia (11.0 -> 9.0 -> 8.8 g/dL) and schistocytes present (LOINC answer LA9633-4)."""
     lines: list[dict[str, object]] = [
         PATIENT,
         {"resourceType": "Procedure", "id": "t", "status": "completed",

@@ -71,6 +71,6 @@ def test_the_unverified_bilirubin_molar_mass_is_a_warning_on_import(tmp_path: Pa
     loaded = load_source(str(tmp_path))
     (timeline,) = loaded.timelines
     assert [round(o.value or 0, 4) for o in timeline.observations] == [0.9998, 1.0]
-    warnings = loaded.input_json()["warnings"]
+    warnings: list[str] = loaded.input_json()["warnings"]  # type: ignore[assignment]
     assert any("bilirubin umol/L -> mg/dL (molar mass 584.66 g/mol)" in w for w in warnings)
     assert not any("creatinine" in w for w in warnings)
