@@ -218,6 +218,7 @@ def _read(folder: Path, port: int | None) -> Cluster:
 
 def _ensure_database(cluster: Cluster) -> None:
     from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
 
     engine = create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT")
     try:
@@ -226,6 +227,10 @@ def _ensure_database(cluster: Cluster) -> None:
                                   {"name": DATABASE}).scalar()
             if not exists:
                 conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+    except OperationalError as exc:
+        # A password file edited by hand, or another server on the port: one line, not a trace.
+        raise EmbeddedError(f"the server in {cluster.folder} does not accept thrombo's "
+                            f"password on port {cluster.port}: {exc.orig}") from exc
     finally:
         engine.dispose()
 
