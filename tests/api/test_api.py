@@ -110,6 +110,11 @@ def test_cookie_session_needs_csrf_header_for_changes(client: TestClient) -> Non
     body = {"drug": "ivig", "weight_kg": 20}
     try:
         assert client.post("/api/v1/dose", json=body).status_code == 403
+        assert client.post("/api/v1/dose", json=body,
+                           headers={"x-csrf-token": token}).status_code == 403, \
+            "the sign-in page's token does not outlive the sign-in (rotated, bound to the session)"
+        page = client.get("/dose")
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
         ok = client.post("/api/v1/dose", json=body, headers={"x-csrf-token": token})
         assert ok.status_code == 200
     finally:

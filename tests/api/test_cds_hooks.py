@@ -277,7 +277,7 @@ def token(key: ec.EllipticCurvePrivateKey, *, aud: str = f"http://testserver{PAT
 def call(client: TestClient, bearer: str | None) -> int:
     headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
     body = hook("patient-view", "NOBODY")
-    return client.post(PATIENT_VIEW, json=body, headers=headers).status_code
+    return int(client.post(PATIENT_VIEW, json=body, headers=headers).status_code)
 
 
 def test_signed_jwt_from_trusted_issuer_is_accepted(jwt_client: TestClient,

@@ -31,7 +31,12 @@ def signed_in_browser(client: TestClient, username: str = "admin") -> tuple[Test
                           follow_redirects=False)
     assert answer.status_code == 303
     assert security.SESSION_COOKIE in browser.cookies
-    return browser, token
+    return browser, _form_token(browser)
+
+
+def _form_token(browser: TestClient) -> str:
+    page = browser.get("/dose")
+    return str(page.text.split(f'name="{security.CSRF_FIELD}" value="')[1].split('"')[0])
 
 
 def test_every_form_is_covered(client: TestClient) -> None:
@@ -90,3 +95,46 @@ def test_csrf_cookie_is_strict_and_http_only(client: TestClient) -> None:
     assert security.CSRF_COOKIE in cookie
     assert "samesite=strict" in cookie
     assert "httponly" in cookie
+
+
+def test_sign_in_rotates_the_token_and_binds_it_to_the_session(client: TestClient) -> None:
+    """A token from before sign-in (which an attacker could have planted) is refused after it,
+    and a token of one session is refused in another even with the same nonce cookie."""
+    browser = TestClient(client.app)
+    page = browser.get("/login")
+    before = page.text.split(f'name="{security.CSRF_FIELD}" value="')[1].split('"')[0]
+    nonce_before = browser.cookies.get(security.CSRF_COOKIE)
+    browser.post("/login", data={"username": "admin", "password": PASSWORD,
+                                 security.CSRF_FIELD: before}, follow_redirects=False)
+    assert browser.cookies.get(security.CSRF_COOKIE) != nonce_before, "nonce rotated"
+    assert browser.post("/dose", data={**FORM_DATA["/dose"],
+                                       security.CSRF_FIELD: before}).status_code == 403
+    after = _form_token(browser)
+    assert browser.post("/dose", data={**FORM_DATA["/dose"],
+                                       security.CSRF_FIELD: after}).status_code == 200
+    other, _ = signed_in_browser(client)
+    other.cookies.set(security.CSRF_COOKIE, str(browser.cookies.get(security.CSRF_COOKIE)))
+    assert other.post("/dose", data={**FORM_DATA["/dose"],
+                                     security.CSRF_FIELD: after}).status_code == 403
+
+
+def test_cookies_carry_the_host_prefix_over_https(client: TestClient) -> None:
+    """`__Host-` cookies: set only by this host, over HTTPS, for the whole site."""
+    from tests.api.conftest import settings_for
+    from thrombo.api.main import create_app
+    from thrombo.api.service import Service
+
+    store = client.app.state.service.store  # type: ignore[attr-defined]
+    settings = settings_for(client.app.state.service.settings.db,  # type: ignore[attr-defined]
+                            cookie_secure=True)
+    browser = TestClient(create_app(settings, Service(settings, store)),
+                         base_url="https://testserver")
+    page = browser.get("/login")
+    assert "__Host-thrombo_csrf=" in page.headers["set-cookie"]
+    token = page.text.split(f'name="{security.CSRF_FIELD}" value="')[1].split('"')[0]
+    answer = browser.post("/login", data={"username": "admin", "password": PASSWORD,
+                                          security.CSRF_FIELD: token}, follow_redirects=False)
+    cookies = answer.headers.get_list("set-cookie")
+    session = next(c for c in cookies if c.startswith("__Host-thrombo_session="))
+    assert "secure" in session.lower() and "path=/" in session.lower()
+    assert browser.get("/api/v1/auth/me").json()["username"] == "admin"

@@ -49,8 +49,9 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def check_csrf(request: Request, settings: Settings, supplied: str | None) -> None:
-    nonce = request.cookies.get(security.CSRF_COOKIE)
-    if not security.csrf_valid(settings.secret, nonce, supplied):
+    nonce = request.cookies.get(settings.cookie_name(security.CSRF_COOKIE))
+    session = request.cookies.get(settings.cookie_name(security.SESSION_COOKIE))
+    if not security.csrf_valid(settings.secret, nonce, supplied, session):
         raise CsrfError
 
 
@@ -61,7 +62,7 @@ def current_user(request: Request, service: ServiceDep) -> User:
         return DEV_USER
     token = security.bearer_token(request)
     from_cookie = token is None
-    token = token or request.cookies.get(security.SESSION_COOKIE)
+    token = token or request.cookies.get(service.settings.cookie_name(security.SESSION_COOKIE))
     if not token:
         raise SignInRequiredError
     with service.reading() as conn:  # one SELECT: no transaction needed

@@ -30,6 +30,7 @@ from thrombo.api.security import SecurityHeadersMiddleware
 from thrombo.api.service import ForbiddenError, NotVisibleError, Service
 from thrombo.api.settings import DEV_BANNER, NO_CDS_JWT_BANNER, Settings
 from thrombo.api.sign_in import TooManyAttemptsError
+from thrombo.api.uploads import sweep_stale_uploads
 from thrombo.errors import ThromboUserError
 from thrombo.store.sql import StoreBusyError
 
@@ -57,10 +58,13 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         summary="Decision support for paediatric TA-TMA and ITP. A research aid: every result "
         "must be checked by the treating team.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/docs",
+        # Swagger UI loads its script from a CDN: development only (the OpenAPI document
+        # itself is always served).
+        docs_url="/api/docs" if settings.dev else None,
         redoc_url=None,
     )
     app.state.service = service or Service.open(settings)
+    sweep_stale_uploads()  # those of a server process that was killed mid-upload
     if settings.dev:
         log.warning(DEV_BANNER)
     if settings.open_cds:

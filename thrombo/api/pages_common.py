@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -19,20 +20,31 @@ WEB = Path(__file__).resolve().parents[1] / "web"
 templates = Jinja2Templates(directory=WEB / "templates")
 
 
+def path_segment(value: object) -> str:
+    """One URL path segment: every reserved character encoded, "/" and bidi controls too
+    (Jinja's `urlencode` leaves "/" as it is)."""
+    return quote(str(value), safe="")
+
+
+templates.env.filters["path_segment"] = path_segment
+
+
 def render(request: Request, service: Service, name: str, user: User | None,
            status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page, with the form CSRF token and (under --dev) the loud banner."""
-    nonce = request.cookies.get(security.CSRF_COOKIE) or security.new_nonce()
+    settings = service.settings
+    csrf_cookie = settings.cookie_name(security.CSRF_COOKIE)
+    nonce = request.cookies.get(csrf_cookie) or security.new_nonce()
+    session = request.cookies.get(settings.cookie_name(security.SESSION_COOKIE))
     context.update(
         user=user,
-        csrf=security.csrf_token(service.settings.secret, nonce),
+        csrf=security.csrf_token(service.settings.secret, nonce, session),
         csrf_field=security.CSRF_FIELD,
         dev_banner=DEV_BANNER if service.settings.dev else None,
     )
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
-    if security.CSRF_COOKIE not in request.cookies:
-        secure = service.settings.cookie_secure and not service.settings.dev
-        security.set_csrf_cookie(response, nonce, secure=secure)
+    if csrf_cookie not in request.cookies:
+        security.set_csrf_cookie(response, nonce, secure=settings.secure_cookies)
     return response
 
 
@@ -40,9 +52,11 @@ async def checked_form(request: Request, service: Service) -> dict[str, Any]:
     """The posted form, refused unless it carries a valid CSRF token."""
     form = await request.form()
     token = form.get(security.CSRF_FIELD)
-    nonce = request.cookies.get(security.CSRF_COOKIE)
-    if not security.csrf_valid(service.settings.secret, nonce,
-                               token if isinstance(token, str) else None):
+    settings = service.settings
+    nonce = request.cookies.get(settings.cookie_name(security.CSRF_COOKIE))
+    session = request.cookies.get(settings.cookie_name(security.SESSION_COOKIE))
+    if not security.csrf_valid(settings.secret, nonce,
+                               token if isinstance(token, str) else None, session):
         raise CsrfError
     return dict(form.multi_items())
 

@@ -1,9 +1,11 @@
 """Request-level protections: security headers, CSRF tokens and the session cookie.
 
 CSRF uses the signed double-submit pattern (OWASP CSRF cheat sheet): a random nonce in a
-SameSite=Strict cookie, and in each form an HMAC of that nonce under the server's secret. A
-cross-site page can neither read the cookie nor forge the HMAC. Bearer-token API calls carry no
-ambient credentials and need no CSRF token.
+SameSite=Strict cookie, and in each form an HMAC, under the server's secret, of that nonce and of
+the session it was issued to. A cross-site page can neither read the cookie nor forge the HMAC;
+a token is worthless in another session, and sign-in issues a new nonce, so a token planted
+before sign-in does not survive it. Bearer-token API calls carry no ambient credentials and need
+no CSRF token.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
-# The OpenAPI page loads its viewer from a CDN; it is served with a looser policy of its own.
+# The OpenAPI page (served under --dev only) loads its viewer from a CDN, with a looser policy.
 _DOCS_PATHS = ("/api/docs", "/api/redoc")
 
 
@@ -67,7 +69,8 @@ class SecurityHeadersMiddleware:
             headers.setdefault(name, value)
         if self.hsts:
             headers.setdefault("Strict-Transport-Security", HSTS)
-        if path.startswith("/api/") or path.startswith("/cds-services"):
+        if not path.startswith("/static/"):
+            # Patient pages as well as API answers: no copy in a shared browser's cache.
             headers.setdefault("Cache-Control", "no-store")
 
 
@@ -75,24 +78,31 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(24)
 
 
-def csrf_token(secret: bytes, nonce: str) -> str:
-    return hmac.new(secret, nonce.encode(), hashlib.sha256).hexdigest()
+def csrf_token(secret: bytes, nonce: str, session: str | None = None) -> str:
+    """The form token for this browser's nonce and session (none before sign-in)."""
+    bound = hashlib.sha256((session or "").encode()).hexdigest()
+    return hmac.new(secret, f"{nonce}|{bound}".encode(), hashlib.sha256).hexdigest()
 
 
-def csrf_valid(secret: bytes, nonce: str | None, token: str | None) -> bool:
+def csrf_valid(secret: bytes, nonce: str | None, token: str | None,
+               session: str | None = None) -> bool:
     if not nonce or not token:
         return False
-    return hmac.compare_digest(csrf_token(secret, nonce), token)
+    return hmac.compare_digest(csrf_token(secret, nonce, session), token)
 
 
 def set_csrf_cookie(response: Response, nonce: str, *, secure: bool) -> None:
-    response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", secure=secure,
-                        path="/")
+    response.set_cookie(_named(CSRF_COOKIE, secure), nonce, httponly=True, samesite="strict",
+                        secure=secure, path="/")
+
+
+def _named(base: str, secure: bool) -> str:
+    return f"__Host-{base}" if secure else base  # as Settings.cookie_name
 
 
 def set_session_cookie(response: Response, token: str, *, secure: bool, max_age: int) -> None:
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure,
-                        max_age=max_age, path="/")
+    response.set_cookie(_named(SESSION_COOKIE, secure), token, httponly=True, samesite="lax",
+                        secure=secure, max_age=max_age, path="/")
 
 
 def bearer_token(request: Request) -> str | None:

@@ -123,6 +123,15 @@ class Settings(BaseSettings):
         return timedelta(hours=self.session_hours)
 
     @property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure and not self.dev
+
+    def cookie_name(self, base: str) -> str:
+        """`__Host-` names over HTTPS: the browser then takes the cookie only from this host,
+        over a secure connection, for the whole site (no sibling subdomain can set it)."""
+        return f"__Host-{base}" if self.secure_cookies else base
+
+    @property
     def authentication_on(self) -> bool:
         return not self.dev
 

@@ -27,16 +27,28 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def sign_in(service: Service, request: Request, username: str, password: str, via: str
             ) -> tuple[User, str] | None:
     """(user, new session token), or None for a wrong name or password; raises
     TooManyAttemptsError while the account or the address is held back."""
+    if not (_encodable(username) and _encodable(password)):
+        # A lone surrogate cannot be hashed nor stored: such a sign-in can only be wrong, and
+        # must not end in a traceback that would carry the password into the log.
+        username, password = username.encode("utf-8", "replace").decode(), ""
     attempt = Attempt(username, client_address(request))
     actor = f"anonymous:{username[:100]}"
     with service.store.engine.begin() as conn:
         wait = retry_after(conn, attempt)
         if wait is None:
-            user = authenticate(conn, username, password)
+            user = authenticate(conn, username, password) if password else None
             if user is None:
                 record_failure(conn, attempt)
             else:

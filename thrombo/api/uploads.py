@@ -8,6 +8,10 @@ disk.
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import tempfile
 import zipfile
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -17,6 +21,36 @@ from thrombo.normalize.quarantine import ImportSummary
 
 MAX_UNPACKED_BYTES = 2 * 1024**3
 FHIR_SUFFIXES = (".json", ".ndjson", ".jsonl")
+
+
+def upload_prefix() -> str:
+    """Temporary upload folders carry the server process's id, so that those left by a
+    process that was killed can be told apart and removed (`sweep_stale_uploads`)."""
+    return f"thrombo-upload-{os.getpid()}-"
+
+
+_UPLOAD_FOLDER = re.compile(r"thrombo-upload-(\d+)-")
+
+
+def sweep_stale_uploads(root: Path | None = None) -> int:
+    """Remove the upload folders of server processes that no longer run; returns how many."""
+    removed = 0
+    for folder in Path(root or tempfile.gettempdir()).glob("thrombo-upload-*"):
+        match = _UPLOAD_FOLDER.match(folder.name)
+        if match and folder.is_dir() and not _running(int(match.group(1))):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def safe_name(name: str) -> str:

@@ -132,6 +132,9 @@ class Store:
         missing = _missing_sqlite_file(engine)
         if existing and missing is not None:
             raise SourceError(f"cannot open store {url!r}: no such database file {missing}")
+        if missing is not None and Path(missing).parent.is_dir():
+            # Created readable by its owner only (SQLite's journal files follow the mode).
+            os.close(os.open(missing, os.O_CREAT | os.O_WRONLY, 0o600))
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "handle_error", _busy_error)

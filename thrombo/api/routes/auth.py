@@ -30,7 +30,8 @@ def token(credentials: Credentials, request: Request, service: ServiceDep) -> To
 
 @router.post("/logout", status_code=204)
 def logout(request: Request, service: ServiceDep, user: UserDep) -> None:
-    tok = security.bearer_token(request) or request.cookies.get(security.SESSION_COOKIE)
+    cookie = service.settings.cookie_name(security.SESSION_COOKIE)
+    tok = security.bearer_token(request) or request.cookies.get(cookie)
     if tok:
         with service.store.engine.begin() as conn:
             close_session(conn, tok)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 from fastapi import APIRouter, Request
@@ -127,7 +128,7 @@ def _screening(service: Service, timeline: PatientTimeline, from_prefetch: bool,
 
 def _page_url(request: Request, service: Service, patient_id: str) -> str:
     base = (service.settings.public_url or str(request.base_url)).rstrip("/")
-    return f"{base}/patients/{patient_id}"
+    return f"{base}/patients/{quote(patient_id, safe='')}"
 
 
 def run_patient_view(request: Request, service: Service, body: HookRequest, client: CdsClient

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from thrombo.api.deps import AdminDep, ServiceDep
 from thrombo.api.service import Service, actor_of
-from thrombo.api.uploads import relabel, safe_name, source_path
+from thrombo.api.uploads import relabel, safe_name, source_path, upload_prefix
 from thrombo.store.schema import imports, quarantine
 from thrombo.store.sources import read_sources
 from thrombo.store.users import User
@@ -26,7 +26,7 @@ COPY_CHUNK = 1024 * 1024
 def import_uploads(service: Service, user: User, files: list[UploadFile], timezone: str
                    ) -> dict[str, Any]:
     """Save the uploaded files, read them as one source and import it (shared with the page)."""
-    with tempfile.TemporaryDirectory(prefix="thrombo-upload-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=upload_prefix()) as tmp:
         folder = Path(tmp)
         names = []
         for upload in files:

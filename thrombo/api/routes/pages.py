@@ -50,22 +50,24 @@ async def login(request: Request, service: ServiceDep) -> Response:
                       error="Unknown user name or wrong password.")
     _user, token = signed_in
     response = RedirectResponse(target, status_code=303)
-    secure = service.settings.cookie_secure and not service.settings.dev
+    secure = service.settings.secure_cookies
     security.set_session_cookie(response, token, secure=secure,
                                 max_age=int(service.settings.session_lifetime.total_seconds()))
+    security.set_csrf_cookie(response, security.new_nonce(), secure=secure)  # rotated
     return response
 
 
 @router.post("/logout")
 async def logout(request: Request, service: ServiceDep, user: UserDep) -> Response:
     await checked_form(request, service)
-    token = request.cookies.get(security.SESSION_COOKIE)
+    cookie = service.settings.cookie_name(security.SESSION_COOKIE)
+    token = request.cookies.get(cookie)
     if token:
         with service.store.engine.begin() as conn:
             close_session(conn, token)
     service.record(user, "sign-out", {"via": "web"})
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(security.SESSION_COOKIE, path="/")
+    response.delete_cookie(cookie, path="/", secure=service.settings.secure_cookies)
     return response
 
 
