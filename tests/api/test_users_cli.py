@@ -74,3 +74,27 @@ def test_refusals_are_one_line_errors(tmp_path: Path) -> None:
     assert "unknown role" in _refusal("users", "add", "x", "--role", "nurse",
                                       "--password-stdin", "--db", url, stdin=PASSWORD + "\n")
     assert "no user 'nobody'" in _refusal("users", "disable", "nobody", "--db", url)
+
+
+def test_password_policy_and_user_names(tmp_path: Path) -> None:
+    """NIST SP 800-63B 5.1.1.2: common, repetitive or sequential passwords and the user's own
+    name are refused; names are stored in one spelling (NFKC, trimmed, lower case) and
+    look-alike characters are refused; a centre name holds no direction override."""
+    import pytest
+
+    from thrombo.store.users import UserError, create_user, get_user
+
+    store = Store.open(f"sqlite:///{tmp_path / 'policy.db'}")
+    with store.engine.begin() as conn:
+        for weak in ("Password1234", "aaaaaaaaaaaaaa", "abcdefghijklmn", "xx-ward7-xxxxxx"):
+            with pytest.raises(UserError):
+                create_user(conn, "ward7", weak, "researcher")
+        user = create_user(conn, "  Ward7 ", PASSWORD, "researcher")
+        assert user.username == "ward7"
+        assert get_user(conn, "WARD7") == user
+        with pytest.raises(UserError, match="exists"):
+            create_user(conn, "ward7", PASSWORD, "researcher")
+        with pytest.raises(UserError, match="letters"):
+            create_user(conn, "w\u0430rd7", PASSWORD, "researcher")  # Cyrillic a
+        with pytest.raises(UserError, match="centre"):
+            create_user(conn, "ward8", PASSWORD, "clinician", "C01\u202e")

@@ -9,10 +9,13 @@ tokens are random and only their SHA-256 is stored, so a copy of the database op
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal, cast, get_args
+from itertools import pairwise
+from typing import Any, Literal, cast, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     delete,
+    func,
     select,
     update,
 )
@@ -37,6 +41,23 @@ Role = Literal["clinician", "researcher", "administrator"]
 ROLES: tuple[Role, ...] = get_args(Role)
 MIN_PASSWORD_LENGTH = 12
 """NIST SP 800-63B asks for at least 8; 12 is the usual floor for a clinical service."""
+COMMON_PASSWORDS = frozenset({
+    "123456789012", "1234567890123", "12345678901234", "123456123456", "qwertyuiopas",
+    "qwerty123456", "qwertyuiop12", "1q2w3e4r5t6y", "1qaz2wsx3edc", "password1234",
+    "password12345", "passwordpassword", "password123!", "iloveyou1234", "abcdefghijkl",
+    "abc123abc123", "administrator", "changeme1234", "welcome12345", "letmein12345",
+    "trustno1trustno1", "monkey123456", "dragon123456", "football1234", "baseball1234",
+    "sunshine1234", "princess1234", "qazwsxedcrfv", "zaq12wsxcde3", "asdfghjkl123",
+    "thisismypassword", "hospital1234", "thrombo12345",
+})
+"""[Design] NIST SP 800-63B 5.1.1.2 asks to refuse commonly used and expected passwords: the
+lists' entries of 12 characters or more (shorter ones fail the length rule already), checked
+with case and spaces ignored, beside the repetition, sequence and user-name rules below."""
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,99}")
+"""User names after normalising (NFKC, surrounding spaces removed, lower case): ASCII letters,
+digits and . _ @ - only, so that no two names differ by a look-alike character."""
+CENTRE_PATTERN = re.compile(r"[^\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]{1,200}")
+"""A centre name: no control or bidirectional-override characters."""
 
 users = Table(
     "users",
@@ -102,9 +123,32 @@ def _user(row: object) -> User:
                 bool(data["active"]))
 
 
-def hash_password(password: str) -> str:
+def normalise_username(username: str) -> str:
+    """The one spelling of a user name: NFKC, no surrounding spaces, lower case."""
+    return unicodedata.normalize("NFKC", username).strip().lower()
+
+
+def check_password(password: str, username: str = "") -> None:
+    """Refuse short, common, repetitive or sequential passwords and the user's own name."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    plain = password.lower().replace(" ", "")
+    if plain in {p.replace(" ", "") for p in COMMON_PASSWORDS}:
+        raise UserError("this password is on the list of common passwords: choose another")
+    if len(set(plain)) <= 2 or _sequential(plain):
+        raise UserError("a password made of one repeated or sequential run is easy to guess")
+    name = normalise_username(username)
+    if name and len(name) >= 3 and name in plain:
+        raise UserError("a password must not contain the user name")
+
+
+def _sequential(text: str) -> bool:
+    steps = {ord(b) - ord(a) for a, b in pairwise(text)}
+    return len(steps) == 1 and steps <= {1, -1}
+
+
+def hash_password(password: str, username: str = "") -> str:
+    check_password(password, username)
     return _hasher.hash(password)
 
 
@@ -115,21 +159,33 @@ def create_user(
         raise UserError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     if role == "clinician" and not centre:
         raise UserError("a clinician account needs a centre")
-    if not username.strip():
+    username = normalise_username(username)
+    if not username:
         raise UserError("a user name cannot be empty")
-    if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise UserError("a user name may hold letters a-z, digits and . _ @ - only")
+    if centre is not None and not CENTRE_PATTERN.fullmatch(centre.strip()):
+        raise UserError("a centre name may not hold control or direction-override characters")
+    centre = centre.strip() if centre is not None else None
+    if _find(conn, username) is not None:
         raise UserError(f"user {username!r} exists already")
     user_id = conn.execute(
         users.insert()
-        .values(username=username, password_hash=hash_password(password), role=role,
+        .values(username=username, password_hash=hash_password(password, username), role=role,
                 centre=centre, active=True, created_at=_now())
         .returning(users.c.id)
     ).scalar_one()
     return User(user_id, username, role, centre)
 
 
+def _find(conn: Connection, username: str) -> Any:
+    """The row of a user name in any spelling (names stored before normalising included)."""
+    name = normalise_username(username)
+    return conn.execute(select(users).where(func.lower(users.c.username) == name)).first()
+
+
 def get_user(conn: Connection, username: str) -> User | None:
-    row = conn.execute(select(users).where(users.c.username == username)).first()
+    row = _find(conn, username)
     return None if row is None else _user(row)
 
 
@@ -139,7 +195,7 @@ def list_users(conn: Connection) -> list[User]:
 
 def authenticate(conn: Connection, username: str, password: str) -> User | None:
     """The active user with this name and password, or None (same cost either way)."""
-    row = conn.execute(select(users).where(users.c.username == username)).first()
+    row = _find(conn, username)
     stored = row.password_hash if row is not None else _DUMMY_HASH
     try:
         _hasher.verify(stored, password)
