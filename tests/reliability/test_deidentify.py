@@ -122,3 +122,19 @@ def test_a_lone_small_centre_is_merged_with_the_next_smallest() -> None:
     assert small_centres(Counter({"A": 40, "B": 12, "C": 3}), 5) == {"B", "C"}
     assert small_centres(Counter({"A": 40, "C": 3, "D": 2}), 5) == {"C", "D"}
     assert small_centres(Counter({"A": 40, "B": 12}), 5) == set()
+
+
+def test_formula_cells_are_neutralised(tmp_path: Path) -> None:
+    """A centre named like a spreadsheet formula is exported as text (OWASP CSV injection)."""
+    from dataclasses import replace as replaced
+
+    from thrombo.store.deidentify import cell_safe
+
+    timelines = load_source(str(BAD_ROWS)).timelines
+    hostile = [PatientTimeline.build(replaced(t.patient, center="=HYPERLINK(\"http://x\")"),
+                                     t.observations, t.medications, t.events, t.tz)
+               for t in timelines]
+    export_deidentified(hostile, tmp_path / "out", KEY)
+    centres = (tmp_path / "out" / "patients.csv").read_text()
+    assert "'=HYPERLINK" in centres
+    assert cell_safe("@SUM(A1)") == "'@SUM(A1)" and cell_safe("site-a") == "site-a"

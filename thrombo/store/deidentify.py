@@ -9,6 +9,9 @@
   specimen and order ids), free-text notes, and provenance (file names and line numbers can
   point back to a source system).
 - A centre with fewer than `suppress_below` patients is reported as "other" on request.
+- Free text a spreadsheet would run as a formula (a centre, drug, route or event name starting
+  with =, +, -, @, a tab or a carriage return) is written with a leading apostrophe (OWASP "CSV
+  injection"); coded values (dipstick categories such as "+") are left as they are.
 """
 
 from __future__ import annotations
@@ -72,6 +75,16 @@ def shift_days(key: bytes, patient: Patient) -> int:
     return shift or MAX_SHIFT_DAYS  # never 0: an unshifted date would be the real one
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_safe(text: str | None) -> str | None:
+    """Text a spreadsheet shows as text, never evaluates."""
+    if text and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
 def _move(value: _D | None, days: int) -> _D | None:
     return None if value is None else value + timedelta(days=days)
 
@@ -86,7 +99,8 @@ def deidentify_timeline(
         name: _move(getattr(p, name), days)
         for name in ("birth_date", *PATIENT_DATE_FIELDS)
     }
-    patient = replace(p, patient_id=new_id, center=center, attributes={}, provenance=None, **dates)  # type: ignore[arg-type]
+    patient = replace(p, patient_id=new_id, center=cell_safe(center), attributes={},
+                      provenance=None, **dates)  # type: ignore[arg-type]
     observations = [
         replace(
             o,
@@ -105,6 +119,8 @@ def deidentify_timeline(
             patient_id=new_id,
             start=m.start + timedelta(days=days),
             end=_move(m.end, days),
+            drug=cell_safe(m.drug) or m.drug,
+            route=cell_safe(m.route),
             provenance=None,
             attributes={},
         )
@@ -116,6 +132,7 @@ def deidentify_timeline(
             id=_hash_id(key, e.id),
             patient_id=new_id,
             time=e.time + timedelta(days=days),
+            event=cell_safe(e.event) or e.event,
             note=None,
             provenance=None,
             attributes={},
