@@ -8,6 +8,7 @@ doubling from 1 s to at most 15 minutes).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +19,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 import thrombo.cli.commands  # noqa: F401  (registers every command)
-from tests.api.conftest import PASSWORD, settings_for
+from tests.api.conftest import BACKENDS, PASSWORD, settings_for
+from tests.postgres import fresh_database
 from thrombo.api.main import create_app
 from thrombo.cli.app import app as cli
 from thrombo.store import throttle
@@ -30,9 +32,15 @@ WRONG = "not the password at all"
 HOME, ELSEWHERE = "10.1.1.1", "203.0.113.9"
 
 
-@pytest.fixture
-def url(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'auth.db'}"
+@pytest.fixture(params=BACKENDS)
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store of its own per test, on SQLite and on PostgreSQL (the throttle's counts are
+    shared by the service's workers through it)."""
+    if request.param == "postgres":
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        url = fresh_database(f"throttle_{worker}")
+    else:
+        url = f"sqlite:///{tmp_path / 'auth.db'}"
     store = Store.open(url)
     with store.engine.begin() as conn:
         create_user(conn, "clin", PASSWORD, "clinician", "C01")
