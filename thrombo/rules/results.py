@@ -60,7 +60,8 @@ class Evidence:
             "value": value,
             "threshold": self.threshold,
             "rule": self.rule,
-            **({} if self.reported is None else {"reported": self.reported.to_json()}),
+            # As text ("6 ukat/L"): JSON quantity objects are always canonical (interface.md).
+            **({} if self.reported is None else {"reported": str(self.reported)}),
         }
 
 
