@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from thrombo.domain.quantities import Quantity
-from thrombo.domain.records import Observation, Patient
+from thrombo.domain.records import Event, Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.incremental import PatientScreen, full_rescreen
 from thrombo.rules.registry import criteria_set
@@ -67,3 +67,24 @@ def test_updates_on_a_long_course_equal_a_full_rescreen() -> None:
 
 def _at(day: date) -> datetime:
     return datetime.combine(day, clock(8), tzinfo=UTC)
+
+
+def test_a_count_that_completes_derived_engraftment_re_decides_earlier_days() -> None:
+    """No platelet engraftment recorded: counts 10 (day +8), 60, 25 (days +18, +19) and a
+    platelet transfusion on day +30. The count of day +20 completes the run of three (I4), so
+    engraftment is derived on day +18 and the day +30 transfusion becomes a transfusion need
+    after engraftment: days decided before day +20 change, and the incremental screen must
+    re-decide them to equal a full re-screen (day +19's 25 becomes a 58% fall from 60)."""
+    pid = "E01"
+    patient = Patient(pid, HSCT - timedelta(days=3000), "F", hsct_date=HSCT)
+    counts = [(8, 10.0), (18, 60.0), (19, 25.0), (30, 40.0), (31, 42.0)]
+    obs = [Observation(f"p{d}", pid, "platelets", _at(HSCT + timedelta(days=d)),
+                       quantity=Quantity(v, "10*9/L")) for d, v in counts]
+    transfusion = Event("t30", pid, _at(HSCT + timedelta(days=30)), "platelet_transfusion")
+    tl = PatientTimeline.build(patient, obs, events=[transfusion])
+    criteria = criteria_set("harmonized-2023")
+    screen = PatientScreen(tl, criteria, HSCT + timedelta(days=40))
+    third = Observation("p20", pid, "platelets", _at(HSCT + timedelta(days=20)),
+                        quantity=Quantity(35.0, "10*9/L"))
+    assert screen.add(third) == full_rescreen(screen)
+    assert screen._evaluator.engraftment.platelet.derived == HSCT + timedelta(days=18)
