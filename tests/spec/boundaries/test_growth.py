@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from thrombo.physiology.growth import height_percentile, lms_at
+from thrombo.physiology.growth import height_percentile, lms_at, weight_lms_at
 from thrombo.physiology.limits import OutsideValidRangeError
 
 # CDC 2000, boys: length-for-age M at 23.5 months 86.8381751 and at 24.5 months 87.66160934;
@@ -48,3 +48,14 @@ def test_first_and_last_tabulated_ages(age_months: float, sex: str, median_cm: f
 def test_ages_outside_the_tables_are_refused(age_months: float) -> None:
     with pytest.raises(OutsideValidRangeError):
         lms_at(age_months, "M")
+
+
+# Weight for age switches tables at the same age: CDC 2000 boys, infant weight-for-age M at
+# 23.5 months 12.59913494 kg; 2-20 y weight-for-age M at 24 months 12.6707633 kg (the infant
+# table would give 12.67034 there, between its 23.5 and 24.5 rows).
+WEIGHT_TABLE_SWITCH = [(23.5, 12.59913494), (24.0, 12.6707633)]
+
+
+@pytest.mark.parametrize(("age_months", "median_kg"), WEIGHT_TABLE_SWITCH)
+def test_weight_tables_switch_at_24_months(age_months: float, median_kg: float) -> None:
+    assert weight_lms_at(age_months, "M").m == pytest.approx(median_kg, abs=1e-9)
