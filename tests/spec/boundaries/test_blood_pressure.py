@@ -102,11 +102,14 @@ def test_ctcae_paediatric_by_diastolic(dbp: float, grade: int) -> None:
 
 # A tall boy (95th height percentile). At 13 y (90th 126/79, 95th 130/83): 120/60 is below the
 # 90th but grade 1 by the adolescent rule; 130 and DBP 80 are grade 2. At 12 y (90th 123/79)
-# the adolescent rule does not apply.
+# the adolescent rule does not apply. At 17 y (90th 136/84, 95th 140/89) 120-129 is grade 1 and
+# 130 grade 2 by the adolescent rule alone.
 ADOLESCENT_CTCAE = [
     (13.0, (119, 60), 0), (13.0, (120, 60), 1), (13.0, (129, 60), 1), (13.0, (130, 60), 2),
     (13.0, (110, 79), 0), (13.0, (110, 80), 2),
     (12.99, (120, 60), 0), (12.99, (110, 80), 1),
+    (17.0, (119, 60), 0), (17.0, (120, 60), 1), (17.0, (129, 60), 1), (17.0, (130, 60), 2),
+    (17.0, (131, 60), 2),
 ]
 
 
