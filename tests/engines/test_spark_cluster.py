@@ -132,6 +132,7 @@ def test_a_standalone_cluster_screens_as_screen_json(
          "--out", str(out), "--as-of", as_of.isoformat()],
         cwd=elsewhere, env=env, capture_output=True, text=True, check=False, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
+    print(done.stdout)  # the job's time and counts, shown with pytest -rP
     assert "screened 9 patients" in done.stdout
     # The executors ran on the worker, not in the driver: the worker launched an executor.
     assert "Asked to launch executor" in (tmp_path / "cluster" / "worker.log").read_text(
