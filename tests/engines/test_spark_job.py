@@ -24,7 +24,7 @@ from thrombo.cli.app import app
 from thrombo.rules.batch import screen_with
 from thrombo.rules.batch.assemble import screening_result
 from thrombo.rules.batch.results_out import COLUMNS
-from thrombo.rules.batch.spark_job import CENSORED_READ, run, screen_folder
+from thrombo.rules.batch.spark_job import CENSORED_READ, screen_folder
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.results import ScreeningResult
 from thrombo.simulate.config import SimulationConfig
@@ -126,6 +126,38 @@ def test_spark_job_screens_a_folder_as_the_reference_and_counts_what_it_leaves_o
 
 @pytest.mark.spark
 @pytest.mark.slow
+def test_the_job_writes_the_answers_of_screen_json_and_what_it_read(tmp_path: Path) -> None:
+    """`thrombo screen --engine spark --master local[1] --out OUT --json` (a JVM of its own):
+    OUT/patients has one row per patient, each field as `screen --json` gives it (status,
+    first_met a date, criteria and high-risk features by name), not the engine's columns;
+    OUT/summary.json, also printed, the counts and the rows read and left out."""
+    folder = tmp_path / "dataset"
+    write_dataset(SimulationConfig(seed=25, patients=10, itp_patients=1, tma_fraction=0.5),
+                  folder, "csv")
+    with (folder / "observations.csv").open("a", encoding="utf-8") as f:
+        f.write(BAD_ROWS[0] + "\n")  # a row of a patient not in patients.csv
+    as_of = date(2025, 8, 1)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "thrombo"), "screen", str(folder), "--engine",
+         "spark", "--master", "local[1]", "--out", str(tmp_path / "out"), "--as-of",
+         as_of.isoformat(), "--json"],
+        capture_output=True, text=True, check=False, timeout=900,
+        env={**os.environ, "PYSPARK_PYTHON": sys.executable})
+    assert done.returncode == 0, done.stderr[-3000:]
+    written = json.loads(done.stdout)
+    reference = screen_json(folder, as_of)
+    summary = assert_results_are_screen_json(tmp_path / "out", reference)
+    assert summary == written
+    assert {p["status"] for p in reference["patients"]} >= {"ta-tma", "no-ta-tma",
+                                                            "not-applicable"}
+    assert summary["patients"] == summary["input"]["patients_listed"] == 11
+    assert summary["input"]["observation_rows_not_screened"] == {"unknown patient": 1}
+    rows = sum(1 for _ in (folder / "observations.csv").open(encoding="utf-8")) - 1
+    assert summary["input"]["observation_rows_screened"] == rows - 1
+
+
+@pytest.mark.spark
+@pytest.mark.slow
 def test_spark_job_screens_an_omop_cdm_folder_as_the_reference(
     tmp_path: Path, spark_session: Any
 ) -> None:
@@ -152,33 +184,6 @@ def test_spark_job_screens_an_omop_cdm_folder_as_the_reference(
     assert {p.status for p in expected.patients} >= {"ta-tma", "no-ta-tma"}
     # '<10' is read as a bound, never as 10: undecided on Spark (the reference decides it).
     assert left_out == {"unknown patient": 2, CENSORED_READ: 1}
-
-
-@pytest.mark.spark
-@pytest.mark.slow
-def test_the_job_writes_the_answers_of_screen_json_and_what_it_read(
-    tmp_path: Path, spark_session: Any
-) -> None:
-    """OUT/patients: one row per patient, each field as `screen --json` gives it (status,
-    first_met a date, criteria and high-risk features by name), not the engine's columns;
-    OUT/summary.json: the counts, and the rows read and left out."""
-    folder = tmp_path / "dataset"
-    write_dataset(SimulationConfig(seed=25, patients=10, itp_patients=1, tma_fraction=0.5),
-                  folder, "csv")
-    with (folder / "observations.csv").open("a", encoding="utf-8") as f:
-        f.write(BAD_ROWS[0] + "\n")  # a row of a patient not in patients.csv
-    as_of = date(2025, 8, 1)
-    criteria = criteria_set("harmonized-2023")
-    written = run(spark_session, folder, str(tmp_path / "out"), criteria, as_of)
-    reference = screen_json(folder, as_of)
-    summary = assert_results_are_screen_json(tmp_path / "out", reference)
-    assert summary == written
-    assert {p["status"] for p in reference["patients"]} >= {"ta-tma", "no-ta-tma",
-                                                            "not-applicable"}
-    assert summary["patients"] == summary["input"]["patients_listed"] == 11
-    assert summary["input"]["observation_rows_not_screened"] == {"unknown patient": 1}
-    rows = sum(1 for _ in (folder / "observations.csv").open(encoding="utf-8")) - 1
-    assert summary["input"]["observation_rows_screened"] == rows - 1
 
 
 @pytest.mark.spark
