@@ -153,10 +153,20 @@ def test_small_counts_suppressed_on_request() -> None:
     assert bleeding["k"] is None and bleeding["rate"] is None and bleeding["suppressed"] is True
     assert all(r["patients"] is None for r in doc["adverse_events"])  # type: ignore[index,union-attr]
     flow = doc["flow"]
-    assert flow[-1]["n"] == 10  # type: ignore[index,call-overload]
+    # Every exclusion (1 or 2 patients) is hidden; so are "treated" and "evaluable" (10), since
+    # diagnosed 11 minus treated would give the hidden "defibrotide not started" back
+    # (complementary suppression); the counts no subtraction reaches stay shown.
     assert all(e["n"] is None for s in flow for e in s["excluded"])  # type: ignore[index,union-attr]
-    curve = doc["overall_survival"]["curve"]  # type: ignore[index,call-overload]
-    assert curve["at_risk"] is None and curve["events"] is None
+    assert [(s["step"], s["n"]) for s in flow] == [  # type: ignore[index,call-overload]
+        ("screened", 15), ("eligible", 13), ("diagnosed", 11), ("treated", None),
+        ("evaluable", None)]
+    survival = doc["overall_survival"]
+    assert isinstance(survival, dict) and survival["suppressed"] is True
+    # No curve, at-risk table or median day (each a patient's time); the 6-month estimate stays.
+    assert survival["curve"] is None and survival["at_risk"] is None
+    assert survival["median"] is None
+    shown = build_study(hand_cohort(), OPTIONS).to_json()["overall_survival"]
+    assert survival["landmark"] == shown["landmark"]  # type: ignore[index,call-overload]
 
 
 def test_everyone_dead_before_six_months_gives_zero_survival() -> None:
