@@ -29,6 +29,10 @@ from thrombo.rules.results import Outcome, ScreeningResult
 NAME = "spark"
 # Small inputs: a handful of shuffle partitions beats Spark's default of 200 on 2 cores.
 SHUFFLE_PARTITIONS = 4
+LOCAL_DRIVER_MEMORY = "3g"
+"""A local session's driver heap. The compiled criteria are one large query whose analysis
+alone ran out of Spark's default 1 GB heap when several jobs shared a session; on a cluster the
+driver's memory is the cluster's (spark-submit --driver-memory)."""
 
 
 def local_session(master: str = "local[*]") -> Any:
@@ -49,7 +53,8 @@ def local_session(master: str = "local[*]") -> Any:
     )
     if master.startswith("local"):
         builder = builder.config("spark.ui.enabled", "false").config(
-            "spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS))
+            "spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS)).config(
+            "spark.driver.memory", LOCAL_DRIVER_MEMORY)
     session = builder.getOrCreate()
     # Spark's INFO/WARN chatter would bury the benchmark's and the tests' own output.
     session.sparkContext.setLogLevel("ERROR")
