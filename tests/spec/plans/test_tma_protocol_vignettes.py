@@ -189,3 +189,17 @@ def test_a_weight_far_off_the_growth_chart_is_questioned_not_dosed() -> None:
     assert defib.dose is None
     assert defib.dose_missing is not None and "weight" in defib.dose_missing
     assert "184" in defib.dose_missing
+
+
+def test_the_weight_is_judged_at_the_age_it_was_measured() -> None:
+    """A pre-conditioning weight of 12.5 kg at 5.2 years (z about -2.4 on CDC 2000) read in a
+    plan three years later, at 8.2 years, where 12.5 kg would be far off the chart: the check
+    compares the weight with children of the age it was measured at, so it is dosed
+    (6.25 x 12.5 = 78.1 mg); a 184 kg slip is still questioned, at 5.2 years."""
+    later = day(44 + 3 * 365)
+    dosed = tma_protocol(tma(course(extra="-12 weight 12.5")), later).option("defibrotide")
+    assert dosed.dose is not None
+    assert dosed.dose.dose.value == 78.1  # type: ignore[union-attr]
+    slip = tma_protocol(tma(course(extra="-12 weight 184")), later).option("defibrotide")
+    assert slip.dose is None and slip.dose_missing is not None
+    assert "aged 5.2 y" in slip.dose_missing
