@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import orjson
@@ -98,3 +99,12 @@ def test_password_policy_and_user_names(tmp_path: Path) -> None:
             create_user(conn, "w\u0430rd7", PASSWORD, "researcher")  # Cyrillic a
         with pytest.raises(UserError, match="centre"):
             create_user(conn, "ward8", PASSWORD, "clinician", "C01\u202e")
+
+
+def test_list_with_no_accounts_says_so(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    status, out, _ = _run("users", "list", "--db", db)
+    assert status == 0
+    assert out.strip() == "no accounts yet: add one with thrombo users add NAME --role ROLE"
+    status, out, _ = _run("users", "list", "--db", db, "--json")
+    assert (status, json.loads(out)) == (0, {"users": []})

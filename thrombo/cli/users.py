@@ -76,6 +76,8 @@ def list_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         print_json({"users": [_user_json(u) for u in found]})
         return
+    if not found:
+        stdout.print("no accounts yet: add one with thrombo users add NAME --role ROLE")
     for user in found:
         state = "active" if user.active else "disabled"
         stdout.print(f"{user.username}\t{user.role}\t{user.centre or '-'}\t{state}")
