@@ -51,6 +51,9 @@ class DoseInputs:
     weight_date: date | None = None
     as_of: date | None = None
     confirm_weight: bool = False
+    baseline_weight: bool = False
+    """The label doses on a weight taken before treatment (defibrotide: before conditioning),
+    however old: no re-weigh note for it."""
 
 
 def age_from_birth_date(birth_date: date, on_date: date) -> float:

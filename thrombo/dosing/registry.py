@@ -97,6 +97,7 @@ def _weight_checked(recommendation: DoseRecommendation, inputs: DoseInputs) -> D
         recorded_weight_kg=None if recorded is None else check_dosing_weight(recorded, "recorded"),
         weight_date=inputs.weight_date,
         as_of=inputs.as_of,
+        baseline_weight=inputs.baseline_weight,
     )
     if not inputs.confirm_weight:
         refuse_unconfirmed(check)

@@ -16,7 +16,7 @@ from typing import Any
 
 from thrombo.dosing.recommendation import DoseRefusedError
 from thrombo.errors import ImplausibleValueError
-from thrombo.physiology.age import MONTHS_PER_YEAR
+from thrombo.physiology.age import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from thrombo.physiology.growth import (
     lms_z_score,
     modified_z_score,
@@ -154,24 +154,36 @@ def check_weight(
     recorded_weight_kg: float | None = None,
     weight_date: date | None = None,
     as_of: date | None = None,
+    baseline_weight: bool = False,
 ) -> WeightCheck:
-    """Question a plausible weight that is unlikely for this child; note a stale one."""
+    """Question a plausible weight that is unlikely for this child; note a stale one.
+
+    `age_years` is the age on the dosing day (`as_of`); a weight measured earlier is held
+    against children of the age it was measured at. A baseline weight (the label doses on a
+    weight taken before treatment) is never stale."""
     questions: list[str] = []
     notes: list[str] = []
     evidence: dict[str, Any] = {"weight_kg": weight_kg}
     if age_years is not None and math.isfinite(age_years):
-        question, found = _growth_question(weight_kg, age_years, sex)
+        weighed_at = _age_when_weighed(age_years, weight_date, as_of)
+        question, found = _growth_question(weight_kg, weighed_at, sex)
         evidence |= found
         questions += [question] if question else []
     if recorded_weight_kg is not None:
         question, found = _recorded_question(weight_kg, recorded_weight_kg)
         evidence |= found
         questions += [question] if question else []
-    if weight_date is not None:
+    if weight_date is not None and not baseline_weight:
         note, found = _staleness(weight_date, as_of or date.today())
         evidence |= found
         notes += [note] if note else []
     return WeightCheck(tuple(questions), tuple(notes), evidence)
+
+
+def _age_when_weighed(age_years: float, weight_date: date | None, as_of: date | None) -> float:
+    if weight_date is None or as_of is None or weight_date >= as_of:
+        return age_years
+    return max(0.0, age_years - (as_of - weight_date).days / DAYS_PER_YEAR)
 
 
 def refuse_unconfirmed(check: WeightCheck) -> None:

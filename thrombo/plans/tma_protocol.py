@@ -80,12 +80,6 @@ DISCUSSION_ECULIZUMAB = (
 )
 
 
-def _age_when_weighed(known: PatientTimeline, weight: BodyInput | None, as_of: date) -> float:
-    """The child's age on the day the weight was measured: the growth-chart check compares a
-    weight with children of that age (a pre-conditioning weight can be a year old)."""
-    return age_years(known, as_of if weight is None else weight.day)
-
-
 def defibrotide_weight(known: PatientTimeline, as_of: date) -> tuple[BodyInput | None, list[str]]:
     """The pre-conditioning weight, else the latest weight with a warning, else none."""
     start = known.patient.conditioning_start_date
@@ -228,12 +222,13 @@ def tma_protocol(
     chosen = criteria_set(criteria)
     screening = screen_patient(timeline, chosen, as_of)
     weight, warnings = defibrotide_weight(known, as_of)
-    # Age and sex let the dose question a weight far off the growth chart for this child; the
-    # weight's date is not passed for defibrotide, whose label asks for the pre-conditioning
-    # weight however old it is.
-    child = DoseInputs(sex=known.patient.sex, as_of=as_of)
+    # Age, sex and the weight's date let the dose question a weight far off the growth chart
+    # for the child's age when weighed; defibrotide's pre-conditioning weight is its label's
+    # baseline however old (no re-weigh note).
+    child = DoseInputs(age_years=age_years(known, as_of), sex=known.patient.sex, as_of=as_of)
     defib = dose_for(DEFIBROTIDE, replace(child, weight_kg=_kg(weight), indication="ta-tma",
-                                          age_years=_age_when_weighed(known, weight, as_of)))
+                                          weight_date=None if weight is None else weight.day,
+                                          baseline_weight=True))
     window = CheckWindow.at(at) if at is not None else CheckWindow.day(known, as_of)
     death = death_as_of(known, as_of)
     course = defibrotide_course(known, screening.first_met, window.last, death)
@@ -243,7 +238,6 @@ def tma_protocol(
     status, reasons = _defibrotide_status(known, screening, holds, course, course_doc, resolved)
     latest = latest_measure(known, "weight", as_of)
     ecu = dose_for("eculizumab", replace(child, weight_kg=_kg(latest),
-                                         age_years=_age_when_weighed(known, latest, as_of),
                                          weight_date=None if latest is None else latest.day))
     ecu_status, ecu_reasons = _eculizumab_status(screening, chosen.high_risk is not None,
                                                  resolved)  # fmt: skip
