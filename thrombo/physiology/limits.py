@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 
 from thrombo.errors import ImplausibleValueError, MissingInputError, ThromboUserError
+from thrombo.normalize.analytes import BY_KEY
 
-# [Design] A 250 kg ceiling covers the heaviest adolescents; 0 kg or less is an error.
-WEIGHT_KG_MAX = 250.0
+# The weight ceiling is the import's plausible range (the analyte catalogue, one definition):
+# a dose refuses what import refuses.
+WEIGHT_KG_MAX = (BY_KEY["weight"].plausible or (0.0, 250.0))[1]
 # [Design] 30 cm is below the length of the smallest viable preterm infant; 250 cm above any adult.
 HEIGHT_CM_MIN = 30.0
 HEIGHT_CM_MAX = 250.0
@@ -53,7 +55,7 @@ def _above_up_to(
 
 
 def check_weight_kg(weight_kg: float | None) -> float:
-    """Return the weight if plausible (0 < weight <= 250 kg), else raise."""
+    """Return the weight if plausible (0 < weight <= the catalogue's ceiling), else raise."""
     return _above_up_to("weight_kg", "weight", weight_kg, 0.0, WEIGHT_KG_MAX, "kg")
 
 
