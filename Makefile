@@ -27,7 +27,7 @@ demo: $(STAMP)
 	$(BIN)/thrombo demo --out thrombo-demo
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check thrombo tests benchmarks
+	$(BIN)/ruff check thrombo tests benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
