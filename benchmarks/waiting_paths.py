@@ -1,0 +1,230 @@
+"""Speed where users wait (issue 22): each path's time beside a floor measured in the same run.
+
+One row per path of the issue's table: today's figure, the floor (the least any implementation
+must spend: parsing every line, reading the file, one SELECT), the ratio and the target.
+
+- `thrombo import` of a simulated FHIR NDJSON export; floor: `orjson.loads` of every line.
+- `thrombo import` of a simulated CSV dataset folder; floor: reading its CSV files with pyarrow.
+- `thrombo screen sqlite:///centre.db` (the CSV cohort's store); floor: one SELECT of the
+  observation rows (sqlite3, every column, every row fetched).
+- `thrombo screen FOLDER`; floor: reading the folder's CSV files with pyarrow.
+- patient-view: screening one patient with about 1,000 observations, cold (a timeline built
+  afresh, so nothing the evaluator derives is kept from an earlier call).
+- `thrombo bench screen --rows N` (DuckDB) against its scan of the same columns.
+
+The CLI rows time the command as a user runs it (a subprocess, interpreter start included;
+`thrombo version` is timed too, so the start-up share is visible).
+
+Full sizes by default (the issue's: 500 patients CSV, about 490 k rows; 200 patients FHIR; DuckDB
+at 10 M rows); `--quick` or THROMBO_BENCH_QUICK=1 runs small sizes in about two minutes, which
+check that every path works but whose ratios are dominated by start-up costs.
+
+    .venv/bin/python benchmarks/waiting_paths.py [--quick] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import orjson
+import pyarrow.csv as pacsv
+
+from thrombo.rules.registry import criteria_set
+from thrombo.rules.screening import screen_patient
+
+HERE = Path(__file__).parent
+THROMBO = str(Path(sys.executable).with_name("thrombo"))
+FULL = {"csv_patients": 500, "fhir_patients": 200, "duck_rows": 10_000_000}
+QUICK = {"csv_patients": 40, "fhir_patients": 16, "duck_rows": 1_000_000}
+SEED = 3
+PATIENT_VIEW_SAMPLE = 20
+
+
+@dataclass
+class Row:
+    path: str
+    today: str
+    seconds: float
+    floor: str
+    floor_seconds: float | None
+    target: str
+    met: bool | None
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.floor_seconds:
+            return None
+        return self.seconds / self.floor_seconds
+
+
+def _timed(action: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    found = action()
+    return time.perf_counter() - started, found
+
+
+def _cli(*args: str) -> tuple[float, str]:
+    seconds, done = _timed(lambda: subprocess.run(
+        [THROMBO, *args], check=True, capture_output=True, text=True))
+    assert isinstance(done, subprocess.CompletedProcess)
+    return seconds, str(done.stdout)
+
+
+def _simulate(out: Path, patients: int, fmt: str) -> None:
+    subprocess.run([THROMBO, "simulate", "--out", str(out), "--patients", str(patients),
+                    "--seed", str(SEED), "--format", fmt], check=True, capture_output=True)
+
+
+def _orjson_floor(folder: Path) -> tuple[float, int]:
+    def parse() -> int:
+        lines = 0
+        for path in sorted(folder.glob("*.ndjson")):
+            with path.open("rb") as handle:
+                for line in handle:
+                    if line.strip():
+                        orjson.loads(line)
+                        lines += 1
+        return lines
+
+    seconds, lines = _timed(parse)
+    return seconds, int(lines)  # type: ignore[call-overload]
+
+
+def _pyarrow_floor(folder: Path) -> float:
+    csvs = [p for p in sorted(folder.glob("*.csv")) if p.name != "truth.csv"]
+    return _timed(lambda: [pacsv.read_csv(p) for p in csvs])[0]
+
+
+def _select_floor(db: Path) -> float:
+    con = sqlite3.connect(db)
+    try:
+        return _timed(lambda: con.execute("SELECT * FROM observations").fetchall())[0]
+    finally:
+        con.close()
+
+
+def _import_row(name: str, source: Path, db: Path, floor: float, floor_text: str,
+                rate_target: int, floor_multiple: float | None) -> Row:
+    seconds, out = _cli("import", str(source), "--db", f"sqlite:///{db}", "--json")
+    records = sum(int(s["records"]) for s in json.loads(out)["sources"])
+    rate = records / seconds
+    met = rate >= rate_target and (floor_multiple is None or seconds <= floor_multiple * floor)
+    target = f">= {rate_target // 1000} k records/s" + (
+        f" and <= {floor_multiple:g}x the floor" if floor_multiple else "")
+    return Row(name, f"{seconds:.1f} s, {rate / 1000:.0f} k records/s ({records} records)",
+               seconds, floor_text, floor, target, met)
+
+
+def _patient_view(db: Path) -> Row:
+    """Median of screening single patients (built afresh each time) from the CSV cohort."""
+    from sqlalchemy import create_engine
+
+    from thrombo.store.read import read_timelines
+
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        timelines = read_timelines(conn)
+    chosen = sorted(timelines, key=lambda t: abs(len(t.observations) - 1000))
+    chosen = chosen[:PATIENT_VIEW_SAMPLE]
+    criteria = criteria_set()
+    as_of = max(t.observations[-1].time.date() for t in chosen if t.observations)
+    times = []
+    for timeline in chosen:
+        fresh = type(timeline).build(timeline.patient, timeline.observations,
+                                     timeline.medications, timeline.events, timeline.tz)
+        started = time.perf_counter()
+        screen_patient(fresh, criteria, as_of)
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    sizes = sorted(len(t.observations) for t in chosen)
+    return Row("patient-view, cold, one patient (screening)",
+               f"{median * 1000:.1f} ms median, {max(times) * 1000:.1f} ms max "
+               f"({len(chosen)} patients, {sizes[0]}-{sizes[-1]} observations)",
+               median, "-", None, "<= 10 ms", median <= 0.010)
+
+
+def _duckdb_row(rows: int) -> Row:
+    _, out = _cli("bench", "screen", "--rows", str(rows), "--json")
+    found = json.loads(out)
+    screen_s, floor_s = float(found["seconds"]), float(found["scan_floor_seconds"])
+    ratio = screen_s / floor_s if floor_s else float("inf")
+    return Row(f"DuckDB screen vs scan floor ({rows / 1e6:g} M rows)",
+               f"{screen_s:.1f} s ({ratio:.0f}x)", screen_s, "scan of the same columns", floor_s,
+               "<= 12x at 10 M and 50 M, 50 M in <= 20 s", ratio <= 12)
+
+
+def measure(sizes: dict[str, int], work: Path, with_duckdb: bool) -> list[Row]:
+    csv_dir, fhir_dir = work / "cohort", work / "fhir"
+    _simulate(csv_dir, sizes["csv_patients"], "csv")
+    _simulate(fhir_dir, sizes["fhir_patients"], "fhir")
+    rows = []
+    fhir_floor, lines = _orjson_floor(fhir_dir)
+    rows.append(_import_row("thrombo import FHIR NDJSON", fhir_dir, work / "fhir.db",
+                            fhir_floor, f"orjson.loads of {lines} lines", 50_000, 8))
+    csv_floor = _pyarrow_floor(csv_dir)
+    rows.append(_import_row("thrombo import CSV folder", csv_dir, work / "centre.db", csv_floor,
+                            "reading the CSV files with pyarrow", 100_000, None))
+    db = work / "centre.db"
+    select_floor = _select_floor(db)
+    screen_db, _ = _cli("screen", f"sqlite:///{db}", "--json")
+    rows.append(Row("thrombo screen sqlite:///centre.db", f"{screen_db:.1f} s", screen_db,
+                    "one SELECT of the observation rows", select_floor, "<= 3x the floor",
+                    screen_db <= 3 * select_floor))
+    screen_dir, _ = _cli("screen", str(csv_dir), "--json")
+    rows.append(Row("thrombo screen FOLDER", f"{screen_dir:.1f} s", screen_dir,
+                    "reading the folder", csv_floor, "<= 3x the floor",
+                    screen_dir <= 3 * csv_floor))
+    rows.append(_patient_view(db))
+    if with_duckdb:
+        rows.append(_duckdb_row(sizes["duck_rows"]))
+    return rows
+
+
+def table(rows: list[Row], startup: float, note: str) -> str:
+    lines = [f"Speed where users wait (issue 22), {date.today()}, {os.cpu_count()} cores; "
+             f"`thrombo version` takes {startup:.2f} s (in every CLI figure). {note}",
+             "| path | today | floor (same run) | ratio | target | met |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        floor = "-" if r.floor_seconds is None else f"{r.floor}: {r.floor_seconds:.2f} s"
+        ratio = "-" if r.ratio is None else f"{r.ratio:.1f}x"
+        met = {True: "yes", False: "NO", None: "-"}[r.met]
+        lines.append(f"| {r.path} | {r.today} | {floor} | {ratio} | {r.target} | {met} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        default=os.environ.get("THROMBO_BENCH_QUICK") == "1")
+    parser.add_argument("--no-duckdb", action="store_true", help="Leave out the 10 M-row row.")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL
+    startup, _ = _cli("version")
+    with tempfile.TemporaryDirectory(prefix="thrombo-bench-") as tmp:
+        rows = measure(sizes, Path(tmp), not args.no_duckdb)
+    if args.json:
+        print(json.dumps({"sizes": sizes, "startup_seconds": startup,
+                          "rows": [{**asdict(r), "ratio": r.ratio} for r in rows]}, indent=2))
+    else:
+        note = ("Quick sizes: start-up dominates the ratios." if args.quick
+                else f"Sizes: {sizes}.")
+        print(table(rows, startup, note))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
