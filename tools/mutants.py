@@ -286,13 +286,32 @@ class _Recorder:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Iterator[None]:
+        with self._watching(item.nodeid):
+            yield
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector: Any) -> Iterator[None]:
+        """A test module that calls into the module while it is imported (a criteria set built
+        at module level, `BMTCTN = criteria_set("bmtctn-2005")`) reaches it for all its tests,
+        though no test calls it again."""
+        if not isinstance(collector, pytest.Module):
+            yield
+            return
+        with self._watching(collector.nodeid):
+            yield
+
+    @contextlib.contextmanager
+    def _watching(self, nodeid: str) -> Iterator[None]:
+        """Notes `nodeid` as touched if code in a watched file is called meanwhile."""
         if not self.watch:
             yield
             return
-        watch, touched, nodeid = self.watch, self.touched, item.nodeid
+        watch, touched = self.watch, self.touched
 
         def profile(frame: Any, event: str, arg: Any) -> None:
-            if event == "call" and frame.f_code.co_filename in watch:
+            # A module body run by an import is not a call into the module's code.
+            code = frame.f_code
+            if event == "call" and code.co_filename in watch and code.co_name != "<module>":
                 touched.add(nodeid)
                 sys.setprofile(None)
 
@@ -446,6 +465,14 @@ def previous_survivors(path: Path) -> set[tuple[str, str, str]]:
     }
 
 
+def _reaching(base: dict[str, Any]) -> set[str]:
+    """The tests that reach the module: touched while they ran, or in a test file whose import
+    touched it (a touched node id without "::" is a test file)."""
+    touched = set(base["touched"])
+    files = {t for t in touched if "::" not in t}
+    return {t for t in base["durations"] if t in touched or t.split("::")[0] in files}
+
+
 def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[str, str]],
                  max_mutants: int | None, verbose: bool = False,
                  only: set[tuple[str, str, str]] | None = None,
@@ -469,7 +496,7 @@ def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[
     watch = frozenset(str(_module_file(m)) for m in graph if name in graph[m] or m == name)
     base = run_forked(tests, None, stale, {}, set(), False, 3600.0, watch)
     base_s = time.monotonic() - start
-    deselect = set(base["failed"]) | (set(base["durations"]) - set(base["touched"]))
+    deselect = set(base["failed"]) | (set(base["durations"]) - _reaching(base))
     if base["code"] not in (0, 1):
         report.note = f"unmutated tests did not run (pytest exit {base['code']})"
         return report
@@ -479,7 +506,7 @@ def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[
     source = path.read_text(encoding="utf-8")
     timeout = base_s * TIMEOUT_FACTOR + TIMEOUT_MARGIN_S
     if verbose:
-        print(f"  {len(tests)} test files, {len(durations)} tests ({len(base['touched'])} reach "
+        print(f"  {len(tests)} test files, {len(durations)} tests ({len(_reaching(base))} reach "
               f"the module), {base_s:.1f} s unmutated", flush=True)
     for mutant in mutants:
         tree = mutated_tree(source, mutant)
