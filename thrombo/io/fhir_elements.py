@@ -47,13 +47,24 @@ class Skip(Exception):
         self.reason = reason
 
 
+@dataclass(frozen=True, slots=True)
+class ReportTime:
+    """The times of a DiagnosticReport, for the results it lists that carry none of their own."""
+
+    report: str
+    """`DiagnosticReport/id` (or its fullUrl), named in the evidence of the time it lends."""
+    effective: str | None
+    issued: str | None
+
+
 @dataclass
 class Context:
     """What one source lets references resolve to: patients and Medication resources by
-    `fullUrl` and by `Type/id`."""
+    `fullUrl` and by `Type/id`, and the DiagnosticReport listing each Observation in `result`."""
 
     patients: dict[str, str] = field(default_factory=dict)
     medications: dict[str, JSON] = field(default_factory=dict)
+    reports: dict[str, ReportTime] = field(default_factory=dict)
 
 
 # --- shapes -----------------------------------------------------------------------------------
@@ -133,6 +144,54 @@ def first_moment(resource: JSON, choices: tuple[str, ...], path: str) -> str | N
         elif resource.get(key) is not None:
             return moment(resource[key], key)
     return None
+
+
+# Observation time, in order of preference (clinical lab exports often leave it to the report):
+# its own effective[x]; the effective[x] of the DiagnosticReport listing it in `result`; then
+# `issued` (when the result was released: later than the specimen, by hours or days), its own
+# before the report's. Any time not its own is named in the observation's `time_from`.
+OBSERVATION_EFFECTIVE = ("effectiveDateTime", "effectivePeriod", "effectiveInstant")
+REPORT_EFFECTIVE = ("effectiveDateTime", "effectivePeriod")
+ISSUED_NOTE = "issued: when the result was released, later than the specimen was taken"
+REPORT_UNUSED_STATUS = frozenset({"entered-in-error", "cancelled"})
+
+
+def observation_time(resource: JSON, ctx: Context) -> tuple[str, dict[str, str]]:
+    """The observation's time and, when it is not its own effective time, where it came from
+    (`{"time_from": ...}`, kept with the observation as an attribute)."""
+    own = first_moment(resource, OBSERVATION_EFFECTIVE, "effective[x]")
+    if own is not None:
+        return own, {}
+    rid = resource.get("id")
+    report = ctx.reports.get(f"Observation/{rid}") if isinstance(rid, str) else None
+    if report is not None and report.effective is not None:
+        return report.effective, {"time_from": f"{report.report} effective[x]"}
+    issued = first_moment(resource, ("issued",), "issued")
+    if issued is not None:
+        return issued, {"time_from": ISSUED_NOTE}
+    if report is not None and report.issued is not None:
+        return report.issued, {"time_from": f"{report.report} {ISSUED_NOTE}"}
+    raise Unusable("effective[x]", "no effective time, no issued, and no DiagnosticReport "
+                                   "listing it with a time")
+
+
+def report_times(resource: JSON, full_url: str | None = None) -> dict[str, ReportTime]:
+    """`result` reference -> the report's times, for one DiagnosticReport (a report whose times
+    cannot be read lends none: its results then need their own)."""
+    if resource.get("status") in REPORT_UNUSED_STATUS:
+        return {}
+    rid = resource.get("id")
+    name = f"DiagnosticReport/{rid}" if isinstance(rid, str) else (full_url or "DiagnosticReport")
+    try:
+        times = ReportTime(name, first_moment(resource, REPORT_EFFECTIVE, "effective[x]"),
+                           first_moment(resource, ("issued",), "issued"))
+        results = objects(resource, "result", "result")
+    except Unusable:
+        return {}
+    if times.effective is None and times.issued is None:
+        return {}
+    refs = (r.get("reference") for r in results)
+    return {ref: times for ref in refs if isinstance(ref, str)}
 
 
 def period_end(resource: JSON, key: str) -> str | None:

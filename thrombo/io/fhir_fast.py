@@ -28,6 +28,7 @@ from thrombo.io.fhir_elements import (
     number,
     obj,
     objects,
+    observation_time,
     patient_id,
     patient_of,
     period_end,
@@ -56,9 +57,6 @@ SEX = {"female": "F", "male": "M", "other": "U", "unknown": "U"}
 UNUSED_STATUS = frozenset({"entered-in-error", "cancelled", "not-done", "not-taken", "refuted"})
 OBSERVATION_UNUSED_STATUS = frozenset({"entered-in-error", "cancelled"})
 
-# Observation time, in order of preference. `issued` (when the result was released) is a
-# fallback only: it is later than the specimen was taken, by hours or days.
-OBSERVATION_TIME = ("effectiveDateTime", "effectivePeriod", "effectiveInstant", "issued")
 VALUE_KEYS = (
     "valueQuantity",
     "valueCodeableConcept",
@@ -127,9 +125,7 @@ def read_observation(resource: JSON, ctx: Context) -> Items:
     if isinstance(status, str) and status in OBSERVATION_UNUSED_STATUS:
         raise Skip(f"observation status {status}")
     pid = patient_of(resource, ctx)
-    when = first_moment(resource, OBSERVATION_TIME, "effective[x]")
-    if when is None:
-        raise Unusable("effective[x]", "no effective time (nor issued)")
+    when, timing = observation_time(resource, ctx)  # own, report's or issued (fhir_elements)
     rid = text(resource, "id", "id")
     event = has_system(obj(resource, "code", "code"), THROMBO_EVENT, "code")
     if event is not None:
@@ -138,14 +134,14 @@ def read_observation(resource: JSON, ctx: Context) -> Items:
     items: list[RawItem] = []
     if _value_key(resource) is not None:
         code = pick_code(obj(resource, "code", "code"), "code")
-        items.append(_measurement(resource, "", code, pid, when, rid, version))
+        items.append(_measurement(resource, "", code, pid, when, rid, version, timing))
     for i, comp in enumerate(objects(resource, "component", "component")):
         path = f"component[{i}]."
         if _value_key(comp, path) is None:
             continue  # a component without a value (e.g. a missing diastolic) carries nothing
         code = pick_code(obj(comp, "code", f"{path}code"), f"{path}code")
         cid = None if rid is None else f"{rid}#{code.code}"
-        items.append(_measurement(comp, path, code, pid, when, cid, version))
+        items.append(_measurement(comp, path, code, pid, when, cid, version, timing))
     if not items:
         raise Skip("observation has no value")
     return tuple(items)
@@ -162,13 +158,14 @@ def _value_key(element: JSON, path: str = "") -> str | None:
 
 
 def _measurement(
-    element: JSON, path: str, code: Code, pid: str, when: str, rid: str | None, version: str | None
+    element: JSON, path: str, code: Code, pid: str, when: str, rid: str | None, version: str | None,
+    timing: dict[str, str],
 ) -> RawObservation:
     value, unit = _value(element, path)
     low, high = range_limits(
         objects(element, "referenceRange", f"{path}referenceRange"), f"{path}referenceRange"
     )
-    return RawObservation(pid, when, code, value, unit, low, high, rid, version)
+    return RawObservation(pid, when, code, value, unit, low, high, rid, version, dict(timing))
 
 
 def _value(element: JSON, path: str) -> tuple[RawValue, str | None]:

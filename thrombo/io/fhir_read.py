@@ -13,11 +13,17 @@ a skip or a quarantine (raw.py). Two levels of checking:
   quarantined, where the NDJSON fast path passes it on for the site time zone. Whatever the fast
   path rejects is diagnosed with the R4B model too, so a quarantine reason is as precise as the
   model can make it.
+
+A Bundle inside a Bundle (a searchset inside a collection, a Bundle on an NDJSON line) is
+unpacked: each resource in it is one record. Entries that carry no resource by design (a
+transaction's DELETE, a transaction-response's answers) are skipped with that reason. Folders
+(Bulk Data exports, with their empty files and side files) are read by fhir_folder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +32,14 @@ from pydantic import ValidationError
 
 from thrombo.domain.records import Provenance
 from thrombo.errors import SourceError
-from thrombo.io.fhir_elements import JSON, Context, Skip, Unusable, patient_id
+from thrombo.io.fhir_elements import (
+    JSON,
+    Context,
+    Skip,
+    Unusable,
+    patient_id,
+    report_times,
+)
 from thrombo.io.fhir_fast import USED_TYPES, convert
 from thrombo.io.raw import SourceRecord
 
@@ -40,7 +53,9 @@ def read_fhir(path: Path, full_validation: bool | None = None) -> Iterator[Sourc
     """Every source record of a FHIR file or folder. Problems with the source as a whole (missing,
     empty, not JSON) raise `SourceError` now; problems with one record become its quarantine."""
     if path.is_dir():
-        return _read_folder(path, bool(full_validation))
+        from thrombo.io.fhir_folder import read_folder
+
+        return read_folder(path, bool(full_validation))
     if not path.is_file():
         raise SourceError(f"{path}: no such file or folder")
     if path.suffix.lower() in NDJSON_SUFFIXES:
@@ -59,12 +74,38 @@ def read_bundle(path: Path, full_validation: bool = True) -> Iterator[SourceReco
     if not isinstance(rtype, str):
         raise SourceError(f"{path}: JSON but not a FHIR resource (no resourceType)")
     if rtype != "Bundle":
-        return iter([_entry_record(0, {"resource": data}, Context(), str(path), full_validation)])
+        return iter([_entry_record("entry[0]", {"resource": data}, Context(), str(path),
+                                   full_validation)])
     entries = data.get("entry") or []
     if not isinstance(entries, list):
         raise SourceError(f"{path}: Bundle.entry is not a list")
-    ctx = bundle_context(entries)
-    return (_entry_record(i, e, ctx, str(path), full_validation) for i, e in enumerate(entries))
+    return bundle_records(entries, "", Context(), str(path), full_validation)
+
+
+def bundle_records(entries: list[Any], prefix: str, outer: Context, source: str,
+                   full_validation: bool) -> Iterator[SourceRecord]:
+    """One record per resource of the Bundle's entries, nested Bundles unpacked; references
+    resolve within the Bundle, then through `outer` (the rest of the source)."""
+    flat = list(flatten(entries, prefix))
+    ctx = bundle_context((entry for _, entry in flat), outer)
+    return (_entry_record(where, entry, ctx, source, full_validation) for where, entry in flat)
+
+
+def flatten(entries: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(location, entry) for each entry, the entries of a nested Bundle in its place. A nested
+    Bundle with no entries (or a malformed list) stays one entry, accounted for itself."""
+    for index, entry in enumerate(entries):
+        where = f"{prefix}entry[{index}]"
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        inner = resource.get("entry") if isinstance(resource, dict) else None
+        if _is_bundle(resource) and isinstance(inner, list) and inner:
+            yield from flatten(inner, f"{where}.")
+        else:
+            yield where, entry
+
+
+def _is_bundle(resource: Any) -> bool:
+    return isinstance(resource, dict) and resource.get("resourceType") == "Bundle"
 
 
 def _load_json(path: Path) -> JSON:
@@ -83,24 +124,44 @@ def _load_json(path: Path) -> JSON:
     return data
 
 
-def bundle_context(entries: Iterable[Any]) -> Context:
-    """Patients and Medications of a bundle, by fullUrl and Type/id, so references resolve."""
-    ctx = Context()
+def bundle_context(entries: Iterable[Any], outer: Context | None = None) -> Context:
+    """Patients, Medications and DiagnosticReport times of a bundle, by fullUrl and Type/id, so
+    references resolve (what `outer` already knows stays known)."""
+    ctx = Context() if outer is None else replace(
+        outer, patients=dict(outer.patients), medications=dict(outer.medications),
+        reports=dict(outer.reports))
+    aliases: dict[str, str] = {}
     for entry in entries:
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict):
             continue
         full_url = entry.get("fullUrl") if isinstance(entry.get("fullUrl"), str) else None
         keys = [k for k in (full_url, _type_id(resource)) if k]
-        if resource.get("resourceType") == "Patient":
-            try:
-                pid = patient_id(resource, full_url)
-            except Unusable:
-                continue  # the Patient's own record reports the problem
-            ctx.patients.update(dict.fromkeys(keys, pid))
-        elif resource.get("resourceType") == "Medication":
-            ctx.medications.update(dict.fromkeys(keys, resource))
+        if full_url is not None and len(keys) == 2:
+            aliases[full_url] = keys[1]
+        add_to_context(ctx, resource, keys, full_url)
+    # A report may list its results by fullUrl (urn:uuid): the Observation looks up Type/id.
+    for ref, times in list(ctx.reports.items()):
+        if ref in aliases:
+            ctx.reports.setdefault(aliases[ref], times)
     return ctx
+
+
+def add_to_context(ctx: Context, resource: JSON, keys: list[str],
+                   full_url: str | None = None) -> None:
+    """What a resource lets other records resolve: a Patient's id, a Medication, the times a
+    DiagnosticReport lends its results."""
+    rtype = resource.get("resourceType")
+    if rtype == "Patient":
+        try:
+            pid = patient_id(resource, full_url)
+        except Unusable:
+            return  # the Patient's own record reports the problem
+        ctx.patients.update(dict.fromkeys(keys, pid))
+    elif rtype == "Medication":
+        ctx.medications.update(dict.fromkeys(keys, resource))
+    elif rtype == "DiagnosticReport":
+        ctx.reports.update(report_times(resource, full_url))
 
 
 def _type_id(resource: JSON) -> str | None:
@@ -108,12 +169,17 @@ def _type_id(resource: JSON) -> str | None:
     return f"{rtype}/{rid}" if isinstance(rid, str) and isinstance(rtype, str) else None
 
 
-def _entry_record(index: int, entry: Any, ctx: Context, source: str,
+def _entry_record(where: str, entry: Any, ctx: Context, source: str,
                   full_validation: bool) -> SourceRecord:
     resource = entry.get("resource") if isinstance(entry, dict) else None
     if not isinstance(resource, dict):
-        return SourceRecord.bad(Provenance(source, f"entry[{index}]"), "entry without a resource")
-    ref = _type_id(resource) or f"entry[{index}] {resource.get('resourceType')}"
+        return _no_resource(where, entry, source)
+    ref = _type_id(resource) or f"{where} {resource.get('resourceType')}"
+    if _is_bundle(resource):
+        if isinstance(resource.get("entry") or [], list):
+            return SourceRecord.skip(Provenance(source, ref), "a nested Bundle with no entries")
+        return SourceRecord.bad(Provenance(source, f"{ref} entry"),
+                                "a nested Bundle whose entry is not a list")
     if full_validation and resource.get("resourceType") in USED_TYPES:
         problem = model_problem(resource)
         if problem is not None:
@@ -127,14 +193,55 @@ def _entry_record(index: int, entry: Any, ctx: Context, source: str,
         return SourceRecord.bad(Provenance(source, f"{ref} {bad.path}"), bad.reason)
 
 
+def _no_resource(where: str, entry: Any, source: str) -> SourceRecord:
+    """An entry without a resource: a request or response by design (skipped, saying what it
+    was), else malformed."""
+    request = entry.get("request") if isinstance(entry, dict) else None
+    response = entry.get("response") if isinstance(entry, dict) else None
+    prov = Provenance(source, where)
+    if isinstance(request, dict) and isinstance(request.get("method"), str):
+        method = str(request["method"]).upper()
+        if method == "DELETE":
+            return SourceRecord.skip(prov, "transaction DELETE entry: import adds and amends "
+                                           "records, it deletes none")
+        return SourceRecord.skip(prov, f"transaction {method} entry without a resource")
+    if isinstance(response, dict):
+        return SourceRecord.skip(prov, "transaction-response entry: the server's answer to a "
+                                       "request, no resource")
+    return SourceRecord.bad(prov, "entry without a resource")
+
+
 # --- NDJSON -----------------------------------------------------------------------------------
 
 
 def read_ndjson(path: Path, full_validation: bool = False,
                 ctx: Context | None = None) -> Iterator[SourceRecord]:
-    """One record a non-blank line, streamed (memory does not grow with the file)."""
-    _sniff_ndjson(path)
-    return _ndjson_records(path, full_validation, ctx or Context())
+    """One record a non-blank line, streamed (memory does not grow with the file). Without a
+    context given, the file's own Medications and DiagnosticReports make one."""
+    sniff_ndjson(path)
+    if ctx is None:
+        ctx = Context()
+        scan_context(path, ctx)
+    return ndjson_records(path, full_validation, ctx)
+
+
+# Lines that can lend something to others (by a plain byte search first, so that a large file
+# of Observations is not parsed twice).
+CONTEXT_MARKS = (b"DiagnosticReport", b"Medication")
+
+
+def scan_context(path: Path, ctx: Context) -> None:
+    """Add the file's Medications and DiagnosticReport times to `ctx`."""
+    for _, line in _lines(path):
+        if not any(mark in line for mark in CONTEXT_MARKS):
+            continue
+        try:
+            resource = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue  # its own record reports it when the file is read
+        if isinstance(resource, dict):
+            key = _type_id(resource)
+            add_to_context(ctx, resource, [key] if key else [])
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -146,17 +253,19 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
         raise SourceError(f"{path}: cannot be read ({exc.strerror})") from exc
 
 
-def _sniff_ndjson(path: Path) -> None:
+def sniff_ndjson(path: Path) -> JSON:
+    """The first JSON object among the first lines; `SourceError` when there is none."""
     seen = 0
     for _, line in _lines(path):
         if not line.strip():
             continue
         seen += 1
         try:
-            if isinstance(orjson.loads(line), dict):
-                return
+            first = orjson.loads(line)
         except orjson.JSONDecodeError:
-            pass
+            continue
+        if isinstance(first, dict):
+            return first
         if seen >= SNIFF_LINES:
             break
     if seen == 0:
@@ -164,11 +273,27 @@ def _sniff_ndjson(path: Path) -> None:
     raise SourceError(f"{path}: not NDJSON (none of the first {seen} lines is a JSON object)")
 
 
-def _ndjson_records(path: Path, full_validation: bool, ctx: Context) -> Iterator[SourceRecord]:
+def ndjson_records(path: Path, full_validation: bool, ctx: Context) -> Iterator[SourceRecord]:
     source = str(path)
     for number, line in _lines(path):
-        if line.strip():
+        if not line.strip():
+            continue
+        entries = _bundle_entries(line) if b"Bundle" in line else None
+        if entries is not None:
+            yield from bundle_records(entries, f"line {number} ", ctx, source, full_validation)
+        else:
             yield line_record(line, Provenance(source, f"line {number}"), ctx, full_validation)
+
+
+def _bundle_entries(line: bytes) -> list[Any] | None:
+    """The entries of a Bundle written on one NDJSON line (None when the line is no Bundle with
+    entries: it is then read as one record)."""
+    try:
+        resource = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    entries = resource.get("entry") if _is_bundle(resource) else None
+    return entries if isinstance(entries, list) and entries else None
 
 
 def line_record(line: bytes, prov: Provenance, ctx: Context,
@@ -192,43 +317,14 @@ def line_record(line: bytes, prov: Provenance, ctx: Context,
         return SourceRecord.bad(prov, f"{ref} {diagnose(resource, bad)}")
 
 
-# --- folder -----------------------------------------------------------------------------------
-
-
-def _read_folder(folder: Path, full_validation: bool) -> Iterator[SourceRecord]:
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in NDJSON_SUFFIXES)
-    if not files:
-        raise SourceError(f"{folder}: no .ndjson files (a Bulk Data export holds Type.ndjson)")
-    # Patients first; Medication resources are read up front so references to them resolve.
-    files.sort(key=lambda p: (not p.name.startswith("Patient"), p.name))
-    ctx = Context()
-    for medication_file in (p for p in files if p.name.startswith("Medication.")):
-        _sniff_ndjson(medication_file)
-        ctx.medications.update(_medications(medication_file))
-    for file in files:
-        _sniff_ndjson(file)
-    return (rec for file in files for rec in _ndjson_records(file, full_validation, ctx))
-
-
-def _medications(path: Path) -> dict[str, JSON]:
-    found: dict[str, JSON] = {}
-    for _, line in _lines(path):
-        try:
-            resource = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue  # its own record reports it when the file is read
-        key = _type_id(resource) if isinstance(resource, dict) else None
-        if key is not None:
-            found[key] = resource
-    return found
-
-
 # --- full validation --------------------------------------------------------------------------
 
 
 def model_problem(resource: JSON) -> tuple[str, str] | None:
     """(element path, reason) of the R4B model's first complaint, or None when it is valid."""
-    from fhir.resources.R4B import get_fhir_model_class  # slow to import; only when needed
+    from fhir.resources.R4B import (
+        get_fhir_model_class,  # slow to import; only when needed
+    )
 
     try:
         get_fhir_model_class(str(resource["resourceType"])).model_validate(resource)

@@ -41,6 +41,14 @@ class SourceSummary:
     skipped: int = 0
     quarantined: int = 0
     ignored_files: list[str] = field(default_factory=list)
+    """Files of the source not read. A bare name is a file of another kind (a README); one
+    given with its reason (`log.ndjson: the Bulk Data export's log ...`, `Observation.ndjson:
+    empty, 0 records`) is a file the user may have meant as data, and is also a warning."""
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{self.path}: not read: {entry}" for entry in self.ignored_files
+                if ": " in entry]
 
     @property
     def balanced(self) -> bool:
@@ -78,7 +86,8 @@ class ImportSummary:
 
     @property
     def warnings(self) -> list[str]:
-        return [
+        files = [warning for source in self.sources for warning in source.warnings]
+        return files + [
             f"{count} record{'s' if count > 1 else ''} read through the mapping {mapping}, "
             "which is from memory, unverified: check it"
             for mapping, count in sorted(self.unverified.items())

@@ -97,8 +97,9 @@ def source_spec(source: str | Path, fmt: str | None = None) -> SourceSpec:
         return str(path), fmt, csv_dataset.read_dataset(path), csv_dataset.ignored_files(path)
     if fmt in ("fhir-ndjson", "fhir-bundle", "fhir"):
         from thrombo.io.fhir import read_fhir
+        from thrombo.io.fhir_folder import ignored_files
 
-        return str(path), fmt, read_fhir(path), []
+        return str(path), fmt, read_fhir(path), ignored_files(path)
     raise SourceError(f"unknown source format {fmt!r}")
 
 
