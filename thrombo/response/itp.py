@@ -107,7 +107,7 @@ class TreatmentResponse:
             "drug": self.course.drug,
             "class": self.outcome().drug_class,
             "start": self.course.start.isoformat(),
-            "baseline_platelets": None if self.baseline is None else self.baseline.value,
+            "baseline_platelets": None if self.baseline is None else self.baseline.shown,
             "response": self.response,
             "response_date": _iso(self.response_date),
             "complete_response_date": _iso(self.complete_response_date),
@@ -175,19 +175,23 @@ def confirmed_run(
 
 
 def _cr(occ: Occasion) -> bool | None:
-    return occ.count is not None and occ.count.value >= CR_PLATELETS
+    """A censored count decides by interval logic ('>150' is CR; '<150' cannot tell)."""
+    return False if occ.count is None else occ.count.at_least(CR_PLATELETS)
 
 
 def _r(baseline: PlateletCount | None) -> Predicate:
     def holds(occ: Occasion) -> bool | None:
         if occ.count is None:
             return False
-        value = occ.count.value
-        if value < R_PLATELETS:
-            return False
+        count = occ.count
+        above = count.at_least(R_PLATELETS)
+        if above is not True:
+            return above
         if baseline is None:
-            return True if value >= CR_PLATELETS else None
-        return baseline.value == 0 or value >= R_FOLD_OVER_BASELINE * baseline.value
+            return True if count.at_least(CR_PLATELETS) else None
+        if baseline.value == 0 and baseline.comparator is None:
+            return True
+        return count.at_least_times(R_FOLD_OVER_BASELINE, baseline)
 
     return holds
 
@@ -197,9 +201,15 @@ def _in_response(baseline: PlateletCount | None) -> Predicate:
     r_holds = _r(baseline)
 
     def holds(occ: Occasion) -> bool | None:
-        return True if _cr(occ) else r_holds(occ)
+        cr = _cr(occ)
+        return True if cr else _either(cr, r_holds(occ))
 
     return holds
+
+
+def _either(cr: bool | None, r: bool | None) -> bool | None:
+    """CR or R when CR is not True: R's answer, unknown when CR could not be told."""
+    return r if r is True or cr is False else None
 
 
 def _negation(predicate: Predicate) -> Predicate:
@@ -308,7 +318,8 @@ def evaluate_course(
 def _baseline_warnings(baseline: PlateletCount | None) -> tuple[str, ...]:
     if baseline is None:
         return (NO_BASELINE_WARNING,)
-    return (BASELINE_ZERO_WARNING,) if baseline.value == 0 else ()
+    exact_zero = baseline.value == 0 and baseline.comparator is None
+    return (BASELINE_ZERO_WARNING,) if exact_zero else ()
 
 
 def _first_day(occ: Occasion | None) -> date | None:

@@ -108,7 +108,7 @@ class ItpResponses:
             "treatment": None if cur is None else cur.course.drug,
             "treatment_start": None if cur is None else cur.course.start.isoformat(),
             "baseline_platelets": None if cur is None or cur.baseline is None
-            else cur.baseline.value,
+            else cur.baseline.shown,
             "response": "not-evaluable" if cur is None else cur.response,
             "response_date": _iso(None if cur is None else cur.response_date),
             "days_to_response": None if cur is None else cur.days_to_response,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from thrombo.domain.quantities import satisfies
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_days
@@ -166,6 +167,18 @@ def _latest(series: Sequence[Observation], day: date, timeline: PatientTimeline
 State = tuple[bool | None, Evidence]
 
 
+def _shown(obs: Observation) -> str:
+    """The number as reported: '45', or '<10' for a censored result."""
+    q = obs.quantity
+    return "" if q is None else f"{q.comparator or ''}{q.value:g}"
+
+
+def _side(passes: bool | None, op: str = ">=") -> str:
+    """The comparison a note shows: the test's own, its negation, or 'may or may not be'."""
+    negation = {">=": "<", "<": ">="}[op]
+    return f"may or may not be {op}" if passes is None else (op if passes else negation)
+
+
 class _Judge:
     """Component states on a day, from the latest measurements up to that day, each with the
     evidence behind it (the value, its time and the threshold it was compared with)."""
@@ -206,13 +219,15 @@ class _Judge:
             return None, Evidence("tma-resolution-000: ldh", "no LDH measured", day)
         last = series[-1]
         limit = self._uln(last)
-        if limit is None or last.value is None:
+        if limit is None or last.quantity is None:
             return None, self._evidence("ldh", last, "no ULN for this LDH (no lab range, no "
                                                      "age table)")
         uln, where = limit
         threshold = f"<= ULN {uln:g} U/L ({where})"
-        if last.value > uln:
-            return False, self._evidence("ldh", last, f"{last.value:g} U/L, not {threshold}")
+        normal, shown = self._ldh_normal(last), _shown(last)
+        if normal is not True:  # a censored LDH ('>2500') by interval logic
+            verdict = "not" if normal is False else "censored, may or may not be"
+            return normal, self._evidence("ldh", last, f"{shown} U/L, {verdict} {threshold}")
         earliest = last
         for obs in reversed(series[:-1]):
             if self._ldh_normal(obs) is not True:
@@ -221,37 +236,39 @@ class _Judge:
         span = last.time - earliest.time
         hours = span.total_seconds() / 3600
         ok = span >= timedelta(hours=LDH_CONFIRM_HOURS)
-        note = (f"{last.value:g} U/L {threshold}; normal run spans {hours:g} h "
+        note = (f"{shown} U/L {threshold}; normal run spans {hours:g} h "
                 f"({'>=' if ok else '<'} {LDH_CONFIRM_HOURS} h)")
         return ok, self._evidence("ldh", last, note)
 
     def _ldh_normal(self, obs: Observation) -> bool | None:
-        uln = self.uln(obs)
-        return None if uln is None or obs.value is None else obs.value <= uln
+        uln, q = self.uln(obs), obs.quantity
+        return None if uln is None or q is None else satisfies(q.value, q.comparator, "<=", uln)
 
     def platelets(self, day: date) -> State:
         seen = _latest(self.tl.of("platelets"), day, self.tl)
-        if not seen or seen[-1].value is None:
+        if not seen or seen[-1].quantity is None:
             return None, Evidence("tma-resolution-000: platelets", "no platelet count", day)
-        last, value = seen[-1], seen[-1].value
+        last, q = seen[-1], seen[-1].quantity
+        shown = _shown(last)  # a censored count ('<10') is decided by interval logic
         if self.options.platelet_rule == "rise-50pct-over-nadir":
             if self.nadir is None:
                 return None, self._evidence("platelets", last, "no pre-treatment nadir")
             limit = (1 + PLATELET_RISE_FRACTION) * self.nadir
-            ok = value >= limit
-            note = (f"{value:g} x10^9/L {'>=' if ok else '<'} {limit:g} "
+            ok = satisfies(q.value, q.comparator, ">=", limit)
+            note = (f"{shown} x10^9/L {_side(ok)} {limit:g} "
                     f"({PLATELET_RISE_FRACTION:.0%} over the nadir {self.nadir:g})")
             return ok, self._evidence("platelets", last, note)
         counted = self.tl.local_day(last.time)
         first = counted - timedelta(days=PLATELETS_TRANSFUSION_FREE_DAYS - 1)
         transfused = [e for e in self.tl.events_between((PLATELET_TRANSFUSION,), first, counted)
                       if e.time <= last.time]
-        high = value >= PLATELETS_RESOLVED
-        note = (f"{value:g} x10^9/L {'>=' if high else '<'} {PLATELETS_RESOLVED:g}; " + (
+        high = satisfies(q.value, q.comparator, ">=", PLATELETS_RESOLVED)
+        note = (f"{shown} x10^9/L {_side(high)} {PLATELETS_RESOLVED:g}; " + (
             f"platelet transfusion on {self.tl.local_day(transfused[-1].time)}, within "
             f"{PLATELETS_TRANSFUSION_FREE_DAYS} days" if transfused else
             f"no platelet transfusion in the {PLATELETS_TRANSFUSION_FREE_DAYS} days before"))
-        return high and not transfused, self._evidence("platelets", last, note)
+        met = False if transfused else high
+        return met, self._evidence("platelets", last, note)
 
     def schistocytes(self, day: date) -> State:
         seen = _latest(self.tl.of("schistocytes"), day, self.tl)
@@ -265,15 +282,22 @@ class _Judge:
                                             f"{obs.category!r} is not a recognised result")
             return obs.category == "absent", self._evidence(
                 "schistocytes", obs, f"{obs.category}; cleared means {rule}")
-        value, unit = obs.quantity.value, obs.quantity.unit
-        if value <= 0:
-            return True, self._evidence("schistocytes", obs, f"0 {unit}: absent")
+        # A censored count ('<1 %', '>2 %') is decided by interval logic (interface.md 1.1):
+        # cleared when every count it allows clears, not when none does, else unknown.
+        q = obs.quantity
+        shown, unit = _shown(obs), q.unit
+        absent = satisfies(q.value, q.comparator, "<=", 0.0)
+        if absent:
+            return True, self._evidence("schistocytes", obs, f"{shown} {unit}: absent")
         if unit == "/[HPF]" and self.options.schistocytes == "absent-or-below-2-per-hpf":
             self.warnings.add(SCHISTOCYTES_HPF_WARNING)
-            ok = value < SCHISTOCYTES_BELOW_PER_HPF
-            return ok, self._evidence("schistocytes", obs, f"{value:g}/HPF "
-                                      f"{'<' if ok else '>='} {SCHISTOCYTES_BELOW_PER_HPF:g}/HPF")
-        return False, self._evidence("schistocytes", obs, f"{value:g} {unit}; cleared means {rule}")
+            ok = satisfies(q.value, q.comparator, "<", SCHISTOCYTES_BELOW_PER_HPF)
+            return ok, self._evidence("schistocytes", obs, f"{shown}/HPF {_side(ok, '<')} "
+                                      f"{SCHISTOCYTES_BELOW_PER_HPF:g}/HPF")
+        if absent is None:
+            return None, self._evidence("schistocytes", obs, f"{shown} {unit}: censored, may or "
+                                        f"may not be absent; cleared means {rule}")
+        return False, self._evidence("schistocytes", obs, f"{shown} {unit}; cleared means {rule}")
 
     def judged(self, day: date) -> dict[str, State]:
         return {"ldh": self.ldh(day), "platelets": self.platelets(day),

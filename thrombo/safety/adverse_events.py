@@ -77,12 +77,13 @@ def _lab_warnings(term: str, obs: Observation) -> tuple[str, ...]:
 
 
 def _lab_grade(timeline: PatientTimeline, obs: Observation, baseline: float | None) -> int | None:
+    if obs.analyte == "platelets" and obs.quantity is not None:
+        lln = obs.ref_low if obs.ref_low is not None else platelet_reference_range()[0].value
+        # A censored count ('<10') is graded by interval logic; the other terms need a value.
+        return ctcae.platelet_grade(obs.quantity.value, lln, obs.quantity.comparator)
     value = obs.value
     if value is None:
         return None
-    if obs.analyte == "platelets":
-        lln = obs.ref_low if obs.ref_low is not None else platelet_reference_range()[0].value
-        return ctcae.platelet_grade(value, lln)
     if obs.analyte == "hemoglobin":
         return ctcae.anemia_grade(value, obs.ref_low or _who_lln(timeline, obs))
     if obs.analyte == "creatinine":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from thrombo.domain.quantities import Comparator, satisfies
 from thrombo.errors import ImplausibleValueError
 
 CTCAE_VERSION: Final = "5.0"
@@ -63,17 +64,22 @@ def check_grade(term: str, grade: int) -> int:
     return grade
 
 
-def platelet_grade(count: float, lln: float | None) -> int | None:
-    """0-4; None when the count is >= 75 and no lower limit of normal is known."""
-    if count < PLATELET_G4_BELOW:
-        return 4
-    if count < PLATELET_G3_BELOW:
-        return 3
-    if count < PLATELET_G2_BELOW:
-        return 2
-    if lln is None:
-        return None
-    return 1 if count < lln else 0
+def platelet_grade(
+    count: float, lln: float | None, comparator: Comparator | None = None
+) -> int | None:
+    """0-4; None when the count is >= 75 and no lower limit of normal is known. A censored
+    count (`comparator`: '<10') is graded by interval logic (interface.md 1.1): '<10' is below
+    25 (grade 4); '<60' could be grade 2, 3 or 4, so it has no grade (None)."""
+    for grade, below in ((4, PLATELET_G4_BELOW), (3, PLATELET_G3_BELOW),
+                         (2, PLATELET_G2_BELOW), (1, lln)):  # fmt: skip
+        if below is None:
+            return None
+        answer = satisfies(count, comparator, "<", below)
+        if answer is None:
+            return None
+        if answer:
+            return grade
+    return 0
 
 
 def anemia_grade(hb_g_dl: float, lln: float | None) -> int | None:

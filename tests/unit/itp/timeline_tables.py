@@ -2,7 +2,7 @@
 
 Days are integers counted from DAY0 (2026-01-01), so `12 platelets 45` is a platelet count of
 45 x10^9/L on 2026-01-13 at 08:00 UTC. Rows are whitespace separated; extra `key=value` tokens
-set optional fields:
+set optional fields. A VALUE such as `<10` or `>150` is a censored result (a bound).
 
 - observations: `DAY ANALYTE VALUE [low=L] [high=H] [unit=U] [hour=H]`
 - medications:  `DAY DRUG [end=DAY] [intent=rescue] [dose=VALUE] [unit=mg] [hour=H]`
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from thrombo.domain.quantities import Quantity
+from thrombo.domain.quantities import Quantity, parse_censored
 from thrombo.domain.records import Event, Medication, Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.normalize.analytes import CATALOGUE
@@ -37,8 +37,10 @@ def _rows(table: str) -> list[tuple[list[str], dict[str, str]]]:
         if not line:
             continue
         tokens = line.split()
-        plain = [t for t in tokens if "=" not in t]
-        extra = dict(t.split("=", 1) for t in tokens if "=" in t)
+        is_option = [("=" in t and not t.startswith(("<", ">"))) for t in tokens]  # '>=100'
+        plain = [t for t, option in zip(tokens, is_option, strict=True) if not option]
+        extra = dict(t.split("=", 1) for t, option in zip(tokens, is_option, strict=True)
+                     if option)
         rows.append((plain, extra))
     return rows
 
@@ -48,8 +50,9 @@ def _observation(i: int, plain: list[str], extra: dict[str, str]) -> Observation
     when = at(n, int(extra.get("hour", 8)))
     low = float(extra["low"]) if "low" in extra else None
     high = float(extra["high"]) if "high" in extra else None
+    comparator, number = parse_censored(raw)  # '<10': a censored result, kept as a bound
     try:
-        qty = Quantity(float(raw), extra.get("unit", UNITS.get(analyte, "1")))
+        qty = Quantity(float(number), extra.get("unit", UNITS.get(analyte, "1")), comparator)
     except ValueError:
         return Observation(f"o{i}", "P", analyte, when, category=raw, ref_low=low, ref_high=high)
     return Observation(f"o{i}", "P", analyte, when, quantity=qty, ref_low=low, ref_high=high)

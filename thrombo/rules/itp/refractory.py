@@ -105,7 +105,9 @@ def _persistent_low_run(
     for count in counts:
         if count.day < from_day:
             continue
-        if count.value >= PRACTICAL_PLATELET_THRESHOLD:
+        # A censored count ('<10') is below 30 by interval logic; one that cannot tell
+        # ('<50') breaks the run as a count >= 30 does: persistence is not shown through it.
+        if count.at_least(PRACTICAL_PLATELET_THRESHOLD) is not False:
             run = []
             continue
         if run and (count.day - run[-1].day).days > PERSISTENCE_MAX_GAP_DAYS:
@@ -135,9 +137,14 @@ def _practical_from(
     if not after:
         return None, None, ()
     latest = after[-1]
-    if latest.value >= PRACTICAL_PLATELET_THRESHOLD:
+    above = latest.at_least(PRACTICAL_PLATELET_THRESHOLD)
+    if above:
         note = f"latest count after {label} is >= {PRACTICAL_PLATELET_THRESHOLD:g}"
         return False, None, (latest.evidence("practical-002", note),)
+    if above is None:
+        note = (f"latest count after {label}, {latest.shown}, is censored and cannot tell "
+                f"whether it is below {PRACTICAL_PLATELET_THRESHOLD:g}")
+        return None, None, (latest.evidence("practical-002", note),)
     note = (f"latest count after {label} is < {PRACTICAL_PLATELET_THRESHOLD:g}, but too few "
             f"counts so far to show persistence (>= {PERSISTENCE_MIN_COUNTS} counts over >= "
             f"{PERSISTENCE_DAYS} days, none more than {PERSISTENCE_MAX_GAP_DAYS} days apart)")
