@@ -87,8 +87,12 @@ class BodySize:
     age_years: float
     ancestry: Ancestry
     as_of: date
+    sex: str | None = None
 
     def inputs(self, regimen: str | None = None, indication: str | None = None) -> DoseInputs:
+        """The dose's inputs. The weight's date and the as-of day let the dose's weight check
+        hold the weight against the child's age when it was measured (a weight from infancy
+        read a year later is not a slip) and note a stale weight."""
         return DoseInputs(
             weight_kg=None if self.weight is None else self.weight.value,
             height_cm=None if self.height is None else self.height.value,
@@ -97,6 +101,9 @@ class BodySize:
             hb_g_dl=None if self.hemoglobin is None else self.hemoglobin.value,
             regimen=regimen,
             indication=indication,
+            sex=self.sex,
+            weight_date=None if self.weight is None else self.weight.day,
+            as_of=self.as_of,
         )
 
     def warnings(self) -> list[str]:
@@ -105,14 +112,11 @@ class BodySize:
                 "no weight recorded on or before as-of: weight-based options are listed "
                 "without a dose; record a weight to dose them"
             ]
-        age = (self.as_of - self.weight.day).days
-        if age > STALE_WEIGHT_DAYS:
-            return [
-                f"the latest weight ({self.weight.value:g} kg on "
-                f"{self.weight.day.isoformat()}) is {age} days old (> {STALE_WEIGHT_DAYS}): "
-                "re-weigh before prescribing"
-            ]
-        return []
+        # One wording for a stale weight: the note of the dose's own weight check, which each
+        # weight-based dose also carries; said once here for the whole plan.
+        check = weight_checks.check_weight(
+            self.weight.value, weight_date=self.weight.day, as_of=self.as_of)
+        return list(check.notes)
 
     def to_json(self) -> dict[str, BodyInput | float | str | None]:
         return {
@@ -132,6 +136,7 @@ def body_size(timeline: PatientTimeline, as_of: date) -> BodySize:
         age_years(timeline, as_of),
         ancestry(timeline),
         as_of,
+        timeline.patient.sex,
     )
 
 

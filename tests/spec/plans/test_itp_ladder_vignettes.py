@@ -297,3 +297,23 @@ def test_monthly_pulses_keeping_the_child_above_30_are_a_response() -> None:
     dex = plan.option("dexamethasone")
     assert dex.status is S.TRIED_RESPONDED
     assert "planned monthly dexamethasone pulses (seed 002)" in dex.reasons[0].text
+
+
+def test_an_old_weight_is_judged_at_the_age_it_was_measured() -> None:
+    """A girl born 183 days before day 0, weighed 7.0 kg on day 0 (6 months old: CDC 2000
+    weight-for-age z -0.3, an ordinary weight). ITP diagnosed on day 0; no other weight. On day
+    548 (2 years old) the ladder doses on that weight: held against a 2-year-old it would be
+    z -6.2 (beyond the [Design] +-4 bound) and every weight-based dose refused; held against the
+    6-month-old it was measured at (issue 17, as the TA-TMA plan does), it is plausible. The
+    weight is 548 days old (> 90 days, [Design]): one re-weigh warning for the plan, worded as
+    each dose's own note. Prednisone 2 mg/kg x 7 kg = 14 mg/day (ASH 2019, D)."""
+    tl = patient_timeline("0 platelets 12\n0 weight 7.0", birth=-183, diagnosis=0)
+    plan = itp_ladder(tl, day(548))
+    prednisone = plan.option("prednisone")
+    assert prednisone.status is S.SUGGESTED
+    assert prednisone.dose is not None and prednisone.dose.dose.value == 14.0
+    stale = [w for w in plan.warnings if "re-weigh" in w]
+    assert stale == ["the dosing weight was measured on 2026-01-01, 548 days before 2027-07-03 "
+                     "(more than 90): re-weigh the child before prescribing"]
+    assert stale[0] in prednisone.dose.warnings
+    assert prednisone.dose.inputs["weight_check"]["weight_date"] == "2026-01-01"

@@ -56,8 +56,8 @@ def test_body_size_uses_the_latest_values_up_to_as_of() -> None:
     assert body.warnings() == []
     assert body_size(tl.as_of(day(150)), day(150)).warnings() == []  # 90 days: not > 90
     assert body_size(tl.as_of(day(151)), day(151)).warnings() == [
-        "the latest weight (99 kg on 2026-03-02) is 91 days old (> 90): re-weigh before "
-        "prescribing"]
+        "the dosing weight was measured on 2026-03-02, 91 days before 2026-06-01 (more than "
+        "90): re-weigh the child before prescribing"]
 
 
 @pytest.mark.parametrize(
