@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import Cohort, auth
 from thrombo.analytics.assessment import assess_patient
 from thrombo.api.service import Service
-from thrombo.api.study_view import RESEARCHER_SUPPRESS_BELOW
+from thrombo.api.study_document import RESEARCHER_SUPPRESS_BELOW
 from thrombo.plans import plan_for
 from thrombo.rules.registry import SETS
 

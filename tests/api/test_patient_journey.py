@@ -18,11 +18,11 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import Cohort, auth
 from tests.unit.analytics.test_exposure import AS_OF, START, administrations, at, d, med, timeline
-from thrombo.api.charts import LEFT, RIGHT, WIDTH, Chart, Series, render
-from thrombo.api.journey import journey_lanes, render_journey, shared_span
 from thrombo.domain.records import Event
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.results import ScreeningResult
+from thrombo.web.charts import LEFT, RIGHT, WIDTH, Chart, Series, render
+from thrombo.web.journey import journey_lanes, render_journey, shared_span
 
 SVG = "{http://www.w3.org/2000/svg}"
 DIAGNOSIS = date(2024, 12, 31)

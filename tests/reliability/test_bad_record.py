@@ -19,7 +19,7 @@ from sqlalchemy import update
 from tests.api.conftest import PASSWORD, Cohort, auth, settings_for
 from thrombo.api.main import create_app
 from thrombo.api.service import Service
-from thrombo.api.study_view import UNANALYSABLE
+from thrombo.api.study_document import UNANALYSABLE
 from thrombo.errors import ImplausibleValueError
 from thrombo.store.schema import patients
 from thrombo.store.sources import read_sources

@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import Cohort
 from tests.security.routes import CALLS, DENIED
 from tests.security.test_access import _token, call
-from thrombo.api.study_view import RESEARCHER_SUPPRESS_BELOW
+from thrombo.api.study_document import RESEARCHER_SUPPRESS_BELOW
 
 T = RESEARCHER_SUPPRESS_BELOW
 COUNT_KEYS = {"n", "k", "patients", "treated", "n_treated", "deaths_by_6_months", "high_risk",

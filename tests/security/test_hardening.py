@@ -22,9 +22,9 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import PASSWORD, Cohort, auth, settings_for
 from thrombo.api.main import create_app
-from thrombo.api.pages_common import path_segment
 from thrombo.api.uploads import sweep_stale_uploads
 from thrombo.store.sql import Store
+from thrombo.web.pages_common import path_segment
 
 
 def test_a_lone_surrogate_in_a_password_is_a_failed_sign_in(

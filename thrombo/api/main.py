@@ -16,15 +16,12 @@ import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from markupsafe import escape
 
 from thrombo import __version__
 from thrombo.api.access_log import AccessLogMiddleware, silence_uvicorn_access_log
 from thrombo.api.body_limits import BodyLimitMiddleware
 from thrombo.api.deps import CsrfError, SignInRequiredError
-from thrombo.api.pages_common import WEB
-from thrombo.api.patient_page import warm_status_cache
 from thrombo.api.routes import ROUTERS
 from thrombo.api.security import SecurityHeadersMiddleware
 from thrombo.api.service import ForbiddenError, NotVisibleError, Service
@@ -33,6 +30,7 @@ from thrombo.api.sign_in import TooManyAttemptsError
 from thrombo.api.uploads import sweep_stale_uploads
 from thrombo.errors import ThromboUserError
 from thrombo.store.sql import StoreBusyError
+from thrombo.web.mount import mount_dashboard, warm_status_cache
 
 log = logging.getLogger("thrombo.api")
 BUSY_RETRY_AFTER = 10
@@ -74,7 +72,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.add_middleware(AccessLogMiddleware)
     for router in ROUTERS:
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    mount_dashboard(app)
     _errors(app)
     return app
 

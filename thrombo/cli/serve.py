@@ -27,11 +27,11 @@ import uvicorn
 from thrombo.api.access_log import silence_uvicorn_access_log
 from thrombo.api.demo_data import load_demo_cohort
 from thrombo.api.main import create_app
-from thrombo.api.patient_page import warm_status_cache
 from thrombo.api.service import Service
 from thrombo.api.settings import DEV_BANNER, NO_CDS_JWT_BANNER, Settings
 from thrombo.cli.app import app
 from thrombo.cli.output import stderr
+from thrombo.web.patient_page import warm_status_cache
 
 DEV_DB = "sqlite:///thrombo-dev.db"
 

@@ -1,11 +1,11 @@
-"""One router per resource; `ROUTERS` is the order the application includes them in."""
+"""One router per resource; `ROUTERS` is the order the application includes them in (the
+dashboard's page routes are thrombo.web's, mounted after these by `thrombo.api.main`)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from thrombo.api.routes import (
-    admin_pages,
     audit_log,
     auth,
     care,
@@ -13,7 +13,6 @@ from thrombo.api.routes import (
     dosing,
     imports,
     itp,
-    pages,
     patients,
     screening,
     study,
@@ -32,6 +31,4 @@ ROUTERS: tuple[APIRouter, ...] = (
     imports.router,
     audit_log.router,
     cds_hooks.router,
-    pages.router,
-    admin_pages.router,
 )

@@ -30,7 +30,7 @@ from thrombo.api.cds.prefetch import (
     patient_view_templates,
 )
 from thrombo.api.deps import ServiceDep
-from thrombo.api.patient_page import screening
+from thrombo.api.screening_memo import screening
 from thrombo.api.service import DataVersion, Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError

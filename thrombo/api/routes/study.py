@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from thrombo.api.deps import ServiceDep, UserDep
-from thrombo.api.study_view import study_document
+from thrombo.api.study_document import study_document
 
 router = APIRouter(prefix="/api/v1", tags=["study"])
 

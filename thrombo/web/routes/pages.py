@@ -9,12 +9,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from thrombo.api import clinical, patient_page, security
+from thrombo.api import clinical, security
 from thrombo.api.deps import ClinicalUserDep, ServiceDep, UserDep
-from thrombo.api.pages_common import checked_form, number, render, templates, text
 from thrombo.api.sign_in import TooManyAttemptsError, sign_in
 from thrombo.errors import ThromboUserError
 from thrombo.store.users import close_session
+from thrombo.web import patient_page
+from thrombo.web.pages_common import checked_form, number, render, templates, text
 
 router = APIRouter(include_in_schema=False)
 DOSE_FIELDS = ("weight_kg", "height_cm", "age_years", "hb_g_dl", "recorded_weight_kg")

@@ -12,13 +12,14 @@ from typing import Any
 from markupsafe import Markup
 
 from thrombo.api import clinical
-from thrombo.api.charts import Chart, Series, render
-from thrombo.api.journey import LEGEND as JOURNEY_LEGEND
-from thrombo.api.journey import journey_lanes, render_journey, shared_span
+from thrombo.api.screening_memo import screening
 from thrombo.api.service import DataVersion, Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_years
 from thrombo.rules.results import ScreeningResult
+from thrombo.web.charts import Chart, Series, render
+from thrombo.web.journey import LEGEND as JOURNEY_LEGEND
+from thrombo.web.journey import journey_lanes, render_journey, shared_span
 
 CHARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Platelets", ("platelets",)),
@@ -45,7 +46,7 @@ class PatientPage:
     plan: dict[str, Any] | None
     plan_note: str | None
     journey: Markup
-    """Treatment lanes on the charts' shared time axis (api.journey); empty without any."""
+    """Treatment lanes on the charts' shared time axis (web.journey); empty without any."""
 
     @property
     def patient(self) -> Any:
@@ -108,15 +109,6 @@ class StatusRow:
     itp_phase: str | None
     itp_refractory: bool | None
 
-
-def screening(service: Service, timeline: PatientTimeline, as_of: date, version: DataVersion
-              ) -> ScreeningResult:
-    """The stored timeline's TA-TMA screening, once per patient, day and store version: shared
-    by the patient list and the patient-view hook, so warming one warms the other."""
-    result: ScreeningResult = service.memo(
-        ("screening", timeline.patient_id, as_of, version),
-        partial(clinical.screen_one, timeline, as_of))
-    return result
 
 
 def status_row(timeline: PatientTimeline, as_of: date, result: ScreeningResult) -> StatusRow:

@@ -8,11 +8,11 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from thrombo.api.deps import AdminDep, ServiceDep, UserDep
-from thrombo.api.pages_common import checked_form, render, text
 from thrombo.api.routes.audit_log import query_audit
 from thrombo.api.routes.imports import import_history, import_uploads, quarantine_list
-from thrombo.api.study_view import study_view
 from thrombo.errors import ThromboUserError
+from thrombo.web.pages_common import checked_form, render, text
+from thrombo.web.study_page import study_view
 
 router = APIRouter(include_in_schema=False)
 

@@ -22,9 +22,9 @@ from thrombo.analytics.exposure import DEFIBROTIDE, DrugExposure, patient_exposu
 from thrombo.analytics.exposure_reasons import NOT_RECORDED
 from thrombo.analytics.from_timelines import treatment_course
 from thrombo.analytics.itp_exposure import itp_ladder
-from thrombo.api.charts import LEFT, RIGHT, WIDTH
 from thrombo.domain.timeline import PatientTimeline, end_of_day, start_of_day
 from thrombo.rules.results import ScreeningResult
+from thrombo.web.charts import LEFT, RIGHT, WIDTH
 
 LANE_HEIGHT, LANE_TOP, LANE_BOTTOM = 30, 6, 24
 SHADES = ((0.9, "#1f5a96"), (0.5, "#7ea6d3"), (0.0, "#c9d8ea"))  # as the report's swimmer plot

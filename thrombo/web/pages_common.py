@@ -17,7 +17,7 @@ from thrombo.api.settings import DEV_BANNER
 from thrombo.report.words import human
 from thrombo.store.users import User
 
-WEB = Path(__file__).resolve().parents[1] / "web"
+WEB = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=WEB / "templates")
 
 

@@ -1,4 +1,4 @@
-"""The study document and figures for the API and the study page.
+"""The study document for the API and the dashboard's study page (thrombo.web.study_page).
 
 The same composition `thrombo study` runs (`study_input` then `build_study`), over the patients
 the user may count: a clinician's centre, or every centre. Researchers see aggregates only, with
@@ -7,14 +7,10 @@ small patient counts suppressed and no individual-level figure (swimmer plot, tr
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-from markupsafe import Markup
 
 from thrombo.analytics.cohort import Exclusion
 from thrombo.analytics.exposure import DrugExposure, study_exposure
@@ -25,7 +21,6 @@ from thrombo.api import clinical
 from thrombo.api.service import Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
-from thrombo.report.figures import study_figures
 from thrombo.store.users import User
 
 RESEARCHER_SUPPRESS_BELOW = 5
@@ -39,18 +34,11 @@ UNANALYSABLE = "record cannot be analysed (an implausible date or value)"
 log = logging.getLogger("thrombo.api")
 
 
-@dataclass(frozen=True)
-class StudyView:
-    document: dict[str, Any]
-    figures: dict[str, Markup]
-    scope: str
-
-
-def _scope(user: User) -> str:
+def scope(user: User) -> str:
     return f"centre {user.centre}" if user.role == "clinician" else "all centres"
 
 
-def _suppress_below(user: User) -> int | None:
+def suppress_below(user: User) -> int | None:
     return None if user.sees_identified_data else RESEARCHER_SUPPRESS_BELOW
 
 
@@ -58,7 +46,7 @@ def compute_study(service: Service, user: User, as_of: date) -> StudyResults:
     cohort, exposure, excluded = analysable_input(service.cohort_for_study(user), as_of)
     options = StudyOptions(criteria_set=cohort.criteria_name,
                            criteria_version=cohort.criteria_version,
-                           suppress_below=_suppress_below(user),
+                           suppress_below=suppress_below(user),
                            upstream_warnings=cohort.warnings,
                            excluded=excluded)
     return build_study(cohort.patients, options, exposure)
@@ -95,22 +83,22 @@ def _analysable(timeline: PatientTimeline, as_of: date) -> bool:
     return True
 
 
-def _results(service: Service, user: User) -> StudyResults:
+def study_results(service: Service, user: User) -> StudyResults:
     """Computed once per scope, suppression, day and store version (an import starts anew)."""
     day = service.today()
-    key = ("study", _scope(user), _suppress_below(user), day, service.store_version())
+    key = ("study", scope(user), suppress_below(user), day, service.store_version())
     results: StudyResults = service.memo(key, lambda: compute_study(service, user, day))
     return results
 
 
 def study_document(service: Service, user: User) -> dict[str, Any]:
     """The `study --json` document over the patients this user may count (audited)."""
-    results = _results(service, user)
-    service.record(user, "study-view", {"scope": _scope(user)})
+    results = study_results(service, user)
+    service.record(user, "study-view", {"scope": scope(user)})
     document: dict[str, Any] = dict(results.to_json())
     document["as_of"] = service.today().isoformat()
-    document["scope"] = _scope(user)
-    if _suppress_below(user) is not None:
+    document["scope"] = scope(user)
+    if suppress_below(user) is not None:
         document = without_identifiers(document, service.all_patient_ids())
     return document
 
@@ -133,31 +121,3 @@ def _scrub(text: str, patient_ids: frozenset[str]) -> str:
     for pid in sorted(patient_ids, key=len, reverse=True):
         text = text.replace(pid, PATIENT_PLACEHOLDER)
     return text
-
-
-def study_view(service: Service, user: User) -> StudyView:
-    """The document and its figures as inline SVG (individual-level ones only for roles that see
-    identified data)."""
-    results = _results(service, user)
-    document = study_document(service, user)
-    key = ("study-figures", _scope(user), user.sees_identified_data, document["as_of"],
-           service.store_version())
-    svgs: dict[str, str] = service.memo(key, lambda: _figures(results, user))
-    return StudyView(document, {k: _as_image(v) for k, v in svgs.items()}, _scope(user))
-
-
-def _figures(results: StudyResults, user: User) -> dict[str, str]:
-    figures = study_figures(results, individual=user.sees_identified_data)
-    if _suppress_below(user) is None:
-        return figures
-    # Steps of a survival or incidence curve give small counts back, and the flow figure would
-    # show the counts the flow table hides by complementary suppression: the table stands alone.
-    return {}
-
-
-def _as_image(svg: str) -> Markup:
-    """matplotlib's SVG styles its shapes with style attributes, which the dashboard's strict
-    Content-Security-Policy (no inline styles) would strip from inline <svg>; as a data: image
-    it renders intact, still inside the page."""
-    encoded = base64.b64encode(svg.encode()).decode()
-    return Markup('<img class="figure" alt="" src="data:image/svg+xml;base64,{}">').format(encoded)

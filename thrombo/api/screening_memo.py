@@ -1,0 +1,21 @@
+"""A stored timeline's TA-TMA screening, computed once per patient, day and store version."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+from thrombo.api import clinical
+from thrombo.api.service import DataVersion, Service
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.rules.results import ScreeningResult
+
+
+def screening(service: Service, timeline: PatientTimeline, as_of: date, version: DataVersion
+              ) -> ScreeningResult:
+    """Shared by the dashboard's patient list and the patient-view hook, so warming one warms
+    the other."""
+    result: ScreeningResult = service.memo(
+        ("screening", timeline.patient_id, as_of, version),
+        partial(clinical.screen_one, timeline, as_of))
+    return result
