@@ -93,7 +93,10 @@ class Context:
     lab_ranges: LabRanges = field(default_factory=LabRanges)
     patients: dict[str, tuple[date, Sex]] = field(default_factory=dict, compare=False)
     """Birth date and sex of the patients read so far (and those already in the store), for
-    the site's age- and sex-banded lab ranges."""
+    the site's age- and sex-banded lab ranges and for refusing records dated before birth."""
+
+    def birth(self, patient_id: str) -> date | None:
+        return self.patients.get(patient_id.strip(), (None, "U"))[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +230,7 @@ def resolve_analyte(code: Code | str, codemap: CodeMap) -> Analyte:
 
 def _observation(raw: RawObservation, prov: Provenance, ctx: Context) -> Observation:
     analyte = resolve_analyte(raw.code, ctx.codemap)
-    moment = parse_moment(raw.time, "time", ctx.tz)
+    moment = parse_moment(raw.time, "time", ctx.tz, birth=ctx.birth(raw.patient_id))
     code = raw.code if isinstance(raw.code, Code) else None
     category = parse_category(raw.value, analyte.categories) if analyte.categories else None
     if category is not None:
@@ -315,8 +318,9 @@ def _medication(
     raw: RawMedication, prov: Provenance, ctx: Context
 ) -> tuple[Medication, ConceptMatch | None]:
     drug, mapping = _drug(raw)
-    start = parse_moment(raw.start, "start", ctx.tz)
-    end = parse_moment(raw.end, "end", ctx.tz) if raw.end else None
+    start = parse_moment(raw.start, "start", ctx.tz, birth=ctx.birth(raw.patient_id))
+    # A course's planned end may lie ahead (values.parse_moment: future_ok).
+    end = parse_moment(raw.end, "end", ctx.tz, future_ok=True) if raw.end else None
     if end is not None and end < start:
         raise ValueProblem(f"end {end.date()} is before start {start.date()}")
     dose = None
@@ -345,7 +349,7 @@ def _medication(
 
 
 def _event(raw: RawEvent, prov: Provenance, ctx: Context) -> Event:
-    moment = parse_moment(raw.time, "time", ctx.tz)
+    moment = parse_moment(raw.time, "time", ctx.tz, birth=ctx.birth(raw.patient_id))
     name = raw.event.strip().lower()
     grade = None
     if raw.grade not in (None, ""):

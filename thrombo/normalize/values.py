@@ -12,6 +12,7 @@ from functools import cache
 from thrombo.domain.quantities import Comparator, parse_censored
 from thrombo.io.answers import spellings
 from thrombo.io.raw import Moment, RawValue
+from thrombo.normalize.dates import birth_problem, date_problem
 
 
 class ValueProblem(ValueError):
@@ -44,7 +45,13 @@ def parse_bound(raw: RawValue, what: str) -> tuple[Comparator | None, float]:
     return None, parse_number(raw, what)
 
 
-def parse_date(raw: Moment | None, what: str) -> date:
+def parse_date(raw: Moment | None, what: str, *, future_ok: bool = False) -> date:
+    """A date (a date-time gives its date), plausible (normalize.dates): not before 1900, not
+    after the import unless `future_ok`."""
+    return plausible(_parse_date(raw, what), what, future_ok=future_ok)
+
+
+def _parse_date(raw: Moment | None, what: str) -> date:
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -66,11 +73,21 @@ def parse_optional_date(raw: Moment | None, what: str) -> date | None:
     return parse_date(raw, what)
 
 
-def parse_moment(raw: Moment | None, what: str, tz: tzinfo) -> datetime:
+def parse_moment(raw: Moment | None, what: str, tz: tzinfo, *, future_ok: bool = False,
+                 birth: date | None = None) -> datetime:
     """An ISO 8601 date or date-time; without an offset it is the site's local time `tz`.
 
-    A date alone is taken as the start of that local day.
+    A date alone is taken as the start of that local day. Its date must be plausible
+    (normalize.dates), as `parse_date`'s, and not before the patient's `birth` when known.
     """
+    moment = _parse_moment(raw, what, tz)
+    day = moment.date()  # as written: no overflow converting a year-1 moment
+    plausible(day, what, future_ok=future_ok)
+    after_birth(day, birth, what)
+    return moment
+
+
+def _parse_moment(raw: Moment | None, what: str, tz: tzinfo) -> datetime:
     if isinstance(raw, datetime):
         return raw if raw.tzinfo is not None else raw.replace(tzinfo=tz)
     if isinstance(raw, date):
@@ -85,6 +102,21 @@ def parse_moment(raw: Moment | None, what: str, tz: tzinfo) -> datetime:
     except ValueError:
         raise ValueProblem(f"{what} {text!r} is not an ISO 8601 date or date-time") from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+
+
+def plausible(value: date, what: str, *, future_ok: bool = False) -> date:
+    """The date, or `ValueProblem` naming the limit it breaks (normalize.dates)."""
+    problem = date_problem(value, what, future_ok=future_ok)
+    if problem is not None:
+        raise ValueProblem(problem)
+    return value
+
+
+def after_birth(value: date, birth: date | None, what: str) -> None:
+    """`ValueProblem` when a patient's record is dated before her birth."""
+    problem = birth_problem(value, birth, what)
+    if problem is not None:
+        raise ValueProblem(problem)
 
 
 # Accepted spellings of coded results. Anything else is quarantined, never guessed.
