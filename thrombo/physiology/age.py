@@ -30,6 +30,14 @@ def completed_years(birth_date: date, on_date: date) -> int:
     return on_date.year - birth_date.year - (0 if had_birthday else 1)
 
 
+def completed_months(birth_date: date, on_date: date) -> int:
+    """Age in completed months: a month is complete on the day of the month the child was born
+    (as `completed_years`: a child born on the 31st completes a 30-day month on the 1st)."""
+    age_in_days(birth_date, on_date)
+    months = (on_date.year - birth_date.year) * MONTHS_PER_YEAR + on_date.month - birth_date.month
+    return months - (1 if on_date.day < birth_date.day else 0)
+
+
 def age_in_years(birth_date: date, on_date: date) -> float:
     """Decimal age in years (days / 365.25), as the eGFR equations use it."""
     return age_in_days(birth_date, on_date) / DAYS_PER_YEAR

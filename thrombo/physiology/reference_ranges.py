@@ -7,6 +7,7 @@ are for when a result arrives without one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from thrombo.physiology import age
@@ -67,7 +68,21 @@ def who_anemia_cutoff_g_dl(
     age_years: float, sex: str, edition: WhoEdition = WhoEdition.WHO_2024
 ) -> ReferenceLimit | None:
     """Hb below which WHO calls a non-pregnant child or adult anaemic; None under 6 months."""
-    age_months = check_age_years(age_years) * MONTHS_PER_YEAR
+    return _who_cutoff(check_age_years(age_years) * MONTHS_PER_YEAR, sex, edition)
+
+
+def who_anemia_cutoff_on(
+    birth_date: date, on_date: date, sex: str, edition: WhoEdition = WhoEdition.WHO_2024
+) -> ReferenceLimit | None:
+    """The WHO cut-off on a day. WHO's groups (6-59 months, 5-11 y, 12-14 y, 15 y and over: E5)
+    are ages in completed months and years, so a child moves up on the birthday itself; a
+    decimal age (days / 365.25) can still read 4.999 years on a fifth birthday."""
+    months = age.completed_months(birth_date, on_date)
+    check_age_years(age.age_in_years(birth_date, on_date))
+    return _who_cutoff(float(months), sex, edition)
+
+
+def _who_cutoff(age_months: float, sex: str, edition: WhoEdition) -> ReferenceLimit | None:
     sex_code = check_sex(sex)
     for start, end, row_sex, cut_2011, cut_2024 in WHO_HB_CUTOFFS_G_DL:
         if start <= age_months < end and row_sex in (None, sex_code):

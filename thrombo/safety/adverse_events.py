@@ -17,10 +17,10 @@ from typing import Any
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.physiology.age import age_in_months, age_in_years, completed_years
+from thrombo.physiology.age import age_in_months, completed_years
 from thrombo.physiology.bp_staging import ctcae_pediatric_hypertension_bp_band
 from thrombo.physiology.growth import height_percentile
-from thrombo.physiology.reference_ranges import platelet_reference_range, who_anemia_cutoff_g_dl
+from thrombo.physiology.reference_ranges import platelet_reference_range, who_anemia_cutoff_on
 from thrombo.safety import ctcae
 
 # [Design] a height measured within a year before a BP reading sets its height percentile.
@@ -95,9 +95,7 @@ def _who_lln(timeline: PatientTimeline, obs: Observation) -> float | None:
     patient = timeline.patient
     if patient.sex == "U":
         return None
-    limit = who_anemia_cutoff_g_dl(
-        age_in_years(patient.birth_date, timeline.local_day(obs.time)), patient.sex
-    )
+    limit = who_anemia_cutoff_on(patient.birth_date, timeline.local_day(obs.time), patient.sex)
     return None if limit is None else limit.value
 
 

@@ -129,6 +129,35 @@ def test_lab_results_count_from_the_day_after_the_start() -> None:
     assert [(e.term, e.grade, e.day) for e in events] == [("anemia", 3, day(1))]
 
 
+# WHO haemoglobin cut-offs when the lab gives no lower limit (E5 [S]; 2024 edition): none under
+# 6 months, 10.5 g/dL at 6-23 months, 11.0 at 24-59 months, 11.5 at 5-11 years, and from 15 years
+# 13.0 for boys (12.0 at 12-14 years). WHO's groups are completed months and years, so the cut-off
+# changes on the birthday itself: a girl born 2021-03-01 is 5 on 2026-03-01 although only 1,826
+# days (4.9993 x 365.25) have passed. CTCAE v5.0 (F): anaemia grade 1 is Hb < LLN and >= 10 g/dL.
+# Rows: (birth, reading, sex, Hb g/dL, anaemia grade of the event; None = no event).
+WHO_BIRTHDAYS = [
+    ("2021-03-01", "2026-02-28", "F", "11.2", None),  # 4 y 11 m: 11.2 >= 11.0
+    ("2021-03-01", "2026-03-01", "F", "11.2", 1),     # fifth birthday: 11.2 < 11.5
+    ("2021-03-01", "2026-03-02", "F", "11.2", 1),
+    ("2025-09-01", "2026-02-28", "F", "10.2", None),  # 5 months: no cut-off, Hb >= 10 ungraded
+    ("2025-09-01", "2026-03-01", "F", "10.2", 1),     # 6 months (181 days): 10.2 < 10.5
+    ("2025-09-01", "2026-03-02", "F", "10.2", 1),
+    ("2011-03-01", "2026-02-28", "M", "12.5", None),  # boy of 14: 12.5 >= 12.0
+    ("2011-03-01", "2026-03-01", "M", "12.5", 1),     # fifteenth birthday: 12.5 < 13.0
+    ("2011-03-01", "2026-03-02", "M", "12.5", 1),
+]
+
+
+@pytest.mark.parametrize(("born", "on", "sex", "hb", "grade"), WHO_BIRTHDAYS)
+def test_who_anaemia_cut_off_changes_on_the_birthday(born: str, on: str, sex: str, hb: str,
+                                                     grade: int | None) -> None:
+    reading = _offset(date.fromisoformat(on))
+    events = grade_adverse_events(
+        timeline(f"{reading} hemoglobin {hb}", birth=_offset(date.fromisoformat(born)), sex=sex),
+        day(0), day(90))
+    assert [e.grade for e in events if e.term == "anemia"] == ([] if grade is None else [grade])
+
+
 @pytest.mark.parametrize(("grade", "major"), [(2, False), (3, True), (4, True)])
 def test_major_bleeding_is_haemorrhage_grade_3_or_more(grade: int, major: bool) -> None:
     found = major_bleeding(timeline(events=f"5 bleeding grade={grade}"), day(0), day(30))

@@ -16,7 +16,13 @@ import pytest
 
 from thrombo.errors import ImplausibleValueError
 from thrombo.physiology import limits
-from thrombo.physiology.age import age_in_days, age_in_months, age_in_years, completed_years
+from thrombo.physiology.age import (
+    age_in_days,
+    age_in_months,
+    age_in_years,
+    completed_months,
+    completed_years,
+)
 
 BIRTH = date(2016, 6, 15)
 
@@ -32,6 +38,21 @@ COMPLETED = [
 @pytest.mark.parametrize(("on", "years"), COMPLETED)
 def test_completed_years_turn_on_the_birthday(on: date, years: int) -> None:
     assert completed_years(BIRTH, on) == years
+
+
+# (date, completed months) for a child born on 15 June 2016: a month completes on the 15th. A
+# child born on the 31st completes a 30-day month on the 1st (as Feb 29 birthdays: on 1 March).
+COMPLETED_MONTHS = [
+    (BIRTH, date(2016, 7, 14), 0), (BIRTH, date(2016, 7, 15), 1),
+    (BIRTH, date(2016, 12, 14), 5), (BIRTH, date(2016, 12, 15), 6), (BIRTH, date(2016, 12, 16), 6),
+    (BIRTH, date(2021, 6, 14), 59), (BIRTH, date(2021, 6, 15), 60),
+    (date(2026, 1, 31), date(2026, 4, 30), 2), (date(2026, 1, 31), date(2026, 5, 1), 3),
+]
+
+
+@pytest.mark.parametrize(("born", "on", "months"), COMPLETED_MONTHS)
+def test_completed_months_turn_on_the_day_of_the_month(born: date, on: date, months: int) -> None:
+    assert completed_months(born, on) == months
 
 
 # (days after birth, decimal years, decimal months): 1461 days = 4 x 365.25 = 4.0 years = 48 months.
