@@ -149,6 +149,15 @@ CASES: list[tuple[Case, str]] = [
     # The 14-day window: a value on day +40 counts on days +40 to +53
     (Case("window day 53", H, "ldh", "40 | ldh | 900 | U/L | 320", on=53), "met"),
     (Case("window day 54", H, "ldh", "40 | ldh | 900 | U/L | 320", on=54), "indeterminate"),
+    # A3 BMT CTN "concurrent", read as the same 14-day window ([Design]): days +40 to +53
+    (Case("bmtctn window day 53", B, "ldh", "40 | ldh | 900 | U/L | 320", on=53), "met"),
+    (Case("bmtctn window day 54", B, "ldh", "40 | ldh | 900 | U/L | 320", on=54),
+     "indeterminate"),
+    # A1 schistocytes present: any count above zero, in % or per HPF ([Design] reading)
+    (Case("schisto 0 %", H, "schistocytes", "40 | schistocytes | 0 | % |"), "not_met"),
+    (Case("schisto 1 %", H, "schistocytes", "40 | schistocytes | 1 | % |"), "met"),
+    (Case("schisto 0/hpf", H, "schistocytes", "40 | schistocytes | 0 | /[HPF] |"), "not_met"),
+    (Case("schisto 1/hpf", H, "schistocytes", "40 | schistocytes | 1 | /[HPF] |"), "met"),
 ]
 
 

@@ -139,6 +139,31 @@ def test_bmtctn_requires_every_element() -> None:
     assert screened(timeline(prolonged), BMTCTN, as_of=45).status == "no-ta-tma"
 
 
+@pytest.mark.parametrize(("creatinine", "neurological", "expected"), [
+    ("1.0", False, "ta-tma"),      # renal dysfunction alone
+    ("0.6", True, "ta-tma"),       # neurological dysfunction alone
+    ("0.6", False, "no-ta-tma"),   # neither: the organ element is not met
+])
+def test_bmtctn_organ_element_is_renal_or_neurological_dysfunction(
+    creatinine: str, neurological: bool, expected: str
+) -> None:
+    """A3: renal (creatinine doubled from 0.4 mg/dL before conditioning) and/or neurological
+    dysfunction; with neither, the other four elements (schistocytes 3/HPF, LDH 700 > ULN 320,
+    DAT negative, PT/aPTT normal) do not make TA-TMA. No neurological event recorded counts as
+    none (option absent_events = not-met, the default)."""
+    tl = timeline(f"""
+        day | analyte      | value        | unit   | ref_high
+        -10 | creatinine   | 0.4          | mg/dL  |
+        40  | schistocytes | 3            | /[HPF] |
+        40  | ldh          | 700          | U/L    | 320
+        40  | creatinine   | {creatinine} | mg/dL  |
+        40  | pt           | 13           | s      | 14
+        40  | aptt         | 35           | s      | 40
+        40  | dat          | absent       |        |
+    """, events="day | event\n40 | neurological_event" if neurological else "")
+    assert screened(tl, BMTCTN, as_of=45).status == expected
+
+
 # --- IWG 2007 -------------------------------------------------------------------------------
 
 
