@@ -34,6 +34,7 @@ COMMAND_MODULES: dict[str, str] = {
     "study": "study",
     "users": "users",
     "version": "version",
+    "watch": "watch",
 }
 """Command name -> the module under thrombo.cli that registers it."""
 
@@ -65,6 +66,8 @@ COMMAND_SUMMARIES: dict[str, str] = {
              "report.",
     "users": "Accounts of the web service and REST API.",
     "version": "Print the thrombo version.",
+    "watch": "TA-TMA early warning: the watch list before the criteria are met (levels, "
+             "signals with evidence, next tests, review date; --evaluate measures lead time).",
 }
 """Command name -> the first line of its help. `thrombo --help` (and an unknown command) lists
 these without importing every command module, which would load the whole scientific stack for a

@@ -19,6 +19,7 @@ from thrombo.cli import (
     study,
     users,
     version,
+    watch,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "study",
     "users",
     "version",
+    "watch",
 ]
