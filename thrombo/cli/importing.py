@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from thrombo.cli.app import app
-from thrombo.cli.output import print_json, stdout
+from thrombo.cli.output import Advance, print_json, progress, progress_enabled, stdout
+from thrombo.io.raw import SourceRecord
 from thrombo.normalize.quarantine import ImportSummary
 from thrombo.store.importer import import_sources
-from thrombo.store.sources import LAB_RANGES_HELP, plan_sources
+from thrombo.store.sources import LAB_RANGES_HELP, SourceSpec, plan_sources
 from thrombo.store.sql import Store, default_url
 
 DbOption = Annotated[
@@ -51,14 +55,67 @@ def import_command(
     lab_ranges: Annotated[Path | None, typer.Option("--lab-ranges", help=LAB_RANGES_HELP)] = None,
 ) -> None:
     """Load sources into the store: every record stored, duplicate, skipped or quarantined."""
-    store = Store.open(db or default_url())
+    # The sources are checked before the store is opened, and a store this command created is
+    # removed again if the import fails: a mistyped path must not leave an empty database.
     specs, ctx = plan_sources(sources, tz=timezone, fmt=source_format, codemap=codemap,
                               lab_ranges=lab_ranges)
-    summary = import_sources(store, specs, ctx, actor=_actor(), command="thrombo import")
+    url = db or default_url()
+    created = new_sqlite_file(url)
+    store: Store | None = None
+    try:
+        store = Store.open(url)
+        with progress("importing", enabled=progress_enabled(as_json), unit="records") as advance:
+            summary = import_sources(store, _counted(specs, advance), ctx, actor=_actor(),
+                                     command="thrombo import")
+    except BaseException:
+        if created is not None:
+            _remove_store_file(store, created)
+        raise
     if as_json:
         print_json(summary.to_json())
     else:
         _print_summary(summary)
+
+
+PROGRESS_EVERY = 500
+"""Records read between two updates of the progress bar (one update per record would cost more
+than reading some of them)."""
+
+
+def _counted(specs: Iterable[SourceSpec], advance: Advance) -> Iterator[SourceSpec]:
+    for path, fmt, records, ignored in specs:
+        yield path, fmt, _each(records, advance), ignored
+
+
+def _each(records: Iterable[SourceRecord], advance: Advance) -> Iterator[SourceRecord]:
+    read = 0
+    for read, record in enumerate(records, start=1):
+        if read % PROGRESS_EVERY == 0:
+            advance(PROGRESS_EVERY)
+        yield record
+    advance(read % PROGRESS_EVERY)
+
+
+def new_sqlite_file(url: str) -> Path | None:
+    """The file a SQLite store URL names, when it does not exist yet (else None)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None  # Store.open reports the bad URL
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" \
+            or database.startswith("file:"):
+        return None
+    path = Path(database)
+    return None if path.exists() else path
+
+
+def _remove_store_file(store: Store | None, path: Path) -> None:
+    if store is not None:
+        store.engine.dispose()  # closes SQLite's handles before the file goes
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+                     path.with_name(path.name + "-journal")):
+        leftover.unlink(missing_ok=True)
 
 
 def _actor() -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from thrombo.cli.app import app
-from thrombo.cli.output import print_json
+from thrombo.cli.output import print_json, progress, progress_enabled
 from thrombo.simulate import FORMATS, SimulationConfig, write_dataset
 
 
@@ -39,7 +39,9 @@ def simulate(
     config = SimulationConfig(
         seed=seed, patients=patients, itp_patients=itp_patients, centers=centers, **options
     )
-    written = write_dataset(config, out, fmt)
+    with progress(f"simulating {patients + itp_patients} patients",
+                  enabled=progress_enabled(as_json)):
+        written = write_dataset(config, out, fmt)
     summary = {
         "out": str(written.out), "format": written.format, "seed": seed,
         "patients": written.patients, "observations": written.observations,
