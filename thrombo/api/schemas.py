@@ -13,6 +13,9 @@ from pydantic import BaseModel, Field
 
 from thrombo.domain.records import Event, Medication, Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
+from thrombo.services.dose import DoseRequest
+
+__all__ = ["Credentials", "DoseRequest", "NewUser", "TokenOut"]
 
 
 class Credentials(BaseModel):
@@ -24,26 +27,6 @@ class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
-
-
-class DoseRequest(BaseModel):
-    drug: str
-    weight_kg: float | None = None
-    height_cm: float | None = None
-    age_years: float | None = None
-    sex: str | None = None
-    ancestry: str = "other"
-    hb_g_dl: float | None = None
-    indication: str | None = None
-    regimen: str | None = None
-    # The rest of `thrombo dose`'s inputs, with the same meaning as its options.
-    birth_date: date | None = None
-    hepatic_impairment: bool = False
-    bsa_formula: str = "mosteller"
-    recorded_weight_kg: float | None = None
-    weight_date: date | None = None
-    as_of: date | None = None
-    confirm_weight: bool = False
 
 
 class NewUser(BaseModel):

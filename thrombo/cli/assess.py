@@ -6,23 +6,21 @@ from typing import Annotated
 
 import typer
 
-from thrombo.analytics.assessment import PLATELET_RULES, assessment_document
 from thrombo.cli.app import app
 from thrombo.cli.options import (
     AsOfOpt,
     FormatOpt,
     JsonOpt,
+    LabRangesOpt,
     PatientFilterOpt,
     SourceArg,
     TzOpt,
-    only_patient,
     parse_as_of,
 )
 from thrombo.cli.output import print_json, stdout
 from thrombo.cli.records import Column, human, print_records
-from thrombo.errors import ThromboUserError
-from thrombo.response.tma import TmaOptions
-from thrombo.store.sources import load_source
+from thrombo.services.assess import DEFAULT_PLATELET_RULE, AssessRequest, assess_many
+from thrombo.services.sources import SourceRequest, load_patients
 
 
 @app.command("assess")
@@ -35,18 +33,16 @@ def assess_command(
     platelet_rule: Annotated[
         str, typer.Option("--tma-platelet-rule", help="absolute-50-transfusion-free-7d "
                           "(default) or rise-50pct-over-nadir.")
-    ] = "absolute-50-transfusion-free-7d",
+    ] = DEFAULT_PLATELET_RULE,
     patient: PatientFilterOpt = None,
+    lab_ranges: LabRangesOpt = None,
 ) -> None:
     """TA-TMA resolution or IWG ITP response, with CTCAE v5.0 adverse events, per patient."""
-    if platelet_rule not in PLATELET_RULES:
-        raise ThromboUserError(f"--tma-platelet-rule must be one of {', '.join(PLATELET_RULES)}")
-    options = TmaOptions(platelet_rule=platelet_rule)  # type: ignore[arg-type]
-    day = parse_as_of(as_of, tz)
-    loaded = load_source(source, tz=tz, fmt=source_format)
-    timelines = only_patient(list(loaded.timelines), patient, source)
-    document = {**assessment_document(timelines, day, options),
-                "input": loaded.input_json()}
+    request = AssessRequest(parse_as_of(as_of, tz), platelet_rule)
+    request.options()  # an unknown rule is refused before the source is read
+    loaded = load_patients(SourceRequest(source, tz, source_format, lab_ranges, patient))
+    document = {**assess_many(loaded.timelines, request), "input": loaded.input}
+    day = request.as_of
     if as_json:
         print_json(document)
         return

@@ -18,14 +18,9 @@ from rich.text import Text
 from thrombo.cli.app import app
 from thrombo.cli.options import TzOpt, parse_as_of, parse_day
 from thrombo.cli.output import print_json, stdout
-from thrombo.dosing.inputs import (
-    WEIGHT_PLAUSIBLE_KG,
-    Ancestry,
-    DoseInputs,
-    age_from_birth_date,
-)
+from thrombo.dosing.inputs import WEIGHT_PLAUSIBLE_KG, Ancestry
 from thrombo.dosing.recommendation import Amount, DoseRecommendation
-from thrombo.dosing.registry import DRUGS, recommend
+from thrombo.dosing.registry import DRUGS
 from thrombo.dosing.weight_checks import (
     CDC_MODIFIED_Z_HIGH,
     CDC_MODIFIED_Z_LOW,
@@ -34,8 +29,9 @@ from thrombo.dosing.weight_checks import (
     WEIGHT_ALERT,
     WEIGHT_Z_LIMIT,
 )
-from thrombo.errors import ThromboUserError
 from thrombo.physiology.body import BsaFormula
+from thrombo.services.dose import DoseRequest
+from thrombo.services.dose import dose as dose_service
 
 LOW_KG, HIGH_KG = WEIGHT_PLAUSIBLE_KG
 DOSE_HELP = (
@@ -115,28 +111,15 @@ def dose(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Dose, schedule, caps, practical rounding, warnings and sources (help: DOSE_HELP)."""
-    day = parse_as_of(as_of, tz)
-    if birth_date is not None and age_years is not None:
-        raise ThromboUserError("give --age-years or --birth-date, not both")
-    if birth_date is not None:
-        age_years = age_from_birth_date(parse_day(birth_date, "--birth-date"), day)
-    inputs = DoseInputs(
-        weight_kg=weight_kg,
-        height_cm=height_cm,
-        age_years=age_years,
-        sex=sex,
-        ancestry=ancestry,
-        hb_g_dl=hb_g_dl,
-        hepatic_impairment=hepatic_impairment,
-        indication=indication,
-        regimen=regimen,
-        bsa_formula=bsa_formula,
+    recommendation = dose_service(DoseRequest(
+        drug=drug, weight_kg=weight_kg, height_cm=height_cm, age_years=age_years,
+        birth_date=None if birth_date is None else parse_day(birth_date, "--birth-date"),
+        sex=sex, ancestry=ancestry.value, hb_g_dl=hb_g_dl, indication=indication,
+        regimen=regimen, hepatic_impairment=hepatic_impairment, bsa_formula=bsa_formula.value,
         recorded_weight_kg=recorded_weight_kg,
         weight_date=None if weight_date is None else parse_day(weight_date, "--weight-date"),
-        as_of=day,
-        confirm_weight=confirm_weight,
-    )
-    recommendation = recommend(drug, inputs)
+        as_of=parse_as_of(as_of, tz), confirm_weight=confirm_weight,
+    ))  # fmt: skip
     if as_json:
         print_json(recommendation.to_json())
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -11,19 +11,18 @@ from thrombo.cli.options import (
     AsOfOpt,
     FormatOpt,
     JsonOpt,
+    LabRangesOpt,
     PatientFilterOpt,
     SourceArg,
     TzOpt,
-    only_patient,
     parse_as_of,
 )
 from thrombo.cli.output import print_json, stdout
 from thrombo.cli.records import Column, human, print_records
-from thrombo.errors import ThromboUserError
-from thrombo.response.itp_courses import DEFAULT_DEPENDENCE_RULE, DEPENDENCE_RULES, DependenceRule
-from thrombo.response.itp_patient import classify_itp, is_itp_patient
+from thrombo.response.itp_courses import DEFAULT_DEPENDENCE_RULE
 from thrombo.rules.itp.refractory import DEFAULT_DEFINITION
-from thrombo.store.sources import load_source
+from thrombo.services.itp import ItpRequest, itp_many
+from thrombo.services.sources import SourceRequest, load_patients
 
 DependenceOpt = Annotated[str, typer.Option(
     "--steroid-dependence",
@@ -31,14 +30,6 @@ DependenceOpt = Annotated[str, typer.Option(
          "'pulses-judged-by-response' (default: planned monthly dexamethasone pulses, the seed "
          "002 regimen, are judged by their platelet response) or 'iwg-2009' (any repeated "
          "corticosteroids for >= 2 months).")]
-
-
-def _dependence_rule(name: str) -> DependenceRule:
-    for rule in DEPENDENCE_RULES:
-        if rule == name:
-            return rule
-    raise ThromboUserError(
-        f"unknown steroid dependence rule {name!r} (known: {', '.join(DEPENDENCE_RULES)})")
 
 
 ITP_COLUMNS = (Column("patient", whole=True), Column("phase", keep=6),
@@ -60,23 +51,17 @@ def itp_command(
     source_format: FormatOpt = None,
     steroid_dependence: DependenceOpt = DEFAULT_DEPENDENCE_RULE,
     patient: PatientFilterOpt = None,
+    lab_ranges: LabRangesOpt = None,
 ) -> None:
     """ITP phase (IWG 2009), severe ITP and refractory ITP under each named definition.
 
     Severe and refractory are "unknown" where the record cannot decide them (ungraded treated
     bleeding; too few counts to show persistence)."""
-    day = parse_as_of(as_of, tz)
-    rule = _dependence_rule(steroid_dependence)
-    loaded = load_source(source, tz=tz, fmt=source_format)
-    patients = [
-        classify_itp(t, day, dependence_rule=rule).to_json()
-        for t in only_patient(list(loaded.timelines), patient, source)
-        if is_itp_patient(t)
-    ]
-    document: dict[str, Any] = {
-        "as_of": day.isoformat(), "patients": patients,
-        "warnings": sorted({w for p in patients for w in p["warnings"]}),
-        "input": loaded.input_json()}
+    request = ItpRequest(parse_as_of(as_of, tz), steroid_dependence)
+    request.dependence_rule()  # an unknown rule is refused before the source is read
+    loaded = load_patients(SourceRequest(source, tz, source_format, lab_ranges, patient))
+    document = {**itp_many(loaded.timelines, request), "input": loaded.input}
+    patients, day = document["patients"], request.as_of
     if as_json:
         print_json(document)
         return

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 
 from thrombo.errors import ThromboUserError
-from thrombo.store.sources import timezone
+from thrombo.store.sources import LAB_RANGES_HELP, timezone
 
 T = TypeVar("T")
 
@@ -28,6 +29,8 @@ TzOpt = Annotated[
 FormatOpt = Annotated[
     str | None, typer.Option("--format", help="csv-dataset, fhir-bundle, fhir-ndjson or omop.")
 ]
+
+LabRangesOpt = Annotated[Path | None, typer.Option("--lab-ranges", help=LAB_RANGES_HELP)]
 
 PatientFilterOpt = Annotated[
     str | None, typer.Option("--patient", help="Only this patient_id (default: every patient).")

@@ -11,13 +11,15 @@ from rich.panel import Panel
 from rich.table import Table
 
 from thrombo.cli.app import app
-from thrombo.cli.options import FormatOpt, JsonOpt, SourceArg, TzOpt, parse_day
+from thrombo.cli.options import FormatOpt, JsonOpt, LabRangesOpt, SourceArg, TzOpt, parse_day
 from thrombo.cli.output import print_json, stdout
 from thrombo.dosing.defibrotide_holds import CLASSES
 from thrombo.errors import ThromboUserError
-from thrombo.plans import DEFAULT_POLICY, POLICIES, Plan, plan_for
+from thrombo.plans import DEFAULT_POLICY, POLICIES, Plan
 from thrombo.rules.registry import DEFAULT as DEFAULT_CRITERIA
-from thrombo.store.sources import load_source, timezone
+from thrombo.services.plan import PlanRequest, plan_one
+from thrombo.services.sources import SourceRequest, UnknownPatientError, load_patients
+from thrombo.store.sources import timezone
 
 PatientOpt = Annotated[str, typer.Option("--patient", help="The patient_id to plan for.")]
 AsOfOpt = Annotated[
@@ -52,10 +54,7 @@ LineHeparinOpt = Annotated[
 
 
 HOURS_PER_DAY = 24
-
-
-class UnknownPatientError(ThromboUserError):
-    """The source holds no patient with the requested id."""
+__all__ = ["UnknownPatientError", "parse_when", "plan_command", "render_plan"]
 
 
 def parse_when(text: str | None, zone_name: str) -> tuple[date, datetime | None]:
@@ -87,19 +86,16 @@ def plan_command(
     tz: TzOpt = "UTC",
     source_format: FormatOpt = None,
     as_json: JsonOpt = False,
+    lab_ranges: LabRangesOpt = None,
 ) -> None:
     """The ITP treatment ladder or the TA-TMA protocol plan for one patient, with doses."""
     day, at = parse_when(as_of, tz)
-    loaded = load_source(source, tz=tz, fmt=source_format)
-    found = [t for t in loaded.timelines if t.patient_id == patient]
-    if not found:
-        raise UnknownPatientError(f"no patient {patient!r} in {source}")
-    plan = plan_for(
-        found[0], day, condition=condition, policy=policy, criteria=criteria, at=at,
-        line_heparin_blocks=line_heparin_blocks,
-    )  # fmt: skip
+    loaded = load_patients(SourceRequest(source, tz, source_format, lab_ranges, patient))
+    plan = plan_one(loaded.timelines[0], PlanRequest(
+        day, at, condition=condition, policy=policy, criteria=criteria,
+        line_heparin_blocks=line_heparin_blocks))
     if as_json:
-        print_json({**plan.to_json(), "input": loaded.input_json()})
+        print_json({**plan.to_json(), "input": loaded.input})
         return
     stdout.print(render_plan(plan))
 

@@ -1,0 +1,102 @@
+"""Use case `screen`: TA-TMA screening of one patient or of many, under one set or all.
+
+`ScreenOptions` holds the choices `thrombo screen` offers (the published definitions leave them
+open; rules.tma.options names each); the service's routes use the defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal, cast
+
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.errors import ThromboUserError
+from thrombo.rules import registry
+from thrombo.rules.compare import disagreements
+from thrombo.rules.model import CriteriaSet
+from thrombo.rules.results import ScreeningResult, SetResult
+from thrombo.rules.screening import screen, screen_patient
+from thrombo.rules.tma.options import ScreeningOptions
+
+DEFAULT_CRITERIA = registry.DEFAULT
+ALL_CRITERIA = "all"
+DIAGNOSIS_DATES = ("second-time-point", "first-time-point")
+CONFIRMATIONS = ("re-measured", "window")
+ENGRAFTMENT_RUNS = (3, 7)
+
+
+@dataclass(frozen=True)
+class ScreenOptions:
+    """The screening choices of `thrombo screen` (ScreeningOptions documents each)."""
+
+    diagnosis_date: str = "second-time-point"
+    confirmation: str = "re-measured"
+    platelet_engraftment_run: int = 3
+
+    def rule_options(self) -> ScreeningOptions:
+        _one_of("--diagnosis-date", self.diagnosis_date, DIAGNOSIS_DATES)
+        _one_of("--confirmation", self.confirmation, CONFIRMATIONS)
+        _one_of("--platelet-engraftment-run", self.platelet_engraftment_run, ENGRAFTMENT_RUNS)
+        return ScreeningOptions(
+            diagnosis_date=cast(Literal["second-time-point", "first-time-point"],
+                                self.diagnosis_date),
+            confirmation=cast(Literal["re-measured", "window"], self.confirmation),
+            platelet_engraftment_run=cast(Literal[3, 7], self.platelet_engraftment_run))
+
+
+def _one_of(option: str, value: object, allowed: Sequence[object]) -> None:
+    if value not in allowed:
+        raise ThromboUserError(
+            f"{option} must be {' or '.join(str(a) for a in allowed)}, got {value!r}")
+
+
+def criteria_set(name: str = DEFAULT_CRITERIA, options: ScreenOptions | None = None
+                 ) -> CriteriaSet:
+    return registry.criteria_set(name, (options or ScreenOptions()).rule_options())
+
+
+def criteria_names() -> list[str]:
+    return [*registry.SETS, ALL_CRITERIA]
+
+
+def chosen_sets(name: str, options: ScreenOptions | None = None) -> list[CriteriaSet]:
+    """One named set, or every registered set for `all`."""
+    rules = (options or ScreenOptions()).rule_options()
+    return registry.all_sets(rules) if name == ALL_CRITERIA else [
+        registry.criteria_set(name, rules)]
+
+
+def screen_one(timeline: PatientTimeline, as_of: date, criteria: str = DEFAULT_CRITERIA
+               ) -> ScreeningResult:
+    return screen_patient(timeline, criteria_set(criteria), as_of)
+
+
+def screen_all(timelines: Sequence[PatientTimeline], as_of: date,
+               criteria: str = DEFAULT_CRITERIA) -> SetResult:
+    return screen(timelines, criteria_set(criteria), as_of)
+
+
+def results_document(results: Sequence[SetResult], criteria: str) -> dict[str, Any]:
+    """The `screen --json` document: one set's result, or every set side by side for `all`."""
+    if criteria != ALL_CRITERIA:
+        return results[0].to_json()
+    return {"results": [r.to_json() for r in results],
+            "disagreements": disagreements(list(results))}
+
+
+def screening_document(timelines: Sequence[PatientTimeline], as_of: date, criteria: str
+                       ) -> dict[str, Any]:
+    return results_document([screen(timelines, s, as_of) for s in chosen_sets(criteria)],
+                            criteria)
+
+
+def patient_screening_document(timeline: PatientTimeline, as_of: date,
+                               sets: Sequence[CriteriaSet], criteria: str) -> dict[str, Any]:
+    """One patient under one set (`rules`, `as_of`, `patient`), or under each set for `all`."""
+    results = [{"rules": s.rules_json(), "as_of": as_of.isoformat(),
+                "patient": screen_patient(timeline, s, as_of).to_json()} for s in sets]
+    if criteria != ALL_CRITERIA:
+        return results[0]
+    return {"as_of": as_of.isoformat(), "results": results}
