@@ -38,7 +38,11 @@ from thrombo.analytics.exposure import (
 from thrombo.analytics.exposure_reasons import REASON_WARNING
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE, clopper_pearson
 from thrombo.analytics.results import Json, ProportionEstimate
-from thrombo.analytics.study_disclosure import Suppression
+from thrombo.analytics.study_disclosure import (
+    Suppression,
+    hidden_columns,
+    hidden_proportion,
+)
 
 # [Design] 90% relative dose intensity: the issue's cut-off (a common convention in oncology
 # dose-intensity studies; clinical-reference.md gives none). Shown with a warning.
@@ -71,6 +75,13 @@ class GroupComparison:
     p_value: float | None
     odds_ratio: float | None
     note: str | None
+    unknown_resolved: int = 0
+    """Resolved among the `unknown` (not shown: it decides which cells suppression hides)."""
+
+    def columns(self) -> list[tuple[int, int]]:
+        """(resolved, patients) per group, then for the unknown exposure: the table's columns."""
+        return [*((0, 0) if g is None else (g.k, g.n) for g in self.groups),
+                (self.unknown_resolved, self.unknown)]
 
     def to_json(self) -> dict[str, Json]:
         return {"factor": self.factor, "definition": self.definition,
@@ -109,11 +120,12 @@ def _compare(factor: str, definition: str, labels: tuple[str, str],
              treated: Sequence[StudyPatient], group_of: Callable[[StudyPatient], bool | None],
              resolved: Callable[[StudyPatient], bool], confidence: float) -> GroupComparison:
     sides: tuple[list[bool], list[bool]] = ([], [])
-    unknown = 0
+    unknown = unknown_resolved = 0
     for p in treated:
         high = group_of(p)
         if high is None:
             unknown += 1
+            unknown_resolved += resolved(p)
         else:
             sides[0 if high else 1].append(resolved(p))
     groups = tuple(clopper_pearson(sum(s), len(s), confidence) if s else None for s in sides)
@@ -127,7 +139,7 @@ def _compare(factor: str, definition: str, labels: tuple[str, str],
         empty = labels[0] if not sides[0] else labels[1]
         note = f"no patient in the group {empty}: no comparison"
     return GroupComparison(factor, definition, labels, (groups[0], groups[1]), unknown,
-                           p_value, odds, note)
+                           p_value, odds, note, unknown_resolved)
 
 
 def _dose_time(treated: Sequence[StudyPatient], main: dict[str, DrugExposure],
@@ -191,18 +203,22 @@ def exposure_json(exposure: Sequence[DrugExposure], hide: Suppression) -> Json:
 
 
 def exposure_response_json(result: ExposureResponse | None, hide: Suppression) -> Json:
-    """Groups with suppression applied; a test is left out when a group's count is hidden."""
+    """Groups under the disclosure policy: the exposure groups and the unknown exposure add up
+    to the treated (and their resolved to the resolved), so a group goes whole and never alone
+    (`hidden_columns`); the test goes with any hidden group."""
     if result is None:
         return None
     comparisons: list[Json] = []
     for c in result.comparisons:
         document = c.to_json()
-        shown = [hide.proportion(g) for g in c.groups]
-        document["groups"] = [{"group": label, "resolution_by_day_28": proportion}
-                              for label, proportion in zip(c.labels, shown, strict=True)]
-        if any(s is not None and s.get("suppressed") for s in shown):
+        hidden = hidden_columns(c.columns(), hide)
+        document["groups"] = [
+            {"group": label, "resolution_by_day_28": hidden_proportion(g)
+             if i in hidden and g is not None else hide.proportion(g)}
+            for i, (label, g) in enumerate(zip(c.labels, c.groups, strict=True))]
+        if hidden:
             document.update(p_value=None, odds_ratio=None, suppressed=True)
-        document["unknown"] = hide.count(c.unknown)
+        document["unknown"] = None if len(c.groups) in hidden else hide.count(c.unknown)
         comparisons.append(document)
     dose_time = result.dose_time.to_json()
     if hide.on and hide.hides(len(result.dose_time.points)):
@@ -210,3 +226,4 @@ def exposure_response_json(result: ExposureResponse | None, hide: Suppression) -
     return {"caution": result.caution, "comparisons": comparisons,
             "time_to_resolution_vs_cumulative_dose": dose_time,
             "warnings": list(EXPOSURE_WARNINGS)}
+

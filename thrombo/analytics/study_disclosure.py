@@ -11,7 +11,9 @@ With `suppress_below = N` (researchers in the service; `thrombo study --suppress
   event days), no median survival time (the day of one death), no at-risk table (differences
   between its rows are small counts), no per-group event counts of a test when one is small;
 - a summary (median, quartiles) over fewer than N patients is left out;
-- no identifier in a message (the service replaces patient ids in warnings as well).
+- in a two-way table with known margins (resolved of treated by exposure group, with the
+  patients whose exposure is unknown as a third column) a column goes whole, and never alone;
+- no identifier in a message: patient ids in any text are replaced (`without_identifiers`).
 
 Zero is not hidden: the rule protects small non-zero cells. Every hidden value is null in JSON and
 its object says `"suppressed": true`.
@@ -22,12 +24,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from thrombo.analytics.cohort import FlowStep
 from thrombo.analytics.endpoints import Summary
 from thrombo.analytics.results import Json, ProportionEstimate
 
 _SMALL_PATIENT_COUNT = re.compile(r"\b(\d+)(?=\s+(?:\w+\s+)?patient)")
+PATIENT_PLACEHOLDER = "[a patient]"
 SUMMARY_DIGITS = 1
 """[Design] Medians and quartiles are rounded to one decimal: they stay informative while no
 longer pinning an exact birth date or day count of one child."""
@@ -96,7 +100,18 @@ class Suppression:
         return _SMALL_PATIENT_COUNT.sub(shown, text)
 
 
+FlowCounts = tuple[list[int | None], list[list[int | None]]]
+"""Each step's patients and, per step, those excluded by reason; None where hidden."""
+
+
 def flow_json(flow: Sequence[FlowStep], hide: Suppression) -> list[Json]:
+    steps, excluded = flow_counts(flow, hide)
+    return [{"step": s.step, "n": steps[i],
+             "excluded": [{"reason": e.reason, "n": excluded[i][j]}
+                          for j, e in enumerate(s.excluded)]} for i, s in enumerate(flow)]
+
+
+def flow_counts(flow: Sequence[FlowStep], hide: Suppression) -> FlowCounts:
     """The flow with complementary suppression: each step's patients equal the next step's plus
     those excluded at it, so one hidden number among them would be given back by subtraction."""
     steps: list[int | None] = [hide.count(s.n) for s in flow]
@@ -115,9 +130,7 @@ def flow_json(flow: Sequence[FlowStep], hide: Suppression) -> list[Json]:
                 shown = _hide_one(cells, shown)
                 steps[i], excluded[i] = shown[0], shown[1:]
             changed = True
-    return [{"step": s.step, "n": steps[i],
-             "excluded": [{"reason": e.reason, "n": excluded[i][j]}
-                          for j, e in enumerate(s.excluded)]} for i, s in enumerate(flow)]
+    return steps, excluded
 
 
 def _hide_one(cells: Sequence[int], shown: Sequence[int | None]) -> list[int | None]:
@@ -126,3 +139,47 @@ def _hide_one(cells: Sequence[int], shown: Sequence[int | None]) -> list[int | N
     nonzero = [i for c, i in visible if c > 0]
     target = nonzero[0] if nonzero else visible[0][1]
     return [None if i == target else v for i, v in enumerate(shown)]
+
+
+def hidden_proportion(estimate: ProportionEstimate) -> dict[str, Json]:
+    """A proportion hidden whole: its k, n, rate and interval."""
+    document = estimate.to_json()
+    document.update(k=None, n=None, rate=None, ci_low=None, ci_high=None, suppressed=True)
+    return document
+
+
+def hidden_columns(columns: Sequence[tuple[int, int]], hide: Suppression) -> set[int]:
+    """Columns of a two-way table (k of n in each, e.g. resolved of treated per exposure group)
+    whose rows and columns add up to known totals: a column is unsafe when k, n - k or n is
+    small, and a single unsafe column among shown ones would be given back by subtraction, so
+    one more goes with it (the smallest non-zero). A hidden column hides its k and its n."""
+    if not hide.on:
+        return set()
+    hidden = {i for i, (k, n) in enumerate(columns)
+              if hide.hides(k) or hide.hides(n - k) or hide.hides(n)}
+    if len(hidden) == 1 and len(columns) > 1:
+        others = sorted((n, i) for i, (_, n) in enumerate(columns) if i not in hidden)
+        nonzero = [i for n, i in others if n > 0]
+        hidden.add(nonzero[0] if nonzero else others[0][1])
+    return hidden
+
+
+def without_identifiers(value: Any, patient_ids: frozenset[str]) -> Any:
+    """Every text of a document with the patient ids replaced (warnings and reasons are written
+    for clinicians and may name a patient)."""
+    if isinstance(value, str):
+        return scrub(value, patient_ids)
+    if isinstance(value, dict):
+        return {k: without_identifiers(v, patient_ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_identifiers(v, patient_ids) for v in value]
+    return value
+
+
+def scrub(text: str, patient_ids: frozenset[str]) -> str:
+    """One text without the patient ids (longest first: P1 must not break P10 apart)."""
+    if not text or not any(pid in text for pid in patient_ids):
+        return text
+    for pid in sorted(patient_ids, key=len, reverse=True):
+        text = text.replace(pid, PATIENT_PLACEHOLDER)
+    return text

@@ -37,7 +37,7 @@ from thrombo.analytics.results import (
     SurvivalCurve,
     finite_or_none,
 )
-from thrombo.analytics.study_disclosure import Suppression, flow_json
+from thrombo.analytics.study_disclosure import Suppression, flow_json, hidden_proportion
 
 __all__ = ["Comparisons", "ResolutionIncidence", "StudyResults", "Suppression",
            "SurvivalAnalysis", "TrialDesign"]
@@ -249,16 +249,10 @@ def _centres_json(centres: tuple[CentreSummary, ...], hide: Suppression) -> list
                                                                        for c in centres)))
     return [{"centre": c.centre, "treated": shown,
              "resolution_by_day_28": (hide.proportion(c.resolution_by_day_28) if shown is not None
-                                      else _hidden_proportion(c.resolution_by_day_28)),
+                                      else hidden_proportion(c.resolution_by_day_28)),
              "deaths_by_6_months": (None if shown is None
                                     else hide.part(c.deaths_by_landmark, c.treated))}
             for c, shown in zip(centres, treated, strict=True)]
-
-
-def _hidden_proportion(estimate: ProportionEstimate) -> dict[str, Json]:
-    document = estimate.to_json()
-    document.update(k=None, n=None, rate=None, ci_low=None, ci_high=None, suppressed=True)
-    return document
 
 
 def _comparisons_json(results: StudyResults, hide: Suppression) -> dict[str, Json]:

@@ -16,6 +16,7 @@ from thrombo.analytics.cohort import Exclusion
 from thrombo.analytics.exposure import DrugExposure, study_exposure
 from thrombo.analytics.from_timelines import StudyInput, study_input
 from thrombo.analytics.study import StudyOptions, build_study
+from thrombo.analytics.study_disclosure import without_identifiers
 from thrombo.analytics.study_results import StudyResults
 from thrombo.api import clinical
 from thrombo.api.service import Service
@@ -29,7 +30,6 @@ data only): the small-cell rule of disclosure control for health statistics (thr
 11 are in use; clinical-reference.md gives none), since in a paediatric cohort a count of 1-4
 can point at a child. The rest of the policy (complementary suppression, no single patient's
 value) is `analytics.study_disclosure`; this module removes identifiers from its text."""
-PATIENT_PLACEHOLDER = "[a patient]"
 UNANALYSABLE = "record cannot be analysed (an implausible date or value)"
 log = logging.getLogger("thrombo.api")
 
@@ -101,23 +101,3 @@ def study_document(service: Service, user: User) -> dict[str, Any]:
     if suppress_below(user) is not None:
         document = without_identifiers(document, service.all_patient_ids())
     return document
-
-
-def without_identifiers(value: Any, patient_ids: frozenset[str]) -> Any:
-    """Every text of the document with the store's patient ids replaced (warnings and reasons
-    are written for clinicians and may name a patient)."""
-    if isinstance(value, str):
-        return _scrub(value, patient_ids)
-    if isinstance(value, dict):
-        return {k: without_identifiers(v, patient_ids) for k, v in value.items()}
-    if isinstance(value, list):
-        return [without_identifiers(v, patient_ids) for v in value]
-    return value
-
-
-def _scrub(text: str, patient_ids: frozenset[str]) -> str:
-    if not text or not any(pid in text for pid in patient_ids):
-        return text
-    for pid in sorted(patient_ids, key=len, reverse=True):
-        text = text.replace(pid, PATIENT_PLACEHOLDER)
-    return text

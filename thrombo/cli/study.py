@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -10,40 +9,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from thrombo.analytics.cohort import (
-    DEFAULT_MAX_AGE_YEARS,
-    DEFAULT_MIN_AGE_YEARS,
-    TIME_ORIGINS,
-    TimeOrigin,
-)
-from thrombo.analytics.exposure import study_exposure
-from thrombo.analytics.from_timelines import study_input
-from thrombo.analytics.study import HistoricalControl, StudyOptions, build_study
+from thrombo.analytics.cohort import DEFAULT_MAX_AGE_YEARS, DEFAULT_MIN_AGE_YEARS
 from thrombo.analytics.study_results import StudyResults
 from thrombo.cli.app import app
-from thrombo.cli.options import parse_day
+from thrombo.cli.options import LabRangesOpt, parse_day
 from thrombo.cli.output import print_json, stderr, stdout
-from thrombo.errors import ThromboUserError
 from thrombo.report import exposure_tables, tables
-from thrombo.report.render import write_report
-from thrombo.rules.registry import DEFAULT, criteria_set
-from thrombo.store.sources import load_source
-
-
-def _origin(value: str) -> TimeOrigin:
-    for origin in TIME_ORIGINS:
-        if value == origin:
-            return origin
-    raise ThromboUserError(
-        f"--time-origin must be one of {', '.join(TIME_ORIGINS)}, got {value!r}")
-
-
-def _control(rate: float | None, survival: float | None, source: str | None,
-             ) -> HistoricalControl | None:
-    if rate is None and survival is None:
-        return None
-    return HistoricalControl(source or "historical control given on the command line",
-                             resolution_rate=rate, survival_6_months=survival)
+from thrombo.rules.registry import DEFAULT
+from thrombo.services.sources import SourceRequest, load_patients
+from thrombo.services.study import StudyRequest, run_study, write_study_report
 
 
 @app.command("study")
@@ -73,26 +47,24 @@ def study_command(
     timezone: Annotated[str, typer.Option(
         "--timezone", help="Site time zone for times without an offset.")] = "UTC",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    lab_ranges: LabRangesOpt = None,
 ) -> None:
-    """Cohort flow and endpoints of the defibrotide TA-TMA study, optionally with its report."""
-    # Every option is checked before the (slow) screening of the whole source.
-    options = StudyOptions(
-        criteria_set=criteria_set(criteria).name, time_origin=_origin(time_origin),
-        min_age_years=min_age, max_age_years=max_age,
-        control=_control(control_rate, control_survival, control_source),
-        suppress_below=suppress_below)
-    day = _as_of(as_of)
-    loaded = load_source(source, tz=timezone)
-    cohort = study_input(loaded.timelines, criteria, as_of=day)
-    options = replace(options, criteria_version=cohort.criteria_version,
-                      upstream_warnings=cohort.warnings)
-    exposure = study_exposure(loaded.timelines, cohort.patients, cohort.as_of)
-    results = build_study(cohort.patients, options, exposure)
-    document = results.to_json()
-    document["as_of"] = cohort.as_of.isoformat()
-    document["input"] = loaded.input_json()  # type: ignore[assignment]
+    """Cohort flow and endpoints of the defibrotide TA-TMA study, optionally with its report.
+
+    With --suppress-below N the document, the printed tables and the report follow one
+    disclosure policy (the service's for researchers): counts from 1 to N-1 hidden, and any
+    count that subtraction from a total would give back; no minimum, maximum, curve or at-risk
+    row (single patients' values); no patient id in any text."""
+    request = StudyRequest(
+        criteria=criteria, time_origin=time_origin, as_of=_as_of(as_of), min_age_years=min_age,
+        max_age_years=max_age, control_rate=control_rate, control_survival=control_survival,
+        control_source=control_source, suppress_below=suppress_below)
+    request.options()  # every option is checked before the (slow) screening of the source
+    loaded = load_patients(SourceRequest(source, timezone, lab_ranges=lab_ranges))
+    outcome = run_study(loaded.timelines, request)
+    document = {**outcome.document(), "input": loaded.input}
     if report is not None:
-        paths = write_report(results, report, source=document["input"])  # type: ignore[arg-type]
+        paths = write_study_report(outcome, report, loaded.input)
         document["report"] = {"html": str(paths.html),
                               "pdf": None if paths.pdf is None else str(paths.pdf),
                               "pdf_note": paths.pdf_note}
@@ -101,14 +73,16 @@ def study_command(
     if as_json:
         print_json(document)
     else:
-        _print(results)
+        _print(outcome.results, document["warnings"])
 
 
 def _as_of(value: str | None) -> date | None:
     return None if value is None else parse_day(value)
 
 
-def _print(results: StudyResults) -> None:
+def _print(results: StudyResults, warnings: list[str]) -> None:
+    """The tables, then the document's warnings (under suppression: without small counts or
+    patient ids)."""
     shown_tables = [tables.flow_table(results), tables.endpoint_table(results),
                     tables.adverse_event_table(results)]
     if results.exposure_response is not None:
@@ -120,5 +94,5 @@ def _print(results: StudyResults) -> None:
         stdout.print(shown)
         if table in shown_tables[3:]:
             stdout.print(table.note)
-    for warning in results.warnings:
+    for warning in warnings:
         stdout.print(f"warning: {warning}")

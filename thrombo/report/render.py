@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from thrombo.analytics.results import Json
+from thrombo.analytics.study_disclosure import scrub
 from thrombo.analytics.study_results import StudyResults
 from thrombo.errors import SourceError
 from thrombo.report import exposure_tables, tables
@@ -58,18 +59,24 @@ def _environment() -> Environment:
                        lstrip_blocks=True)
 
 
-def render_html(results: StudyResults, source: dict[str, Json] | None = None) -> str:
-    """The report as one HTML document. Individual-level figures (swimmer, trajectories) are
-    left out when small-count suppression is on, since they show single patients."""
-    individual = results.suppression.below is None
-    figures = {name: Markup(svg) for name, svg in study_figures(results, individual).items()}
+def render_html(results: StudyResults, source: dict[str, Json] | None = None,
+                patient_ids: frozenset[str] = frozenset()) -> str:
+    """The report as one HTML document. Under small-count suppression it follows the study
+    document's disclosure policy (analytics.study_disclosure): no figure (a curve's steps are
+    single patients' days, the flow figure would show counts the flow table hides), no at-risk
+    table, and warnings without small counts or patient ids."""
+    hide = results.suppression
+    individual = not hide.on
+    figures = {} if hide.on else {
+        name: Markup(svg) for name, svg in study_figures(results, individual).items()}
+    warnings = [scrub(hide.warning(w), patient_ids) if hide.on else w for w in results.warnings]
     template = _environment().get_template("report.html")
     return template.render(
         results=results, figures=figures, captions=FIGURE_CAPTIONS, individual=individual,
         rules_json=orjson.dumps(results.rules, option=orjson.OPT_INDENT_2).decode(),
         source_json=(orjson.dumps(source, option=orjson.OPT_INDENT_2).decode()
                      if source is not None else None),
-        thrombo_version=_thrombo_version(),
+        thrombo_version=_thrombo_version(), warnings=warnings,
         flow=tables.flow_table(results), baseline=tables.baseline_table(results),
         endpoints=tables.endpoint_table(results), at_risk=tables.at_risk_table(results),
         adverse_events=tables.adverse_event_table(results),
@@ -80,14 +87,16 @@ def render_html(results: StudyResults, source: dict[str, Json] | None = None) ->
 
 
 def write_report(results: StudyResults, out_dir: Path | str,
-                 source: dict[str, Json] | None = None, make_pdf: bool = True) -> ReportPaths:
-    """Write report.html (and report.pdf when Chromium is available) into `out_dir`."""
+                 source: dict[str, Json] | None = None, make_pdf: bool = True,
+                 patient_ids: frozenset[str] = frozenset()) -> ReportPaths:
+    """Write report.html (and report.pdf when Chromium is available) into `out_dir`; under
+    suppression no text names one of `patient_ids`."""
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise SourceError(f"{folder}: the report folder is a file")
     folder.mkdir(parents=True, exist_ok=True)
     html = folder / "report.html"
-    html.write_text(render_html(results, source), encoding="utf-8")
+    html.write_text(render_html(results, source, patient_ids), encoding="utf-8")
     if not make_pdf:
         return ReportPaths(html, None, "PDF not requested")
     printed = print_to_pdf(html, folder / "report.pdf")

@@ -11,6 +11,7 @@ from thrombo.analytics.cohort import CTCAE_GRADES
 from thrombo.analytics.endpoints import Summary
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE
 from thrombo.analytics.results import LandmarkEstimate, ProportionEstimate
+from thrombo.analytics.study_disclosure import flow_counts
 from thrombo.analytics.study_results import StudyResults, Suppression
 
 # The results section of the study this report mirrors (000_56e8c5c5802e858b.txt, "Results"):
@@ -102,9 +103,14 @@ def confidence(results: StudyResults) -> str:
     return percent(estimate.confidence if estimate else DEFAULT_CONFIDENCE, 0)
 
 
-def _summary(s: Summary | None, unit: str) -> str:
+def _summary(s: Summary | None, unit: str, hide: Suppression) -> str:
     if s is None:
         return "-"
+    if hide.on:  # the disclosure policy: no minimum or maximum, nothing over too few patients
+        shown = hide.summary(s)
+        if not isinstance(shown, dict) or shown.get("suppressed"):
+            return "suppressed"
+        return f"{shown['median']} {unit} (IQR {shown['q1']}-{shown['q3']}; n = {s.n})"
     # One decimal is the precision a baseline table reports ages and day counts to.
     return (f"{s.median:.1f} {unit} (IQR {s.q1:.1f}-{s.q3:.1f}; "
             f"range {s.minimum:.1f}-{s.maximum:.1f}; n = {s.n})")
@@ -112,14 +118,17 @@ def _summary(s: Summary | None, unit: str) -> str:
 
 def baseline_table(results: StudyResults) -> Table:
     b, hide = results.baseline, results.suppression
-    sexes = ", ".join(f"{k}: {count(v, hide)}" for k, v in b.sex.items()) or "-"
+    shown_sex = hide.group(list(b.sex.values()), hide.hides(b.n))
+    sexes = ", ".join(f"{k}: {count(v, hide) if v is not None else 'suppressed'}"
+                      for k, v in zip(b.sex, shown_sex, strict=True)) or "-"
     rows: tuple[Row, ...] = (
         ("Patients treated", count(b.n, hide)),
-        ("Age at diagnosis, median", _summary(b.age_years, "years")),
+        ("Age at diagnosis, median", _summary(b.age_years, "years", hide)),
         ("Sex", sexes),
         ("Centres", str(b.centres)),
-        ("Days from HSCT to TA-TMA diagnosis", _summary(b.days_hsct_to_diagnosis, "days")),
-        ("Days from diagnosis to defibrotide", _summary(b.days_diagnosis_to_treatment, "days")),
+        ("Days from HSCT to TA-TMA diagnosis", _summary(b.days_hsct_to_diagnosis, "days", hide)),
+        ("Days from diagnosis to defibrotide",
+         _summary(b.days_diagnosis_to_treatment, "days", hide)),
         ("High-risk TA-TMA", count(b.high_risk, hide)),
         ("Renal involvement", count(b.renal_involvement, hide)),
         ("Neurological involvement", count(b.neurological_involvement, hide)),
@@ -133,18 +142,30 @@ def adverse_event_table(results: StudyResults) -> Table:
     by_term: dict[str, dict[int, int]] = {}
     for row in results.adverse_events:
         by_term.setdefault(row.term, {})[row.grade] = row.patients
-    rows = tuple(
-        (term, *(count(grades.get(g, 0), hide) for g in CTCAE_GRADES),
-         count(sum(grades.values()), hide))
-        for term, grades in sorted(by_term.items()))
+    rows = tuple(_grade_row(term, grades, hide) for term, grades in sorted(by_term.items()))
     return Table(("CTCAE term", *(f"grade {g}" for g in CTCAE_GRADES), "any grade"), rows,
                  "Events on or after defibrotide start; each patient counted once per term, at "
                  "the worst grade.")
 
 
+def _grade_row(term: str, grades: dict[int, int], hide: Suppression) -> Row:
+    """A term's patients by grade and in all: the grades add up to the total, so one hidden
+    grade goes with another (complementary suppression)."""
+    cells = [grades.get(g, 0) for g in CTCAE_GRADES]
+    total = sum(cells)
+    shown = hide.group(cells, hide.hides(total))
+    return (term, *(shown_count(c, v, hide) for c, v in zip(cells, shown, strict=True)),
+            count(total, hide))
+
+
+def shown_count(n: int, shown: int | None, hide: Suppression) -> str:
+    """A count that complementary suppression may hide although it is not small itself."""
+    return count(n, hide) if shown is not None or hide.hides(n) else "suppressed"
+
+
 def at_risk_table(results: StudyResults) -> Table:
     hide, os = results.suppression, results.overall_survival
-    if os is None:
+    if os is None or hide.on:  # differences between rows are small counts of single patients
         return Table(("day",), ())
     return Table(("day", *(f"{r.time:g}" for r in os.at_risk)), (
         ("at risk", *(count(r.at_risk, hide) for r in os.at_risk)),
@@ -154,9 +175,14 @@ def at_risk_table(results: StudyResults) -> Table:
 
 def centre_table(results: StudyResults) -> Table:
     hide = results.suppression
-    rows = tuple((c.centre, count(c.treated, hide),
-                  *proportion_cells(c.resolution_by_day_28, hide)[1:],
-                  count(c.deaths_by_landmark, hide)) for c in results.centres)
+    treated = [c.treated for c in results.centres]
+    shown = hide.group(treated, hide.hides(sum(treated)))
+    rows = tuple(
+        (c.centre, shown_count(c.treated, n, hide),
+         *(proportion_cells(c.resolution_by_day_28, hide)[1:] if n is not None
+           else ("suppressed", "suppressed")),
+         count(c.deaths_by_landmark, hide) if n is not None else "suppressed")
+        for c, n in zip(results.centres, shown, strict=True))
     return Table(("Centre", "Treated", "Resolved by day 28", f"{confidence(results)} CI",
                   "Deaths by 6 months"), rows)
 
@@ -210,7 +236,9 @@ def design_table(results: StudyResults) -> Table:
 
 def flow_table(results: StudyResults) -> Table:
     hide = results.suppression
-    rows = tuple((s.step, count(s.n, hide),
-                  "; ".join(f"{e.reason}: {count(e.n, hide)}" for e in s.excluded) or "-")
-                 for s in results.flow)
+    steps, excluded = flow_counts(results.flow, hide)  # as the document's: complementary
+    rows = tuple((s.step, shown_count(s.n, steps[i], hide),
+                  "; ".join(f"{e.reason}: {shown_count(e.n, excluded[i][j], hide)}"
+                            for j, e in enumerate(s.excluded)) or "-")
+                 for i, s in enumerate(results.flow))
     return Table(("Step", "Patients", "Left at this step (reason: n)"), rows)
