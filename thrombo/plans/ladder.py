@@ -41,7 +41,13 @@ from thrombo.plans.ladder_data import (
     ordered_rungs,
     policy_named,
 )
-from thrombo.plans.ladder_history import FIRST_LINE_RULE, RULE, History, tried_status
+from thrombo.plans.ladder_history import (
+    FIRST_LINE_RULE,
+    RULE,
+    History,
+    course_reason,
+    tried_status,
+)
 from thrombo.plans.ladder_suitability import anti_d_against, romiplostim_against
 from thrombo.plans.result import OptionStatus, Plan, PlanOption, Reason
 from thrombo.response.itp_patient import ItpClassification, assess_itp, classify_itp
@@ -65,15 +71,30 @@ class LadderContext:
         return self.itp.phase == "newly-diagnosed" and self.bleeding.level <= BleedingLevel.SKIN
 
 
+def _phase(ctx: LadderContext) -> Reason:
+    """The phase with the dates and day cut-offs it rests on (IWG 2009, C1)."""
+    diagnosis = ctx.timeline.patient.itp_diagnosis_date
+    if diagnosis is None or ctx.itp.phase is None:
+        return Reason("no ITP diagnosis date: phase unknown")
+    cut = ctx.itp.phase_cutoffs
+    return Reason(
+        f"{ctx.itp.phase} ITP: diagnosed {diagnosis.isoformat()}, {(ctx.as_of - diagnosis).days} "
+        f"days before {ctx.as_of.isoformat()} (newly diagnosed below day {cut.persistent_from}, "
+        f"chronic after day {cut.chronic_after}; IWG 2009)",
+        (Evidence(RULE, "ITP diagnosis date", diagnosis),),
+    )
+
+
 def _observation(ctx: LadderContext) -> tuple[OptionStatus, tuple[Reason, ...]]:
     bleeding = Reason(
         f"current bleeding: {ctx.bleeding.label} (last {CURRENT_BLEEDING_DAYS} days)",
         ctx.bleeding.evidence,
     )
     if ctx.itp.phase is None:
-        return OptionStatus.NOT_SUITABLE, (Reason("no ITP diagnosis date: phase unknown"),)
+        return OptionStatus.NOT_SUITABLE, (_phase(ctx),)
     if ctx.itp.phase != "newly-diagnosed":
         return OptionStatus.NOT_SUITABLE, (
+            _phase(ctx),
             Reason(
                 f"{ctx.itp.phase} ITP: the observation suggestion covers newly diagnosed ITP; "
                 "decide with the family on bleeding and quality of life"
@@ -82,6 +103,7 @@ def _observation(ctx: LadderContext) -> tuple[OptionStatus, tuple[Reason, ...]]:
     if ctx.observation_fits:
         return OptionStatus.SUGGESTED, (
             bleeding,
+            _phase(ctx),
             Reason(
                 "newly diagnosed with no or skin-only bleeding: observation rather than "
                 "corticosteroids, as an outpatient (ASH 2019, ICR 2019)"
@@ -101,6 +123,8 @@ def _observation(ctx: LadderContext) -> tuple[OptionStatus, tuple[Reason, ...]]:
 
 
 def _failed_note(ctx: LadderContext, drug_class: str, label: str) -> Reason | None:
+    """The latest failure in the class; the evidence of every failed course (its dates, the
+    baseline count and the counts that decided, from the response engine)."""
     failed = ctx.history.failed_in_class(drug_class)
     if not failed:
         return None
@@ -108,15 +132,7 @@ def _failed_note(ctx: LadderContext, drug_class: str, label: str) -> Reason | No
     return Reason(
         f"{label} failed: {t.course.drug} from {t.course.start.isoformat()} "
         f"({t.failure} on {t.failure_date})",
-        tuple(
-            Evidence(
-                RULE,
-                f"{t.course.drug} failed",
-                t.failure_date,
-                t.course.record_ids[0] if t.course.record_ids else None,
-            )
-            for t in failed
-        ),
+        tuple(e for f in failed for e in course_reason(f).evidence),
     )
 
 
@@ -133,7 +149,7 @@ def _untried(ctx: LadderContext, rung: Rung) -> tuple[OptionStatus, tuple[Reason
         why = "first-line option (ICR 2019, ASH 2019)"
         if ctx.observation_fits:
             why += "; if bleeding worsens or quality of life suffers"
-        return OptionStatus.SUGGESTED, (Reason(why),)
+        return OptionStatus.SUGGESTED, (Reason(why), _phase(ctx))
     if rung.step in SECOND_LINE_STEPS:
         if not ctx.first_line_behind:
             return OptionStatus.NOT_YET, (

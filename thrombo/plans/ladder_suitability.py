@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.dosing.immunoglobulins import ANTI_D_HB_MIN_G_DL
@@ -36,7 +37,9 @@ def anti_d_against(timeline: PatientTimeline, hb: BodyInput | None) -> list[Reas
         against.append(Reason(
             f"latest Hb {hb.value:g} g/dL on {hb.day.isoformat()} is below "
             f"{ANTI_D_HB_MIN_G_DL:g} g/dL: anti-D must not be given",
-            (Evidence(RULE, "latest haemoglobin", hb.day, hb.record_id),)))
+            (Evidence(RULE, f"latest haemoglobin {hb.value:g} {hb.unit}, limit "
+                            f"{ANTI_D_HB_MIN_G_DL:g} g/dL", hb.day, hb.record_id,
+                      Quantity(hb.value, hb.unit)),)))
     if rh_d_positive(timeline) is False:
         against.append(Reason("Rh(D)-negative: anti-D works only in Rh(D)-positive children"))
     dat = [o for o in timeline.of("dat") if o.category is not None]

@@ -20,7 +20,7 @@ from typing import Any
 from thrombo.domain.records import Medication
 from thrombo.domain.timeline import PatientTimeline, end_of_day
 from thrombo.dosing.defibrotide import TA_TMA_MIN_DAYS, TA_TMA_REASSESS_DAYS
-from thrombo.response.tma import assess_tma
+from thrombo.response.tma import TmaResponse, assess_tma
 
 DEFIBROTIDE = "defibrotide"
 # [Design] defibrotide is given every 6 h (label B1 [S]); a course recorded as administrations
@@ -93,10 +93,11 @@ def defibrotide_course(
     return Course(records, start, last, running)
 
 
-def resolution_date(known: PatientTimeline, as_of: date) -> date | None:
-    """The confirmed resolution date of the TA-TMA treated (seed 000 definition), if any."""
+def resolution(known: PatientTimeline, as_of: date) -> TmaResponse | None:
+    """The response of the TA-TMA treated when it resolved (seed 000 definition): its date and
+    the component results behind it; None when not resolved (or not treated)."""
     response = assess_tma(known, as_of)
-    return None if response is None else response.response_date
+    return None if response is None or response.response_date is None else response
 
 
 def course_state(course: Course) -> str:

@@ -37,9 +37,12 @@ from thrombo.plans.tma_course import (
     course_json,
     defibrotide_course,
     phase_of,
-    resolution_date,
+    resolution,
 )
+from thrombo.plans.tma_reasons import diagnosed, eculizumab_by_risk, inactive, resolved
+from thrombo.response.tma import TmaResponse
 from thrombo.rules.itp.evidence import Evidence, RuleSet
+from thrombo.rules.model import CriteriaSet
 from thrombo.rules.registry import DEFAULT, criteria_set
 from thrombo.rules.results import ScreeningResult
 from thrombo.rules.screening import screen_patient
@@ -102,15 +105,6 @@ def defibrotide_weight(known: PatientTimeline, as_of: date) -> tuple[BodyInput |
     ]
 
 
-def _diagnosed(known: PatientTimeline, screening: ScreeningResult) -> Reason:
-    return Reason(
-        f"TA-TMA diagnosed on {screening.first_met}: criteria met "
-        f"{', '.join(screening.criteria_met)}",
-        tuple(Evidence(RULE, e.criterion, known.local_day(e.time), e.observation_id)
-              for e in screening.evidence),
-    )  # fmt: skip
-
-
 def _course_reason(course: Course, course_doc: dict[str, Any]) -> Reason:
     first, last = course.records[0], course.records[-1]
     evidence = tuple(
@@ -132,51 +126,36 @@ def _course_reason(course: Course, course_doc: dict[str, Any]) -> Reason:
     return Reason(text, evidence)
 
 
-def _resolved_reason(resolved: date) -> Reason:
-    return Reason(
-        f"TA-TMA resolved on {resolved.isoformat()} (seed 000 resolution: LDH, platelets and "
-        "schistocytes, confirmed on the next assessment day): follow-up",
-        (Evidence("tma-resolution-000", "resolution date", resolved),),
-    )
-
-
 def _defibrotide_status(
     known: PatientTimeline,
     screening: ScreeningResult,
     holds: tuple[PlanHold, ...],
     course: Course,
     course_doc: dict[str, Any],
-    resolved: date | None,
+    done: TmaResponse | None,
+    not_active: Reason | None,
 ) -> tuple[OptionStatus, tuple[Reason, ...]]:
     blocking = [h for h in holds if h.finding.action.value != "warn"]
     if course.ended_by_death:
         return OptionStatus.ENDED, (_course_reason(course, course_doc),)
     if course.given and not course.running:
-        after = _resolved_reason(resolved) if resolved else Reason(
+        after = resolved(done) if done else Reason(
             "TA-TMA not resolved as of the plan's day: review; a new course is a clinical "
             "decision, not suggested by the plan")
         return OptionStatus.COMPLETED, (_course_reason(course, course_doc), after)
     if blocking:
         return OptionStatus.BLOCKED, tuple(Reason(_hold_text(h), h.evidence) for h in blocking)
     if course.running:
-        extra = (_resolved_reason(resolved),) if resolved else ()
+        extra = (resolved(done),) if done else ()
         return OptionStatus.IN_PROGRESS, (_course_reason(course, course_doc), *extra)
-    if resolved is not None:
-        return OptionStatus.NOT_YET, (_resolved_reason(resolved),)
+    if done is not None:
+        return OptionStatus.NOT_YET, (resolved(done),)
     if screening.status != "ta-tma":
         return OptionStatus.NOT_YET, (Reason(f"TA-TMA not diagnosed (status {screening.status})"),)
-    if not screening.active:
-        return OptionStatus.NOT_YET, (_diagnosed(known, screening), _inactive(screening))
+    if not_active is not None:
+        return OptionStatus.NOT_YET, (diagnosed(known, screening), not_active)
     return OptionStatus.SUGGESTED, (
-        _diagnosed(known, screening), Reason("protocol treatment (seed 000)"))
-
-
-def _inactive(screening: ScreeningResult) -> Reason:
-    return Reason(
-        f"the TA-TMA diagnosed on {screening.first_met} is not active on the plan's day (the "
-        "criteria are not met, or not measured, in the window ending then): re-screen before "
-        "starting treatment"
-    )
+        diagnosed(known, screening), Reason("protocol treatment (seed 000)"))
 
 
 def _hold_text(hold: PlanHold) -> str:
@@ -186,27 +165,18 @@ def _hold_text(hold: PlanHold) -> str:
 
 
 def _eculizumab_status(
-    screening: ScreeningResult, has_definition: bool, resolved: date | None
+    known: PatientTimeline, chosen: CriteriaSet, screening: ScreeningResult,
+    done: TmaResponse | None, not_active: Reason | None,
 ) -> tuple[OptionStatus, tuple[Reason, ...]]:
-    if resolved is not None:
-        return OptionStatus.NOT_YET, (_resolved_reason(resolved),)
+    if done is not None:
+        return OptionStatus.NOT_YET, (resolved(done),)
     if screening.status != "ta-tma":
         return OptionStatus.NOT_YET, (Reason("TA-TMA not diagnosed"),)
-    if not has_definition:
+    if chosen.high_risk is None:
         return OptionStatus.NOT_YET, (Reason("this criteria set has no high-risk definition"),)
-    if not screening.active:
-        return OptionStatus.NOT_YET, (_inactive(screening),)
-    if screening.high_risk:
-        features = ", ".join(screening.high_risk_features)
-        return OptionStatus.SUGGESTED, (
-            Reason(
-                f"high-risk TA-TMA ({features}): eculizumab is "
-                "the main alternative (clinical reference B)"
-            ),
-        )
-    if screening.high_risk is None:
-        return OptionStatus.NOT_YET, (Reason("high-risk features not measured (indeterminate)"),)
-    return OptionStatus.NOT_YET, (Reason("not high-risk at diagnosis"),)
+    if not_active is not None:
+        return OptionStatus.NOT_YET, (not_active,)
+    return eculizumab_by_risk(known, chosen, screening)
 
 
 def tma_protocol(
@@ -233,14 +203,18 @@ def tma_protocol(
     death = death_as_of(known, as_of)
     course = defibrotide_course(known, screening.first_met, window.last, death)
     course_doc = course_json(course, as_of) if course.given or death is None else {}
-    resolved = resolution_date(known, as_of)
+    done = resolution(known, as_of)
+    resolved_on = None if done is None else done.response_date
     holds = record_holds(known, window, line_heparin_blocks)
-    status, reasons = _defibrotide_status(known, screening, holds, course, course_doc, resolved)
+    # Diagnosed but not active on the plan's day: why, with the day's criteria (None otherwise).
+    not_active = inactive(known, chosen, screening, as_of) if (
+        screening.status == "ta-tma" and not screening.active) else None
+    status, reasons = _defibrotide_status(known, screening, holds, course, course_doc, done,
+                                          not_active)
     latest = latest_measure(known, "weight", as_of)
     ecu = dose_for("eculizumab", replace(child, weight_kg=_kg(latest),
                                          weight_date=None if latest is None else latest.day))
-    ecu_status, ecu_reasons = _eculizumab_status(screening, chosen.high_risk is not None,
-                                                 resolved)  # fmt: skip
+    ecu_status, ecu_reasons = _eculizumab_status(known, chosen, screening, done, not_active)
     if ecu.refused:
         ecu_status, ecu_reasons = OptionStatus.NOT_SUITABLE, (Reason(ecu.refused), *ecu_reasons)
     options = [
@@ -254,7 +228,7 @@ def tma_protocol(
                    DISCUSSION_ECULIZUMAB, ecu.dose.sources if ecu.dose else ()),
     ]  # fmt: skip
     options = _mark_next(options)
-    if screening.status != "ta-tma" and resolved is None:
+    if screening.status != "ta-tma" and resolved_on is None:
         warnings.insert(0, f"TA-TMA not diagnosed by {chosen.name} as of {as_of.isoformat()} "
                            f"(status {screening.status}): the plan is for if it is")  # fmt: skip
     warnings += _option_warnings(options, ecu_status, ecu.dose is None)
@@ -273,10 +247,11 @@ def tma_protocol(
                       f"{ADMINISTRATION_GAP_HOURS} h have stopped ([Design])",
         "resolution": "tma-resolution-000 (thrombo.response.tma): resolved -> follow-up",
     }.items()))  # fmt: skip
-    phase = phase_of(screening.status == "ta-tma", course, resolved, death)
+    phase = phase_of(screening.status == "ta-tma", course, resolved_on, death)
     plan = Plan(
         condition="ta-tma", patient_id=timeline.patient_id, as_of=as_of, rules=rules,
-        options=tuple(options), summary=_summary(known, chosen.name, screening, phase, resolved),
+        options=tuple(options), summary=_summary(known, chosen.name, screening, phase,
+                                                  resolved_on),
         inputs={"defibrotide_weight": weight, "latest_weight": latest},
         holds=holds if course.running or not course.given else (), course=course_doc,
         monitoring=FOLLOW_UP if phase is Phase.FOLLOW_UP else MONITORING,
@@ -302,7 +277,7 @@ def _option_warnings(
 
 def _summary(
     known: PatientTimeline, criteria: str, screening: ScreeningResult, phase: Phase,
-    resolved: date | None,
+    resolved_on: date | None,
 ) -> dict[str, Any]:
     patient = known.patient
     return {
@@ -315,7 +290,7 @@ def _summary(
         "criteria_met": list(screening.criteria_met),
         "high_risk": screening.high_risk,
         "high_risk_features": list(screening.high_risk_features),
-        "resolution_date": None if resolved is None else resolved.isoformat(),
+        "resolution_date": None if resolved_on is None else resolved_on.isoformat(),
         "hsct_date": None if patient.hsct_date is None else patient.hsct_date.isoformat(),
         "conditioning_start_date": None
         if patient.conditioning_start_date is None
