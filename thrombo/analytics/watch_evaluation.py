@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.registry import all_sets
+from thrombo.rules.registry import DEFAULT, all_sets, criteria_set
 from thrombo.rules.screening import screen_patient
 from thrombo.rules.tma.options import ScreeningOptions
 from thrombo.rules.watch import WatchOptions
@@ -162,14 +162,25 @@ def build_cohort(
     return Cohort(kept, courses, truth, ends)
 
 
-def false_alarms(cohort: Cohort, floor: int) -> dict[str, object]:
-    never = [c for pid, c in cohort.courses.items()
-             if cohort.truth.get(pid, TMA_COHORT) != TMA_COHORT]
-    weeks = sum(c.weeks for c in never)
-    count = sum(episodes(c.counts, floor) for c in never)
+def _rate(courses: Sequence[Course], floor: int) -> dict[str, object]:
+    weeks = sum(c.weeks for c in courses)
+    count = sum(episodes(c.counts, floor) for c in courses)
     rate = None if weeks == 0 else round(100 * count / weeks, 2)
     return {"false_alarms_per_100_patient_weeks": rate, "episodes": count,
-            "patient_weeks": round(weeks, 1), "patients": len(never)}
+            "patient_weeks": round(weeks, 1), "patients": len(courses)}
+
+
+def false_alarms(cohort: Cohort, floor: int) -> dict[str, object]:
+    """Over every never-TA-TMA patient, and per truth cohort (the look-alikes apart)."""
+    by: dict[str, list[Course]] = {}
+    for pid, course in cohort.courses.items():
+        name = cohort.truth.get(pid, TMA_COHORT)
+        if name != TMA_COHORT:
+            by.setdefault(name, []).append(course)
+    overall = _rate([c for courses in by.values() for c in courses], floor)
+    per_cohort = {name: _rate(courses, floor)["false_alarms_per_100_patient_weeks"]
+                  for name, courses in sorted(by.items())}
+    return {**overall, "false_alarms_by_cohort": per_cohort}
 
 
 def set_level(
@@ -230,3 +241,44 @@ def _cohort_counts(cohort: Cohort) -> dict[str, int]:
         name = cohort.truth.get(pid, "unknown")
         counts[name] = counts.get(name, 0) + 1
     return dict(sorted(counts.items()))
+
+
+# [Design] The trade-off sweep scales every "how much" of a signal together: the LDH rise above
+# 1, the platelet fall and the sC5b-9 rise above 1, by these factors (1 = the defaults). Smaller
+# thresholds warn earlier and more often; the curve shows the price of each day of lead time.
+SWEEP_SCALES = (0.5, 0.75, 1.0, 1.5, 2.0)
+
+
+def scaled(options: WatchOptions, scale: float) -> WatchOptions:
+    return replace(
+        options,
+        ldh_rise_factor=round(1 + (options.ldh_rise_factor - 1) * scale, 4),
+        platelet_fall_fraction=round(min(options.platelet_fall_fraction * scale, 0.95), 4),
+        sc5b9_rise_factor=round(1 + (options.sc5b9_rise_factor - 1) * scale, 4),
+    )
+
+
+def sweep(
+    timelines: Iterable[PatientTimeline],
+    truth: dict[str, str],
+    criteria_name: str = DEFAULT,
+    scales: Sequence[float] = SWEEP_SCALES,
+    options: WatchOptions | None = None,
+    horizon_days: int = HORIZON_DAYS,
+) -> list[dict[str, object]]:
+    """At the watch level, one point per threshold scale: sensitivity, lead time and false
+    alarms against one criteria set (its diagnoses computed once)."""
+    kept = list(timelines)
+    base = options or WatchOptions()
+    diagnoses: dict[str, date] | None = None
+    points = []
+    for scale in scales:
+        opts = scaled(base, scale)
+        cohort = build_cohort(kept, truth, watch_signals.definition(opts))
+        if diagnoses is None:
+            diagnoses = diagnoses_by(cohort, criteria_set(criteria_name))
+        found = set_level(cohort, diagnoses, 1, horizon_days)
+        points.append({"scale": scale, "ldh_rise_factor": opts.ldh_rise_factor,
+                       "platelet_fall_fraction": opts.platelet_fall_fraction,
+                       "sc5b9_rise_factor": opts.sc5b9_rise_factor, **found})
+    return points

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from thrombo.analytics.watch_evaluation import evaluate, read_truth
+from thrombo.analytics.watch_evaluation import evaluate, read_truth, sweep
 from thrombo.cli.app import app
 from thrombo.cli.options import (
     AsOfOpt,
@@ -22,6 +22,8 @@ from thrombo.cli.options import (
 from thrombo.cli.output import print_json, stdout
 from thrombo.cli.records import Column, human, print_records
 from thrombo.errors import ThromboUserError
+from thrombo.report.watch_tradeoff import tradeoff_figure
+from thrombo.rules.registry import DEFAULT
 from thrombo.rules.watch import watch_list
 from thrombo.services.sources import SourceRequest, load_patients
 
@@ -31,6 +33,9 @@ EvaluateOpt = Annotated[bool, typer.Option(
 TruthOpt = Annotated[Path | None, typer.Option(
     "--truth", help="The truth CSV for --evaluate (patient_id, cohort; default: truth.csv in "
                     "the SOURCE folder, as the simulator writes it).")]
+TradeoffOpt = Annotated[Path | None, typer.Option(
+    "--tradeoff", help="With --evaluate: also sweep the signal thresholds (x0.5 to x2) and "
+                       "write the trade-off figure (false alarms against lead time) as SVG.")]
 
 WATCH_COLUMNS = (Column("patient", whole=True), Column("level", keep=9),
                  Column("since", whole=True), Column("signals", keep=8),
@@ -81,6 +86,8 @@ def print_evaluation(document: dict[str, Any]) -> None:
     notes = [f"patients: {document['patients']} transplant recipients ({cohorts})",
              *(f"{name}: {text}" for name, text in document["definitions"].items()),
              "lead time: median (quartiles)", document["caveat"],
+             *([f"trade-off figure: {document['tradeoff']['figure']}"]
+               if "tradeoff" in document else []),
              *(f"warning: {w}" for w in document["warnings"])]
     print_records(stdout, "TA-TMA watch list: evaluation against the truth file",
                   EVALUATION_COLUMNS, rows, notes=notes)
@@ -103,6 +110,7 @@ def watch_command(
     as_json: JsonOpt = False,
     evaluate_: EvaluateOpt = False,
     truth: TruthOpt = None,
+    tradeoff: TradeoffOpt = None,
     tz: TzOpt = "UTC",
     source_format: FormatOpt = None,
     lab_ranges: LabRangesOpt = None,
@@ -118,7 +126,13 @@ def watch_command(
     day = parse_as_of(as_of, tz)
     loaded = load_patients(SourceRequest(source, tz, source_format, lab_ranges, patient))
     if truth_file is not None:
-        document = {**evaluate(loaded.timelines, read_truth(truth_file)), "input": loaded.input}
+        truth_rows = read_truth(truth_file)
+        document = {**evaluate(loaded.timelines, truth_rows), "input": loaded.input}
+        if tradeoff is not None:
+            points = sweep(loaded.timelines, truth_rows)
+            tradeoff.write_text(tradeoff_figure(points, DEFAULT), encoding="utf-8")
+            document["tradeoff"] = {"criteria": DEFAULT, "level": "watch", "points": points,
+                                    "figure": str(tradeoff)}
         print_json(document) if as_json else print_evaluation(document)
         return
     document = {**watch_list(loaded.timelines, day).to_json(), "input": loaded.input}

@@ -23,7 +23,9 @@ from thrombo.analytics.watch_evaluation import (
     evaluate,
     quartiles,
     read_truth,
+    sweep,
 )
+from thrombo.report.watch_tradeoff import tradeoff_figure
 
 PATIENTS = [timeline(CLEAR_TA_TMA), timeline(LDH_THEN_PROTEIN, who=patient("P02"))]
 TRUTH = {"P01": "tma", "P02": "no-tma"}
@@ -72,6 +74,7 @@ def test_false_alarms_per_100_patient_weeks(results: dict[str, dict[str, object]
         found = levels[level]  # type: ignore[index]
         assert (found["episodes"], found["patient_weeks"], found["patients"]) == (1, 5.6, 1)
         assert found["false_alarms_per_100_patient_weeks"] == 17.95
+        assert found["false_alarms_by_cohort"] == {"no-tma": 17.95}
 
 
 def test_definitions_and_the_simulator_caveat_come_with_the_numbers() -> None:
@@ -88,3 +91,15 @@ def test_a_truth_file_without_cohorts_is_a_user_error(tmp_path: Path) -> None:
         read_truth(path)
     with pytest.raises(TruthFileError, match="cannot read"):
         read_truth(tmp_path / "missing.csv")
+
+
+def test_the_sweep_scales_every_threshold_and_the_figure_draws_it() -> None:
+    """Scale 2: LDH rise 1 + 0.25 x 2 = 1.5, platelet fall 0.3 x 2 = 0.6, sC5b-9 1 + 0.5 x 2 = 2.
+    P01's platelets fell exactly 60% (150 -> 60) and its BP stays high: still warned on day +40,
+    two days before the harmonized diagnosis."""
+    points = sweep(PATIENTS, TRUTH, scales=(1.0, 2.0))
+    assert [(p["ldh_rise_factor"], p["platelet_fall_fraction"], p["sc5b9_rise_factor"])
+            for p in points] == [(1.25, 0.3, 1.5), (1.5, 0.6, 2.0)]
+    assert [p["lead_time_days"] for p in points] == [{"median": 2.0, "q1": 2.0, "q3": 2.0}] * 2
+    svg = tradeoff_figure(points, "harmonized-2023")
+    assert svg.startswith("<svg") and "false alarms per 100 patient-weeks" in svg
