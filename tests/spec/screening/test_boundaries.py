@@ -153,6 +153,12 @@ CASES: list[tuple[Case, str]] = [
     (Case("bmtctn window day 53", B, "ldh", "40 | ldh | 900 | U/L | 320", on=53), "met"),
     (Case("bmtctn window day 54", B, "ldh", "40 | ldh | 900 | U/L | 320", on=54),
      "indeterminate"),
+    # A2 Jodele and A4 IWG "concurrent", read the same way ([Design]): days +40 to +53
+    (Case("jodele window day 53", J, "ldh", "40 | ldh | 900 | U/L | 320", on=53), "met"),
+    (Case("jodele window day 54", J, "ldh", "40 | ldh | 900 | U/L | 320", on=54),
+     "indeterminate"),
+    (Case("iwg window day 53", W, "ldh", "40 | ldh | 900 | U/L | 320", on=53), "met"),
+    (Case("iwg window day 54", W, "ldh", "40 | ldh | 900 | U/L | 320", on=54), "indeterminate"),
     # A1 schistocytes present: any count above zero, in % or per HPF ([Design] reading)
     (Case("schisto 0 %", H, "schistocytes", "40 | schistocytes | 0 | % |"), "not_met"),
     (Case("schisto 1 %", H, "schistocytes", "40 | schistocytes | 1 | % |"), "met"),

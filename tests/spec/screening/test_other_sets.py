@@ -186,6 +186,25 @@ def test_iwg_haptoglobin_below_the_lab_lower_limit(value: str, expected: str) ->
     assert outcome(tl, "haptoglobin", 40, IWG) == expected
 
 
+def test_iwg_diagnoses_at_one_time_point_with_all_six_elements() -> None:
+    """A4: all six elements together; [Design] one time point suffices (no confirmation): on
+    day +40 schistocytes 5%, platelets 40, LDH 700 above the ULN of 320, Hb 9.5 after 11.0
+    (a fall of 1.5 g/dL), haptoglobin 10 below the lower limit of 30 and PT/aPTT normal."""
+    tl = timeline("""
+        day | analyte      | value | unit   | ref_low | ref_high
+        30  | hemoglobin   | 11.0  | g/dL   |         |
+        40  | schistocytes | 5     | %      |         |
+        40  | platelets    | 40    | 10*9/L |         |
+        40  | ldh          | 700   | U/L    |         | 320
+        40  | hemoglobin   | 9.5   | g/dL   |         |
+        40  | haptoglobin  | 10    | mg/dL  | 30      |
+        40  | pt           | 13    | s      |         | 14
+        40  | aptt         | 35    | s      |         | 40
+    """)
+    result = screened(tl, IWG, as_of=45)
+    assert (result.status, result.first_met) == ("ta-tma", day(40))
+
+
 def test_iwg_results_carry_the_unverified_thresholds_warning() -> None:
     tl = timeline("day | analyte | value | unit\n40 | platelets | 40 | 10*9/L")
     result = criteria_set("iwg-2007")
