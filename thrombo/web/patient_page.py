@@ -4,6 +4,7 @@ responses. Everything shown is computed by the clinical layers; this module only
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -17,7 +18,9 @@ from thrombo.api.service import DataVersion, Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_years
 from thrombo.rules.results import ScreeningResult
-from thrombo.web.charts import Chart, Series, render
+from thrombo.rules.tma.common import LDH_HIGH_RISK_MULTIPLE, UPCR_MG_MG
+from thrombo.web.charts import Chart, Marker, Series, Threshold, render
+from thrombo.web.course import MARKER_KEY, CourseHeader, header, markers
 from thrombo.web.journey import LEGEND as JOURNEY_LEGEND
 from thrombo.web.journey import journey_lanes, render_journey, shared_span
 
@@ -47,6 +50,7 @@ class PatientPage:
     plan_note: str | None
     journey: Markup
     """Treatment lanes on the charts' shared time axis (web.journey); empty without any."""
+    course: CourseHeader
 
     @property
     def patient(self) -> Any:
@@ -56,9 +60,28 @@ class PatientPage:
     def journey_legend(self) -> str:
         return JOURNEY_LEGEND
 
+    @property
+    def marker_key(self) -> str:
+        return MARKER_KEY
+
+
+def thresholds_for(title: str, unit: str, band: tuple[float | None, float | None]
+                   ) -> list[Threshold]:
+    """The fixed lines a chart's criterion draws against: UPCR's 1 mg/mg and LDH's 2 x ULN
+    (both rules.tma.common, with their sources); the other criteria are relative (a fall from
+    baseline, above the laboratory's limit: the shaded band)."""
+    if title == "Urine protein/creatinine" and unit == "mg/mg":
+        return [Threshold(UPCR_MG_MG, f"{UPCR_MG_MG:g} mg/mg: proteinuria criterion")]
+    if title == "LDH" and band[1] is not None:
+        return [Threshold(LDH_HIGH_RISK_MULTIPLE * band[1],
+                          f"{LDH_HIGH_RISK_MULTIPLE:g} x ULN: high risk")]
+    return []
+
 
 def chart_for(timeline: PatientTimeline, title: str, analytes: tuple[str, ...],
-              marks: set[datetime], span: tuple[datetime, datetime] | None = None) -> Markup:
+              marks: set[str], span: tuple[datetime, datetime] | None = None,
+              markers: Sequence[Marker] = ()) -> Markup:
+    """One chart; `marks` are the evidence observations' ids (a ring only on those points)."""
     series, unit = [], ""
     band: tuple[float | None, float | None] = (None, None)
     for analyte in analytes:
@@ -66,31 +89,36 @@ def chart_for(timeline: PatientTimeline, title: str, analytes: tuple[str, ...],
         if not obs:
             continue
         unit = obs[-1].quantity.unit if obs[-1].quantity else ""
-        series.append(Series(LABELS.get(analyte, analyte),
-                             [(o.time, float(o.value or 0.0)) for o in obs]))
+        series.append(Series(LABELS.get(analyte, title), [(o.time, float(o.value or 0.0))
+                                                          for o in obs], [o.id for o in obs]))
         if len(analytes) == 1:
             band = (obs[-1].ref_low, obs[-1].ref_high)
-    return render(Chart(title, unit, series, band, sorted(marks), span))
+    return render(Chart(title, unit, series, band, sorted(marks), span,
+                        thresholds_for(title, unit, band), markers))
 
 
 def build(timeline: PatientTimeline, as_of: date) -> PatientPage:
     result = clinical.screen_one(timeline, as_of)
     itp = clinical.itp_status(timeline, as_of)
-    marks = {e.time for e in result.evidence}
+    marks = {e.observation_id for e in result.evidence}
     assessment = clinical.assessment(timeline, as_of)
     lanes = journey_lanes(timeline, as_of, result, assessment)
     span = shared_span(lanes, [o.time for _, analytes in CHARTS for a in analytes
                                for o in timeline.of(a) if o.quantity is not None])
+    events = markers(timeline, result, assessment)
     charts = [c for title, analytes in CHARTS
-              if (c := chart_for(timeline, title, analytes, marks, span if lanes else None))]
+              if (c := chart_for(timeline, title, analytes, marks, span if lanes else None,
+                                 events))]
     plan, plan_note = clinical.plan(timeline, as_of)
+    course = header(timeline, as_of, assessment)
     return PatientPage(
         timeline, as_of, result, clinical.DEFAULT_CRITERIA,
         None if itp is None else itp.to_json(), charts,
-        age_in_years(timeline.patient.birth_date, as_of),
+        course.age_years,
         assessment,
         None if plan is None else plan.to_json(), plan_note,
         render_journey(lanes, span) if lanes and span else Markup(""),
+        course,
     )
 
 
@@ -117,7 +145,7 @@ def status_row(timeline: PatientTimeline, as_of: date, result: ScreeningResult) 
     return StatusRow(
         patient_id=patient.patient_id,
         center=patient.center,
-        age=round(age_in_years(patient.birth_date, as_of), 1),
+        age=round(age_in_years(patient.birth_date, min(as_of, patient.death_date or as_of)), 1),
         hsct_date=patient.hsct_date,
         tma_status=result.status,
         tma_first_met=result.first_met,
