@@ -26,16 +26,35 @@ documentation, [Design]: checked against the CDM v5.4 conventions, not a clinica
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from thrombo.domain.codes import ICD10, ICD10_CM, LOINC, RXNORM, SNOMED_CT, Code, InvalidCodeError
+from thrombo.domain.codes import (
+    ICD10,
+    ICD10_CM,
+    LOINC,
+    RXNORM,
+    SNOMED_CT,
+    Code,
+    InvalidCodeError,
+)
 from thrombo.domain.records import Provenance
 from thrombo.errors import SourceError
+from thrombo.io.omop_tables import (
+    SUFFIXES,
+    TABLES,
+    DatabaseTables,
+    FolderTables,
+    Row,
+    Tables,
+    open_tables,
+    table_sql,
+)
+from thrombo.io.omop_vocabulary import loinc_equivalents
 from thrombo.io.raw import (
     RawCondition,
     RawItem,
@@ -46,9 +65,28 @@ from thrombo.io.raw import (
     SourceRecord,
 )
 
-TABLES = ("person", "death", "measurement", "drug_exposure", "procedure_occurrence",
-          "condition_occurrence", "concept")
-SUFFIXES = (".csv", ".parquet")
+# The tables' home is omop_tables; the CDM's readers find them here too.
+__all__ = [
+    "CONCEPT_MAP",
+    "EXACT_OPERATORS",
+    "OPERATORS",
+    "SUFFIXES",
+    "TABLES",
+    "BadRow",
+    "Concept",
+    "Concepts",
+    "DatabaseTables",
+    "FolderTables",
+    "Tables",
+    "cdm_concepts",
+    "cell_text",
+    "load_concept_map",
+    "measurement_item",
+    "open_tables",
+    "operator_prefix",
+    "read_omop",
+    "table_sql",
+]
 GENDER = {"8507": "M", "8532": "F"}
 # OMOP vocabulary_id -> the coding system thrombo's concept lists use.
 VOCABULARY_SYSTEM = {"LOINC": LOINC, "SNOMED": SNOMED_CT, "RxNorm": RXNORM, "ICD10": ICD10,
@@ -62,7 +100,6 @@ CONCEPT_MAP = "omop_measurement_concepts.csv"
 # the operator, so the normaliser refuses it as it refuses '<10' in a CSV, never reading 10.
 EXACT_OPERATORS = frozenset({"", "0", "4172703"})
 OPERATORS = {"4171756": "<", "4172704": ">", "4171754": "<=", "4171755": ">="}
-Row = Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +107,9 @@ class Concept:
     vocabulary_id: str
     concept_code: str
     concept_name: str = ""
+    mapped_from: str | None = None
+    """For a LOINC concept standing in for a SNOMED measurement concept (omop_vocabulary), the
+    original: 'SNOMED 61928009 (concept 4267147)'."""
 
 
 @dataclass
@@ -106,119 +146,6 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-# --- where the tables are -----------------------------------------------------------------
-
-
-class Tables:
-    """Rows of the CDM tables, whatever holds them."""
-
-    origin: str
-
-    def has(self, table: str) -> bool:
-        raise NotImplementedError
-
-    def rows(self, table: str) -> Iterator[Row]:
-        raise NotImplementedError
-
-
-class FolderTables(Tables):
-    """`person.csv`, `MEASUREMENT.parquet`, ...: names as the CDM spells them, any case."""
-
-    def __init__(self, folder: Path) -> None:
-        self.origin = str(folder)
-        self.files: dict[str, Path] = {}
-        for path in sorted(folder.iterdir()):
-            name, suffix = path.stem.lower(), path.suffix.lower()
-            if name in TABLES and suffix in SUFFIXES:
-                self.files.setdefault(name, path)
-
-    def has(self, table: str) -> bool:
-        return table in self.files
-
-    def rows(self, table: str) -> Iterator[Row]:
-        import duckdb
-
-        path = self.files[table]
-        try:
-            cursor = duckdb.connect().execute(f"SELECT * FROM {table_sql(path)}")
-            names = [d[0].lower() for d in cursor.description]
-            while batch := cursor.fetchmany(10_000):
-                for values in batch:
-                    yield dict(zip(names, values, strict=True))
-        except duckdb.Error as exc:
-            raise SourceError(f"{path}: cannot be read as an OMOP table ({exc})") from exc
-
-
-def table_sql(path: Path) -> str:
-    """A CDM table file as DuckDB reads it: Parquet with its types; CSV as text, its header the
-    first line and every row held to the header's fields. Left to itself, DuckDB's CSV sniffer
-    took a malformed last row for the header and read a whole table as empty; now such a
-    table is refused. The delimiter is the header line's: a tab (Athena's vocabulary files
-    and many CDM exports) or a comma."""
-    quoted = str(path).replace("'", "''")
-    if path.suffix.lower() == ".parquet":
-        return f"read_parquet('{quoted}')"
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        header = handle.readline()
-    delimiter = "\t" if "\t" in header and "," not in header else ","
-    return (f"read_csv('{quoted}', all_varchar = true, header = true, skip = 0, "
-            f"delim = '{delimiter}', quote = '\"', escape = '\"', strict_mode = true)")
-
-
-class DatabaseTables(Tables):
-    """A CDM in a SQL database (SQLAlchemy URL), optionally in a named schema."""
-
-    def __init__(self, url: str, schema: str | None = None) -> None:
-        from sqlalchemy import create_engine, inspect
-        from sqlalchemy.exc import SQLAlchemyError
-
-        self.origin = url
-        self.schema = schema
-        try:
-            self.engine = create_engine(url)
-            self.names = {n.lower(): n for n in inspect(self.engine).get_table_names(schema)}
-        except SQLAlchemyError as exc:
-            raise SourceError(f"{url}: cannot open the OMOP database ({exc})") from exc
-
-    def has(self, table: str) -> bool:
-        return table in self.names
-
-    def rows(self, table: str) -> Iterator[Row]:
-        names = [name for name, _ in self.columns(table)]
-        for batch in self.batches(table, 10_000):
-            for values in batch:
-                yield dict(zip(names, values, strict=True))
-
-    def table(self, table: str) -> Any:
-        """The table as SQLAlchemy reflects it."""
-        from sqlalchemy import MetaData, Table
-
-        return Table(self.names[table], MetaData(schema=self.schema), autoload_with=self.engine)
-
-    def columns(self, table: str) -> list[tuple[str, Any]]:
-        """(name in lower case, SQLAlchemy type) of each column, in the table's order."""
-        return [(c.name.lower(), c.type) for c in self.table(table).columns]
-
-    def batches(self, table: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
-        """The rows in batches of `size`, values in the order of `columns`, streamed."""
-        from sqlalchemy import select
-
-        with self.engine.connect() as con:
-            result = con.execution_options(stream_results=True).execute(
-                select(self.table(table)))
-            while batch := result.fetchmany(size):
-                yield [tuple(row) for row in batch]
-
-
-def open_tables(source: str) -> Tables:
-    path = Path(source)
-    if "://" in source:
-        return DatabaseTables(source)
-    if path.is_dir():
-        return FolderTables(path)
-    raise SourceError(f"{source}: an OMOP source is a folder of CDM tables or a database URL")
-
-
 # --- rows to raw records ------------------------------------------------------------------
 
 
@@ -247,17 +174,25 @@ def cdm_concepts(tables: Tables, concept_map: Path | None = None) -> Concepts:
     """The concept map file's ids, overridden by the CDM's own concept table where present."""
     concepts = load_concept_map(concept_map)
     if tables.has("concept"):
-        concepts.by_id.update(_concept_table(tables))
+        table, domains = _concept_table(tables)
+        concepts.by_id.update(table)
+        if tables.has("concept_relationship"):
+            # SNOMED measurement concepts read as their LOINC equivalent (omop_vocabulary).
+            concepts.by_id.update(loinc_equivalents(
+                tables.rows("concept_relationship"), table, domains, cell_text))
     return concepts
 
 
-def _concept_table(tables: Tables) -> dict[str, Concept]:
-    return {
-        cell_text(r.get("concept_id")): Concept(cell_text(r.get("vocabulary_id")),
-                                            cell_text(r.get("concept_code")),
-                                            cell_text(r.get("concept_name")))
-        for r in tables.rows("concept")
-    }
+def _concept_table(tables: Tables) -> tuple[dict[str, Concept], dict[str, str]]:
+    """The concepts by id, and each one's domain."""
+    concepts, domains = {}, {}
+    for r in tables.rows("concept"):
+        cid = cell_text(r.get("concept_id"))
+        concepts[cid] = Concept(cell_text(r.get("vocabulary_id")),
+                                cell_text(r.get("concept_code")),
+                                cell_text(r.get("concept_name")))
+        domains[cid] = cell_text(r.get("domain_id"))
+    return concepts, domains
 
 
 def _records(tables: Tables, table: str, build: Any, concepts: Concepts) -> Iterator[SourceRecord]:
@@ -342,6 +277,7 @@ def measurement_item(row: Row, concepts: Concepts) -> RawObservation:
     else:
         value = operator_prefix(cell_text(row.get("operator_concept_id"))) + cell_text(value)
     ident = cell_text(row.get("measurement_id"))
+    mapped = concept.mapped_from if concept else None
     return RawObservation(
         patient_id=_required(row, "person_id"),
         time=_moment(row, "measurement"),
@@ -351,6 +287,7 @@ def measurement_item(row: Row, concepts: Concepts) -> RawObservation:
         ref_low=cell_text(row.get("range_low")) or None,
         ref_high=cell_text(row.get("range_high")) or None,
         resource_id=f"measurement/{ident}" if ident else None,
+        extra={"code_mapped_from": mapped} if mapped else {},
     )
 
 
