@@ -20,7 +20,7 @@ from thrombo.cli.options import (
     parse_as_of,
 )
 from thrombo.cli.output import print_json, stdout
-from thrombo.cli.records import Column, human, print_records
+from thrombo.cli.records import Column, human, print_records, term
 from thrombo.errors import ThromboUserError
 from thrombo.report.watch_tradeoff import tradeoff_figure
 from thrombo.rules.registry import DEFAULT
@@ -50,7 +50,7 @@ LEGEND = ("watch: one early signal current; alert: two or more ([Design] levels)
 
 
 def _since(p: dict[str, Any]) -> str:
-    return "; ".join(f"{s['signal']} {s['since']}" for s in p["signals"])
+    return "; ".join(f"{term(s['signal'])} since {s['since']}" for s in p["signals"])
 
 
 def print_watch(document: dict[str, Any]) -> None:
