@@ -5,19 +5,13 @@ dose. Screenshots go to the test's temporary folder (printed) for a person to lo
 from __future__ import annotations
 
 import csv
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import playwright.sync_api as playwright_sync
 import pytest
-import uvicorn
 
+from tests.browser.conftest import PASSWORD, Server
 from thrombo.api import clinical
-from thrombo.api.main import create_app
 from thrombo.api.service import Service
 from thrombo.api.settings import Settings
 from thrombo.simulate.config import SimulationConfig
@@ -27,40 +21,6 @@ from thrombo.store.sql import Store
 from thrombo.store.users import create_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = os.environ.get("THROMBO_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-PASSWORD = "correct horse battery staple"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    def __init__(self, service: Service) -> None:
-        self.port = free_port()
-        config = uvicorn.Config(create_app(service.settings, service), host="127.0.0.1",
-                                port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -83,18 +43,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, s
                if clinical.screen_one(t, service.today()).status == "ta-tma")
     with Server(service) as base:
         yield base, tma, centre
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("THROMBO_CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    with playwright_sync.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def test_sign_in_open_patient_and_compute_a_dose(site: tuple[str, str, str], browser: object,

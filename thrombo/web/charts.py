@@ -14,8 +14,11 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 40, 28
+WIDTH, HEIGHT = 640, 236
+LEFT, RIGHT, TOP, BOTTOM = 52, 12, 62, 28
+KEY_Y, CODE_Y, CODE_ROW = 30, 44, 10
+"""The key's row, the markers' code row, and how far a code that would touch its neighbour
+moves down."""
 PALETTE = ("#1f5fa8", "#b8432f", "#2e7d32", "#7b3fa0")
 THRESHOLD_COLOUR = "#b8432f"
 MARKER_COLOUR = "#555555"
@@ -174,12 +177,23 @@ def _thresholds(chart: Chart, y: Y) -> list[str]:
 
 
 def _markers(chart: Chart, x: X, t0: float, t1: float) -> list[str]:
-    return [f'<g class="marker" data-code="{escape(m.code)}"><line x1="{x(m.time):.1f}" '
-            f'x2="{x(m.time):.1f}" y1="{TOP - 6}" y2="{HEIGHT - BOTTOM}" '
-            f'stroke="{MARKER_COLOUR}" stroke-dasharray="2 3"/><text class="tick" '
-            f'x="{x(m.time):.1f}" y="{TOP - 8}" text-anchor="middle">{escape(m.code)}</text>'
-            f"<title>{escape(m.title)}</title></g>"
-            for m in chart.markers if t0 <= m.time.timestamp() <= t1]
+    """Vertical dotted lines; a code closer than 10 px to the one before it
+    (diagnosis and treatment start are often the same day) goes a row down."""
+    parts, last = [], -CODE_ROW * 2.0
+    lowered = False
+    for m in sorted(chart.markers, key=lambda m: m.time):
+        if not t0 <= m.time.timestamp() <= t1:
+            continue
+        at = x(m.time)
+        lowered = at - last < CODE_ROW and not lowered
+        last = at
+        parts.append(f'<g class="marker" data-code="{escape(m.code)}"><line x1="{at:.1f}" '
+                     f'x2="{at:.1f}" y1="{TOP - 4}" y2="{HEIGHT - BOTTOM}" '
+                     f'stroke="{MARKER_COLOUR}" stroke-dasharray="2 3"/><text class="tick" '
+                     f'x="{at:.1f}" y="{CODE_Y + (CODE_ROW if lowered else 0)}" '
+                     f'text-anchor="middle">{escape(m.code)}</text>'
+                     f"<title>{escape(m.title)}</title></g>")
+    return parts
 
 
 def _series(chart: Chart, series: Series, colour: str, x: X, y: Y) -> list[str]:
@@ -209,7 +223,7 @@ def _key(chart: Chart) -> list[str]:
         items.append(('<circle class="evidence swatch" cx="7" cy="-4" r="5"/>', "evidence"))
     parts, offset = [], LEFT
     for swatch, label in items:
-        parts.append(f'<g class="key" transform="translate({offset},30)">{swatch}'
+        parts.append(f'<g class="key" transform="translate({offset},{KEY_Y})">{swatch}'
                      f'<text class="legend" x="18" y="0">{escape(label)}</text></g>')
         offset += 26 + 7 * len(label)
     return parts
