@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import dropwhile, takewhile
 from typing import Any
 
 from thrombo.domain.timeline import PatientTimeline
@@ -260,18 +261,27 @@ def _judge(occasions: Sequence[Occasion], course: Course, window_end: date,
 
 def _responded(occasions: Sequence[Occasion], first: Occasion, in_response: Predicate,
                evidence: list[Evidence]) -> _Judged:
-    """CR or R from `first` (time to response runs to the first R or CR, IWG 2009)."""
-    later = [o for o in occasions if o.day > first.day]
-    lost = _first_day(confirmed_run(later, _negation(in_response), CONFIRM_FAILURE_DAYS))
-    held = [o for o in occasions if o.day >= first.day and (lost is None or o.day < lost)]
-    cr = confirmed_run(held, _cr, CONFIRM_RESPONSE_DAYS)
+    """CR or R from `first` (time to response runs to the first R or CR, IWG 2009).
+
+    The occasions are cut where the loss begins, not on its day: a day can hold several counts,
+    and a count of 100 on the morning of the day the response is lost still confirms CR.
+    (`first` and `cr` open runs of their own kind, so neither can open a loss.)"""
+    later = _from(occasions, first)
+    lost = confirmed_run(later, _negation(in_response), CONFIRM_FAILURE_DAYS)
+    cr = confirmed_run(list(takewhile(lambda o: o is not lost, later)), _cr,
+                       CONFIRM_RESPONSE_DAYS)
     response: Response = "CR" if cr is not None else "R"
     evidence.append(_occasion_evidence(first, f"first count of confirmed {response}"))
     lost_cr = None
     if cr is not None:
-        after_cr = [o for o in occasions if o.day > cr.day]
-        lost_cr = _first_day(confirmed_run(after_cr, _negation(_cr), CONFIRM_FAILURE_DAYS))
-    return _Judged(response, first.day, _first_day(cr), lost, lost_cr)
+        lost_cr = _first_day(confirmed_run(_from(occasions, cr), _negation(_cr),
+                                           CONFIRM_FAILURE_DAYS))
+    return _Judged(response, first.day, _first_day(cr), _first_day(lost), lost_cr)
+
+
+def _from(occasions: Sequence[Occasion], start: Occasion) -> list[Occasion]:
+    """The occasions from `start` (itself included) on, by position."""
+    return list(dropwhile(lambda o: o is not start, occasions))
 
 
 def evaluate_course(

@@ -186,3 +186,17 @@ def test_no_failure_before_the_drugs_window_closes(drug: str) -> None:
     before, on = _course(drug, obs, w - 1), _course(drug, obs, w)
     assert (before.response, before.failure) == ("not-evaluable", None)
     assert (on.response, on.failure, on.failure_date) == ("NR", "no-response", day(w))
+
+
+# --- several counts on one day ---------------------------------------------------------------
+
+def test_cr_confirmed_on_the_morning_the_response_is_lost() -> None:
+    """IWG 2009 Table 2: CR is >= 100 on 2 occasions >= 7 days apart; loss is < 30 on 2
+    occasions >= 1 day apart. Baseline 15; 150 on day 1 and on day 8 at 08:00 confirm CR (7 days
+    apart); 10 on day 8 at 20:00 and on day 9 are the loss, dated day 8. The morning count comes
+    before the loss began, so the course reached CR (then lost it), not only R."""
+    obs = (f"{platelets((0, 15), (1, 150), (4, 150), (8, 150))}\n"
+           "8 platelets 10 hour=20\n9 platelets 10")
+    found = only(obs)
+    assert (found.response, found.complete_response_date) == ("CR", day(1))
+    assert (found.lost_response_date, found.lost_complete_response_date) == (day(8), day(8))
