@@ -32,13 +32,17 @@ UNITS = {"weight": "kg", "height": "cm", "hemoglobin": "g/dL"}
 
 
 def latest_measure(
-    timeline: PatientTimeline, analyte: str, on_or_before: date, basis: str = ""
+    timeline: PatientTimeline, analyte: str, on_or_before: date, basis: str = "",
+    censored: bool = False,
 ) -> BodyInput | None:
-    """The last numeric `analyte` observation on a local day up to `on_or_before`."""
+    """The last numeric `analyte` observation on a local day up to `on_or_before`. A censored
+    result ('<7') is a bound, not a number to dose with: skipped, unless `censored` asks for the
+    latest result whatever it is (a limit test decides a bound by interval logic)."""
     found = [
         o
         for o in timeline.of(analyte)
-        if o.quantity is not None and timeline.local_day(o.time) <= on_or_before
+        if o.quantity is not None and (censored or o.quantity.comparator is None)
+        and timeline.local_day(o.time) <= on_or_before
     ]
     if not found:
         return None
@@ -51,6 +55,7 @@ def latest_measure(
         timeline.local_day(obs.time),
         obs.id,
         basis or f"latest on or before {on_or_before.isoformat()}",
+        obs.quantity.comparator,
     )
 
 
@@ -98,7 +103,8 @@ class BodySize:
             height_cm=None if self.height is None else self.height.value,
             age_years=self.age_years,
             ancestry=self.ancestry,
-            hb_g_dl=None if self.hemoglobin is None else self.hemoglobin.value,
+            hb_g_dl=None if self.hemoglobin is None or self.hemoglobin.comparator
+            else self.hemoglobin.value,
             regimen=regimen,
             indication=indication,
             sex=self.sex,
@@ -132,7 +138,8 @@ def body_size(timeline: PatientTimeline, as_of: date) -> BodySize:
     return BodySize(
         latest_measure(timeline, "weight", as_of),
         latest_measure(timeline, "height", as_of),
-        latest_measure(timeline, "hemoglobin", as_of),
+        # The latest Hb, censored or not: anti-D's Hb limit decides a bound by interval logic.
+        latest_measure(timeline, "hemoglobin", as_of, censored=True),
         age_years(timeline, as_of),
         ancestry(timeline),
         as_of,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from thrombo.domain.quantities import Quantity
+from thrombo.domain.quantities import Quantity, satisfies
 from thrombo.domain.records import Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.dosing.immunoglobulins import ANTI_D_HB_MIN_G_DL
@@ -33,13 +33,16 @@ def anti_d_against(timeline: PatientTimeline, hb: BodyInput | None) -> list[Reas
             f"splenectomised on {spleen.isoformat()}: anti-D is only for non-splenectomised, "
             "Rh(D)-positive children",
             (Evidence(RULE, "splenectomy", spleen),)))
-    if hb is not None and hb.value < ANTI_D_HB_MIN_G_DL:
+    low = None if hb is None else satisfies(hb.value, hb.comparator, "<", ANTI_D_HB_MIN_G_DL)
+    if hb is not None and low is not False:
+        # A censored Hb ('<9') that may lie below the limit is not safe either.
+        shown = f"{hb.comparator or ''}{hb.value:g}"
         against.append(Reason(
-            f"latest Hb {hb.value:g} g/dL on {hb.day.isoformat()} is below "
+            f"latest Hb {shown} g/dL on {hb.day.isoformat()} {'is' if low else 'may be'} below "
             f"{ANTI_D_HB_MIN_G_DL:g} g/dL: anti-D must not be given",
-            (Evidence(RULE, f"latest haemoglobin {hb.value:g} {hb.unit}, limit "
+            (Evidence(RULE, f"latest haemoglobin {shown} {hb.unit}, limit "
                             f"{ANTI_D_HB_MIN_G_DL:g} g/dL", hb.day, hb.record_id,
-                      Quantity(hb.value, hb.unit)),)))
+                      Quantity(hb.value, hb.unit, hb.comparator)),)))
     if rh_d_positive(timeline) is False:
         against.append(Reason("Rh(D)-negative: anti-D works only in Rh(D)-positive children"))
     dat = [o for o in timeline.of("dat") if o.category is not None]

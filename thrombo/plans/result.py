@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from thrombo.domain.quantities import Comparator
 from thrombo.dosing.defibrotide_holds import HoldFinding
 from thrombo.dosing.recommendation import DoseRecommendation
 from thrombo.rules.itp.evidence import Evidence, RuleSet
@@ -108,6 +109,8 @@ class BodyInput:
     day: date
     record_id: str
     basis: str = "latest on or before as-of"
+    comparator: Comparator | None = None
+    """A censored result ('<7 g/dL'): `value` is its bound, never a number to dose with."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,6 +119,7 @@ class BodyInput:
             "date": self.day.isoformat(),
             "observation_id": self.record_id,
             "basis": self.basis,
+            **({} if self.comparator is None else {"comparator": self.comparator}),
         }
 
 
