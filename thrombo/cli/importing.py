@@ -53,6 +53,10 @@ def import_command(
         Path | None, typer.Option("--codemap", help="TOML map of local codes to analytes.")
     ] = None,
     lab_ranges: Annotated[Path | None, typer.Option("--lab-ranges", help=LAB_RANGES_HELP)] = None,
+    update: Annotated[bool, typer.Option("--update", help=(
+        "The patient records correct the stored ones: a birth date or sex that differs "
+        "replaces the stored one (a death date is never cleared). Without it such a record is "
+        "quarantined with its patient's other records."))] = False,
 ) -> None:
     """Load sources into the store: every record stored, duplicate, skipped or quarantined."""
     # The sources are checked before the store is opened, and a store this command created is
@@ -66,7 +70,8 @@ def import_command(
         store = Store.open(url)
         with progress("importing", enabled=progress_enabled(as_json), unit="records") as advance:
             summary = import_sources(store, _counted(specs, advance), ctx, actor=_actor(),
-                                     command="thrombo import")
+                                     command="thrombo import" + (" --update" if update else ""),
+                                     update=update)
     except BaseException:
         if created is not None:
             _remove_store_file(store, created)

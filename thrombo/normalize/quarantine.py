@@ -81,13 +81,17 @@ class ImportSummary:
     condition code or name) that clinical-reference.md or thrombo.normalize.concepts marks
     from memory, unverified."""
 
+    notes: list[str] = field(default_factory=list)
+    """Warnings about the import as a whole (e.g. patient records held back as identity
+    conflicts, store.identity)."""
+
     def add_unverified(self, mapping: str) -> None:
         self.unverified[mapping] = self.unverified.get(mapping, 0) + 1
 
     @property
     def warnings(self) -> list[str]:
         files = [warning for source in self.sources for warning in source.warnings]
-        return files + [
+        return files + self.notes + [
             f"{count} record{'s' if count > 1 else ''} read through the mapping {mapping}, "
             "which is from memory, unverified: check it"
             for mapping, count in sorted(self.unverified.items())

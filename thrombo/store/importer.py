@@ -16,6 +16,7 @@ from thrombo.domain.records import Patient
 from thrombo.normalize.assemble import Accepted, accept, unknown_patient
 from thrombo.normalize.build import Context
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
+from thrombo.store.identity import KEPT_WHEN_MISSING, Identities
 from thrombo.store.schema import patients
 from thrombo.store.sources import SourceSpec
 from thrombo.store.sql import Store, begin_import, finish_import, write_accepted
@@ -31,13 +32,18 @@ def import_sources(
     actor: str,
     command: str,
     chunk_records: int = CHUNK_RECORDS,
+    update: bool = False,
 ) -> ImportSummary:
+    """`update`: the patient records are corrections of the stored ones (store.identity)."""
     totals = ImportSummary()
     with store.engine.begin() as conn:
         import_id = begin_import(conn, actor, command)
-        stored = conn.execute(select(patients.c.patient_id, patients.c.birth_date,
-                                     patients.c.sex)).all()
+        columns = ("birth_date", "sex", "death_date", *KEPT_WHEN_MISSING)
+        stored = conn.execute(select(patients.c.patient_id,
+                                     *(patients.c[c] for c in columns))).all()
         known: set[str] = {row.patient_id for row in stored}
+        identities = Identities({row.patient_id: dict(zip(columns, row[1:], strict=True))
+                                 for row in stored}, update=update)
         # Age and sex of stored patients, for the site's banded lab ranges (normalize.labranges).
         for row in stored:
             ctx.patients.setdefault(row.patient_id, (row.birth_date, row.sex))
@@ -49,7 +55,7 @@ def import_sources(
             for record in records:
                 summary.records += 1
                 item = accept(record, ctx, summary, totals)
-                if item is None:
+                if item is None or _held(item, identities, ctx, summary, totals):
                     continue
                 known.update(r.patient_id for r in item.records if isinstance(r, Patient))
                 if unknown_patient(item, known) is None:
@@ -60,7 +66,9 @@ def import_sources(
                     write_accepted(conn, batch, import_id)
                     batch = []
             write_accepted(conn, batch, import_id)
-        # Records read before their patient: resolvable now, or quarantined as unknown.
+        # Records read before their patient: resolvable now, or quarantined as unknown (or held
+        # back with a patient record that contradicts the stored one).
+        waiting = [w for w in waiting if not _held(w[1], identities, ctx, w[0], totals)]
         write_accepted(
             conn, [w for w in waiting if unknown_patient(w[1], known) is None], import_id
         )
@@ -72,5 +80,26 @@ def import_sources(
                 totals.quarantine.append(
                     QuarantineEntry(prov.source, prov.location, f"unknown patient {missing!r}")
                 )
+        note = identities.note()
+        if note is not None:
+            totals.notes.append(note)
         finish_import(conn, import_id, totals, actor, command)
     return totals
+
+
+def _held(item: Accepted, identities: Identities, ctx: Context, summary: SourceSummary,
+          totals: ImportSummary) -> bool:
+    """Quarantine the item when its patient record contradicts the stored patient, or when it
+    belongs to such a patient (store.identity); its patient's known age and sex stay those of
+    the stored patient."""
+    reason = identities.screen(item)
+    if reason is None:
+        return False
+    for record in item.records:
+        known = identities.birth_and_sex(record.patient_id)
+        if known is not None:
+            ctx.patients[record.patient_id] = known
+    summary.quarantined += 1
+    prov = item.provenance
+    totals.quarantine.append(QuarantineEntry(prov.source, prov.location, reason))
+    return True
