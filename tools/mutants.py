@@ -68,6 +68,9 @@ COMPARE_FLIPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.GtE: ast.Gt,
 }
 PYCACHE = Path(tempfile.gettempdir()) / "thrombo-mutants-pycache"
+# Spark runs the same compiled criteria as DuckDB (the spec's engine fixture runs both), but
+# starts a JVM per forked child: its cases are left to DuckDB and the reference evaluator.
+SKIP_MARKS = "not spark"
 WARM_IMPORTS = ("hypothesis", "fastapi.testclient")
 OP_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
@@ -357,7 +360,8 @@ def _child(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     recorder = _Recorder(durations, deselect, watch)
-    args = ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-W", "ignore", *tests]
+    args = ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-W", "ignore",
+            "-m", SKIP_MARKS, *tests]
     if stop_first:
         args.insert(0, "-x")
     code = int(pytest.main(args, plugins=[recorder]))
@@ -368,21 +372,9 @@ def _child(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
     os._exit(0)
 
 
-def run_forked(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
-               stale: set[str], durations: dict[str, float], deselect: set[str], stop_first: bool,
-               timeout_s: float, watch: frozenset[str] = frozenset()) -> dict[str, Any]:
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_fd)
-        try:
-            _child(tests, mutant_tree, stale, durations, deselect, stop_first, watch, write_fd)
-        finally:
-            os._exit(3)
-    os.close(write_fd)
-    os.set_blocking(read_fd, False)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout_s
+def _wait(pid: int, read_fd: int, chunks: list[bytes], deadline: float) -> int | None:
+    """The child's exit status, reading its report meanwhile; None (child and its process
+    group killed) past the deadline."""
     while True:
         try:
             while chunk := os.read(read_fd, 65536):
@@ -391,13 +383,39 @@ def run_forked(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | Non
             pass
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            break
+            return status
         if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            os.close(read_fd)
-            return {"code": "timeout", "failed": [], "durations": {}}
+            return None
         time.sleep(0.05)
+
+
+def run_forked(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
+               stale: set[str], durations: dict[str, float], deselect: set[str], stop_first: bool,
+               timeout_s: float, watch: frozenset[str] = frozenset()) -> dict[str, Any]:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.setpgid(0, 0)  # a group of its own: a timeout kills what the tests started too
+        os.close(read_fd)
+        try:
+            _child(tests, mutant_tree, stale, durations, deselect, stop_first, watch, write_fd)
+        finally:
+            os._exit(3)
+    os.close(write_fd)
+    os.set_blocking(read_fd, False)
+    chunks: list[bytes] = []
+    try:
+        status = _wait(pid, read_fd, chunks, time.monotonic() + timeout_s)
+    except BaseException:  # interrupted: the child's group goes too
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+        raise
+    if status is None:
+        os.close(read_fd)
+        return {"code": "timeout", "failed": [], "durations": {}}
     try:
         while chunk := os.read(read_fd, 65536):
             chunks.append(chunk)
