@@ -22,6 +22,8 @@ transaction's DELETE, a transaction-response's answers) are skipped with that re
 
 from __future__ import annotations
 
+import mmap
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -232,6 +234,8 @@ CONTEXT_MARKS = (b"DiagnosticReport", b"Medication")
 
 def scan_context(path: Path, ctx: Context) -> None:
     """Add the file's Medications and DiagnosticReport times to `ctx`."""
+    if not _mentions(path, CONTEXT_MARKS):
+        return  # a file of Observations alone: one search of the mapped file, no line loop
     for _, line in _lines(path):
         if not any(mark in line for mark in CONTEXT_MARKS):
             continue
@@ -249,6 +253,17 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
         with path.open("rb") as handle:
             for number, line in enumerate(handle, start=1):
                 yield number, (line.removeprefix(BOM) if number == 1 else line)
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror})") from exc
+
+
+def _mentions(path: Path, marks: tuple[bytes, ...]) -> bool:
+    try:
+        with path.open("rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:
+                return False
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                return any(mapped.find(mark) != -1 for mark in marks)
     except OSError as exc:
         raise SourceError(f"{path}: cannot be read ({exc.strerror})") from exc
 
