@@ -83,7 +83,7 @@ class ImportSummary:
 
     notes: list[str] = field(default_factory=list)
     """Warnings about the import as a whole (e.g. patient records held back as identity
-    conflicts, store.identity)."""
+    conflicts, normalize.identity)."""
 
     def add_unverified(self, mapping: str) -> None:
         self.unverified[mapping] = self.unverified.get(mapping, 0) + 1

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from thrombo.domain.records import Patient
 from thrombo.normalize.assemble import Accepted, accept, unknown_patient
 from thrombo.normalize.build import Context
+from thrombo.normalize.identity import KEPT_WHEN_MISSING, Identities
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
-from thrombo.store.identity import KEPT_WHEN_MISSING, Identities
 from thrombo.store.schema import patients
 from thrombo.store.sources import SourceSpec
 from thrombo.store.sql import Store, begin_import, finish_import, write_accepted
@@ -34,7 +34,7 @@ def import_sources(
     chunk_records: int = CHUNK_RECORDS,
     update: bool = False,
 ) -> ImportSummary:
-    """`update`: the patient records are corrections of the stored ones (store.identity)."""
+    """`update`: the patient records are corrections of the stored ones (normalize.identity)."""
     totals = ImportSummary()
     with store.engine.begin() as conn:
         import_id = begin_import(conn, actor, command)
@@ -90,7 +90,7 @@ def import_sources(
 def _held(item: Accepted, identities: Identities, ctx: Context, summary: SourceSummary,
           totals: ImportSummary) -> bool:
     """Quarantine the item when its patient record contradicts the stored patient, or when it
-    belongs to such a patient (store.identity); its patient's known age and sex stay those of
+    belongs to such a patient (normalize.identity); its patient's known age and sex stay those of
     the stored patient."""
     reason = identities.screen(item)
     if reason is None:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from thrombo.domain.records import PATIENT_DATE_FIELDS, Patient
-from thrombo.normalize.assemble import Accepted
+
+if TYPE_CHECKING:
+    from thrombo.normalize.assemble import Accepted
 
 KEPT_WHEN_MISSING = (*PATIENT_DATE_FIELDS, "center", "hsct_type")
 """Fields a record that lacks them leaves as stored (without --update)."""
