@@ -200,3 +200,10 @@ def test_cr_confirmed_on_the_morning_the_response_is_lost() -> None:
     found = only(obs)
     assert (found.response, found.complete_response_date) == ("CR", day(1))
     assert (found.lost_response_date, found.lost_complete_response_date) == (day(8), day(8))
+
+
+def test_a_course_started_on_the_as_of_day_is_listed_not_yet_evaluable() -> None:
+    """The assessment uses what is known by the end of the as-of day: rituximab started that
+    day is a course (not evaluable: no count after its start), not left out."""
+    (treatment,) = assess_itp(timeline(platelets((0, 15)), "10 rituximab"), day(10)).treatments
+    assert (treatment.course.start, treatment.response) == (day(10), "not-evaluable")
