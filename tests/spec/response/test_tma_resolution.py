@@ -169,3 +169,27 @@ def test_resolution_counts_up_to_day_28(resolved_on: int, expected: str) -> None
     doc = components(obs, as_of=40)
     assert doc["response"] == expected
     assert doc["response_date"] == day(d).isoformat()
+
+
+@pytest.mark.parametrize(("nadir_day", "expected"), [(-14, day(10)), (-15, None)])
+def test_platelet_nadir_looks_back_14_days(nadir_day: int, expected: object) -> None:
+    """Option rise-50pct-over-nadir, nadir over the 14 days before treatment (A8 [Design]): a
+    count of 10 on day -14 is the nadir (20 on day 10 is a 100% rise); on day -15 it is too
+    old, the nadir is day 0's 20, and 20 is no rise."""
+    rise = TmaOptions(platelet_rule="rise-50pct-over-nadir")
+    got = first_met(f"{nadir_day} platelets 10\n10 platelets 20", "platelets", options=rise)
+    assert got == (None if expected is None else expected.isoformat())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("schistocytes", "partial"), [("absent", True), ("present", False)])
+def test_partial_response_needs_two_components_on_two_consecutive_days(
+    schistocytes: str, partial: bool
+) -> None:
+    """A8 [Design]: a partial response is >= 2 of the 3 components met on 2 consecutive days (or
+    the LDH excess halved). LDH stays 900 (excess 600 over the ULN 300, not halved); platelets
+    80 on days 10 and 11; schistocytes absent on both days makes two components, present one."""
+    obs = "".join(f"{d} ldh 900 high=300\n{d} platelets 80\n{d} schistocytes {schistocytes}\n"
+                  for d in (10, 11))
+    doc = components(obs)
+    assert (doc["partial_response"], doc["partial_response_date"]) == (
+        partial, day(10).isoformat() if partial else None)
