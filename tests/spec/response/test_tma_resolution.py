@@ -193,3 +193,19 @@ def test_partial_response_needs_two_components_on_two_consecutive_days(
     doc = components(obs)
     assert (doc["partial_response"], doc["partial_response_date"]) == (
         partial, day(10).isoformat() if partial else None)
+
+
+def test_a_transfusion_at_the_counts_own_time_spoils_it() -> None:
+    """Counted 60 at 08:00 and transfused at 08:00 the same day: the count may already hold the
+    transfused platelets, so it is not transfusion-free (A8: no transfusion for >= 7 days)."""
+    assert first_met("14 platelets 60", "platelets", "14 platelet_transfusion hour=8") is None
+
+
+@pytest.mark.parametrize(("ldh", "partial"), [("600", True), ("601", False)])
+def test_partial_response_by_the_ldh_excess_halved(ldh: str, partial: bool) -> None:
+    """A8 [Design]: partial response also when the LDH excess over the ULN falls by >= 50% from
+    the value at treatment start: 900 - 300 = 600 before, so LDH 600 (excess 300) is half,
+    601 is not. Platelets stay 20 and schistocytes present (no component met)."""
+    doc = components(f"10 ldh {ldh} high=300\n10 platelets 20\n10 schistocytes present")
+    assert (doc["partial_response"], doc["partial_response_date"]) == (
+        partial, day(10).isoformat() if partial else None)
