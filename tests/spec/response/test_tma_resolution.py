@@ -209,3 +209,16 @@ def test_partial_response_by_the_ldh_excess_halved(ldh: str, partial: bool) -> N
     doc = components(f"10 ldh {ldh} high=300\n10 platelets 20\n10 schistocytes present")
     assert (doc["partial_response"], doc["partial_response_date"]) == (
         partial, day(10).isoformat() if partial else None)
+
+
+def test_each_component_dates_from_the_start_of_its_streak() -> None:
+    """LDH normal (250, ULN 300) and platelets 80 and schistocytes absent on days 9 to 12: LDH is
+    confirmed on day 10 (24 h after day 9), so all three are met on days 10 and 11 and the
+    TA-TMA resolved on day 10. Each component is dated from the first day of the unbroken run
+    that reaches the resolution day: LDH day 10, platelets and schistocytes day 9."""
+    obs = "".join(f"{d} ldh 250 high=300\n{d} platelets 80\n{d} schistocytes absent\n"
+                  for d in (9, 10, 11, 12))
+    doc = components(obs)
+    assert (doc["response"], doc["response_date"]) == ("resolved", day(10).isoformat())
+    assert doc["components"] == {"ldh": day(10).isoformat(), "platelets": day(9).isoformat(),
+                                 "schistocytes": day(9).isoformat()}
