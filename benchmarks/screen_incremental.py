@@ -1,7 +1,7 @@
 """Incremental screening latency: one new observation for one patient (target < 5 ms).
 
 Builds a simulated post-transplant course (daily labs for 60 days), then times adding results
-one at a time with `thrombo.rules.incremental.PatientScreen.add` against re-screening the grown
+one at a time with `PatientScreen.add` (benchmarks/incremental.py) against re-screening the grown
 timeline with the reference evaluator, and checks the two agree.
 """
 
@@ -12,10 +12,11 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
+from incremental import PatientScreen, full_rescreen  # benchmarks/incremental.py, beside this
+
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.rules.incremental import PatientScreen, full_rescreen
 from thrombo.rules.registry import criteria_set
 
 TARGET_MS = 5.0

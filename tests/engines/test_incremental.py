@@ -9,10 +9,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.incremental import PatientScreen, full_rescreen
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Event, Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.rules.incremental import PatientScreen, full_rescreen
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.screening import screen_patient
 

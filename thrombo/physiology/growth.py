@@ -54,8 +54,14 @@ def _rows_for_code(table: str, code: str) -> tuple[tuple[float, Lms], ...]:
     return tuple(sorted(rows, key=lambda row: row[0]))
 
 
-def _ages(table: str, sex: str) -> list[float]:
-    return [age for age, _ in _rows(table, sex)]
+def _ages(table: str, sex: str) -> tuple[float, ...]:
+    return _ages_for_code(table, CDC_SEX_CODE[check_sex(sex)])
+
+
+@functools.cache
+def _ages_for_code(table: str, code: str) -> tuple[float, ...]:
+    """The tabulated ages, listed once (bisected for every blood pressure decided)."""
+    return tuple(age for age, _ in _rows_for_code(table, code))
 
 
 def lms_at(age_months: float, sex: str) -> Lms:

@@ -3,11 +3,12 @@
 Every decision is a pure function of the observation, the patient's fixed facts (birth date,
 sex, transplant and engraftment dates) and the patient's own earlier observations (baselines,
 height), so the SQL engine can reproduce it with window functions over one patient's rows.
+The earlier observations are read through a `PatientIndex` (bisections over the patient's
+series, built once per patient); a bare timeline is indexed for the one call.
 """
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
@@ -17,10 +18,12 @@ from thrombo.domain.quantities import Comparator, Quantity, satisfies
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_days, age_in_months, completed_years
-from thrombo.rules import reference
+from thrombo.rules import limits
 from thrombo.rules.model import (
+    AllTests,
     Anchor,
     Baseline,
+    BaselineThreshold,
     BloodPressure,
     FallFromBaseline,
     Fixed,
@@ -33,6 +36,7 @@ from thrombo.rules.model import (
     RiseFromBaseline,
     Threshold,
 )
+from thrombo.rules.patient_index import PatientIndex
 
 COMPARE = {">": gt, ">=": ge, "<": lt, "<=": le}
 # [Design] Limits derived by arithmetic (2 x ULN, 50% of a baseline, baseline - 1 g/dL) are
@@ -58,6 +62,11 @@ class Decision:
 
 
 NOT_APPLICABLE = Decision(Answer.NOT_APPLICABLE)
+Source = PatientTimeline | PatientIndex
+
+
+def indexed(source: Source) -> PatientIndex:
+    return source if isinstance(source, PatientIndex) else PatientIndex(source)
 
 
 def compare(
@@ -66,7 +75,9 @@ def compare(
     """Against a bounded limit: yes if the value passes at both bounds, no if at neither. A
     censored value ('<10': `comparator`) passes or fails by interval logic, or cannot tell."""
     at_low = satisfies(value, comparator, op, round(low, LIMIT_DECIMALS))
-    at_high = satisfies(value, comparator, op, round(high, LIMIT_DECIMALS))
+    # A limit known exactly (low == high, most of them) is compared once.
+    at_high = at_low if high == low else satisfies(
+        value, comparator, op, round(high, LIMIT_DECIMALS))
     if at_low is True and at_high is True:
         return Answer.YES
     if at_low is False and at_high is False:
@@ -84,8 +95,10 @@ def anchor_date(timeline: PatientTimeline, anchor: Anchor) -> date | None:
     }[anchor]
 
 
-def baseline_value(timeline: PatientTimeline, obs: Observation, rule: Baseline) -> float | None:
+def baseline_value(source: Source, obs: Observation, rule: Baseline) -> float | None:
     """The baseline for `obs`: a statistic over earlier values of the same analyte."""
+    index = indexed(source)
+    timeline = index.timeline
     day = timeline.local_day(obs.time)
     first = day - timedelta(days=rule.lookback_days) if rule.lookback_days else date.min
     last = day
@@ -97,18 +110,10 @@ def baseline_value(timeline: PatientTimeline, obs: Observation, rule: Baseline) 
             first = max(first, anchor)
         else:
             last = min(last, anchor - timedelta(days=1))
-    values = [
-        o.value
-        for o in timeline.before_between(obs.analyte, obs.time, first, last)
-        if o.value is not None
-    ]
-    if not values:
-        return None
-    if rule.statistic == "max":
-        return max(values)
-    if rule.statistic == "median":
-        return float(statistics.median(values))
-    return values[0] if rule.statistic == "first" else values[-1]
+    lo, hi = index.earlier(obs.analyte, obs.time, first, last)
+    # Without a look-back the first day is the same for every observation (the anchor, or
+    # none): a maximum from there is a running maximum.
+    return index.statistic(obs.analyte, lo, hi, rule.statistic, not rule.lookback_days)
 
 
 def _age_days(timeline: PatientTimeline, obs: Observation) -> int:
@@ -121,40 +126,40 @@ def _sex(timeline: PatientTimeline) -> str:
 
 def limit_bound(
     timeline: PatientTimeline, obs: Observation, limit: Limit
-) -> reference.Bound | None:
+) -> limits.Bound | None:
     """The limit for this observation, or None when it cannot be known."""
     quantity = obs.quantity
     unit = "" if quantity is None else quantity.unit
     match limit:
         case Fixed(value=value, unit=fixed_unit):
-            return reference.Bound(value, value, f"{value:g} {fixed_unit}")
+            return limits.Bound(value, value, f"{value:g} {fixed_unit}")
         case LabULN(multiple=multiple, fallback=fallback):
             times = "" if multiple == 1 else f"{multiple:g} x "
             if obs.ref_high is not None:
                 uln = obs.ref_high
                 text = f"{times}ULN {uln:g} {unit} ({obs.ref_source or 'lab range'})"
-                return reference.Bound(multiple * uln, multiple * uln, text)
+                return limits.Bound(multiple * uln, multiple * uln, text)
             if fallback is None:
                 return None
-            table = reference.fallback_upper(fallback, _age_days(timeline, obs), _sex(timeline))
+            table = limits.fallback_upper(fallback, _age_days(timeline, obs), _sex(timeline))
             if table is None:
                 return None
             text = f"{times}ULN {table.value:g} {unit} ({table.source}, by age)"
-            return reference.Bound(
+            return limits.Bound(
                 multiple * table.value, multiple * table.value, text, table.warnings
             )
         case LabLLN(fallback=fallback):
             if obs.ref_low is not None:
                 lln = obs.ref_low
                 text = f"LLN {lln:g} {unit} ({obs.ref_source or 'lab range'})"
-                return reference.Bound(lln, lln, text)
+                return limits.Bound(lln, lln, text)
             if fallback is None:
                 return None
-            table = reference.fallback_lower(fallback, _age_days(timeline, obs), _sex(timeline))
+            table = limits.fallback_lower(fallback, _age_days(timeline, obs), _sex(timeline))
             if table is None:
                 return None
             text = f"LLN {table.value:g} {unit} ({table.source}, by age and sex)"
-            return reference.Bound(table.value, table.value, text, table.warnings)
+            return limits.Bound(table.value, table.value, text, table.warnings)
     raise TypeError(f"not a limit: {limit!r}")
 
 
@@ -178,18 +183,18 @@ def _presence(obs: Observation, test: Presence) -> Decision:
     return Decision(Answer.UNKNOWN, f"{obs.category!r} is not a recognised result")
 
 
-def _fall(timeline: PatientTimeline, obs: Observation, test: FallFromBaseline) -> Decision:
+def _fall(timeline: Source, obs: Observation, test: FallFromBaseline) -> Decision:
     if obs.quantity is None:
         return NOT_APPLICABLE
     base = baseline_value(timeline, obs, test.baseline)
     if base is None:
         return Decision(Answer.SKIP, f"no baseline ({test.baseline.describe()})")
-    limits: list[tuple[float, str]] = []
+    candidates: list[tuple[float, str]] = []
     if test.fraction is not None:
-        limits.append((base * (1 - test.fraction), f"a fall of {test.fraction:.0%}"))
+        candidates.append((base * (1 - test.fraction), f"a fall of {test.fraction:.0%}"))
     if test.amount is not None:
-        limits.append((base - test.amount, f"a fall of {test.amount:g} {obs.quantity.unit}"))
-    limit, what = max(limits)  # either fall qualifies: the higher limit is the easier one
+        candidates.append((base - test.amount, f"a fall of {test.amount:g} {obs.quantity.unit}"))
+    limit, what = max(candidates)  # either fall qualifies: the higher limit is the easier one
     text = (
         f"<= {round(limit, LIMIT_DECIMALS):g} {obs.quantity.unit} ({what} from baseline "
         f"{base:g}: {test.baseline.describe()})"
@@ -197,7 +202,7 @@ def _fall(timeline: PatientTimeline, obs: Observation, test: FallFromBaseline) -
     return Decision(compare(obs.quantity.value, "<=", limit, limit, obs.quantity.comparator), text)
 
 
-def _rise(timeline: PatientTimeline, obs: Observation, test: RiseFromBaseline) -> Decision:
+def _rise(timeline: Source, obs: Observation, test: RiseFromBaseline) -> Decision:
     if obs.quantity is None:
         return NOT_APPLICABLE
     base = baseline_value(timeline, obs, test.baseline)
@@ -211,25 +216,56 @@ def _rise(timeline: PatientTimeline, obs: Observation, test: RiseFromBaseline) -
     return Decision(compare(obs.quantity.value, ">=", limit, limit, obs.quantity.comparator), text)
 
 
-def decide(timeline: PatientTimeline, obs: Observation, test: ObservationTest) -> Decision:
+def _baseline_threshold(timeline: Source, obs: Observation, test: BaselineThreshold) -> Decision:
+    if obs.quantity is None:
+        return NOT_APPLICABLE
+    base = baseline_value(timeline, obs, test.baseline)
+    if base is None:
+        return Decision(Answer.SKIP, f"no baseline ({test.baseline.describe()})")
+    limit = test.limit
+    text = f"{test.baseline.describe()} {base:g} {test.op} {limit.value:g} {limit.unit}"
+    return Decision(compare(base, test.op, limit.value, limit.value), text)
+
+
+# model.AllTests: the first answer in this order decides the conjunction.
+CONJUNCTION_ORDER = (Answer.NO, Answer.SKIP, Answer.UNKNOWN)
+
+
+def _all_tests(timeline: Source, obs: Observation, test: AllTests) -> Decision:
+    parts = [decide(timeline, obs, t) for t in test.tests]
+    if any(p.answer is Answer.NOT_APPLICABLE for p in parts):
+        return NOT_APPLICABLE
+    warnings = tuple(sorted({w for p in parts for w in p.warnings}))
+    for wanted in CONJUNCTION_ORDER:
+        for p in parts:
+            if p.answer is wanted:
+                return Decision(wanted, p.threshold, warnings)
+    return Decision(Answer.YES, " and ".join(p.threshold for p in parts), warnings)
+
+
+def decide(source: Source, obs: Observation, test: ObservationTest) -> Decision:
+    index = indexed(source)
     match test:
+        case BaselineThreshold():
+            return _baseline_threshold(index, obs, test)
+        case AllTests():
+            return _all_tests(index, obs, test)
         case Threshold():
-            return _threshold(timeline, obs, test)
+            return _threshold(index.timeline, obs, test)
         case Presence():
             return _presence(obs, test)
         case FallFromBaseline():
-            return _fall(timeline, obs, test)
+            return _fall(index, obs, test)
         case RiseFromBaseline():
-            return _rise(timeline, obs, test)
+            return _rise(index, obs, test)
     raise TypeError(f"not an observation test: {test!r}")
 
 
-def decide_all(
-    timeline: PatientTimeline, obs: Observation, tests: tuple[ObservationTest, ...]
-) -> Decision:
+def decide_all(source: Source, obs: Observation, tests: tuple[ObservationTest, ...]) -> Decision:
     """Yes if any applicable test says yes; no if every applicable test says no; skip if every
     one skips (no baseline); else unknown (including when no test applies)."""
-    every = [decide(timeline, obs, t) for t in tests]
+    index = indexed(source)
+    every = [decide(index, obs, t) for t in tests]
     decisions = [d for d in every if d.answer is not Answer.NOT_APPLICABLE]
     for wanted in (Answer.YES, Answer.UNKNOWN):
         for d in decisions:
@@ -241,35 +277,33 @@ def decide_all(
     return answered[0] if answered else decisions[0]
 
 
-def latest_height(timeline: PatientTimeline, obs: Observation, lookback_days: int) -> float | None:
-    """The last height measured on or before the reading, within the look-back."""
-    first = timeline.local_day(obs.time) - timedelta(days=lookback_days)
-    for height in reversed(timeline.before("height", obs.time + timedelta(microseconds=1))):
-        if timeline.local_day(height.time) < first:
-            return None
-        if height.value is not None:
-            return height.value
-    return None
+def latest_height(source: Source, obs: Observation, lookback_days: int) -> float | None:
+    """The last height measured on or before the reading (equal times included), within the
+    look-back: the latest known height, unknown when that one is older than the look-back."""
+    index = indexed(source)
+    first = index.timeline.local_day(obs.time) - timedelta(days=lookback_days)
+    return index.latest_height(obs.time, first)
 
 
-def decide_blood_pressure(
-    timeline: PatientTimeline, obs: Observation, rule: BloodPressure
-) -> Decision:
+def decide_blood_pressure(source: Source, obs: Observation, rule: BloodPressure) -> Decision:
     """One systolic or diastolic reading against the age-appropriate limit (see model)."""
     if obs.quantity is None:
         return NOT_APPLICABLE
+    index = indexed(source)
+    timeline = index.timeline
     patient = timeline.patient
     day = timeline.local_day(obs.time)
     value, censored = obs.quantity.value, obs.quantity.comparator
-    if completed_years(patient.birth_date, day) >= rule.adult_from_years:
+    years = completed_years(patient.birth_date, day)
+    if years >= rule.adult_from_years:
         fixed = rule.adult_systolic if obs.analyte == "systolic_bp" else rule.adult_diastolic
         answer = compare(value, rule.adult_op, fixed.value, fixed.value, censored)
         return Decision(answer, f"{rule.adult_op} {fixed.value:g} {fixed.unit} (adult)")
-    if completed_years(patient.birth_date, day) < rule.tables_from_years:
+    if years < rule.tables_from_years:
         return Decision(
             Answer.UNKNOWN, f"not assessable: under {rule.tables_from_years} y (option bp_infants)"
         )
-    bound = _child_bound(timeline, obs, rule, day)
+    bound = _child_bound(index, obs, rule, day)
     if bound is None:
         return Decision(Answer.UNKNOWN, "no percentile table for this age")
     return Decision(compare(value, rule.child_op, bound.low, bound.high, censored),
@@ -277,17 +311,30 @@ def decide_blood_pressure(
 
 
 def _child_bound(
-    timeline: PatientTimeline, obs: Observation, rule: BloodPressure, day: date
-) -> reference.Bound | None:
-    patient = timeline.patient
-    height = latest_height(timeline, obs, rule.height_lookback_days)
+    index: PatientIndex, obs: Observation, rule: BloodPressure, day: date
+) -> limits.Bound | None:
+    """The reading's limit. Readings on one day with the same latest height share one look-up
+    of both limits (the systolic and diastolic of a measurement; a monitor's hourly readings)."""
+    height = latest_height(index, obs, rule.height_lookback_days)
+    key = (id(rule), day, height)
+    found = index.bp_limits.get(key)
+    if found is None:
+        found = _child_limits(index, rule, day, height)
+        index.bp_limits[key] = found
+    return found.get(obs.analyte)
+
+
+def _child_limits(
+    index: PatientIndex, rule: BloodPressure, day: date, height: float | None
+) -> dict[str, limits.Bound]:
+    """Both components' limits (none where the tables have no row)."""
+    patient = index.timeline.patient
     pct: float | None = rule.default_height_percentile
     if height is not None and patient.sex in {"M", "F"}:
         months = age_in_months(patient.birth_date, day)
-        measured = reference.child_height_percentile(height, months, patient.sex)
+        measured = limits.child_height_percentile(height, months, patient.sex)
         pct = pct if measured is None else measured
-    return reference.bp_limit(
-        obs.analyte,
+    return limits.bp_limits(
         rule.child_limit.percentile,
         rule.child_limit.source,
         patient.sex,

@@ -1,14 +1,14 @@
 """The reference evaluator: criteria (model.py) over one patient's timeline, day by day.
 
-This is the plain, obviously-correct interpreter the batch (SQL) engine is checked against; the
-semantics are those of model.py's glossary. Decisions on single observations are cached per
-patient because one observation lies in up to `window_days` windows.
+This is the plain interpreter the batch (SQL) engines are checked against; the semantics are
+those of model.py's glossary. It makes one pass per patient: each observation is decided once
+against each leaf that reads it (baselines and heights by bisection: `PatientIndex`), filed by
+its answer (`windows.DecidedSeries`), and a leaf's outcome over any window is then read by
+bisection rather than by walking the window's observations again for every day.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -37,7 +37,9 @@ from thrombo.rules.model import (
     Named,
     NotEngrafted,
 )
+from thrombo.rules.patient_index import PatientIndex
 from thrombo.rules.results import CriterionResult, Evidence, Outcome, count_outcome
+from thrombo.rules.windows import Decided, DecidedSeries
 
 
 @dataclass
@@ -52,15 +54,16 @@ class PatientEvaluator:
     window_days: int
     engraftment_rule: EngraftmentRule = field(default_factory=EngraftmentRule)
     engraftment: Engraftment = field(init=False)
-    _decisions: dict[tuple[str, int, str], tuple[Decision, Evidence | None]] = field(
-        default_factory=dict
-    )
-    _days: dict[str, list[date]] = field(default_factory=dict)
-    _events: dict[str, tuple[list[date], list[Event]]] = field(default_factory=dict)
+    index: PatientIndex = field(init=False)
+    _span: timedelta = field(init=False)
+    _series: dict[tuple[str, int, str], DecidedSeries[Observation]] = field(default_factory=dict)
+    _events: dict[tuple[str, int], DecidedSeries[Event]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.engraftment = derive_all(self.timeline, self.engraftment_rule)
         self.timeline = with_derived_dates(self.timeline, self.engraftment)
+        self.index = PatientIndex(self.timeline)
+        self._span = timedelta(days=self.window_days - 1)
 
     @classmethod
     def of(cls, timeline: PatientTimeline, criteria: CriteriaSet) -> PatientEvaluator:
@@ -69,25 +72,8 @@ class PatientEvaluator:
     def window(self, day: date, since: date | None = None) -> tuple[date, date]:
         """The window ending on `day`; with `since`, only its days from `since` on (the days
         after the previous time point, for a confirmation that must re-measure)."""
-        first = day - timedelta(days=self.window_days - 1)
+        first = day - self._span
         return (first if since is None else max(first, since)), day
-
-    def in_window(self, analyte: str, first: date, last: date) -> Sequence[Observation]:
-        """Observations of an analyte on local days first..last (local days computed once)."""
-        days = self._days.get(analyte)
-        if days is None:
-            days = [self.timeline.local_day(o.time) for o in self.timeline.of(analyte)]
-            self._days[analyte] = days
-        return self.timeline.of(analyte)[bisect_left(days, first):bisect_right(days, last)]
-
-    def events_in_window(self, name: str, first: date, last: date) -> list[Event]:
-        found = self._events.get(name)
-        if found is None:
-            named = list(self.timeline.events_named(name))
-            found = ([self.timeline.local_day(e.time) for e in named], named)
-            self._events[name] = found
-        days, events = found
-        return events[bisect_left(days, first):bisect_right(days, last)]
 
     def named(self, named: Named, day: date, since: date | None = None) -> CriterionResult:
         return self.criterion(named.name, named.criterion, day, since)
@@ -119,51 +105,60 @@ class PatientEvaluator:
         ]
         return count_outcome(rule.k, outcomes)
 
-    def _decide(
-        self, name: str, obs: Observation, criterion: Lab | BloodPressure
-    ) -> tuple[Decision, Evidence | None]:
-        key = (name, id(criterion), obs.id)
-        cached = self._decisions.get(key)
-        if cached is None:
-            if isinstance(criterion, Lab):
-                decision = decide_all(self.timeline, obs, criterion.tests)
-            else:
-                decision = decide_blood_pressure(self.timeline, obs, criterion)
-            proof = (
-                _evidence(name, obs, decision, criterion)
-                if decision.answer is Answer.YES
-                else None
-            )
-            cached = (decision, proof)
-            self._decisions[key] = cached
-        return cached
+    def _decide(self, name: str, obs: Observation, criterion: Lab | BloodPressure) -> Decided:
+        if isinstance(criterion, Lab):
+            decision = decide_all(self.index, obs, criterion.tests)
+        else:
+            decision = decide_blood_pressure(self.index, obs, criterion)
+        proof = (
+            _evidence(name, obs, decision, criterion) if decision.answer is Answer.YES else None
+        )
+        return decision, proof
+
+    def series(
+        self, name: str, criterion: Lab | BloodPressure, analyte: str
+    ) -> DecidedSeries[Observation]:
+        """The analyte's observations as this leaf of this named criterion decides them."""
+        key = (name, id(criterion), analyte)
+        found = self._series.get(key)
+        if found is None:
+            found = DecidedSeries(self.timeline.of(analyte), self.timeline.days_of(analyte),
+                                  lambda obs: self._decide(name, obs, criterion))
+            self._series[key] = found
+        return found
 
     def _observations(
         self, name: str, criterion: Lab | BloodPressure, window: tuple[date, date], *analytes: str
     ) -> CriterionResult:
+        """The leaf over the window: met with every yes-result as evidence; not met when a
+        result says no and none is undecidable; else indeterminate, with the first undecidable
+        result's reason (analytes in order, then time), or why nothing could be decided."""
         first, last = window
         evidence: list[Evidence] = []
         warnings: set[str] = set()
         seen = skipped = False
-        unknown: str | None = None
+        unknown: tuple[DecidedSeries[Observation], int] | None = None
         for key in analytes:
-            for obs in self.in_window(key, first, last):
-                decision, proof = self._decide(name, obs, criterion)
-                warnings.update(decision.warnings)
-                if proof is not None:
-                    evidence.append(proof)
-                elif decision.answer is Answer.NO:
-                    seen = True
-                elif decision.answer is Answer.UNKNOWN:
-                    unknown = unknown or reasons.unknown(obs, decision, criterion)
-                else:
-                    skipped = True
+            series = self.series(name, criterion, key)
+            found = series.look(first, last)
+            if found is None:
+                continue
+            proofs, warned, no, skip, at = found
+            evidence.extend(proofs)
+            warnings.update(warned)
+            seen, skipped = seen or no, skipped or skip
+            if unknown is None and at is not None:
+                unknown = (series, at)
         if evidence:
             return CriterionResult(name, Outcome.MET, tuple(evidence), tuple(sorted(warnings)))
         if unknown is None and seen:
             return CriterionResult(name, Outcome.NOT_MET, (), tuple(sorted(warnings)))
-        reason = unknown or (reasons.no_baseline(analytes, first, last) if skipped
-                             else reasons.not_measured(analytes, first, last))
+        if unknown is not None:
+            series, at = unknown
+            reason = reasons.unknown(series.records[at], series.decision(at), criterion)
+        else:
+            reason = (reasons.no_baseline(analytes, first, last) if skipped
+                      else reasons.not_measured(analytes, first, last))
         return CriterionResult(name, Outcome.INDETERMINATE, (), tuple(sorted(warnings)), reason)
 
     def _event_answer(self, event: Event, rule: EventOccurred) -> Answer:
@@ -177,26 +172,36 @@ class PatientEvaluator:
                 return Answer.NO
         return Answer.YES
 
+    def _event_series(self, name: str, rule: EventOccurred) -> DecidedSeries[Event]:
+        """The events of the rule's name, each decided once (evidence for a yes)."""
+        found = self._events.get((name, id(rule)))
+        if found is None:
+            events = self.timeline.events_named(rule.event)
+            days = [self.timeline.local_day(e.time) for e in events]
+            text = _event_rule(rule)
+
+            def decide(e: Event) -> Decided:
+                answer = self._event_answer(e, rule)
+                proof = (Evidence(name, e.id, e.time, _event_text(e), text, text)
+                         if answer is Answer.YES else None)
+                return Decision(answer), proof
+
+            found = DecidedSeries(events, days, decide)
+            self._events[(name, id(rule))] = found
+        return found
+
     def _event(self, name: str, rule: EventOccurred, window: tuple[date, date]) -> CriterionResult:
         first, last = window
-        answers = [
-            (e, self._event_answer(e, rule))
-            for e in self.events_in_window(rule.event, first, last)
-        ]
-        evidence = tuple(
-            Evidence(name, e.id, e.time, _event_text(e), _event_rule(rule), _event_rule(rule))
-            for e, a in answers
-            if a is Answer.YES
-        )
-        if evidence:
-            return CriterionResult(name, Outcome.MET, evidence)
+        found = self._event_series(name, rule).look(first, last)
+        if found is not None and found[0]:
+            return CriterionResult(name, Outcome.MET, tuple(found[0]))
         what = rule.event.replace("_", " ")
-        if any(a is Answer.UNKNOWN for _, a in answers):
+        if found is not None and found[4] is not None:
             missing = (f"no {rule.after.replace('_', ' ')} date (not recorded, not derivable "
                        "from counts)" if rule.after else "no grade recorded")
             return CriterionResult(name, Outcome.INDETERMINATE,
                                    reason=f"{what} from {first} to {last}: {missing}")
-        if answers or rule.absent == "not_met":
+        if found is not None or rule.absent == "not_met":
             return CriterionResult(name, Outcome.NOT_MET)
         return CriterionResult(name, Outcome.INDETERMINATE, reason=(
             f"no {what} recorded from {first} to {last}, and option absent_events = "

@@ -11,7 +11,8 @@ assessment day
     as-of, with at least one observation of an analyte the criteria set uses.
 window of day D
     The `window_days` calendar days ending on D: D and the `window_days - 1` days before it.
-observation test (`Threshold`, `Presence`, `FallFromBaseline`, `RiseFromBaseline`)
+observation test (`Threshold`, `Presence`, `FallFromBaseline`, `RiseFromBaseline`,
+`BaselineThreshold`, and `AllTests` joining several on one observation)
     Decides one observation: yes, no, or unknown. Unknown when the test does not apply to the
     observation's unit or kind, or when a needed input (a limit, a baseline, age, sex, height) is
     missing and the value is not decisive without it. When a limit can only be bounded (blood
@@ -73,7 +74,7 @@ class LabULN:
     """`multiple` x the reporting laboratory's upper limit (the observation's `ref_high`).
 
     When the record carries no range, `fallback` names an age/sex table in
-    `thrombo.rules.reference` (e.g. "ldh"); with no fallback the limit is unknown.
+    `thrombo.rules.limits` (e.g. "ldh"); with no fallback the limit is unknown.
     """
 
     multiple: float = 1.0
@@ -150,7 +151,34 @@ class RiseFromBaseline:
     factor: float
 
 
-ObservationTest = Threshold | Presence | FallFromBaseline | RiseFromBaseline
+@dataclass(frozen=True, slots=True)
+class BaselineThreshold:
+    """The baseline itself against a fixed limit: `baseline op limit`.
+
+    With `Baseline("max", lookback_days=28)` and `<`, "every earlier value in the 28 days
+    before was below the limit", i.e. the result is new (the watch list's new proteinuria).
+    No baseline: skip, as for the other change tests.
+    """
+
+    baseline: Baseline
+    op: Op
+    limit: Fixed
+
+
+@dataclass(frozen=True, slots=True)
+class AllTests:
+    """One observation passing every test (a conjunction on the same result).
+
+    No if any test says no; else skip if any skips (no baseline); else unknown if any says
+    unknown; yes when all say yes. Not applicable when any test does not apply to the result.
+    """
+
+    tests: tuple[ObservationTest, ...]
+
+
+ObservationTest = (
+    Threshold | Presence | FallFromBaseline | RiseFromBaseline | BaselineThreshold | AllTests
+)
 
 
 # --- criteria -------------------------------------------------------------------------------

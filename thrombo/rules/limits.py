@@ -96,26 +96,32 @@ def _bp_at(
     return None if found is None else [found]
 
 
-def bp_limit(
-    component: str, percentile: int, source: str, sex: str, age_years: float,
-    height_pct: float | None,
-) -> Bound | None:
-    """The systolic or diastolic limit at a percentile; bounded over heights (and sexes).
+def bp_limits(
+    percentile: int, source: str, sex: str, age_years: float, height_pct: float | None
+) -> dict[str, Bound]:
+    """The systolic and diastolic limits at a percentile, bounded over heights (and sexes);
+    empty where the tables have no row.
 
-    With height unknown the limit lies between the lowest and highest over the tabulated
+    With height unknown a limit lies between the lowest and highest over the tabulated
     height percentiles (interface.md); with sex unknown, over both sexes.
     """
     src = BpSource(source)
     age = math.floor(age_years)  # completed years, as the tables index them
-    values: list[float] = []
+    found: list[BpThreshold] = []
     for s in (sex,) if sex in {"M", "F"} else ("M", "F"):
         thresholds = _bp_at(src, s, age, percentile, height_pct)
         if thresholds is None:
-            return None
-        values.extend(t.sbp_mmhg if component == "systolic_bp" else t.dbp_mmhg
-                      for t in thresholds)
-    low, high = min(values), max(values)
+            return {}
+        found.extend(thresholds)
     where = "" if height_pct is not None else " (height unknown: range over height percentiles)"
+    return {
+        "systolic_bp": _bound(percentile, [t.sbp_mmhg for t in found], where),
+        "diastolic_bp": _bound(percentile, [t.dbp_mmhg for t in found], where),
+    }
+
+
+def _bound(percentile: int, values: list[float], where: str) -> Bound:
+    low, high = min(values), max(values)
     # Shown to one decimal (the tables are whole mm Hg; interpolation adds digits, not meaning).
     text = f"{percentile}th percentile {low:.1f}" if low == high else (
         f"{percentile}th percentile {low:.1f}-{high:.1f}"

@@ -3,9 +3,9 @@
 A full re-screen (`screening.screen_patient`) decides every assessment day again (10-16 ms for a
 typical post-transplant course). A new observation on local day d cannot change anything decided
 before d: windows end on their day, baselines and the latest height look only at earlier
-results. So `PatientScreen.add` keeps the day statuses before d and the per-observation
-decisions of observations before d, and re-decides only day d, the later assessment days and
-as-of. The result must equal a full re-screen of the grown timeline (property-tested).
+results. So `PatientScreen.add` keeps the day statuses before d and re-decides only day d,
+the later assessment days and as-of (a fresh evaluator decides each observation once, as the
+windows of those days reach it). The result must equal a full re-screen of the grown timeline (property-tested).
 """
 
 from __future__ import annotations
@@ -63,7 +63,9 @@ class PatientScreen:
             first = min(first, self.as_of + timedelta(days=1))
         self.timeline, self.as_of = grown, new_as_of
         before = self._evaluator.engraftment
-        self._evaluator = self._carry_over(first)
+        # A fresh evaluator: it decides each observation once as windows reach it (the
+        # reference's one pass), so only the days from `first` on cost anything.
+        self._evaluator = PatientEvaluator.of(self.timeline.as_of(self.as_of), self.criteria)
         if self._evaluator.engraftment != before:
             # A derived engraftment date moved: every anchored decision may change.
             known = self.timeline.as_of(self.as_of)
@@ -74,16 +76,6 @@ class PatientScreen:
             self._days = kept + self._decide_from(first)
         self.result = self._assemble()
         return self.result
-
-    def _carry_over(self, first: date) -> PatientEvaluator:
-        """A fresh evaluator that keeps the decisions of observations before `first`."""
-        known = self.timeline.as_of(self.as_of)
-        evaluator = PatientEvaluator.of(known, self.criteria)
-        later = {o.id for o in known.observations if known.local_day(o.time) >= first}
-        evaluator._decisions.update(
-            (k, v) for k, v in self._evaluator._decisions.items() if k[2] not in later
-        )
-        return evaluator
 
     def _decide_from(self, first: date | None) -> list[DayStatus]:
         known = self._evaluator.timeline
