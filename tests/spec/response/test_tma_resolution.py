@@ -222,3 +222,20 @@ def test_each_component_dates_from_the_start_of_its_streak() -> None:
     assert (doc["response"], doc["response_date"]) == ("resolved", day(10).isoformat())
     assert doc["components"] == {"ldh": day(10).isoformat(), "platelets": day(9).isoformat(),
                                  "schistocytes": day(9).isoformat()}
+
+
+def test_results_on_the_as_of_day_count() -> None:
+    """Assessed as of day 40: platelets 80 counted that morning meet the platelet component on
+    day 40 (what is known by the end of the as-of day)."""
+    assert first_met("40 platelets 80", "platelets") == day(40).isoformat()
+
+
+def test_all_components_met_on_the_last_day_only_is_not_resolution() -> None:
+    """Resolution needs all three met on two consecutive measurement days (A8 [Design]): LDH
+    normal on days 10 and 11, platelets 80 and schistocytes absent on day 11 only, the last
+    results: every component is met on day 11, but nothing confirms it before day 28."""
+    obs = "10 ldh 250 high=300\n11 ldh 240 high=300\n11 platelets 80\n11 schistocytes absent"
+    doc = components(obs)
+    assert (doc["response"], doc["response_date"]) == ("not-resolved", None)
+    assert doc["components"] == {name: day(11).isoformat()
+                                 for name in ("ldh", "platelets", "schistocytes")}
