@@ -9,6 +9,7 @@ record is printed as its own block of `name: value` lines.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -43,10 +44,19 @@ def print_records(console: Console, title: str, columns: Sequence[Column],
         _print_table(console, title, columns, cells, shown)
         dropped = [c.header for i, c in enumerate(columns) if i not in shown]
         if dropped:
-            console.print(f"not shown at this width: {', '.join(dropped)} "
-                          "(a wider terminal, or --json, shows every column)")
+            _print_prose(console, f"not shown at this width: {', '.join(dropped)} "
+                                  "(a wider terminal, or --json, shows every column)")
     for note in notes:
-        console.print(note, soft_wrap=True)
+        _print_prose(console, note)
+
+
+def _print_prose(console: Console, text: str) -> None:
+    """Legends and warnings wrapped between words at the console's width, as the table is: a
+    terminal would cut a long line mid-word, and a pipe gets the same 80 columns. A word longer
+    than the line (a path, an identifier) stays whole."""
+    for line in textwrap.wrap(text, width=console.width, break_long_words=False,
+                              break_on_hyphens=False) or [""]:
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 def _min_width(column: Column, cells: list[str]) -> int:
@@ -70,13 +80,28 @@ def _columns_that_fit(width: int, columns: Sequence[Column],
     return shown
 
 
+def _widths(width: int, columns: Sequence[Column], rows: list[list[str]],
+            shown: list[int]) -> dict[int, int]:
+    """Each shown column's width: its minimum (`_min_width`), and the room left over shared in
+    proportion to what each column's longest cell still lacks. Set explicitly because Rich's own
+    shrinking can leave a table wider than the terminal when many columns have minimums."""
+    minimum = {i: _min_width(columns[i], [r[i] for r in rows]) for i in shown}
+    natural = {i: max([len(columns[i].header), *(len(r[i]) for r in rows)]) for i in shown}
+    room = width - BORDER_PER_COLUMN * len(shown) - 1 - sum(minimum.values())
+    wants = {i: max(natural[i] - minimum[i], 0) for i in shown}
+    total = sum(wants.values())
+    if total <= room:
+        return natural
+    return {i: minimum[i] + (wants[i] * room) // total for i in shown}
+
+
 def _print_table(console: Console, title: str, columns: Sequence[Column],
                  rows: list[list[str]], shown: list[int]) -> None:
     table = Table(title=title)
+    widths = _widths(console.width, columns, rows, shown)
     for i in shown:
         column = columns[i]
-        table.add_column(column.header, no_wrap=column.whole, overflow="fold",
-                         min_width=_min_width(column, [r[i] for r in rows]))
+        table.add_column(column.header, no_wrap=column.whole, overflow="fold", width=widths[i])
     for row in rows:
         table.add_row(*(Text(row[i]) for i in shown))
     console.print(table)
