@@ -2,15 +2,21 @@
 
 Times are stored as UTC with the offset they were recorded in, and come back in that offset;
 amended observations keep every version in the store, and only the newest reaches reasoning.
+
+Observations are the bulk of a store (a centre's is hundreds of thousands of rows), so they are
+read as plain tuples: columns selected without SQLAlchemy's per-row type processing, times
+parsed by `datetime.fromisoformat` where the driver returns text (SQLite), one time zone object
+per offset and one code object per code. The records are the same as through the typed path.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, literal_column, select
 from sqlalchemy.engine import Connection
 
 from thrombo.domain.codes import Code
@@ -72,31 +78,61 @@ def _facts(conn: Connection, ids: Sequence[str] | None) -> Iterator[PatientFact]
         yield PatientFact(row.patient_id, row.field, row.value, row.detail)
 
 
+# The observation columns in the order `_observation` reads them.
+OBSERVATION_COLUMNS = (
+    "id", "patient_id", "analyte", "time_utc", "utc_offset_minutes", "value", "unit",
+    "comparator", "category", "ref_low", "ref_high", "code_system", "code", "reported_value",
+    "reported_unit", "version", "attributes", "source", "location", "ref_source",
+)
+
+
 def _observations(conn: Connection, ids: Sequence[str] | None) -> Iterator[Observation]:
-    for row in conn.execute(_filtered(observations, ids)):
-        bound = row.comparator or None
-        quantity = Quantity(row.value, row.unit, bound) if row.value is not None else None
-        reported = (
-            Quantity(row.reported_value, row.reported_unit, bound)
-            if row.reported_value is not None
-            else None
-        )
-        yield Observation(
-            id=row.id,
-            patient_id=row.patient_id,
-            analyte=row.analyte,
-            time=_local(row.time_utc, row.utc_offset_minutes),
-            quantity=quantity,
-            category=row.category,
-            ref_low=row.ref_low,
-            ref_high=row.ref_high,
-            code=Code(row.code_system, row.code) if row.code else None,
-            reported=reported,
-            version=row.version,
-            attributes=row.attributes or {},
-            provenance=_prov(row),
-            ref_source=row.ref_source,
-        )
+    # literal_column: untyped, so rows come back as the driver gives them (no per-row
+    # processing); the table's own column types are applied below, once per distinct value.
+    query: Any = select(*(literal_column(c) for c in OBSERVATION_COLUMNS)).select_from(
+        observations)
+    if ids is not None:
+        query = query.where(observations.c.patient_id.in_(list(ids)))
+    zones: dict[int, tzinfo] = {}
+    codes: dict[tuple[str, str], Code] = {}
+    texts: dict[str, dict[str, str]] = {}
+    for row in conn.execute(query).all():
+        yield _observation(row, zones, codes, texts)
+
+
+def _observation(
+    row: tuple[Any, ...], zones: dict[int, tzinfo], codes: dict[tuple[str, str], Code],
+    texts: dict[str, dict[str, str]],
+) -> Observation:
+    (oid, pid, analyte, time_utc, offset, value, unit, comparator, category, ref_low, ref_high,
+     code_system, code, reported_value, reported_unit, version, attributes, source, location,
+     ref_source) = row
+    bound = comparator or None
+    zone = zones.get(offset)
+    if zone is None:
+        zone = zones[offset] = timezone(timedelta(minutes=offset))
+    if isinstance(time_utc, str):
+        time_utc = datetime.fromisoformat(time_utc)
+    coded = None
+    if code:
+        coded = codes.get((code_system, code))
+        if coded is None:
+            coded = codes[(code_system, code)] = Code(code_system, code)
+    if isinstance(attributes, str):  # JSON text (SQLite): parsed once per distinct text
+        parsed = texts.get(attributes)
+        if parsed is None:
+            parsed = texts[attributes] = json.loads(attributes) or {}
+        attributes = dict(parsed)  # a record's own copy: records never share a mutable dict
+    return Observation(
+        oid, pid, analyte, time_utc.replace(tzinfo=UTC).astimezone(zone),
+        Quantity(value, unit, bound) if value is not None else None,
+        category, ref_low, ref_high, coded,
+        Quantity(reported_value, reported_unit, bound) if reported_value is not None else None,
+        version,
+        Provenance(source, location) if source else None,
+        attributes or {},
+        ref_source,
+    )
 
 
 def _medications(conn: Connection, ids: Sequence[str] | None) -> Iterator[Medication]:
