@@ -239,3 +239,16 @@ def test_all_components_met_on_the_last_day_only_is_not_resolution() -> None:
     assert (doc["response"], doc["response_date"]) == ("not-resolved", None)
     assert doc["components"] == {name: day(11).isoformat()
                                  for name in ("ldh", "platelets", "schistocytes")}
+
+
+@pytest.mark.parametrize(("at_start", "later", "partial"), [
+    ("300", "250", False),   # no excess over the ULN at the start: nothing to halve
+    ("301", "300", True),    # excess 1 at the start, 0 on day 10: halved
+])
+def test_partial_response_by_ldh_needs_an_excess_at_the_start(at_start: str, later: str,
+                                                              partial: bool) -> None:
+    """The LDH excess is taken from the last LDH on or before the start day (here a second one
+    at 12:00 on day 0, ULN 300); platelets stay 20 and schistocytes present."""
+    obs = (f"0 ldh {at_start} high=300 hour=12\n"
+           f"10 ldh {later} high=300\n10 platelets 20\n10 schistocytes present")
+    assert components(obs)["partial_response"] is partial
