@@ -10,7 +10,7 @@ behind it (issue 17 finding 19: plan evidence carries values and thresholds).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.timeline import PatientTimeline
@@ -18,7 +18,7 @@ from thrombo.plans.result import OptionStatus, Reason
 from thrombo.response.tma import TmaResponse
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.itp.evidence import Evidence
-from thrombo.rules.model import CriteriaSet
+from thrombo.rules.model import CriteriaSet, Named, analytes_of
 from thrombo.rules.results import Evidence as CriterionEvidence
 from thrombo.rules.results import Outcome, ScreeningResult
 from thrombo.rules.screening import day_status
@@ -80,13 +80,28 @@ def resolved(response: TmaResponse) -> Reason:
     )
 
 
+def _latest_results(known: PatientTimeline, chosen: CriteriaSet, named: Named, on: date) -> str:
+    """The latest result of each analyte a feature reads in the set's window ending `on`."""
+    first = on - timedelta(days=chosen.window_days - 1)
+    shown = []
+    for analyte in sorted(analytes_of(named.criterion)):
+        found = known.between(analyte, first, on)
+        if found:
+            last = found[-1]
+            what = last.category if last.quantity is None else str(last.quantity)
+            shown.append(f"{analyte} {what} on {known.local_day(last.time).isoformat()}")
+    return f" (latest: {', '.join(shown)})" if shown else ""
+
+
 def _feature_outcomes(known: PatientTimeline, chosen: CriteriaSet, on: date) -> str:
+    """Each high-risk feature's outcome on `on`, with the results it read or why it could not."""
     evaluator = PatientEvaluator.of(known, chosen)
     parts = []
     for named in chosen.high_risk or ():
         result = evaluator.named(named, on)
-        why = f" ({result.reason})" if result.reason else ""
-        parts.append(f"{named.name} {result.outcome.value.replace('_', ' ')}{why}")
+        why = f" ({result.reason})" if result.reason else _latest_results(known, chosen, named, on)
+        parts.append(f"{named.name} [{named.definition}] "
+                     f"{result.outcome.value.replace('_', ' ')}{why}")
     return "; ".join(parts)
 
 
