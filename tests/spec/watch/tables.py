@@ -46,13 +46,18 @@ def with_medications(tl: PatientTimeline, table: str) -> PatientTimeline:
     return PatientTimeline.build(tl.patient, tl.observations, courses, tl.events, tl.tz)
 
 
+def reference_outcome(tl: PatientTimeline, name: str, on: date, watch: CriteriaSet) -> Outcome:
+    """The reference evaluator's outcome of one signal on a day (derived events included)."""
+    return PatientEvaluator.of(tl, watch).named(watch.criterion(name), on).outcome
+
+
 def signal(
     tl: PatientTimeline, name: str, on_day: int, options: WatchOptions | None = None
 ) -> str:
     """One signal's outcome on a day (window ending that day): met / not_met / indeterminate."""
     watch = definition(options)
     known = with_watch_events(tl)
-    want = PatientEvaluator.of(known, watch).named(watch.criterion(name), day(on_day)).outcome
+    want = reference_outcome(known, name, day(on_day), watch)
     for engine, ask in ENGINES.items():
         got = ask(known, name, day(on_day), watch)
         assert got == want, f"{engine}: {name} on day {on_day}: {got} != {want}"
