@@ -252,3 +252,29 @@ def test_partial_response_by_ldh_needs_an_excess_at_the_start(at_start: str, lat
     obs = (f"0 ldh {at_start} high=300 hour=12\n"
            f"10 ldh {later} high=300\n10 platelets 20\n10 schistocytes present")
     assert components(obs)["partial_response"] is partial
+
+
+@pytest.mark.parametrize(("first", "partial"), [(28, True), (29, False)])
+def test_partial_response_by_components_up_to_day_28(first: int, partial: bool) -> None:
+    """Two components (platelets 80, schistocytes absent) met on days D and D + 1: a partial
+    response when D is within the 28-day window (windows.py), not from day 29."""
+    obs = "".join(f"{d} platelets 80\n{d} schistocytes absent\n" for d in (first, first + 1))
+    doc = components(obs)
+    assert (doc["partial_response"], doc["partial_response_date"]) == (
+        partial, day(first).isoformat() if partial else None)
+
+
+@pytest.mark.parametrize(("on", "partial"), [(28, True), (29, False)])
+def test_partial_response_by_ldh_up_to_day_28(on: int, partial: bool) -> None:
+    """LDH 600 (excess over the ULN 300 halved from 600) on day 28 is within the window; on day
+    29 it is not."""
+    doc = components(f"{on} ldh 600 high=300\n{on} platelets 20\n{on} schistocytes present")
+    assert doc["partial_response"] is partial
+
+
+def test_an_ldh_before_the_start_is_not_a_partial_response() -> None:
+    """LDH 350 at 06:00 on the start day, before the 900 at 08:00 that the excess is taken from
+    (600): it is not after the treatment start, so it cannot halve the excess. Day 10: LDH 900,
+    platelets 20, schistocytes present."""
+    obs = "0 ldh 350 high=300 hour=6\n10 ldh 900 high=300\n10 platelets 20\n10 schistocytes present"
+    assert components(obs)["partial_response"] is False
