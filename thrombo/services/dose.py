@@ -42,13 +42,6 @@ class DoseRequest(BaseModel):
     confirm_weight: bool = False
 
 
-class DrugEntry(BaseModel):
-    drug: str
-    regimens: list[str]
-    indications: list[str]
-    needs: list[str]
-
-
 def drug_names() -> list[str]:
     return sorted(DRUGS)
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
+from thrombo.api.answers import AuditRecord, AuditVerification
 from thrombo.api.deps import AdminDep, ServiceDep
 from thrombo.api.service import Service
 from thrombo.store.audit import verify_chain
@@ -43,7 +44,7 @@ def query_audit(
         ]
 
 
-@router.get("")
+@router.get("", response_model=list[AuditRecord])
 def entries(
     service: ServiceDep,
     _admin: AdminDep,
@@ -58,7 +59,7 @@ def entries(
                        limit=limit)
 
 
-@router.get("/verify")
+@router.get("/verify", response_model=AuditVerification)
 def verify(service: ServiceDep, _admin: AdminDep) -> dict[str, Any]:
     with service.store.engine.connect() as conn:
         check = verify_chain(conn)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from thrombo.api import security
+from thrombo.api.answers import Me
 from thrombo.api.deps import ServiceDep, SignInRequiredError, UserDep
 from thrombo.api.schemas import Credentials, TokenOut
 from thrombo.api.sign_in import sign_in
@@ -38,6 +39,6 @@ def logout(request: Request, service: ServiceDep, user: UserDep) -> None:
     service.record(user, "sign-out", {"via": "api"})
 
 
-@router.get("/me")
+@router.get("/me", response_model=Me)
 def me(user: UserDep) -> dict[str, Any]:
     return {"username": user.username, "role": user.role, "centre": user.centre}

@@ -11,13 +11,15 @@ from typing import Any
 from fastapi import APIRouter
 
 from thrombo.api import clinical
+from thrombo.api.answers import AssessmentAnswer, PlanAnswer
 from thrombo.api.deps import AsOf, ClinicalUserDep, ServiceDep
 
 router = APIRouter(prefix="/api/v1/patients", tags=["care"])
 
 
 
-@router.get("/{patient_id}/assessment")
+@router.get("/{patient_id}/assessment", response_model=AssessmentAnswer,
+            response_model_exclude_unset=True)
 def assessment(patient_id: str, service: ServiceDep, user: ClinicalUserDep, as_of: AsOf = None
                ) -> dict[str, Any]:
     """TA-TMA resolution or IWG ITP response of the latest treatment, with graded adverse
@@ -27,7 +29,7 @@ def assessment(patient_id: str, service: ServiceDep, user: ClinicalUserDep, as_o
     return {"as_of": day.isoformat(), "patient": clinical.assessment(timeline, day)}
 
 
-@router.get("/{patient_id}/plan")
+@router.get("/{patient_id}/plan", response_model=PlanAnswer, response_model_exclude_unset=True)
 def plan(patient_id: str, service: ServiceDep, user: ClinicalUserDep, as_of: AsOf = None
          ) -> dict[str, Any]:
     """The ITP treatment ladder or the TA-TMA protocol plan; `plan` is null (with a `note`)

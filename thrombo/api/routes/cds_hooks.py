@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from thrombo.api import clinical
+from thrombo.api.answers import CdsCards, CdsDiscovery, CdsFeedbackAccepted
 from thrombo.api.cds import order_sign, patient_view
 from thrombo.api.cds.cards import card, response
 from thrombo.api.cds.client_auth import ClientAuthError, verify_client_jwt
@@ -69,7 +70,7 @@ def discovery_document() -> dict[str, Any]:
     ]}
 
 
-@router.get("")
+@router.get("", response_model=CdsDiscovery)
 def discovery() -> dict[str, Any]:
     return discovery_document()
 
@@ -226,7 +227,8 @@ def _cards_json(document: dict[str, Any]) -> Response:
     return Response(orjson.dumps(document), media_type="application/json")
 
 
-@router.post("/{service_id}", response_model=None)
+@router.post("/{service_id}", response_model=None,
+             responses={200: {"model": CdsCards, "description": "The cards"}})
 def call_service(service_id: str, body: HookRequest, request: Request, service: ServiceDep
                  ) -> Response:
     try:
@@ -241,7 +243,8 @@ def call_service(service_id: str, body: HookRequest, request: Request, service: 
                         status_code=404)
 
 
-@router.post("/{service_id}/feedback", response_model=None)
+@router.post("/{service_id}/feedback", response_model=None,
+             responses={200: {"model": CdsFeedbackAccepted, "description": "Recorded"}})
 def feedback(service_id: str, body: FeedbackRequest, request: Request, service: ServiceDep
              ) -> dict[str, Any] | JSONResponse:
     try:

@@ -7,19 +7,20 @@ from typing import Any
 from fastapi import APIRouter
 
 from thrombo.api import clinical
+from thrombo.api.answers import DoseAnswer, DrugEntry
 from thrombo.api.deps import ServiceDep, UserDep
 from thrombo.api.schemas import DoseRequest
 
 router = APIRouter(prefix="/api/v1", tags=["dosing"])
 
 
-@router.get("/drugs")
+@router.get("/drugs", response_model=list[DrugEntry])
 def drugs(_user: UserDep) -> list[dict[str, Any]]:
     """Every drug with a calculator, its regimens, indications and the inputs it needs."""
     return clinical.drug_catalogue()
 
 
-@router.post("/dose")
+@router.post("/dose", response_model=DoseAnswer, response_model_exclude_unset=True)
 def dose(body: DoseRequest, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     """A dose for one patient's measurements (interface.md `dose --json`).
 

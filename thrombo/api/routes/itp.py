@@ -7,12 +7,13 @@ from typing import Any
 from fastapi import APIRouter
 
 from thrombo.api import clinical
+from thrombo.api.answers import ItpAnswer
 from thrombo.api.deps import AsOf, ClinicalUserDep, ServiceDep
 
 router = APIRouter(prefix="/api/v1/patients", tags=["itp"])
 
 
-@router.get("/{patient_id}/itp")
+@router.get("/{patient_id}/itp", response_model=ItpAnswer, response_model_exclude_unset=True)
 def itp_status(
     patient_id: str,
     service: ServiceDep,

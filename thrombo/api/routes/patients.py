@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from thrombo.api.answers import PatientRecord, Timeline
 from thrombo.api.deps import ClinicalUserDep, ServiceDep
 from thrombo.api.schemas import patient_json, timeline_json
 
 router = APIRouter(prefix="/api/v1/patients", tags=["patients"])
 
 
-@router.get("")
+@router.get("", response_model=list[PatientRecord])
 def search(
     service: ServiceDep,
     user: ClinicalUserDep,
@@ -22,7 +23,7 @@ def search(
     return [patient_json(t.patient) for t in service.patients(user, q, purpose="patient-search")]
 
 
-@router.get("/{patient_id}/timeline")
+@router.get("/{patient_id}/timeline", response_model=Timeline)
 def timeline(patient_id: str, service: ServiceDep, user: ClinicalUserDep) -> dict[str, Any]:
     """Every stored observation, medication and event of one patient, in time order."""
     return timeline_json(service.patient(user, patient_id, purpose="timeline"))

@@ -7,6 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from thrombo.api import clinical
+from thrombo.api.answers import (
+    OnePatientBySet,
+    OnePatientScreening,
+    ScreeningBySet,
+    SetScreening,
+)
 from thrombo.api.deps import AsOf, ClinicalUserDep, ServiceDep
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
@@ -15,7 +21,8 @@ Criteria = Annotated[str, Query(description="A criteria set name, or `all` for e
                                            "by side.")]
 
 
-@router.get("/screening")
+@router.get("/screening", response_model=SetScreening | ScreeningBySet,
+            response_model_exclude_unset=True)
 def screen_visible(service: ServiceDep, user: ClinicalUserDep, as_of: AsOf = None,
                    criteria: Criteria = clinical.DEFAULT_CRITERIA) -> dict[str, Any]:
     """Screen every patient visible to the user."""
@@ -24,7 +31,8 @@ def screen_visible(service: ServiceDep, user: ClinicalUserDep, as_of: AsOf = Non
     return clinical.screening_document(timelines, as_of or service.today(), criteria)
 
 
-@router.get("/patients/{patient_id}/screening")
+@router.get("/patients/{patient_id}/screening",
+            response_model=OnePatientScreening | OnePatientBySet, response_model_exclude_unset=True)
 def screen_one(patient_id: str, service: ServiceDep, user: ClinicalUserDep, as_of: AsOf = None,
                criteria: Criteria = clinical.DEFAULT_CRITERIA) -> dict[str, Any]:
     """One patient under one criteria set, or under every set (`results`) for `all`."""
