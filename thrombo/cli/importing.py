@@ -9,16 +9,16 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from thrombo.cli.app import app
 from thrombo.cli.output import Advance, print_json, progress, progress_enabled, stdout
 from thrombo.io.raw import SourceRecord
 from thrombo.normalize.quarantine import ImportSummary
-from thrombo.store.importer import import_sources
-from thrombo.store.sources import LAB_RANGES_HELP, SourceSpec, plan_sources
-from thrombo.store.sql import Store, default_url
+from thrombo.services.importing import ImportRequest, import_to_store, new_sqlite_file
+from thrombo.store.sources import LAB_RANGES_HELP, SourceSpec
+from thrombo.store.sql import default_url
+
+__all__ = ["DbOption", "TimezoneOption", "import_command", "new_sqlite_file"]
 
 DbOption = Annotated[
     str | None,
@@ -59,23 +59,10 @@ def import_command(
         "quarantined with its patient's other records."))] = False,
 ) -> None:
     """Load sources into the store: every record stored, duplicate, skipped or quarantined."""
-    # The sources are checked before the store is opened, and a store this command created is
-    # removed again if the import fails: a mistyped path must not leave an empty database.
-    specs, ctx = plan_sources(sources, tz=timezone, fmt=source_format, codemap=codemap,
-                              lab_ranges=lab_ranges)
-    url = db or default_url()
-    created = new_sqlite_file(url)
-    store: Store | None = None
-    try:
-        store = Store.open(url)
-        with progress("importing", enabled=progress_enabled(as_json), unit="records") as advance:
-            summary = import_sources(store, _counted(specs, advance), ctx, actor=_actor(),
-                                     command="thrombo import" + (" --update" if update else ""),
-                                     update=update)
-    except BaseException:
-        if created is not None:
-            _remove_store_file(store, created)
-        raise
+    request = ImportRequest(tuple(sources), timezone, source_format, codemap, lab_ranges, update)
+    with progress("importing", enabled=progress_enabled(as_json), unit="records") as advance:
+        summary = import_to_store(request, db or default_url(), actor=_actor(),
+                                  watch=lambda specs: _counted(specs, advance))
     if as_json:
         print_json(summary.to_json())
     else:
@@ -99,28 +86,6 @@ def _each(records: Iterable[SourceRecord], advance: Advance) -> Iterator[SourceR
             advance(PROGRESS_EVERY)
         yield record
     advance(read % PROGRESS_EVERY)
-
-
-def new_sqlite_file(url: str) -> Path | None:
-    """The file a SQLite store URL names, when it does not exist yet (else None)."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return None  # Store.open reports the bad URL
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" \
-            or database.startswith("file:"):
-        return None
-    path = Path(database)
-    return None if path.exists() else path
-
-
-def _remove_store_file(store: Store | None, path: Path) -> None:
-    if store is not None:
-        store.engine.dispose()  # closes SQLite's handles before the file goes
-    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
-                     path.with_name(path.name + "-journal")):
-        leftover.unlink(missing_ok=True)
 
 
 def _actor() -> str:

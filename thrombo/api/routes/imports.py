@@ -12,11 +12,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 from sqlalchemy import select
 
+from thrombo.api.answers import ImportAnswer, ImportRecord, QuarantinedRecord
 from thrombo.api.deps import AdminDep, ServiceDep
 from thrombo.api.service import Service, actor_of
 from thrombo.api.uploads import relabel, safe_name, source_path, upload_prefix
+from thrombo.services.importing import import_upload
 from thrombo.store.schema import imports, quarantine
-from thrombo.store.sources import read_sources
 from thrombo.store.users import User
 
 router = APIRouter(prefix="/api/v1", tags=["imports"])
@@ -36,16 +37,15 @@ def import_uploads(service: Service, user: User, files: list[UploadFile], timezo
                     out.write(chunk)
             names.append(name)
         source = source_path(folder, names)
-        data = read_sources([str(source)], tz=timezone,
-                            known_patients=service.store.known_patient_ids())
-        relabel(data.summary, folder, "upload:" + "+".join(names))
-        with service.audit_lock:  # the import appends to the audit trail in its transaction
-            summary = service.store.import_dataset(data, actor=actor_of(user),
-                                                   command="api upload")
+        label = "upload:" + "+".join(names)
+        summary = import_upload(service.store, source, tz=timezone, actor=actor_of(user),
+                                command="api upload", writing=service.audit_lock,
+                                relabel=lambda summary: relabel(summary, folder, label))
     return summary.to_json()
 
 
-@router.post("/imports", status_code=201)
+@router.post("/imports", status_code=201, response_model=ImportAnswer,
+             response_model_exclude_unset=True)
 def upload(
     service: ServiceDep,
     admin: AdminDep,
@@ -74,12 +74,12 @@ def quarantine_list(service: Service, limit: int = 500) -> list[dict[str, Any]]:
                  "reason": r.reason} for r in conn.execute(stmt)]
 
 
-@router.get("/imports")
+@router.get("/imports", response_model=list[ImportRecord])
 def history(service: ServiceDep, _admin: AdminDep) -> list[dict[str, Any]]:
     return import_history(service)
 
 
-@router.get("/quarantine")
+@router.get("/quarantine", response_model=list[QuarantinedRecord])
 def quarantined(service: ServiceDep, _admin: AdminDep) -> list[dict[str, Any]]:
     """Records refused by imports, with their source, location and reason (newest first)."""
     return quarantine_list(service)

@@ -1,0 +1,95 @@
+"""Use case `import`: sources into the store, every record stored, duplicate, skipped or
+quarantined (interface.md `import --json`).
+
+Two ways in: files named on the command line are read one after another and written in chunks
+(`import_to_store`, whatever their size), and an upload the service saved to a folder is read
+whole and written in one transaction (`import_upload`). Both end in the same summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from thrombo.normalize.quarantine import ImportSummary
+from thrombo.store.importer import import_sources
+from thrombo.store.sources import SourceSpec, plan_sources, read_sources
+from thrombo.store.sql import Store
+
+Specs = Iterator[SourceSpec]
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """`thrombo import`'s options."""
+
+    sources: tuple[str, ...]
+    tz: str = "UTC"
+    fmt: str | None = None
+    codemap: Path | None = None
+    lab_ranges: Path | None = None
+    update: bool = False
+    """The patient records correct the stored ones (normalize.identity)."""
+
+    @property
+    def command(self) -> str:
+        return "thrombo import" + (" --update" if self.update else "")
+
+
+def import_to_store(request: ImportRequest, url: str, *, actor: str,
+                    watch: Callable[[Specs], Specs] = lambda specs: specs) -> ImportSummary:
+    """Import into the store at `url`. The sources are checked before the store is opened, and a
+    SQLite store this import created is removed again if it fails: a mistyped path must not
+    leave an empty database. `watch` sees each record as it is read (a progress bar)."""
+    specs, ctx = plan_sources(request.sources, tz=request.tz, fmt=request.fmt,
+                              codemap=request.codemap, lab_ranges=request.lab_ranges)
+    created = new_sqlite_file(url)
+    store: Store | None = None
+    try:
+        store = Store.open(url)
+        return import_sources(store, watch(specs), ctx, actor=actor, command=request.command,
+                              update=request.update)
+    except BaseException:
+        if created is not None:
+            _remove_store_file(store, created)
+        raise
+
+
+def import_upload(store: Store, source: Path, *, tz: str, actor: str, command: str,
+                  relabel: Callable[[ImportSummary], None],
+                  writing: AbstractContextManager[object] | None = None) -> ImportSummary:
+    """An uploaded source, read whole; `relabel` names the upload instead of its temporary
+    folder before the summary is stored. `writing` is held around the write only (the
+    service's audit lock: the import appends to the audit trail in its transaction), not
+    while the upload is read."""
+    data = read_sources([str(source)], tz=tz, known_patients=store.known_patient_ids())
+    relabel(data.summary)
+    with writing or nullcontext():
+        return store.import_dataset(data, actor=actor, command=command)
+
+
+def new_sqlite_file(url: str) -> Path | None:
+    """The file a SQLite store URL names, when it does not exist yet (else None)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None  # Store.open reports the bad URL
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" \
+            or database.startswith("file:"):
+        return None
+    path = Path(database)
+    return None if path.exists() else path
+
+
+def _remove_store_file(store: Store | None, path: Path) -> None:
+    if store is not None:
+        store.engine.dispose()  # closes SQLite's handles before the file goes
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+                     path.with_name(path.name + "-journal")):
+        leftover.unlink(missing_ok=True)
