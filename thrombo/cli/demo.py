@@ -12,6 +12,7 @@ from rich.table import Table
 from thrombo.cli.app import app
 from thrombo.cli.output import print_json, progress_enabled, stderr, stdout
 from thrombo.demo.run import DEFAULT_PATIENTS, DEFAULT_SEED, DemoResult, run_demo
+from thrombo.report.words import cite
 from thrombo.simulate.config import STUDY, SimulationConfig
 
 # The seed study's figures are the simulation's default rates (thrombo.simulate.config, where
@@ -61,7 +62,7 @@ def _print(result: DemoResult, seconds: float) -> None:
     table = Table(title="thrombo demo: simulated single-centre defibrotide cohort")
     table.add_column("measure")
     table.add_column("this run")
-    table.add_column(f"study ({STUDY})")
+    table.add_column("study")
     screening = s["screening"]
     table.add_row("screening sensitivity (simulated truth)", _rate(screening["sensitivity"]), "")
     table.add_row("screening specificity (simulated truth)", _rate(screening["specificity"]), "")
@@ -86,7 +87,11 @@ def _print(result: DemoResult, seconds: float) -> None:
                   "none" if _STUDY_RATES.major_bleeding == 0 else
                   f"{_STUDY_RATES.major_bleeding:.0%}")
     stdout.print(table)
+    stdout.print(f"study: {cite(STUDY)}")
     stdout.print(f"report: {result.report_html}")
-    stdout.print(f"pdf:    {result.report_pdf or 'not made'} ({result.pdf_note})")
+    # The PDF's note says once what happened: made with which browser, or why not and how to
+    # get Chromium.
+    stdout.print(f"pdf:    {result.report_pdf} ({result.pdf_note})" if result.report_pdf
+                 else f"pdf:    {result.pdf_note}", markup=False, highlight=False)
     stdout.print(f"step outputs: {', '.join(result.steps.values())}")
     stdout.print(f"finished in {seconds:.1f} s")

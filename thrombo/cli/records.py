@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from thrombo.report.words import human, term
+from thrombo.report.words import cite, human, term
 
 __all__ = ["Column", "human", "print_records", "term"]
 
@@ -54,7 +54,7 @@ def _print_prose(console: Console, text: str) -> None:
     """Legends and warnings wrapped between words at the console's width, as the table is: a
     terminal would cut a long line mid-word, and a pipe gets the same 80 columns. A word longer
     than the line (a path, an identifier) stays whole."""
-    for line in textwrap.wrap(text, width=console.width, break_long_words=False,
+    for line in textwrap.wrap(cite(text), width=console.width, break_long_words=False,
                               break_on_hyphens=False) or [""]:
         console.print(line, soft_wrap=True, markup=False, highlight=False)
 

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
+NO_CHROMIUM = ("Chromium is not installed. Install it with `apt-get install chromium` (Debian "
+               "and Ubuntu; .ci/run does this), or set THROMBO_CHROMIUM to a Chromium binary. "
+               "The HTML report is complete without it.")
 
 # Flags for a root user in a container without network or display (design.md, CI notes).
 _FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -41,8 +44,7 @@ def chromium_binary() -> str | None:
 def _run(arguments: list[str], out: Path, what: str) -> BrowserOutput:
     binary = chromium_binary()
     if binary is None:
-        return BrowserOutput(None, f"{what} not made: no Chromium found (set THROMBO_CHROMIUM "
-                                   f"or install chromium)")
+        return BrowserOutput(None, f"{what} not made: {NO_CHROMIUM}")
     with tempfile.TemporaryDirectory(prefix="thrombo-chromium-") as profile:
         command = [binary, *_FLAGS, f"--user-data-dir={profile}", *arguments]
         try:

@@ -22,6 +22,7 @@ from thrombo.errors import SourceError
 from thrombo.report import exposure_tables, tables
 from thrombo.report.figures import study_figures
 from thrombo.report.pdf import print_to_pdf
+from thrombo.report.words import cite
 
 FIGURE_CAPTIONS = {
     "flow": "Patient flow: screened, eligible, diagnosed, treated and evaluable, with the "
@@ -54,9 +55,11 @@ def _thrombo_version() -> str:
 
 
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("thrombo.report", "templates"),
-                       autoescape=select_autoescape(["html"]), trim_blocks=True,
-                       lstrip_blocks=True)
+    environment = Environment(loader=PackageLoader("thrombo.report", "templates"),
+                              autoescape=select_autoescape(["html"]), trim_blocks=True,
+                              lstrip_blocks=True)
+    environment.filters["cite"] = cite  # source documents by title and year
+    return environment
 
 
 def render_html(results: StudyResults, source: dict[str, Json] | None = None,

@@ -13,12 +13,13 @@ from thrombo.analytics.proportions import DEFAULT_CONFIDENCE
 from thrombo.analytics.results import LandmarkEstimate, ProportionEstimate
 from thrombo.analytics.study_disclosure import flow_counts
 from thrombo.analytics.study_results import StudyResults, Suppression
+from thrombo.report.words import cite
 
 # The results section of the study this report mirrors (000_56e8c5c5802e858b.txt, "Results"):
 # 30 patients; 70% resolution within 28 days of starting defibrotide; 80% 6-month overall
 # survival; 60% with marked renal or neurological recovery; no major bleeding; minor adverse
 # effects transient hypotension and mild gastrointestinal disturbance.
-STUDY_DOCUMENT = "000_56e8c5c5802e858b.txt (single-centre, 30 patients)"
+STUDY_DOCUMENT = cite("seed 000") + ", 30 patients"  # 000_56e8c5c5802e858b.txt
 REPORTED_RESOLUTION_BY_DAY_28 = "70%"
 REPORTED_SURVIVAL_6_MONTHS = "80%"
 REPORTED_ORGAN_RECOVERY = "60%"

@@ -3,6 +3,7 @@ no None/True/False, no snake_case names."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 LABELS = {"upcr_1": "UPCR >= 1", "ldh_2x_uln": "LDH >= 2x ULN", "sc5b9_uln": "sC5b-9 >= ULN",
@@ -34,3 +35,20 @@ def term(text: str) -> str:
     if "_" not in text and text not in ACRONYMS:
         return text
     return " ".join(ACRONYMS.get(word, word) for word in text.split("_"))
+
+
+SOURCES = {
+    "000": "Single-centre study of defibrotide for TA-TMA in children (undated report)",
+    "002": "Refractory ITP in children: definition and treatment ladder (2026)",
+}
+"""The two source documents (shared seeds/README.md) by title and year, as people cite them: a
+reader cannot look up "000_56e8c5c5802e858b.txt". The first states no year; the second is dated
+2026-01-06. Code and JSON keep the file names (the clinical reference cites them so)."""
+_SEED = re.compile(r"(?:\bseed\s+(?:document\s+)?)(00[02])(?:_[0-9a-f]{16}\.txt)?\b"
+                   r"|\b(00[02])_[0-9a-f]{16}\.txt")
+
+
+def cite(text: str) -> str:
+    """`... (seed 000)` -> `... (Single-centre study of defibrotide ... (undated report))`: every
+    mention of a source document by file name or seed number, in words a reader can look up."""
+    return _SEED.sub(lambda m: SOURCES[m.group(1) or m.group(2)], text)
