@@ -121,15 +121,16 @@ def watch_command(
     Each transplant recipient not yet diagnosed gets a level (none, watch, alert), the signals
     behind it with their evidence, the tests that would settle the diagnosis and a review date.
     With --evaluate: sensitivity, lead time and false alarms per criteria set, against a truth
-    file."""
+    file, over the records known by --as-of."""
     truth_file = _truth_path(source, truth) if evaluate_ else None
     day = parse_as_of(as_of, tz)
     loaded = load_patients(SourceRequest(source, tz, source_format, lab_ranges, patient))
     if truth_file is not None:
         truth_rows = read_truth(truth_file)
-        document = {**evaluate(loaded.timelines, truth_rows), "input": loaded.input}
+        known = [t.as_of(day) for t in loaded.timelines]  # follow-up ends by as-of
+        document = {**evaluate(known, truth_rows), "input": loaded.input}
         if tradeoff is not None:
-            points = sweep(loaded.timelines, truth_rows)
+            points = sweep(known, truth_rows)
             tradeoff.write_text(tradeoff_figure(points, DEFAULT), encoding="utf-8")
             document["tradeoff"] = {"criteria": DEFAULT, "level": "watch", "points": points,
                                     "figure": str(tradeoff)}
