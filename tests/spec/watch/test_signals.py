@@ -139,6 +139,17 @@ def test_a_first_upcr_ever_cannot_be_called_new() -> None:
     assert signal(tl, "new_proteinuria", 35) == "indeterminate"
 
 
+def test_a_first_normal_upcr_is_no_proteinuria_new_or_old() -> None:
+    """0.4 mg/mg with nothing before it: below 1 mg/mg, so not met whatever came before
+    (a result that fails the limit needs no baseline)."""
+    tl = timeline("""
+        day | analyte       | value | unit
+        35  | upcr          | 0.4   | mg/mg
+        35  | urine_protein | 10    | mg/dL
+    """)
+    assert signal(tl, "new_proteinuria", 35) == "not_met"
+
+
 @pytest.mark.parametrize(("value", "expected"), [("30", "met"), ("29", "not_met")])
 def test_new_urine_protein_at_least_30_mg_dl(value: str, expected: str) -> None:
     """Random urinalysis protein >= 30 mg/dL (A2) after 10 mg/dL on day +30 (UPCR normal)."""
