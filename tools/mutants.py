@@ -179,8 +179,9 @@ def mutated_tree(source: str, mutant: Mutant) -> ast.Module:
 # --- which tests import a module ------------------------------------------------------------------
 
 
-def _imports(path: Path, package: str) -> set[str]:
-    """The thrombo modules `path` imports, anywhere in the file (imports inside functions too)."""
+def _imports(path: Path, package: str, roots: tuple[str, ...] = ("thrombo",)) -> set[str]:
+    """The modules under `roots` that `path` imports, anywhere in the file (imports inside
+    functions too)."""
     out: set[str] = set()
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -196,7 +197,21 @@ def _imports(path: Path, package: str) -> set[str]:
                 base = ".".join([*parent, base] if base else parent)
             out.add(base)
             out.update(f"{base}.{a.name}" for a in node.names)
-    return {m for m in out if m.split(".")[0] == "thrombo"}
+    return {m for m in out if m.split(".")[0] in roots}
+
+
+def _test_imports(path: Path, seen: set[Path] | None = None) -> set[str]:
+    """The thrombo modules a test file imports, directly or through helpers in the test tree
+    (a spec importing `components` from another spec, or `.tables`)."""
+    seen = set() if seen is None else seen
+    seen.add(path)
+    names = _imports(path, module_name(path).rpartition(".")[0], ("thrombo", "tests"))
+    out = {m for m in names if m.split(".")[0] == "thrombo"}
+    for name in names - out:
+        for candidate in (_module_file(name), _module_file(name.rpartition(".")[0])):
+            if candidate.is_file() and candidate not in seen:
+                out |= _test_imports(candidate, seen)
+    return out
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -245,7 +260,7 @@ def tests_for(module: str, graph: dict[str, set[str]], ignore: Sequence[str] = (
             relative = str(path.relative_to(ROOT))
             if any(relative.startswith(i.rstrip("/") + "/") or relative == i for i in ignore):
                 continue
-            if module in _closure(_imports(path, "tests"), graph):
+            if module in _closure(_test_imports(path), graph):
                 files.append(str(path.relative_to(ROOT)))
     return files
 

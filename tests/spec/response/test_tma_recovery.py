@@ -1,0 +1,72 @@
+"""Organ recovery and haematologic response after TA-TMA treatment, at each boundary.
+
+Source: clinical-reference.md A8 "suggested operational definitions" [Design]:
+- renal recovery: eGFR (bedside Schwartz, the baseline's equation) back to >= 75% of the pre-HSCT
+  value and rUPCR < 0.5 mg/mg; the height used may be up to 365 days older than the creatinine
+  ([Design], thrombo/response/tma_recovery.py);
+- neurological recovery: the neurological event's CTCAE grade <= 1;
+- haematologic response (Jodele-group wording, unverified): LDH normal (confirmed, as for
+  resolution) on a day >= 7 days after the start, with no platelet or RBC transfusion in the 7
+  days before it.
+
+Patient: a girl of 8, transplanted on day -30; defibrotide from day 0 (2026-01-01). Before
+treatment: LDH 900 U/L (ULN 300), platelets 20, schistocytes present. Height 130 cm.
+Pre-HSCT creatinine 0.5 mg/dL on day -40: eGFR 0.413 x 130 / 0.5 = 107.38, so 75% is 80.54. At
+the start creatinine 1.0 (eGFR 53.7) and UPCR 1.2: renal injury.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.spec.response.test_tma_resolution import components
+
+INJURED = "-40 height 130\n-40 creatinine 0.5\n0 creatinine 1.0\n0 upcr 1.2\n"
+
+
+@pytest.mark.parametrize(("creatinine", "upcr", "recovered"), [
+    ("0.66", "0.3", True),     # eGFR 81.35 >= 80.54
+    ("0.67", "0.3", False),    # eGFR 80.13 < 80.54
+    ("0.70", "0.3", False),    # eGFR 76.70: 71% of the baseline
+    ("0.60", "0.49", True),    # UPCR below 0.5
+    ("0.60", "0.5", False),    # UPCR 0.5 is not below 0.5
+])
+def test_renal_recovery_75_percent_of_baseline_egfr_and_upcr_below_half(
+    creatinine: str, upcr: str, recovered: bool
+) -> None:
+    obs = INJURED + f"14 creatinine {creatinine}\n14 upcr {upcr}"
+    assert components(obs)["renal_recovery"] is recovered
+
+
+@pytest.mark.parametrize(("height_day", "recovered"), [(-405, True), (-406, None)])
+def test_renal_baseline_height_up_to_365_days_old(height_day: int,
+                                                  recovered: bool | None) -> None:
+    """The pre-HSCT creatinine (day -40) needs a height from day -405 or later; without one the
+    baseline eGFR is unknown and renal recovery cannot be judged (None)."""
+    obs = (f"{height_day} height 130\n-40 creatinine 0.5\n-1 height 130\n0 creatinine 1.0\n"
+           "0 upcr 1.2\n14 creatinine 0.6\n14 upcr 0.3")
+    assert components(obs)["renal_recovery"] is recovered
+
+
+@pytest.mark.parametrize(("last_grade", "recovered"), [(1, True), (2, False)])
+def test_neurological_recovery_is_grade_1_or_less(last_grade: int, recovered: bool) -> None:
+    events = f"-1 neurological_event grade=3\n15 neurological_event grade={last_grade}"
+    assert components("", events)["neurological_recovery"] is recovered
+
+
+@pytest.mark.parametrize(("ldh_days", "response"), [
+    ((6, 7), True),     # LDH normal confirmed on day 7 = start + 7
+    ((5, 6), False),    # confirmed on day 6: too early, and no later LDH
+])
+def test_haematologic_response_from_day_7(ldh_days: tuple[int, int], response: bool) -> None:
+    obs = "".join(f"{d} ldh 250 high=300\n" for d in ldh_days)
+    assert components(obs)["hematologic_response"] is response
+
+
+@pytest.mark.parametrize(("transfused", "response"), [(2, True), (3, False)])
+def test_haematologic_response_needs_7_transfusion_free_days(transfused: int,
+                                                             response: bool) -> None:
+    """LDH normal on days 9 and 10 (confirmed on day 10); an RBC transfusion on day 3 lies
+    within the 7 days before day 10, one on day 2 does not."""
+    obs = "9 ldh 250 high=300\n10 ldh 240 high=300"
+    assert components(obs, f"{transfused} rbc_transfusion")["hematologic_response"] is response
