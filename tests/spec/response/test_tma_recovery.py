@@ -70,3 +70,11 @@ def test_haematologic_response_needs_7_transfusion_free_days(transfused: int,
     within the 7 days before day 10, one on day 2 does not."""
     obs = "9 ldh 250 high=300\n10 ldh 240 high=300"
     assert components(obs, f"{transfused} rbc_transfusion")["hematologic_response"] is response
+
+
+def test_renal_recovery_at_exactly_75_percent() -> None:
+    """Pre-HSCT creatinine 0.6 (eGFR 0.413 x 130 / 0.6 = 89.48); on day 14 creatinine 0.8 gives
+    67.1125, exactly 75% of it (">= 75%"), with UPCR 0.3: recovered."""
+    obs = ("-40 height 130\n-40 creatinine 0.6\n0 creatinine 1.0\n0 upcr 1.2\n"
+           "14 creatinine 0.8\n14 upcr 0.3")
+    assert components(obs)["renal_recovery"] is True
