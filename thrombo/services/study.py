@@ -7,6 +7,7 @@ no patient id in any text.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -17,10 +18,11 @@ from thrombo.analytics.cohort import (
     DEFAULT_MAX_AGE_YEARS,
     DEFAULT_MIN_AGE_YEARS,
     TIME_ORIGINS,
+    Exclusion,
     TimeOrigin,
 )
-from thrombo.analytics.exposure import study_exposure
-from thrombo.analytics.from_timelines import study_input
+from thrombo.analytics.exposure import DrugExposure, study_exposure
+from thrombo.analytics.from_timelines import StudyInput, study_input
 from thrombo.analytics.study import HistoricalControl, StudyOptions, build_study
 from thrombo.analytics.study_disclosure import without_identifiers
 from thrombo.analytics.study_results import StudyResults
@@ -28,6 +30,9 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
 from thrombo.report.render import ReportPaths, write_report
 from thrombo.rules.registry import DEFAULT, criteria_set
+
+UNANALYSABLE = "record cannot be analysed (an implausible date or value)"
+log = logging.getLogger("thrombo.services")
 
 
 @dataclass(frozen=True)
@@ -84,13 +89,44 @@ def _origin(value: str) -> TimeOrigin:
 
 
 def run_study(timelines: Sequence[PatientTimeline], request: StudyRequest) -> StudyOutcome:
+    """The study over every analysable record (see `analysable_input`)."""
     options = request.options()
-    cohort = study_input(timelines, request.criteria, as_of=request.as_of)
+    cohort, exposure, excluded = analysable_input(timelines, request)
     options = replace(options, criteria_version=cohort.criteria_version,
-                      upstream_warnings=cohort.warnings)
-    exposure = study_exposure(timelines, cohort.patients, cohort.as_of)
+                      upstream_warnings=cohort.warnings, excluded=excluded)
     results = build_study(cohort.patients, options, exposure)
     return StudyOutcome(results, cohort.as_of, frozenset(t.patient_id for t in timelines))
+
+
+StudyData = tuple[StudyInput, Sequence[DrugExposure]]
+
+
+def _study_data(timelines: Sequence[PatientTimeline], request: StudyRequest) -> StudyData:
+    cohort = study_input(timelines, request.criteria, as_of=request.as_of)
+    return cohort, study_exposure(timelines, cohort.patients, cohort.as_of)
+
+
+def analysable_input(timelines: Sequence[PatientTimeline], request: StudyRequest
+                     ) -> tuple[StudyInput, Sequence[DrugExposure], tuple[Exclusion, ...]]:
+    """The study's input without the patients whose records cannot be analysed (one child
+    born in year 1 must not take the study away from everyone): each patient is tried on its
+    own only when the cohort as a whole is refused, and left out with a reason, never its id."""
+    try:
+        return (*_study_data(timelines, request), ())
+    except ThromboUserError:
+        pass
+    kept = [t for t in timelines if _analysable(t, request)]
+    excluded = Exclusion(UNANALYSABLE, len(timelines) - len(kept))
+    return (*_study_data(kept, request), (excluded,))
+
+
+def _analysable(timeline: PatientTimeline, request: StudyRequest) -> bool:
+    try:
+        _study_data([timeline], request)
+    except ThromboUserError as exc:
+        log.warning("a patient left out of the study: %s", type(exc).__name__)
+        return False
+    return True
 
 
 def write_study_report(outcome: StudyOutcome, folder: Path, source: dict[str, Any]
