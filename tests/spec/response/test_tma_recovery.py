@@ -78,3 +78,17 @@ def test_renal_recovery_at_exactly_75_percent() -> None:
     obs = ("-40 height 130\n-40 creatinine 0.6\n0 creatinine 1.0\n0 upcr 1.2\n"
            "14 creatinine 0.8\n14 upcr 0.3")
     assert components(obs)["renal_recovery"] is True
+
+
+@pytest.mark.parametrize(("pre_hsct", "recovered"), [
+    ("-31 creatinine 0.5", True),                        # the day before HSCT is pre-HSCT
+    ("-40 creatinine 0.5\n-30 creatinine 2.0", True),    # the HSCT day's 2.0 is not baseline
+])
+def test_renal_baseline_is_the_last_creatinine_before_the_hsct_day(pre_hsct: str,
+                                                                    recovered: bool) -> None:
+    """Baseline 0.5 mg/dL (eGFR 107.4); at the start 1.0, UPCR 1.2; day 14 0.6 (89.5) and UPCR
+    0.3: recovered. Counted as the baseline, the 2.0 of the transplant day (eGFR 26.8) would
+    leave no renal injury at the start to recover from."""
+    obs = (f"-40 height 130\n{pre_hsct}\n0 creatinine 1.0\n0 upcr 1.2\n"
+           "14 creatinine 0.6\n14 upcr 0.3")
+    assert components(obs)["renal_recovery"] is recovered
