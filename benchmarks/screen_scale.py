@@ -68,7 +68,7 @@ def spark_cores(rows: int, cache: Path) -> list[tuple[str, ...]]:
     folder = dataset(rows, 0, cache)
     table: list[tuple[str, ...]] = [("master", "rows", "start-up s", "screen s", "rows/s")]
     for cores in (1, 2):
-        probe = ("from pathlib import Path; from thrombo.rules.batch.spark_job import time_local; "
+        probe = ("from pathlib import Path; from thrombo.population.spark_job import time_local; "
                  f"print(*time_local(Path({str(folder)!r}), {cores}))")
         done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                               check=True)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Protocol
 
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.rules.batch.tables import BatchTables
+from thrombo.engines.input_tables import InputTables
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import Outcome, ScreeningResult
@@ -18,11 +18,11 @@ class Engine(Protocol):
     name: str
 
     def screen(
-        self, tables: BatchTables, criteria: CriteriaSet, as_of: date
+        self, tables: InputTables, criteria: CriteriaSet, as_of: date
     ) -> list[ScreeningResult]: ...
 
     def outcomes(
-        self, tables: BatchTables, criteria: CriteriaSet, as_of: date
+        self, tables: InputTables, criteria: CriteriaSet, as_of: date
     ) -> dict[tuple[str, date], dict[str, Outcome]]: ...
 
 
@@ -46,7 +46,7 @@ def assert_screens_agree(
     expected = {t.patient_id: verdict(screen_patient(t, criteria, as_of)) for t in timelines}
     got = {
         r.patient_id: verdict(r)
-        for r in engine.screen(BatchTables.from_timelines(timelines), criteria, as_of)
+        for r in engine.screen(InputTables.from_timelines(timelines), criteria, as_of)
     }
     for pid, want in expected.items():
         assert got.get(pid) == want, f"{engine.name} disagrees for {pid}: {got.get(pid)} != {want}"
@@ -57,7 +57,7 @@ def assert_screens_agree(
 def engine_outcome(
     engine: Engine, tl: PatientTimeline, name: str, on: date, criteria: CriteriaSet
 ) -> Outcome:
-    tables = BatchTables.from_timelines([tl], [(tl.patient_id, on)])
+    tables = InputTables.from_timelines([tl], [(tl.patient_id, on)])
     return engine.outcomes(tables, criteria, date.max.replace(year=2200))[(tl.patient_id, on)][name]
 
 
@@ -70,7 +70,7 @@ def assert_criterion_agrees_by_day(
     """The engine's outcome of criterion `name` equals the reference's on each asked day."""
     asked = [(tl, sorted(set(days))) for tl, days in cohort]
     got = engine.outcomes(
-        BatchTables.from_timelines(
+        InputTables.from_timelines(
             [tl for tl, _ in asked], [(tl.patient_id, d) for tl, days in asked for d in days]
         ),
         criteria,

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from thrombo.rules.batch.duck import DuckDBEngine
+from thrombo.engines.duck import DuckDBEngine
 
-
-def _spark_available() -> bool:
-    return (
-        bool(os.environ.get("THROMBO_CI"))
-        or shutil.which("java") is not None
-        or bool(os.environ.get("JAVA_HOME"))
-    )
-
-
-@pytest.fixture(scope="session")
-def spark_session() -> Iterator[Any]:
-    if not _spark_available():
-        pytest.skip("Java is not installed (Spark tests run in CI, where .ci/run installs it)")
-    from thrombo.rules.batch.spark import local_session
-
-    session = local_session("local[2]")
-    yield session
-    session.stop()
+from .sessions import spark_session  # noqa: F401  (the fixture, shared with tests/spec)
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +17,7 @@ def duckdb_engine() -> DuckDBEngine:
 
 
 @pytest.fixture(scope="session")
-def spark_engine(spark_session: Any) -> Any:
-    from thrombo.rules.batch.spark import SparkEngine
+def spark_engine(spark_session: Any) -> Any:  # noqa: F811
+    from thrombo.engines.spark import SparkEngine
 
     return SparkEngine(spark_session)

@@ -8,13 +8,18 @@ import pandas as pd
 import pytest
 
 from thrombo.cli.bench import dataset, run
+from thrombo.engines.compile import screen_sql
+from thrombo.engines.duck import connect, screen_plan
+from thrombo.engines.input_tables import day_number
+from thrombo.engines.query_plan import Plan
 from thrombo.errors import SourceError
-from thrombo.rules.batch.compile import screen_sql
-from thrombo.rules.batch.duck import connect, screen_plan
-from thrombo.rules.batch.naive import naive_loop
-from thrombo.rules.batch.plan import Plan
-from thrombo.rules.batch.source import latest_day, patient_ranges, register_dataset, select_bucket
-from thrombo.rules.batch.tables import day_number
+from thrombo.population.dataset_views import (
+    latest_day,
+    patient_ranges,
+    register_dataset,
+    select_bucket,
+)
+from thrombo.population.naive_loop import naive_loop
 from thrombo.rules.registry import criteria_set
 
 ROWS = 40 * 481  # 40 simulated patients (a height, then 8 analytes a day for 60 days)

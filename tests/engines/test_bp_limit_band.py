@@ -20,9 +20,9 @@ from tests.engines.agreement import assert_criterion_agrees_by_day
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.rules.batch.duck import DuckDBEngine
-from thrombo.rules.batch.plan import Plan
-from thrombo.rules.batch.reftables import bp_wide_rows
+from thrombo.engines.duck import DuckDBEngine
+from thrombo.engines.query_plan import Plan
+from thrombo.engines.reftables import bp_wide_rows
 from thrombo.rules.registry import criteria_set
 
 START = date(2026, 3, 1)

@@ -1,4 +1,5 @@
-"""`thrombo screen FOLDER --engine duckdb` straight from the files (thrombo.rules.batch.direct).
+"""`thrombo screen FOLDER --engine duckdb` straight from the files
+(thrombo.population.dataset_folder).
 
 The normal reader (`load_source`) and the reference evaluator (`screen_with("reference")`) are the
 meaning; the direct path must give the same verdict for every patient and account for every row
@@ -17,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from thrombo.rules.batch import screen_with
-from thrombo.rules.batch.direct import screen_dataset
-from thrombo.rules.batch.obs_accounting import DirectAccounting, reason_kind
+from thrombo.engines import screen_with
+from thrombo.population.dataset_folder import screen_dataset
+from thrombo.population.row_accounting import DirectAccounting, reason_kind
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.results import ScreeningResult, SetResult
 from thrombo.simulate.config import SimulationConfig

@@ -1,5 +1,5 @@
-"""The direct screen's one check pass (thrombo.rules.batch.staging): the scratch space is removed
-whatever happens, patient ranges cover every patient once with bounded rows, a table not in
+"""The direct screen's one check pass (thrombo.population.checked_rows): the scratch space is
+removed whatever happens, patient ranges cover every patient once with bounded rows, a table not in
 patient order is told from one that is, and the sorted path screens as the reference."""
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from thrombo.engines.duck import connect
 from thrombo.errors import SourceError
 from thrombo.io import csv_dataset
 from thrombo.normalize.labranges import LabRanges
-from thrombo.rules.batch import direct, staging
-from thrombo.rules.batch.duck import connect
+from thrombo.population import checked_rows, dataset_folder
 from thrombo.rules.registry import criteria_set
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.writer import write_dataset
@@ -31,7 +31,7 @@ from .test_direct_dataset import assert_same_verdicts, bad_folder
 @pytest.fixture
 def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
     con = connect()
-    with staging.scratch_space(con):
+    with checked_rows.scratch_space(con):
         yield con
 
 
@@ -40,9 +40,9 @@ def checked_table(con: duckdb.DuckDBPyConnection, rows_by_patient: list[int]) ->
     refused row (which must not count towards a range)."""
     ids = [f"P{i:04d}" for i in range(len(rows_by_patient))]
     con.register("pat_all", pa.table({"patient_id": ids}))
-    con.execute(f"CREATE TABLE {staging.CHECKED} (patient_id VARCHAR, kind VARCHAR)")
+    con.execute(f"CREATE TABLE {checked_rows.CHECKED} (patient_id VARCHAR, kind VARCHAR)")
     for pid, n in zip(ids, rows_by_patient, strict=True):
-        con.execute(f"INSERT INTO {staging.CHECKED} SELECT ?, NULL FROM range(?) "
+        con.execute(f"INSERT INTO {checked_rows.CHECKED} SELECT ?, NULL FROM range(?) "
                     "UNION ALL SELECT ?, 'implausible-value'", [pid, n, pid])
 
 
@@ -55,9 +55,9 @@ def test_ranges_cover_every_patient_once_with_rows_bounded_by_the_range_size(
     refused rows not counted); there are at most ceil(usable/limit) of them and each holds at
     most its share of the usable rows plus one patient's (a patient is never split)."""
     con = connect()
-    with staging.scratch_space(con):
+    with checked_rows.scratch_space(con):
         checked_table(con, rows)
-        ranges = staging.patient_ranges(con, limit)
+        ranges = checked_rows.patient_ranges(con, limit)
     ids = [f"P{i:04d}" for i in range(len(rows))]
     covered = [[i for i, pid in enumerate(ids) if low <= pid <= high] for low, high in ranges]
     assert [i for group in covered for i in group] == list(range(len(rows)))
@@ -73,7 +73,7 @@ def test_ranges_split_a_cohort_by_rows_not_by_patients(scratch: duckdb.DuckDBPyC
     two ranges of ~75 rows: the heavy first patient alone would have been half the patients'
     range otherwise (90 + 10 + 10 + 10 = 120 rows, over the limit)."""
     checked_table(scratch, [90, 10, 10, 10, 10, 10, 10])
-    assert staging.patient_ranges(scratch, 100) == [("P0000", "P0000"), ("P0001", "P0006")]
+    assert checked_rows.patient_ranges(scratch, 100) == [("P0000", "P0000"), ("P0001", "P0006")]
 
 
 def test_a_table_in_patient_order_is_read_as_is_a_shuffled_one_is_sorted(
@@ -81,19 +81,20 @@ def test_a_table_in_patient_order_is_read_as_is_a_shuffled_one_is_sorted(
 ) -> None:
     """500,000 rows (five DuckDB row groups) of 1,000 patients: written patient by patient,
     no row group reaches back into the previous one's patients; shuffled, nearly all do."""
-    scratch.execute(f"""CREATE TABLE {staging.CHECKED} AS
+    scratch.execute(f"""CREATE TABLE {checked_rows.CHECKED} AS
         SELECT printf('P%04d', i // 500) AS patient_id, i AS seq, CAST(NULL AS VARCHAR) AS kind
         FROM range(500000) t(i)""")
     scratch.execute("CHECKPOINT scratch")
-    assert staging.mixed_share(scratch, staging.CHECKED) == 0.0
-    in_place = f"(SELECT * FROM {staging.CHECKED} WHERE kind IS NULL)"
-    assert staging.usable_rows(scratch, 2) == in_place
-    scratch.execute(f"CREATE OR REPLACE TABLE {staging.CHECKED} AS "
-                    f"SELECT * FROM {staging.CHECKED} ORDER BY hash(seq)")
+    assert checked_rows.mixed_share(scratch, checked_rows.CHECKED) == 0.0
+    in_place = f"(SELECT * FROM {checked_rows.CHECKED} WHERE kind IS NULL)"
+    assert checked_rows.usable_rows(scratch, 2) == in_place
+    scratch.execute(f"CREATE OR REPLACE TABLE {checked_rows.CHECKED} AS "
+                    f"SELECT * FROM {checked_rows.CHECKED} ORDER BY hash(seq)")
     scratch.execute("CHECKPOINT scratch")
-    assert staging.mixed_share(scratch, staging.CHECKED) > staging.MIXED_ROW_GROUP_SHARE
-    assert staging.usable_rows(scratch, 2) == staging.USABLE_SORTED
-    assert staging.usable_rows(scratch, 1) == in_place  # one range: no sort needed
+    share = checked_rows.mixed_share(scratch, checked_rows.CHECKED)
+    assert share > checked_rows.MIXED_ROW_GROUP_SHARE
+    assert checked_rows.usable_rows(scratch, 2) == checked_rows.USABLE_SORTED
+    assert checked_rows.usable_rows(scratch, 1) == in_place  # one range: no sort needed
 
 
 def shuffled_folder(root: Path) -> Path:
@@ -114,18 +115,18 @@ def test_the_sorted_path_screens_and_counts_as_the_reference(
     as load_source, in several ranges."""
     folder = shuffled_folder(tmp_path)
     sorts: list[str] = []
-    real = staging.usable_rows
+    real = checked_rows.usable_rows
 
     def counting(con: duckdb.DuckDBPyConnection, ranges: int) -> str:
         found = real(con, ranges)
         sorts.append(found)
         return found
 
-    monkeypatch.setattr(staging, "MIXED_ROW_GROUP_SHARE", -1.0)
-    monkeypatch.setattr(staging, "usable_rows", counting)
+    monkeypatch.setattr(checked_rows, "MIXED_ROW_GROUP_SHARE", -1.0)
+    monkeypatch.setattr(checked_rows, "usable_rows", counting)
     loaded, accounting = assert_same_verdicts(folder, "Europe/Berlin", rows_per_range=4_000)
     assert accounting.to_json() == loaded.input_json()
-    assert sorts and set(sorts) == {staging.USABLE_SORTED}
+    assert sorts and set(sorts) == {checked_rows.USABLE_SORTED}
 
 
 def scratch_dirs(root: Path) -> list[Path]:
@@ -143,15 +144,15 @@ def test_the_scratch_space_is_removed_after_a_screen_and_after_an_error(
     spill.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spill))
     seen: list[Path] = []
-    real = staging.check_once
+    real = checked_rows.check_once
 
     def watching(con: duckdb.DuckDBPyConnection, ranges: LabRanges | None = None) -> None:
         seen.extend(p / "scratch.duckdb" for p in scratch_dirs(spill))
         assert seen[-1].exists()
         real(con, ranges)
 
-    monkeypatch.setattr(staging, "check_once", watching)
-    direct.screen_dataset(folder, criteria_set("jodele-2014"), date(2025, 2, 28))
+    monkeypatch.setattr(checked_rows, "check_once", watching)
+    dataset_folder.screen_dataset(folder, criteria_set("jodele-2014"), date(2025, 2, 28))
     assert len(seen) == 1
     assert scratch_dirs(spill) == []
 
@@ -159,9 +160,9 @@ def test_the_scratch_space_is_removed_after_a_screen_and_after_an_error(
         seen.extend(scratch_dirs(spill))
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(staging, "check_once", failing)
+    monkeypatch.setattr(checked_rows, "check_once", failing)
     with pytest.raises(RuntimeError, match="disk full"):
-        direct.screen_dataset(folder, criteria_set("jodele-2014"), date(2025, 2, 28))
+        dataset_folder.screen_dataset(folder, criteria_set("jodele-2014"), date(2025, 2, 28))
     assert len(seen) == 2 and scratch_dirs(spill) == []
 
 

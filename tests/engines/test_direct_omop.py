@@ -1,5 +1,5 @@
 """`thrombo screen CDM --format omop --engine duckdb`: the measurement table read in place
-(thrombo.rules.batch.omop_direct).
+(thrombo.population.omop_cdm).
 
 The OMOP reader with the normaliser (`load_source(..., fmt="omop")`) and the reference evaluator
 are the meaning: the direct path must give the same verdict for every patient and account for
@@ -24,8 +24,8 @@ from tests.engines.test_direct_dataset import (
     verdict,
 )
 from tests.postgres import fresh_database
-from thrombo.rules.batch import screen_with
-from thrombo.rules.batch.omop_direct import screen_omop_sets
+from thrombo.engines import screen_with
+from thrombo.population.omop_cdm import screen_omop_sets
 from thrombo.rules.registry import criteria_set
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.writer import write_dataset

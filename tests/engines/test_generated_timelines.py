@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Event, Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.rules.batch.observations import words
-from thrombo.rules.batch.plan import Plan
+from thrombo.engines.observations import words
+from thrombo.engines.query_plan import Plan
 from thrombo.rules.model import CriteriaSet, Fixed, Lab, LabULN, Named, Threshold
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.tma.options import ScreeningOptions

@@ -18,7 +18,7 @@ from tests.engines.agreement import assert_criterion_agrees_by_day
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.rules.batch.duck import DuckDBEngine
+from thrombo.engines.duck import DuckDBEngine
 from thrombo.rules.registry import criteria_set
 
 START = date(2026, 3, 1)

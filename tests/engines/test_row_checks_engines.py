@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from thrombo.rules.batch import screen_with
-from thrombo.rules.batch.assemble import screening_result
-from thrombo.rules.batch.direct import screen_dataset
+from thrombo.engines import screen_with
+from thrombo.engines.assemble import screening_result
+from thrombo.population.dataset_folder import screen_dataset
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.results import ScreeningResult
 from thrombo.store.sources import load_source
@@ -131,7 +131,7 @@ def test_without_the_site_file_a_is_insufficient_data(folder: Path) -> None:
 @pytest.mark.spark
 @pytest.mark.slow
 def test_spark(folder: Path, spark_session: Any) -> None:
-    from thrombo.rules.batch.spark_job import CENSORED_READ, screen_folder
+    from thrombo.population.spark_job import CENSORED_READ, screen_folder
 
     criteria = criteria_set("harmonized-2023")
     frame, left_out = screen_folder(spark_session, folder, criteria.name, AS_OF)
@@ -140,3 +140,128 @@ def test_spark(folder: Path, spark_session: Any) -> None:
         key=lambda r: r.patient_id)
     assert verdicts(got) == {"A": REFERENCE["A"], "B": BATCH_B}
     assert left_out == {"coded result not accepted": 1, CENSORED_READ: 4}
+
+
+# --- Hostile rows: the one row check (normalize.row_checks) on every reader -------------------
+# Each row below is read by the normal reader (Python), by DuckDB in place and by the Spark
+# job; each must find the same first problem, or accept the row with the same canonical value,
+# unit and limits. Expected problems are named by hand from the normal reader's order of checks
+# (normalize/build.py _observation); values converted by hand (clinical-reference.md E3:
+# creatinine 88.4 umol/L = 1 mg/dL; haemoglobin g/L / 10 = g/dL).
+HOSTILE = (
+    # patient, time, code, value, unit, ref_low, ref_high -> problem or accepted value
+    (("A", "2026-02-01T08:00:00Z", "platelets", "NaN", "10*9/L", "", ""), "value-not-a-number"),
+    (("A", "2026-02-01T09:00:00Z", "platelets", "1e999", "10*9/L", "", ""), "value-not-a-number"),
+    (("A", "2026-02-01T10:00:00Z", "hemoglobin", "110", "g/L", "115", "155"),
+     (11.0, "g/dL", 11.5, 15.5)),
+    (("A", "2026-02-01T11:00:00Z", "creatinine", "44.2", "umol/L", "", ""), (0.5, "mg/dL")),
+    (("A", "2026-02-01T12:00:00Z", "hemoglobin", "12", "", "", ""), "unit-missing"),
+    (("A", "2026-02-01T13:00:00Z", "hemoglobin", "12", "furlong", "", ""), "unit-not-convertible"),
+    (("A", "2026-02-01T14:00:00Z", "platelets", "99999", "10*9/L", "", ""), "implausible-value"),
+    (("A", "2026-02-01T15:00:00Z", "ldh", "300", "U/L", "abc", "320"),
+     "reference-limit-not-a-number"),
+    (("A", "yesterday", "ldh", "300", "U/L", "", ""), "time-not-a-date-time"),
+    (("A", "", "ldh", "300", "U/L", "", ""), "required-value-missing"),
+    (("A", "2026-02-01T16:00:00Z", "ldh", "a|b", "U/L", "", ""), "coded-value-not-accepted"),
+    (("A", "2026-02-01T17:00:00Z", "schistocytes", "2+", "", "", ""), "coded-value-not-accepted"),
+    (("Z", "2026-02-01T18:00:00Z", "ldh", "300", "U/L", "", ""), "unknown-patient"),
+    (("A", "2026-02-01T19:00:00Z", "platelets", " < 10 ", "10*9/L", "", ""), (None, "10*9/L")),
+    (("A", "2026-02-01T20:00:00Z", "schistocytes", "Present", "", "", ""), "present"),
+    (("A", "2026-02-01T21:00:00Z", "ldh", " 250 ", " U/L ", "", ""), (250.0, "U/L")),
+)
+HOSTILE_HEADER = "patient_id,time,code,value,unit,ref_low,ref_high"
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    (tmp_path / "patients.csv").write_text(PATIENTS)
+    rows = [HOSTILE_HEADER, *(",".join(fields) for fields, _ in HOSTILE)]
+    (tmp_path / "observations.csv").write_text("\n".join(rows) + "\n")
+    return tmp_path
+
+
+Answer = str | tuple[object, ...]
+
+
+def _accepted(value: float | None, unit: str | None, low: float | None, high: float | None,
+              category: str | None) -> Answer:
+    if category is not None:
+        return category
+    found: tuple[object, ...] = (value, unit)
+    return found if low is None and high is None else (*found, low, high)
+
+
+def _python_answers(folder: Path) -> dict[int, Answer]:
+    """By line of the file (the header is line 1): the normal reader's problem or reading."""
+    from thrombo.normalize.row_checks import problem_of
+
+    loaded = load_source(str(folder))
+    document: dict[str, Any] = loaded.input_json()
+    found: dict[int, Answer] = {
+        int(q["location"].split()[-1]): str(problem_of(q["reason"]))
+        for q in document["quarantine"]}
+    for tl in loaded.timelines:
+        for o in tl.observations:
+            assert o.provenance is not None
+            found[int(o.provenance.location.split()[-1])] = _accepted(
+                o.value, None if o.quantity is None else o.quantity.unit, o.ref_low, o.ref_high,
+                o.category)
+    return found
+
+
+def _duckdb_answers(folder: Path) -> dict[int, Answer]:
+    from thrombo.engines.duck import connect
+    from thrombo.population import checked_rows
+    from thrombo.population.dataset_folder import (
+        folder_context,
+        read_side_files,
+        register_observations,
+        register_side,
+    )
+
+    ctx = folder_context(folder, "UTC")
+    con = connect()
+    with checked_rows.scratch_space(con):
+        con.execute("SET TimeZone = 'UTC'")
+        register_side(con, read_side_files(folder, ctx), ctx.tz)
+        register_observations(con, folder / "observations.csv", ctx)
+        checked_rows.check_once(con, ctx.lab_ranges)
+        rows = con.execute(f"SELECT seq, kind, value, unit, ref_low, ref_high, category "
+                           f"FROM {checked_rows.CHECKED}").fetchall()
+    return {int(seq) + 1: kind or _accepted(value, unit, low, high, category)
+            for seq, kind, value, unit, low, high, category in rows}
+
+
+def _expected() -> dict[int, Answer]:
+    return {line: answer for line, (_, answer) in enumerate(HOSTILE, start=2)}
+
+
+def _same(found: dict[int, Answer]) -> None:
+    for line, want in _expected().items():
+        # Exact: every reader rounds a converted value to 12 significant digits.
+        assert found.get(line) == want, (line, HOSTILE[line - 2][0], found.get(line), want)
+
+
+def test_hostile_rows_on_the_normal_reader(hostile: Path) -> None:
+    _same(_python_answers(hostile))
+
+
+def test_hostile_rows_on_duckdb_as_on_the_normal_reader(hostile: Path) -> None:
+    duck = _duckdb_answers(hostile)
+    _same(duck)
+    assert duck == _python_answers(hostile)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_hostile_rows_on_spark_as_on_the_normal_reader(hostile: Path, spark_session: Any) -> None:
+    from thrombo.population.spark_job import register_dataset
+
+    register_dataset(spark_session, hostile)
+    rows = spark_session.sql("SELECT seq, kind, value, unit_canonical AS unit, ref_low, "
+                             "ref_high, category FROM obs_read").collect()
+    spark = {int(r["seq"]) + 2: r["kind"] or _accepted(r["value"], r["unit"], r["ref_low"],
+                                                         r["ref_high"], r["category"])
+             for r in rows}
+    _same(spark)
+    assert spark == _python_answers(hostile)

@@ -22,19 +22,19 @@ from thrombo.cli.output import print_json
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
+from thrombo.engines.assemble import screening_result
+from thrombo.engines.duck import connect, screen_plan
+from thrombo.engines.input_tables import EPOCH, EPOCH_DAY, day_number, from_day_number
+from thrombo.engines.query_plan import Plan
 from thrombo.errors import ThromboUserError
-from thrombo.rules.batch.assemble import screening_result
-from thrombo.rules.batch.duck import connect, screen_plan
-from thrombo.rules.batch.naive import naive_loop
-from thrombo.rules.batch.plan import Plan
-from thrombo.rules.batch.source import (
+from thrombo.population.dataset_views import (
     latest_day,
     patient_ranges,
     register_dataset,
     scan_floor_sql,
     select_bucket,
 )
-from thrombo.rules.batch.tables import EPOCH, EPOCH_DAY, day_number, from_day_number
+from thrombo.population.naive_loop import naive_loop
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.results import ScreeningResult
 from thrombo.rules.screening import screen_patient

@@ -13,15 +13,16 @@ from thrombo.cli.app import app
 from thrombo.cli.options import parse_as_of
 from thrombo.cli.output import print_json, stdout
 from thrombo.cli.records import Column, human, print_records
+from thrombo.engines import ENGINES
 from thrombo.errors import ThromboUserError
-from thrombo.io.csv_dataset import is_dataset_folder
-from thrombo.rules.batch import ENGINES, screen_with
+from thrombo.population.screen import screen_on_cluster, screen_source
+from thrombo.population.spark_job import report_lines
 from thrombo.rules.compare import disagreements
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.registry import DEFAULT, all_sets, criteria_set
 from thrombo.rules.results import SetResult
 from thrombo.rules.tma.options import ScreeningOptions
-from thrombo.store.sources import LAB_RANGES_HELP, load_source
+from thrombo.store.sources import LAB_RANGES_HELP
 
 
 @app.command("screen")
@@ -92,7 +93,7 @@ def screen_command(
                            tz, lab_ranges, master, out, as_json)
         return
     sets = all_sets(options) if criteria == "all" else [criteria_set(criteria, options)]
-    results, accounting = _screen(source, source_format, engine, sets, day, tz, lab_ranges)
+    results, accounting = screen_source(source, source_format, engine, sets, day, tz, lab_ranges)
     if criteria == "all":
         document: dict[str, object] = {
             "results": [r.to_json() for r in results],
@@ -109,51 +110,15 @@ def screen_command(
         _print_set(results[0])
 
 
-def _screen(
-    source: str, source_format: str | None, engine: str, sets: list[CriteriaSet], day: date,
-    tz: str, lab_ranges: Path | None = None,
-) -> tuple[list[SetResult], dict[str, object]]:
-    """A dataset folder or an OMOP CDM (folder or database) on DuckDB is screened straight
-    from its files or tables (lab feeds of tens of millions of rows never become Python
-    objects); everything else is read into timelines."""
-    folder = Path(source)
-    if engine == "duckdb" and source_format in (None, "csv-dataset") and is_dataset_folder(folder):
-        from thrombo.rules.batch.direct import screen_dataset_sets
-
-        results, accounting = screen_dataset_sets(folder, sets, day, tz, lab_ranges=lab_ranges)
-        return results, accounting.to_json()
-    if engine == "duckdb" and source_format == "omop":
-        from thrombo.rules.batch.omop_direct import screen_omop_sets
-
-        results, accounting = screen_omop_sets(folder, sets, day, tz, lab_ranges=lab_ranges)
-        return results, accounting.to_json()
-    loaded = load_source(source, tz=tz, fmt=source_format, lab_ranges=lab_ranges)
-    return [screen_with(engine, loaded.timelines, s, day) for s in sets], loaded.input_json()
-
-
 def _screen_on_cluster(
     source: str, source_format: str | None, engine: str, criteria: CriteriaSet, day: date,
     tz: str, lab_ranges: Path | None, master: str | None, out: str | None,
     as_json: bool,
 ) -> None:
-    """The Spark job (thrombo.rules.batch.spark_job) run from this process on `master`."""
-    if engine != "spark" or out is None:
-        raise ThromboUserError("--master and --out go together with --engine spark")
-    if source_format not in (None, "csv-dataset", "omop"):
-        raise ThromboUserError("the Spark job reads a dataset folder or (--format omop) an "
-                               "OMOP CDM folder")
-    if lab_ranges is not None:
-        raise ThromboUserError("the Spark job reads the site lab ranges in the dataset folder "
-                               "(thrombo-lab-ranges.toml), not --lab-ranges")
-    from thrombo.rules.batch.spark import local_session
-    from thrombo.rules.batch.spark_job import report_lines, run
-
+    """The Spark job (thrombo.population.spark_job) run from this process on `master`."""
     started = time.perf_counter()
-    spark = local_session(master or "local[*]")
-    try:
-        document = run(spark, Path(source), out, criteria, day, tz, source_format or "csv-dataset")
-    finally:
-        spark.stop()
+    document = screen_on_cluster(source, source_format, engine, criteria, day, tz, lab_ranges,
+                                 master, out)
     if as_json:
         print_json(document)
         return

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
-from thrombo.domain.codes import LOINC, THROMBO, Code, looks_like_loinc
+from thrombo.domain.codes import LOINC, Code
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import (
     PATIENT_DATE_FIELDS,
@@ -34,12 +34,13 @@ from thrombo.io.raw import (
     SourceRecord,
 )
 from thrombo.normalize import concepts
-from thrombo.normalize.analytes import BY_KEY, BY_LOINC, LOINC_STATUS, Analyte
+from thrombo.normalize.analytes import BY_KEY, LOINC_STATUS
 from thrombo.normalize.analytes import UNVERIFIED as UNVERIFIED_LOINC
 from thrombo.normalize.codemap import CodeMap
 from thrombo.normalize.concepts import ConceptMatch
 from thrombo.normalize.labranges import LabRanges
-from thrombo.normalize.units import UnitError, to_canonical, unverified_molar_note
+from thrombo.normalize.row_checks import Skip, check_plausible, resolve_analyte, unit_check
+from thrombo.normalize.units import apply_factor, unverified_molar_note
 from thrombo.normalize.values import (
     ValueProblem,
     is_answer,
@@ -64,13 +65,6 @@ SEXES: dict[str, Sex] = {
 }
 # Events whose grade is on the CTCAE 1-5 scale, or an acute GVHD grade (1-4). [Design]
 MAX_GRADE = 5
-# Schistocytes counted per high-power field: a wide plausibility range that catches typing errors
-# (the catalogue's range is for % of red cells). [Design]
-SCHISTOCYTES_PER_HPF_PLAUSIBLE = (0.0, 1000.0)
-
-
-class Skip(Exception):
-    """The record is valid but not used by thrombo; the message is the reason."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,30 +198,6 @@ def _patient(raw: RawPatient, prov: Provenance) -> Patient:
     )
 
 
-def resolve_analyte(code: Code | str, codemap: CodeMap) -> Analyte:
-    """The analyte a code stands for, or Skip with the reason it is not used."""
-    if isinstance(code, Code):
-        if code.system == LOINC and code.code in BY_LOINC:
-            return BY_LOINC[code.code]
-        if code.system == THROMBO and code.code in BY_KEY:
-            return BY_KEY[code.code]
-        mapped = codemap.analyte_for(code.code, code.system)
-        if mapped is not None:
-            return BY_KEY[mapped]
-        raise Skip(f"code not used by thrombo: {code.key}")
-    text = code.strip()
-    if text in BY_KEY:
-        return BY_KEY[text]
-    mapped = codemap.analyte_for(text)
-    if mapped is not None:
-        return BY_KEY[mapped]
-    if looks_like_loinc(text):
-        if text in BY_LOINC:
-            return BY_LOINC[text]
-        raise Skip(f"code not used by thrombo: {LOINC}|{text}")
-    raise Skip(f"local code not in the code map: {text}")
-
-
 def _observation(raw: RawObservation, prov: Provenance, ctx: Context) -> Observation:
     analyte = resolve_analyte(raw.code, ctx.codemap)
     moment = parse_moment(raw.time, "time", ctx.tz, birth=ctx.birth(raw.patient_id))
@@ -243,15 +213,16 @@ def _observation(raw: RawObservation, prov: Provenance, ctx: Context) -> Observa
         comparator, value = parse_bound(raw.value, f"value for {analyte.key}")
         if not raw.unit:
             raise ValueProblem(f"unit missing for {analyte.key}")
-        try:
-            canonical, unit = to_canonical(analyte, value, raw.unit)
-        except UnitError as exc:
-            raise ValueProblem(f"{exc} for {analyte.key}") from None
-        _check_plausible(analyte, canonical, unit)
-        quantity = Quantity(canonical, unit, comparator)
+        # The (code, unit) check the SQL readers join their rows to (normalize.row_checks).
+        check = unit_check(analyte, raw.unit)
+        if check.factor is None or check.canonical is None:
+            raise ValueProblem(f"{check.unit_problem} for {analyte.key}")
+        canonical = apply_factor(value, check.factor)
+        check_plausible(check, canonical)
+        quantity = Quantity(canonical, check.canonical, comparator)
         reported = Quantity(value, raw.unit, comparator)
-        low = _reference_limit(raw.ref_low, "ref_low", analyte, raw.unit)
-        high = _reference_limit(raw.ref_high, "ref_high", analyte, raw.unit)
+        low = _reference_limit(raw.ref_low, "ref_low", check.factor)
+        high = _reference_limit(raw.ref_high, "ref_high", check.factor)
     low, high, ref_source = ctx.lab_ranges.fill(
         analyte, raw.code, ctx.patients.get(raw.patient_id.strip()),
         moment.astimezone(ctx.tz).date(), (low, high), None if quantity is None else quantity.unit)
@@ -280,26 +251,10 @@ def _observation(raw: RawObservation, prov: Provenance, ctx: Context) -> Observa
     )
 
 
-def _check_plausible(analyte: Analyte, value: float, unit: str) -> None:
-    if analyte.plausible is None:
-        return
-    low, high = analyte.plausible
-    if unit == "/[HPF]":
-        low, high = SCHISTOCYTES_PER_HPF_PLAUSIBLE
-    if not low <= value <= high:
-        raise ValueProblem(
-            f"implausible {analyte.key} {value:g} {unit} (plausible {low:g}-{high:g} {unit})"
-        )
-
-
-def _reference_limit(raw: object, what: str, analyte: Analyte, unit: str) -> float | None:
+def _reference_limit(raw: object, what: str, factor: float) -> float | None:
     if raw is None or raw == "":
         return None
-    value = parse_number(raw, what)  # type: ignore[arg-type]
-    try:
-        return to_canonical(analyte, value, unit)[0]
-    except UnitError as exc:  # pragma: no cover - the value's own unit converted already
-        raise ValueProblem(str(exc)) from None
+    return apply_factor(parse_number(raw, what), factor)  # type: ignore[arg-type]
 
 
 def _drug(raw: RawMedication) -> tuple[str, ConceptMatch | None]:

@@ -166,10 +166,20 @@ def unverified_molar_note(analyte: Analyte, unit: str) -> str | None:
             f"(molar mass {molar.grams_per_mole:g} g/mol)")
 
 
+# A converted value is rounded to this many significant digits: it rounds away binary noise
+# (45000 /uL -> 45.000000000000004) without losing real precision. [Design]
+CANONICAL_DIGITS = 12
+
+
+def apply_factor(value: float, factor: float) -> float:
+    """`value * factor` rounded to CANONICAL_DIGITS significant digits (a factor of 1 leaves
+    the value as it was); the rounding every reader applies (normalize.row_checks)."""
+    if factor == 1.0:
+        return value
+    return float(f"{value * factor:.{CANONICAL_DIGITS}g}")
+
+
 def to_canonical(analyte: Analyte, value: float, unit: str) -> tuple[float, str]:
     """Convert a value to the analyte's canonical unit."""
     factor, target = conversion_factor(analyte, unit)
-    if factor == 1.0:
-        return value, target
-    # Round away binary noise (45000 /uL -> 45.000000000000004) without losing real precision.
-    return float(f"{value * factor:.12g}"), target
+    return apply_factor(value, factor), target

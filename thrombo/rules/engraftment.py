@@ -9,7 +9,7 @@ The I4 [Design] note keeps the threshold and the run length as parameters; a run
 `platelet_engraftment_run = 7`) was found in no registry text (I4, unverified) and warns.
 
 How it is read here ([Design], the same in every engine - the SQL twin is
-`thrombo.rules.batch.engraftment`):
+`thrombo.engines.engraftment`):
 - a day's value is its lowest result, so a day qualifies only if every count that day does;
 - the nadir is the first day from the transplant (day 0) with a value below the threshold (for
   platelets, or a platelet transfusion); runs count only after it. Counts that never fell

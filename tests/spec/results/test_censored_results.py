@@ -20,7 +20,7 @@ import pytest
 from thrombo.domain.codes import LOINC
 from thrombo.domain.quantities import Quantity, satisfies
 from thrombo.domain.records import Observation
-from thrombo.rules.batch import screen_with
+from thrombo.engines import screen_with
 from thrombo.rules.registry import criteria_set
 from thrombo.store.sources import load_source
 

@@ -21,8 +21,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from thrombo.rules.batch import screen_with
-from thrombo.rules.batch.direct import screen_dataset
+from thrombo.engines import screen_with
+from thrombo.population.dataset_folder import screen_dataset
 from thrombo.rules.registry import criteria_set
 from thrombo.store.sources import load_source
 

@@ -16,7 +16,7 @@ import pytest
 
 from thrombo.domain.codes import LOINC, SNOMED_CT, Code, InvalidCodeError
 from thrombo.domain.records import Observation
-from thrombo.rules.batch.source import category_rows
+from thrombo.normalize.row_checks import category_table
 from thrombo.store.sources import load_source
 
 PATIENT = {"resourceType": "Patient", "id": "p1", "birthDate": "2016-06-01", "gender": "female"}
@@ -103,7 +103,7 @@ def test_csv_and_omop_spellings_of_the_same_codes(tmp_path: Path) -> None:
 
 
 def test_the_batch_engines_read_the_same_table() -> None:
-    rows = {(r["analyte"], r["text"]): r["category"] for r in category_rows().to_pylist()}
+    rows = {(r["analyte"], r["text"]): r["category"] for r in category_table().to_pylist()}
     assert rows[("schistocytes", "la9633-4")] == "present"
     assert rows[("urine_protein", "http://snomed.info/sct|167277001")] == "3+"
     assert rows[("urine_protein", "urine protein test = +")] == "1+"

@@ -257,7 +257,7 @@ def test_a_measurement_table_with_a_malformed_row_is_refused_not_read_as_empty(
     """A last row with two fields too many: DuckDB's CSV sniffer took it for the header and
     read the table as empty, so every measurement vanished without a count. The table is now
     refused by name, by the reader and by the batch engine alike."""
-    from thrombo.rules.batch.omop_direct import screen_omop_sets
+    from thrombo.population.omop_cdm import screen_omop_sets
     from thrombo.rules.registry import criteria_set
 
     folder = write_csv(tmp_path / "cdm")

@@ -1,7 +1,8 @@
 """What a classification or response rests on: which counts, which dates, which rule.
 
-Defined here because the TA-TMA engine's evidence type (thrombo/rules/evidence.py) had not landed
-when the ITP, response and safety modules were written; response and safety reuse this one.
+ITP classification, response, safety and the treatment plans cite their facts with this type. A
+TA-TMA criterion cites the observation that met it with its threshold instead
+(thrombo.rules.results.Evidence, the screening result's shape in interface.md).
 """
 
 from __future__ import annotations

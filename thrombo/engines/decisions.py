@@ -1,4 +1,4 @@
-"""SQL expressions deciding one observation row: the batch twin of `thrombo.rules.decide`.
+"""SQL expressions deciding one observation row: the SQL twin of `thrombo.rules.decide`.
 
 An answer is a small integer so that SQL can rank them: YES 3, UNKNOWN 2, NO 1, SKIP 0, and NULL
 for a test that does not apply. `decide_all`'s precedence (yes, then unknown, then no, then skip;
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from thrombo.rules.batch import reftables
-from thrombo.rules.batch.tables import EPOCH_DAY
+from thrombo.engines import reftables
+from thrombo.engines.input_tables import EPOCH_DAY
 from thrombo.rules.decide import LIMIT_DECIMALS
 from thrombo.rules.model import (
     Anchor,

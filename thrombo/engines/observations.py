@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from thrombo.rules.batch import decisions as dx
-from thrombo.rules.batch.normal_cdf import normal_cdf_sql, scaled_sql
-from thrombo.rules.batch.plan import HEIGHT, Plan
-from thrombo.rules.batch.reftables import HEIGHT_SPAN, age_months_sql
+from thrombo.engines import decisions as dx
+from thrombo.engines.normal_cdf import normal_cdf_sql, scaled_sql
+from thrombo.engines.query_plan import HEIGHT, Plan
+from thrombo.engines.reftables import HEIGHT_SPAN, age_months_sql
 from thrombo.rules.model import Baseline, BloodPressure
 
 BP = ("systolic_bp", "diastolic_bp")

@@ -18,24 +18,20 @@ import pandas as pd
 import pyarrow as pa
 
 from thrombo.domain.records import Event, Patient
-from thrombo.errors import SourceError
-from thrombo.normalize.analytes import CATALOGUE, Analyte
-from thrombo.normalize.build import SCHISTOCYTES_PER_HPF_PLAUSIBLE, Skip, resolve_analyte
-from thrombo.normalize.codemap import CodeMap, codemap_for
-from thrombo.normalize.units import UnitError, conversion_factor
-from thrombo.normalize.values import answer_spellings, category_spellings
-from thrombo.rules.batch.decisions import text
-from thrombo.rules.batch.tables import (
+from thrombo.engines.decisions import text
+from thrombo.engines.input_tables import (
     ANNIVERSARY_YEARS,
     EPOCH_DAY,
     EVT_SCHEMA,
     PAT_SCHEMA,
+    US_PER_DAY,
     anniversary,
     day_number,
     patient_row,
 )
-
-US_PER_DAY = 86_400_000_000
+from thrombo.errors import SourceError
+from thrombo.normalize import row_checks as rc
+from thrombo.normalize.codemap import CodeMap, codemap_for
 
 
 def observations_path(folder: Path) -> Path:
@@ -53,10 +49,10 @@ def reader(path: Path) -> str:
 
 
 def code_map(con: duckdb.DuckDBPyConnection, path: Path, codemap: CodeMap) -> pa.Table:
-    """What the normal reader makes of each distinct (code, unit) of the file (`check_rows`)."""
+    """What the normal reader makes of each distinct (code, unit) of the file."""
     pairs = con.execute(f"SELECT DISTINCT CAST(code AS VARCHAR), CAST(unit AS VARCHAR) "
                         f"FROM {reader(path)}").fetchall()
-    return check_rows(pairs, codemap)
+    return rc.check_table(pairs, codemap)
 
 
 def _day(series: pd.Series) -> pd.Series:
@@ -161,23 +157,12 @@ def select_bucket(con: duckdb.DuckDBPyConnection, low: str, high: str) -> None:
     con.execute(f"CREATE OR REPLACE VIEW obs AS SELECT * FROM obs_all WHERE patient_id {bounds}")
 
 
-# --- The checked reading for real datasets (thrombo.rules.batch.direct) -------------------------
+# --- The checked reading for real datasets (thrombo.population.dataset_folder) ---
 # The benchmark views above trust their own simulated files. A hospital feed is read the way the
 # normal reader (thrombo.io.csv_dataset + thrombo.normalize.build) reads it, row for row: each
 # row gets the first problem the normal reader would find, in the same order, or none.
 
-# Problem kinds, in the order the normal reader checks them (normalize/build.py _observation).
-MALFORMED = "malformed-row"
-MISSING = "required-value-missing"
-SKIPPED = "code-not-used"
-BAD_TIME = "time-not-a-date-time"
-CODED = "coded-value-not-accepted"
-BAD_VALUE = "value-not-a-number"
-NO_UNIT = "unit-missing"
-BAD_UNIT = "unit-not-convertible"
-IMPLAUSIBLE = "implausible-value"
-BAD_LIMIT = "reference-limit-not-a-number"
-UNKNOWN_PATIENT = "unknown-patient"
+# Each row gets the first of normalize.row_checks.PROBLEMS it has, by name.
 # Not a problem: a later row with the identifier of a row already read (an OMOP measurement_id
 # seen before), which the normal reader counts as a duplicate, whoever the patient.
 REPEATED_ID = "repeated-identifier"
@@ -185,15 +170,6 @@ REPEATED_ID = "repeated-identifier"
 # a padded cell, NULL, is told from an empty one).
 SPARE_COLUMN = "thrombo_spare_field"
 NEVER_NULL = "\x01thrombo-null\x01"
-
-CHECK_SCHEMA = pa.schema([
-    ("code", pa.string()), ("unit", pa.string()), ("analyte", pa.string()),
-    ("skip", pa.string()), ("unit_problem", pa.string()), ("has_units", pa.bool_()),
-    ("factor", pa.float64()), ("canonical", pa.string()),
-    ("low", pa.float64()), ("high", pa.float64())])
-CATEGORY_SCHEMA = pa.schema([("analyte", pa.string()), ("text", pa.string()),
-                             ("category", pa.string())])
-
 
 def csv_header(path: Path) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -274,79 +250,8 @@ def raw_observations_sql(path: Path, types: dict[str, str]) -> str:
         FROM {checked_reader(path)} r"""
 
 
-def _canonical(number: str) -> str:
-    """normalize.units.to_canonical: the product rounded to 12 significant digits (printf and
-    the cast back are both correctly rounded, as Python's format and float are)."""
-    return (f"CASE WHEN m.factor = 1 THEN {number} "
-            f"ELSE CAST(printf('%.12g', {number} * m.factor) AS DOUBLE) END")
-
-
-def _not_finite(number: str) -> str:
-    return f"({number} IS NULL OR NOT isfinite({number}))"
-
-
-# A censored result ('<10', '>= 2500'; normalize.values.parse_bound): its comparator and bound.
-# The value text is trimmed already; ' *' (not '\s') reads alike in DuckDB's and Spark's SQL
-# string literals and regular expressions.
-CENSORED_PREFIX = "^ *(<=|>=|<|>)"
-
-
-def censored_sql(raw: str) -> str:
-    """`raw` with `cmp` (the comparator of a censored value, else NULL) and `bnum` (the number
-    the row checks use: the value, or a censored value's bound)."""
-    # Only a text that is no number can be censored: the pattern is not matched on the
-    # millions of plain numbers (it would cost more than reading the file).
-    cmp = (f"CASE WHEN num IS NULL AND value_text IS NOT NULL THEN "
-           f"NULLIF(regexp_extract(value_text, '{CENSORED_PREFIX}', 1), '') END")
-    bound = f"try_cast(trim(regexp_replace(value_text, '{CENSORED_PREFIX}', '')) AS DOUBLE)"
-    return (f"SELECT *, {cmp} AS cmp, CASE WHEN {cmp} IS NULL THEN num ELSE {bound} END AS bnum "
-            f"FROM ({raw})")
-
-
-def checked_observations_sql(raw: str, header_fields: int, value_required: bool = True) -> str:
-    """Every row of `raw` with its analyte, canonical value and first problem (NULL if none).
-
-    `value_required`: a row without a value is refused as missing a required value before its
-    code is looked at (the CSV dataset reader); otherwise the normaliser meets it later, as a
-    coded result it does not accept or a value that is not a number (the OMOP reader).
-    A censored value ('<10') is checked as the normal reader checks its bound and read, as it
-    stores it, but its `value` is NULL: the batch engines do not compute with a bound (the
-    reference engine decides it by interval logic), so it is undecided there; `cmp` says so."""
-    value = _canonical("x.bnum")
-    missing_value = "OR x.value_text IS NULL" if value_required else ""
-    return f"""
-        SELECT x.*, m.analyte, m.skip, c.category,
-               epoch_us(x.moment) AS t_us,
-               CAST(CAST(x.moment AS DATE) - DATE '1970-01-01' AS INTEGER) AS day,
-               CASE WHEN c.category IS NULL AND x.cmp IS NULL THEN {value} END AS value,
-               CASE WHEN c.category IS NULL THEN m.canonical END AS canonical,
-               CASE WHEN c.category IS NULL THEN {_canonical('x.low_num')} END AS ref_low,
-               CASE WHEN c.category IS NULL THEN {_canonical('x.high_num')} END AS ref_high,
-               CASE
-                 WHEN x.fields <> {header_fields} THEN '{MALFORMED}'
-                 WHEN x.pid IS NULL OR x.time_text IS NULL OR x.code IS NULL
-                      {missing_value} THEN '{MISSING}'
-                 WHEN m.skip IS NOT NULL THEN '{SKIPPED}'
-                 WHEN x.moment IS NULL THEN '{BAD_TIME}'
-                 WHEN c.category IS NOT NULL THEN NULL
-                 WHEN NOT m.has_units OR a.text IS NOT NULL OR instr(x.value_text, '|') > 0
-                   THEN '{CODED}'
-                 WHEN {_not_finite('x.bnum')} THEN '{BAD_VALUE}'
-                 WHEN x.unit IS NULL THEN '{NO_UNIT}'
-                 WHEN m.unit_problem IS NOT NULL THEN '{BAD_UNIT}'
-                 WHEN NOT ({value} BETWEEN m.low AND m.high) THEN '{IMPLAUSIBLE}'
-                 WHEN x.ref_low_text IS NOT NULL AND {_not_finite('x.low_num')}
-                   OR x.ref_high_text IS NOT NULL AND {_not_finite('x.high_num')}
-                   THEN '{BAD_LIMIT}'
-               END AS problem
-        FROM ({censored_sql(raw)}) x
-        LEFT JOIN obs_checks m ON m.code = x.code AND m.unit IS NOT DISTINCT FROM x.unit
-        LEFT JOIN obs_categories c ON c.analyte = m.analyte AND c.text = lower(x.value_text)
-        LEFT JOIN obs_answers a ON c.category IS NULL AND a.text = lower(x.value_text)"""
-
-
 def events_table(events: Iterable[Event], tz: tzinfo) -> pa.Table:
-    """`evt` as BatchTables.from_timelines builds it: each event on its local calendar day."""
+    """`evt` as InputTables.from_timelines builds it: each event on its local calendar day."""
     rows = [{"patient_id": e.patient_id, "day": day_number(e.time.astimezone(tz).date()),
              "event": e.event, "grade": e.grade} for e in events]
     return pa.Table.from_pylist(rows, EVT_SCHEMA)
@@ -356,61 +261,9 @@ def patients_arrow(patients: Iterable[Patient]) -> pa.Table:
     return pa.Table.from_pylist([patient_row(p) for p in patients], PAT_SCHEMA)
 
 
-def check_rows(pairs: Iterable[tuple[str | None, str | None]], codemap: CodeMap) -> pa.Table:
-    """For each distinct (code, unit) of the file, what the normal reader makes of it: the
-    analyte or the skip reason, the conversion or why there is none, the plausible range."""
-    rows = []
-    for code, unit in pairs:
-        if code is None:
-            continue
-        row: dict[str, object] = {"code": code, "unit": unit, "has_units": False}
-        try:
-            analyte = resolve_analyte(code, codemap)
-        except Skip as skip:
-            rows.append({**row, "skip": str(skip)})
-            continue
-        row.update(analyte=analyte.key, has_units=bool(analyte.units))
-        if analyte.units and unit is not None:
-            try:
-                factor, canonical = conversion_factor(analyte, unit)
-            except UnitError as exc:
-                row["unit_problem"] = str(exc)
-            else:
-                low, high = plausible_range(analyte, canonical)
-                row.update(factor=factor, canonical=canonical, low=low, high=high)
-        rows.append(row)
-    return pa.Table.from_pylist(rows, CHECK_SCHEMA)
-
-
-def plausible_range(analyte: Analyte, unit: str) -> tuple[float | None, float | None]:
-    """The range normalize.build._check_plausible applies (its own per-HPF range)."""
-    if analyte.plausible is None:
-        return None, None
-    if unit == "/[HPF]":
-        return SCHISTOCYTES_PER_HPF_PLAUSIBLE
-    return analyte.plausible
-
-
-def category_rows() -> pa.Table:
-    """Accepted spellings of coded results per analyte (normalize.values.parse_category)."""
-    rows: list[dict[str, str]] = []
-    for analyte in CATALOGUE:
-        if not analyte.categories:
-            continue
-        rows.extend({"analyte": analyte.key, "text": text, "category": value}
-                    for text, value in category_spellings(analyte.categories).items())
-    return pa.Table.from_pylist(rows, CATEGORY_SCHEMA)
-
-
-def answer_rows() -> pa.Table:
-    """Every text that is a coded answer for some analyte (normalize.values.is_answer)."""
-    return pa.Table.from_pylist([{"text": t} for t in sorted(answer_spellings())],
-                                pa.schema([("text", pa.string())]))
-
-
 def register_checks(con: duckdb.DuckDBPyConnection, raw: str, codemap: CodeMap) -> None:
     """Register `obs_checks` (per code and unit) and `obs_categories` for the checked view."""
     pairs = con.execute(f"SELECT DISTINCT code, unit FROM ({raw})").fetchall()
-    con.register("obs_checks", check_rows(pairs, codemap))
-    con.register("obs_categories", category_rows())
-    con.register("obs_answers", answer_rows())
+    con.register("obs_checks", rc.check_table(pairs, codemap))
+    con.register("obs_categories", rc.category_table())
+    con.register("obs_answers", rc.answer_table())

@@ -1,4 +1,4 @@
-"""Engraftment dates derived from counts, in SQL: the batch twin of thrombo.rules.engraftment.
+"""Engraftment dates derived from counts, in SQL: the SQL twin of thrombo.rules.engraftment.
 
 Computed once per query in the patient CTE `p`, which every other part of the query reads, so
 the anchors (`neut_day`, `plt_day`) are the recorded date or else the derived one, exactly as
@@ -16,7 +16,7 @@ whether it qualifies (at or above the threshold; for platelets no transfusion th
 
 from __future__ import annotations
 
-from thrombo.rules.batch.decisions import literal, text
+from thrombo.engines.decisions import literal, text
 from thrombo.rules.engraftment import PLATELET_TRANSFUSION
 from thrombo.rules.model import EngraftmentRule
 

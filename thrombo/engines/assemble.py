@@ -1,6 +1,6 @@
-"""Per-patient rows from a batch engine, turned into the reference's `ScreeningResult`.
+"""Per-patient rows from a SQL engine, turned into the reference's `ScreeningResult`.
 
-The batch engines return the screening verdict (status, first_met, active, the reported day's
+The SQL engines return the screening verdict (status, first_met, active, the reported day's
 criteria and the high-risk features); evidence lists stay with the reference evaluator, which
 `thrombo screen` uses for the patients a clinician opens.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from thrombo.rules.batch import decisions as dx
-from thrombo.rules.batch.tables import from_day_number
+from thrombo.engines import decisions as dx
+from thrombo.engines.input_tables import from_day_number
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import Outcome, ScreeningResult, Status
 

@@ -20,6 +20,7 @@ from thrombo.domain.timeline import PatientTimeline
 EPOCH_DAY = date(1970, 1, 1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+US_PER_DAY = 86_400_000_000
 # Completed-years thresholds given as birthdays to every engine (blood-pressure age bands).
 ANNIVERSARY_YEARS = (1, 3, 18)
 
@@ -95,7 +96,7 @@ QD_SCHEMA = pa.schema([("patient_id", pa.string()), ("day", pa.int32())])
 
 
 @dataclass(frozen=True)
-class BatchTables:
+class InputTables:
     pat: pa.Table
     obs: pa.Table
     evt: pa.Table
@@ -104,7 +105,7 @@ class BatchTables:
     @classmethod
     def from_timelines(
         cls, timelines: Iterable[PatientTimeline], days: Iterable[tuple[str, date]] = ()
-    ) -> BatchTables:
+    ) -> InputTables:
         pats: list[dict[str, object]] = []
         obs: list[dict[str, object]] = []
         evts: list[dict[str, object]] = []

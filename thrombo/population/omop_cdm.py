@@ -5,7 +5,8 @@ The measurement table is the bulk of a CDM (a hospital's lab feed: tens of milli
 it is never turned into Python objects: DuckDB reads it where it lies (CSV or Parquet) and gives
 each row the text the OMOP reader (thrombo.io.omop.measurement_item) would hand to the
 normaliser - code from the concept, unit, value, reference range, time, identifier - and then the
-same checks and screening as a dataset folder's observations file (thrombo.rules.batch.direct).
+same checks and screening as a dataset folder's observations file
+(thrombo.population.dataset_folder).
 Persons, deaths, drug exposures, procedures and conditions are small beside it and go through
 the OMOP reader and the normaliser themselves, so patients, HSCT dates, events and their
 accounting are the normal reader's, not a copy of it.
@@ -36,6 +37,7 @@ import duckdb
 import pyarrow as pa
 
 from thrombo.domain.records import Provenance
+from thrombo.engines.decisions import text
 from thrombo.errors import SourceError
 from thrombo.io.omop import (
     EXACT_OPERATORS,
@@ -53,18 +55,19 @@ from thrombo.io.omop import (
 )
 from thrombo.io.omop_copy import copy_table
 from thrombo.io.raw import SourceRecord
+from thrombo.normalize import row_checks as rc
 from thrombo.normalize.assemble import Dataset
 from thrombo.normalize.build import Context, normalize_record
 from thrombo.normalize.values import ValueProblem
-from thrombo.rules.batch import source as src
-from thrombo.rules.batch.decisions import text
-from thrombo.rules.batch.direct import (
+from thrombo.population import dataset_views as views
+from thrombo.population.dataset_folder import (
     DUCKDB_MEMORY_LIMIT,
     ROWS_PER_RANGE,
     assemble_side,
     screen_checked,
 )
-from thrombo.rules.batch.obs_accounting import DirectAccounting, Feed
+from thrombo.population.row_accounting import DirectAccounting, Feed
+from thrombo.population.row_check_sql import checked_observations_sql
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import SetResult
 from thrombo.store.sources import plan_sources
@@ -153,9 +156,9 @@ class MeasurementFeed:
         for column, lookup in self._lookups(con, columns).items():
             con.register(f"omop_{column}", lookup)
         raw = measurement_sql(self.reader(), columns)
-        src.register_checks(con, raw, ctx.codemap)
+        views.register_checks(con, raw, ctx.codemap)
         con.execute("CREATE OR REPLACE VIEW obs_checked AS "
-                    f"{src.checked_observations_sql(raw, 0, value_required=False)}")
+                    f"{checked_observations_sql(raw, 0, value_required=False)}")
 
     def _lookups(
         self, con: duckdb.DuckDBPyConnection, columns: dict[str, tuple[str, str]]
@@ -207,7 +210,7 @@ class MeasurementFeed:
             raw = measurement_item(row, self.concepts)
         except BadRow as refused:
             return str(refused)
-        if kind == src.UNKNOWN_PATIENT:
+        if kind == rc.UNKNOWN_PATIENT.name:
             return f"unknown patient {raw.patient_id!r}"
         try:
             normalize_record(SourceRecord(Provenance(self.label, f"row {seq}"), (raw,)), ctx)

@@ -7,7 +7,7 @@ runs unchanged on DuckDB and Spark SQL (the subset used: CTEs, CASE, GREATEST/LE
 aggregates with ROWS/RANGE frames over integers, MEDIAN, MIN_BY/MAX_BY). Ibis would add a
 dependency and hide exactly the frames whose semantics must match the reference.
 
-Input tables (see `thrombo.rules.batch.tables`): `pat`, `obs`, `evt`, `qd` (extra days to
+Input tables (see `thrombo.engines.input_tables`): `pat`, `obs`, `evt`, `qd` (extra days to
 evaluate). Days are integers (days since 1970-01-01, local calendar), times are UTC
 microseconds, so no date arithmetic differs between dialects.
 
@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from thrombo.rules.batch import decisions as dx
-from thrombo.rules.batch import engraftment as eg
-from thrombo.rules.batch.observations import (
+from thrombo.engines import decisions as dx
+from thrombo.engines import engraftment as eg
+from thrombo.engines.observations import (
     DUCKDB,
     LEAF_BITS,
     Dialect,
@@ -39,7 +39,7 @@ from thrombo.rules.batch.observations import (
     word,
     words,
 )
-from thrombo.rules.batch.plan import Leaf, Plan
+from thrombo.engines.query_plan import Leaf, Plan
 from thrombo.rules.model import AllOf, AnyOf, Criterion, EventOccurred, KOfN, NotEngrafted
 
 NO_DAY = -100_000_000
@@ -146,7 +146,7 @@ def _days_cte(union: str, n: int) -> str:
 def patients_cte(plan: Plan, as_of: int) -> str:
     """Patients numbered so that every partition and join works on an integer key (`p0`),
     with engraftment dates the record lacks derived from counts known by as-of (`p`,
-    batch/engraftment.py): every part of the query reads the anchors from `p`."""
+    engines/engraftment.py): every part of the query reads the anchors from `p`."""
     anniversaries = "".join(
         f", CASE WHEN ann_{y} IS NULL THEN {-NO_DAY} ELSE ann_{y} END AS ann_{y}"
         for y in plan.anniversaries()

@@ -27,10 +27,11 @@ from pathlib import Path
 
 import duckdb
 
+from thrombo.engines.decisions import text
+from thrombo.normalize import row_checks as rc
 from thrombo.normalize.labranges import LabRanges
-from thrombo.rules.batch import source as src
-from thrombo.rules.batch.decisions import text
-from thrombo.rules.batch.site_ranges import with_site_limits
+from thrombo.population import dataset_views as views
+from thrombo.population.site_ranges import with_site_limits
 
 CHECKED = "scratch.obs_checked"
 USABLE_SORTED = "scratch.obs_usable"
@@ -46,7 +47,7 @@ _CHECK_PASS_SQL = f"""
            c.category, {{ref_low}} AS ref_low, {{ref_high}} AS ref_high, c.value_text,
            c.unit AS source_unit, c.code, c.cmp,
            COALESCE(c.problem,
-                    CASE WHEN p.patient_id IS NULL THEN '{src.UNKNOWN_PATIENT}' END) AS kind,
+                    CASE WHEN p.patient_id IS NULL THEN '{rc.UNKNOWN_PATIENT.name}' END) AS kind,
            CASE WHEN kind IS NOT NULL THEN c.time_text END AS time_text,
            CASE WHEN kind IS NOT NULL THEN c.ref_low_text END AS ref_low_text,
            CASE WHEN kind IS NOT NULL THEN c.ref_high_text END AS ref_high_text,
@@ -82,12 +83,12 @@ def mark_repeated_identifiers(con: duckdb.DuckDBPyConnection) -> None:
     such rows get the kind REPEATED_ID, counted as duplicates and never screened. Rows
     without an identifier are matched by content, range by range (select_range)."""
     con.execute(f"""
-        UPDATE {CHECKED} SET kind = '{src.REPEATED_ID}'
+        UPDATE {CHECKED} SET kind = '{views.REPEATED_ID}'
         WHERE seq IN (
             SELECT seq FROM (
                 SELECT seq, row_number() OVER (PARTITION BY ident ORDER BY seq) AS copy
                 FROM {CHECKED}
-                WHERE ident IS NOT NULL AND (kind IS NULL OR kind = '{src.UNKNOWN_PATIENT}'))
+                WHERE ident IS NOT NULL AND (kind IS NULL OR kind = '{rc.UNKNOWN_PATIENT.name}'))
             WHERE copy > 1)""")
 
 

@@ -14,9 +14,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from thrombo.rules.batch import reftables
-from thrombo.rules.batch.assemble import outcomes_by_day, screening_result
-from thrombo.rules.batch.compile import (
+from thrombo.engines import reftables
+from thrombo.engines.assemble import outcomes_by_day, screening_result
+from thrombo.engines.compile import (
     PATIENTS,
     Staged,
     outcomes_sql,
@@ -24,8 +24,8 @@ from thrombo.rules.batch.compile import (
     screen_sql,
     stage_sqls,
 )
-from thrombo.rules.batch.plan import Plan
-from thrombo.rules.batch.tables import BatchTables, day_number
+from thrombo.engines.input_tables import InputTables, day_number
+from thrombo.engines.query_plan import Plan
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import Outcome, ScreeningResult
 
@@ -50,7 +50,7 @@ def connect(
     return con
 
 
-def register(con: duckdb.DuckDBPyConnection, tables: BatchTables) -> None:
+def register(con: duckdb.DuckDBPyConnection, tables: InputTables) -> None:
     for name in ("pat", "obs", "evt", "qd"):
         con.register(name, getattr(tables, name))
 
@@ -99,13 +99,13 @@ class DuckDBEngine:
         return screen_plan(self.con, Plan.of(criteria), day_number(as_of) or 0)
 
     def screen(
-        self, tables: BatchTables, criteria: CriteriaSet, as_of: date
+        self, tables: InputTables, criteria: CriteriaSet, as_of: date
     ) -> list[ScreeningResult]:
         register(self.con, tables)
         return [screening_result(r, criteria) for r in self.screen_rows(criteria, as_of)]
 
     def outcomes(
-        self, tables: BatchTables, criteria: CriteriaSet, as_of: date
+        self, tables: InputTables, criteria: CriteriaSet, as_of: date
     ) -> dict[tuple[str, date], dict[str, Outcome]]:
         """Each criterion's and feature's outcome on the query days in `tables.qd`."""
         register(self.con, tables)
@@ -120,4 +120,4 @@ class DuckDBEngine:
 def screen_timelines(
     timelines: Iterable[Any], criteria: CriteriaSet, as_of: date
 ) -> list[ScreeningResult]:
-    return DuckDBEngine().screen(BatchTables.from_timelines(timelines), criteria, as_of)
+    return DuckDBEngine().screen(InputTables.from_timelines(timelines), criteria, as_of)

@@ -1,7 +1,7 @@
 """Screen a dataset folder on Spark: the entry point for spark-submit and the 1-vs-2-core timing.
 
-    python -m thrombo.rules.batch.spark_job DATASET --out RESULTS [--master local[2]]
-    spark-submit --master yarn thrombo/rules/batch/spark_job.py DATASET --out hdfs:///...
+    python -m thrombo.population.spark_job DATASET --out RESULTS [--master local[2]]
+    spark-submit --master yarn thrombo/population/spark_job.py DATASET --out hdfs:///...
 
 DATASET is a dataset folder (patients.csv and observations.parquet or .csv, interface.md
 section 1), or with `--format omop` an OMOP CDM folder (its measurement table in the place of
@@ -27,23 +27,18 @@ from typing import Any
 
 import pyarrow as pa
 
+from thrombo.engines import results_out
+from thrombo.engines.input_tables import EPOCH_DAY, QD_SCHEMA
+from thrombo.engines.spark import SparkEngine, local_session, view
 from thrombo.errors import SourceError
 from thrombo.io.omop import FolderTables, cdm_concepts
+from thrombo.normalize import row_checks as rc
 from thrombo.normalize.build import Context
-from thrombo.rules.batch import results_out
-from thrombo.rules.batch.direct import folder_context, read_side_files, side_tables
-from thrombo.rules.batch.omop_direct import CONCEPT_COLUMNS, operator_prefix_sql, read_side
-from thrombo.rules.batch.site_ranges import with_site_limits
-from thrombo.rules.batch.source import (
-    CENSORED_PREFIX,
-    US_PER_DAY,
-    answer_rows,
-    category_rows,
-    check_rows,
-    observations_path,
-)
-from thrombo.rules.batch.spark import SparkEngine, local_session, view
-from thrombo.rules.batch.tables import EPOCH_DAY, QD_SCHEMA
+from thrombo.population.dataset_folder import folder_context, read_side_files, side_tables
+from thrombo.population.dataset_views import observations_path
+from thrombo.population.omop_cdm import CONCEPT_COLUMNS, operator_prefix_sql, read_side
+from thrombo.population.row_check_sql import SPARK, checked_observations_sql
+from thrombo.population.site_ranges import with_site_limits
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.registry import criteria_set
 from thrombo.store.sources import timezone
@@ -59,12 +54,10 @@ def register_dataset(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, d
     the observation rows not screened, counted by reason.
 
     Patients, events and medications go through the normal reader (they are small); the
-    observations are read by Spark and each row is screened only if its code and unit are
-    known and convertible, its value is a number inside the analyte's plausible range, it has
-    a time, its reference limits (if any) are numbers and its patient is in patients.csv.
-    This job reads numeric results only: coded results ("present") and the row checks of
-    `thrombo screen --engine duckdb` beyond these are not made here, but every row left out
-    is counted with its reason."""
+    observations are read by Spark, each row checked as every reader checks it (the row check
+    of normalize.row_checks: code, coded result, value, unit, plausible range, reference
+    limits) and its patient looked up in patients.csv; every row left out is counted with its
+    reason."""
     zone = timezone(tz)
     ctx = folder_context(folder, tz)
     register_side(spark, side_tables(read_side_files(folder, ctx), zone))
@@ -132,7 +125,7 @@ def register_omop(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict
         FROM measurement m {joined('measurement_concept_id', 'mc')}
              {joined('unit_concept_id', 'uc')}
              {joined('value_as_concept_id', 'vc')}""").createOrReplaceTempView("raw_obs")
-    return check_observations(spark, ctx)
+    return check_observations(spark, ctx, value_required=False)
 
 
 def register_side(spark: Any, tables: tuple[pa.Table, pa.Table]) -> None:
@@ -142,69 +135,59 @@ def register_side(spark: Any, tables: tuple[pa.Table, pa.Table]) -> None:
     view(spark, "qd", pa.Table.from_pylist([], QD_SCHEMA))
 
 
-def check_observations(spark: Any, ctx: Context) -> tuple[date, dict[str, int]]:
-    """`obs` from the view `raw_obs` (patient_id, time, code, value, unit, ref_low, ref_high):
-    the rows that pass the checks; the latest day and the rows left out by reason."""
-    pairs = spark.sql("SELECT DISTINCT CAST(code AS STRING) AS code, CAST(unit AS STRING) AS unit "
-                      "FROM raw_obs").collect()
-    view(spark, "obs_checks", check_rows(((r["code"], r["unit"]) for r in pairs), ctx.codemap))
-    view(spark, "obs_categories", category_rows())
-    view(spark, "obs_answers", answer_rows())
-    # TRY_CAST throughout: under Spark's ANSI mode a plain CAST of one bad cell fails the whole
-    # job, and without it the cell becomes NULL unnoticed; here it is a counted reason.
-    t_us = "unix_micros(TRY_CAST(r.time AS TIMESTAMP))"
-    # A censored value ('<10') is checked by its bound and read with no value: the batch
-    # engines leave it undecided (the reference engine decides it by interval logic).
-    bound = (f"TRY_CAST(TRIM(regexp_replace(r.value_text, '{CENSORED_PREFIX}', '')) AS DOUBLE) "
-             "* c.factor")
-    value = "TRY_CAST(r.value_text AS DOUBLE) * c.factor"
-    checked = f"CASE WHEN r.cmp IS NULL THEN {value} ELSE {bound} END"
-    low, high = (f"TRY_CAST(CAST(r.{c} AS STRING) AS DOUBLE)" for c in ("ref_low", "ref_high"))
+def _projected() -> str:
+    """`raw_obs` (patient_id, time, code, value, unit, ref_low, ref_high) as the columns the
+    row check reads (population.row_check_sql). TRY_CAST throughout: under Spark's ANSI mode a
+    plain CAST of one bad cell fails the whole job; here it is a counted reason."""
+    def text(column: str) -> str:
+        return f"NULLIF(TRIM(CAST({column} AS STRING)), '')"
+
+    return f"""
+        SELECT monotonically_increasing_id() AS seq, CAST(NULL AS INT) AS fields,
+               {text('patient_id')} AS pid, {text('time')} AS time_text,
+               TRY_CAST(time AS TIMESTAMP) AS moment, {text('code')} AS code,
+               {text('value')} AS value_text, TRY_CAST({text('value')} AS DOUBLE) AS num,
+               {text('unit')} AS unit, {text('ref_low')} AS ref_low_text,
+               TRY_CAST({text('ref_low')} AS DOUBLE) AS low_num,
+               {text('ref_high')} AS ref_high_text,
+               TRY_CAST({text('ref_high')} AS DOUBLE) AS high_num,
+               CAST(NULL AS STRING) AS ident
+        FROM raw_obs"""
+
+
+def check_observations(
+    spark: Any, ctx: Context, value_required: bool = True
+) -> tuple[date, dict[str, int]]:
+    """`obs` from the view `raw_obs`: the rows that pass the row check (the one definition in
+    normalize.row_checks, as `thrombo screen --engine duckdb` applies it) and whose patient is
+    known; the latest day and the rows left out by reason (row_checks.PROBLEMS' words)."""
+    spark.sql(_projected()).createOrReplaceTempView("raw_rows")
+    pairs = spark.sql("SELECT DISTINCT code, unit FROM raw_rows").collect()
+    view(spark, "obs_checks", rc.check_table(((r["code"], r["unit"]) for r in pairs),
+                                             ctx.codemap))
+    view(spark, "obs_categories", rc.category_table())
+    view(spark, "obs_answers", rc.answer_table())
+    checked = checked_observations_sql("SELECT * FROM raw_rows", 0, value_required, SPARK)
     # Read and checked once: the query reads `obs` once per observation group and Spark would
     # repeat the file scan and the checks at each reference (and number the rows anew).
     spark.sql(f"""
-        SELECT CAST(r.patient_id AS STRING) AS patient_id, r.seq, c.analyte, {t_us} AS t_us,
-               CAST(FLOOR({t_us} / {US_PER_DAY}) AS INT) AS day,
-               CASE WHEN k.category IS NULL AND r.cmp IS NULL THEN {value} END AS value,
-               CASE WHEN k.category IS NULL THEN c.canonical END AS unit, k.category,
-               CASE WHEN k.category IS NULL THEN {low} * c.factor END AS ref_low,
-               CASE WHEN k.category IS NULL THEN {high} * c.factor END AS ref_high,
-               c.code, c.canonical, p.birth_day, p.sex, r.cmp,
-               CASE WHEN r.code IS NULL THEN 'no code'
-                    WHEN c.skip IS NOT NULL THEN CONCAT('skipped: ', c.skip)
-                    WHEN {t_us} IS NULL THEN 'time missing or not a date-time'
-                    WHEN k.category IS NOT NULL THEN
-                      CASE WHEN p.patient_id IS NULL THEN 'unknown patient' END
-                    WHEN NOT c.has_units OR a.text IS NOT NULL OR instr(r.value_text, '|') > 0
-                      THEN 'coded result not accepted'
-                    WHEN c.unit_problem IS NOT NULL THEN 'unit not convertible'
-                    WHEN c.factor IS NULL THEN 'no unit'
-                    WHEN {checked} IS NULL THEN 'no numeric value'
-                    WHEN {checked} < c.low OR {checked} > c.high THEN 'implausible value'
-                    WHEN r.ref_low IS NOT NULL AND {low} IS NULL
-                      OR r.ref_high IS NOT NULL AND {high} IS NULL
-                      THEN 'reference limit not a number'
-                    WHEN p.patient_id IS NULL THEN 'unknown patient' END AS problem
-        FROM (SELECT *, CASE WHEN TRY_CAST(value_text AS DOUBLE) IS NULL
-                             THEN NULLIF(regexp_extract(value_text, '{CENSORED_PREFIX}', 1), '')
-                        END AS cmp
-              FROM (SELECT *, TRIM(CAST(value AS STRING)) AS value_text,
-                           monotonically_increasing_id() AS seq FROM raw_obs)) r
-        LEFT JOIN obs_checks c ON c.code = CAST(r.code AS STRING)
-             AND c.unit <=> CAST(r.unit AS STRING)
-        LEFT JOIN obs_categories k ON k.analyte = c.analyte AND k.text = lower(r.value_text)
-        LEFT JOIN obs_answers a ON k.category IS NULL AND a.text = lower(r.value_text)
-        LEFT JOIN pat p ON p.patient_id = CAST(r.patient_id AS STRING)""").localCheckpoint(
+        SELECT o.*, o.pid AS patient_id, o.canonical AS unit_canonical, p.birth_day, p.sex,
+               COALESCE(o.problem, CASE WHEN p.patient_id IS NULL
+                                        THEN '{rc.UNKNOWN_PATIENT.name}' END) AS kind
+        FROM ({checked}) o LEFT JOIN pat p ON p.patient_id = o.pid""").localCheckpoint(
         eager=True).createOrReplaceTempView("obs_read")
     limits = {name: with_site_limits(ctx.lab_ranges, "o", "o", name)
               for name in ("ref_low", "ref_high")}
     spark.sql("CREATE OR REPLACE TEMP VIEW obs AS SELECT patient_id, seq, analyte, t_us, day, "
-              f"value, unit, category, {limits['ref_low']} AS ref_low, "
-              f"{limits['ref_high']} AS ref_high FROM obs_read o WHERE problem IS NULL")
-    left_out = {r["problem"]: int(r["n"]) for r in spark.sql(
-        "SELECT problem, COUNT(*) AS n FROM obs_read WHERE problem IS NOT NULL "
-        "GROUP BY problem").collect()}
-    censored = spark.sql("SELECT COUNT(*) AS n FROM obs_read WHERE problem IS NULL "
+              f"value, unit_canonical AS unit, category, {limits['ref_low']} AS ref_low, "
+              f"{limits['ref_high']} AS ref_high FROM obs_read o WHERE kind IS NULL")
+    left_out: dict[str, int] = {}
+    for r in spark.sql("SELECT kind, skip, COUNT(*) AS n FROM obs_read WHERE kind IS NOT NULL "
+                       "GROUP BY kind, skip").collect():
+        words = rc.WORDS[r["kind"]]
+        reason = f"{words}: {r['skip']}" if r["kind"] == rc.SKIPPED.name else words
+        left_out[reason] = left_out.get(reason, 0) + int(r["n"])
+    censored = spark.sql("SELECT COUNT(*) AS n FROM obs_read WHERE kind IS NULL "
                          "AND cmp IS NOT NULL").collect()[0]["n"]
     if censored:
         left_out[CENSORED_READ] = int(censored)

@@ -13,8 +13,8 @@ The accounting has the shape of `load_source(...).input_json()`. Refused observa
 grouped by kind (one example each, with the reason the normal reader gives for that row and the
 count) instead of one entry per row: a feed with a million bad rows must not print a million lines.
 
-The observations file is checked once into a scratch table (thrombo.rules.batch.staging); the
-accounting (thrombo.rules.batch.obs_accounting) and the ranges read that table, not the file.
+The observations file is checked once into a scratch table (thrombo.population.checked_rows); the
+accounting (thrombo.population.row_accounting) and the ranges read that table, not the file.
 """
 
 from __future__ import annotations
@@ -27,6 +27,11 @@ import duckdb
 import pyarrow as pa
 
 from thrombo.domain.records import Event, Patient
+from thrombo.engines.assemble import screening_result
+from thrombo.engines.decisions import text
+from thrombo.engines.duck import connect, screen_plan
+from thrombo.engines.input_tables import QD_SCHEMA, day_number
+from thrombo.engines.query_plan import Plan
 from thrombo.errors import SourceError
 from thrombo.io import csv_dataset
 from thrombo.io.raw import SourceRecord
@@ -34,12 +39,9 @@ from thrombo.normalize.assemble import Dataset, assemble, with_facts
 from thrombo.normalize.build import Context, PatientFact
 from thrombo.normalize.codemap import codemap_for
 from thrombo.normalize.labranges import lab_ranges_for
-from thrombo.rules.batch import source as src
-from thrombo.rules.batch import staging
-from thrombo.rules.batch.assemble import screening_result
-from thrombo.rules.batch.decisions import text
-from thrombo.rules.batch.duck import connect, screen_plan
-from thrombo.rules.batch.obs_accounting import (
+from thrombo.population import checked_rows
+from thrombo.population import dataset_views as views
+from thrombo.population.row_accounting import (
     DatasetFeed,
     DirectAccounting,
     Feed,
@@ -47,8 +49,7 @@ from thrombo.rules.batch.obs_accounting import (
     account_observations,
     accounting,
 )
-from thrombo.rules.batch.plan import Plan
-from thrombo.rules.batch.tables import QD_SCHEMA, day_number
+from thrombo.population.row_check_sql import checked_observations_sql
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import ScreeningResult, SetResult
 from thrombo.store.sources import timezone
@@ -121,20 +122,20 @@ def screen_checked(
     range by range. `tz` names the context's site time zone, the session's."""
     con = connect(memory_limit)
     tally = Tally()
-    with staging.scratch_space(con):
+    with checked_rows.scratch_space(con):
         con.execute(f"SET TimeZone = {text(tz)}")
         register_side(con, side, ctx.tz)
         feed = observations(con)
         if feed is None:
             con.execute(f"CREATE VIEW obs_checked AS {_no_observations()}")
         try:
-            staging.check_once(con, ctx.lab_ranges)
+            checked_rows.check_once(con, ctx.lab_ranges)
         except duckdb.Error as exc:  # a file DuckDB cannot read as its reader would
             label = "observations" if feed is None else feed.label
             raise SourceError(f"{label}: cannot be read ({exc})") from exc
         if feed is not None:
             if feed.identifiers:
-                staging.mark_repeated_identifiers(con)
+                checked_rows.mark_repeated_identifiers(con)
             account_observations(con, feed, ctx, tally)
         found = screen_ranges(con, sets, as_of, rows_per_range, tally)
         notes = censored_note(con)
@@ -153,7 +154,7 @@ CENSORED_NOTE = (
 
 def censored_note(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
     """The warning a result carries when usable rows were censored (source.censored_sql)."""
-    row = con.execute(f"SELECT count(*) FROM {staging.CHECKED} "
+    row = con.execute(f"SELECT count(*) FROM {checked_rows.CHECKED} "
                       "WHERE kind IS NULL AND cmp IS NOT NULL").fetchone()
     n = int(row[0]) if row else 0
     return (CENSORED_NOTE.format(n=n),) if n else ()
@@ -161,7 +162,7 @@ def censored_note(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
 
 def _observations(folder: Path) -> Path | None:
     try:
-        return src.observations_path(folder)
+        return views.observations_path(folder)
     except SourceError:
         return None
 
@@ -201,8 +202,8 @@ def side_tables(side: Dataset, zone: tzinfo) -> tuple[pa.Table, pa.Table]:
     patients = with_facts({r.patient_id: r for r in records if isinstance(r, Patient)},
                           (r for r in records if isinstance(r, PatientFact)))
     events = [r for r in records if isinstance(r, Event)]
-    pat = src.patients_arrow(sorted(patients.values(), key=lambda p: p.patient_id))
-    return pat, src.events_table(events, zone)
+    pat = views.patients_arrow(sorted(patients.values(), key=lambda p: p.patient_id))
+    return pat, views.events_table(events, zone)
 
 
 def register_side(con: duckdb.DuckDBPyConnection, side: Dataset, zone: tzinfo) -> None:
@@ -216,15 +217,15 @@ def register_side(con: duckdb.DuckDBPyConnection, side: Dataset, zone: tzinfo) -
 
 def register_observations(con: duckdb.DuckDBPyConnection, path: Path, ctx: Context) -> None:
     """The view `obs_checked`: each row of the file with its first problem (not yet read)."""
-    raw = src.raw_observations_sql(path, src.column_types(con, src.checked_reader(path)))
+    raw = views.raw_observations_sql(path, views.column_types(con, views.checked_reader(path)))
     if path.suffix != ".parquet":
         # The CSV reader skips a line whose cells are all blank: it is not a record.
         raw = (f"SELECT * FROM ({raw}) WHERE COALESCE(pid, time_text, code, value_text, unit, "
                "ref_low_text, ref_high_text) IS NOT NULL")
-    src.register_checks(con, raw, ctx.codemap)
-    fields = len(src.csv_header(path)) if path.suffix != ".parquet" else 0
+    views.register_checks(con, raw, ctx.codemap)
+    fields = len(views.csv_header(path)) if path.suffix != ".parquet" else 0
     con.execute(
-        f"CREATE OR REPLACE VIEW obs_checked AS {src.checked_observations_sql(raw, fields)}"
+        f"CREATE OR REPLACE VIEW obs_checked AS {checked_observations_sql(raw, fields)}"
     )
 
 
@@ -252,10 +253,10 @@ def screen_ranges(
     plans = [Plan.of(s) for s in sets]
     day = day_number(as_of) or 0
     found: list[list[ScreeningResult]] = [[] for _ in sets]
-    ranges = staging.patient_ranges(con, rows_per_range)
-    usable = staging.usable_rows(con, len(ranges))
+    ranges = checked_rows.patient_ranges(con, rows_per_range)
+    usable = checked_rows.usable_rows(con, len(ranges))
     for low, high in ranges:
-        stored, copies = staging.select_range(con, usable, low, high)
+        stored, copies = checked_rows.select_range(con, usable, low, high)
         tally.stored += stored
         tally.duplicates += copies
         for criteria, plan, out in zip(sets, plans, found, strict=True):

@@ -17,12 +17,12 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from thrombo.rules.batch import reftables
-from thrombo.rules.batch.assemble import outcomes_by_day, screening_result
-from thrombo.rules.batch.compile import days_sql, outcomes_sql, screen_sql
-from thrombo.rules.batch.observations import SPARK
-from thrombo.rules.batch.plan import Plan
-from thrombo.rules.batch.tables import BatchTables, day_number
+from thrombo.engines import reftables
+from thrombo.engines.assemble import outcomes_by_day, screening_result
+from thrombo.engines.compile import days_sql, outcomes_sql, screen_sql
+from thrombo.engines.input_tables import InputTables, day_number
+from thrombo.engines.observations import SPARK
+from thrombo.engines.query_plan import Plan
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import Outcome, ScreeningResult
 
@@ -97,7 +97,7 @@ class SparkEngine:
         self.spark = spark or local_session()
         _register_reference(self.spark)
 
-    def register(self, tables: BatchTables) -> None:
+    def register(self, tables: InputTables) -> None:
         for name in ("pat", "obs", "evt", "qd"):
             view(self.spark, name, getattr(tables, name))
 
@@ -105,7 +105,7 @@ class SparkEngine:
         return [r.asDict() for r in self.spark.sql(sql).collect()]
 
     def screen(
-        self, tables: BatchTables, criteria: CriteriaSet, as_of: date
+        self, tables: InputTables, criteria: CriteriaSet, as_of: date
     ) -> list[ScreeningResult]:
         self.register(tables)
         rows = [r.asDict() for r in self.screen_frame(criteria, as_of).collect()]
@@ -124,7 +124,7 @@ class SparkEngine:
         return self.spark.sql(screen_sql(plan, day, SPARK, days="thrombo_days"))
 
     def outcomes(
-        self, tables: BatchTables, criteria: CriteriaSet, as_of: date
+        self, tables: InputTables, criteria: CriteriaSet, as_of: date
     ) -> dict[tuple[str, date], dict[str, Outcome]]:
         self.register(tables)
         plan = Plan.of(criteria)

@@ -8,9 +8,9 @@ them, on the row's analyte, code, canonical unit, the patient's age on the resul
 
 from __future__ import annotations
 
+from thrombo.engines.decisions import text
 from thrombo.normalize.analytes import BY_KEY
 from thrombo.normalize.labranges import DAYS_PER_YEAR, LabRanges
-from thrombo.rules.batch.decisions import text
 
 
 def site_limit_sql(

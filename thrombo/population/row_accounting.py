@@ -7,7 +7,6 @@ count) instead of one entry per row: a feed with a million bad rows must not pri
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,34 +16,21 @@ import duckdb
 
 from thrombo.domain.records import Provenance
 from thrombo.io.raw import RawObservation, SourceRecord
+from thrombo.normalize import row_checks as rc
 from thrombo.normalize.assemble import Dataset
-from thrombo.normalize.build import Context, Skip, normalize_record, resolve_analyte
+from thrombo.normalize.build import Context, normalize_record
 from thrombo.normalize.build import unverified_loinc_note as loinc_note
 from thrombo.normalize.quarantine import ImportSummary, SkipGroup
+from thrombo.normalize.row_checks import Skip, resolve_analyte
 from thrombo.normalize.units import unverified_molar_note
 from thrombo.normalize.values import ValueProblem
-from thrombo.rules.batch import source as src
-from thrombo.rules.batch.staging import CHECKED
-
-# The normal reader's quarantine reasons (normalize/build.py, values.py, csv_dataset.py,
-# assemble.py) by the kind of problem source.checked_observations_sql names.
-REASON_KINDS: tuple[tuple[str, str], ...] = (
-    (r"fields where the header has|^malformed CSV", src.MALFORMED),
-    (r"^required value missing", src.MISSING),
-    (r"^time .*(not an ISO 8601|missing)", src.BAD_TIME),
-    (r"^\w+ takes .*, got", src.CODED),
-    (r"^value for \w+ ", src.BAD_VALUE),
-    (r"^unit missing for", src.NO_UNIT),
-    (r"^unknown unit|cannot express", src.BAD_UNIT),
-    (r"^implausible ", src.IMPLAUSIBLE),
-    (r"^ref_(low|high) ", src.BAD_LIMIT),
-    (r"^unknown patient ", src.UNKNOWN_PATIENT),
-)
+from thrombo.population import dataset_views as views
+from thrombo.population.checked_rows import CHECKED
 
 
 def reason_kind(reason: str) -> str | None:
     """The kind of a quarantine reason the normal reader gives for an observation row."""
-    return next((kind for pattern, kind in REASON_KINDS if re.search(pattern, reason)), None)
+    return rc.problem_of(reason)
 
 
 @dataclass(frozen=True)
@@ -145,7 +131,7 @@ _ACCOUNT_SQL = (f"SELECT kind, code, source_unit, count(*) AS n, min(seq) AS fir
                 "GROUP BY ALL")
 _UNKNOWN_COPIES_SQL = f"""
     SELECT count(*), count(DISTINCT (patient_id, analyte, t_us, value_text, source_unit))
-    FROM {CHECKED} WHERE kind = '{src.UNKNOWN_PATIENT}'"""
+    FROM {CHECKED} WHERE kind = '{rc.UNKNOWN_PATIENT.name}'"""
 
 
 def account_observations(
@@ -159,19 +145,19 @@ def account_observations(
     by_kind: dict[str, tuple[int, int]] = {}
     skips: dict[str, tuple[int, int]] = {}
     for kind, code, unit, n, first in groups:
-        if kind in (None, src.UNKNOWN_PATIENT, src.REPEATED_ID):
+        if kind in (None, rc.UNKNOWN_PATIENT.name, views.REPEATED_ID):
             _note_unverified(tally, code, unit, int(n), ctx)
-        if kind == src.REPEATED_ID:
+        if kind == views.REPEATED_ID:
             tally.duplicates += int(n)
             continue
-        if kind == src.SKIPPED:
+        if kind == rc.SKIPPED.name:
             _add(skips, _skip_reason(code, ctx), int(n), int(first))
         elif kind is not None:
             _add(by_kind, kind, int(n), int(first))
-    if src.UNKNOWN_PATIENT in by_kind:
+    if rc.UNKNOWN_PATIENT.name in by_kind:
         rows, distinct = con.execute(_UNKNOWN_COPIES_SQL).fetchall()[0]
         tally.duplicates += int(rows) - int(distinct)
-        by_kind[src.UNKNOWN_PATIENT] = (int(distinct), by_kind[src.UNKNOWN_PATIENT][1])
+        by_kind[rc.UNKNOWN_PATIENT.name] = (int(distinct), by_kind[rc.UNKNOWN_PATIENT.name][1])
     lines = sorted(line for line, _ in rejects)
     tally.skipped = [SkipGroup(reason, count, f"{feed.label} {feed.location(seq, lines)}")
                      for reason, (count, seq) in sorted(skips.items(), key=lambda i: i[1][1])]
@@ -195,15 +181,15 @@ def _with_rejects(
     refused: list[RefusedRows], rejects: list[tuple[int, str]], label: str
 ) -> Iterator[RefusedRows]:
     """Rows DuckDB rejected outright join the other malformed rows (the earliest is the example)."""
-    first = RefusedRows(src.MALFORMED, len(rejects), label, f"line {rejects[0][0]}",
+    first = RefusedRows(rc.MALFORMED.name, len(rejects), label, f"line {rejects[0][0]}",
                         rejects[0][1])
     for group in refused:
-        if group.kind != src.MALFORMED:
+        if group.kind != rc.MALFORMED.name:
             yield group
             continue
         line = int(group.location.split()[-1])
         example = group if line < rejects[0][0] else first
-        first = RefusedRows(src.MALFORMED, group.count + len(rejects), label,
+        first = RefusedRows(rc.MALFORMED.name, group.count + len(rejects), label,
                             example.location, example.reason)
     yield first
 
@@ -256,11 +242,11 @@ def _example_reason(
         f"ref_high_text, fields FROM {CHECKED} WHERE seq = {int(seq)}"
     ).fetchall()[0]
     pid, moment, code, value, unit, low, high, fields = row
-    if kind == src.MALFORMED:
-        return f"{fields} fields where the header has {len(src.csv_header(path))}"
-    if kind == src.UNKNOWN_PATIENT:
+    if kind == rc.MALFORMED.name:
+        return f"{fields} fields where the header has {len(views.csv_header(path))}"
+    if kind == rc.UNKNOWN_PATIENT.name:
         return f"unknown patient {pid!r}"
-    if kind == src.MISSING:
+    if kind == rc.MISSING.name:
         named = zip(("patient_id", "time", "code", "value"), (pid, moment, code, value),
                     strict=True)
         return f"required value missing: {', '.join(n for n, v in named if v is None)}"

@@ -10,7 +10,7 @@ only has to fall on the right side of the span (Phi(2) = 97.7%, above the 95th).
 series
     erf(x) = 2/sqrt(pi) * sum_n (-1)^n x^(2n+1) / (n! (2n+1)),   x = z / sqrt(2)
 with the terms below agrees with `statistics.NormalDist().cdf` (the reference evaluator's
-function, via `math.erf`) to about 1e-15 (tests/unit/test_normal_cdf.py checks a dense grid).
+function, via `math.erf`) to about 1e-15 (tests/engines/test_normal_cdf.py checks a dense grid).
 """
 
 from __future__ import annotations
