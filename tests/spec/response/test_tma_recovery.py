@@ -92,3 +92,25 @@ def test_renal_baseline_is_the_last_creatinine_before_the_hsct_day(pre_hsct: str
     obs = (f"-40 height 130\n{pre_hsct}\n0 creatinine 1.0\n0 upcr 1.2\n"
            "14 creatinine 0.6\n14 upcr 0.3")
     assert components(obs)["renal_recovery"] is recovered
+
+
+def test_results_and_events_on_the_as_of_day_count() -> None:
+    """Assessed as of day 40 (what is known by its end): creatinine 0.6 with UPCR 0.3 measured
+    on day 40 is a renal recovery, and a grade 1 neurological event that day a neurological
+    recovery (after grade 3 on day -1)."""
+    doc = components(INJURED + "40 creatinine 0.6\n40 upcr 0.3",
+                     "-1 neurological_event grade=3\n40 neurological_event grade=1")
+    assert (doc["renal_recovery"], doc["neurological_recovery"]) == (True, True)
+
+
+def test_no_neurological_involvement_when_grade_1_on_the_start_day() -> None:
+    """Grade 3 on day -5, then grade 1 on the start day: no involvement left to recover from
+    (None), not a recovery."""
+    events = "-5 neurological_event grade=3\n0 neurological_event grade=1"
+    assert components("", events)["neurological_recovery"] is None
+
+
+def test_no_haematologic_response_to_judge_without_an_ldh_after_the_start() -> None:
+    """The start day's LDH (900) is the baseline: with no LDH after it, the answer is unknown
+    (None), not 'no response'."""
+    assert components("10 platelets 80")["hematologic_response"] is None
