@@ -2,8 +2,8 @@
 
 One small simulated dataset (thrombo.simulate.writer) is written once for the module, with one
 extra medication row for prednisolone, which thrombo counts as prednisone on an equivalence the
-clinical reference does not confirm: the import summary must warn about it, as it must about
-the LOINC codes the reference marks unverified. Each command runs as a user runs it
+clinical reference does not confirm: the import summary must warn about it (and about a LOINC
+code the reference marks unverified: none since its re-check). Each command runs as a user runs it
 (`from thrombo.cli import main; main()` in a subprocess) and its `--json` document is checked
 for the shape interface.md documents: key names and value types, dates as YYYY-MM-DD and
 date-times as ISO 8601 with an offset, quantities as {"value", "unit"} in the analyte's
@@ -129,8 +129,8 @@ def test_import_counts_every_record_and_warns_of_an_unverified_mapping(
                                  + source["quarantined"]) > 0
     (warning,) = [w for w in document["warnings"] if "prednisolone" in w]
     assert warning.startswith("1 record ") and "from memory, unverified" in warning
-    # LOINC 777-3 (platelets) is one of the codes clinical-reference.md H marks unverified.
-    assert any("http://loinc.org|777-3 -> platelets" in w for w in document["warnings"])
+    # LOINC 777-3 (platelets) is confirmed [S] in clinical-reference.md H: no warning.
+    assert not any("http://loinc.org|777-3" in w for w in document["warnings"])
     again = run_json("import", str(dataset), "--db", url)
     assert again["sources"][0]["stored"] == 0
     assert again["sources"][0]["duplicates"] == source["stored"]

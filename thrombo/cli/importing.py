@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
@@ -120,5 +121,32 @@ def _print_summary(summary: ImportSummary) -> None:
         for g in summary.skipped.values():
             skipped.add_row(g.reason, str(g.count), g.example)
         stdout.print(skipped)
-    for warning in summary.warnings:
-        stdout.print(f"[yellow]warning:[/yellow] {warning}")
+    mappings, others = grouped_warnings(summary.warnings)
+    if mappings:
+        stdout.print("[yellow]warning:[/yellow] records read through mappings the clinical "
+                     "reference marks from memory, unverified (check them):")
+        for mapping, count in mappings:
+            stdout.print(f"  {mapping}: {count}", markup=False, highlight=False)
+    for warning in others:
+        stdout.print("[yellow]warning:[/yellow] ", end="")
+        stdout.print(warning, markup=False, highlight=False)
+
+
+_UNVERIFIED_MAPPING = re.compile(r"^(\d+ records?) read through the mapping (.+), which is from "
+                                 r"memory, unverified: check it$")
+
+
+def grouped_warnings(warnings: Iterable[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The import's warnings as people read them: one short line per unverified mapping
+    (`LOINC 777-3 -> platelets: 795 records`) under a single heading, the others as they are.
+    The JSON document keeps every warning whole."""
+    mappings: list[tuple[str, str]] = []
+    others: list[str] = []
+    for warning in warnings:
+        found = _UNVERIFIED_MAPPING.match(warning)
+        if found is None:
+            others.append(warning)
+        else:
+            mappings.append((found.group(2).replace("http://loinc.org|", "LOINC "),
+                             found.group(1)))
+    return mappings, others

@@ -3,7 +3,8 @@
 For each analyte: its key (used in rules and the CSV `code` column), the LOINC codes that map to
 it, its canonical UCUM unit(s), the plausible range (values outside are refused as impossible,
 not clinically abnormal), and the source of the codes. LOINC codes come from
-clinical-reference.md section H; the ones it marks "from memory, unverified" keep that marker.
+clinical-reference.md section H; a code it marks "from memory, unverified" would keep that marker
+(every code below is confirmed [S] there since its re-check: none is marked today).
 Local codes map through the user's code map (`thrombo.normalize.codemap`), never through guesses.
 
 Plausibility ranges are wide on purpose: they catch unit mix-ups and typing errors (platelets of
@@ -51,15 +52,15 @@ CATALOGUE: tuple[Analyte, ...] = (
         "Platelet count",
         ("10*9/L",),
         (0, 5000),
-        (("777-3", UNVERIFIED), ("26515-7", UNVERIFIED), ("778-1", UNVERIFIED)),
+        (("777-3", VERIFIED), ("26515-7", VERIFIED), ("778-1", VERIFIED)),
     ),
-    Analyte("hemoglobin", "Haemoglobin", ("g/dL",), (1, 30), (("718-7", UNVERIFIED),)),
+    Analyte("hemoglobin", "Haemoglobin", ("g/dL",), (1, 30), (("718-7", VERIFIED),)),
     Analyte(
         "ldh",
         "Lactate dehydrogenase",
         ("U/L",),
         (10, 100000),
-        (("2532-0", VERIFIED), ("14804-9", VERIFIED), ("14805-6", UNVERIFIED)),
+        (("2532-0", VERIFIED), ("14804-9", VERIFIED), ("14805-6", VERIFIED)),
     ),
     Analyte("haptoglobin", "Haptoglobin", ("mg/dL",), (0, 1000), (("4542-7", VERIFIED),)),
     Analyte(
@@ -75,7 +76,7 @@ CATALOGUE: tuple[Analyte, ...] = (
         "Urine protein concentration",
         ("mg/dL",),
         (0, 5000),
-        (("2888-6", VERIFIED), ("5804-0", UNVERIFIED), ("20454-5", VERIFIED)),
+        (("2888-6", VERIFIED), ("5804-0", VERIFIED), ("20454-5", VERIFIED)),
         DIPSTICK_VALUES,
     ),
     Analyte(
@@ -86,7 +87,7 @@ CATALOGUE: tuple[Analyte, ...] = (
         (("2890-2", VERIFIED), ("34366-5", VERIFIED)),
     ),
     Analyte(
-        "urine_creatinine", "Urine creatinine", ("mg/dL",), (0.1, 1000), (("2161-8", UNVERIFIED),)
+        "urine_creatinine", "Urine creatinine", ("mg/dL",), (0.1, 1000), (("2161-8", VERIFIED),)
     ),
     Analyte("sc5b9", "Soluble C5b-9 (sC5b-9)", ("ng/mL",), (0, 100000)),
     Analyte(
@@ -94,9 +95,9 @@ CATALOGUE: tuple[Analyte, ...] = (
         "Serum creatinine",
         ("mg/dL",),
         (0.05, 30),
-        (("2160-0", UNVERIFIED), ("14682-9", UNVERIFIED)),
+        (("2160-0", VERIFIED), ("14682-9", VERIFIED)),
     ),
-    Analyte("cystatin_c", "Cystatin C", ("mg/L",), (0.1, 15), (("33863-2", UNVERIFIED),)),
+    Analyte("cystatin_c", "Cystatin C", ("mg/L",), (0.1, 15), (("33863-2", VERIFIED),)),
     Analyte("anc", "Absolute neutrophil count", ("10*9/L",), (0, 200)),
     Analyte("dat", "Direct antiglobulin test", (), None, (("1007-4", VERIFIED),), PRESENCE_VALUES),
     Analyte("pt", "Prothrombin time", ("s",), (5, 200)),
@@ -106,17 +107,17 @@ CATALOGUE: tuple[Analyte, ...] = (
     Analyte("ast", "Aspartate aminotransferase", ("U/L",), (0, 20000)),
     Analyte("bilirubin", "Total bilirubin", ("mg/dL",), (0, 80), (("1975-2", VERIFIED),)),
     Analyte(
-        "systolic_bp", "Systolic blood pressure", ("mm[Hg]",), (30, 300), (("8480-6", UNVERIFIED),)
+        "systolic_bp", "Systolic blood pressure", ("mm[Hg]",), (30, 300), (("8480-6", VERIFIED),)
     ),
     Analyte(
         "diastolic_bp",
         "Diastolic blood pressure",
         ("mm[Hg]",),
         (10, 200),
-        (("8462-4", UNVERIFIED),),
+        (("8462-4", VERIFIED),),
     ),
-    Analyte("weight", "Body weight", ("kg",), (0.3, 250), (("29463-7", UNVERIFIED),)),
-    Analyte("height", "Body height", ("cm",), (20, 250), (("8302-2", UNVERIFIED),)),
+    Analyte("weight", "Body weight", ("kg",), (0.3, 250), (("29463-7", VERIFIED),)),
+    Analyte("height", "Body height", ("cm",), (20, 250), (("8302-2", VERIFIED),)),
 )
 
 BY_KEY: dict[str, Analyte] = {a.key: a for a in CATALOGUE}

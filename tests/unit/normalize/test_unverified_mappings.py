@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from thrombo.normalize.analytes import LOINC_STATUS, UNVERIFIED, VERIFIED
 from thrombo.store.sources import read_sources
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -64,10 +67,13 @@ def test_no_warning_without_unverified_mappings(tmp_path: Path) -> None:
     assert read_sources([str(folder)]).summary.to_json()["warnings"] == []
 
 
-def test_observation_through_an_unverified_loinc_code_is_counted(tmp_path: Path) -> None:
-    """clinical-reference.md H marks LOINC 777-3 (platelets) from memory, unverified, and 2532-0
-    (LDH) as seen: only the platelet row is counted, whether the code is written as text in
+def test_observation_through_an_unverified_loinc_code_is_counted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A LOINC code marked from memory, unverified (777-3 marked so here: clinical-reference.md H
+    confirms every code thrombo maps since its re-check) and one marked seen (2532-0, LDH):
+    only the platelet rows are counted, whether the code is written as text in
     observations.csv or given as a LOINC coding."""
+    monkeypatch.setitem(LOINC_STATUS, "777-3", UNVERIFIED)
     folder = tmp_path / "data"
     folder.mkdir()
     (folder / "patients.csv").write_text("patient_id,birth_date\nP1,2015-03-01\n",
@@ -82,3 +88,11 @@ def test_observation_through_an_unverified_loinc_code_is_counted(tmp_path: Path)
     (warning,) = summary.warnings
     assert warning.startswith("2 records read through the mapping http://loinc.org|777-3 -> "
                               "platelets")
+
+
+def test_the_codes_the_reference_confirms_carry_no_unverified_marker() -> None:
+    """clinical-reference.md H, re-checked: platelets 777-3, haemoglobin 718-7, creatinine
+    2160-0, blood pressure 8480-6/8462-4, weight 29463-7 and height 8302-2 are [S]."""
+    for code in ("777-3", "718-7", "2160-0", "8480-6", "8462-4", "29463-7", "8302-2"):
+        assert LOINC_STATUS[code] == VERIFIED, code
+    assert UNVERIFIED not in LOINC_STATUS.values()
