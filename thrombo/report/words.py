@@ -52,3 +52,18 @@ def cite(text: str) -> str:
     """`... (seed 000)` -> `... (Single-centre study of defibrotide ... (undated report))`: every
     mention of a source document by file name or seed number, in words a reader can look up."""
     return _SEED.sub(lambda m: SOURCES[m.group(1) or m.group(2)], text)
+
+
+HOURS_PER_DAY = 24
+DAYS_FROM_HOURS = 48
+"""[Design] An interval of two days or more reads in days ("every 7 days", not "every 168 h"), a
+shorter one in hours ("every 6 h"), as `thrombo plan` prints it. Wording only."""
+
+
+def interval(hours: float | None) -> str:
+    """A dosing interval as people say it: "every 6 h", "every 7 days"; "" without one."""
+    if not hours:
+        return ""
+    if hours < DAYS_FROM_HOURS:
+        return f"every {hours:g} h"
+    return f"every {hours / HOURS_PER_DAY:g} days"

@@ -14,7 +14,7 @@ from thrombo.api import security
 from thrombo.api.deps import CsrfError
 from thrombo.api.service import Service
 from thrombo.api.settings import DEV_BANNER
-from thrombo.report.words import cite, human
+from thrombo.report.words import cite, human, interval
 from thrombo.store.users import User
 
 WEB = Path(__file__).resolve().parent
@@ -30,6 +30,7 @@ def path_segment(value: object) -> str:
 templates.env.filters["path_segment"] = path_segment
 templates.env.filters["human"] = human  # None/True/False and snake_case as a clinician reads them
 templates.env.filters["cite"] = cite  # source documents by title and year, not file name
+templates.env.filters["interval"] = interval  # "every 7 days", as the terminal says it
 
 
 def render(request: Request, service: Service, name: str, user: User | None,

@@ -13,7 +13,7 @@ from tests.unit.study.hand_cohort import hand_cohort
 from thrombo.analytics.study import StudyOptions, build_study
 from thrombo.report.pdf import NO_CHROMIUM, print_to_pdf
 from thrombo.report.render import render_html
-from thrombo.report.words import SOURCES, cite
+from thrombo.report.words import SOURCES, cite, interval
 
 STUDY = "Single-centre study of defibrotide for TA-TMA in children (undated report)"
 ITP = "Refractory ITP in children: definition and treatment ladder (2026)"
@@ -50,3 +50,12 @@ def test_a_missing_chromium_is_said_once_with_how_to_install_it(
     assert made.path is None
     assert made.note == f"PDF not made: {NO_CHROMIUM}"
     assert "apt-get install chromium" in made.note and "THROMBO_CHROMIUM" in made.note
+
+
+@pytest.mark.parametrize(("hours", "shown"), [
+    (6, "every 6 h"), (24, "every 24 h"), (168, "every 7 days"), (72, "every 3 days"),
+    (None, ""),
+])
+def test_intervals_read_as_the_terminal_prints_them(hours: float | None, shown: str) -> None:
+    """Eculizumab maintenance every 168 h reads "every 7 days" on the dashboard too."""
+    assert interval(hours) == shown
