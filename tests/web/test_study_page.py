@@ -11,9 +11,10 @@ from thrombo.web.study_page import StudyView
 
 
 def study_page(survival: dict[str, Any]) -> str:
-    document = {"as_of": "2026-12-04", "rules": {"name": "harmonized-2023", "version": "1"},
-                "time_origin": "treatment-start", "flow": [], "warnings": [],
-                "resolution_by_day_28": None, "overall_survival_6_months": survival}
+    document: dict[str, Any] = {
+        "as_of": "2026-12-04", "rules": {"name": "harmonized-2023", "version": "1"},
+        "time_origin": "treatment-start", "flow": [], "warnings": [],
+        "resolution_by_day_28": None, "overall_survival_6_months": survival}
     view = StudyView(document, {}, "all centres")
     return templates.get_template("study.html").render(view=view, user=None)
 
