@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from thrombo.engines import screen_with
-from thrombo.engines.assemble import screening_result
+from thrombo.engines.verdicts import screening_result
 from thrombo.population.dataset_folder import screen_dataset
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.results import ScreeningResult

@@ -22,8 +22,8 @@ import thrombo.cli.screen  # noqa: F401  (registers `screen` on the app)
 from tests.engines.test_direct_omop import m, omop_from_dataset
 from thrombo.cli.app import app
 from thrombo.engines import screen_with
-from thrombo.engines.assemble import screening_result
 from thrombo.engines.results_out import COLUMNS
+from thrombo.engines.verdicts import screening_result
 from thrombo.population.spark_job import CENSORED_READ, screen_folder
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.results import ScreeningResult

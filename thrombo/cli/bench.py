@@ -22,10 +22,10 @@ from thrombo.cli.output import print_json
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.engines.assemble import screening_result
 from thrombo.engines.duck import connect, screen_plan
 from thrombo.engines.input_tables import EPOCH, EPOCH_DAY, day_number, from_day_number
 from thrombo.engines.query_plan import Plan
+from thrombo.engines.verdicts import screening_result
 from thrombo.errors import ThromboUserError
 from thrombo.population.dataset_views import (
     latest_day,

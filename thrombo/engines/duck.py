@@ -15,7 +15,6 @@ import duckdb
 import pyarrow as pa
 
 from thrombo.engines import reftables
-from thrombo.engines.assemble import outcomes_by_day, screening_result
 from thrombo.engines.compile import (
     PATIENTS,
     Staged,
@@ -26,6 +25,7 @@ from thrombo.engines.compile import (
 )
 from thrombo.engines.input_tables import InputTables, day_number
 from thrombo.engines.query_plan import Plan
+from thrombo.engines.verdicts import outcomes_by_day, screening_result
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import Outcome, ScreeningResult
 
@@ -56,7 +56,7 @@ def register(con: duckdb.DuckDBPyConnection, tables: InputTables) -> None:
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    """A query's rows as dicts by column name (what assemble.py reads)."""
+    """A query's rows as dicts by column name (what verdicts.py reads)."""
     cursor = con.execute(sql)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -5,7 +5,7 @@
 `OUT/summary.json` holds the counts by status, the input accounting and the rules.
 
 The engine's internal columns (`allo`, `n_days`, `r_k_0`, `hr_0`, day numbers ...) become
-answers through `assemble.screening_result`, the one mapping every SQL engine uses, on the
+answers through `verdicts.screening_result`, the one mapping every SQL engine uses, on the
 driver: the job's per-patient rows (one per patient, a few hundred bytes each) are collected
 there, the observation rows never are. Spark then writes the answers to OUT, so OUT may be any
 path Spark writes (HDFS, S3, a shared mount), and the executors never import thrombo.
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, get_args
 
-from thrombo.engines.assemble import screening_result
+from thrombo.engines.verdicts import screening_result
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import ScreeningResult, Status
 

@@ -18,11 +18,11 @@ import pandas as pd
 import pyarrow as pa
 
 from thrombo.engines import reftables
-from thrombo.engines.assemble import outcomes_by_day, screening_result
 from thrombo.engines.compile import days_sql, outcomes_sql, screen_sql
 from thrombo.engines.input_tables import InputTables, day_number
 from thrombo.engines.observations import SPARK
 from thrombo.engines.query_plan import Plan
+from thrombo.engines.verdicts import outcomes_by_day, screening_result
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import Outcome, ScreeningResult
 

@@ -27,11 +27,11 @@ import duckdb
 import pyarrow as pa
 
 from thrombo.domain.records import Event, Patient
-from thrombo.engines.assemble import screening_result
 from thrombo.engines.decisions import text
 from thrombo.engines.duck import connect, screen_plan
 from thrombo.engines.input_tables import QD_SCHEMA, day_number
 from thrombo.engines.query_plan import Plan
+from thrombo.engines.verdicts import screening_result
 from thrombo.errors import SourceError
 from thrombo.io import csv_dataset
 from thrombo.io.raw import SourceRecord

@@ -200,7 +200,7 @@ def screen_folder(
     spark: Any, folder: Path, criteria_name: str, as_of: date | None, tz: str = "UTC",
     fmt: str = "csv-dataset",
 ) -> tuple[Any, dict[str, int]]:
-    """The per-patient result DataFrame (assemble.screening_result reads its rows), and the
+    """The per-patient result DataFrame (verdicts.screening_result reads its rows), and the
     observation rows not screened by reason; `fmt` csv-dataset or omop (a CDM folder)."""
     frame, left_out, _ = screened(spark, folder, criteria_set(criteria_name), as_of, tz, fmt)
     return frame, left_out

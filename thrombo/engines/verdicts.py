@@ -1,4 +1,4 @@
-"""Per-patient rows from a SQL engine, turned into the reference's `ScreeningResult`.
+"""Per-patient rows from a SQL engine, turned into verdicts: the reference's `ScreeningResult`.
 
 The SQL engines return the screening verdict (status, first_met, active, the reported day's
 criteria and the high-risk features); evidence lists stay with the reference evaluator, which
