@@ -18,13 +18,16 @@ from thrombo.simulate.config import STUDY, SimulationConfig
 # The seed study's figures are the simulation's default rates (thrombo.simulate.config, where
 # each cites the study) and the study's cohort size (thrombo.demo.run).
 _STUDY_RATES = SimulationConfig()
+DEMO_OUT = Path("thrombo-demo")
+"""Where `thrombo demo` (and `make demo`) writes; `thrombo serve --dev` serves its store."""
+DEMO_STORE = DEMO_OUT / "thrombo.db"
 
 
 @app.command("demo")
 def demo_command(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for the data, store and report.")
-    ] = Path("thrombo-demo"),
+    ] = DEMO_OUT,
     seed: Annotated[int, typer.Option("--seed", help="Simulation seed.")] = DEFAULT_SEED,
     patients: Annotated[
         int, typer.Option("--patients", help="Expected TA-TMA patients in the cohort.")
@@ -94,4 +97,6 @@ def _print(result: DemoResult, seconds: float) -> None:
     stdout.print(f"pdf:    {result.report_pdf} ({result.pdf_note})" if result.report_pdf
                  else f"pdf:    {result.pdf_note}", markup=False, highlight=False)
     stdout.print(f"step outputs: {', '.join(result.steps.values())}")
+    dashboard = "" if result.out == DEMO_OUT else f" --db sqlite:///{result.out / DEMO_STORE.name}"
+    stdout.print(f"dashboard: thrombo serve --dev{dashboard} (the same children as the report)")
     stdout.print(f"finished in {seconds:.1f} s")

@@ -30,27 +30,36 @@ from thrombo.api.main import create_app
 from thrombo.api.service import Service
 from thrombo.api.settings import DEV_BANNER, NO_CDS_JWT_BANNER, Settings
 from thrombo.cli.app import app
+from thrombo.cli.demo import DEMO_STORE
 from thrombo.cli.output import stderr
 from thrombo.web.patient_page import warm_status_cache
 
 DEV_DB = "sqlite:///thrombo-dev.db"
 
 
+def dev_db() -> str:
+    """The store --dev serves: the one `make demo` wrote when it is there (so the report's
+    children are the dashboard's, id for id), else a development store of its own."""
+    return f"sqlite:///{DEMO_STORE}" if DEMO_STORE.is_file() else DEV_DB
+
+
 @app.command()
 def serve(
     db: Annotated[str | None, typer.Option("--db", help="Store URL (default: $THROMBO_DB, "
-                                           "or sqlite:///thrombo-dev.db under --dev).")] = None,
+                                           "or under --dev the demo's store, else "
+                                           "sqlite:///thrombo-dev.db).")] = None,
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes: about "
                                          "one per core.")] = 1,
     dev: Annotated[bool, typer.Option("--dev", help="Development: authentication OFF, "
-                                      "loopback only, demo cohort loaded.")] = False,
+                                      "loopback only, the store `make demo` wrote (else a "
+                                      "demo cohort loaded).")] = False,
 ) -> None:
     """Serve the dashboard, the REST API (/api/v1, OpenAPI at /api/docs) and CDS Hooks."""
     given: dict[str, Any] = {"dev": dev}
     if db or (dev and "THROMBO_DB" not in os.environ):
-        given["db"] = db or DEV_DB
+        given["db"] = db or dev_db()
     if host:
         given["host"] = host
     if port:
@@ -64,6 +73,10 @@ def serve(
         loaded = load_demo_cohort(service.store, settings.demo_patients)
         if loaded is not None:
             stderr.print(f"Loaded the simulated demo cohort into {settings.db}.")
+        stderr.print(f"Serving the store {settings.db}" + (
+            "" if settings.db == f"sqlite:///{DEMO_STORE}" else
+            f" (`make demo` writes {DEMO_STORE}; --dev serves that one when it is there)"),
+            markup=False, highlight=False)
     if workers > 1:
         service.store.engine.dispose()
         stderr.print(f"thrombo serving on http://{settings.host}:{settings.port}/ "
