@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -162,3 +163,18 @@ def test_omop_cdm_with_upper_case_tables_and_its_own_vocabulary() -> None:
     ]
     death = {t.patient.patient_id: t.patient.death_date for t in loaded.timelines}
     assert str(death["2"]) == "2026-02-20"
+
+
+def test_omop_accounting_is_the_same_on_the_duckdb_path() -> None:
+    """Issue 19 item 8: one duplicate rule for OMOP on every engine, the OMOP reader's: a
+    measurement is identified by its measurement_id, so two readings with the same content and
+    different ids are two records (rows 7 and 8), not a record and its duplicate."""
+    from thrombo.population.omop_cdm import screen_omop_sets
+    from thrombo.rules.registry import criteria_set
+
+    reference = load("omop_cdm", fmt="omop")
+    _, accounting = screen_omop_sets(CORPUS / "omop_cdm", [criteria_set("harmonized-2023")],
+                                     date(2026, 2, 1))
+    (direct,) = accounting.summary.sources
+    assert (direct.records, direct.stored, direct.duplicates, direct.skipped,
+            direct.quarantined) == counts(reference) == (12, 9, 0, 2, 1)

@@ -138,14 +138,17 @@ def select_range(
     con: duckdb.DuckDBPyConnection, usable: str, low: str, high: str
 ) -> tuple[int, int]:
     """Point `pat` and `obs` at the patients from `low` to `high`; each usable row is kept
-    once (a copy of a row already read is a duplicate, as the normal reader counts it)."""
+    once (a copy of a row already read is a duplicate, as the normal reader counts it). A row
+    with an identifier is its own record whatever its content (an OMOP measurement_id: repeated
+    ids are marked before, mark_repeated_identifiers); rows without one (ident NULL, one
+    partition) are copies by content."""
     bounds = f"BETWEEN {text(low)} AND {text(high)}"
     con.execute(f"CREATE OR REPLACE VIEW pat AS SELECT * FROM pat_all WHERE patient_id {bounds}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE obs_range AS
         SELECT patient_id, seq, analyte, t_us, day, value, unit, category, ref_low, ref_high,
                row_number() OVER (PARTITION BY patient_id, analyte, t_us, value_text,
-                                  source_unit ORDER BY seq) AS copy
+                                  source_unit, ident ORDER BY seq) AS copy
         FROM {usable} WHERE patient_id {bounds}""")
     con.execute("CREATE OR REPLACE VIEW obs AS SELECT * EXCLUDE (copy) FROM obs_range "
                 "WHERE copy = 1")

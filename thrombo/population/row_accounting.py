@@ -130,7 +130,7 @@ class Tally:
 _ACCOUNT_SQL = (f"SELECT kind, code, source_unit, count(*) AS n, min(seq) AS first FROM {CHECKED} "
                 "GROUP BY ALL")
 _UNKNOWN_COPIES_SQL = f"""
-    SELECT count(*), count(DISTINCT (patient_id, analyte, t_us, value_text, source_unit))
+    SELECT count(*), count(DISTINCT (patient_id, analyte, t_us, value_text, source_unit, ident))
     FROM {CHECKED} WHERE kind = '{rc.UNKNOWN_PATIENT.name}'"""
 
 
