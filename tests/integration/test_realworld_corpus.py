@@ -18,6 +18,10 @@ CORPUS = Path(__file__).parents[1] / "fixtures" / "realworld"
 PID = "7f3c1a52-0b7e-4d8e-9a61-2c5d8e9f0a11"
 REPORT = "DiagnosticReport/22222222-0000-4000-8000-000000000001"
 ISSUED = "issued: when the result was released, later than the specimen was taken"
+BLOOD_CREATININE = (
+    "creatinine in whole blood is not read as serum creatinine (clinical-reference.md H lists "
+    "2160-0 and 14682-9, serum or plasma); if the laboratory's result is serum-equivalent, map "
+    "the code to creatinine in thrombo-codemap.toml")
 
 
 def load(name: str, **options: Any) -> LoadedSource:
@@ -147,7 +151,7 @@ def test_omop_cdm_with_upper_case_tables_and_its_own_vocabulary() -> None:
         ("row 10", "unknown patient '3'")]
     assert skips(loaded) == {
         # Creatinine in whole blood: clinical-reference.md H lists serum or plasma only.
-        "code not used by thrombo: http://loinc.org|38483-4": 1,
+        f"code not used by thrombo: http://loinc.org|38483-4: {BLOOD_CREATININE}": 1,
         "local code not in the code map: 171207006": 1,  # SNOMED depression screening
     }
     mapped = {"code_mapped_from": "SNOMED 61928009 (concept 4267147)"}
@@ -178,3 +182,15 @@ def test_omop_accounting_is_the_same_on_the_duckdb_path() -> None:
     (direct,) = accounting.summary.sources
     assert (direct.records, direct.stored, direct.duplicates, direct.skipped,
             direct.quarantined) == counts(reference) == (12, 9, 0, 2, 1)
+    assert {g.reason for g in accounting.summary.skipped.values()} == set(skips(reference))
+
+
+def test_creatinine_in_whole_blood_is_read_when_the_site_maps_it(tmp_path: Path) -> None:
+    """The site's code map is read before the decision not to read 38483-4."""
+    codemap = tmp_path / "codemap.toml"
+    codemap.write_text('[analytes]\n"http://loinc.org|38483-4" = "creatinine"\n"38483-4" = '
+                       '"creatinine"\n')
+    loaded = load("omop_cdm", fmt="omop", codemap=codemap)
+    assert counts(loaded) == (12, 10, 0, 1, 1)
+    creatinine = [v for a, _, v, _ in observations(loaded) if a == "creatinine"]
+    assert creatinine == [(0.5, "mg/dL"), (0.6, "mg/dL")]

@@ -21,6 +21,27 @@ from thrombo.normalize.analytes import BY_KEY
 
 CODEMAP_FILENAME = "thrombo-codemap.toml"
 
+# Codes real exports use for something near a catalogue analyte that thrombo decides not to read
+# as it, with the reason a data engineer needs (the skip reason says it). A site whose laboratory
+# means the catalogue analyte by such a code maps it in its code map, which is read first.
+NOT_READ: dict[str, str] = {
+    # Synthea's metabolic panels (and point-of-care analysers) code creatinine in whole blood.
+    # clinical-reference.md section H lists serum or plasma creatinine only (2160-0, 14682-9);
+    # CKiD eGFR and the renal criteria rest on it, and a whole-blood method is not assumed to
+    # agree with it.
+    "http://loinc.org|38483-4": (
+        "creatinine in whole blood is not read as serum creatinine (clinical-reference.md H "
+        "lists 2160-0 and 14682-9, serum or plasma); if the laboratory's result is serum-"
+        "equivalent, map the code to creatinine in thrombo-codemap.toml"),
+}
+
+
+def not_used(key: str) -> str:
+    """The skip reason of a code no analyte takes (`system|code`), with why when thrombo has
+    decided against reading it (NOT_READ)."""
+    why = NOT_READ.get(key)
+    return f"code not used by thrombo: {key}" + (f": {why}" if why else "")
+
 
 @dataclass(frozen=True)
 class CodeMap:

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from thrombo.domain.codes import LOINC, THROMBO, Code, looks_like_loinc
 from thrombo.normalize.analytes import BY_KEY, BY_LOINC, CATALOGUE, Analyte
-from thrombo.normalize.codemap import CodeMap
+from thrombo.normalize.codemap import CodeMap, not_used
 from thrombo.normalize.units import UnitError, conversion_factor
 from thrombo.normalize.values import ValueProblem, answer_spellings, category_spellings
 
@@ -110,7 +110,7 @@ def resolve_analyte(code: Code | str, codemap: CodeMap) -> Analyte:
         mapped = codemap.analyte_for(code.code, code.system)
         if mapped is not None:
             return BY_KEY[mapped]
-        raise Skip(f"code not used by thrombo: {code.key}")
+        raise Skip(not_used(code.key))
     text = code.strip()
     if text in BY_KEY:
         return BY_KEY[text]
@@ -120,7 +120,7 @@ def resolve_analyte(code: Code | str, codemap: CodeMap) -> Analyte:
     if looks_like_loinc(text):
         if text in BY_LOINC:
             return BY_LOINC[text]
-        raise Skip(f"code not used by thrombo: {LOINC}|{text}")
+        raise Skip(not_used(f"{LOINC}|{text}"))
     raise Skip(f"local code not in the code map: {text}")
 
 
