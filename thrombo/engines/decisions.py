@@ -14,8 +14,10 @@ from thrombo.engines import reftables
 from thrombo.engines.input_tables import EPOCH_DAY
 from thrombo.rules.decide import LIMIT_DECIMALS
 from thrombo.rules.model import (
+    AllTests,
     Anchor,
     Baseline,
+    BaselineThreshold,
     BloodPressure,
     EventOccurred,
     FallFromBaseline,
@@ -130,8 +132,35 @@ def rise(test: RiseFromBaseline, base: str) -> str:
     )
 
 
+def baseline_threshold(test: BaselineThreshold, base: str) -> str:
+    """`decide._baseline_threshold`: the baseline itself against a fixed limit."""
+    limit = literal(round(test.limit.value, LIMIT_DECIMALS))
+    return (
+        f"(CASE WHEN value IS NULL THEN NULL WHEN {base} IS NULL THEN {SKIP} "
+        f"ELSE {compare(base, test.op, limit)} END)"
+    )
+
+
+def all_tests(test: AllTests, baseline_column: dict[Baseline, str]) -> str:
+    """`decide._all_tests`: not applicable if any part is; else no, skip, unknown, yes."""
+    parts = [decide(t, baseline_column) for t in test.tests]
+
+    def any_is(answer: str) -> str:
+        return " OR ".join(f"{p} {answer}" for p in parts)
+
+    return (
+        f"(CASE WHEN {any_is('IS NULL')} THEN NULL WHEN {any_is(f'= {NO}')} THEN {NO} "
+        f"WHEN {any_is(f'= {SKIP}')} THEN {SKIP} WHEN {any_is(f'= {UNKNOWN}')} THEN {UNKNOWN} "
+        f"ELSE {YES} END)"
+    )
+
+
 def decide(test: ObservationTest, baseline_column: dict[Baseline, str]) -> str:
     match test:
+        case BaselineThreshold():
+            return baseline_threshold(test, baseline_column[test.baseline])
+        case AllTests():
+            return all_tests(test, baseline_column)
         case Threshold():
             return threshold(test)
         case Presence():

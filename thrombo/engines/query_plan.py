@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 from thrombo.rules.model import (
     AllOf,
+    AllTests,
     AnyOf,
     Baseline,
+    BaselineThreshold,
     BloodPressure,
     CriteriaSet,
     Criterion,
@@ -22,6 +24,7 @@ from thrombo.rules.model import (
     Lab,
     Named,
     NotEngrafted,
+    ObservationTest,
     RiseFromBaseline,
     analytes_of,
 )
@@ -41,6 +44,16 @@ def leaves_of(criterion: Criterion) -> Iterator[Leaf]:
             raise TypeError(f"not a criterion: {criterion!r}")
 
 
+def baselines_of(tests: tuple[ObservationTest, ...]) -> Iterator[Baseline]:
+    """Every baseline a leaf's tests compare with, those inside `AllTests` included."""
+    for test in tests:
+        match test:
+            case FallFromBaseline() | RiseFromBaseline() | BaselineThreshold():
+                yield test.baseline
+            case AllTests(tests=inner):
+                yield from baselines_of(inner)
+
+
 @dataclass
 class Plan:
     """Column names for leaves and baselines, in first-seen order."""
@@ -56,10 +69,9 @@ class Plan:
             for leaf in leaves_of(named.criterion):
                 plan.leaves.setdefault(leaf, f"l{len(plan.leaves)}")
                 if isinstance(leaf, Lab):
-                    for test in leaf.tests:
-                        if isinstance(test, FallFromBaseline | RiseFromBaseline):
-                            key = (leaf.analyte, test.baseline)
-                            plan.baselines.setdefault(key, f"b{len(plan.baselines)}")
+                    for baseline in baselines_of(leaf.tests):
+                        key = (leaf.analyte, baseline)
+                        plan.baselines.setdefault(key, f"b{len(plan.baselines)}")
         return plan
 
     def everything(self) -> tuple[Named, ...]:

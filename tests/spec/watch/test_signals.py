@@ -17,6 +17,8 @@ import pytest
 
 from .tables import ADULT, INFANT, patient, signal, timeline, with_medications
 
+pytestmark = pytest.mark.usefixtures("on_engine")
+
 # --- LDH above the ULN and rising --------------------------------------------------------------
 
 
