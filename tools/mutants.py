@@ -375,8 +375,9 @@ def _child(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     recorder = _Recorder(durations, deselect, watch)
+    # A test file that cannot be imported (another change half made) costs its own tests only.
     args = ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-W", "ignore",
-            "-m", SKIP_MARKS, *tests]
+            "--continue-on-collection-errors", "-m", SKIP_MARKS, *tests]
     if stop_first:
         args.insert(0, "-x")
     code = int(pytest.main(args, plugins=[recorder]))
