@@ -57,6 +57,7 @@ def test_neurological_recovery_is_grade_1_or_less(last_grade: int, recovered: bo
 @pytest.mark.parametrize(("ldh_days", "response"), [
     ((6, 7), True),     # LDH normal confirmed on day 7 = start + 7
     ((5, 6), False),    # confirmed on day 6: too early, and no later LDH
+    ((39, 40), True),   # confirmed on day 40, the as-of day
 ])
 def test_haematologic_response_from_day_7(ldh_days: tuple[int, int], response: bool) -> None:
     obs = "".join(f"{d} ldh 250 high=300\n" for d in ldh_days)
