@@ -38,13 +38,27 @@ def _number(x: float) -> str:
     return repr(float(x))
 
 
-def ldh_uln_sql(age_days: str) -> str:
-    """The indicative paediatric LDH ULN for an age in days, NULL where the table has no row."""
+def _ldh_sql(age_days: str, sex: str) -> str:
     arms = " ".join(
         f"WHEN {age_days} >= {_number(lo)} AND {age_days} < {_number(hi)} THEN {_number(uln)}"
-        for lo, hi, uln in reference_ranges.LDH_ULN_U_L_BY_AGE_DAYS
+        for lo, hi, row_sex, uln in reference_ranges.LDH_ULN_U_L_BY_AGE_DAYS
+        if row_sex in (None, sex)
     )
     return f"(CASE {arms} END)"
+
+
+def ldh_uln_sql(age_days: str, sex: str = "sex") -> str:
+    """The indicative paediatric LDH ULN for an age in days and sex, NULL where the table has no
+    row; with sex unknown only where both sexes share it (as `indicative_ldh_uln`)."""
+    return _by_sex(_ldh_sql(age_days, "M"), _ldh_sql(age_days, "F"), sex)
+
+
+def _by_sex(male: str, female: str, sex: str) -> str:
+    """The male or the female value by the sex column; with sex unknown, the value both share."""
+    return (
+        f"(CASE WHEN {sex} = 'M' THEN {male} WHEN {sex} = 'F' THEN {female} "
+        f"WHEN {male} = {female} THEN {male} END)"
+    )
 
 
 def _who_sql(age_months: str, sex: str) -> str:
@@ -68,11 +82,7 @@ def age_months_sql(age_days: str) -> str:
 def hb_lln_sql(age_days: str, sex: str) -> str:
     """The WHO (2024) anaemia cut-off; with sex unknown only where both sexes share it."""
     months = age_months_sql(age_days)
-    male, female = _who_sql(months, "M"), _who_sql(months, "F")
-    return (
-        f"(CASE WHEN {sex} = 'M' THEN {male} WHEN {sex} = 'F' THEN {female} "
-        f"WHEN {male} = {female} THEN {male} END)"
-    )
+    return _by_sex(_who_sql(months, "M"), _who_sql(months, "F"), sex)
 
 
 FALLBACK_UPPER = {"ldh": ldh_uln_sql}

@@ -34,19 +34,25 @@ WHO_HB_CUTOFFS_G_DL: tuple[tuple[float, float, str | None, float, float], ...] =
     (180.0, float("inf"), "M", 13.0, 13.0),
 )
 
-# E5 indicative paediatric LDH upper reference limits, U/L (CALIPER, one analyser; Adeli K et al.
-# Crit Rev Clin Lab Sci 2017;54(6):358-413) - from memory, unverified. Rows: (age from in days,
-# age to exclusive in days, ULN). The assay method changes LDH almost two-fold: prefer the lab's.
-LDH_ULN_U_L_BY_AGE_DAYS: tuple[tuple[float, float, float], ...] = (
-    (0.0, 15.0, 1200.0),
-    (15.0, 1.0 * DAYS_PER_YEAR, 450.0),
-    (1.0 * DAYS_PER_YEAR, 10.0 * DAYS_PER_YEAR, 320.0),
-    (10.0 * DAYS_PER_YEAR, 15.0 * DAYS_PER_YEAR, 285.0),
-    (15.0 * DAYS_PER_YEAR, 19.0 * DAYS_PER_YEAR, 250.0),
+# E5 [S-2nd] indicative paediatric LDH upper reference limits, U/L: the limits one reporting
+# laboratory publishes (Essentia Health test catalog LAB6, LD lactate->pyruvate method); the age
+# partitions follow the CALIPER pattern (Adeli K et al. Crit Rev Clin Lab Sci 2017;54(6):358-413),
+# though the attribution to CALIPER is unconfirmed. Rows: (age from in days, age to in days,
+# exclusive; sex, None for both; ULN). "0-14 days" ends before day 15, "1-9 y" before the 10th
+# birthday, "15-18 y" before the 19th. The assay method changes LDH almost two-fold: the
+# reporting laboratory's range always comes first.
+LDH_ULN_U_L_BY_AGE_DAYS: tuple[tuple[float, float, str | None, float], ...] = (
+    (0.0, 15.0, None, 1222.0),
+    (15.0, 1.0 * DAYS_PER_YEAR, None, 452.0),
+    (1.0 * DAYS_PER_YEAR, 10.0 * DAYS_PER_YEAR, None, 321.0),
+    (10.0 * DAYS_PER_YEAR, 15.0 * DAYS_PER_YEAR, "M", 283.0),
+    (10.0 * DAYS_PER_YEAR, 15.0 * DAYS_PER_YEAR, "F", 272.0),
+    (15.0 * DAYS_PER_YEAR, 19.0 * DAYS_PER_YEAR, None, 250.0),
 )
 UNVERIFIED_LDH = (
-    "paediatric LDH upper limit from indicative CALIPER intervals: from memory, unverified; "
-    "use the reporting laboratory's range where available"
+    "paediatric LDH upper limit from one laboratory's published intervals (clinical reference "
+    "E5 [S-2nd], primary source unverified); LDH is assay-specific: use the reporting "
+    "laboratory's range where available"
 )
 
 # E5 usual platelet reference range beyond the neonatal period, 10^9/L (from memory, unverified).
@@ -91,12 +97,14 @@ def _who_cutoff(age_months: float, sex: str, edition: WhoEdition) -> ReferenceLi
     return None
 
 
-def indicative_ldh_uln(age_days: float) -> ReferenceLimit | None:
-    """Indicative paediatric LDH ULN (unverified, with warning); None from 19 years."""
-    for start, end, uln in LDH_ULN_U_L_BY_AGE_DAYS:
-        if start <= age_days < end:
-            return ReferenceLimit(uln, "U/L", "CALIPER indicative intervals", (UNVERIFIED_LDH,))
-    return None
+def indicative_ldh_uln(age_days: float, sex: str) -> ReferenceLimit | None:
+    """Indicative paediatric LDH ULN (with its warning). None from 19 years, and at 10-14 years
+    when sex is unknown ('U'): the limits differ by sex there."""
+    found = {uln for start, end, row_sex, uln in LDH_ULN_U_L_BY_AGE_DAYS
+             if start <= age_days < end and row_sex in (None, sex)}
+    if len(found) != 1:  # no row, or (never in the table as written) two rows that disagree
+        return None
+    return ReferenceLimit(found.pop(), "U/L", "paediatric LDH intervals (E5)", (UNVERIFIED_LDH,))
 
 
 def platelet_reference_range() -> tuple[ReferenceLimit, ReferenceLimit]:

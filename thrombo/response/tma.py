@@ -197,7 +197,7 @@ class _Judge:
         if obs.ref_high is not None:
             return obs.ref_high, "lab range"
         age = age_in_days(self.tl.patient.birth_date, self.tl.local_day(obs.time))
-        limit = indicative_ldh_uln(age)
+        limit = indicative_ldh_uln(age, self.tl.patient.sex)
         if limit is None:
             return None
         self.warnings.update(limit.warnings)

@@ -26,7 +26,7 @@ from thrombo.physiology.limits import OutsideValidRangeError
 def fallback_upper(table: str, age_days: int, sex: str) -> reference_ranges.ReferenceLimit | None:
     """The upper limit from a named paediatric table, or None where the table has no row."""
     if table == "ldh":
-        return reference_ranges.indicative_ldh_uln(age_days)
+        return reference_ranges.indicative_ldh_uln(age_days, sex)
     raise KeyError(f"no upper-limit table named {table!r}")
 
 

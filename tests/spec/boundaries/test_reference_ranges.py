@@ -5,10 +5,12 @@ Sources (clinical-reference.md E5):
   5-11 y 11.5; 12-14 y 12.0; non-pregnant women from 15 y 12.0; men from 15 y 13.0. WHO 2024: the
   same except 6-23 months 10.5 and 24-59 months 11.0. None under 6 months.
 - Platelets 150-450 x 10^9/L beyond the neonatal period [S-2nd].
-- Paediatric LDH: partitions 0-14 days, 15 days to < 1 y, 1-9 y, 10-14 y, 15-18 y [S-2nd]; the
-  upper limits coded are indicative (flagged unverified), so only where a partition starts and
-  the 15-18 y limit (250 U/L, as in the reference) are pinned here.
-Ages are decimal years (days / 365.25); 0.5 y = 6 months, 2.0 y = 24 months, and so on.
+- Paediatric LDH upper limits [S-2nd] (one laboratory's published intervals, LD lactate->pyruvate):
+  0-14 days 1222 U/L; 15 days to < 1 y 452; 1-9 y 321; 10-14 y boys 283, girls 272; 15-18 y 250.
+  None from 19 years, and none at 10-14 y when sex is unknown (the limits differ by sex there).
+Ages are decimal years (days / 365.25); 0.5 y = 6 months, 2.0 y = 24 months, and so on. The
+screening engines ask for the LDH limit in whole days of age, so the bands turn at day 15, 366
+(365 < 365.25), 3653 (10 x 365.25 = 3652.5), 5479 (5478.75) and 6940 (6939.75).
 """
 
 from __future__ import annotations
@@ -53,34 +55,33 @@ def test_platelet_reference_range() -> None:
     assert (low.value, high.value) == (150.0, 450.0)
 
 
-# (age in days at which a partition starts, the day before it)
-LDH_PARTITIONS = [
-    (15.0, 14.9),
-    (DAYS_PER_YEAR, DAYS_PER_YEAR - 0.1),
-    (10 * DAYS_PER_YEAR, 10 * DAYS_PER_YEAR - 0.1),
-    (15 * DAYS_PER_YEAR, 15 * DAYS_PER_YEAR - 0.1),
+Y = DAYS_PER_YEAR
+
+# (age in whole days, sex, ULN in U/L or None): each band edge the day before and the day of,
+# for boys, girls and sex unknown (U).
+LDH = [
+    (0, "U", 1222.0), (14, "F", 1222.0),
+    (15, "M", 452.0), (365, "U", 452.0),
+    (366, "F", 321.0), (3652, "M", 321.0), (3652, "F", 321.0), (3652, "U", 321.0),
+    (3653, "M", 283.0), (3653, "F", 272.0), (3653, "U", None),
+    (5478, "M", 283.0), (5478, "F", 272.0), (5478, "U", None),
+    (5479, "M", 250.0), (5479, "F", 250.0), (5479, "U", 250.0),
+    (6939, "F", 250.0), (6940, "M", None), (6940, "U", None),
 ]
 
 
-@pytest.mark.parametrize(("starts", "before"), LDH_PARTITIONS)
-def test_ldh_partitions_start_where_the_reference_starts_them(starts: float,
-                                                               before: float) -> None:
-    at, just_before = indicative_ldh_uln(starts), indicative_ldh_uln(before)
-    assert at is not None and just_before is not None
-    assert at.value != just_before.value
-    assert indicative_ldh_uln(starts + 0.1) == at
+@pytest.mark.parametrize(("age_days", "sex", "uln"), LDH)
+def test_ldh_upper_limit_at_each_age_and_sex_band_edge(age_days: int, sex: str,
+                                                       uln: float | None) -> None:
+    found = indicative_ldh_uln(age_days, sex)
+    assert (None if found is None else found.value) == uln
+    if found is not None:  # a published, assay-specific interval: always with its warning
+        assert "assay-specific" in found.warnings[0]
 
 
-@pytest.mark.parametrize(("age_days", "uln"), [
-    (0.0, "neonatal"), (15 * DAYS_PER_YEAR, 250.0), (19 * DAYS_PER_YEAR - 0.1, 250.0),
-    (19 * DAYS_PER_YEAR, None),
-])
-def test_ldh_first_and_last_partitions(age_days: float, uln: float | str | None) -> None:
-    """Day 0 lies in the first (neonatal) partition; 15-18 y is 250 U/L; none from 19 y."""
-    found = indicative_ldh_uln(age_days)
-    if uln is None:
-        assert found is None
-    elif uln == "neonatal":
-        assert found is not None and found == indicative_ldh_uln(14.9)
-    else:
-        assert found is not None and found.value == uln
+def test_ldh_band_edges_are_the_decimal_years_of_the_reference() -> None:
+    """1, 10, 15 and 19 years of 365.25 days: the day before is in the band below."""
+    for years, below, at in ((1, 452.0, 321.0), (10, 321.0, 283.0), (15, 283.0, 250.0)):
+        before, on = indicative_ldh_uln(years * Y - 0.01, "M"), indicative_ldh_uln(years * Y, "M")
+        assert (before and before.value, on and on.value) == (below, at)
+    assert indicative_ldh_uln(19 * Y, "M") is None

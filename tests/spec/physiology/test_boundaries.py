@@ -4,7 +4,7 @@ Sources: thrombo.physiology.limits ([Design] plausibility limits, stated in its 
 the 2004 Fourth Report blood-pressure tables, ages 1-17 (clinical-reference.md E4/A7); AAP 2017
 adolescent cut-offs from 13 years (E4); CTCAE v5.0 paediatric hypertension (F: grade 1 above
 the 90th percentile, grade 2 from the 95th, grade 3 more than 5 mm Hg above the 99th); WHO
-haemoglobin cut-offs (E5 [S], 2024 edition); indicative CALIPER LDH limits (E5, unverified).
+haemoglobin cut-offs (E5 [S], 2024 edition); indicative paediatric LDH limits (E5 [S-2nd]).
 """
 
 from __future__ import annotations
@@ -121,13 +121,15 @@ def test_who_haemoglobin_cut_offs_by_age(years: float, sex: str,
     assert (None if found is None else found.value) == expected
 
 
-@pytest.mark.parametrize(("days", "expected"), [
-    (14, 1200.0), (15, 450.0),
-    (DAYS_PER_YEAR - 0.01, 450.0), (DAYS_PER_YEAR, 320.0),
-    (10 * DAYS_PER_YEAR - 0.01, 320.0), (10 * DAYS_PER_YEAR, 285.0),
-    (15 * DAYS_PER_YEAR - 0.01, 285.0), (15 * DAYS_PER_YEAR, 250.0),
-    (19 * DAYS_PER_YEAR - 0.01, 250.0), (19 * DAYS_PER_YEAR, None),
+@pytest.mark.parametrize(("days", "sex", "expected"), [
+    (14, "F", 1222.0), (15, "F", 452.0),
+    (DAYS_PER_YEAR - 0.01, "F", 452.0), (DAYS_PER_YEAR, "F", 321.0),
+    (10 * DAYS_PER_YEAR - 0.01, "F", 321.0), (10 * DAYS_PER_YEAR, "F", 272.0),
+    (10 * DAYS_PER_YEAR, "M", 283.0),
+    (15 * DAYS_PER_YEAR - 0.01, "F", 272.0), (15 * DAYS_PER_YEAR, "F", 250.0),
+    (19 * DAYS_PER_YEAR - 0.01, "F", 250.0), (19 * DAYS_PER_YEAR, "F", None),
 ])
-def test_indicative_ldh_upper_limits_by_age(days: float, expected: float | None) -> None:
-    found = indicative_ldh_uln(days)
+def test_indicative_ldh_upper_limits_by_age(days: float, sex: str,
+                                            expected: float | None) -> None:
+    found = indicative_ldh_uln(days, sex)
     assert (None if found is None else found.value) == expected

@@ -183,3 +183,19 @@ def test_high_risk_acute_gvhd_from_grade_2(value: str, expected: str) -> None:
     """A1 high risk: concurrent acute GVHD grade II-IV."""
     tl = timeline(events=f"day | event | grade\n38 | gvhd | {value}\n")
     assert feature(tl, "acute_gvhd", 40, criteria_set(H)) == expected
+
+
+# E5 [S-2nd] paediatric LDH upper limits when the lab gives none: 1-9 y 321 U/L for both sexes;
+# 10-14 y boys 283, girls 272; with sex unknown at 10-14 y the limit is unknown (indeterminate).
+# A1 LDH > ULN. Day +40 is 2026-02-10: born 2014-02-10, the child is 12.
+@pytest.mark.parametrize(("born", "sex", "value", "expected"), [
+    ("2016-06-01", "U", "321", "not_met"), ("2016-06-01", "U", "322", "met"),
+    ("2014-02-10", "M", "283", "not_met"), ("2014-02-10", "M", "284", "met"),
+    ("2014-02-10", "F", "272", "not_met"), ("2014-02-10", "F", "273", "met"),
+    ("2014-02-10", "U", "280", "indeterminate"),
+])
+def test_ldh_without_a_lab_range_by_age_and_sex(born: str, sex: str, value: str,
+                                                expected: str) -> None:
+    tl = timeline(f"day | analyte | value | unit\n40 | ldh | {value} | U/L",
+                  who=patient(birth_date=date.fromisoformat(born), sex=sex))
+    assert outcome(tl, "ldh", 40, criteria_set(H)) == expected

@@ -37,7 +37,7 @@ def test_ldh_above_the_lab_upper_limit(value: str, expected: str) -> None:
 
 
 def test_ldh_without_a_lab_range_uses_the_age_table_and_warns() -> None:
-    """CALIPER 1-9 y ULN 320 U/L (E5, from memory, unverified): 330 U/L is above it."""
+    """Paediatric 1-9 y ULN 321 U/L (E5 [S-2nd], warned): 330 U/L is above it."""
     tl = timeline("""
         day | analyte | value | unit
         40  | ldh     | 330   | U/L

@@ -68,15 +68,15 @@ def test_no_who_cutoff_under_six_months() -> None:
 
 
 def test_ldh_uln_is_indicative_and_warns() -> None:
-    """E5 CALIPER indicative ULNs (unverified): 1-9 y 320 U/L, 10-14 y 285 U/L."""
-    five_years = indicative_ldh_uln(5 * 365.25)
+    """E5 [S-2nd] indicative ULNs: 1-9 y 321 U/L; 10-14 y boys 283, girls 272 U/L."""
+    five_years = indicative_ldh_uln(5 * 365.25, "U")
     assert five_years is not None
-    assert five_years.value == 320
-    assert "from memory, unverified" in five_years.warnings[0]
-    twelve = indicative_ldh_uln(12 * 365.25)
+    assert five_years.value == 321
+    assert "primary source unverified" in five_years.warnings[0]
+    twelve = indicative_ldh_uln(12 * 365.25, "M")
     assert twelve is not None
-    assert twelve.value == 285
-    assert indicative_ldh_uln(20 * 365.25) is None
+    assert twelve.value == 283
+    assert indicative_ldh_uln(20 * 365.25, "F") is None
 
 
 def test_platelet_range_warns() -> None:
