@@ -25,12 +25,15 @@ def tradeoff_figure(points: Sequence[Mapping[str, object]], criteria: str) -> st
     low = [y - _num(_lead(p)["q1"]) for p, y in zip(shown, ys, strict=True)]
     high = [_num(_lead(p)["q3"]) - y for p, y in zip(shown, ys, strict=True)]
     ax.errorbar(xs, ys, yerr=[low, high], color=_BLUE, marker="o", capsize=3)
-    for p, x, y in zip(shown, xs, ys, strict=True):
+    for i, (p, x, y) in enumerate(zip(shown, xs, ys, strict=True)):
+        # Points of equal measures coincide: each label gets a line of its own.
         label = f"x{_num(p['scale']):g}, sens. {_num(p['sensitivity']):.0%}"
-        ax.annotate(label, (x, y), textcoords="offset points", xytext=(6, 6), fontsize=8)
+        ax.annotate(label, (x, y), textcoords="offset points", xytext=(6, 6 + 11 * i),
+                    fontsize=8)
     ax.set_xlabel("false alarms per 100 patient-weeks (watch level, never-TA-TMA patients)")
-    ax.set_ylabel(f"lead time before {criteria} diagnosis, days (median, IQR)")
-    ax.set_title("TA-TMA watch list: earlier warning costs more false alarms", fontsize=10)
+    ax.set_ylabel("lead time, days (median, IQR)")
+    ax.set_title(f"TA-TMA watch list against {criteria}: thresholds scaled x0.5 to x2",
+                 fontsize=10)
     return to_svg(figure, "watch-tradeoff")
 
 
