@@ -22,7 +22,6 @@ from thrombo.rules.model import CriteriaSet
 from thrombo.rules.results import Outcome, ScreeningResult, SetResult
 
 ENGINES = ("reference", "duckdb", "spark")
-DEFAULT_ENGINE = "reference"
 
 DayOutcomes = dict[tuple[str, date], dict[str, Outcome]]
 """(patient id, query day) -> criterion or high-risk feature name -> outcome."""

@@ -6,7 +6,7 @@ height z-score included (normal_cdf.py), is plain SQL, so DuckDB runs the query 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -116,8 +116,3 @@ class DuckDBEngine:
         )
         return outcomes_by_day(found, criteria, (n.name for n in plan.features))
 
-
-def screen_timelines(
-    timelines: Iterable[Any], criteria: CriteriaSet, as_of: date
-) -> list[ScreeningResult]:
-    return DuckDBEngine().screen(InputTables.from_timelines(timelines), criteria, as_of)

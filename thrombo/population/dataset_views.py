@@ -82,7 +82,12 @@ def patients_table(folder: Path) -> pa.Table:
 
 def register_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
     """Create the views `pat`, `obs`, `evt` and `qd` over a dataset folder (the benchmark's
-    own simulated files); SourceError if a row cannot be screened as the file stands."""
+    own simulated files); SourceError if a row cannot be screened as the file stands.
+
+    Not a reader of real data: `thrombo bench screen` times the engine on files it wrote
+    itself, so the view joins the row check's table (normalize.row_checks) without the checks
+    of each row, and refuses the whole file if any row would fail them (real feeds are read by
+    `dataset_folder`, every row checked by population.row_check_sql)."""
     path = observations_path(folder)
     con.register("code_map", code_map(con, path, codemap_for(folder)))
     con.register("pat_all", patients_table(folder))
