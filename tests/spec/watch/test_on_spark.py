@@ -1,6 +1,6 @@
 """The watch spec checks on Spark, in one query.
 
-Spark plans each query for seconds, so the per-test `engine` parameter skips Spark here
+Spark plans each query for seconds, so the per-test engine parameter leaves Spark out
 (conftest.py); instead this test runs every watch spec test on the reference, noting each signal
 check (timeline, signal, day, expected outcome), and asks Spark all of them at once: the same
 compiled SQL the DuckDB run checks case by case, on Spark's SQL dialect.
