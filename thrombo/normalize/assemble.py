@@ -19,6 +19,7 @@ from thrombo.domain.records import Event, Medication, Observation, Patient, Prov
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.io.raw import SourceRecord
 from thrombo.normalize.build import Canonical, Context, PatientFact, normalize_record
+from thrombo.normalize.identity import Identities, hold
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
 from thrombo.normalize.row_checks import Skip
 from thrombo.normalize.values import ValueProblem
@@ -74,17 +75,24 @@ def assemble(
     sources: Iterable[tuple[str, str, Iterable[SourceRecord], list[str]]],
     ctx: Context,
     known_patients: frozenset[str] = frozenset(),
+    identities: Identities | None = None,
 ) -> Dataset:
-    """Normalise each source's records. `sources` yields (path, format, records, ignored files)."""
+    """Normalise each source's records. `sources` yields (path, format, records, ignored files).
+    A patient record that contradicts one known (`identities`: the store's, else those read
+    before it) is held back with its patient's records (normalize.identity)."""
     data = Dataset()
     seen: set[tuple[str, ...]] = set()
+    known = identities or Identities()
     for path, fmt, records, ignored in sources:
         summary = SourceSummary(path=path, format=fmt, ignored_files=ignored)
         data.summary.sources.append(summary)
         for record in records:
             summary.records += 1
-            _account(record, ctx, summary, data, seen)
+            _account(record, ctx, summary, data, seen, known)
     _resolve_patients(data, known_patients)
+    note = known.note()
+    if note is not None:
+        data.summary.notes.append(note)
     return data
 
 
@@ -120,9 +128,10 @@ def _account(
     summary: SourceSummary,
     data: Dataset,
     seen: set[tuple[str, ...]],
+    identities: Identities,
 ) -> None:
     item = accept(record, ctx, summary, data.summary)
-    if item is None:
+    if item is None or hold(item, identities, ctx.patients, summary, data.summary):
         return
     canonical, prov = item.records, item.provenance
     keys = [record_key(r) for r in canonical]

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from thrombo.domain.records import PATIENT_DATE_FIELDS, Patient
+from thrombo.domain.records import PATIENT_DATE_FIELDS, Patient, Sex
+from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
 
 if TYPE_CHECKING:
     from thrombo.normalize.assemble import Accepted
@@ -57,7 +58,7 @@ class Identities:
             self.known[merged.patient_id] = content(merged)
         return None
 
-    def birth_and_sex(self, patient_id: str) -> tuple[date, Any] | None:
+    def birth_and_sex(self, patient_id: str) -> tuple[date, Sex] | None:
         known = self.known.get(patient_id)
         return None if known is None else (known["birth_date"], known["sex"])
 
@@ -70,6 +71,24 @@ class Identities:
                 "the same id (birth date or sex): quarantined, with every other record of "
                 f"{'that patient' if n == 1 else 'those patients'} in this import; nothing of "
                 "them was stored")
+
+
+def hold(item: Accepted, identities: Identities, known_ages: dict[str, tuple[date, Sex]],
+         summary: SourceSummary, totals: ImportSummary) -> bool:
+    """Quarantine the item when its patient record contradicts the known patient, or when it
+    belongs to such a patient; `known_ages` (the normaliser's birth date and sex by patient,
+    build.Context.patients) goes back to the known patient's."""
+    reason = identities.screen(item)
+    if reason is None:
+        return False
+    for record in item.records:
+        known = identities.birth_and_sex(record.patient_id)
+        if known is not None:
+            known_ages[record.patient_id] = known
+    summary.quarantined += 1
+    prov = item.provenance
+    totals.quarantine.append(QuarantineEntry(prov.source, prov.location, reason))
+    return True
 
 
 def held_back(patient_id: str) -> str:

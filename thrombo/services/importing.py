@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from thrombo.normalize.quarantine import ImportSummary
-from thrombo.store.importer import import_sources
+from thrombo.store.importer import import_sources, stored_identities
 from thrombo.store.sources import SourceSpec, plan_sources, read_sources
 from thrombo.store.sql import Store
 
@@ -67,7 +67,10 @@ def import_upload(store: Store, source: Path, *, tz: str, actor: str, command: s
     folder before the summary is stored. `writing` is held around the write only (the
     service's audit lock: the import appends to the audit trail in its transaction), not
     while the upload is read."""
-    data = read_sources([str(source)], tz=tz, known_patients=store.known_patient_ids())
+    with store.engine.connect() as conn:
+        identities = stored_identities(conn)  # a stored child is never rewritten by another
+    data = read_sources([str(source)], tz=tz, known_patients=frozenset(identities.known),
+                        identities=identities)
     relabel(data.summary)
     with writing or nullcontext():
         return store.import_dataset(data, actor=actor, command=command)

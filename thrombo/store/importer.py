@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from thrombo.domain.records import Patient
 from thrombo.normalize.assemble import Accepted, accept, unknown_patient
 from thrombo.normalize.build import Context
-from thrombo.normalize.identity import KEPT_WHEN_MISSING, Identities
+from thrombo.normalize.identity import KEPT_WHEN_MISSING, Identities, hold
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
 from thrombo.store.schema import patients
 from thrombo.store.sources import SourceSpec
@@ -38,15 +38,11 @@ def import_sources(
     totals = ImportSummary()
     with store.engine.begin() as conn:
         import_id = begin_import(conn, actor, command)
-        columns = ("birth_date", "sex", "death_date", *KEPT_WHEN_MISSING)
-        stored = conn.execute(select(patients.c.patient_id,
-                                     *(patients.c[c] for c in columns))).all()
-        known: set[str] = {row.patient_id for row in stored}
-        identities = Identities({row.patient_id: dict(zip(columns, row[1:], strict=True))
-                                 for row in stored}, update=update)
+        identities = stored_identities(conn, update=update)
+        known: set[str] = set(identities.known)
         # Age and sex of stored patients, for the site's banded lab ranges (normalize.labranges).
-        for row in stored:
-            ctx.patients.setdefault(row.patient_id, (row.birth_date, row.sex))
+        for pid, fields in identities.known.items():
+            ctx.patients.setdefault(pid, (fields["birth_date"], fields["sex"]))
         waiting: list[tuple[SourceSummary, Accepted]] = []
         for path, fmt, records, ignored in sources:
             summary = SourceSummary(path=path, format=fmt, ignored_files=ignored)
@@ -55,7 +51,7 @@ def import_sources(
             for record in records:
                 summary.records += 1
                 item = accept(record, ctx, summary, totals)
-                if item is None or _held(item, identities, ctx, summary, totals):
+                if item is None or hold(item, identities, ctx.patients, summary, totals):
                     continue
                 known.update(r.patient_id for r in item.records if isinstance(r, Patient))
                 if unknown_patient(item, known) is None:
@@ -68,7 +64,7 @@ def import_sources(
             write_accepted(conn, batch, import_id)
         # Records read before their patient: resolvable now, or quarantined as unknown (or held
         # back with a patient record that contradicts the stored one).
-        waiting = [w for w in waiting if not _held(w[1], identities, ctx, w[0], totals)]
+        waiting = [w for w in waiting if not hold(w[1], identities, ctx.patients, w[0], totals)]
         write_accepted(
             conn, [w for w in waiting if unknown_patient(w[1], known) is None], import_id
         )
@@ -87,19 +83,9 @@ def import_sources(
     return totals
 
 
-def _held(item: Accepted, identities: Identities, ctx: Context, summary: SourceSummary,
-          totals: ImportSummary) -> bool:
-    """Quarantine the item when its patient record contradicts the stored patient, or when it
-    belongs to such a patient (normalize.identity); its patient's known age and sex stay those of
-    the stored patient."""
-    reason = identities.screen(item)
-    if reason is None:
-        return False
-    for record in item.records:
-        known = identities.birth_and_sex(record.patient_id)
-        if known is not None:
-            ctx.patients[record.patient_id] = known
-    summary.quarantined += 1
-    prov = item.provenance
-    totals.quarantine.append(QuarantineEntry(prov.source, prov.location, reason))
-    return True
+def stored_identities(conn: Connection, *, update: bool = False) -> Identities:
+    """The stored patients, as the identity rule compares an incoming record with them."""
+    columns = ("birth_date", "sex", "death_date", *KEPT_WHEN_MISSING)
+    rows = conn.execute(select(patients.c.patient_id, *(patients.c[c] for c in columns))).all()
+    return Identities({row.patient_id: dict(zip(columns, row[1:], strict=True)) for row in rows},
+                      update=update)

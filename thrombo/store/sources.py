@@ -18,6 +18,7 @@ from thrombo.io.raw import SourceRecord
 from thrombo.normalize.assemble import Dataset, assemble, build_timelines
 from thrombo.normalize.build import Context
 from thrombo.normalize.codemap import CodeMap, codemap_for
+from thrombo.normalize.identity import Identities
 from thrombo.normalize.labranges import LabRanges, lab_ranges_for
 from thrombo.normalize.quarantine import ImportSummary
 from thrombo.store.sql import Store, is_store_url
@@ -129,10 +130,12 @@ def read_sources(
     codemap: Path | None = None,
     known_patients: frozenset[str] = frozenset(),
     lab_ranges: Path | None = None,
+    identities: Identities | None = None,
 ) -> Dataset:
-    """Every record of the sources in memory, accounted (for reading, not for big imports)."""
+    """Every record of the sources in memory, accounted (for reading, not for big imports);
+    `identities`: the stored patients a record must not contradict (normalize.identity)."""
     specs, ctx = plan_sources(paths, tz=tz, fmt=fmt, codemap=codemap, lab_ranges=lab_ranges)
-    return assemble(specs, ctx, known_patients)
+    return assemble(specs, ctx, known_patients, identities)
 
 
 def load_source(
