@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browser.test_dashboard import free_port
+from tests.browser.conftest import free_port
 from tests.reliability.test_crash_safety import N_PATIENTS, OBS_PER_PATIENT, _state, _write_dataset
 from thrombo.store.sql import Store
 from thrombo.store.users import create_user

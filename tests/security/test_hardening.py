@@ -86,3 +86,17 @@ def test_patient_ids_are_one_encoded_path_segment() -> None:
 def test_password_fixture_still_signs_in(client: TestClient) -> None:
     answer = client.post("/api/v1/auth/token", json={"username": "clin1", "password": PASSWORD})
     assert answer.status_code == 200
+
+
+def test_the_dev_api_reference_works_offline() -> None:
+    """issue 21 item 10: /api/docs is the server's own page (no script, no CDN), listing every
+    operation of the OpenAPI document."""
+    dev = TestClient(create_app(settings_for("sqlite://", dev=True, secret_key=None)))
+    page = dev.get("/api/docs")
+    assert page.status_code == 200
+    assert "<script" not in page.text and "cdn" not in page.text.lower()
+    document = dev.get("/api/v1/openapi.json").json()
+    for path, item in document["paths"].items():
+        for method in item:
+            assert f"{method.upper()} {path}" in page.text
+    assert "/api/docs" not in document["paths"]

@@ -22,7 +22,7 @@ import pytest
 import uvicorn
 
 from tests.api.conftest import PASSWORD, settings_for
-from tests.browser.test_dashboard import free_port
+from tests.browser.conftest import free_port
 from thrombo.api.service import Service
 from thrombo.cli.serve import server_config
 from thrombo.store.sql import Store

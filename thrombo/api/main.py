@@ -56,9 +56,9 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         summary="Decision support for paediatric TA-TMA and ITP. A research aid: every result "
         "must be checked by the treating team.",
         openapi_url="/api/v1/openapi.json",
-        # Swagger UI loads its script from a CDN: development only (the OpenAPI document
-        # itself is always served).
-        docs_url="/api/docs" if settings.dev else None,
+        # The API reference is the dashboard's offline page (web.api_docs), under --dev only;
+        # Swagger UI would load its script from a CDN. The OpenAPI document is always served.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.service = service or Service.open(settings)
@@ -72,7 +72,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.add_middleware(AccessLogMiddleware)
     for router in ROUTERS:
         app.include_router(router)
-    mount_dashboard(app)
+    mount_dashboard(app, api_docs=settings.dev)
     _errors(app)
     return app
 

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from thrombo.cli.app import app
+from thrombo.cli.demo_paths import DEMO_OUT, DEMO_STORE
 from thrombo.cli.output import print_json, progress_enabled, stderr, stdout
 from thrombo.demo.run import DEFAULT_PATIENTS, DEFAULT_SEED, DemoResult, run_demo
 from thrombo.report.words import cite
@@ -18,9 +19,6 @@ from thrombo.simulate.config import STUDY, SimulationConfig
 # The seed study's figures are the simulation's default rates (thrombo.simulate.config, where
 # each cites the study) and the study's cohort size (thrombo.demo.run).
 _STUDY_RATES = SimulationConfig()
-DEMO_OUT = Path("thrombo-demo")
-"""Where `thrombo demo` (and `make demo`) writes; `thrombo serve --dev` serves its store."""
-DEMO_STORE = DEMO_OUT / "thrombo.db"
 
 
 @app.command("demo")

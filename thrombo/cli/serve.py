@@ -30,7 +30,7 @@ from thrombo.api.main import create_app
 from thrombo.api.service import Service
 from thrombo.api.settings import DEV_BANNER, NO_CDS_JWT_BANNER, Settings
 from thrombo.cli.app import app
-from thrombo.cli.demo import DEMO_STORE
+from thrombo.cli.demo_paths import DEMO_STORE
 from thrombo.cli.output import stderr
 from thrombo.web.patient_page import warm_status_cache
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from thrombo.web.api_docs import docs_router
 from thrombo.web.pages_common import WEB
 from thrombo.web.patient_page import warm_status_cache
 from thrombo.web.routes import ROUTERS
@@ -17,8 +18,11 @@ from thrombo.web.routes import ROUTERS
 __all__ = ["mount_dashboard", "warm_status_cache"]
 
 
-def mount_dashboard(app: FastAPI) -> None:
-    """The page routes after the API's own, and /static."""
+def mount_dashboard(app: FastAPI, api_docs: bool = False) -> None:
+    """The page routes after the API's own, /static, and with `api_docs` (--dev) the API
+    reference at /api/docs."""
     for router in ROUTERS:
         app.include_router(router)
+    if api_docs:
+        app.include_router(docs_router(app))
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from thrombo.cli.demo import DEMO_OUT, DEMO_STORE
+from thrombo.cli.demo_paths import DEMO_OUT, DEMO_STORE
 from thrombo.cli.serve import DEV_DB, dev_db
 
 
