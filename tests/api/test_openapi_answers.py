@@ -110,7 +110,7 @@ def test_real_answers_hold_to_the_schema(client: TestClient, tokens: dict[str, s
 
 
 def _matches(template: str, url: str) -> bool:
-    parts, wanted = template.split("/"), url.split("?")[0].split("/")
+    parts, wanted = template.split("/"), url.split("?", maxsplit=1)[0].split("/")
     return len(parts) == len(wanted) and all(
         p == w or (p.startswith("{") and p.endswith("}")) for p, w in zip(parts, wanted,
                                                                          strict=True))

@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
 from thrombo.errors import ThromboUserError
 from thrombo.store.sources import LAB_RANGES_HELP, timezone
-
-T = TypeVar("T")
 
 SourceArg = Annotated[str, typer.Argument(help="Dataset folder, FHIR file or folder, store URL.")]
 AsOfOpt = Annotated[
@@ -54,13 +52,3 @@ def parse_as_of(text: str | None, zone_name: str) -> date:
     if text is None:
         return datetime.now(timezone(zone_name)).date()
     return parse_day(text)
-
-
-def only_patient(timelines: list[T], patient: str | None, source: str) -> list[T]:
-    """The one patient asked for with --patient (an unknown id is a user error), or all."""
-    if patient is None:
-        return timelines
-    found = [t for t in timelines if getattr(t, "patient_id", None) == patient]
-    if not found:
-        raise ThromboUserError(f"no patient {patient!r} in {source}")
-    return found

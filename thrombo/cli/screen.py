@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,19 +12,47 @@ from thrombo.cli.app import app
 from thrombo.cli.options import parse_as_of
 from thrombo.cli.output import print_json, stdout
 from thrombo.cli.records import Column, human, print_records
-from thrombo.engines import ENGINES
-from thrombo.errors import ThromboUserError
-from thrombo.population.screen import screen_on_cluster, screen_source
 from thrombo.population.spark_job import report_lines
-from thrombo.rules.compare import disagreements
-from thrombo.rules.model import CriteriaSet
-from thrombo.rules.registry import DEFAULT, all_sets, criteria_set
+from thrombo.rules.model import EngraftmentRule
+from thrombo.rules.registry import DEFAULT
 from thrombo.rules.results import SetResult
-from thrombo.rules.tma.options import ScreeningOptions
+from thrombo.services.screen import (
+    ScreenOptions,
+    ScreenRequest,
+    screen_as_cluster_job,
+    screen_from_source,
+)
 from thrombo.store.sources import LAB_RANGES_HELP
 
+_ENGRAFTMENT = EngraftmentRule()
+ENGRAFTMENT_HELP = (
+    "Engraftment: a neutrophil or platelet engraftment date the record does not hold is derived "
+    f"from the counts (clinical-reference.md I4): neutrophils, the first of "
+    f"{_ENGRAFTMENT.anc_run} consecutive days after the nadir with ANC >= "
+    f"{_ENGRAFTMENT.anc_threshold:g} x 10^9/L; platelets, the first of "
+    "--platelet-engraftment-run consecutive days >= "
+    f"{_ENGRAFTMENT.platelet_threshold:g} x 10^9/L with no platelet transfusion in the "
+    f"{_ENGRAFTMENT.platelet_transfusion_free_days} days before. The derivation is shown as "
+    "evidence; a recorded date always wins.")
+SCREEN_HELP = (
+    "Screen every patient for TA-TMA under one criteria set, or all of them side by side.\n\n"
+    f"{ENGRAFTMENT_HELP}\n\n"
+    "Censored results ('<10', '>2500', FHIR valueQuantity.comparator, OMOP "
+    "operator_concept_id) are kept as bounds: the reference engine decides a criterion on one "
+    "by interval logic (platelets '<10' is below 50: met; '<10' against 5: indeterminate); the "
+    "duckdb and spark engines read such a row but leave it undecided (indeterminate).\n\n"
+    "On a cluster: `--engine spark --master URL --out DIR` screens a dataset folder (or an OMOP "
+    "CDM folder with --format omop) as a Spark job from this process (the driver). The driver "
+    "reads SOURCE's small tables and the executors its observation rows, so SOURCE must be a "
+    "folder at the same path on every node (a shared mount); DIR may be a shared path or any "
+    "URL Spark writes (hdfs://, s3a://). DIR/patients holds the fields of --json's patients "
+    "(status, first_met, active, criteria_met, criteria_indeterminate, high_risk, "
+    "high_risk_features, assessed_on, the rules); DIR/summary.json the counts by status, the "
+    "rows read and left out, and the rules (--json prints it). The README's \"At population "
+    "scale: Spark on a cluster\" documents the schema.")
 
-@app.command("screen")
+
+@app.command("screen", help=SCREEN_HELP)
 def screen_command(
     source: Annotated[str, typer.Argument(
         help="Dataset folder, FHIR file or folder, store URL; an OMOP CDM folder or database "
@@ -48,6 +75,17 @@ def screen_command(
         str,
         typer.Option("--diagnosis-date", help="second-time-point (default) or first-time-point."),
     ] = "second-time-point",
+    confirmation: Annotated[str, typer.Option("--confirmation", help=(
+        "What confirms the second consecutive time point: re-measured (default: at least the "
+        "set's number of criteria met by results or events dated after the first time point; "
+        "a day whose only new result is a blood pressure cannot confirm labs drawn once) or "
+        "window (the criteria window as it stands on the next assessment day)."))
+    ] = "re-measured",
+    platelet_engraftment_run: Annotated[int, typer.Option("--platelet-engraftment-run", help=(
+        "Platelet engraftment, when not recorded, is derived as the first of N consecutive "
+        "days >= 20 x 10^9/L without a transfusion in the 7 days before: 3 (default, "
+        "CIBMTR/ASTCT) or 7 (a variant no registry text was found to use; warned)."))
+    ] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     tz: Annotated[
         str, typer.Option("--timezone", help="Site time zone for times without an offset.")
@@ -63,45 +101,16 @@ def screen_command(
         "--out", help="With --engine spark: run the cluster job and write OUT/patients "
                       "(Parquet, one row per patient) and OUT/summary.json there.")] = None,
 ) -> None:
-    """Screen every patient for TA-TMA under one criteria set, or all of them side by side.
-
-    Censored results ('<10', '>2500', FHIR valueQuantity.comparator, OMOP operator_concept_id)
-    are kept as bounds: the reference engine decides a criterion on one by interval logic
-    (platelets '<10' is below 50: met; '<10' against 5: indeterminate); the duckdb and spark
-    engines read such a row but leave it undecided (indeterminate).
-
-    On a cluster: `--engine spark --master URL --out DIR` screens a dataset folder (or an OMOP
-    CDM folder with --format omop) as a Spark job from this process (the driver). The driver
-    reads SOURCE's small tables and the executors its observation rows, so SOURCE must be a
-    folder at the same path on every node (a shared mount); DIR may be a shared path or any
-    URL Spark writes (hdfs://, s3a://). DIR/patients holds the fields of --json's patients
-    (status, first_met, active, criteria_met, criteria_indeterminate, high_risk,
-    high_risk_features, assessed_on, the rules); DIR/summary.json the counts by status, the
-    rows read and left out, and the rules (--json prints it). The README's "At population
-    scale: Spark on a cluster" documents the schema."""
-    if engine not in ENGINES:
-        raise ThromboUserError(f"unknown engine {engine!r} (available: {', '.join(ENGINES)})")
-    if diagnosis_date not in ("second-time-point", "first-time-point"):
-        raise ThromboUserError("--diagnosis-date must be second-time-point or first-time-point")
-    options = ScreeningOptions(diagnosis_date=diagnosis_date)  # type: ignore[arg-type]
-    day = parse_as_of(as_of, tz)
+    """Screen every patient for TA-TMA (help: SCREEN_HELP)."""
+    request = ScreenRequest(
+        source, parse_as_of(as_of, tz), criteria, engine,
+        ScreenOptions(diagnosis_date, confirmation, platelet_engraftment_run), tz,
+        source_format, lab_ranges)
     if out is not None or master is not None:
-        if criteria == "all":
-            raise ThromboUserError("--out writes one criteria set's results: name it with "
-                                   "--criteria")
-        _screen_on_cluster(source, source_format, engine, criteria_set(criteria, options), day,
-                           tz, lab_ranges, master, out, as_json)
+        _screen_on_cluster(request, master, out, as_json)
         return
-    sets = all_sets(options) if criteria == "all" else [criteria_set(criteria, options)]
-    results, accounting = screen_source(source, source_format, engine, sets, day, tz, lab_ranges)
-    if criteria == "all":
-        document: dict[str, object] = {
-            "results": [r.to_json() for r in results],
-            "disagreements": disagreements(results),
-        }
-    else:
-        document = results[0].to_json()
-    document["input"] = accounting
+    screening = screen_from_source(request)
+    results, document = screening.results, screening.document
     if as_json:
         print_json(document)
     elif criteria == "all":
@@ -110,15 +119,11 @@ def screen_command(
         _print_set(results[0])
 
 
-def _screen_on_cluster(
-    source: str, source_format: str | None, engine: str, criteria: CriteriaSet, day: date,
-    tz: str, lab_ranges: Path | None, master: str | None, out: str | None,
-    as_json: bool,
-) -> None:
+def _screen_on_cluster(request: ScreenRequest, master: str | None, out: str | None,
+                       as_json: bool) -> None:
     """The Spark job (thrombo.population.spark_job) run from this process on `master`."""
     started = time.perf_counter()
-    document = screen_on_cluster(source, source_format, engine, criteria, day, tz, lab_ranges,
-                                 master, out)
+    document = screen_as_cluster_job(request, master, out)
     if as_json:
         print_json(document)
         return

@@ -1,7 +1,9 @@
 """Use case `screen`: TA-TMA screening of one patient or of many, under one set or all.
 
 `ScreenOptions` holds the choices `thrombo screen` offers (the published definitions leave them
-open; rules.tma.options names each); the service's routes use the defaults.
+open; rules.tma.options names each); the service's routes use the defaults. A SOURCE is
+screened on the engine asked for, by the path thrombo.population chooses (a dataset folder or
+OMOP CDM read in place on DuckDB, the cluster job on Spark, timelines otherwise).
 """
 
 from __future__ import annotations
@@ -9,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal, cast
 
 from thrombo.domain.timeline import PatientTimeline
+from thrombo.engines import ENGINES
 from thrombo.errors import ThromboUserError
+from thrombo.population.screen import screen_on_cluster, screen_source
 from thrombo.rules import registry
 from thrombo.rules.compare import disagreements
 from thrombo.rules.model import CriteriaSet
@@ -100,3 +105,50 @@ def patient_screening_document(timeline: PatientTimeline, as_of: date,
     if criteria != ALL_CRITERIA:
         return results[0]
     return {"as_of": as_of.isoformat(), "results": results}
+
+
+@dataclass(frozen=True)
+class ScreenRequest:
+    """`thrombo screen SOURCE`'s inputs."""
+
+    source: str
+    as_of: date
+    criteria: str = DEFAULT_CRITERIA
+    engine: str = "reference"
+    options: ScreenOptions = ScreenOptions()
+    tz: str = "UTC"
+    fmt: str | None = None
+    lab_ranges: Path | None = None
+
+    def sets(self) -> list[CriteriaSet]:
+        """The criteria sets, every option checked before the source is read."""
+        if self.engine not in ENGINES:
+            raise ThromboUserError(
+                f"unknown engine {self.engine!r} (available: {', '.join(ENGINES)})")
+        return chosen_sets(self.criteria, self.options)
+
+
+@dataclass(frozen=True)
+class SourceScreening:
+    results: list[SetResult]
+    document: dict[str, Any]
+    """The `screen --json` document, with the source's accounting as "input"."""
+
+
+def screen_from_source(request: ScreenRequest) -> SourceScreening:
+    results, accounting = screen_source(request.source, request.fmt, request.engine,
+                                        request.sets(), request.as_of, request.tz,
+                                        request.lab_ranges)
+    return SourceScreening(results, {**results_document(results, request.criteria),
+                                     "input": accounting})
+
+
+def screen_as_cluster_job(request: ScreenRequest, master: str | None, out: str | None
+                          ) -> dict[str, Any]:
+    """The Spark job's summary (it writes OUT/patients and OUT/summary.json)."""
+    if request.criteria == ALL_CRITERIA:
+        raise ThromboUserError("--out writes one criteria set's results: name it with "
+                               "--criteria")
+    (criteria,) = request.sets()
+    return screen_on_cluster(request.source, request.fmt, request.engine, criteria,
+                             request.as_of, request.tz, request.lab_ranges, master, out)

@@ -20,6 +20,8 @@ import thrombo.cli.plan
 import thrombo.cli.study  # noqa: F401  (each registers its command)
 from tests.spec.results.test_site_lab_ranges import SITE_RANGES, dataset
 from thrombo.cli.app import app
+from thrombo.store.sources import read_sources
+from thrombo.store.sql import Store
 
 runner = CliRunner()
 AS_OF = ["--as-of", "2026-02-20"]
@@ -63,3 +65,15 @@ def test_help_names_the_option() -> None:
     for name in ("plan", "assess", "itp", "study"):
         shown = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200"})
         assert "--lab-ranges" in shown.stdout and "thrombo-lab-ranges.toml" in shown.stdout
+
+
+def test_a_store_keeps_the_ranges_of_its_import(case: tuple[Path, Path], tmp_path: Path) -> None:
+    """A store's results carry the ranges they were imported with: --lab-ranges on a store URL
+    would silently change nothing, so it is refused with where to give it instead."""
+    folder, site = case
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = Store.open(url)
+    store.import_dataset(read_sources([str(folder)]), actor="test", command="test")
+    store.engine.dispose()
+    refused = runner.invoke(app, ["assess", url, "--lab-ranges", str(site)])
+    assert "give --lab-ranges to `thrombo import`" in str(refused.exception)
