@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from thrombo.cli.app import app
-from thrombo.cli.output import print_json
+from thrombo.cli.output import print_json, progress, progress_enabled
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
@@ -264,7 +264,10 @@ def bench_screen(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Screen N simulated rows with harmonized-2023 and print the figures."""
-    document = _document(run(rows, engine, seed, cache))
+    # A spinner, not a bar: its redraws run in a thread of their own, and steps reported from
+    # inside the timed screen would add to the time measured.
+    with progress(f"benchmarking {rows:,} rows", enabled=progress_enabled(as_json)):
+        document = _document(run(rows, engine, seed, cache))
     if as_json:
         print_json(document)
         return

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 import thrombo.cli.importing
 import thrombo.cli.output
 import thrombo.cli.simulate  # registers the commands
+from thrombo.cli import bench
 from thrombo.cli.app import app
 from thrombo.cli.output import progress
 
@@ -79,3 +80,17 @@ def test_a_bar_counts_to_its_total(terminal: Terminal) -> None:
         for _ in range(4):
             advance(1)
     assert "4/4" in terminal.getvalue()
+
+
+def test_bench_shows_a_spinner_on_a_terminal_only(terminal: Terminal,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The benchmark itself is replaced: only what the command shows around it is checked."""
+    monkeypatch.setattr(bench, "run", lambda *_args: bench.BenchResult(
+        10, "duckdb", 0.1, 100, 0.0, 1, True, 1, 1, 10, 10.0, 1))
+    done = runner.invoke(app, ["bench", "screen", "--rows", "10"])
+    assert done.exit_code == 0, done.output
+    assert "benchmarking 10 rows" in terminal.getvalue()
+    silent = Terminal()
+    monkeypatch.setattr(thrombo.cli.output, "stderr", Console(file=silent, force_terminal=True))
+    assert runner.invoke(app, ["bench", "screen", "--rows", "10", "--json"]).exit_code == 0
+    assert silent.getvalue() == ""
