@@ -29,7 +29,9 @@ Semantics (interface.md `screen --json`, made precise):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from thrombo.domain.timeline import PatientTimeline
@@ -223,6 +225,20 @@ def screen(
     timelines: Iterable[PatientTimeline], criteria: CriteriaSet, as_of: date
 ) -> SetResult:
     """Every patient under one criteria set; the set's own caveats head the warnings."""
-    patients = tuple(screen_patient(t, criteria, as_of) for t in timelines)
+    with _heap_frozen():
+        patients = tuple(screen_patient(t, criteria, as_of) for t in timelines)
     dynamic = sorted({w for p in patients for w in p.warnings} - set(criteria.warnings))
     return SetResult(criteria.rules_json(), as_of, patients, (*criteria.warnings, *dynamic))
+
+
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """Exempt what already exists (the timelines: a centre's is a million objects) from the
+    cyclic garbage collector while many patients are screened, then hand it back. Screening
+    allocates steadily, and each full collection would walk the whole heap again: a quarter of
+    the screening time on a 50-patient store. Nothing is kept frozen afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
