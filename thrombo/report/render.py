@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import orjson
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -76,9 +75,8 @@ def render_html(results: StudyResults, source: dict[str, Json] | None = None,
     template = _environment().get_template("report.html")
     return template.render(
         results=results, figures=figures, captions=FIGURE_CAPTIONS, individual=individual,
-        rules_json=orjson.dumps(results.rules, option=orjson.OPT_INDENT_2).decode(),
-        source_json=(orjson.dumps(source, option=orjson.OPT_INDENT_2).decode()
-                     if source is not None else None),
+        rules=tables.settings_table(results.rules, "Criteria set and options"),
+        source=None if source is None else tables.settings_table(source, "Input"),
         thrombo_version=_thrombo_version(), warnings=warnings,
         flow=tables.flow_table(results), baseline=tables.baseline_table(results),
         endpoints=tables.endpoint_table(results), at_risk=tables.at_risk_table(results),

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from thrombo.analytics.cohort import CTCAE_GRADES
 from thrombo.analytics.endpoints import Summary
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE
-from thrombo.analytics.results import LandmarkEstimate, ProportionEstimate
+from thrombo.analytics.results import Json, LandmarkEstimate, ProportionEstimate
 from thrombo.analytics.study_disclosure import flow_counts
 from thrombo.analytics.study_results import StudyResults, Suppression
-from thrombo.report.words import cite
+from thrombo.report.words import cite, human, term
 
 # The results section of the study this report mirrors (000_56e8c5c5802e858b.txt, "Results"):
 # 30 patients; 70% resolution within 28 days of starting defibrotide; 80% 6-month overall
@@ -243,3 +243,22 @@ def flow_table(results: StudyResults) -> Table:
                             for j, e in enumerate(s.excluded)) or "-")
                  for i, s in enumerate(results.flow))
     return Table(("Step", "Patients", "Left at this step (reason: n)"), rows)
+
+
+def settings_table(document: Json, title: str) -> Table:
+    """A JSON document (criteria set and options, input summary) as rows a reader can scan:
+    one line per value, nested keys joined with " / ", values in words (report.words)."""
+    rows: list[Row] = []
+
+    def walk(value: Json, path: tuple[str, ...]) -> None:
+        if isinstance(value, dict) and value:
+            for key, inner in value.items():
+                walk(inner, (*path, term(str(key))))
+        elif isinstance(value, list) and value and any(isinstance(v, dict) for v in value):
+            for index, inner in enumerate(value, start=1):
+                walk(inner, (*path, str(index)))
+        else:
+            rows.append((" / ".join(path), human(value, "none")))
+
+    walk(document, ())
+    return Table((title, "Value"), tuple(rows))

@@ -93,3 +93,12 @@ def test_report_folder_that_is_a_file_is_refused(results: StudyResults, tmp_path
     target.write_text("x")
     with pytest.raises(ThromboUserError):
         write_report(results, target, make_pdf=False)
+
+
+def test_no_raw_json_section(results: StudyResults) -> None:
+    """issue 21 item 13: the criteria set and the input are tables of readable rows, not a JSON
+    dump: "options / time origin | treatment-start", "demo seed | 7"."""
+    html = render_html(results, {"demo_seed": 7, "data": "thrombo-demo/data"})
+    assert "<pre>" not in html and '"options": {' not in html
+    assert "<td>options / time origin</td><td>treatment-start</td>" in html
+    assert "<td>demo seed</td><td>7</td>" in html
