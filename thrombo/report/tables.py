@@ -188,6 +188,11 @@ def centre_table(results: StudyResults) -> Table:
                   "Deaths by 6 months"), rows)
 
 
+COVARIATES = {"age_years": "age at TA-TMA diagnosis (per year older)",
+              "male": "male sex (vs female)"}
+"""The Cox model's covariates (analytics.study) in words, with the unit a hazard ratio is per."""
+
+
 def comparison_table(results: StudyResults) -> Table:
     c = results.comparisons
     rows: list[Row] = []
@@ -208,7 +213,8 @@ def comparison_table(results: StudyResults) -> Table:
                      g.method))
     if c.cox is not None:
         for h in c.cox.hazard_ratios:
-            rows.append((f"Cox: {h.covariate}", f"HR {h.hazard_ratio:.3g}",
+            rows.append((f"Cox: {COVARIATES.get(h.covariate, term(h.covariate))}",
+                         f"HR {h.hazard_ratio:.3g}",
                          f"CI {h.ci_low:.3g} to {h.ci_high:.3g}, p = {h.p_value:.4f}",
                          c.cox.method + (" stratified by centre" if c.cox.strata else "")))
     note = f"Historical control: {c.control_source}." if c.control_source else (

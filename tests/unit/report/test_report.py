@@ -102,3 +102,12 @@ def test_no_raw_json_section(results: StudyResults) -> None:
     assert "<pre>" not in html and '"options": {' not in html
     assert "<td>options / time origin</td><td>treatment-start</td>" in html
     assert "<td>demo seed</td><td>7</td>" in html
+
+
+def test_cox_covariates_read_in_words_with_their_unit(results: StudyResults) -> None:
+    """issue 21 item 13: "Cox: age at TA-TMA diagnosis (per year older)", not "Cox: age_years"
+    (StudyPatient.age_years is the age on the diagnosis day, analytics.from_timelines). The hand
+    cohort's ten patients with three deaths fit both covariates."""
+    names = [row[0] for row in tables.comparison_table(results).rows if row[0].startswith("Cox")]
+    assert names == ["Cox: age at TA-TMA diagnosis (per year older)",
+                     "Cox: male sex (vs female)"]
