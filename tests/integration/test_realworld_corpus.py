@@ -152,7 +152,7 @@ def test_omop_cdm_with_upper_case_tables_and_its_own_vocabulary() -> None:
     assert skips(loaded) == {
         # Creatinine in whole blood: clinical-reference.md H lists serum or plasma only.
         f"code not used by thrombo: http://loinc.org|38483-4: {BLOOD_CREATININE}": 1,
-        "local code not in the code map: 171207006": 1,  # SNOMED depression screening
+        "code not used by thrombo: http://snomed.info/sct|171207006": 1,  # a SNOMED screening
     }
     mapped = {"code_mapped_from": "SNOMED 61928009 (concept 4267147)"}
     assert observations(loaded) == [

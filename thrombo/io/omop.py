@@ -81,6 +81,8 @@ __all__ = [
     "cdm_concepts",
     "cell_text",
     "load_concept_map",
+    "measurement_code",
+    "measurement_code_sql",
     "measurement_item",
     "open_tables",
     "operator_prefix",
@@ -260,10 +262,38 @@ def _person(row: Row, deaths: dict[str, str]) -> RawItem:
     return RawPatient(pid, fields)
 
 
+def measurement_code(concept: Concept | None, source_value: str) -> str | None:
+    """The code a measurement is read by, from its concept: the LOINC code; for a concept of
+    another known vocabulary whose source value is its own code (or empty), `system|code`, so
+    that a skip names the standard concept ('http://snomed.info/sct|171207006'), not a 'local
+    code'; None: the source value as written (a local code, for the code map) or the id.
+    measurement_code_sql is the same in SQL."""
+    if concept is None:
+        return None
+    if concept.vocabulary_id == "LOINC":
+        return concept.concept_code
+    system = VOCABULARY_SYSTEM.get(concept.vocabulary_id)
+    if system and concept.concept_code and source_value in ("", concept.concept_code):
+        return f"{system}|{concept.concept_code}"
+    return None
+
+
+def measurement_code_sql(concept: str, source_value: str, concept_id: str) -> str:
+    """measurement_code in SQL (DuckDB and Spark): `concept` is the alias of the concept
+    look-up (vocabulary_id, concept_code); the others are the cells' reader text."""
+    code = f"NULLIF(trim({concept}.concept_code), '')"
+    systems = " ".join(f"WHEN '{v}' THEN '{s}|'" for v, s in VOCABULARY_SYSTEM.items())
+    return (f"CASE WHEN {concept}.vocabulary_id = 'LOINC' THEN {code} "
+            f"WHEN {code} IS NOT NULL AND COALESCE({source_value}, {code}) = {code} "
+            f"AND {concept}.vocabulary_id IN ({', '.join(repr(v) for v in VOCABULARY_SYSTEM)}) "
+            f"THEN (CASE {concept}.vocabulary_id {systems} END) || {code} "
+            f"ELSE COALESCE({source_value}, {concept_id}) END")
+
+
 def measurement_item(row: Row, concepts: Concepts) -> RawObservation:
     concept = concepts.code(row.get("measurement_concept_id"))
-    code = (concept.concept_code if concept and concept.vocabulary_id == "LOINC"
-            else _required(row, "measurement_source_value", "measurement_concept_id"))
+    code = measurement_code(concept, cell_text(row.get("measurement_source_value"))) or (
+        _required(row, "measurement_source_value", "measurement_concept_id"))
     unit_concept = concepts.code(row.get("unit_concept_id"))
     unit = cell_text(row.get("unit_source_value")) or (
         unit_concept.concept_code if unit_concept else "")

@@ -49,6 +49,8 @@ class CodeMap:
     path: str | None = None
 
     def analyte_for(self, code: str, system: str | None = None) -> str | None:
+        if system is None and "|" in code:
+            system, code = code.rsplit("|", 1)  # 'system|code' as text (an OMOP concept's)
         if system is not None:
             hit = self.analytes.get(f"{system}|{code}")
             if hit is not None:

@@ -121,6 +121,8 @@ def resolve_analyte(code: Code | str, codemap: CodeMap) -> Analyte:
         if text in BY_LOINC:
             return BY_LOINC[text]
         raise Skip(not_used(f"{LOINC}|{text}"))
+    if "|" in text:
+        raise Skip(not_used(text))  # a standard concept given as 'system|code' (io.omop)
     raise Skip(f"local code not in the code map: {text}")
 
 

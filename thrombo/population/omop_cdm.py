@@ -48,6 +48,7 @@ from thrombo.io.omop import (
     FolderTables,
     Tables,
     cdm_concepts,
+    measurement_code_sql,
     measurement_item,
     open_tables,
     read_omop,
@@ -272,9 +273,8 @@ def measurement_sql(reader: str, columns: dict[str, tuple[str, str]]) -> str:
     def t(column: str) -> str:
         return _text(column, columns)
 
-    concept_code = ("CASE WHEN mc.vocabulary_id = 'LOINC' THEN NULLIF(trim(mc.concept_code), '') "
-                    f"ELSE COALESCE({t('measurement_source_value')}, "
-                    f"{t('measurement_concept_id')}) END")
+    concept_code = measurement_code_sql("mc", t('measurement_source_value'),
+                                        t('measurement_concept_id'))
     prefix = operator_prefix_sql(t('operator_concept_id'))
     coded = "NULLIF(trim(vc.concept_name), '')"
     number = (f"CASE WHEN {t('value_as_number')} IS NOT NULL "

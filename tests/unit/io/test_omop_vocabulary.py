@@ -61,5 +61,17 @@ def test_the_cdm_reads_the_snomed_platelet_count_as_platelets_and_says_so() -> N
     mapped = next(i for i in items if i.resource_id == "measurement/102")
     assert (mapped.code, mapped.value, mapped.unit) == ("26515-7", "38", "10*3/uL")
     assert mapped.extra == {"code_mapped_from": "SNOMED 61928009 (concept 4267147)"}
-    # A SNOMED measurement without a LOINC partner keeps its own code.
-    assert next(i for i in items if i.resource_id == "measurement/106").code == "171207006"
+    # A SNOMED measurement without a LOINC partner is read by its own standard concept, so
+    # that its skip names it (not "local code").
+    assert next(i for i in items if i.resource_id == "measurement/106").code == (
+        "http://snomed.info/sct|171207006")
+
+
+def test_a_site_code_map_of_the_bare_code_still_maps_a_concept_read_as_system_and_code() -> None:
+    from thrombo.normalize.codemap import CodeMap
+
+    bare = CodeMap({"171207006": "platelets"})
+    assert bare.analyte_for("http://snomed.info/sct|171207006") == "platelets"
+    full = CodeMap({"http://snomed.info/sct|171207006": "platelets"})
+    assert full.analyte_for("http://snomed.info/sct|171207006") == "platelets"
+    assert full.analyte_for("171207006") is None
