@@ -20,3 +20,10 @@ from thrombo.dosing.rituximab import rituximab
 def test_regimens_at_1_m2(regimen: str, mg: float, count: int) -> None:
     plan = rituximab(DoseInputs(weight_kg=30, height_cm=120, regimen=regimen))
     assert (plan.dose.value, plan.schedule[0].count) == (mg, count)
+
+
+@pytest.mark.parametrize("regimen", ["standard", "low-dose-100mg"])
+def test_weekly_doses_start_on_the_first_day(regimen: str) -> None:
+    """The weekly course begins with its first dose: the schedule starts on day 0, every 7 days."""
+    (phase,) = rituximab(DoseInputs(weight_kg=30, height_cm=120, regimen=regimen)).schedule
+    assert (phase.start_day, phase.every_days) == (0, 7)
