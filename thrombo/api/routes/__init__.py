@@ -17,6 +17,7 @@ from thrombo.api.routes import (
     screening,
     study,
     users,
+    watch,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -31,4 +32,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     imports.router,
     audit_log.router,
     cds_hooks.router,
+    watch.router,
 )

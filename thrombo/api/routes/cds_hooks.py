@@ -30,6 +30,7 @@ from thrombo.api.cds.prefetch import (
     order_sign_templates,
     patient_view_templates,
 )
+from thrombo.api.cds.watch_card import watch_cards, watch_of
 from thrombo.api.deps import ServiceDep
 from thrombo.api.screening_memo import screening
 from thrombo.api.service import DataVersion, Service
@@ -156,8 +157,10 @@ def run_patient_view(request: Request, service: Service, body: HookRequest, clie
     note = assembled.ignored_note()
     if note:
         sources += f"; {note}"
-    cards = [patient_view.patient_view_card(result, criteria.name,
-                                            _page_url(request, service, patient_id), sources)]
+    page_url = _page_url(request, service, patient_id)
+    cards = [patient_view.patient_view_card(result, criteria.name, page_url, sources)]
+    cards += watch_cards(watch_of(service, assembled.timeline, bool(assembled.used_prefetch),
+                                  version), page_url)
     service.record(client.actor, "cds-patient-view", {**detail, "status": result.status},
                    patient_id)
     return response(cards)

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from thrombo.web.routes import admin_pages, pages
+from thrombo.web.routes import admin_pages, pages, watch_pages
 
-ROUTERS: tuple[APIRouter, ...] = (pages.router, admin_pages.router)
+ROUTERS: tuple[APIRouter, ...] = (pages.router, watch_pages.router, admin_pages.router)
