@@ -20,7 +20,7 @@ from thrombo.analytics.cohort import (
     TimeOrigin,
     days_from_origin,
 )
-from thrombo.analytics.results import CumulativeIncidenceCurve, SurvivalCurve
+from thrombo.analytics.results import AtRiskRow, CumulativeIncidenceCurve, SurvivalCurve
 from thrombo.analytics.study import DEATH_EVENT, RESOLUTION_EVENT
 from thrombo.analytics.study_results import StudyResults, Suppression
 from thrombo.report.svg import to_svg
@@ -53,7 +53,10 @@ def _axes(height: float) -> tuple[Figure, Axes]:
     return figure, figure.add_subplot()
 
 
-def survival_figure(curve: SurvivalCurve, origin: TimeOrigin) -> str:
+def survival_figure(curve: SurvivalCurve, origin: TimeOrigin,
+                    at_risk: Sequence[AtRiskRow] = ()) -> str:
+    """The Kaplan-Meier curve; with `at_risk`, each tick of the time axis is one of its days and
+    carries the number at risk on a second line, so the numbers sit under their ticks."""
     figure, ax = _axes(3.6)
     xs, low = _steps(curve.times, list(curve.ci_low))
     _, high = _steps(curve.times, list(curve.ci_high))
@@ -68,7 +71,12 @@ def survival_figure(curve: SurvivalCurve, origin: TimeOrigin) -> str:
                 markersize=9, label="censored")
     ax.axvline(SURVIVAL_LANDMARK_DAYS, color=_GREY, linestyle="--", linewidth=0.9)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel(f"days from {origin.replace('-', ' ')}")
+    days = f"days from {origin.replace('-', ' ')}"
+    if at_risk:
+        ax.set_xticks([r.time for r in at_risk],
+                      [f"{r.time:g}\n{r.at_risk}" for r in at_risk])
+        days += " (second line: patients at risk)"
+    ax.set_xlabel(days)
     ax.set_ylabel("overall survival")
     ax.legend(loc="lower left", frameon=False, fontsize=8)
     return to_svg(figure, "survival")
@@ -157,7 +165,8 @@ def study_figures(results: StudyResults, individual: bool) -> dict[str, str]:
                           else "treatment-start")
     figures = {"flow": flow_figure(results.flow, results.suppression)}
     if results.overall_survival is not None:
-        figures["survival"] = survival_figure(results.overall_survival.curve, origin)
+        at_risk = () if results.suppression.on else results.overall_survival.at_risk
+        figures["survival"] = survival_figure(results.overall_survival.curve, origin, at_risk)
     if results.cif_resolution is not None:
         estimate = results.cif_resolution.estimate
         figures["incidence"] = incidence_figure(estimate.curve(RESOLUTION_EVENT),

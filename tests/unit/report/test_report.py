@@ -111,3 +111,17 @@ def test_cox_covariates_read_in_words_with_their_unit(results: StudyResults) -> 
     names = [row[0] for row in tables.comparison_table(results).rows if row[0].startswith("Cox")]
     assert names == ["Cox: age at TA-TMA diagnosis (per year older)",
                      "Cox: male sex (vs female)"]
+
+
+def test_numbers_at_risk_sit_under_their_ticks(results: StudyResults) -> None:
+    """issue 21 item 13: each tick of the survival figure's time axis is a day of the at-risk
+    table, labelled with the day and, on a second line, the patients at risk (hand cohort:
+    10 at day 0, 9 at day 30, ..., 5 at day 183)."""
+    svg = study_figures(results, individual=True)["survival"]
+    ticks = re.split(r'<g id="xtick_\d+">', svg)[1:]  # each tick's group, its label first
+    labels = [re.findall(r"<text[^>]*>([^<]*)</text>",
+                         re.search(r'<g id="text_\d+">(.*?)</g>', tick, re.S).group(1))  # type: ignore[union-attr]
+              for tick in ticks]
+    assert results.overall_survival is not None
+    assert labels == [[f"{r.time:g}", str(r.at_risk)] for r in results.overall_survival.at_risk]
+    assert labels[0] == ["0", "10"] and labels[-1] == ["183", "5"]
