@@ -82,6 +82,20 @@ def survival_figure(curve: SurvivalCurve, origin: TimeOrigin,
     return to_svg(figure, "survival")
 
 
+INCIDENCE_AXIS_MARGIN = 1.1
+"""[Design] The time axis ends a tenth past the last day either curve rises (and never before the
+day-28 landmark): follow-up after the last event is flat and would squeeze the curves into the
+left of the figure. Display only."""
+
+
+def incidence_axis_end(*curves: CumulativeIncidenceCurve) -> float:
+    """A tenth past the last day a curve rises, at least past the resolution landmark."""
+    rises = [t for curve in curves
+             for t, before, after in zip(curve.times[1:], curve.incidence, curve.incidence[1:],
+                                         strict=False) if after > before]
+    return INCIDENCE_AXIS_MARGIN * max([*rises, float(RESOLUTION_LANDMARK_DAYS)])
+
+
 def incidence_figure(resolution: CumulativeIncidenceCurve, death: CumulativeIncidenceCurve,
                      origin: TimeOrigin) -> str:
     figure, ax = _axes(3.6)
@@ -95,6 +109,7 @@ def incidence_figure(resolution: CumulativeIncidenceCurve, death: CumulativeInci
         ax.plot(cx, cy, color=colour, linewidth=1.8, label=label)
     ax.axvline(RESOLUTION_LANDMARK_DAYS, color=_GREY, linestyle="--", linewidth=0.9)
     ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, incidence_axis_end(resolution, death))
     ax.set_xlabel(f"days from {origin.replace('-', ' ')}")
     ax.set_ylabel("cumulative incidence")
     ax.legend(loc="upper left", frameon=False, fontsize=8)

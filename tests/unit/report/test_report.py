@@ -9,10 +9,16 @@ from pathlib import Path
 import pytest
 
 from tests.unit.study.hand_cohort import hand_cohort
-from thrombo.analytics.study import HistoricalControl, StudyOptions, build_study
+from thrombo.analytics.study import (
+    DEATH_EVENT,
+    RESOLUTION_EVENT,
+    HistoricalControl,
+    StudyOptions,
+    build_study,
+)
 from thrombo.analytics.study_results import StudyResults
 from thrombo.report import tables
-from thrombo.report.figures import study_figures
+from thrombo.report.figures import incidence_axis_end, study_figures
 from thrombo.report.render import render_html, write_report
 
 CONTROL = HistoricalControl("hand check", resolution_rate=0.3, survival_6_months=0.5)
@@ -125,3 +131,14 @@ def test_numbers_at_risk_sit_under_their_ticks(results: StudyResults) -> None:
     assert results.overall_survival is not None
     assert labels == [[f"{r.time:g}", str(r.at_risk)] for r in results.overall_survival.at_risk]
     assert labels[0] == ["0", "10"] and labels[-1] == ["183", "5"]
+
+
+def test_the_resolution_figure_ends_where_the_events_end(results: StudyResults) -> None:
+    """issue 21 item 13: hand cohort, resolutions rise until day 35 and the last death before
+    resolution is on day 100: the axis ends at 110 (a tenth past it), not at the longest
+    follow-up; resolution alone would end at 38.5 (35 x 1.1)."""
+    assert results.cif_resolution is not None
+    estimate = results.cif_resolution.estimate
+    resolution, death = estimate.curve(RESOLUTION_EVENT), estimate.curve(DEATH_EVENT)
+    assert incidence_axis_end(resolution, death) == pytest.approx(110.0)
+    assert incidence_axis_end(resolution) == pytest.approx(38.5)
