@@ -59,6 +59,9 @@ def on_engine(engine: Engine) -> dict[str, Callable[..., Any]]:
 def _spec_on_engine(
     engine: Engine, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name, helper in on_engine(engine).items():
-        if hasattr(request.module, name):
-            monkeypatch.setattr(request.module, name, helper)
+    helpers = {n: h for n, h in on_engine(engine).items() if hasattr(request.module, n)}
+    if not helpers:  # the engine would be asked nothing: a pass that checks nothing
+        pytest.fail(f"{request.module.__name__} asks the reference directly: write its checks "
+                    "with tables.screened/outcome/feature so that every engine answers them")
+    for name, helper in helpers.items():
+        monkeypatch.setattr(request.module, name, helper)
