@@ -23,19 +23,24 @@ from thrombo.analytics.exposure_reasons import NOT_RECORDED
 from thrombo.analytics.from_timelines import treatment_course
 from thrombo.analytics.itp_exposure import itp_ladder
 from thrombo.domain.timeline import PatientTimeline, end_of_day, start_of_day
+from thrombo.report.words import term
 from thrombo.rules.results import ScreeningResult
 from thrombo.web.charts import LEFT, RIGHT, WIDTH
+from thrombo.web.journey_watch import CODES as WATCH_CODES
+from thrombo.web.journey_watch import LEGEND as WATCH_LEGEND
+from thrombo.web.journey_watch import signal_starts
 
 LANE_HEIGHT, LANE_TOP, LANE_BOTTOM = 30, 6, 24
 SHADES = ((0.9, "#1f5a96"), (0.5, "#7ea6d3"), (0.0, "#c9d8ea"))  # as the report's swimmer plot
 UNKNOWN = "#bdbdbd"
 OTHER = {"eculizumab": "#6a3d9a", "plasma exchange": "#8c564b"}
 RED, GREEN, GREY, ORANGE = "#b8322a", "#2e7d32", "#777777", "#d98a00"
+MAGENTA = "#ad1457"  # watch signals: apart from the criteria's orange and the events' colours
 REASON_CODES = {"bleeding": "B", "procedure": "P", "anticoagulant": "A", NOT_RECORDED: "?"}
 LEGEND = ("Bars: days given, dark = at least 90% of the planned daily dose, lighter = less; "
           "red outline = interruption (B bleeding, P procedure, A anticoagulant, ? not "
           "recorded). Marks: criteria met (orange), diagnosis (diamond), resolution (green), "
-          "death (red).")
+          "death (red). " + WATCH_LEGEND)
 
 
 @dataclass(frozen=True)
@@ -51,9 +56,10 @@ class Bar:
 @dataclass(frozen=True)
 class Mark:
     time: datetime
-    shape: str  # "circle", "diamond", "cross", "tick"
+    shape: str  # "circle", "diamond", "cross", "tick", "triangle"
     colour: str
     title: str
+    code: str = ""
 
 
 @dataclass
@@ -121,6 +127,18 @@ def _event_lane(timeline: PatientTimeline, screening: ScreeningResult,
     return lane
 
 
+def _watch_lane(timeline: PatientTimeline, as_of: date, screening: ScreeningResult) -> Lane:
+    """The day each watch signal started, up to the diagnosis (web.journey_watch)."""
+    lane = Lane("watch signals")
+    for start in signal_starts(timeline, as_of, screening.first_met):
+        values = "; ".join(f"{e.value} on {e.time.date()}" for e in start.evidence)
+        lane.marks.append(Mark(start_of_day(start.day, timeline.tz) + timedelta(hours=12),
+                               "triangle", MAGENTA,
+                               f"{start.day}: {term(start.signal)} started ({values})",
+                               WATCH_CODES[start.signal]))
+    return lane
+
+
 def _itp_lanes(timeline: PatientTimeline, as_of: date) -> list[Lane]:
     """One lane per drug of the ladder (analytics.itp_exposure), each course a bar."""
     lanes: dict[str, Lane] = {}
@@ -158,6 +176,9 @@ def journey_lanes(timeline: PatientTimeline, as_of: date, screening: ScreeningRe
     events = _event_lane(timeline, screening, assessment)
     if events.marks:
         lanes.append(events)
+    watch = _watch_lane(timeline, as_of, screening)
+    if watch.marks:
+        lanes.append(watch)
     return lanes
 
 
@@ -177,6 +198,11 @@ def _mark(x: float, y: float, mark: Mark) -> str:
     if mark.shape == "cross":
         return (f'<path d="M{x - 5:.1f},{y - 5:.1f} l10,10 m0,-10 l-10,10" stroke="{mark.colour}"'
                 f' stroke-width="2.5">{title}</path>')
+    if mark.shape == "triangle":
+        return (f'<path class="watch" data-code="{mark.code}" d="M{x:.1f},{y - 6:.1f} l6,11 '
+                f'h-12 z" fill="{mark.colour}">{title}</path>'
+                f'<text class="tick" x="{x:.1f}" y="{y - 8:.1f}" fill="{mark.colour}" '
+                f'text-anchor="middle">{mark.code}</text>')
     return (f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y - 6:.1f}" y2="{y + 6:.1f}" '
             f'stroke="{mark.colour}" stroke-width="2">{title}</line>')
 
