@@ -12,8 +12,8 @@ Patient A (girl, 9 y) has anaemia, thrombocytopenia and LDH, with sC5b-9 normal 
 range: no-ta-tma on every engine (without the file: insufficient-data). Patient B has censored
 counts: the reference engine decides '<10' x 10^9/L below the 50 of thrombocytopenia and '>2500'
 above the ULN 320 (interval logic), so four criteria are met on two days: ta-tma. The batch
-engines read those rows but leave them undecided: thrombocytopenia and LDH are indeterminate,
-insufficient-data, never a diagnosis they cannot show (and never "not met").
+engines read those rows as bounds and decide them by the same interval logic: ta-tma on every
+engine.
 """
 
 from __future__ import annotations
@@ -81,11 +81,6 @@ REFERENCE = {
     "B": ("ta-tma", ("anemia", "thrombocytopenia", "ldh", "schistocytes"),
           ("hypertension", "sc5b9", "proteinuria")),  # B has no BP, sC5b-9 or rUPCR
 }
-# The batch engines leave the censored rows undecided (see the module docstring).
-BATCH_B = ("insufficient-data", ("anemia", "schistocytes"),
-           ("thrombocytopenia", "ldh", "hypertension", "sc5b9", "proteinuria"))
-
-
 def test_the_normal_reader_reads_every_row_as_checked_by_hand(folder: Path) -> None:
     loaded = load_source(str(folder))
     document: dict[str, Any] = loaded.input_json()
@@ -111,9 +106,9 @@ def test_reference_and_duckdb(folder: Path) -> None:
     reference = screen_with("reference", loaded.timelines, criteria, AS_OF)
     assert verdicts(reference.patients) == REFERENCE
     duck, accounting = screen_dataset(folder, criteria, AS_OF)
-    assert verdicts(duck.patients) == {"A": REFERENCE["A"], "B": BATCH_B}
+    assert verdicts(duck.patients) == REFERENCE
     assert duck.warnings[-1].startswith("4 censored results ('<10', '>2500') read as bounds and "
-                                        "left undecided")
+                                        "decided by interval logic")
     assert accounting.to_json()["sources"] == loaded.input_json()["sources"]
     assert {q["reason"] for q in accounting.to_json()["quarantine"]} == {
         "schistocytes takes absent/present, got '2+'"}
@@ -138,7 +133,7 @@ def test_spark(folder: Path, spark_session: Any) -> None:
     got: list[ScreeningResult] = sorted(
         (screening_result(r.asDict(), criteria) for r in frame.collect()),
         key=lambda r: r.patient_id)
-    assert verdicts(got) == {"A": REFERENCE["A"], "B": BATCH_B}
+    assert verdicts(got) == REFERENCE
     assert left_out == {"coded result not accepted": 1, CENSORED_READ: 4}
 
 

@@ -71,6 +71,41 @@ def compare(value: str, op: Op, low: str, high: str | None = None) -> str:
     )
 
 
+# A censored row ('<10'): `value` is NULL, `cmp` its comparator and `bound` its number.
+NUMERIC = "(value IS NOT NULL OR bound IS NOT NULL)"
+NEGATION: dict[Op, Op] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+
+
+def _always(op: Op, limit: str) -> str:
+    """Every value the censored row allows satisfies `x op limit` (`quantities._always`): the
+    bound of '<' and '>' is not itself a possible value."""
+    if op in ("<", "<="):
+        return f"((cmp = '<' AND bound <= {limit}) OR (cmp = '<=' AND bound {op} {limit}))"
+    return f"((cmp = '>' AND bound >= {limit}) OR (cmp = '>=' AND bound {op} {limit}))"
+
+
+def _censored_at(op: Op, limit: str) -> str:
+    """`quantities.satisfies` for the censored row: yes, no, or unknown."""
+    return (f"(CASE WHEN {_always(op, limit)} THEN {YES} "
+            f"WHEN {_always(NEGATION[op], limit)} THEN {NO} ELSE {UNKNOWN} END)")
+
+
+def _censored(op: Op, low: str, high: str | None) -> str:
+    at_low = _censored_at(op, low)
+    if high is None or high == low:
+        return at_low
+    at_high = _censored_at(op, high)
+    return (f"(CASE WHEN {at_low} = {YES} AND {at_high} = {YES} THEN {YES} "
+            f"WHEN {at_low} = {NO} AND {at_high} = {NO} THEN {NO} ELSE {UNKNOWN} END)")
+
+
+def compare_row(op: Op, low: str, high: str | None = None) -> str:
+    """`decide.compare` on the row's result: its `value`, or a censored row's `bound` by
+    interval logic (yes when every value it allows passes, no when none does)."""
+    return (f"(CASE WHEN cmp IS NULL THEN {compare('value', op, low, high)} "
+            f"ELSE {_censored(op, low, high)} END)")
+
+
 def _limit(limit: Limit) -> str | None:
     """The limit's SQL value (NULL when unknown); None for a fixed limit (a literal)."""
     match limit:
@@ -84,18 +119,14 @@ def _limit(limit: Limit) -> str | None:
 
 
 def threshold(test: Threshold) -> str:
-    applies = (
-        "value IS NOT NULL"
-        if test.unit is None
-        else (f"value IS NOT NULL AND unit = {text(test.unit)}")
-    )
+    applies = NUMERIC if test.unit is None else f"{NUMERIC} AND unit = {text(test.unit)}"
     if isinstance(test.limit, Fixed):
-        decided = compare("value", test.op, literal(round(test.limit.value, LIMIT_DECIMALS)))
+        decided = compare_row(test.op, literal(round(test.limit.value, LIMIT_DECIMALS)))
     elif isinstance(test.limit, LabULN | LabLLN):
         limit = _limit(test.limit)
         decided = (
             f"(CASE WHEN {limit} IS NULL THEN {UNKNOWN} "
-            f"ELSE {compare('value', test.op, rounded(str(limit)))} END)"
+            f"ELSE {compare_row(test.op, rounded(str(limit)))} END)"
         )
     else:
         raise TypeError(f"a Lab threshold cannot use {test.limit!r}")
@@ -119,16 +150,16 @@ def fall(test: FallFromBaseline, base: str) -> str:
         limits.append(f"{base} - {literal(test.amount)}")
     limit = limits[0] if len(limits) == 1 else f"GREATEST({', '.join(limits)})"
     return (
-        f"(CASE WHEN value IS NULL THEN NULL WHEN {base} IS NULL THEN {SKIP} "
-        f"ELSE {compare('value', '<=', rounded(limit))} END)"
+        f"(CASE WHEN NOT {NUMERIC} THEN NULL WHEN {base} IS NULL THEN {SKIP} "
+        f"ELSE {compare_row('<=', rounded(limit))} END)"
     )
 
 
 def rise(test: RiseFromBaseline, base: str) -> str:
     limit = f"{base} * {literal(test.factor)}"
     return (
-        f"(CASE WHEN value IS NULL THEN NULL WHEN {base} IS NULL THEN {SKIP} "
-        f"ELSE {compare('value', '>=', rounded(limit))} END)"
+        f"(CASE WHEN NOT {NUMERIC} THEN NULL WHEN {base} IS NULL THEN {SKIP} "
+        f"ELSE {compare_row('>=', rounded(limit))} END)"
     )
 
 
@@ -136,7 +167,7 @@ def baseline_threshold(test: BaselineThreshold, base: str) -> str:
     """`decide._baseline_threshold`: the baseline itself against a fixed limit."""
     limit = literal(round(test.limit.value, LIMIT_DECIMALS))
     return (
-        f"(CASE WHEN value IS NULL THEN NULL WHEN {base} IS NULL THEN {SKIP} "
+        f"(CASE WHEN NOT {NUMERIC} THEN NULL WHEN {base} IS NULL THEN {SKIP} "
         f"ELSE {compare(base, test.op, limit)} END)"
     )
 
@@ -262,13 +293,14 @@ def blood_pressure(leaf: BloodPressure, low: str, high: str) -> str:
     """`decide.decide_blood_pressure` given the row's child limit columns `low`/`high`."""
     adult = (
         f"(CASE WHEN analyte = 'systolic_bp' THEN "
-        f"{compare('value', leaf.adult_op, literal(leaf.adult_systolic.value))} ELSE "
-        f"{compare('value', leaf.adult_op, literal(leaf.adult_diastolic.value))} END)"
+        f"{compare_row(leaf.adult_op, literal(leaf.adult_systolic.value))} ELSE "
+        f"{compare_row(leaf.adult_op, literal(leaf.adult_diastolic.value))} END)"
     )
     return (
-        f"(CASE WHEN value IS NULL OR analyte NOT IN ('systolic_bp', 'diastolic_bp') THEN NULL "
+        f"(CASE WHEN NOT {NUMERIC} OR analyte NOT IN ('systolic_bp', 'diastolic_bp') "
+        "THEN NULL "
         f"WHEN day >= ann_{leaf.adult_from_years} THEN {adult} "
         f"WHEN day < ann_{leaf.tables_from_years} THEN {UNKNOWN} "
         f"WHEN {low} IS NULL THEN {UNKNOWN} "
-        f"ELSE {compare('value', leaf.child_op, rounded(low), rounded(high))} END)"
+        f"ELSE {compare_row(leaf.child_op, rounded(low), rounded(high))} END)"
     )

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pyarrow as pa
 
-from thrombo.domain.records import Patient
+from thrombo.domain.records import Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
 
 EPOCH_DAY = date(1970, 1, 1)
@@ -82,6 +82,9 @@ OBS_SCHEMA = pa.schema(
         ("category", pa.string()),
         ("ref_low", pa.float64()),
         ("ref_high", pa.float64()),
+        # A censored result ('<10'): `value` is NULL, `cmp` its comparator, `bound` its number.
+        ("cmp", pa.string()),
+        ("bound", pa.float64()),
     ]
 )
 EVT_SCHEMA = pa.schema(
@@ -93,6 +96,13 @@ EVT_SCHEMA = pa.schema(
     ]
 )
 QD_SCHEMA = pa.schema([("patient_id", pa.string()), ("day", pa.int32())])
+
+
+def _censored(o: Observation) -> dict[str, object]:
+    q = o.quantity
+    if q is None or q.comparator is None:
+        return {"cmp": None, "bound": None}
+    return {"cmp": q.comparator, "bound": q.value}
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,7 @@ class InputTables:
                         "category": o.category,
                         "ref_low": o.ref_low,
                         "ref_high": o.ref_high,
+                        **_censored(o),
                     }
                 )
             evts.extend(

@@ -45,7 +45,7 @@ MIXED_ROW_GROUP_SHARE = 0.25
 _CHECK_PASS_SQL = f"""
     SELECT c.pid AS patient_id, c.seq, c.analyte, c.t_us, c.day, c.value, c.canonical AS unit,
            c.category, {{ref_low}} AS ref_low, {{ref_high}} AS ref_high, c.value_text,
-           c.unit AS source_unit, c.code, c.cmp,
+           c.unit AS source_unit, c.code, c.cmp, c.bound,
            COALESCE(c.problem,
                     CASE WHEN p.patient_id IS NULL THEN '{rc.UNKNOWN_PATIENT.name}' END) AS kind,
            CASE WHEN kind IS NOT NULL THEN c.time_text END AS time_text,
@@ -147,7 +147,7 @@ def select_range(
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE obs_range AS
         SELECT patient_id, seq, analyte, t_us, day, value, unit, category, ref_low, ref_high,
-               row_number() OVER (PARTITION BY patient_id, analyte, t_us, value_text,
+               cmp, bound, row_number() OVER (PARTITION BY patient_id, analyte, t_us, value_text,
                                   source_unit, ident ORDER BY seq) AS copy
         FROM {usable} WHERE patient_id {bounds}""")
     con.execute("CREATE OR REPLACE VIEW obs AS SELECT * EXCLUDE (copy) FROM obs_range "

@@ -148,8 +148,9 @@ def screen_checked(
 
 
 CENSORED_NOTE = (
-    "{n} censored results ('<10', '>2500') read as bounds and left undecided (indeterminate) "
-    "on this engine; the reference engine (--engine reference) decides them by interval logic")
+    "{n} censored results ('<10', '>2500') read as bounds and decided by interval logic, as "
+    "every engine decides them (met when every value a bound allows passes, not met when none "
+    "does, else indeterminate)")
 
 
 def censored_note(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
@@ -239,7 +240,8 @@ def _no_observations() -> str:
             "CAST(NULL AS VARCHAR) AS code, CAST(NULL AS VARCHAR) AS time_text, "
             "CAST(NULL AS VARCHAR) AS ref_low_text, CAST(NULL AS VARCHAR) AS ref_high_text, "
             "CAST(NULL AS INTEGER) AS fields, CAST(NULL AS VARCHAR) AS problem, "
-            "CAST(NULL AS VARCHAR) AS ident, CAST(NULL AS VARCHAR) AS cmp WHERE FALSE")
+            "CAST(NULL AS VARCHAR) AS ident, CAST(NULL AS VARCHAR) AS cmp, "
+            "CAST(NULL AS DOUBLE) AS bound WHERE FALSE")
 
 
 def screen_ranges(

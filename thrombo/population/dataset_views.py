@@ -100,7 +100,8 @@ def register_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
                CAST(r.value AS DOUBLE) * m.factor AS value, m.canonical AS unit,
                CAST(NULL AS VARCHAR) AS category,
                CAST(r.ref_low AS DOUBLE) * m.factor AS ref_low,
-               CAST(r.ref_high AS DOUBLE) * m.factor AS ref_high
+               CAST(r.ref_high AS DOUBLE) * m.factor AS ref_high,
+               CAST(NULL AS VARCHAR) AS cmp, CAST(NULL AS DOUBLE) AS bound
         FROM {reader(path)} r JOIN code_map m ON m.code = CAST(r.code AS VARCHAR)
           AND m.unit = CAST(r.unit AS VARCHAR) AND m.factor IS NOT NULL""")
     con.execute("CREATE OR REPLACE VIEW obs AS SELECT * FROM obs_all")

@@ -80,8 +80,8 @@ def checked_observations_sql(
     code is looked at (the CSV dataset reader); otherwise the normaliser meets it later, as a
     coded result it does not accept or a value that is not a number (the OMOP reader).
     A censored value ('<10') is checked as the normal reader checks its bound and read, as it
-    stores it, but its `value` is NULL: the SQL engines do not compute with a bound (the
-    reference engine decides it by interval logic), so it is undecided there; `cmp` says so.
+    stores it: its `value` is NULL (never a number to compute with), `cmp` its comparator and
+    `bound` its canonical number, which the engines decide by interval logic.
     The patient is checked afterwards, against the patients read (rc.UNKNOWN_PATIENT)."""
     value = _canonical("x.bnum", dialect)
     missing_value = "OR x.value_text IS NULL" if value_required else ""
@@ -89,6 +89,7 @@ def checked_observations_sql(
         SELECT x.*, m.analyte, m.skip, c.category,
                {dialect.t_us} AS t_us, {dialect.day} AS day,
                CASE WHEN c.category IS NULL AND x.cmp IS NULL THEN {value} END AS value,
+               CASE WHEN c.category IS NULL AND x.cmp IS NOT NULL THEN {value} END AS bound,
                CASE WHEN c.category IS NULL THEN m.canonical END AS canonical,
                CASE WHEN c.category IS NULL THEN {_canonical('x.low_num', dialect)} END AS ref_low,
                CASE WHEN c.category IS NULL THEN {_canonical('x.high_num', dialect)}

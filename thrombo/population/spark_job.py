@@ -44,7 +44,7 @@ from thrombo.rules.registry import criteria_set
 from thrombo.store.sources import timezone
 
 # Not a row left out: censored rows are read, with no value to compute with (undecided here).
-CENSORED_READ = "censored value read as a bound, left undecided (the reference engine decides it)"
+CENSORED_READ = "censored value read as a bound, decided by interval logic"
 OMOP_LOOKUP = pa.schema([("raw", pa.string()), ("vocabulary_id", pa.string()),
                          ("concept_code", pa.string()), ("concept_name", pa.string())])
 
@@ -180,7 +180,7 @@ def check_observations(
               for name in ("ref_low", "ref_high")}
     spark.sql("CREATE OR REPLACE TEMP VIEW obs AS SELECT patient_id, seq, analyte, t_us, day, "
               f"value, unit_canonical AS unit, category, {limits['ref_low']} AS ref_low, "
-              f"{limits['ref_high']} AS ref_high FROM obs_read o WHERE kind IS NULL")
+              f"{limits['ref_high']} AS ref_high, cmp, bound FROM obs_read o WHERE kind IS NULL")
     left_out: dict[str, int] = {}
     for r in spark.sql("SELECT kind, skip, COUNT(*) AS n FROM obs_read WHERE kind IS NOT NULL "
                        "GROUP BY kind, skip").collect():
@@ -238,7 +238,7 @@ def accounting(spark: Any, left_out: dict[str, int]) -> dict[str, object]:
     return {
         "patients_listed": count("SELECT COUNT(*) AS n FROM pat"),
         "observation_rows_screened": count("SELECT COUNT(*) AS n FROM obs"),
-        "observation_rows_censored_undecided": left_out.get(CENSORED_READ, 0),
+        "observation_rows_censored": left_out.get(CENSORED_READ, 0),
         "observation_rows_not_screened": {k: n for k, n in sorted(left_out.items())
                                           if k != CENSORED_READ},
     }
@@ -291,8 +291,8 @@ def report_lines(document: dict[str, Any]) -> list[str]:
     counts = ", ".join(f"{s} {n}" for s, n in document["status_counts"].items())
     read = document["input"]
     lines = [f"as of {document['as_of']} under {document['rules']['name']}: {counts}"]
-    if read["observation_rows_censored_undecided"]:
-        lines.append(f"observation rows: {read['observation_rows_censored_undecided']} "
+    if read["observation_rows_censored"]:
+        lines.append(f"observation rows: {read['observation_rows_censored']} "
                      f"({CENSORED_READ})")
     lines += [f"observation rows not screened: {n} ({problem})"
               for problem, n in read["observation_rows_not_screened"].items()]
