@@ -120,7 +120,9 @@ def flow_figure(flow: Sequence[FlowStep], hide: Suppression | None = None) -> st
     """CONSORT-style boxes down the left, exclusions with their reasons to the right."""
     count = (hide or Suppression()).count
     rows = len(flow)
-    figure = Figure(figsize=(_WIDTH_IN, 1.0 + 1.05 * rows))
+    # [Design] 0.75 in per step: a step's box (two lines of 10 pt) and the arrow to the next
+    # fit, with the exclusions beside the arrow; the figure is no taller than its content.
+    figure = Figure(figsize=(_WIDTH_IN, 0.3 + 0.75 * rows))
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 10)
     ax.set_ylim(0, rows)
@@ -129,16 +131,16 @@ def flow_figure(flow: Sequence[FlowStep], hide: Suppression | None = None) -> st
     side = {"boxstyle": "round,pad=0.35", "facecolor": "#fbf1f0", "edgecolor": _RED}
     for i, step in enumerate(flow):
         y = rows - 0.5 - i
-        ax.text(2.2, y, f"{step.step}\nn = {_shown(count(step.n))}", ha="center", va="center",
+        ax.text(1.6, y, f"{step.step}\nn = {_shown(count(step.n))}", ha="center", va="center",
                 fontsize=10, bbox=box)
         if i + 1 < rows:
-            ax.annotate("", xy=(2.2, y - 0.68), xytext=(2.2, y - 0.32),
+            ax.annotate("", xy=(1.6, y - 0.68), xytext=(1.6, y - 0.32),
                         arrowprops={"arrowstyle": "-|>", "color": _BLUE})
         excluded = flow[i + 1].excluded if i + 1 < rows else ()
         if excluded:
             lines = [f"{e.reason}: {_shown(count(e.n))}" for e in excluded]
-            ax.plot([2.2, 4.6], [y - 0.5, y - 0.5], color=_RED, linewidth=0.9)
-            ax.text(4.7, y - 0.5, "excluded\n" + "\n".join(lines), ha="left", va="center",
+            ax.plot([1.6, 3.0], [y - 0.5, y - 0.5], color=_RED, linewidth=0.9)
+            ax.text(3.1, y - 0.5, "excluded\n" + "\n".join(lines), ha="left", va="center",
                     fontsize=8, bbox=side)
     return to_svg(figure, "flow")
 

@@ -142,3 +142,11 @@ def test_the_resolution_figure_ends_where_the_events_end(results: StudyResults) 
     resolution, death = estimate.curve(RESOLUTION_EVENT), estimate.curve(DEATH_EVENT)
     assert incidence_axis_end(resolution, death) == pytest.approx(110.0)
     assert incidence_axis_end(resolution) == pytest.approx(38.5)
+
+
+def test_the_flow_diagram_is_compact(results: StudyResults) -> None:
+    """issue 21 item 13: at most 0.9 inch (64.8 pt) of figure per step of the flow (the hand
+    cohort's 5 steps took 6.25 inches, 1.25 per step, before; 4.25 now)."""
+    svg = study_figures(results, individual=True)["flow"]
+    height = float(re.search(r'<svg[^>]* height="([\d.]+)pt"', svg).group(1))  # type: ignore[union-attr]
+    assert height <= 64.8 * len(results.flow)
