@@ -9,6 +9,7 @@ series, built once per patient); a bare timeline is indexed for the one call.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
@@ -63,6 +64,12 @@ class Decision:
 
 NOT_APPLICABLE = Decision(Answer.NOT_APPLICABLE)
 Source = PatientTimeline | PatientIndex
+
+
+@functools.cache
+def described(baseline: Baseline) -> str:
+    """`Baseline.describe()`, written once per baseline (it is in every change decision's text)."""
+    return baseline.describe()
 
 
 def indexed(source: Source) -> PatientIndex:
@@ -188,7 +195,7 @@ def _fall(timeline: Source, obs: Observation, test: FallFromBaseline) -> Decisio
         return NOT_APPLICABLE
     base = baseline_value(timeline, obs, test.baseline)
     if base is None:
-        return Decision(Answer.SKIP, f"no baseline ({test.baseline.describe()})")
+        return Decision(Answer.SKIP, f"no baseline ({described(test.baseline)})")
     candidates: list[tuple[float, str]] = []
     if test.fraction is not None:
         candidates.append((base * (1 - test.fraction), f"a fall of {test.fraction:.0%}"))
@@ -197,7 +204,7 @@ def _fall(timeline: Source, obs: Observation, test: FallFromBaseline) -> Decisio
     limit, what = max(candidates)  # either fall qualifies: the higher limit is the easier one
     text = (
         f"<= {round(limit, LIMIT_DECIMALS):g} {obs.quantity.unit} ({what} from baseline "
-        f"{base:g}: {test.baseline.describe()})"
+        f"{base:g}: {described(test.baseline)})"
     )
     return Decision(compare(obs.quantity.value, "<=", limit, limit, obs.quantity.comparator), text)
 
@@ -207,11 +214,11 @@ def _rise(timeline: Source, obs: Observation, test: RiseFromBaseline) -> Decisio
         return NOT_APPLICABLE
     base = baseline_value(timeline, obs, test.baseline)
     if base is None:
-        return Decision(Answer.SKIP, f"no baseline ({test.baseline.describe()})")
+        return Decision(Answer.SKIP, f"no baseline ({described(test.baseline)})")
     limit = base * test.factor
     text = (
         f">= {round(limit, LIMIT_DECIMALS):g} {obs.quantity.unit} ({test.factor:g} x baseline "
-        f"{base:g}: {test.baseline.describe()})"
+        f"{base:g}: {described(test.baseline)})"
     )
     return Decision(compare(obs.quantity.value, ">=", limit, limit, obs.quantity.comparator), text)
 
@@ -221,9 +228,9 @@ def _baseline_threshold(timeline: Source, obs: Observation, test: BaselineThresh
         return NOT_APPLICABLE
     base = baseline_value(timeline, obs, test.baseline)
     if base is None:
-        return Decision(Answer.SKIP, f"no baseline ({test.baseline.describe()})")
+        return Decision(Answer.SKIP, f"no baseline ({described(test.baseline)})")
     limit = test.limit
-    text = f"{test.baseline.describe()} {base:g} {test.op} {limit.value:g} {limit.unit}"
+    text = f"{described(test.baseline)} {base:g} {test.op} {limit.value:g} {limit.unit}"
     return Decision(compare(base, test.op, limit.value, limit.value), text)
 
 

@@ -11,7 +11,6 @@ in `thrombo.rules.decide` (model.py's glossary), value for value.
 
 from __future__ import annotations
 
-import statistics
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime
 
@@ -75,7 +74,12 @@ class PatientIndex:
         present = [v for v in values[lo:hi] if v is not None]
         if not present:
             return None
-        return max(present) if statistic == "max" else float(statistics.median(present))
+        if statistic == "max":
+            return max(present)
+        # statistics.median's own arithmetic: the middle value, or the mean of the middle two.
+        present.sort()
+        mid = len(present) // 2
+        return float(present[mid] if len(present) % 2 else (present[mid - 1] + present[mid]) / 2)
 
     def _max_from(self, analyte: str, lo: int) -> list[float | None]:
         """running[k]: the maximum of the values in lo..lo+k (the first of equal maxima, as
