@@ -16,7 +16,7 @@ of the spec table's as-of (tests/spec/watch/test_levels.py, LDH_THEN_PROTEIN):
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -27,8 +27,10 @@ from tests.api.test_cds_hooks import PATIENT_VIEW, hook, prefetch_of, renamed
 from tests.spec.watch.tables import day, timeline
 from tests.spec.watch.test_levels import LDH_THEN_PROTEIN
 from thrombo.api.service import Service
+from thrombo.api.watch_memo import evidence_words
 from thrombo.domain.records import Patient
 from thrombo.domain.timeline import PatientTimeline
+from thrombo.rules.results import Evidence
 from thrombo.rules.watch import watch_list, watch_patient
 from thrombo.web.watch_page import watch_row
 
@@ -144,3 +146,12 @@ def test_evidence_is_in_clinical_words() -> None:
                                                          ("new proteinuria", day(38))]
     assert row.signals[0].evidence[0].startswith("LDH 400 U/L on 2026-02-06 (> ULN 320 U/L")
     assert row.criteria_met == "LDH, proteinuria"
+
+
+def test_an_event_in_clinical_words() -> None:
+    """A platelet transfusion behind `platelet_fall` (rule and threshold are the limit's text)."""
+    text = "platelet_transfusion on or after platelet engraftment in the window"
+    event = Evidence("platelet_fall", "P01-e1", datetime(2026, 2, 6, 9, tzinfo=UTC),
+                     "platelet_transfusion", text, text)
+    assert evidence_words(event) == ("platelet transfusion on 2026-02-06 (platelet transfusion "
+                                     "on or after platelet engraftment in the window)")

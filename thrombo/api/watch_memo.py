@@ -33,6 +33,11 @@ def watched(service: Service, timeline: PatientTimeline, as_of: date, version: D
 
 
 def evidence_words(evidence: Evidence) -> str:
-    """`LDH 400 U/L on 2026-02-06 (> ULN 320 U/L ...)`: the value, its day and the limit."""
-    return (f"{term(evidence.rule)} {evidence.value} on {evidence.time.date().isoformat()} "
-            f"({evidence.threshold})")
+    """`LDH 400 U/L on 2026-02-06 (> ULN 320 U/L ...)`: the value, its day and the limit; an
+    event as `platelet transfusion on 2026-02-06 (platelet transfusion on or after ...)` (its
+    rule is the limit's text, and names the event as the data does)."""
+    on = evidence.time.date().isoformat()
+    if isinstance(evidence.value, str):
+        event = evidence.value
+        return f"{term(event)} on {on} ({evidence.threshold.replace(event, term(event))})"
+    return f"{term(evidence.rule)} {evidence.value} on {on} ({evidence.threshold})"

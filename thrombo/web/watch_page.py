@@ -50,7 +50,8 @@ def watch_row(result: WatchResult) -> WatchRow:
         level="diagnosed" if result.diagnosed else (result.level or "none"),
         since=result.since,
         signals=tuple(signal_line(s) for s in result.signals),
-        criteria_met=human(list(result.criteria_met)) or "none",
+        # A diagnosed patient's criteria are the patient page's (the watch looks at as-of only).
+        criteria_met=human(list(result.criteria_met)) or ("" if result.diagnosed else "none"),
         next_tests=", ".join(result.next_tests),
         review_by=result.review_by,
         undecided=human([n for n, _ in result.signals_indeterminate]),
