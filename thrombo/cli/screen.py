@@ -10,7 +10,7 @@ import typer
 
 from thrombo.cli.app import app
 from thrombo.cli.options import parse_as_of
-from thrombo.cli.output import print_json, stdout
+from thrombo.cli.output import print_json, progress, progress_enabled, stdout
 from thrombo.cli.records import Column, human, print_records
 from thrombo.population.spark_job import report_lines
 from thrombo.rules.model import EngraftmentRule
@@ -109,7 +109,8 @@ def screen_command(
     if out is not None or master is not None:
         _screen_on_cluster(request, master, out, as_json)
         return
-    screening = screen_from_source(request)
+    with progress("screening", enabled=progress_enabled(as_json)):
+        screening = screen_from_source(request)
     results, document = screening.results, screening.document
     if as_json:
         print_json(document)

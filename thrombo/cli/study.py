@@ -13,7 +13,7 @@ from thrombo.analytics.cohort import DEFAULT_MAX_AGE_YEARS, DEFAULT_MIN_AGE_YEAR
 from thrombo.analytics.study_results import StudyResults
 from thrombo.cli.app import app
 from thrombo.cli.options import LabRangesOpt, parse_day
-from thrombo.cli.output import print_json, stderr, stdout
+from thrombo.cli.output import print_json, progress, progress_enabled, stderr, stdout
 from thrombo.report import exposure_tables, tables
 from thrombo.rules.registry import DEFAULT
 from thrombo.services.sources import SourceRequest, load_patients
@@ -60,8 +60,9 @@ def study_command(
         max_age_years=max_age, control_rate=control_rate, control_survival=control_survival,
         control_source=control_source, suppress_below=suppress_below)
     request.options()  # every option is checked before the (slow) screening of the source
-    loaded = load_patients(SourceRequest(source, timezone, lab_ranges=lab_ranges))
-    outcome = run_study(loaded.timelines, request)
+    with progress("reading and screening the cohort", enabled=progress_enabled(as_json)):
+        loaded = load_patients(SourceRequest(source, timezone, lab_ranges=lab_ranges))
+        outcome = run_study(loaded.timelines, request)
     document = {**outcome.document(), "input": loaded.input}
     if report is not None:
         paths = write_study_report(outcome, report, loaded.input)

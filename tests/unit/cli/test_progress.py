@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 
 import thrombo.cli.importing
 import thrombo.cli.output
+import thrombo.cli.screen
 import thrombo.cli.simulate  # registers the commands
+import thrombo.cli.study
 from thrombo.cli import bench
 from thrombo.cli.app import app
 from thrombo.cli.output import progress
@@ -93,4 +95,18 @@ def test_bench_shows_a_spinner_on_a_terminal_only(terminal: Terminal,
     silent = Terminal()
     monkeypatch.setattr(thrombo.cli.output, "stderr", Console(file=silent, force_terminal=True))
     assert runner.invoke(app, ["bench", "screen", "--rows", "10", "--json"]).exit_code == 0
+    assert silent.getvalue() == ""
+
+
+@pytest.mark.parametrize(("command", "shown"), [("screen", "screening"),
+                                                ("study", "reading and screening the cohort")])
+def test_screen_and_study_show_progress_on_a_terminal_only(
+        command: str, shown: str, terminal: Terminal, dataset: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    done = runner.invoke(app, [command, str(dataset)])
+    assert done.exit_code == 0, done.output
+    assert shown in terminal.getvalue()
+    silent = Terminal()
+    monkeypatch.setattr(thrombo.cli.output, "stderr", Console(file=silent, force_terminal=True))
+    assert runner.invoke(app, [command, str(dataset), "--json"]).exit_code == 0
     assert silent.getvalue() == ""
