@@ -5,7 +5,8 @@ typical post-transplant course). A new observation on local day d cannot change 
 before d: windows end on their day, baselines and the latest height look only at earlier
 results. So `PatientScreen.add` keeps the day statuses before d and re-decides only day d,
 the later assessment days and as-of (a fresh evaluator decides each observation once, as the
-windows of those days reach it). The result must equal a full re-screen of the grown timeline (property-tested).
+windows of those days reach it). The result must equal a full re-screen of the grown timeline
+(property-tested).
 """
 
 from __future__ import annotations
