@@ -93,7 +93,7 @@ def expected_refusal(access: str, who: str, path: str) -> set[int]:
         return {303} if is_page(path) else {401}
     if access == OWN_CENTRE and who == "clin2":
         return {404}
-    if path == "/" and who == "res":
+    if path in {"/", "/watch"} and who == "res":  # the patient lists send it to the study
         return {303}
     return {403}
 
