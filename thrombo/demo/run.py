@@ -17,16 +17,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from thrombo.analytics.assessment import assessment_document
-from thrombo.analytics.exposure import study_exposure
-from thrombo.analytics.from_timelines import latest_recorded_day, study_input
-from thrombo.analytics.study import StudyOptions, build_study
-from thrombo.analytics.study_results import StudyResults
+from thrombo.analytics.from_timelines import latest_recorded_day
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.plans import plan_for
 from thrombo.report.render import write_report
-from thrombo.rules.registry import criteria_set
-from thrombo.rules.screening import screen
+from thrombo.services.assess import AssessRequest, assess_many
+from thrombo.services.plan import PlanRequest, plan_one
+from thrombo.services.screen import screen_all
+from thrombo.services.study import StudyRequest, run_study
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.writer import write_dataset
 from thrombo.store.sources import read_sources
@@ -110,18 +107,18 @@ def run_demo(
     as_of = latest_recorded_day(timelines) or date.today()
 
     progress("screening for TA-TMA")
-    criteria = criteria_set()
-    screened = screen(timelines, criteria, as_of)
+    screened = screen_all(timelines, as_of)
     result.steps["screen"] = _write(out, "screen.json", screened.to_json())
 
     progress("planning treatment")
     result.steps["plan"] = _write(out, "plans.json", _plans(timelines, as_of))
 
     progress("assessing response and adverse events")
-    result.steps["assess"] = _write(out, "assess.json", assessment_document(timelines, as_of))
+    assessed = assess_many(timelines, AssessRequest(as_of))
+    result.steps["assess"] = _write(out, "assess.json", assessed)
 
     progress("computing the study endpoints")
-    study = _study(timelines, criteria.name, as_of)
+    study = run_study(timelines, StudyRequest(as_of=as_of)).results
     document = study.to_json()
     result.steps["study"] = _write(out, "study.json", document)
 
@@ -137,18 +134,8 @@ def _plans(timelines: list[PatientTimeline], as_of: date) -> dict[str, Any]:
     for timeline in timelines:
         known = timeline.as_of(as_of)
         if known.patient.had_allogeneic_hsct or known.patient.itp_diagnosis_date:
-            plans.append(plan_for(timeline, as_of).to_json())
+            plans.append(plan_one(timeline, PlanRequest(as_of)).to_json())
     return {"as_of": as_of.isoformat(), "plans": plans}
-
-
-def _study(timelines: list[PatientTimeline], criteria: str, as_of: date) -> StudyResults:
-    cohort = study_input(timelines, criteria, as_of=as_of)
-    options = StudyOptions(
-        criteria_set=criteria,
-        criteria_version=cohort.criteria_version,
-        upstream_warnings=cohort.warnings,
-    )
-    return build_study(cohort.patients, options, study_exposure(timelines, cohort.patients, as_of))
 
 
 def _summary(
