@@ -5,6 +5,7 @@ merely lacks a field (the death date) never clears it; `--update` makes a correc
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from thrombo.normalize.quarantine import ImportSummary
@@ -120,3 +121,23 @@ def test_an_upload_is_held_to_the_stored_patients_too(tmp_path: Path, sqlite_url
                             actor="test", command="upload", relabel=lambda _: None)
     assert (summary.sources[0].stored, summary.sources[0].quarantined) == (2, 3)
     assert child(store, "HSCT-000001") == ("2015-03-02", "F", "2026-02-01", None, [40.0])
+
+
+def _fhir_patient(path: Path, version: str, birth: str, gender: str) -> str:
+    path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "pt-9", "meta": {"versionId": version},
+                      "birthDate": birth, "gender": gender}}]}))
+    return str(path)
+
+
+def test_a_newer_fhir_version_of_the_patient_is_an_amendment(
+        tmp_path: Path, sqlite_url: str) -> None:
+    store = Store.open(sqlite_url)
+    run(store, _fhir_patient(tmp_path / "v1.json", "1", "2015-03-02", "female"))
+    amended = run(store, _fhir_patient(tmp_path / "v2.json", "2", "2015-03-12", "female"))
+    assert (amended.sources[0].stored, amended.quarantine) == (1, [])
+    assert child(store, "pt-9")[:2] == ("2015-03-12", "F")
+    # The older version read again contradicts the stored one: quarantined, not reverted.
+    older = run(store, _fhir_patient(tmp_path / "v1-again.json", "1", "2015-03-02", "female"))
+    assert older.sources[0].quarantined == 1
+    assert child(store, "pt-9")[:2] == ("2015-03-12", "F")

@@ -38,6 +38,7 @@ from thrombo.normalize.analytes import BY_KEY, LOINC_STATUS
 from thrombo.normalize.analytes import UNVERIFIED as UNVERIFIED_LOINC
 from thrombo.normalize.codemap import CodeMap
 from thrombo.normalize.concepts import ConceptMatch
+from thrombo.normalize.identity import FHIR_VERSION
 from thrombo.normalize.labranges import LabRanges
 from thrombo.normalize.row_checks import Skip, check_plausible, resolve_analyte, unit_check
 from thrombo.normalize.units import apply_factor, unverified_molar_note
@@ -186,6 +187,8 @@ def _patient(raw: RawPatient, prov: Provenance) -> Patient:
         if value is not None and value < birth:
             raise ValueProblem(f"{name} {value} is before birth_date {birth}")
     attributes = {k: v for k, v in f.items() if k not in PATIENT_FIELDS and v}
+    if raw.resource_version:  # a newer FHIR version amends (normalize.identity)
+        attributes[FHIR_VERSION] = raw.resource_version
     return Patient(
         patient_id=raw.patient_id.strip(),
         birth_date=birth,

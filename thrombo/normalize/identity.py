@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 KEPT_WHEN_MISSING = (*PATIENT_DATE_FIELDS, "center", "hsct_type")
 """Fields a record that lacks them leaves as stored (without --update)."""
+FHIR_VERSION = "fhir_version"
+"""The patient attribute holding a FHIR Patient's meta.versionId: a record of a newer version
+of the same resource is a recognised amendment, as --update is."""
 
 
 @dataclass
@@ -45,7 +48,8 @@ class Identities:
             if not isinstance(record, Patient):
                 continue
             known = self.known.get(record.patient_id)
-            clash = [] if known is None or self.update else contradictions(known, record)
+            update = self.update or (known is not None and newer_version(known, record))
+            clash = [] if known is None or update else contradictions(known, record)
             if clash:
                 reason = (f"patient {record.patient_id!r} contradicts the patient of that id "
                           f"already stored (or read earlier in this import): {'; '.join(clash)}"
@@ -53,7 +57,7 @@ class Identities:
                           "correction)")
                 self.held[record.patient_id] = reason
                 return reason
-            merged = record if known is None else merge(known, record, update=self.update)
+            merged = record if known is None else merge(known, record, update=update)
             item.records[index] = merged
             self.known[merged.patient_id] = content(merged)
         return None
@@ -97,8 +101,17 @@ def held_back(patient_id: str) -> str:
 
 
 def content(patient: Patient) -> dict[str, Any]:
-    return {k: getattr(patient, k) for k in ("birth_date", "sex", *KEPT_WHEN_MISSING,
-                                              "death_date")}
+    return {**{k: getattr(patient, k) for k in ("birth_date", "sex", *KEPT_WHEN_MISSING,
+                                                 "death_date")},
+            "attributes": patient.attributes}
+
+
+def newer_version(known: dict[str, Any], incoming: Patient) -> bool:
+    """Whether the record is a newer FHIR version of the known patient's resource."""
+    old = (known.get("attributes") or {}).get(FHIR_VERSION)
+    new = incoming.attributes.get(FHIR_VERSION)
+    return (isinstance(old, str) and isinstance(new, str) and old.isdigit() and new.isdigit()
+            and int(new) > int(old))
 
 
 def contradictions(known: dict[str, Any], incoming: Patient) -> list[str]:

@@ -85,7 +85,7 @@ def import_sources(
 
 def stored_identities(conn: Connection, *, update: bool = False) -> Identities:
     """The stored patients, as the identity rule compares an incoming record with them."""
-    columns = ("birth_date", "sex", "death_date", *KEPT_WHEN_MISSING)
+    columns = ("birth_date", "sex", "death_date", *KEPT_WHEN_MISSING, "attributes")
     rows = conn.execute(select(patients.c.patient_id, *(patients.c[c] for c in columns))).all()
     return Identities({row.patient_id: dict(zip(columns, row[1:], strict=True)) for row in rows},
                       update=update)
