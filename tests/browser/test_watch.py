@@ -27,6 +27,7 @@ from thrombo.simulate.writer import write_dataset
 from thrombo.store.sources import read_sources
 from thrombo.store.sql import Store
 from thrombo.store.users import create_user
+from thrombo.web.journey_watch import CODES, signal_starts
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -54,9 +55,10 @@ def watched_day(timelines: list[PatientTimeline]) -> date:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WatchList]]:
+def site(tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[tuple[str, WatchList, dict[str, PatientTimeline]]]:
     """A server over a one-centre simulated cohort as of a watched day; yields (base URL, the
-    watch list of every stored patient on that day)."""
+    watch list of every stored patient on that day, the stored timelines by id)."""
     root = tmp_path_factory.mktemp("watch")
     write_dataset(SimulationConfig(seed=11, patients=10, itp_patients=1, centers=1,
                                    tma_fraction=0.6), root / "cohort")
@@ -69,12 +71,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WatchL
                         cookie_secure=False)
     on = watched_day(timelines)
     with Server(PastService(settings, store, on=on)) as base:
-        yield base, watch_list(timelines, on)
+        yield base, watch_list(timelines, on), {t.patient_id: t for t in timelines}
 
 
-def test_the_page_shows_watch_lists_levels(site: tuple[str, WatchList], browser: object,
-                                           tmp_path: Path) -> None:
-    base, expected = site
+Site = tuple[str, WatchList, dict[str, PatientTimeline]]
+
+
+def test_the_page_shows_watch_lists_levels(site: Site, browser: object, tmp_path: Path) -> None:
+    base, expected, _ = site
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     sign_in(page, base, "doctor")
     page.click("nav a[href='/watch']")
@@ -97,4 +101,23 @@ def test_the_page_shows_watch_lists_levels(site: tuple[str, WatchList], browser:
     page.screenshot(path=str(png), full_page=True)
     assert_drawn(png, 300)
     print(f"screenshot: {png}")
+    page.close()
+
+
+def test_the_journey_marks_each_signal_start(site: Site, browser: object) -> None:
+    """The watched child's page: one lettered triangle per signal start (web.journey_watch)."""
+    base, expected, timelines = site
+    watched = next(p for p in expected.patients if p.level in ("watch", "alert"))
+    child = timelines[watched.patient_id]
+    starts = signal_starts(child, expected.as_of, None)  # not diagnosed on as-of
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    sign_in(page, base, "doctor")
+    page.goto(f"{base}/patients/{watched.patient_id}")
+    marks = page.locator("#journey g.lane[data-lane='watch signals'] path.watch")
+    assert marks.evaluate_all("ps => ps.map(p => p.dataset.code)") == [
+        CODES[s.signal] for s in starts]
+    titles = marks.evaluate_all("ps => ps.map(p => p.textContent)")
+    assert [t.split(":")[0] for t in titles] == [s.day.isoformat() for s in starts]
+    assert {s.signal for s in watched.signals} <= {s.signal for s in starts}
+    assert "Watch signals: a triangle" in page.locator("#charts").inner_text()
     page.close()
