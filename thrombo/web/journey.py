@@ -23,7 +23,7 @@ from thrombo.analytics.exposure_reasons import NOT_RECORDED
 from thrombo.analytics.from_timelines import treatment_course
 from thrombo.analytics.itp_exposure import itp_ladder
 from thrombo.domain.timeline import PatientTimeline, end_of_day, start_of_day
-from thrombo.report.words import term
+from thrombo.report.words import human, term
 from thrombo.rules.results import ScreeningResult
 from thrombo.web.charts import LEFT, RIGHT, WIDTH
 from thrombo.web.journey_watch import CODES as WATCH_CODES
@@ -131,7 +131,7 @@ def _watch_lane(timeline: PatientTimeline, as_of: date, screening: ScreeningResu
     """The day each watch signal started, up to the diagnosis (web.journey_watch)."""
     lane = Lane("watch signals")
     for start in signal_starts(timeline, as_of, screening.first_met):
-        values = "; ".join(f"{e.value} on {e.time.date()}" for e in start.evidence)
+        values = "; ".join(f"{human(e.value)} on {e.time.date()}" for e in start.evidence)
         lane.marks.append(Mark(start_of_day(start.day, timeline.tz) + timedelta(hours=12),
                                "triangle", MAGENTA,
                                f"{start.day}: {term(start.signal)} started ({values})",
