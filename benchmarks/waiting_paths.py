@@ -175,12 +175,13 @@ def _patient_view(db: Path) -> Row:
         screen_patient(fresh, criteria, as_of)
         times.append(time.perf_counter() - started)
         cpus.append(time.process_time() - cpu)
-    median = statistics.median(times)
+    median, cpu_median = statistics.median(times), statistics.median(cpus)
     sizes = sorted(len(t.observations) for t in chosen)
     return Row("patient-view, cold, one patient (screening)",
-               f"{median * 1000:.1f} ms median, {max(times) * 1000:.1f} ms max "
+               f"{median * 1000:.1f} ms median ({cpu_median * 1000:.1f} ms CPU), "
+               f"{max(times) * 1000:.1f} ms max "
                f"({len(chosen)} patients, {sizes[0]}-{sizes[-1]} observations)",
-               median, "-", None, "<= 10 ms", median <= 0.010, statistics.median(cpus))
+               median, "-", None, "<= 10 ms", median <= 0.010)
 
 
 def _duckdb_row(rows: int) -> Row:
