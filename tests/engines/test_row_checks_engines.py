@@ -163,6 +163,16 @@ HOSTILE = (
     (("A", "2026-02-01T19:00:00Z", "platelets", " < 10 ", "10*9/L", "", ""), (None, "10*9/L")),
     (("A", "2026-02-01T20:00:00Z", "schistocytes", "Present", "", "", ""), "present"),
     (("A", "2026-02-01T21:00:00Z", "ldh", " 250 ", " U/L ", "", ""), (250.0, "U/L")),
+    # Implausible dates (normalize.dates, issue 20 item 7; [Design] limits): before 1900-01-01,
+    # after the import day plus one, before the patient's birth (A born 2016-06-01). The date
+    # is checked as soon as the time is read, before the value ('NaN' is never reached).
+    (("A", "1899-12-31T08:00:00Z", "ldh", "300", "U/L", "", ""), "date-before-earliest"),
+    (("A", "1800-01-01", "platelets", "NaN", "10*9/L", "", ""), "date-before-earliest"),
+    (("A", "9999-12-31T08:00:00Z", "ldh", "300", "U/L", "", ""), "date-in-future"),
+    (("A", "2015-01-01T08:00:00Z", "ldh", "300", "U/L", "", ""), "date-before-birth"),
+    (("A", "2016-05-31T23:30:00-02:00", "ldh", "310", "U/L", "", ""), "date-before-birth"),
+    (("A", "2016-06-01T00:30:00+02:00", "ldh", "320", "U/L", "", ""), (320.0, "U/L")),
+    (("Z", "2015-01-01T08:00:00Z", "ldh", "300", "U/L", "", ""), "unknown-patient"),
 )
 HOSTILE_HEADER = "patient_id,time,code,value,unit,ref_low,ref_high"
 

@@ -25,6 +25,7 @@ import pyarrow as pa
 from thrombo.domain.codes import LOINC, THROMBO, Code, looks_like_loinc
 from thrombo.normalize.analytes import BY_KEY, BY_LOINC, CATALOGUE, Analyte
 from thrombo.normalize.codemap import CodeMap, not_used
+from thrombo.normalize.dates import EARLIEST
 from thrombo.normalize.units import UnitError, conversion_factor
 from thrombo.normalize.values import ValueProblem, answer_spellings, category_spellings
 
@@ -55,6 +56,12 @@ PROBLEMS = tuple(Problem(*row) for row in (
     ("code-not-used", "skipped", r"^(code not used|local code not in)"),
     ("time-not-a-date-time", "time missing or not a date-time",
      r"^time .*(not an ISO 8601|missing)"),
+    # The plausible-date limits of normalize.dates (parse_moment: the date as written).
+    ("date-before-earliest", f"date before {EARLIEST.isoformat()}",
+     r"^time \S+ is before \d{4}-\d\d-\d\d: "),
+    ("date-in-future", "date in the future", r"^time \S+ is in the future"),
+    ("date-before-birth", "dated before the patient's birth",
+     r"^time \S+ is before the patient's birth date"),
     ("coded-value-not-accepted", "coded result not accepted", r"^\w+ takes .*, got"),
     ("value-not-a-number", "no numeric value", r"^value for \w+ "),
     ("unit-missing", "no unit", r"^unit missing for"),
@@ -65,8 +72,8 @@ PROBLEMS = tuple(Problem(*row) for row in (
 ))
 """In the order the normal reader meets them (normalize.build._observation; the patient is
 known only once every record is read, normalize.assemble)."""
-(MALFORMED, MISSING, SKIPPED, BAD_TIME, CODED, BAD_VALUE, NO_UNIT, BAD_UNIT, IMPLAUSIBLE,
- BAD_LIMIT, UNKNOWN_PATIENT) = PROBLEMS
+(MALFORMED, MISSING, SKIPPED, BAD_TIME, TOO_EARLY, FUTURE, BEFORE_BIRTH, CODED, BAD_VALUE,
+ NO_UNIT, BAD_UNIT, IMPLAUSIBLE, BAD_LIMIT, UNKNOWN_PATIENT) = PROBLEMS
 WORDS = {p.name: p.words for p in PROBLEMS}
 
 

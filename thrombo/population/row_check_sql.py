@@ -16,8 +16,10 @@ ref_low_text, low_num, ref_high_text, high_num, ident.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from thrombo.engines.input_tables import US_PER_DAY
+from thrombo.engines.input_tables import EPOCH_DAY, US_PER_DAY
+from thrombo.normalize import dates
 from thrombo.normalize import row_checks as rc
 from thrombo.normalize.units import CANONICAL_DIGITS
 
@@ -32,12 +34,40 @@ class Dialect:
     """Microseconds since 1970-01-01 UTC of the instant `x.moment`."""
     day: str
     """The day number of `x.moment`."""
+    day_of: str
+    """The day number of the DATE `{}`."""
 
 
 DUCKDB = Dialect("printf", "epoch_us(x.moment)",
-                 "CAST(CAST(x.moment AS DATE) - DATE '1970-01-01' AS INTEGER)")
+                 "CAST(CAST(x.moment AS DATE) - DATE '1970-01-01' AS INTEGER)",
+                 "CAST({} - DATE '1970-01-01' AS INTEGER)")
 SPARK = Dialect("format_string", "unix_micros(x.moment)",
-                f"CAST(FLOOR(unix_micros(x.moment) / {US_PER_DAY}) AS INT)")
+                f"CAST(FLOOR(unix_micros(x.moment) / {US_PER_DAY}) AS INT)",
+                "datediff({}, DATE '1970-01-01')")
+
+
+def _day_number(day: date) -> int:
+    return (day - EPOCH_DAY).days
+
+
+def written_day(dialect: Dialect) -> str:
+    """The day number of the date as the time is written (values.parse_moment checks
+    `moment.date()` in the moment's own offset): the text's first ten characters, else (a
+    time not written YYYY-MM-DD...) the instant's day in the session time zone."""
+    written = ("COALESCE(try_cast(substr(x.time_text, 1, 10) AS DATE), "
+               "CAST(x.moment AS DATE))")
+    return dialect.day_of.format(written)
+
+
+def date_checks(dialect: Dialect, as_of: date | None) -> str:
+    """The CASE branches of normalize.dates, its limits read from there: before EARLIEST,
+    after the import day (`as_of`, today as the normal reader's) plus FUTURE_SLACK, before the
+    patient's birth (`b.birth_day`, NULL for an unknown birth or patient: no problem)."""
+    day = written_day(dialect)
+    latest = (as_of or dates.today()) + dates.FUTURE_SLACK
+    return f"""WHEN {day} < {_day_number(dates.EARLIEST)} THEN '{rc.TOO_EARLY.name}'
+                 WHEN {day} > {_day_number(latest)} THEN '{rc.FUTURE.name}'
+                 WHEN {day} < b.birth_day THEN '{rc.BEFORE_BIRTH.name}'"""
 
 
 def _canonical(number: str, dialect: Dialect) -> str:
@@ -72,7 +102,8 @@ def censored_sql(raw: str) -> str:
 
 
 def checked_observations_sql(
-    raw: str, header_fields: int, value_required: bool = True, dialect: Dialect = DUCKDB
+    raw: str, header_fields: int, value_required: bool = True, dialect: Dialect = DUCKDB,
+    patients: str = "pat_all", as_of: date | None = None,
 ) -> str:
     """Every row of `raw` with its analyte, canonical value and first problem (NULL if none).
 
@@ -82,6 +113,9 @@ def checked_observations_sql(
     A censored value ('<10') is checked as the normal reader checks its bound and read, as it
     stores it: its `value` is NULL (never a number to compute with), `cmp` its comparator and
     `bound` its canonical number, which the engines decide by interval logic.
+    A row dated implausibly (normalize.dates) is refused after its time is read, as
+    parse_moment refuses it; `patients` (patient_id, birth_day) gives the birth days and
+    `as_of` the import day (default today, as the normal reader's).
     The patient is checked afterwards, against the patients read (rc.UNKNOWN_PATIENT)."""
     value = _canonical("x.bnum", dialect)
     missing_value = "OR x.value_text IS NULL" if value_required else ""
@@ -100,6 +134,7 @@ def checked_observations_sql(
                       {missing_value} THEN '{rc.MISSING.name}'
                  WHEN m.skip IS NOT NULL THEN '{rc.SKIPPED.name}'
                  WHEN x.moment IS NULL THEN '{rc.BAD_TIME.name}'
+                 {date_checks(dialect, as_of)}
                  WHEN c.category IS NOT NULL THEN NULL
                  WHEN NOT m.has_units OR a.text IS NOT NULL OR instr(x.value_text, '|') > 0
                    THEN '{rc.CODED.name}'
@@ -114,4 +149,5 @@ def checked_observations_sql(
         FROM ({censored_sql(raw)}) x
         LEFT JOIN obs_checks m ON m.code = x.code AND m.unit IS NOT DISTINCT FROM x.unit
         LEFT JOIN obs_categories c ON c.analyte = m.analyte AND c.text = lower(x.value_text)
-        LEFT JOIN obs_answers a ON c.category IS NULL AND a.text = lower(x.value_text)"""
+        LEFT JOIN obs_answers a ON c.category IS NULL AND a.text = lower(x.value_text)
+        LEFT JOIN {patients} b ON b.patient_id = x.pid"""

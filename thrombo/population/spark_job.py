@@ -9,7 +9,9 @@ the observations, persons and procedures through the OMOP reader). Patients, eve
 medications go through the normal reader (they are small); the observations are read by Spark
 itself so they never pass through the driver, each row checked against the same per-(code,
 unit) table as `thrombo screen --engine duckdb` (analyte, unit conversion, plausible range).
-Rows left out are counted by reason and printed. The query is the compiled harmonized-2023 (or
+Rows left out are counted by reason and printed; a copy of a row already read (the same OMOP
+measurement_id, or without one the same content) is left out as the normal reader counts it.
+The query is the compiled harmonized-2023 (or
 `--criteria`) SQL in the Spark dialect; the results are written to `--out` in the shape of
 `screen --json` (results_out: OUT/patients, Parquet, one row per patient, and
 OUT/summary.json). `thrombo screen DATASET --engine spark --master URL --out OUT` runs the same
@@ -31,11 +33,11 @@ from thrombo.engines import results_out
 from thrombo.engines.input_tables import EPOCH_DAY, QD_SCHEMA
 from thrombo.engines.spark import SparkEngine, local_session, view
 from thrombo.errors import SourceError
-from thrombo.io.omop import FolderTables, cdm_concepts
+from thrombo.io.omop import FolderTables, cdm_concepts, measurement_code_sql
 from thrombo.normalize import row_checks as rc
 from thrombo.normalize.build import Context
 from thrombo.population.dataset_folder import folder_context, read_side_files, side_tables
-from thrombo.population.dataset_views import observations_path
+from thrombo.population.dataset_views import REPEATED_ID, observations_path
 from thrombo.population.omop_cdm import CONCEPT_COLUMNS, operator_prefix_sql, read_side
 from thrombo.population.row_check_sql import SPARK, checked_observations_sql
 from thrombo.population.site_ranges import with_site_limits
@@ -45,6 +47,9 @@ from thrombo.store.sources import timezone
 
 # Not a row left out: censored rows are read, with no value to compute with (undecided here).
 CENSORED_READ = "censored value read as a bound, decided by interval logic"
+# Not refused either: a copy of a row already read, counted as the normal reader counts it.
+REPEATED_CONTENT = "repeated-content"
+DUPLICATE = "duplicate of a row already read"
 OMOP_LOOKUP = pa.schema([("raw", pa.string()), ("vocabulary_id", pa.string()),
                          ("concept_code", pa.string()), ("concept_name", pa.string())])
 
@@ -114,14 +119,14 @@ def register_omop(spark: Any, folder: Path, tz: str = "UTC") -> tuple[date, dict
     spark.sql(f"""
         SELECT {text('person_id')} AS patient_id,
                COALESCE({text('measurement_datetime')}, {text('measurement_date')}) AS time,
-               CASE WHEN mc.vocabulary_id = 'LOINC' THEN mc.concept_code
-                    ELSE COALESCE({text('measurement_source_value')},
-                                  {text('measurement_concept_id')}) END AS code,
+               {measurement_code_sql('mc', text('measurement_source_value'),
+                                     text('measurement_concept_id'))} AS code,
                COALESCE({operator_prefix_sql(text('operator_concept_id'))}
                           || {text('value_as_number')}, {text('value_source_value')},
                         NULLIF(TRIM(vc.concept_name), '')) AS value,
                COALESCE({text('unit_source_value')}, uc.concept_code) AS unit,
-               {text('range_low')} AS ref_low, {text('range_high')} AS ref_high
+               {text('range_low')} AS ref_low, {text('range_high')} AS ref_high,
+               {text('measurement_id')} AS ident
         FROM measurement m {joined('measurement_concept_id', 'mc')}
              {joined('unit_concept_id', 'uc')}
              {joined('value_as_concept_id', 'vc')}""").createOrReplaceTempView("raw_obs")
@@ -135,10 +140,11 @@ def register_side(spark: Any, tables: tuple[pa.Table, pa.Table]) -> None:
     view(spark, "qd", pa.Table.from_pylist([], QD_SCHEMA))
 
 
-def _projected() -> str:
-    """`raw_obs` (patient_id, time, code, value, unit, ref_low, ref_high) as the columns the
-    row check reads (population.row_check_sql). TRY_CAST throughout: under Spark's ANSI mode a
-    plain CAST of one bad cell fails the whole job; here it is a counted reason."""
+def _projected(identified: bool) -> str:
+    """`raw_obs` (patient_id, time, code, value, unit, ref_low, ref_high, and with
+    `identified` ident) as the columns the row check reads (population.row_check_sql).
+    TRY_CAST throughout: under Spark's ANSI mode a plain CAST of one bad cell fails the whole
+    job; here it is a counted reason."""
     def text(column: str) -> str:
         return f"NULLIF(TRIM(CAST({column} AS STRING)), '')"
 
@@ -151,7 +157,7 @@ def _projected() -> str:
                TRY_CAST({text('ref_low')} AS DOUBLE) AS low_num,
                {text('ref_high')} AS ref_high_text,
                TRY_CAST({text('ref_high')} AS DOUBLE) AS high_num,
-               CAST(NULL AS STRING) AS ident
+               {text('ident') if identified else 'CAST(NULL AS STRING)'} AS ident
         FROM raw_obs"""
 
 
@@ -161,20 +167,22 @@ def check_observations(
     """`obs` from the view `raw_obs`: the rows that pass the row check (the one definition in
     normalize.row_checks, as `thrombo screen --engine duckdb` applies it) and whose patient is
     known; the latest day and the rows left out by reason (row_checks.PROBLEMS' words)."""
-    spark.sql(_projected()).createOrReplaceTempView("raw_rows")
+    identified = "ident" in spark.table("raw_obs").columns
+    spark.sql(_projected(identified)).createOrReplaceTempView("raw_rows")
     pairs = spark.sql("SELECT DISTINCT code, unit FROM raw_rows").collect()
     view(spark, "obs_checks", rc.check_table(((r["code"], r["unit"]) for r in pairs),
                                              ctx.codemap))
     view(spark, "obs_categories", rc.category_table())
     view(spark, "obs_answers", rc.answer_table())
-    checked = checked_observations_sql("SELECT * FROM raw_rows", 0, value_required, SPARK)
+    checked = checked_observations_sql("SELECT * FROM raw_rows", 0, value_required, SPARK,
+                                       patients="pat")
     # Read and checked once: the query reads `obs` once per observation group and Spark would
     # repeat the file scan and the checks at each reference (and number the rows anew).
-    spark.sql(f"""
+    spark.sql(_copies_marked(f"""
         SELECT o.*, o.pid AS patient_id, o.canonical AS unit_canonical, p.birth_day, p.sex,
                COALESCE(o.problem, CASE WHEN p.patient_id IS NULL
-                                        THEN '{rc.UNKNOWN_PATIENT.name}' END) AS kind
-        FROM ({checked}) o LEFT JOIN pat p ON p.patient_id = o.pid""").localCheckpoint(
+                                        THEN '{rc.UNKNOWN_PATIENT.name}' END) AS read_kind
+        FROM ({checked}) o LEFT JOIN pat p ON p.patient_id = o.pid""", identified)).localCheckpoint(
         eager=True).createOrReplaceTempView("obs_read")
     limits = {name: with_site_limits(ctx.lab_ranges, "o", "o", name)
               for name in ("ref_low", "ref_high")}
@@ -184,7 +192,7 @@ def check_observations(
     left_out: dict[str, int] = {}
     for r in spark.sql("SELECT kind, skip, COUNT(*) AS n FROM obs_read WHERE kind IS NOT NULL "
                        "GROUP BY kind, skip").collect():
-        words = rc.WORDS[r["kind"]]
+        words = rc.WORDS.get(r["kind"], DUPLICATE)
         reason = f"{words}: {r['skip']}" if r["kind"] == rc.SKIPPED.name else words
         left_out[reason] = left_out.get(reason, 0) + int(r["n"])
     censored = spark.sql("SELECT COUNT(*) AS n FROM obs_read WHERE kind IS NULL "
@@ -194,6 +202,26 @@ def check_observations(
     latest = spark.sql("SELECT MAX(day) AS d FROM obs").collect()[0]["d"]
     day = EPOCH_DAY if latest is None else date.fromordinal(EPOCH_DAY.toordinal() + int(latest))
     return day, left_out
+
+
+def _copies_marked(read: str, identified: bool) -> str:
+    """`read` (its kind as `read_kind`) with the duplicates the normal reader counts given a
+    kind of their own, as checked_rows does on DuckDB: a later row with the identifier of a
+    row read (usable, or refused only for its patient; an OMOP measurement_id) is REPEATED_ID,
+    whoever its patient; a later usable row of the same content and identifier (none: copies by
+    content) is REPEATED_CONTENT. Neither is screened. Without `identified` (a dataset folder:
+    no identifiers) the first window is left out: it would put every row in one partition."""
+    readable = f"(r.read_kind IS NULL OR r.read_kind = '{rc.UNKNOWN_PATIENT.name}')"
+    by_ident = (f"WHEN r.ident IS NOT NULL AND {readable} AND row_number() OVER ("
+                f"PARTITION BY r.ident, {readable} ORDER BY r.seq) > 1 THEN '{REPEATED_ID}'"
+                if identified else "")
+    return f"""
+        SELECT r.*, CASE {by_ident}
+            WHEN r.read_kind IS NULL AND row_number() OVER (
+                PARTITION BY r.read_kind IS NULL, r.pid, r.analyte, r.t_us, r.value_text, r.unit,
+                             r.ident ORDER BY r.seq) > 1 THEN '{REPEATED_CONTENT}'
+            ELSE r.read_kind END AS kind
+        FROM ({read}) r"""
 
 
 def screen_folder(
