@@ -30,6 +30,7 @@ from thrombo.dosing.weight_checks import (
     WEIGHT_Z_LIMIT,
 )
 from thrombo.physiology.body import BsaFormula
+from thrombo.report.words import interval
 from thrombo.services.dose import DoseRequest
 from thrombo.services.dose import dose as dose_service
 
@@ -185,7 +186,7 @@ def _summary(r: DoseRecommendation) -> Table:
     rows: list[tuple[str, str]] = [
         ("dose", _amount(r.dose) + (" (capped at the maximum)" if r.capped else "")),
         ("rate", f"{rate}" if rate else "-"),
-        ("every", f"{r.interval_hours:g} h" if r.interval_hours else "-"),
+        ("every", interval(r.interval_hours).removeprefix("every ") or "-"),
         ("per day", _amount(r.per_day)),
         ("range", _value(r.range.to_json()) + f" {r.range.unit}" if r.range else "-"),
         ("route", r.route + _over(r)),

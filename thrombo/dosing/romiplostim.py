@@ -51,6 +51,24 @@ SALINE_PARTS_PER_PART = RECONSTITUTED_MCG_PER_ML / DILUTED_MCG_PER_ML - 1
 # for a further dilution rather than silently giving 5 mcg where 3 mcg is due.
 DELIVERY_TOLERANCE = 0.10
 WEEK_HOURS = 7 * 24
+# Romiplostim in children: US approval from age >= 1 year with ITP of >= 6 months' duration
+# (FDA, 14 Dec 2018; clinical-reference.md D2 [S] corrected). Whole years and calendar months.
+# The treatment ladder refuses it below these; a dose asked for directly carries the warning.
+ROMIPLOSTIM_MIN_AGE_YEARS = 1
+ROMIPLOSTIM_MIN_ITP_MONTHS = 6
+ROMIPLOSTIM_APPROVAL = (
+    "romiplostim US paediatric approval (FDA, 14 Dec 2018): age >= 1 year and ITP of >= 6 "
+    "months' duration (clinical reference D2 [S])"
+)
+
+
+def _age_warning(inputs: DoseInputs) -> tuple[str, ...]:
+    if inputs.age_years is None or inputs.age_years >= ROMIPLOSTIM_MIN_AGE_YEARS:
+        return ()
+    return (f"age {inputs.age_years:g} years is under {ROMIPLOSTIM_MIN_AGE_YEARS} year: not "
+            f"approved below it, not suitable without specialist review; {ROMIPLOSTIM_APPROVAL}",)
+
+
 WARNINGS = (
     "CBC weekly until stable (>= 50 x 10^9/L for >= 4 weeks without dose change), then monthly, "
     "and weekly for >= 2 weeks after stopping",
@@ -153,13 +171,13 @@ def romiplostim(inputs: DoseInputs) -> DoseRecommendation:
             "injection_volume_ml": prep.volume_ml,
             "delivered_mcg": prep.delivered_mcg,
         },
-        warnings=(*_delivery_warning(prep), *WARNINGS),
+        warnings=(*_age_warning(inputs), *_delivery_warning(prep), *WARNINGS),
         sources=(LABEL, DILUTION_SOURCE) if prep.diluted else (LABEL,),
         calculation=(
             f"{START_MCG_PER_KG:g} ug/kg x {weight:g} kg = {prep.dose_mcg:.1f} ug (actual weight)",
             *_preparation_lines(prep),
         ),
-        inputs=used_inputs(inputs, "weight_kg"),
+        inputs=used_inputs(inputs, "weight_kg", *(("age_years",) if inputs.age_years else ())),
     )
 
 

@@ -59,15 +59,6 @@ RESCUE_FIRST = (
     "controlled"
 )
 
-# Romiplostim in children: US approval from age >= 1 year with ITP of >= 6 months' duration
-# (FDA, 14 Dec 2018; clinical-reference.md D2 [S] corrected). Whole years and calendar months.
-ROMIPLOSTIM_MIN_AGE_YEARS = 1
-ROMIPLOSTIM_MIN_ITP_MONTHS = 6
-ROMIPLOSTIM_APPROVAL = (
-    "romiplostim US paediatric approval (FDA, 14 Dec 2018): age >= 1 year and ITP of >= 6 "
-    "months' duration (clinical reference D2 [S])"
-)
-
 # Step keys, in no particular order; a policy orders them.
 RESCUE = "rescue"
 OBSERVATION = "observation"

@@ -9,13 +9,13 @@ from thrombo.domain.quantities import Quantity, satisfies
 from thrombo.domain.records import Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.dosing.immunoglobulins import ANTI_D_HB_MIN_G_DL
-from thrombo.physiology.age import completed_years
-from thrombo.plans.facts import rh_d_positive
-from thrombo.plans.ladder_data import (
+from thrombo.dosing.romiplostim import (
     ROMIPLOSTIM_APPROVAL,
     ROMIPLOSTIM_MIN_AGE_YEARS,
     ROMIPLOSTIM_MIN_ITP_MONTHS,
 )
+from thrombo.physiology.age import completed_years
+from thrombo.plans.facts import rh_d_positive
 from thrombo.plans.ladder_history import RULE
 from thrombo.plans.result import BodyInput, Reason
 from thrombo.rules.itp.evidence import Evidence
