@@ -30,9 +30,9 @@ NAME = "spark"
 # Small inputs: a handful of shuffle partitions beats Spark's default of 200 on 2 cores.
 SHUFFLE_PARTITIONS = 4
 LOCAL_DRIVER_MEMORY = "3g"
-"""A local session's driver heap. The compiled criteria are one large query whose analysis
-alone ran out of Spark's default 1 GB heap when several jobs shared a session; on a cluster the
-driver's memory is the cluster's (spark-submit --driver-memory)."""
+"""The driver's heap when this process drives the session (local or a cluster's master URL): the
+compiled criteria are one large query whose analysis alone runs out of Spark's default 1 GB.
+A `--driver-memory` in PYSPARK_SUBMIT_ARGS (or spark-submit's own) is left to win."""
 
 
 def local_session(master: str = "local[*]") -> Any:
@@ -53,8 +53,9 @@ def local_session(master: str = "local[*]") -> Any:
     )
     if master.startswith("local"):
         builder = builder.config("spark.ui.enabled", "false").config(
-            "spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS)).config(
-            "spark.driver.memory", LOCAL_DRIVER_MEMORY)
+            "spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS))
+    if "--driver-memory" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
+        builder = builder.config("spark.driver.memory", LOCAL_DRIVER_MEMORY)
     session = builder.getOrCreate()
     # Spark's INFO/WARN chatter would bury the benchmark's and the tests' own output.
     session.sparkContext.setLogLevel("ERROR")
