@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from functools import partial
 
+from thrombo.api.screening_memo import screening
 from thrombo.api.service import DataVersion, Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.report.words import term
@@ -20,7 +21,9 @@ def watched_list(service: Service, timelines: Sequence[PatientTimeline], as_of: 
     """Every transplant recipient among `timelines` (the caller checked access), in the watch
     list's order: alerts, watches, the rest, the diagnosed."""
     key = ("watch-list", tuple(t.patient_id for t in timelines), as_of, version)
-    found: WatchList = service.memo(key, partial(watch_list, list(timelines), as_of))
+    found: WatchList = service.memo(key, lambda: watch_list(
+        list(timelines), as_of,
+        screened={t.patient_id: screening(service, t, as_of, version) for t in timelines}))
     return found
 
 
@@ -28,7 +31,9 @@ def watched(service: Service, timeline: PatientTimeline, as_of: date, version: D
             ) -> WatchResult | None:
     """One stored patient's place on the watch list (None: not a transplant recipient)."""
     found: WatchResult | None = service.memo(("watch", timeline.patient_id, as_of, version),
-                                             partial(watch_patient, timeline, as_of))
+                                             partial(watch_patient, timeline, as_of,
+                                                     screened=screening(service, timeline,
+                                                                        as_of, version)))
     return found
 
 

@@ -41,3 +41,18 @@ def test_two_antihypertensives_started_together_are_both_second() -> None:
         "amlodipine started while another antihypertensive was running",
         "labetalol started while another antihypertensive was running"]
     assert {e.event for e in events} == {EVENT}
+
+
+def test_a_screening_the_caller_already_has_gives_the_same_list() -> None:
+    """The service passes the default set's screening it keeps per patient and day: the list
+    must be the one computed from scratch, on a day with a watch, a none and a diagnosis."""
+    from thrombo.rules.registry import DEFAULT, criteria_set
+    from thrombo.rules.screening import screen_patient
+
+    patients = [timeline(CLEAR_TA_TMA, who=patient("P01")),
+                timeline(LDH_THEN_PROTEIN, who=patient("P02")),
+                timeline("", who=patient("P03"))]
+    for as_of in (day(37), day(50)):
+        screened = {t.patient_id: screen_patient(t, criteria_set(DEFAULT), as_of)
+                    for t in patients}
+        assert watch_list(patients, as_of, screened=screened) == watch_list(patients, as_of)

@@ -20,14 +20,14 @@ Semantics (interface.md `watch --json`, made precise):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.registry import DEFAULT, criteria_set
-from thrombo.rules.results import CriterionResult, Outcome
+from thrombo.rules.results import CriterionResult, Outcome, ScreeningResult
 from thrombo.rules.screening import screen_patient
 from thrombo.rules.tma.options import ScreeningOptions
 from thrombo.rules.watch import signals as watch_signals
@@ -129,14 +129,17 @@ def watch_patient(
     as_of: date,
     options: WatchOptions | None = None,
     screening: ScreeningOptions | None = None,
+    screened: ScreeningResult | None = None,
 ) -> WatchResult | None:
     """One patient's place on the watch list; None for a patient without an allogeneic
-    transplant (not a watch-list patient)."""
+    transplant (not a watch-list patient). `screened`: the default set's screening of this
+    timeline as of the same day under the same options, where the caller already has it (the
+    service keeps one per patient, day and store version), so it is not computed twice."""
     if not timeline.patient.had_allogeneic_hsct:
         return None
     opts, screen = options or WatchOptions(), screening or ScreeningOptions()
     default = criteria_set(DEFAULT, screen)
-    status = screen_patient(timeline, default, as_of).status
+    status = (screened or screen_patient(timeline, default, as_of)).status
     watch = watch_signals.definition(opts, screen)
     known = prepared(timeline, as_of)
     default_met = _default_met(known, default, as_of)
@@ -178,10 +181,14 @@ def watch_list(
     as_of: date,
     options: WatchOptions | None = None,
     screening: ScreeningOptions | None = None,
+    screened: Mapping[str, ScreeningResult] | None = None,
 ) -> WatchList:
-    """Every transplant recipient's watch result; alerts first, then watches, then the rest."""
+    """Every transplant recipient's watch result; alerts first, then watches, then the rest.
+    `screened`: the default set's screenings the caller already has, by patient id."""
     watch = watch_signals.definition(options, screening)
-    found = [r for t in timelines if (r := watch_patient(t, as_of, options, screening))]
+    known = screened or {}
+    found = [r for t in timelines
+             if (r := watch_patient(t, as_of, options, screening, known.get(t.patient_id)))]
     order = {"alert": 0, "watch": 1, "none": 2, None: 3}
     found.sort(key=lambda r: (order[r.level], r.since or as_of, r.patient_id))
     dynamic = sorted({w for r in found for w in r.warnings} - set(watch.warnings))
