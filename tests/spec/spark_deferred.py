@@ -45,6 +45,10 @@ class _Questions:
     outcomes: dict[tuple[str, date], tuple[str, dict[str, str]]] = field(default_factory=dict)
 
 
+def _size(group: _Questions) -> int:
+    return len(group.screens) + len(group.outcomes)
+
+
 class DeferredSpark:
     """The `Engine` a spec test sees under the `spark` parameter (see the module docstring)."""
 
@@ -97,19 +101,12 @@ class DeferredSpark:
 
     def chosen(self, every_group: bool) -> tuple[list[_Questions], int]:
         """The groups Spark is asked (see the module docstring), and how many questions are not."""
-        groups = list(self._groups.items())
+        groups = list(self._groups.values())
         if every_group:
-            return [g for _, g in groups], 0
-        largest: dict[str, tuple[str, date, str]] = {}
-        for key, group in groups:
-            size = len(group.screens) + len(group.outcomes)
-            best = largest.get(key[2])
-            if best is None or size > len(self._groups[best].screens) + len(
-                    self._groups[best].outcomes):
-                largest[key[2]] = key
-        asked = [self._groups[k] for k in largest.values()]
-        left = sum(len(g.screens) + len(g.outcomes) for _, g in groups if g not in asked)
-        return asked, left
+            return groups, 0
+        asked = [max((g for k, g in self._groups.items() if k[2] == kind), key=_size)
+                 for kind in {k[2] for k in self._groups}]
+        return asked, sum(_size(g) for g in groups if g not in asked)
 
     def ask_spark(self, groups: list[_Questions]) -> list[str]:
         """The groups' questions asked of Spark; the disagreements, each with its test."""
