@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from thrombo.cli.app import app
+from thrombo.cli.lab_help import lab_results_help
 from thrombo.cli.options import (
     AsOfOpt,
     FormatOpt,
@@ -23,7 +24,8 @@ from thrombo.services.assess import DEFAULT_PLATELET_RULE, AssessRequest, assess
 from thrombo.services.sources import SourceRequest, load_patients
 
 
-@app.command("assess")
+@app.command("assess", help=lab_results_help(
+    "TA-TMA resolution or IWG ITP response, with CTCAE v5.0 adverse events, per patient."))
 def assess_command(
     source: SourceArg,
     as_of: AsOfOpt = None,
@@ -37,7 +39,7 @@ def assess_command(
     patient: PatientFilterOpt = None,
     lab_ranges: LabRangesOpt = None,
 ) -> None:
-    """TA-TMA resolution or IWG ITP response, with CTCAE v5.0 adverse events, per patient."""
+    """Response and adverse events per patient (help: lab_results_help)."""
     request = AssessRequest(parse_as_of(as_of, tz), platelet_rule)
     request.options()  # an unknown rule is refused before the source is read
     loaded = load_patients(SourceRequest(source, tz, source_format, lab_ranges, patient))

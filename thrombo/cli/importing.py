@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from thrombo.cli.app import app
+from thrombo.cli.lab_help import lab_results_help
 from thrombo.cli.output import Advance, print_json, progress, progress_enabled, stdout
 from thrombo.io.raw import SourceRecord
 from thrombo.normalize.quarantine import ImportSummary
@@ -30,14 +31,11 @@ TimezoneOption = Annotated[
 ]
 
 
-IMPORT_HELP = (
-    "Load sources into the store: every record stored, duplicate, skipped or quarantined.\n\n"
-    "Censored results ('<10', '<=10', '>2500', '>=2500'; FHIR valueQuantity.comparator; OMOP "
-    "operator_concept_id) are stored as bounds with their comparator, never as the number "
-    "itself; criteria decide them by interval logic (platelets '<10' is below 50).\n\n"
-    "A result without its own reference range takes the site's from thrombo-lab-ranges.toml "
-    "in the dataset folder or --lab-ranges FILE (stored with the result, named in the "
-    "evidence).")
+IMPORT_HELP = lab_results_help(
+    "Load sources into the store: every record stored, duplicate, skipped or quarantined.",
+    more="On import a censored result is stored as its bound and comparator, and the site's "
+    "range (thrombo-lab-ranges.toml or --lab-ranges) is stored with each result it applies to; "
+    "later commands on the store read both as imported.")
 
 
 @app.command("import", help=IMPORT_HELP)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from thrombo.cli.app import app
+from thrombo.cli.lab_help import lab_results_help
 from thrombo.cli.options import (
     AsOfOpt,
     FormatOpt,
@@ -42,7 +43,10 @@ ITP_LEGEND = (
     "definition has its own column.")
 
 
-@app.command("itp")
+@app.command("itp", help=lab_results_help(
+    "ITP phase (IWG 2009), severe ITP and refractory ITP under each named definition.",
+    more="Severe and refractory are \"unknown\" where the record cannot decide them "
+    "(ungraded treated bleeding; too few counts to show persistence)."))
 def itp_command(
     source: SourceArg,
     as_of: AsOfOpt = None,
@@ -53,10 +57,7 @@ def itp_command(
     patient: PatientFilterOpt = None,
     lab_ranges: LabRangesOpt = None,
 ) -> None:
-    """ITP phase (IWG 2009), severe ITP and refractory ITP under each named definition.
-
-    Severe and refractory are "unknown" where the record cannot decide them (ungraded treated
-    bleeding; too few counts to show persistence)."""
+    """ITP phase, severity and refractoriness (help: lab_results_help)."""
     request = ItpRequest(parse_as_of(as_of, tz), steroid_dependence)
     request.dependence_rule()  # an unknown rule is refused before the source is read
     loaded = load_patients(SourceRequest(source, tz, source_format, lab_ranges, patient))

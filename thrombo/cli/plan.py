@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from thrombo.cli.app import app
+from thrombo.cli.lab_help import lab_results_help
 from thrombo.cli.options import FormatOpt, JsonOpt, LabRangesOpt, SourceArg, TzOpt, parse_day
 from thrombo.cli.output import print_json, stdout
 from thrombo.dosing.defibrotide_holds import CLASSES
@@ -74,7 +75,9 @@ def parse_when(text: str | None, zone_name: str) -> tuple[date, datetime | None]
     return moment.astimezone(zone).date(), moment
 
 
-@app.command("plan")
+@app.command("plan", help=lab_results_help(
+    "The ITP treatment ladder or the TA-TMA protocol plan for one patient, with doses.",
+    engraftment=True))
 def plan_command(
     source: SourceArg,
     patient: PatientOpt,
@@ -88,7 +91,7 @@ def plan_command(
     as_json: JsonOpt = False,
     lab_ranges: LabRangesOpt = None,
 ) -> None:
-    """The ITP treatment ladder or the TA-TMA protocol plan for one patient, with doses."""
+    """The ITP ladder or the TA-TMA protocol plan (help: lab_results_help)."""
     day, at = parse_when(as_of, tz)
     loaded = load_patients(SourceRequest(source, tz, source_format, lab_ranges, patient))
     plan = plan_one(loaded.timelines[0], PlanRequest(

@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 
 from thrombo.cli.app import app
+from thrombo.cli.lab_help import lab_results_help
 from thrombo.cli.options import parse_as_of
 from thrombo.cli.output import print_json, progress, progress_enabled, stdout
 from thrombo.cli.records import Column, human, print_records
 from thrombo.population.spark_job import report_lines
-from thrombo.rules.model import EngraftmentRule
 from thrombo.rules.registry import DEFAULT
 from thrombo.rules.results import SetResult
 from thrombo.services.screen import (
@@ -24,23 +24,7 @@ from thrombo.services.screen import (
 )
 from thrombo.store.sources import LAB_RANGES_HELP
 
-_ENGRAFTMENT = EngraftmentRule()
-ENGRAFTMENT_HELP = (
-    "Engraftment: a neutrophil or platelet engraftment date the record does not hold is derived "
-    f"from the counts (clinical-reference.md I4): neutrophils, the first of "
-    f"{_ENGRAFTMENT.anc_run} consecutive days after the nadir with ANC >= "
-    f"{_ENGRAFTMENT.anc_threshold:g} x 10^9/L; platelets, the first of "
-    "--platelet-engraftment-run consecutive days >= "
-    f"{_ENGRAFTMENT.platelet_threshold:g} x 10^9/L with no platelet transfusion in the "
-    f"{_ENGRAFTMENT.platelet_transfusion_free_days} days before. The derivation is shown as "
-    "evidence; a recorded date always wins.")
-SCREEN_HELP = (
-    "Screen every patient for TA-TMA under one criteria set, or all of them side by side.\n\n"
-    f"{ENGRAFTMENT_HELP}\n\n"
-    "Censored results ('<10', '>2500', FHIR valueQuantity.comparator, OMOP "
-    "operator_concept_id) are kept as bounds: the reference engine decides a criterion on one "
-    "by interval logic (platelets '<10' is below 50: met; '<10' against 5: indeterminate); the "
-    "duckdb and spark engines read such a row but leave it undecided (indeterminate).\n\n"
+CLUSTER_HELP = (
     "On a cluster: `--engine spark --master URL --out DIR` screens a dataset folder (or an OMOP "
     "CDM folder with --format omop) as a Spark job from this process (the driver). The driver "
     "reads SOURCE's small tables and the executors its observation rows, so SOURCE must be a "
@@ -50,6 +34,9 @@ SCREEN_HELP = (
     "high_risk_features, assessed_on, the rules); DIR/summary.json the counts by status, the "
     "rows read and left out, and the rules (--json prints it). The README's \"At population "
     "scale: Spark on a cluster\" documents the schema.")
+SCREEN_HELP = lab_results_help(
+    "Screen every patient for TA-TMA under one criteria set, or all of them side by side.",
+    engraftment=True, more=CLUSTER_HELP)
 
 
 @app.command("screen", help=SCREEN_HELP)

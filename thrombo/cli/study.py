@@ -12,6 +12,7 @@ from rich.table import Table
 from thrombo.analytics.cohort import DEFAULT_MAX_AGE_YEARS, DEFAULT_MIN_AGE_YEARS
 from thrombo.analytics.study_results import StudyResults
 from thrombo.cli.app import app
+from thrombo.cli.lab_help import lab_results_help
 from thrombo.cli.options import LabRangesOpt, parse_day
 from thrombo.cli.output import print_json, progress, progress_enabled, stderr, stdout
 from thrombo.report import exposure_tables, tables
@@ -20,7 +21,13 @@ from thrombo.services.sources import SourceRequest, load_patients
 from thrombo.services.study import StudyRequest, run_study, write_study_report
 
 
-@app.command("study")
+@app.command("study", help=lab_results_help(
+    "Cohort flow and endpoints of the defibrotide TA-TMA study, optionally with its report.",
+    engraftment=True,
+    more="With --suppress-below N the document, the printed tables and the report follow one "
+    "disclosure policy (the service's for researchers): counts from 1 to N-1 hidden, and any "
+    "count that subtraction from a total would give back; no minimum, maximum, curve or "
+    "at-risk row (single patients' values); no patient id in any text."))
 def study_command(
     source: Annotated[str, typer.Argument(
         help="Dataset folder, FHIR file or folder, or store URL.")],
@@ -49,12 +56,7 @@ def study_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     lab_ranges: LabRangesOpt = None,
 ) -> None:
-    """Cohort flow and endpoints of the defibrotide TA-TMA study, optionally with its report.
-
-    With --suppress-below N the document, the printed tables and the report follow one
-    disclosure policy (the service's for researchers): counts from 1 to N-1 hidden, and any
-    count that subtraction from a total would give back; no minimum, maximum, curve or at-risk
-    row (single patients' values); no patient id in any text."""
+    """Cohort flow and endpoints (help: lab_results_help)."""
     request = StudyRequest(
         criteria=criteria, time_origin=time_origin, as_of=_as_of(as_of), min_age_years=min_age,
         max_age_years=max_age, control_rate=control_rate, control_survival=control_survival,

@@ -9,6 +9,7 @@ import typer
 
 from thrombo.analytics.watch_evaluation import evaluate, read_truth, sweep
 from thrombo.cli.app import app
+from thrombo.cli.lab_help import lab_results_help
 from thrombo.cli.options import (
     AsOfOpt,
     FormatOpt,
@@ -102,7 +103,13 @@ def _truth_path(source: str, truth: Path | None) -> Path:
     raise ThromboUserError("--evaluate needs --truth FILE (a CSV with patient_id and cohort)")
 
 
-@app.command("watch")
+@app.command("watch", help=lab_results_help(
+    "TA-TMA early warning: the watch list before the criteria are met (levels, signals with "
+    "evidence, next tests, review date; --evaluate measures lead time).", engraftment=True,
+    more="Each transplant recipient not yet diagnosed gets a level (none, watch, alert), the "
+    "signals behind it with their evidence, the tests that would settle the diagnosis and a "
+    "review date. With --evaluate: sensitivity, lead time and false alarms per criteria set, "
+    "against a truth file, over the records known by --as-of."))
 def watch_command(
     source: SourceArg,
     as_of: AsOfOpt = None,
@@ -115,13 +122,7 @@ def watch_command(
     source_format: FormatOpt = None,
     lab_ranges: LabRangesOpt = None,
 ) -> None:
-    """TA-TMA early warning: the watch list before the criteria are met (levels, signals
-    with evidence, next tests, review date; --evaluate measures lead time).
-
-    Each transplant recipient not yet diagnosed gets a level (none, watch, alert), the signals
-    behind it with their evidence, the tests that would settle the diagnosis and a review date.
-    With --evaluate: sensitivity, lead time and false alarms per criteria set, against a truth
-    file, over the records known by --as-of."""
+    """The TA-TMA watch list (help: lab_results_help)."""
     truth_file = _truth_path(source, truth) if evaluate_ else None
     day = parse_as_of(as_of, tz)
     loaded = load_patients(SourceRequest(source, tz, source_format, lab_ranges, patient))
