@@ -214,7 +214,8 @@ class PatientAssessment(Answer):
     renal_recovery: bool | None = None
     neurological_recovery: bool | None = None
     # IWG 2009 ITP response (response.itp_patient)
-    baseline_platelets: Object | Number | None = None
+    baseline_platelets: Number | None = None
+    baseline_platelets_comparator: str | None = None  # "<" for a baseline reported "<10"
     lost_response_date: str | None = None
     steroid_dependent: bool | None = None
     steroid_dependence: Object | None = None

@@ -25,10 +25,10 @@ from datetime import date, timedelta
 from itertools import dropwhile, takewhile
 from typing import Any
 
+from thrombo.domain.evidence import Evidence
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.response.itp_courses import Course, SteroidDependence
-from thrombo.rules.itp.counts import CountSeries, PlateletCount
-from thrombo.rules.itp.evidence import Evidence
+from thrombo.rules.itp.counts import CountSeries, PlateletCount, baseline_json
 from thrombo.rules.itp.refractory import FailureReason, Response, TherapyOutcome
 from thrombo.rules.itp.severity import BLEEDING_EVENTS
 
@@ -108,7 +108,7 @@ class TreatmentResponse:
             "drug": self.course.drug,
             "class": self.outcome().drug_class,
             "start": self.course.start.isoformat(),
-            "baseline_platelets": None if self.baseline is None else self.baseline.shown,
+            **baseline_json(self.baseline),
             "response": self.response,
             "response_date": _iso(self.response_date),
             "complete_response_date": _iso(self.complete_response_date),

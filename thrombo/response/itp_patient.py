@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from thrombo.domain.evidence import Evidence, RuleSet
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.response.itp import (
     CONFIRM_FAILURE_DAYS,
@@ -29,9 +30,8 @@ from thrombo.response.itp_courses import (
     steroid_dependence,
     treatment_courses,
 )
-from thrombo.rules.itp.counts import CountExclusions, CountSeries, evaluable_counts
+from thrombo.rules.itp.counts import CountExclusions, CountSeries, baseline_json, evaluable_counts
 from thrombo.rules.itp.drugs import ASSESSMENT_WINDOW_DAYS, ITP_DRUGS, WINDOW_WARNING
-from thrombo.rules.itp.evidence import Evidence, RuleSet
 from thrombo.rules.itp.phase import Phase, PhaseCutoffs, months_since, phase_on
 from thrombo.rules.itp.refractory import (
     DEFAULT_DEFINITION,
@@ -107,8 +107,7 @@ class ItpResponses:
             "condition": "itp",
             "treatment": None if cur is None else cur.course.drug,
             "treatment_start": None if cur is None else cur.course.start.isoformat(),
-            "baseline_platelets": None if cur is None or cur.baseline is None
-            else cur.baseline.shown,
+            **baseline_json(None if cur is None else cur.baseline),
             "response": "not-evaluable" if cur is None else cur.response,
             "response_date": _iso(None if cur is None else cur.response_date),
             "days_to_response": None if cur is None else cur.days_to_response,

@@ -41,12 +41,26 @@ def test_counts_above_150_are_a_complete_response() -> None:
 
 def test_a_baseline_below_10_makes_40_a_response() -> None:
     """IVIG on day 0 with the baseline reported "<10". Counts 40 (day 3) and 45 (day 10): each is
-    >= 30, and >= 2 x any baseline below 10 (< 20) -> R from day 3. The baseline is shown as
-    reported, "<10". Before: no baseline, so R could not be judged."""
+    >= 30, and >= 2 x any baseline below 10 (< 20) -> R from day 3. Before: no baseline, so R
+    could not be judged.
+
+    The JSON gives the baseline as interface.md's `assess --json` does, a number (10, the bound),
+    with the censoring marker beside it (`baseline_platelets_comparator`: "<", the comparator of
+    interface.md 1.1's censored values), on the patient and on the treatment. Before: the text
+    "<10" where interface.md shows a number."""
     obs = counts((0, "<10"), (3, "40"), (10, "45"))
     doc = assess_itp(timeline(obs, "0 ivig"), day(12)).to_json()
-    assert (doc["baseline_platelets"], doc["response"], doc["response_date"]) == (
-        "<10", "R", day(3).isoformat())
+    assert (doc["response"], doc["response_date"]) == ("R", day(3).isoformat())
+    (treatment,) = doc["treatments"]
+    for shown in (doc, treatment):
+        assert (shown["baseline_platelets"], shown["baseline_platelets_comparator"]) == (10, "<")
+
+
+def test_an_exact_baseline_has_no_censoring_marker() -> None:
+    """IVIG on day 0, baseline 15 as measured: baseline_platelets 15, comparator null."""
+    obs = counts((0, "15"), (3, "40"), (10, "45"))
+    doc = assess_itp(timeline(obs, "0 ivig"), day(12)).to_json()
+    assert (doc["baseline_platelets"], doc["baseline_platelets_comparator"]) == (15, None)
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from thrombo.domain.evidence import Evidence
 from thrombo.domain.quantities import Comparator, Quantity, satisfies
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.rules.itp.evidence import Evidence
 from thrombo.rules.itp.severity import PLATELET_TRANSFUSION
 
 # clinical-reference.md C2 edge cases [Design]: exclude counts within 7 days after a platelet
@@ -136,3 +136,11 @@ def evaluable_counts(
         else:
             excluded.append(count.evidence(RULE, f"count excluded: {reason}"))
     return CountSeries(tuple(kept), tuple(excluded))
+
+
+def baseline_json(count: PlateletCount | None) -> dict[str, float | str | None]:
+    """A baseline count in JSON: a number, as interface.md's `baseline_platelets` shows, and
+    `baseline_platelets_comparator`: '<' for a count reported '<10' (the number is then its
+    bound, never the count itself; interface.md 1.1's comparator), null for an exact count."""
+    return {"baseline_platelets": None if count is None else count.value,
+            "baseline_platelets_comparator": None if count is None else count.comparator}
