@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV_STAMP := $(VENV)/.dev-installed-stamp
 
-.PHONY: install dev demo test lint bench audit fuzz mutants clean
+.PHONY: install dev demo test lint bench audit fuzz mutants docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ fuzz: $(DEV_STAMP)
 # `make mutants MUTANTS_ARGS=thrombo/safety/ctcae.py`; equivalent mutants: tests/mutants-allowed.toml.
 mutants: $(DEV_STAMP)
 	nice -n 10 $(BIN)/python -W ignore tools/mutants.py $(MUTANTS_ARGS)
+
+# The criteria document: tests/spec/ rendered as docs/criteria.md (the standard library only, a
+# second or two; built on demand and not committed, so it never goes stale beside the tests).
+docs:
+	$(PYTHON) tools/spec_docs.py
 
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run_all.py
