@@ -28,9 +28,9 @@ from tests.spec.watch.tables import day, timeline
 from tests.spec.watch.test_levels import LDH_THEN_PROTEIN
 from thrombo.api.service import Service
 from thrombo.api.watch_memo import evidence_words
+from thrombo.domain.evidence import CriterionEvidence
 from thrombo.domain.records import Patient
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.rules.results import Evidence
 from thrombo.rules.watch import watch_list, watch_patient
 from thrombo.web.watch_page import watch_row
 
@@ -161,7 +161,7 @@ def test_evidence_is_in_clinical_words() -> None:
 def test_an_event_in_clinical_words() -> None:
     """A platelet transfusion behind `platelet_fall` (rule and threshold are the limit's text)."""
     text = "platelet_transfusion on or after platelet engraftment in the window"
-    event = Evidence("platelet_fall", "P01-e1", datetime(2026, 2, 6, 9, tzinfo=UTC),
-                     "platelet_transfusion", text, text)
+    event = CriterionEvidence.of("platelet_fall", "P01-e1", datetime(2026, 2, 6, 9, tzinfo=UTC),
+                                 "platelet_transfusion", text, text)
     assert evidence_words(event) == ("platelet transfusion on 2026-02-06 (platelet transfusion "
                                      "on or after platelet engraftment in the window)")

@@ -10,9 +10,9 @@ from functools import partial
 
 from thrombo.api.screening_memo import screening
 from thrombo.api.service import DataVersion, Service
+from thrombo.domain.evidence import CriterionEvidence
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.report.words import term
-from thrombo.rules.results import Evidence
 from thrombo.rules.watch import WatchList, WatchResult, watch_list, watch_patient
 
 
@@ -37,7 +37,7 @@ def watched(service: Service, timeline: PatientTimeline, as_of: date, version: D
     return found
 
 
-def evidence_words(evidence: Evidence) -> str:
+def evidence_words(evidence: CriterionEvidence) -> str:
     """`LDH 400 U/L on 2026-02-06 (> ULN 320 U/L ...)`: the value, its day and the limit; an
     event as `platelet transfusion on 2026-02-06 (platelet transfusion on or after ...)` (its
     rule is the limit's text, and names the event as the data does)."""

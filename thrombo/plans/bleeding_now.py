@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from thrombo.domain.evidence import Evidence
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.itp.bleeding import (
     LABELS,
@@ -19,7 +20,6 @@ from thrombo.rules.itp.bleeding import (
     BleedingLevel,
     level_of,
 )
-from thrombo.rules.itp.evidence import Evidence
 from thrombo.rules.itp.severity import BLEEDING_EVENTS
 
 __all__ = [

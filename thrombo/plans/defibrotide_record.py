@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from thrombo.domain.evidence import Evidence
 from thrombo.domain.records import Event, Medication
 from thrombo.domain.timeline import PatientTimeline, end_of_day, start_of_day
 from thrombo.dosing.defibrotide_holds import (
@@ -35,7 +36,6 @@ from thrombo.dosing.defibrotide_holds import (
     procedure_findings,
 )
 from thrombo.plans.result import PlanHold
-from thrombo.rules.itp.evidence import Evidence
 from thrombo.rules.itp.severity import BLEEDING_EVENTS
 
 RULE = "defibrotide holds"

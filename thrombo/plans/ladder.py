@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from thrombo.domain.evidence import Evidence, RuleSet
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.dosing.recommendation import UNVERIFIED
 from thrombo.plans.bleeding_now import CURRENT_BLEEDING_DAYS, BleedingLevel, CurrentBleeding
@@ -51,7 +52,6 @@ from thrombo.plans.ladder_history import (
 from thrombo.plans.ladder_suitability import anti_d_against, romiplostim_against
 from thrombo.plans.result import OptionStatus, Plan, PlanOption, Reason
 from thrombo.response.itp_patient import ItpClassification, assess_itp, classify_itp
-from thrombo.rules.itp.evidence import Evidence, RuleSet
 
 
 @dataclass(frozen=True)

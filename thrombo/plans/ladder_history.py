@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from thrombo.domain.evidence import Evidence
 from thrombo.plans.result import OptionStatus, Reason
 from thrombo.response.itp import TreatmentResponse
 from thrombo.rules.itp.drugs import SPLENECTOMY, is_first_line
-from thrombo.rules.itp.evidence import Evidence
 from thrombo.rules.itp.phase import Phase
 
 RULE = "itp-ladder"

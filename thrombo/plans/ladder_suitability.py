@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from thrombo.domain.evidence import Evidence
 from thrombo.domain.quantities import Quantity, satisfies
 from thrombo.domain.records import Patient
 from thrombo.domain.timeline import PatientTimeline
@@ -18,7 +19,6 @@ from thrombo.physiology.age import completed_years
 from thrombo.plans.facts import rh_d_positive
 from thrombo.plans.ladder_history import RULE
 from thrombo.plans.result import BodyInput, Reason
-from thrombo.rules.itp.evidence import Evidence
 from thrombo.rules.itp.phase import completed_months
 
 DAT_POSITIVE = "present"

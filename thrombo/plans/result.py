@@ -13,10 +13,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from thrombo.domain.evidence import Evidence, RuleSet
 from thrombo.domain.quantities import Comparator
 from thrombo.dosing.defibrotide_holds import HoldFinding
 from thrombo.dosing.recommendation import DoseRecommendation
-from thrombo.rules.itp.evidence import Evidence, RuleSet
 
 
 class OptionStatus(StrEnum):

@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from thrombo.domain.evidence import Evidence, RuleSet
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.dosing.defibrotide import BEFORE_EACH_DOSE, PROTOCOL
 from thrombo.dosing.defibrotide_holds import CLASSES, HOURS_BEFORE_PROCEDURE
@@ -41,7 +42,6 @@ from thrombo.plans.tma_course import (
 )
 from thrombo.plans.tma_reasons import diagnosed, eculizumab_by_risk, inactive, resolved
 from thrombo.response.tma import TmaResponse
-from thrombo.rules.itp.evidence import Evidence, RuleSet
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.registry import DEFAULT, criteria_set
 from thrombo.rules.results import ScreeningResult

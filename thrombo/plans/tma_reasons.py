@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from thrombo.domain.evidence import CriterionEvidence, Evidence
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.plans.result import OptionStatus, Reason
 from thrombo.response.tma import TmaResponse
 from thrombo.rules.evaluate import PatientEvaluator
-from thrombo.rules.itp.evidence import Evidence
 from thrombo.rules.model import CriteriaSet, Named, analytes_of
-from thrombo.rules.results import Evidence as CriterionEvidence
 from thrombo.rules.results import Outcome, ScreeningResult
 from thrombo.rules.screening import day_status
 

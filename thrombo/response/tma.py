@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from thrombo.domain.evidence import Evidence, RuleSet
 from thrombo.domain.quantities import satisfies
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
@@ -37,7 +38,6 @@ from thrombo.response.tma_recovery import (
     renal_recovery,
 )
 from thrombo.response.windows import RESOLUTION_WINDOW_DAYS
-from thrombo.rules.itp.evidence import Evidence, RuleSet
 from thrombo.rules.itp.severity import PLATELET_TRANSFUSION
 
 TMA_TREATMENTS = ("defibrotide", "eculizumab")

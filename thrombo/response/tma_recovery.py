@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from thrombo.domain.evidence import Evidence
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.renal import bedside_schwartz
-from thrombo.rules.itp.evidence import Evidence
 from thrombo.rules.itp.severity import PLATELET_TRANSFUSION, RBC_TRANSFUSION
 
 # A8 [Design]: eGFR back to >= 75% of the pre-HSCT baseline.

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from thrombo.domain.evidence import CriterionEvidence
 from thrombo.domain.records import Event, Observation
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules import reasons
@@ -38,7 +39,7 @@ from thrombo.rules.model import (
     NotEngrafted,
 )
 from thrombo.rules.patient_index import PatientIndex
-from thrombo.rules.results import CriterionResult, Evidence, Outcome, count_outcome
+from thrombo.rules.results import CriterionResult, Outcome, count_outcome
 from thrombo.rules.windows import Decided, DecidedSeries
 
 
@@ -134,7 +135,7 @@ class PatientEvaluator:
         result says no and none is undecidable; else indeterminate, with the first undecidable
         result's reason (analytes in order, then time), or why nothing could be decided."""
         first, last = window
-        evidence: list[Evidence] = []
+        evidence: list[CriterionEvidence] = []
         warnings: set[str] = set()
         seen = skipped = False
         unknown: tuple[DecidedSeries[Observation], int] | None = None
@@ -182,7 +183,7 @@ class PatientEvaluator:
 
             def decide(e: Event) -> Decided:
                 answer = self._event_answer(e, rule)
-                proof = (Evidence(name, e.id, e.time, _event_text(e), text, text)
+                proof = (CriterionEvidence.of(name, e.id, e.time, _event_text(e), text, text)
                          if answer is Answer.YES else None)
                 return Decision(answer), proof
 
@@ -223,9 +224,9 @@ class PatientEvaluator:
         if d.recorded is not None or (d.nadir is not None and d.nadir <= day):
             text = self._derivation_text(rule.anchor, d)
             when = datetime.combine(day, time(), tzinfo=self.timeline.tz)
-            proof = Evidence(name, f"{rule.anchor}:{day}", when, text,
-                             f"no {rule.anchor.replace('_', ' ')} by day +{rule.from_day}",
-                             rule.anchor)
+            limit = f"no {rule.anchor.replace('_', ' ')} by day +{rule.from_day}"
+            proof = CriterionEvidence.of(name, f"{rule.anchor}:{day}", when, text, limit,
+                                         rule.anchor)
             return CriterionResult(name, Outcome.MET, (proof,))
         if d.first_count is not None and d.first_count <= day:
             return CriterionResult(name, Outcome.NOT_MET)  # counts never fell below
@@ -238,15 +239,16 @@ class PatientEvaluator:
             return d.note("platelets", rule.platelet_threshold, rule.platelet_run)
         return d.note("anc", rule.anc_threshold, rule.anc_run)
 
-    def derived_evidence(self) -> tuple[Evidence, ...]:
+    def derived_evidence(self) -> tuple[CriterionEvidence, ...]:
         """One evidence item per engraftment date derived from counts (none when recorded)."""
         found = []
         for anchor in ("neutrophil_engraftment", "platelet_engraftment"):
             d = self.derivation(anchor)
             if d.recorded is None and d.derived is not None and d.first_obs is not None:
                 obs = d.first_obs
-                found.append(Evidence(anchor, obs.id, obs.time, observation_value(obs),
-                                      self._derivation_text(anchor, d), "derived from counts"))
+                found.append(CriterionEvidence.of(
+                    anchor, obs.id, obs.time, observation_value(obs),
+                    self._derivation_text(anchor, d), "derived from counts"))
         return tuple(found)
 
     def _combine(
@@ -267,11 +269,11 @@ class PatientEvaluator:
 
 def _evidence(
     name: str, obs: Observation, decision: Decision, criterion: Lab | BloodPressure
-) -> Evidence:
+) -> CriterionEvidence:
     what = criterion.analyte if isinstance(criterion, Lab) else obs.analyte
     reported = obs.reported if obs.reported != obs.quantity else None
-    return Evidence(name, obs.id, obs.time, observation_value(obs), decision.threshold, what,
-                    reported)
+    return CriterionEvidence.of(name, obs.id, obs.time, observation_value(obs),
+                                decision.threshold, what, reported)
 
 
 def _event_text(event: Event) -> str:

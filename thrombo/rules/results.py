@@ -1,17 +1,18 @@
 """What screening returns: three-valued outcomes with their evidence, per day and per patient.
 
 `ScreeningResult.to_json()` and `SetResult.to_json()` produce the `screen --json` shape of
-interface.md exactly (plus the documented extras `assessed_on` and `warnings`).
+interface.md exactly (plus the documented extras `assessed_on` and `warnings`). A criterion's
+evidence is thrombo.domain.evidence.CriterionEvidence, the one evidence type every result uses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from thrombo.domain.quantities import Quantity
+from thrombo.domain.evidence import CriterionEvidence
 
 Status = Literal["ta-tma", "no-ta-tma", "insufficient-data", "not-applicable"]
 JsonValue = object
@@ -34,42 +35,10 @@ def count_outcome(k: int, outcomes: list[Outcome]) -> Outcome:
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
-    """One observation or event that made a criterion met, with the threshold it passed."""
-
-    criterion: str
-    observation_id: str
-    time: datetime
-    value: Quantity | str
-    threshold: str
-    rule: str
-    reported: Quantity | None = None
-    """The value as the laboratory reported it (6.0 ukat/L), where it differs from `value`
-    in the canonical unit (360 U/L)."""
-
-    @property
-    def unit(self) -> str | None:
-        return self.value.unit if isinstance(self.value, Quantity) else None
-
-    def to_json(self) -> dict[str, JsonValue]:
-        value = self.value.to_json() if isinstance(self.value, Quantity) else self.value
-        return {
-            "criterion": self.criterion,
-            "observation_id": self.observation_id,
-            "time": self.time.isoformat(),
-            "value": value,
-            "threshold": self.threshold,
-            "rule": self.rule,
-            # As text ("6 ukat/L"): JSON quantity objects are always canonical (interface.md).
-            **({} if self.reported is None else {"reported": str(self.reported)}),
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class CriterionResult:
     name: str
     outcome: Outcome
-    evidence: tuple[Evidence, ...] = ()
+    evidence: tuple[CriterionEvidence, ...] = ()
     warnings: tuple[str, ...] = ()
     reason: str | None = None
     """Why the criterion is indeterminate (reasons.py), None otherwise."""
@@ -108,7 +77,7 @@ class ScreeningResult:
     criteria_indeterminate: tuple[str, ...]
     high_risk: bool | None
     high_risk_features: tuple[str, ...]
-    evidence: tuple[Evidence, ...]
+    evidence: tuple[CriterionEvidence, ...]
     assessed_on: date | None
     """The day `criteria_met` describes: `first_met`, or the day with the most criteria met."""
     days: tuple[DayStatus, ...] = ()

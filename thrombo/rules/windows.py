@@ -21,12 +21,12 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Generic, TypeVar
 
+from thrombo.domain.evidence import CriterionEvidence
 from thrombo.rules.decide import Answer, Decision
-from thrombo.rules.results import Evidence
 
-Decided = tuple[Decision, Evidence | None]
+Decided = tuple[Decision, CriterionEvidence | None]
 R = TypeVar("R")
-Look = tuple[list[Evidence], list[str], bool, bool, int | None]
+Look = tuple[list[CriterionEvidence], list[str], bool, bool, int | None]
 """A window's answers: yes-evidence, warnings, any no, any skipped, first unknown position."""
 
 
@@ -44,7 +44,7 @@ class DecidedSeries(Generic[R]):
         self.decided: list[Decided | None] = [None] * len(records)
         self._start = self._stop = 0
         self.yes: list[int] = []
-        self.yes_proofs: list[Evidence] = []
+        self.yes_proofs: list[CriterionEvidence] = []
         """Parallel to `yes`: each yes-record's evidence."""
         self.no: list[int] = []
         self.unknown: list[int] = []

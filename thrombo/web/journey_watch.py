@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from thrombo.domain.evidence import CriterionEvidence
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.report.words import term
 from thrombo.rules.evaluate import PatientEvaluator
-from thrombo.rules.results import Evidence
 from thrombo.rules.watch.signals import definition
 from thrombo.rules.watch.watch import daily_signals, met_names, prepared
 
@@ -30,7 +30,7 @@ LEGEND = ("Watch signals: a triangle on the day each early TA-TMA signal started
 class SignalStart:
     signal: str
     day: date
-    evidence: tuple[Evidence, ...]
+    evidence: tuple[CriterionEvidence, ...]
 
 
 def signal_starts(timeline: PatientTimeline, as_of: date, until: date | None

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from thrombo.api.cds.cards import Indicator, card, link
-from thrombo.rules.results import Evidence, ScreeningResult
+from thrombo.domain.evidence import CriterionEvidence
+from thrombo.rules.results import ScreeningResult
 
 SERVICE_ID = "thrombo-ta-tma"
 KEYS = ("patient", "observations", "transplant")
@@ -18,7 +19,7 @@ STATUS_TEXT = {
 }
 
 
-def _value(evidence: Evidence) -> str:
+def _value(evidence: CriterionEvidence) -> str:
     return str(evidence.value)
 
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from thrombo.domain.evidence import Evidence
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.itp.counts import CountSeries, PlateletCount
 from thrombo.rules.itp.drugs import SPLENECTOMY, DrugClass, is_first_line
-from thrombo.rules.itp.evidence import Evidence
 
 Definition = Literal["iwg-2009", "practical-002"]
 DEFINITIONS: tuple[Definition, ...] = ("iwg-2009", "practical-002")

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from thrombo.domain.evidence import Evidence
 from thrombo.domain.records import Event, Medication
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.itp.bleeding import LABELS, BleedingLevel, level_of
 from thrombo.rules.itp.drugs import ITP_DRUGS
-from thrombo.rules.itp.evidence import Evidence
 
 BLEEDING_EVENTS = ("bleeding", "major_bleeding")
 PLATELET_TRANSFUSION = "platelet_transfusion"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from thrombo.rules.results import Evidence
+from thrombo.domain.evidence import CriterionEvidence
 
 Level = Literal["none", "watch", "alert"]
 LEVELS: tuple[Level, ...] = ("none", "watch", "alert")
@@ -27,7 +27,7 @@ class SignalResult:
 
     signal: str
     since: date
-    evidence: tuple[Evidence, ...]
+    evidence: tuple[CriterionEvidence, ...]
 
     def to_json(self) -> dict[str, object]:
         return {"signal": self.signal, "since": self.since.isoformat(),
