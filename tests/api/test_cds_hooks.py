@@ -105,6 +105,9 @@ def test_discovery_shape(client: TestClient) -> None:
     assert prefetch["patient"] == "Patient/{{context.patientId}}"
     assert "http://loinc.org|777-3" in prefetch["observations"], "platelets are prefetched"
     assert prefetch["transplant"].startswith("Procedure?patient={{context.patientId}}")
+    # An EHR administrator reads the description to decide what the service may show: the
+    # patient-view service also returns the watch card for children not yet diagnosed.
+    assert "watch level" in by_hook["patient-view"]["description"]
 
 
 def test_patient_view_full_prefetch_alone(open_client: TestClient,

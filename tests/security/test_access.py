@@ -100,8 +100,6 @@ def expected_refusal(access: str, who: str, path: str) -> set[int]:
 
 def check_headers(answer: Response, path: str) -> None:
     for name, value in security.SECURITY_HEADERS.items():
-        if name == "Content-Security-Policy" and path.startswith("/api/docs"):
-            continue
         assert answer.headers.get(name) == value, (path, name, answer.status_code)
     if not is_page(path) and not path.startswith("/docs"):
         assert answer.headers.get("cache-control") == "no-store", path

@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import PASSWORD, Cohort, auth, settings_for
 from thrombo.api.main import create_app
+from thrombo.api.security import CONTENT_SECURITY_POLICY
 from thrombo.api.uploads import sweep_stale_uploads
 from thrombo.store.sql import Store
 from thrombo.web.pages_common import path_segment
@@ -95,6 +96,8 @@ def test_the_dev_api_reference_works_offline() -> None:
     page = dev.get("/api/docs")
     assert page.status_code == 200
     assert "<script" not in page.text and "cdn" not in page.text.lower()
+    # The page needs no looser policy than any other.
+    assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     document = dev.get("/api/v1/openapi.json").json()
     for path, item in document["paths"].items():
         for method in item:

@@ -37,8 +37,6 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
-# The OpenAPI page (served under --dev only) loads its viewer from a CDN, with a looser policy.
-_DOCS_PATHS = ("/api/docs", "/api/redoc")
 
 
 class SecurityHeadersMiddleware:
@@ -64,8 +62,6 @@ class SecurityHeadersMiddleware:
 
     def _add(self, headers: MutableHeaders, path: str) -> None:
         for name, value in SECURITY_HEADERS.items():
-            if name == "Content-Security-Policy" and path.startswith(_DOCS_PATHS):
-                continue
             headers.setdefault(name, value)
         if self.hsts:
             headers.setdefault("Strict-Transport-Security", HSTS)

@@ -60,7 +60,9 @@ def discovery_document() -> dict[str, Any]:
         {"hook": "patient-view", "id": patient_view.SERVICE_ID,
          "title": "TA-TMA screening",
          "description": f"TA-TMA status under {criteria.name} with the values behind it and "
-                        "high-risk features, for children after stem-cell transplant.",
+                        "high-risk features, for children after stem-cell transplant; for a child "
+                        "not yet diagnosed, the TA-TMA watch level (early signals) and what to "
+                        "check next.",
          "prefetch": patient_view_templates(criteria)},
         {"hook": "order-sign", "id": order_sign.SERVICE_ID,
          "title": "Defibrotide and ITP drug dose check",
