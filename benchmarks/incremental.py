@@ -19,7 +19,6 @@ from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet, analytes_of
-from thrombo.rules.results import DayStatus, ScreeningResult
 from thrombo.rules.screening import (
     alone_diagnosis,
     build_result,
@@ -28,6 +27,7 @@ from thrombo.rules.screening import (
     not_applicable,
     screen_patient,
 )
+from thrombo.rules.screening_results import DayStatus, ScreeningResult
 
 
 @dataclass

@@ -20,7 +20,7 @@ from tests.api.conftest import Cohort, auth
 from tests.unit.analytics.test_exposure import AS_OF, START, administrations, at, d, med, timeline
 from thrombo.domain.records import Event
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening_results import ScreeningResult
 from thrombo.web.charts import LEFT, RIGHT, WIDTH, Chart, Series, render
 from thrombo.web.journey import journey_lanes, render_journey, shared_span
 

@@ -10,8 +10,8 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.engines.input_tables import InputTables
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import Outcome, ScreeningResult
 from thrombo.rules.screening import screen_patient
+from thrombo.rules.screening_results import Outcome, ScreeningResult
 
 
 class Engine(Protocol):

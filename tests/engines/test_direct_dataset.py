@@ -22,7 +22,7 @@ from thrombo.engines import screen_with
 from thrombo.population.dataset_folder import screen_dataset
 from thrombo.population.row_accounting import DirectAccounting, reason_kind
 from thrombo.rules.registry import criteria_set
-from thrombo.rules.results import ScreeningResult, SetResult
+from thrombo.rules.screening_results import ScreeningResult, SetResult
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.writer import write_dataset
 from thrombo.store.sources import LoadedSource, load_source

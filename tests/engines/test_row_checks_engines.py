@@ -28,7 +28,7 @@ from thrombo.engines import screen_with
 from thrombo.engines.verdicts import screening_result
 from thrombo.population.dataset_folder import screen_dataset
 from thrombo.rules.registry import criteria_set
-from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening_results import ScreeningResult
 from thrombo.store.sources import load_source
 
 AS_OF = date(2026, 2, 20)
@@ -141,7 +141,7 @@ def test_spark(folder: Path, spark_session: Any) -> None:
 # Each row below is read by the normal reader (Python), by DuckDB in place and by the Spark
 # job; each must find the same first problem, or accept the row with the same canonical value,
 # unit and limits. Expected problems are named by hand from the normal reader's order of checks
-# (normalize/build.py _observation); values converted by hand (clinical-reference.md E3:
+# (normalize/canonical_records.py _observation); values converted by hand (clinical-reference.md E3:
 # creatinine 88.4 umol/L = 1 mg/dL; haemoglobin g/L / 10 = g/dL).
 HOSTILE = (
     # patient, time, code, value, unit, ref_low, ref_high -> problem or accepted value

@@ -26,7 +26,7 @@ from thrombo.engines.results_out import COLUMNS
 from thrombo.engines.verdicts import screening_result
 from thrombo.population.spark_job import CENSORED_READ, screen_folder
 from thrombo.rules.registry import criteria_set
-from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening_results import ScreeningResult
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.writer import write_dataset
 from thrombo.store.sources import load_source

@@ -15,8 +15,8 @@ from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Event, Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.registry import all_sets
-from thrombo.rules.results import ScreeningResult
 from thrombo.rules.screening import screen_patient
+from thrombo.rules.screening_results import ScreeningResult
 
 SETS = all_sets()
 HSCT = date(2026, 1, 10)

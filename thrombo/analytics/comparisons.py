@@ -14,7 +14,12 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE, check_probability
-from thrombo.analytics.results import CoxModel, HazardRatio, LogRankTest, OneSampleLogRankTest
+from thrombo.analytics.statistical_results import (
+    CoxModel,
+    HazardRatio,
+    LogRankTest,
+    OneSampleLogRankTest,
+)
 from thrombo.analytics.survival import follow_up_arrays
 from thrombo.errors import ImplausibleValueError
 

@@ -35,7 +35,7 @@ from scipy import stats
 
 from thrombo.analytics.follow_up import follow_up_and_marks
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE, check_probability
-from thrombo.analytics.results import (
+from thrombo.analytics.statistical_results import (
     CompetingRisksEstimate,
     CumulativeIncidenceCurve,
     LandmarkEstimate,

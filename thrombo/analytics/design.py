@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from thrombo.analytics.proportions import check_design_inputs
-from thrombo.analytics.results import SimonDesign, SimonDesigns
+from thrombo.analytics.statistical_results import SimonDesign, SimonDesigns
 from thrombo.errors import ImplausibleValueError
 
 # clinfun::ph2simon searches total sample sizes up to nmax = 100 by default [S] (its docs).

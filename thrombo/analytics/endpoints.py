@@ -21,7 +21,7 @@ from thrombo.analytics.cohort import (
     resolved_within,
 )
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE, clopper_pearson
-from thrombo.analytics.results import Json, ProportionEstimate
+from thrombo.analytics.statistical_results import Json, ProportionEstimate
 
 # Major bleeding: "hemorrhage terms grade >= 3 (or ISTH major bleeding, pick one and state it)",
 # clinical-reference.md F [Design]; the CTCAE haemorrhage rows themselves are (from memory,

@@ -29,7 +29,7 @@ from datetime import date, datetime, time, timedelta
 
 from thrombo.analytics.cohort import StudyPatient
 from thrombo.analytics.exposure_reasons import Interruption, interruption_reason
-from thrombo.analytics.results import Json
+from thrombo.analytics.statistical_results import Json
 from thrombo.domain.records import Medication
 from thrombo.domain.timeline import PatientTimeline, end_of_day, start_of_day
 from thrombo.dosing.defibrotide import (

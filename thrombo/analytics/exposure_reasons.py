@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from thrombo.analytics.endpoints import is_bleeding
-from thrombo.analytics.results import Json
+from thrombo.analytics.statistical_results import Json
 from thrombo.domain.records import Medication
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.dosing.defibrotide_holds import antithrombotic_class, for_line

@@ -37,7 +37,7 @@ from thrombo.analytics.exposure import (
 )
 from thrombo.analytics.exposure_reasons import REASON_WARNING
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE, clopper_pearson
-from thrombo.analytics.results import Json, ProportionEstimate
+from thrombo.analytics.statistical_results import Json, ProportionEstimate
 from thrombo.analytics.study_disclosure import (
     Suppression,
     hidden_columns,

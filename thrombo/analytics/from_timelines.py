@@ -24,8 +24,8 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_years
 from thrombo.response.tma import TmaOptions, assess_tma
 from thrombo.rules.registry import criteria_set
-from thrombo.rules.results import ScreeningResult
 from thrombo.rules.screening import screen_patient
+from thrombo.rules.screening_results import ScreeningResult
 from thrombo.safety.summary import safety_since
 
 STUDY_DRUG = "defibrotide"

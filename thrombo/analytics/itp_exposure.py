@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from thrombo.analytics.results import Json
+from thrombo.analytics.statistical_results import Json
 from thrombo.domain.records import Medication
 from thrombo.domain.timeline import PatientTimeline, end_of_day
 from thrombo.response.itp_patient import assess_itp, is_itp_patient

@@ -10,7 +10,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from thrombo.analytics.results import BinomialTest, ProportionEstimate, SingleStageDesign
+from thrombo.analytics.statistical_results import (
+    BinomialTest,
+    ProportionEstimate,
+    SingleStageDesign,
+)
 from thrombo.errors import ImplausibleValueError
 
 # Two-sided 95% intervals: the convention of clinical-reference.md section G [S].

@@ -70,7 +70,7 @@ from thrombo.analytics.proportions import (
     exact_binomial_test,
     single_stage_sample_size,
 )
-from thrombo.analytics.results import CoxModel, Json, LandmarkEstimate, LogRankTest
+from thrombo.analytics.statistical_results import CoxModel, Json, LandmarkEstimate, LogRankTest
 from thrombo.analytics.study_results import (
     Comparisons,
     ResolutionIncidence,

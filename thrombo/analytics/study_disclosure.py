@@ -28,7 +28,7 @@ from typing import Any
 
 from thrombo.analytics.cohort import FlowStep
 from thrombo.analytics.endpoints import Summary
-from thrombo.analytics.results import Json, ProportionEstimate
+from thrombo.analytics.statistical_results import Json, ProportionEstimate
 
 _SMALL_PATIENT_COUNT = re.compile(r"\b(\d+)(?=\s+(?:\w+\s+)?patient)")
 PATIENT_PLACEHOLDER = "[a patient]"

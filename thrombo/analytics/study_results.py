@@ -21,7 +21,7 @@ from thrombo.analytics.exposure_response import (
     exposure_json,
     exposure_response_json,
 )
-from thrombo.analytics.results import (
+from thrombo.analytics.statistical_results import (
     AtRiskRow,
     BinomialTest,
     CompetingRisksEstimate,

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from thrombo.analytics.follow_up import follow_up_and_marks
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE, check_probability
-from thrombo.analytics.results import (
+from thrombo.analytics.statistical_results import (
     AtRiskRow,
     LandmarkEstimate,
     MedianSurvival,

@@ -8,7 +8,7 @@ from functools import partial
 from thrombo.api import clinical
 from thrombo.api.service import DataVersion, Service
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening_results import ScreeningResult
 
 
 def screening(service: Service, timeline: PatientTimeline, as_of: date, version: DataVersion

@@ -36,8 +36,8 @@ from thrombo.population.dataset_views import (
 )
 from thrombo.population.naive_loop import naive_loop
 from thrombo.rules.registry import criteria_set
-from thrombo.rules.results import ScreeningResult
 from thrombo.rules.screening import screen_patient
+from thrombo.rules.screening_results import ScreeningResult
 from thrombo.simulate.bench import simulate_observations_table
 
 bench_app = typer.Typer(help="Benchmarks that print their figures.")

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from thrombo.analytics.design import DEFAULT_MAX_PATIENTS, simon_two_stage
 from thrombo.analytics.proportions import single_stage_sample_size
-from thrombo.analytics.results import SimonDesign, SimonDesigns, SingleStageDesign
+from thrombo.analytics.statistical_results import SimonDesign, SimonDesigns, SingleStageDesign
 from thrombo.cli.app import app
 from thrombo.cli.output import print_json
 

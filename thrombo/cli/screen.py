@@ -15,7 +15,7 @@ from thrombo.cli.output import print_json, progress, progress_enabled, stdout
 from thrombo.cli.records import Column, human, print_records
 from thrombo.population.spark_job import report_lines
 from thrombo.rules.registry import DEFAULT
-from thrombo.rules.results import SetResult
+from thrombo.rules.screening_results import SetResult
 from thrombo.services.screen import (
     ScreenOptions,
     ScreenRequest,

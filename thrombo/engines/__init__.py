@@ -19,7 +19,7 @@ from typing import Protocol
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import Outcome, ScreeningResult, SetResult
+from thrombo.rules.screening_results import Outcome, ScreeningResult, SetResult
 
 ENGINES = ("reference", "duckdb", "spark")
 

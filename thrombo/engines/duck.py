@@ -27,7 +27,7 @@ from thrombo.engines.input_tables import InputTables, day_number
 from thrombo.engines.query_plan import Plan
 from thrombo.engines.verdicts import outcomes_by_day, screening_result
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import Outcome, ScreeningResult
+from thrombo.rules.screening_results import Outcome, ScreeningResult
 
 NAME = "duckdb"
 

@@ -11,7 +11,7 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.engines import DayOutcomes
 from thrombo.engines.input_tables import InputTables
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening_results import ScreeningResult
 
 
 class TableEngine(Protocol):

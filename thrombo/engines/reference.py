@@ -14,8 +14,8 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.engines import DayOutcomes
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import ScreeningResult
 from thrombo.rules.screening import screen_patient
+from thrombo.rules.screening_results import ScreeningResult
 
 NAME = "reference"
 

@@ -21,7 +21,7 @@ from typing import Any, get_args
 
 from thrombo.engines.verdicts import screening_result
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import ScreeningResult, Status
+from thrombo.rules.screening_results import ScreeningResult, Status
 
 PATIENTS = "patients"
 SUMMARY = "summary.json"

@@ -24,7 +24,7 @@ from thrombo.engines.observations import SPARK
 from thrombo.engines.query_plan import Plan
 from thrombo.engines.verdicts import outcomes_by_day, screening_result
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import Outcome, ScreeningResult
+from thrombo.rules.screening_results import Outcome, ScreeningResult
 
 NAME = "spark"
 # Small inputs: a handful of shuffle partitions beats Spark's default of 200 on 2 cores.

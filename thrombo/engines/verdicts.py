@@ -13,7 +13,7 @@ from datetime import date
 from thrombo.engines import decisions as dx
 from thrombo.engines.input_tables import from_day_number
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import Outcome, ScreeningResult, Status
+from thrombo.rules.screening_results import Outcome, ScreeningResult, Status
 
 Row = Mapping[str, object]
 # The compiled SQL's outcome codes (decisions.MET, INDETERMINATE, NOT_MET).

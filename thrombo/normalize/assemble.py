@@ -18,7 +18,7 @@ from typing import Any
 from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.io.raw import SourceRecord
-from thrombo.normalize.build import Canonical, Context, PatientFact, normalize_record
+from thrombo.normalize.canonical_records import Canonical, Context, PatientFact, normalize_record
 from thrombo.normalize.identity import Identities, hold
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
 from thrombo.normalize.row_checks import Skip

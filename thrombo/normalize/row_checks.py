@@ -1,9 +1,9 @@
 """One row check for laboratory results: what a row's (code, unit) means, and its problems.
 
-A laboratory row is read the same way whoever reads it: the normal reader (`normalize.build`,
-one row at a time in Python) and the population paths that check a feed where it lies (DuckDB
-over a dataset folder or an OMOP CDM, the Spark job; `thrombo.population`). They all apply this
-one definition:
+A laboratory row is read the same way whoever reads it: the normal reader
+(`normalize.canonical_records`, one row at a time in Python) and the population paths that check
+a feed where it lies (DuckDB over a dataset folder or an OMOP CDM, the Spark job;
+`thrombo.population`). They all apply this one definition:
 
 - `row_check(code, unit)`: the analyte the code stands for (or why it is not used), the factor
   to the canonical unit (or why there is none), and the plausible range, once per distinct
@@ -45,8 +45,9 @@ class Problem:
     """How the row counts are reported (the Spark job's summary; the quarantine keeps the
     normal reader's own message for each row)."""
     message: str
-    """A pattern of the normal reader's own quarantine message for the problem (build.py,
-    values.py, csv_dataset.py, assemble.py), by which its messages are told apart."""
+    """A pattern of the normal reader's own quarantine message for the problem
+    (canonical_records.py, values.py, csv_dataset.py, assemble.py), by which its messages are
+    told apart."""
 
 
 PROBLEMS = tuple(Problem(*row) for row in (
@@ -70,8 +71,8 @@ PROBLEMS = tuple(Problem(*row) for row in (
     ("reference-limit-not-a-number", "reference limit not a number", r"^ref_(low|high) "),
     ("unknown-patient", "unknown patient", r"^unknown patient "),
 ))
-"""In the order the normal reader meets them (normalize.build._observation; the patient is
-known only once every record is read, normalize.assemble)."""
+"""In the order the normal reader meets them (normalize.canonical_records._observation; the
+patient is known only once every record is read, normalize.assemble)."""
 (MALFORMED, MISSING, SKIPPED, BAD_TIME, TOO_EARLY, FUTURE, BEFORE_BIRTH, CODED, BAD_VALUE,
  NO_UNIT, BAD_UNIT, IMPLAUSIBLE, BAD_LIMIT, UNKNOWN_PATIENT) = PROBLEMS
 WORDS = {p.name: p.words for p in PROBLEMS}

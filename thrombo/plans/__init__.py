@@ -1,8 +1,8 @@
 """Treatment plans: the TA-TMA protocol plan and the ITP treatment ladder for one patient."""
 
-from thrombo.plans.build import CONDITIONS, NothingToPlanError, condition_of, plan_for
 from thrombo.plans.ladder import itp_ladder
 from thrombo.plans.ladder_data import DEFAULT_POLICY, POLICIES
+from thrombo.plans.patient_plan import CONDITIONS, NothingToPlanError, condition_of, plan_for
 from thrombo.plans.result import OptionStatus, Plan, PlanOption
 from thrombo.plans.tma_protocol import tma_protocol
 

@@ -44,8 +44,8 @@ from thrombo.plans.tma_reasons import diagnosed, eculizumab_by_risk, inactive, r
 from thrombo.response.tma import TmaResponse
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.registry import DEFAULT, criteria_set
-from thrombo.rules.results import ScreeningResult
 from thrombo.rules.screening import screen_patient
+from thrombo.rules.screening_results import ScreeningResult
 
 PROTOCOL_VERSION = "1"
 RULE = "ta-tma-protocol"

@@ -19,8 +19,8 @@ from thrombo.plans.result import OptionStatus, Reason
 from thrombo.response.tma import TmaResponse
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet, Named, analytes_of
-from thrombo.rules.results import Outcome, ScreeningResult
 from thrombo.rules.screening import day_status
+from thrombo.rules.screening_results import Outcome, ScreeningResult
 
 RULE = "ta-tma-protocol"
 RESOLUTION_RULE = "tma-resolution-000"

@@ -36,7 +36,7 @@ from thrombo.errors import SourceError
 from thrombo.io import csv_dataset
 from thrombo.io.raw import SourceRecord
 from thrombo.normalize.assemble import Dataset, assemble, with_facts
-from thrombo.normalize.build import Context, PatientFact
+from thrombo.normalize.canonical_records import Context, PatientFact
 from thrombo.normalize.codemap import codemap_for
 from thrombo.normalize.labranges import lab_ranges_for
 from thrombo.population import checked_rows
@@ -51,7 +51,7 @@ from thrombo.population.row_accounting import (
 )
 from thrombo.population.row_check_sql import checked_observations_sql
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import ScreeningResult, SetResult
+from thrombo.rules.screening_results import ScreeningResult, SetResult
 from thrombo.store.sources import timezone
 
 # DuckDB's share of a 1.5 GB peak: the Python side (patients, events, results) takes ~250 MB

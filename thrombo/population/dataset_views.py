@@ -165,8 +165,8 @@ def select_bucket(con: duckdb.DuckDBPyConnection, low: str, high: str) -> None:
 
 # --- The checked reading for real datasets (thrombo.population.dataset_folder) ---
 # The benchmark views above trust their own simulated files. A hospital feed is read the way the
-# normal reader (thrombo.io.csv_dataset + thrombo.normalize.build) reads it, row for row: each
-# row gets the first problem the normal reader would find, in the same order, or none.
+# normal reader (thrombo.io.csv_dataset + thrombo.normalize.canonical_records) reads it, row for
+# row: each row gets the first problem the normal reader would find, in the same order, or none.
 
 # Each row gets the first of normalize.row_checks.PROBLEMS it has, by name.
 # Not a problem: a later row with the identifier of a row already read (an OMOP measurement_id

@@ -58,7 +58,7 @@ from thrombo.io.omop_copy import copy_table
 from thrombo.io.raw import SourceRecord
 from thrombo.normalize import row_checks as rc
 from thrombo.normalize.assemble import Dataset
-from thrombo.normalize.build import Context, normalize_record
+from thrombo.normalize.canonical_records import Context, normalize_record
 from thrombo.normalize.values import ValueProblem
 from thrombo.population import dataset_views as views
 from thrombo.population.dataset_folder import (
@@ -70,7 +70,7 @@ from thrombo.population.dataset_folder import (
 from thrombo.population.row_accounting import DirectAccounting, Feed
 from thrombo.population.row_check_sql import checked_observations_sql
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import SetResult
+from thrombo.rules.screening_results import SetResult
 from thrombo.store.sources import plan_sources
 
 FORMAT = "omop"

@@ -18,8 +18,8 @@ from thrombo.domain.records import Provenance
 from thrombo.io.raw import RawObservation, SourceRecord
 from thrombo.normalize import row_checks as rc
 from thrombo.normalize.assemble import Dataset
-from thrombo.normalize.build import Context, normalize_record
-from thrombo.normalize.build import unverified_loinc_note as loinc_note
+from thrombo.normalize.canonical_records import Context, normalize_record
+from thrombo.normalize.canonical_records import unverified_loinc_note as loinc_note
 from thrombo.normalize.quarantine import ImportSummary, SkipGroup
 from thrombo.normalize.row_checks import Skip, resolve_analyte
 from thrombo.normalize.units import unverified_molar_note

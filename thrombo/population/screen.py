@@ -16,7 +16,7 @@ from thrombo.engines import screen_with
 from thrombo.errors import ThromboUserError
 from thrombo.io.csv_dataset import is_dataset_folder
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import SetResult
+from thrombo.rules.screening_results import SetResult
 from thrombo.store.sources import load_source
 
 

@@ -35,7 +35,7 @@ from thrombo.engines.spark import SparkEngine, local_session, view
 from thrombo.errors import SourceError
 from thrombo.io.omop import FolderTables, cdm_concepts, measurement_code_sql
 from thrombo.normalize import row_checks as rc
-from thrombo.normalize.build import Context
+from thrombo.normalize.canonical_records import Context
 from thrombo.population.dataset_folder import folder_context, read_side_files, side_tables
 from thrombo.population.dataset_views import REPEATED_ID, observations_path
 from thrombo.population.omop_cdm import CONCEPT_COLUMNS, operator_prefix_sql, read_side

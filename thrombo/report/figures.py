@@ -20,7 +20,7 @@ from thrombo.analytics.cohort import (
     TimeOrigin,
     days_from_origin,
 )
-from thrombo.analytics.results import AtRiskRow, CumulativeIncidenceCurve, SurvivalCurve
+from thrombo.analytics.statistical_results import AtRiskRow, CumulativeIncidenceCurve, SurvivalCurve
 from thrombo.analytics.study import DEATH_EVENT, RESOLUTION_EVENT
 from thrombo.analytics.study_results import StudyResults, Suppression
 from thrombo.report.svg import to_svg

@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from thrombo.analytics.results import Json
+from thrombo.analytics.statistical_results import Json
 from thrombo.analytics.study_disclosure import scrub
 from thrombo.analytics.study_results import StudyResults
 from thrombo.errors import SourceError

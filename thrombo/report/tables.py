@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from thrombo.analytics.cohort import CTCAE_GRADES
 from thrombo.analytics.endpoints import Summary
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE
-from thrombo.analytics.results import Json, LandmarkEstimate, ProportionEstimate
+from thrombo.analytics.statistical_results import Json, LandmarkEstimate, ProportionEstimate
 from thrombo.analytics.study_disclosure import flow_counts
 from thrombo.analytics.study_results import StudyResults, Suppression
 from thrombo.report.words import cite, human, term

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from thrombo.rules.results import JsonValue, SetResult
+from thrombo.rules.screening_results import JsonValue, SetResult
 
 
 def _iso(day: date | None) -> str | None:

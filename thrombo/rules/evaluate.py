@@ -39,7 +39,7 @@ from thrombo.rules.model import (
     NotEngrafted,
 )
 from thrombo.rules.patient_index import PatientIndex
-from thrombo.rules.results import CriterionResult, Outcome, count_outcome
+from thrombo.rules.screening_results import CriterionResult, Outcome, count_outcome
 from thrombo.rules.windows import Decided, DecidedSeries
 
 

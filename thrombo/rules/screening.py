@@ -37,7 +37,7 @@ from datetime import date, timedelta
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet, analytes_of
-from thrombo.rules.results import (
+from thrombo.rules.screening_results import (
     CriterionResult,
     DayStatus,
     Outcome,

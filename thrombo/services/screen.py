@@ -21,8 +21,8 @@ from thrombo.population.screen import screen_on_cluster, screen_source
 from thrombo.rules import registry
 from thrombo.rules.compare import disagreements
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import ScreeningResult, SetResult
 from thrombo.rules.screening import screen, screen_patient
+from thrombo.rules.screening_results import ScreeningResult, SetResult
 from thrombo.rules.tma.options import ScreeningOptions
 
 DEFAULT_CRITERIA = registry.DEFAULT

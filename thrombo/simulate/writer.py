@@ -173,7 +173,7 @@ def _write_fhir(config: SimulationConfig, out: Path, chunk_patients: int) -> Wri
     from thrombo.io.csv_dataset import read_dataset
     from thrombo.io.fhir import write_fhir_ndjson
     from thrombo.normalize.assemble import assemble, build_timelines
-    from thrombo.normalize.build import Context
+    from thrombo.normalize.canonical_records import Context
     from thrombo.normalize.codemap import CodeMap
     from thrombo.normalize.concepts import fhir_vocabulary
 

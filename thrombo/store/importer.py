@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select
 
 from thrombo.domain.records import Patient
 from thrombo.normalize.assemble import Accepted, accept, unknown_patient
-from thrombo.normalize.build import Context
+from thrombo.normalize.canonical_records import Context
 from thrombo.normalize.identity import KEPT_WHEN_MISSING, Identities, hold
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
 from thrombo.store.schema import patients

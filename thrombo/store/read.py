@@ -24,7 +24,7 @@ from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.normalize.assemble import apply_fact, latest_versions
-from thrombo.normalize.build import PatientFact
+from thrombo.normalize.canonical_records import PatientFact
 from thrombo.store.schema import events, medications, observations, patient_facts, patients
 
 _R = TypeVar("_R", Observation, Medication, Event)

@@ -16,7 +16,7 @@ from thrombo.errors import SourceError, ThromboUserError
 from thrombo.io import csv_dataset
 from thrombo.io.raw import SourceRecord
 from thrombo.normalize.assemble import Dataset, assemble, build_timelines
-from thrombo.normalize.build import Context
+from thrombo.normalize.canonical_records import Context
 from thrombo.normalize.codemap import CodeMap, codemap_for
 from thrombo.normalize.identity import Identities
 from thrombo.normalize.labranges import LabRanges, lab_ranges_for

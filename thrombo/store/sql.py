@@ -30,7 +30,7 @@ from thrombo.normalize.assemble import (
     content_digest,
     record_key,
 )
-from thrombo.normalize.build import Canonical, PatientFact
+from thrombo.normalize.canonical_records import Canonical, PatientFact
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
 from thrombo.store import audit
 from thrombo.store.migrate import upgrade

@@ -13,7 +13,7 @@ from thrombo.domain.records import Medication
 from thrombo.domain.timeline import PatientTimeline, end_of_day, start_of_day
 from thrombo.physiology.age import age_in_years
 from thrombo.report.words import term
-from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening_results import ScreeningResult
 from thrombo.web.charts import Marker
 
 MARKER_KEY = ("Marks above each chart: 0 HSCT day 0, N neutrophil and P platelet engraftment, "

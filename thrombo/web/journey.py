@@ -24,7 +24,7 @@ from thrombo.analytics.from_timelines import treatment_course
 from thrombo.analytics.itp_exposure import itp_ladder
 from thrombo.domain.timeline import PatientTimeline, end_of_day, start_of_day
 from thrombo.report.words import human, term
-from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening_results import ScreeningResult
 from thrombo.web.charts import LEFT, RIGHT, WIDTH
 from thrombo.web.journey_watch import CODES as WATCH_CODES
 from thrombo.web.journey_watch import LEGEND as WATCH_LEGEND

@@ -17,7 +17,7 @@ from thrombo.api.screening_memo import screening
 from thrombo.api.service import DataVersion, Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_years
-from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening_results import ScreeningResult
 from thrombo.rules.tma.common import LDH_HIGH_RISK_MULTIPLE, UPCR_MG_MG
 from thrombo.web.charts import Chart, Marker, Series, Threshold, render
 from thrombo.web.course import MARKER_KEY, CourseHeader, header, markers

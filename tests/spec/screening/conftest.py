@@ -20,7 +20,7 @@ from tests.engines.agreement import verdict
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.engines import Engine
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening_results import ScreeningResult
 
 from . import tables
 

@@ -17,8 +17,8 @@ from thrombo.normalize.analytes import BY_KEY
 from thrombo.normalize.units import to_canonical
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import ScreeningResult
 from thrombo.rules.screening import screen_patient
+from thrombo.rules.screening_results import ScreeningResult
 
 HSCT = date(2026, 1, 1)
 MORNING = time(8, 0)

@@ -14,7 +14,7 @@ import pytest
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.engines import Engine, engine
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import Outcome
+from thrombo.rules.screening_results import Outcome
 
 from . import tables
 

@@ -16,7 +16,7 @@ from thrombo.domain.records import Medication
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import Outcome
+from thrombo.rules.screening_results import Outcome
 from thrombo.rules.watch import WatchOptions, WatchResult, watch_patient
 from thrombo.rules.watch.medications import with_watch_events
 from thrombo.rules.watch.signals import definition

@@ -19,7 +19,7 @@ import pytest
 
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.model import CriteriaSet
-from thrombo.rules.results import Outcome
+from thrombo.rules.screening_results import Outcome
 
 from . import tables, test_signals
 from .conftest import EVERYTHING_KNOWN

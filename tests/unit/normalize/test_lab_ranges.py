@@ -17,7 +17,7 @@ from thrombo.domain.codes import LOINC, Code
 from thrombo.domain.records import Observation, Provenance
 from thrombo.errors import SourceError
 from thrombo.io.raw import RawObservation, RawPatient, SourceRecord
-from thrombo.normalize.build import Context, normalize_record
+from thrombo.normalize.canonical_records import Context, normalize_record
 from thrombo.normalize.codemap import CodeMap
 from thrombo.normalize.labranges import LabRanges, lab_ranges_for, load_lab_ranges
 

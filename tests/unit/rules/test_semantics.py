@@ -19,7 +19,7 @@ from thrombo.rules.model import (
     Presence,
     Threshold,
 )
-from thrombo.rules.results import Outcome, ScreeningResult, SetResult, count_outcome
+from thrombo.rules.screening_results import Outcome, ScreeningResult, SetResult, count_outcome
 
 M, N, U = Outcome.MET, Outcome.NOT_MET, Outcome.INDETERMINATE
 DAY0 = date(2026, 1, 1)

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time
 
 from tests.spec.watch.tables import day, patient, timeline
 from tests.spec.watch.test_levels import LDH_THEN_PROTEIN
-from thrombo.rules.results import ScreeningResult, Status
+from thrombo.rules.screening_results import ScreeningResult, Status
 from thrombo.web.charts import LEFT, RIGHT, WIDTH
 from thrombo.web.journey import LEGEND, journey_lanes, render_journey, shared_span
 from thrombo.web.journey_watch import signal_starts

@@ -7,7 +7,7 @@ from typing import Any
 
 from thrombo.api.cds.cards import Indicator, card, link
 from thrombo.domain.evidence import CriterionEvidence
-from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening_results import ScreeningResult
 
 SERVICE_ID = "thrombo-ta-tma"
 KEYS = ("patient", "observations", "transplant")

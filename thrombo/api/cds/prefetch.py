@@ -31,7 +31,7 @@ from thrombo.io.fhir_read import bundle_context
 from thrombo.io.raw import SourceRecord
 from thrombo.normalize.analytes import BP_PANEL_LOINC, CATALOGUE
 from thrombo.normalize.assemble import assemble, build_timelines
-from thrombo.normalize.build import Context
+from thrombo.normalize.canonical_records import Context
 from thrombo.normalize.codemap import CodeMap
 from thrombo.rules.model import CriteriaSet, analytes_of
 

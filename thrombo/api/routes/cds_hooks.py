@@ -37,7 +37,7 @@ from thrombo.api.service import DataVersion, Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import ThromboUserError
 from thrombo.physiology.age import age_in_years
-from thrombo.rules.results import ScreeningResult
+from thrombo.rules.screening_results import ScreeningResult
 
 router = APIRouter(prefix="/cds-services", tags=["cds-hooks"])
 

@@ -27,13 +27,13 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.registry import DEFAULT, criteria_set
-from thrombo.rules.results import CriterionResult, Outcome, ScreeningResult
 from thrombo.rules.screening import screen_patient
+from thrombo.rules.screening_results import CriterionResult, Outcome, ScreeningResult
 from thrombo.rules.tma.options import ScreeningOptions
 from thrombo.rules.watch import signals as watch_signals
 from thrombo.rules.watch.medications import with_watch_events
 from thrombo.rules.watch.options import WatchOptions
-from thrombo.rules.watch.results import Level, SignalResult, WatchList, WatchResult
+from thrombo.rules.watch.watch_results import Level, SignalResult, WatchList, WatchResult
 
 DaySignals = tuple[date, dict[str, CriterionResult]]
 
