@@ -85,6 +85,10 @@ class ImportSummary:
     """Warnings about the import as a whole (e.g. patient records held back as identity
     conflicts, normalize.identity)."""
 
+    screening: dict[str, Any] | None = None
+    """After an import into the store: the patients it touched, screened and their results
+    stored (thrombo.services.stored_screening); None when nothing was screened."""
+
     def add_unverified(self, mapping: str) -> None:
         self.unverified[mapping] = self.unverified.get(mapping, 0) + 1
 
@@ -114,4 +118,5 @@ class ImportSummary:
             "quarantine": [q.to_json() for q in self.quarantine],
             "skipped": [g.to_json() for g in self.skipped.values()],
             "warnings": self.warnings,
+            **({} if self.screening is None else {"screening": self.screening}),
         }

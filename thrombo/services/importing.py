@@ -4,6 +4,11 @@ quarantined (interface.md `import --json`).
 Two ways in: files named on the command line are read one after another and written in chunks
 (`import_to_store`, whatever their size), and an upload the service saved to a folder is read
 whole and written in one transaction (`import_upload`). Both end in the same summary.
+
+After a command-line import the patients it wrote to are screened for TA-TMA (the default set
+with its default options, as of the import day in the import's time zone) and the results
+stored with each patient's data version (services.stored_screening); the summary's `screening`
+says how many. An upload is not screened in the request: the service screens on first view.
 """
 
 from __future__ import annotations
@@ -11,13 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from thrombo.normalize.quarantine import ImportSummary
+from thrombo.services.stored_screening import screen_touched
 from thrombo.store.importer import import_sources, stored_identities
+from thrombo.store.screenings import data_versions
 from thrombo.store.sources import SourceSpec, plan_sources, read_sources
 from thrombo.store.sql import Store
 
@@ -52,12 +60,19 @@ def import_to_store(request: ImportRequest, url: str, *, actor: str,
     store: Store | None = None
     try:
         store = Store.open(url)
-        return import_sources(store, watch(specs), ctx, actor=actor, command=request.command,
-                              update=request.update)
+        with store.engine.connect() as conn:
+            before = data_versions(conn)
+        summary = import_sources(store, watch(specs), ctx, actor=actor,
+                                 command=request.command, update=request.update)
     except BaseException:
         if created is not None:
             _remove_store_file(store, created)
         raise
+    # After the import's commit (the import stands whatever happens here): the patients it
+    # wrote to are screened under the default set as of today, their results stored.
+    zone = ctx.tz
+    summary.screening = screen_touched(store, before, zone, datetime.now(zone).date()).to_json()
+    return summary
 
 
 def import_upload(store: Store, source: Path, *, tz: str, actor: str, command: str,

@@ -161,3 +161,20 @@ audit = Table(
     Column("hash", String(64), nullable=False),
     UniqueConstraint("hash", name="uq_audit_hash"),
 )
+
+screening_results = Table(
+    "screening_results",
+    metadata,
+    # A patient's TA-TMA screening as `screen --json` gives it (interface.md section 3), kept
+    # for the data it was computed from (migration 0006; thrombo.store.screenings).
+    Column("patient_id", String(200), ForeignKey("patients.patient_id"), primary_key=True),
+    Column("rules_key", String(64), primary_key=True),
+    Column("as_of", Date, primary_key=True),
+    Column("time_zone", String(100), primary_key=True),
+    Column("criteria", String(100), nullable=False),
+    Column("rules", JSON, nullable=False),
+    Column("rules_version", String(100), nullable=False),
+    Column("data_version", String(100), nullable=False),
+    Column("result", JSON, nullable=False),
+    Column("computed_at", DateTime, nullable=False),
+)

@@ -1,0 +1,223 @@
+"""Screening results kept in the store (thrombo.store.screenings): written after an import for
+the patients it touched, read by `thrombo screen STORE-URL` and the service.
+
+A stored result is used only when the patient's data version, the criteria set with its options
+and versions, the as-of day and the time zone all match; every other patient is screened as
+before. So a stored result always equals what screening the patient again would give (tests:
+tests/integration/test_stored_screening.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any, cast
+
+from thrombo.domain.evidence import CriterionEvidence, Value
+from thrombo.domain.quantities import Quantity, parse_censored
+from thrombo.domain.timeline import PatientTimeline
+from thrombo.rules import registry
+from thrombo.rules.model import CriteriaSet
+from thrombo.rules.screening import screen, screen_patient
+from thrombo.rules.screening_results import ScreeningResult, SetResult, Status
+from thrombo.rules.tma.options import ScreeningOptions
+from thrombo.store.screenings import ResultKey, data_versions, store_results, stored_results
+from thrombo.store.sources import is_sqlite_file
+from thrombo.store.sql import Store, is_store_url
+
+IMPORT_CHUNK = 200
+"""[Design] Patients read and screened at a time after an import: bounds memory to a few
+hundred timelines whatever the import's size (a screening is per patient)."""
+
+
+def result_key(criteria: CriteriaSet, as_of: date, tz: tzinfo) -> ResultKey:
+    return ResultKey(criteria.rules_json(), as_of, str(tz))
+
+
+def default_set() -> CriteriaSet:
+    """The set screened after an import: the default set with its default options."""
+    return registry.criteria_set(registry.DEFAULT, ScreeningOptions())
+
+
+# -- after an import -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportScreening:
+    """What an import's screening did (the import summary's `screening`)."""
+
+    rules: dict[str, object]
+    as_of: date
+    time_zone: str
+    touched: int
+    stored: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"rules": self.rules, "as_of": self.as_of.isoformat(),
+                "time_zone": self.time_zone, "patients_touched": self.touched,
+                "results_stored": self.stored}
+
+
+def screen_touched(store: Store, before: Mapping[str, str], tz: tzinfo, as_of: date,
+                   criteria: CriteriaSet | None = None) -> ImportScreening:
+    """Screen the patients whose data version differs from `before` (those the import wrote
+    to) under `criteria` (default: the default set), as of `as_of`, and store the results.
+    A result is stored only when the patient's data version after its timeline was read is
+    still the one before it: the result then describes exactly that version (another import
+    committing meanwhile leaves that patient without a stored result, to be screened when
+    asked). Each chunk of patients is written in one transaction."""
+    criteria = criteria or default_set()
+    key = result_key(criteria, as_of, tz)
+    with store.engine.connect() as conn:
+        now = data_versions(conn)
+    touched = sorted(pid for pid, version in now.items() if before.get(pid) != version)
+    stored = 0
+    for chunk in _chunks(touched):
+        timelines = store.timelines(tz, chunk)
+        results = {t.patient_id: screen_patient(t, criteria, as_of) for t in timelines}
+        with store.engine.begin() as conn:
+            after = data_versions(conn, chunk)
+            stored += store_results(conn, key, {
+                pid: (now[pid], result.to_json()) for pid, result in results.items()
+                if after.get(pid) == now[pid]})
+    return ImportScreening(criteria.rules_json(), as_of, str(tz), len(touched), stored)
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(values), IMPORT_CHUNK):
+        yield values[i : i + IMPORT_CHUNK]
+
+
+# -- reading -------------------------------------------------------------------------------
+
+STORED_ENGINES = ("reference",)
+"""[Design] The engines whose answer a stored result stands for: results are computed by the
+reference evaluator, and a user who names another engine asks for that engine's answer."""
+
+
+def store_url(source: str, source_format: str | None) -> str | None:
+    """The store URL a SOURCE names (as `store.sources.load_source` reads it), else None."""
+    if source_format is not None:
+        return None
+    if not is_store_url(source) and is_sqlite_file(Path(source)):
+        return f"sqlite:///{source}"
+    return source if is_store_url(source) else None
+
+
+
+@dataclass(frozen=True)
+class StoreScreening:
+    results: list[SetResult]
+    from_store: dict[str, int]
+    """Per criteria set: how many patients' results were read from the store."""
+    screened: dict[str, int]
+    """Per criteria set: how many patients were screened now."""
+
+    def input_json(self, url: str) -> dict[str, object]:
+        """The `input` of `screen --json` for a store, with where each result came from."""
+        return {"store": url, "stored_results": [
+            {"criteria": name, "from_store": self.from_store[name],
+             "screened": self.screened[name]} for name in self.from_store]}
+
+
+def screen_store(store: Store, sets: Sequence[CriteriaSet], as_of: date, tz: tzinfo
+                 ) -> StoreScreening:
+    """Every stored patient under each set: the stored result where it matches, a fresh
+    screening otherwise (patients in id order, as `Store.timelines` gives them)."""
+    with store.engine.connect() as conn:
+        versions = data_versions(conn)
+        found = {s.name: stored_results(conn, result_key(s, as_of, tz), versions) for s in sets}
+    ids = sorted(versions)
+    missing = sorted({pid for s in sets for pid in ids if pid not in found[s.name]})
+    timelines = _timelines(store, tz, missing, len(ids))
+    results = []
+    for s in sets:
+        fresh = screen([timelines[pid] for pid in ids if pid not in found[s.name]], s, as_of)
+        by_id = {**{pid: result_from_json(doc) for pid, doc in found[s.name].items()},
+                 **fresh.by_patient()}
+        results.append(set_result(s, as_of, [by_id[pid] for pid in ids]))
+    return StoreScreening(results, {s.name: len(found[s.name]) for s in sets},
+                          {s.name: len(ids) - len(found[s.name]) for s in sets})
+
+
+def _timelines(store: Store, tz: tzinfo, ids: list[str], total: int
+               ) -> dict[str, PatientTimeline]:
+    """The timelines of `ids`: read by id when they are a few, with every patient when most
+    are wanted (one scan costs less than a long `IN` list)."""
+    if not ids:
+        return {}
+    wanted = set(ids)
+    read = store.timelines(tz, ids) if len(ids) * 2 < total else store.timelines(tz)
+    return {t.patient_id: t for t in read if t.patient_id in wanted}
+
+
+def set_result(criteria: CriteriaSet, as_of: date, patients: Sequence[ScreeningResult]
+               ) -> SetResult:
+    """As `rules.screening.screen` builds it: the set's own caveats head the warnings."""
+    dynamic = sorted({w for p in patients for w in p.warnings} - set(criteria.warnings))
+    return SetResult(criteria.rules_json(), as_of, tuple(patients),
+                     (*criteria.warnings, *dynamic))
+
+
+def stored_or_screened(store: Store, timeline: PatientTimeline, as_of: date,
+                       criteria: CriteriaSet | None = None) -> ScreeningResult:
+    """One patient's screening: the stored result when it matches the patient's data as
+    stored now, else screened from `timeline` (not stored: the timeline may be older than
+    the data version just read)."""
+    criteria = criteria or default_set()
+    pid = timeline.patient_id
+    with store.engine.connect() as conn:
+        versions = data_versions(conn, [pid])
+        found = stored_results(conn, result_key(criteria, as_of, timeline.tz), versions)
+    if pid in found:
+        return result_from_json(found[pid])
+    return screen_patient(timeline, criteria, as_of)
+
+
+# -- a stored result back into the result type ---------------------------------------------
+
+
+def result_from_json(doc: Mapping[str, Any]) -> ScreeningResult:
+    """The inverse of `ScreeningResult.to_json` (which it gives back exactly); the day-by-day
+    statuses are not stored and come back empty."""
+    return ScreeningResult(
+        patient_id=doc["patient_id"],
+        status=cast(Status, doc["status"]),
+        first_met=_day(doc["first_met"]),
+        active=doc["active"],
+        criteria_met=tuple(doc["criteria_met"]),
+        criteria_indeterminate=tuple(doc["criteria_indeterminate"]),
+        high_risk=doc["high_risk"],
+        high_risk_features=tuple(doc["high_risk_features"]),
+        evidence=tuple(_evidence(e) for e in doc["evidence"]),
+        assessed_on=_day(doc["assessed_on"]),
+        warnings=tuple(doc["warnings"]),
+        indeterminate_reasons=tuple(doc["indeterminate_reasons"].items()),
+    )
+
+
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _evidence(doc: Mapping[str, Any]) -> CriterionEvidence:
+    reported = doc.get("reported")
+    return CriterionEvidence.of(
+        doc["criterion"], doc["observation_id"], datetime.fromisoformat(doc["time"]),
+        cast(Value, _value(doc["value"])), doc["threshold"], doc["rule"],
+        None if reported is None else _reported(reported))
+
+
+def _value(value: Any) -> Value | None:
+    if isinstance(value, dict):
+        return Quantity(value["value"], value["unit"], value.get("comparator"))
+    return cast(Value | None, value)
+
+
+def _reported(text: str) -> Quantity:
+    """'6 ukat/L' or '<10 10*9/L' (`str(Quantity)`) back into the quantity."""
+    comparator, rest = parse_censored(text)
+    number, unit = rest.split(" ", 1)
+    return Quantity(float(number), unit, comparator)

@@ -1,0 +1,146 @@
+"""Screening results kept in the store, each with the data and rules it was computed from.
+
+A result is one patient's `screen --json` entry (interface.md section 3) under one criteria set
+with its options, as of one day, in one site time zone. It is served again only while all of
+these match, and while the patient's *data version* is the one it was computed from.
+
+A patient's data version is a fingerprint of every stored row of that patient (the patient,
+its recorded facts, observations, medications and events): how many rows there are, and the
+sum and the highest of the ids of the imports that wrote them. Imports only add rows, or
+rewrite the one patient row with a newer import's id (a corrected birth date), so any change
+to a patient's data changes its fingerprint, whatever order concurrent imports commit in
+(the highest import id alone would not: on PostgreSQL an import that started earlier can commit
+later, with a lower id). A stale result is therefore never served: it simply no longer
+matches. Results of a patient's older data versions can never match again and are removed
+when a newer one is written.
+
+This module knows rows and JSON only; computing a result is thrombo.services' work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, func, or_, select, union_all
+from sqlalchemy.engine import Connection
+
+from thrombo import __version__
+from thrombo.store.schema import (
+    events,
+    medications,
+    observations,
+    patient_facts,
+    patients,
+    screening_results,
+)
+
+RESULTS_FORMAT = "1"
+"""The stored result's shape; raised when `ScreeningResult.to_json` changes, so that results
+written in an older shape are recomputed rather than served."""
+CHUNK = 500
+"""Patient ids per `IN (...)` list (SQLite allows 32,766 parameters; PostgreSQL 65,535)."""
+_PATIENT_TABLES = (patients, patient_facts, observations, medications, events)
+
+
+@dataclass(frozen=True)
+class ResultKey:
+    """What a stored result was computed under, besides the patient's data."""
+
+    rules: Mapping[str, Any]
+    """The criteria set's `rules` (name, version, options), as `screen --json` names them."""
+    as_of: date
+    time_zone: str
+    code_version: str = field(default=__version__)
+    """thrombo's own version: a release that changes how criteria are evaluated without a new
+    rules version still never serves results of the old one."""
+
+    @property
+    def criteria(self) -> str:
+        return str(self.rules["name"])
+
+    @property
+    def rules_version(self) -> str:
+        return (f"rules {self.rules['version']}; thrombo {self.code_version}; "
+                f"results {RESULTS_FORMAT}")
+
+    @property
+    def rules_key(self) -> str:
+        """The set, its options and versions in one digest (the options are free-form)."""
+        identity = json.dumps({"rules": dict(self.rules), "version": self.rules_version},
+                              sort_keys=True, default=str)
+        return hashlib.sha256(identity.encode()).hexdigest()
+
+
+def data_versions(conn: Connection, patient_ids: Sequence[str] | None = None
+                  ) -> dict[str, str]:
+    """Each stored patient's data version (module docstring), or those of `patient_ids`."""
+    if patient_ids is None:
+        return dict(_versions(conn, None))
+    found: dict[str, str] = {}
+    for chunk in _chunks(sorted(set(patient_ids))):
+        found.update(_versions(conn, chunk))
+    return found
+
+
+def _versions(conn: Connection, ids: list[str] | None) -> Iterator[tuple[str, str]]:
+    parts = []
+    for table in _PATIENT_TABLES:
+        part = select(table.c.patient_id, table.c.import_id)
+        parts.append(part if ids is None else part.where(table.c.patient_id.in_(ids)))
+    rows = union_all(*parts).subquery()
+    query = select(rows.c.patient_id, func.count(), func.sum(rows.c.import_id),
+                   func.max(rows.c.import_id)).group_by(rows.c.patient_id)
+    for pid, count, total, highest in conn.execute(query):
+        yield pid, f"{count}:{total}:{highest}"
+
+
+def stored_results(conn: Connection, key: ResultKey, versions: Mapping[str, str]
+                   ) -> dict[str, dict[str, Any]]:
+    """The stored results under `key` of the patients in `versions` whose data version is
+    still the one given there; a patient whose data changed since is left out."""
+    table = screening_results
+    query = select(table.c.patient_id, table.c.data_version, table.c.result).where(
+        table.c.rules_key == key.rules_key, table.c.as_of == key.as_of,
+        table.c.time_zone == key.time_zone)
+    if len(versions) <= CHUNK:  # a few patients (one, for the service): only their rows
+        query = query.where(table.c.patient_id.in_(list(versions)))
+    found: dict[str, dict[str, Any]] = {}
+    for pid, version, result in conn.execute(query):
+        if versions.get(pid) == version:
+            found[pid] = result if isinstance(result, dict) else json.loads(result)
+    return found
+
+
+def store_results(conn: Connection, key: ResultKey,
+                  results: Mapping[str, tuple[str, dict[str, Any]]]) -> int:
+    """Write each patient's result (patient id -> (data version, result JSON)) under `key`,
+    replacing the one stored under the same key and removing the patient's results of other
+    data versions (they can never match again). Returns the number written."""
+    if not results:
+        return 0
+    table = screening_results
+    conn.execute(
+        delete(table).where(
+            table.c.patient_id == bindparam("pid"),
+            or_(table.c.data_version != bindparam("version"),
+                and_(table.c.rules_key == key.rules_key, table.c.as_of == key.as_of,
+                     table.c.time_zone == key.time_zone))),
+        [{"pid": pid, "version": version} for pid, (version, _) in results.items()])
+    now = datetime.now(UTC).replace(tzinfo=None)
+    conn.execute(table.insert(), [
+        {"patient_id": pid, "rules_key": key.rules_key, "as_of": key.as_of,
+         "time_zone": key.time_zone, "criteria": key.criteria, "rules": dict(key.rules),
+         "rules_version": key.rules_version, "data_version": version, "result": result,
+         "computed_at": now}
+        for pid, (version, result) in results.items()])
+    return len(results)
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(values), CHUNK):
+        yield values[i : i + CHUNK]
