@@ -19,12 +19,12 @@ from datetime import date
 from typing import Literal
 
 from thrombo.errors import ImplausibleValueError
-from thrombo.response.windows import RESOLUTION_WINDOW_DAYS
+from thrombo.response.study_windows import RESOLUTION_WINDOW_DAYS
 
 TimeOrigin = Literal["treatment-start", "diagnosis"]
 TIME_ORIGINS: tuple[TimeOrigin, ...] = ("treatment-start", "diagnosis")
 
-# The study's windows (thrombo.response.windows, with their sources): resolution by day 28 and
+# The study's windows (thrombo.response.study_windows, with their sources): resolution by day 28 and
 # overall survival read at 183 days.
 RESOLUTION_LANDMARK_DAYS = RESOLUTION_WINDOW_DAYS
 

@@ -81,7 +81,7 @@ from thrombo.analytics.study_results import (
 )
 from thrombo.analytics.survival import at_risk_table, kaplan_meier, median_survival, survival_at
 from thrombo.errors import ImplausibleValueError, ThromboUserError
-from thrombo.response.windows import SURVIVAL_LANDMARK_DAYS
+from thrombo.response.study_windows import SURVIVAL_LANDMARK_DAYS
 
 STUDY_RULES_VERSION = "1"
 

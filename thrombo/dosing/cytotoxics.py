@@ -16,7 +16,7 @@ from thrombo.dosing.recommendation import (
     capped_dose,
     round_half_up,
 )
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 SEED_002 = "Refractory paediatric ITP, seed 002_135c7129447af5c0.txt (cytotoxic counselling)"
 BORUCHOV = "Boruchov DM et al. Blood 2007;110(10):3526 (combination 0.03 mg/kg) [S] (D)"

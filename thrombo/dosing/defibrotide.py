@@ -16,7 +16,7 @@ from thrombo.dosing.recommendation import (
     round_half_up,
     round_up,
 )
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 DRUG = "defibrotide"
 LABEL = (

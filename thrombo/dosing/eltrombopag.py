@@ -22,7 +22,7 @@ from thrombo.dosing.titration import (
     check_weeks,
 )
 from thrombo.errors import ImplausibleValueError
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 LABEL = "PROMACTA (eltrombopag) US prescribing information [S] (clinical reference D1)"
 TITRATION_SOURCE = "PROMACTA US label Table 1, compendium reproduction [S-2nd] (D1)"

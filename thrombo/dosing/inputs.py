@@ -11,7 +11,7 @@ from thrombo.errors import ImplausibleValueError, MissingInputError
 from thrombo.normalize.analytes import BY_KEY
 from thrombo.physiology.age import age_in_years, completed_years
 from thrombo.physiology.body import BsaEstimate, BsaFormula, body_surface_area
-from thrombo.physiology.limits import (
+from thrombo.physiology.plausibility import (
     WEIGHT_KG_MAX,
     check_age_years,
     check_height_cm,

@@ -22,7 +22,7 @@ from thrombo.dosing.weight_checks import (
     confirmed_warnings,
     refuse_unconfirmed,
 )
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 Calculator = Callable[[DoseInputs], DoseRecommendation]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from thrombo.dosing.inputs import DoseInputs, bsa_of, used_inputs
 from thrombo.dosing.recommendation import Amount, DoseRecommendation, Phase, round_half_up
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 BENNETT = (
     "Bennett CM et al. Blood 2006;107(7):2639-2642: 375 mg/m2 weekly x 4 in childhood chronic "

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from thrombo.domain.codes import LOINC, UCUM, Code, InvalidCodeError
-from thrombo.io.answers import answer_for, answer_in_text
+from thrombo.io.answer_codes import answer_for, answer_in_text
 from thrombo.io.raw import RawValue
 
 JSON = dict[str, Any]
@@ -246,7 +246,7 @@ def has_system(concept: JSON | None, system: str, path: str) -> Code | None:
 
 # --- values -----------------------------------------------------------------------------------
 
-# Coded presence and dipstick answers are read through the one value-set table (io.answers);
+# Coded presence and dipstick answers are read through the one value-set table (io.answer_codes);
 # whether a word fits the analyte is normalize's decision, not the reader's.
 CATEGORY_WORDS: dict[str, str] = {
     "present": "present",

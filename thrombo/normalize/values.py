@@ -10,7 +10,7 @@ from datetime import date, datetime, time, tzinfo
 from functools import cache
 
 from thrombo.domain.quantities import Comparator, parse_censored
-from thrombo.io.answers import spellings
+from thrombo.io.answer_codes import spellings
 from thrombo.io.raw import Moment, RawValue
 from thrombo.normalize.dates import birth_problem, date_problem
 
@@ -144,7 +144,7 @@ def parse_category(raw: RawValue, categories: tuple[str, ...]) -> str | None:
     """The coded value for a presence or dipstick analyte, or None when the text is not one.
 
     The text is a word (`present`, `2+`) or a coded answer from the one value-set table
-    (io.answers: `LA9633-4`, `http://snomed.info/sct|167275009`, or its display, as an OMOP
+    (io.answer_codes: `LA9633-4`, `http://snomed.info/sct|167275009`, or its display, as an OMOP
     value concept's name gives it)."""
     if not isinstance(raw, str):
         return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from thrombo.physiology._tables import read_table
-from thrombo.physiology.limits import OutsideValidRangeError, check_age_years, check_sex
+from thrombo.physiology.plausibility import OutsideValidRangeError, check_age_years, check_sex
 
 BP_TABLE = "pediatric_bp_percentiles.csv"
 TABLE_AGE_MIN_YEARS = 1

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from thrombo.physiology.limits import check_height_cm, check_weight_kg
+from thrombo.physiology.plausibility import check_height_cm, check_weight_kg
 
 UNVERIFIED_COSTEFF = (
     "BSA by the weight-only Costeff formula: its source is marked "

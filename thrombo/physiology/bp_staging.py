@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from thrombo.physiology.blood_pressure import BpSource, bp_threshold, table_age
-from thrombo.physiology.limits import check_age_years
+from thrombo.physiology.plausibility import check_age_years
 
 # E4 AAP 2017 (Flynn JT et al. Pediatrics 2017;140(3):e20171904): from 13 y adult-aligned
 # thresholds [S]; the 1 to < 13 y band rules are from memory, unverified.

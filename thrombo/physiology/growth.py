@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 from thrombo.physiology._tables import read_table
-from thrombo.physiology.limits import (
+from thrombo.physiology.plausibility import (
     OutsideValidRangeError,
     check_height_cm,
     check_sex,

@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from thrombo.physiology import age
-from thrombo.physiology.limits import check_age_years, check_sex
+from thrombo.physiology.plausibility import check_age_years, check_sex
 
 MONTHS_PER_YEAR = 12.0
 DAYS_PER_YEAR = age.DAYS_PER_YEAR

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from thrombo.normalize.units import CREATININE_UMOL_L_PER_MG_DL
-from thrombo.physiology.limits import (
+from thrombo.physiology.plausibility import (
     OutsideValidRangeError,
     check_age_years,
     check_creatinine_mg_dl,

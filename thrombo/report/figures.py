@@ -25,7 +25,7 @@ from thrombo.analytics.study import DEATH_EVENT, RESOLUTION_EVENT
 from thrombo.analytics.study_results import StudyResults, Suppression
 from thrombo.report.svg import to_svg
 from thrombo.report.swimmer import swimmer_figure
-from thrombo.response.windows import SURVIVAL_LANDMARK_DAYS
+from thrombo.response.study_windows import SURVIVAL_LANDMARK_DAYS
 
 __all__ = ["flow_figure", "incidence_figure", "study_figures", "survival_figure",
            "swimmer_figure", "to_svg", "trajectories_figure"]

@@ -30,7 +30,7 @@ from thrombo.analytics.cohort import (
 from thrombo.analytics.exposure import DEFIBROTIDE, DoseDay, DrugExposure
 from thrombo.analytics.exposure_reasons import NOT_RECORDED
 from thrombo.report.svg import to_svg
-from thrombo.response.windows import SURVIVAL_LANDMARK_DAYS
+from thrombo.response.study_windows import SURVIVAL_LANDMARK_DAYS
 
 _GREEN, _RED, _GREY, _ORANGE, _PURPLE = "#2e7d32", "#b8322a", "#777777", "#d98a00", "#6a3d9a"
 # Dose-intensity shades of a day's bar (display bands only [Design]; the numbers are in the

@@ -28,6 +28,7 @@ from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_days
 from thrombo.physiology.reference_ranges import indicative_ldh_uln
+from thrombo.response.study_windows import RESOLUTION_WINDOW_DAYS
 from thrombo.response.tma_recovery import (
     HEMATOLOGIC_TEXT,
     HEMATOLOGIC_WARNING,
@@ -37,7 +38,6 @@ from thrombo.response.tma_recovery import (
     neurological_recovery,
     renal_recovery,
 )
-from thrombo.response.windows import RESOLUTION_WINDOW_DAYS
 from thrombo.rules.itp.severity import PLATELET_TRANSFUSION
 
 TMA_TREATMENTS = ("defibrotide", "eculizumab")

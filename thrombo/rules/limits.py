@@ -20,7 +20,7 @@ from thrombo.physiology.blood_pressure import (
     bp_threshold,
 )
 from thrombo.physiology.growth import height_percentile
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 
 def fallback_upper(table: str, age_days: int, sex: str) -> reference_ranges.ReferenceLimit | None:

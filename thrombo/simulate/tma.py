@@ -17,7 +17,7 @@ import numpy as np
 
 from thrombo.dosing.defibrotide import defibrotide
 from thrombo.dosing.inputs import DoseInputs
-from thrombo.response.windows import RESOLUTION_WINDOW_DAYS, SURVIVAL_LANDMARK_DAYS
+from thrombo.response.study_windows import RESOLUTION_WINDOW_DAYS, SURVIVAL_LANDMARK_DAYS
 from thrombo.simulate.body import Body
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.course import Course, set_hypertensive

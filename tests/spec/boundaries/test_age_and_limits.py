@@ -3,8 +3,8 @@
 Sources: ages in decimal years are days / 365.25, as the CKiD and CDC tables use them
 (clinical-reference.md E2 "use age in decimal years"; thrombo.physiology.age); completed years
 turn on the birthday. The plausibility limits are the project's [Design] choices, documented in
-thrombo/physiology/limits.py (issue 4: "an age over 30" is refused): a value must lie above the
-lower limit and up to the upper one.
+thrombo/physiology/plausibility.py (issue 4: "an age over 30" is refused): a value must lie
+above the lower limit and up to the upper one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pytest
 
 from thrombo.errors import ImplausibleValueError
-from thrombo.physiology import limits
+from thrombo.physiology import plausibility as limits
 from thrombo.physiology.age import (
     age_in_days,
     age_in_months,

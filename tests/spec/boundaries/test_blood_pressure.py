@@ -24,7 +24,7 @@ from thrombo.physiology.bp_staging import (
     aap_2017_stage,
     ctcae_pediatric_hypertension_bp_band,
 )
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 # The AAP 2017 category names, as reported.
 N, E, S1, S2 = "normal", "elevated", "stage-1", "stage-2"

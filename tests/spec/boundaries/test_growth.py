@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from thrombo.physiology.growth import height_percentile, lms_at, weight_lms_at
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 # CDC 2000, boys: length-for-age M at 23.5 months 86.8381751 and at 24.5 months 87.66160934;
 # stature-for-age M at 24 months 86.45220101.

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pytest
 
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 from thrombo.physiology.renal import (
     bedside_schwartz,
     bedside_schwartz_umol_l,

@@ -16,7 +16,7 @@ from thrombo.dosing.eltrombopag import eltrombopag, eltrombopag_titration
 from thrombo.dosing.inputs import Ancestry, DoseInputs, age_from_birth_date
 from thrombo.dosing.recommendation import DoseRefusedError
 from thrombo.dosing.titration import TitrationStep as Step
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 ASIAN = Ancestry.EAST_ASIAN
 

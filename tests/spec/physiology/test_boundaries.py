@@ -1,6 +1,6 @@
 """Physiology limits at the value, just below and just above (issue 25).
 
-Sources: thrombo.physiology.limits ([Design] plausibility limits, stated in its docstring);
+Sources: thrombo.physiology.plausibility ([Design] plausibility limits, stated in its docstring);
 the 2004 Fourth Report blood-pressure tables, ages 1-17 (clinical-reference.md E4/A7); AAP 2017
 adolescent cut-offs from 13 years (E4); CTCAE v5.0 paediatric hypertension (F: grade 1 above
 the 90th percentile, grade 2 from the 95th, grade 3 more than 5 mm Hg above the 99th); WHO
@@ -14,14 +14,14 @@ from collections.abc import Callable
 import pytest
 
 from thrombo.errors import ThromboUserError
-from thrombo.physiology import limits
+from thrombo.physiology import plausibility as limits
 from thrombo.physiology.blood_pressure import table_age
 from thrombo.physiology.bp_staging import (
     AapStage,
     aap_2017_stage,
     ctcae_pediatric_hypertension_bp_band,
 )
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 from thrombo.physiology.reference_ranges import (
     DAYS_PER_YEAR,
     indicative_ldh_uln,

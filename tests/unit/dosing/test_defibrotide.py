@@ -6,7 +6,7 @@ from thrombo.dosing.defibrotide import defibrotide
 from thrombo.dosing.defibrotide_holds import ActiveOrder, HoldAction, assess_defibrotide_holds
 from thrombo.dosing.inputs import DoseInputs
 from thrombo.errors import ImplausibleValueError, MissingInputError
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 
 def test_worked_plan_for_18_4_kg() -> None:

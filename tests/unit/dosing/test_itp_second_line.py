@@ -10,7 +10,7 @@ from thrombo.dosing.rituximab import rituximab
 from thrombo.dosing.romiplostim import romiplostim, romiplostim_titration, vial_for
 from thrombo.dosing.titration import TitrationStep
 from thrombo.errors import ImplausibleValueError, MissingInputError
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 
 def test_rituximab_standard_weekly_x4() -> None:

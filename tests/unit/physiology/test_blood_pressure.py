@@ -9,7 +9,7 @@ from thrombo.physiology.bp_staging import (
     ctcae_hypertension_thresholds,
     ctcae_pediatric_hypertension_bp_band,
 )
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 
 
 def test_fourth_report_99th_boy_10_years_50th_height() -> None:

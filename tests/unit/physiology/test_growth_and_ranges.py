@@ -5,7 +5,7 @@ import math
 import pytest
 
 from thrombo.physiology.growth import Lms, height_percentile, height_z_score, lms_at, lms_z_score
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 from thrombo.physiology.reference_ranges import (
     WhoEdition,
     indicative_ldh_uln,

@@ -3,7 +3,7 @@
 import pytest
 
 from thrombo.errors import ImplausibleValueError, MissingInputError
-from thrombo.physiology.limits import OutsideValidRangeError
+from thrombo.physiology.plausibility import OutsideValidRangeError
 from thrombo.physiology.renal import (
     bedside_schwartz,
     bedside_schwartz_umol_l,
