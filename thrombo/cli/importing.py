@@ -119,6 +119,12 @@ def _print_summary(summary: ImportSummary) -> None:
         for g in summary.skipped.values():
             skipped.add_row(g.reason, str(g.count), g.example)
         stdout.print(skipped)
+    if summary.screening is not None:
+        done = summary.screening
+        stdout.print(f"TA-TMA screening: {done['patients_touched']} patients this import wrote "
+                     f"to, screened under {done['rules']['name']} as of {done['as_of']}; "
+                     f"{done['results_stored']} results stored for `thrombo screen` and the "
+                     "service", markup=False, highlight=False)
     mappings, others = grouped_warnings(summary.warnings)
     if mappings:
         stdout.print("[yellow]warning:[/yellow] records read through mappings the clinical "
