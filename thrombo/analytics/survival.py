@@ -4,9 +4,9 @@ lifelines' KaplanMeierFitter does the estimation. Its confidence interval is alr
 log-log ("exponential Greenwood") one: `KaplanMeierFitter._bounds` in lifelines 0.30 computes
 exp(-exp(log(-log S) -/+ z * sqrt(Greenwood sum) / log S)), the same as R's
 survfit(conf.type = "log-log"), so it is used as it stands (checked against R on the aml data in
-tests/unit/analytics/test_survival_golden.py). Two conventions are added here, following R:
-where S = 0 the log-log interval is undefined and is reported as NaN (None in JSON), and the
-median follows survival:::quantile.survfit (see `median_survival`).
+tests/unit/analytics/test_survival.py; R script tests/golden/km_aml.R). Two conventions are added
+here, following R: where S = 0 the log-log interval is undefined and is reported as NaN (None in
+JSON), and the median follows survival:::quantile.survfit (see `median_survival`).
 """
 
 from __future__ import annotations
