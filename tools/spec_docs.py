@@ -39,6 +39,8 @@ class Source:
     tree: ast.Module
     comments: dict[int, str]
     names: dict[str, ast.expr]
+    records: dict[str, list[str]]
+    """NamedTuple classes of the module and their fields, in order (a row's `Case(...)`)."""
 
     @classmethod
     def read(cls, path: Path) -> Source:
@@ -57,10 +59,18 @@ class Source:
                 continue
             if isinstance(target, ast.Name):
                 names[target.id] = value
-        return cls(text, tree, comments, names)
+        return cls(text, tree, comments, names, _records(tree))
 
     def code(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.text, node) or ast.unparse(node)
+
+
+def _records(tree: ast.Module) -> dict[str, list[str]]:
+    return {node.name: [f.target.id for f in node.body
+                        if isinstance(f, ast.AnnAssign) and isinstance(f.target, ast.Name)]
+            for node in tree.body
+            if isinstance(node, ast.ClassDef)
+            and any(ast.unparse(b).endswith("NamedTuple") for b in node.bases)}
 
 
 def cell(text: str) -> str:
@@ -92,18 +102,47 @@ def _arg_names(node: ast.expr) -> list[str]:
     return [ast.unparse(node)]
 
 
-def _row(src: Source, element: ast.expr, width: int) -> tuple[list[str], str]:
-    """One parameter row's cells and its note (a `pytest.param` id or the row's comment)."""
-    note = ""
+def _row(src: Source, element: ast.expr, width: int) -> tuple[list[ast.expr], str]:
+    """One parameter row's values and its note (a `pytest.param` id or the row's comment)."""
     if (isinstance(element, ast.Call) and isinstance(element.func, ast.Attribute)
             and element.func.attr == "param"):
         note = next((src.code(k.value) for k in element.keywords if k.arg == "id"), "")
-        values: list[ast.expr] = list(element.args)
-    elif width > 1 and isinstance(element, ast.Tuple) and len(element.elts) == width:
-        values = list(element.elts)
-    else:
-        values = [element]
-    return [src.code(v) for v in values], note
+        return list(element.args), note
+    if width > 1 and isinstance(element, ast.Tuple) and len(element.elts) == width:
+        return list(element.elts), ""
+    return [element], ""
+
+
+def _record_args(src: Source, node: ast.expr | None) -> dict[str, str] | None:
+    """A row value built by a record of the module (`Case("ldh 319", H, ...)`): field -> text."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in src.records):
+        return None
+    fields = src.records[node.func.id]
+    args = {f: src.code(a) for f, a in zip(fields, node.args, strict=False)}
+    return args | {k.arg: src.code(k.value) for k in node.keywords if k.arg}
+
+
+def _columns(src: Source, names: list[str],
+             rows: list[list[ast.expr]]) -> tuple[list[str], list[list[str]]]:
+    """Header and cells; a column of records is spread over the fields the rows give."""
+    header: list[str] = []
+    table: list[list[str]] = [[] for _ in rows]
+    for j, name in enumerate(names):
+        column = [r[j] if j < len(r) else None for r in rows]
+        records = [_record_args(src, n) for n in column]
+        if all(r is not None for r in records) and isinstance(column[0], ast.Call) \
+                and isinstance(column[0].func, ast.Name):
+            given = [r for r in records if r is not None]
+            used = [f for f in src.records[column[0].func.id] if any(f in r for r in given)]
+            header += used
+            for cells, r in zip(table, given, strict=True):
+                cells += [code_cell(r[f]) if f in r else "" for f in used]
+        else:
+            header.append(name)
+            for cells, n in zip(table, column, strict=True):
+                cells.append("" if n is None else code_cell(src.code(n)))
+    return header, table
 
 
 def param_table(src: Source, decorator: ast.Call) -> str:
@@ -115,19 +154,25 @@ def param_table(src: Source, decorator: ast.Call) -> str:
         rows = src.names[rows.id]
     if not isinstance(rows, ast.List | ast.Tuple):
         return f"Parameters {', '.join(names)}: `{src.code(rows) if rows else '?'}`\n"
-    out = ["| " + " | ".join(names) + " | note |", "|" + " --- |" * (len(names) + 1)]
+    headings: dict[int, list[str]] = {}  # row index -> comment lines before it
+    values, notes = [], []
     last_line = rows.lineno
     ends = [e.end_lineno or e.lineno for e in rows.elts]
+    lines = src.text.splitlines()
     for i, element in enumerate(rows.elts):
-        for line in range(last_line + 1, element.lineno):  # comment lines before the row
-            if line in src.comments and src.text.splitlines()[line - 1].strip().startswith("#"):
-                out.append(f"| **{cell(src.comments[line])}** |" + " |" * len(names))
-        cells, note = _row(src, element, len(names))
-        end = ends[i]
-        if not note and end in src.comments and ends[i + 1:i + 2] != [end]:
-            note = src.comments[end]
-        out.append("| " + " | ".join(code_cell(c) for c in cells) + f" | {cell(note)} |")
-        last_line = end
+        headings[i] = [src.comments[n] for n in range(last_line + 1, element.lineno)
+                       if n in src.comments and lines[n - 1].strip().startswith("#")]
+        row, note = _row(src, element, len(names))
+        if not note and ends[i] in src.comments and ends[i + 1:i + 2] != [ends[i]]:
+            note = src.comments[ends[i]]
+        values.append(row)
+        notes.append(note)
+        last_line = ends[i]
+    header, table = _columns(src, names, values)
+    out = ["| " + " | ".join(header) + " | note |", "|" + " --- |" * (len(header) + 1)]
+    for i, cells in enumerate(table):
+        out += [f"| **{cell(h)}** |" + " |" * len(header) for h in headings[i]]
+        out.append("| " + " | ".join(cells) + f" | {cell(notes[i])} |")
     return "\n".join(out) + "\n"
 
 

@@ -85,6 +85,37 @@ def test_a_small_spec_module_renders_its_docstrings_table_and_body(tmp_path: Pat
     assert "from 1 modules of tests/spec/" in text
 
 
+RECORDS = '''\
+from typing import NamedTuple
+
+import pytest
+
+
+class Case(NamedTuple):
+    label: str
+    rows: str
+    on: int = 40
+
+
+@pytest.mark.parametrize(("case", "expected"), [
+    (Case("ldh 321", "40 | ldh | 321 | U/L | 320"), "met"),
+    (Case("ldh 320", "41 | ldh | 320 | U/L | 320", on=41), "not_met"),
+])
+def test_ldh(case: Case, expected: str) -> None:
+    assert outcome(case) == expected
+'''
+
+
+def test_a_column_of_records_is_spread_over_the_fields_its_rows_give(tmp_path: Path) -> None:
+    """`Case(label, rows, on=...)` rows: one column per field given, blank where left default."""
+    (tmp_path / "test_records.py").write_text(RECORDS)
+    text = spec_docs.render(tmp_path)
+    assert "| label | rows | on | expected | note |\n" in text
+    assert '| `"ldh 321"` | `"40 \\| ldh \\| 321 \\| U/L \\| 320"` |  | `"met"` |  |\n' in text
+    shown = '| `"ldh 320"` | `"41 \\| ldh \\| 320 \\| U/L \\| 320"` | `41` | `"not_met"` |  |\n'
+    assert shown in text
+
+
 def test_main_writes_the_document(tmp_path: Path) -> None:
     out = tmp_path / "docs" / "criteria.md"
     assert spec_docs.main(["--spec", str(_small(tmp_path)), "--out", str(out)]) == 0
