@@ -29,14 +29,15 @@ from sqlalchemy.engine import Connection
 from thrombo.errors import SourceError, ThromboUserError
 from thrombo.store import audit
 from thrombo.store.keys import subkey
-from thrombo.store.schema import metadata
+from thrombo.store.schema import metadata, screening_results
 from thrombo.store.sql import Store
 from thrombo.store.throttle import sign_in_throttle
 
 FORMAT = "thrombo-backup/2"
 UNSIGNED_FORMAT = "thrombo-backup/1"
-TRANSIENT = frozenset({sign_in_throttle.name})
-"""Tables not backed up: sign-in counts expire within a day and are no record."""
+TRANSIENT = frozenset({sign_in_throttle.name, screening_results.name})
+"""Tables not backed up: sign-in counts expire within a day and are no record; stored
+screening results are derived from the records (screened again when absent)."""
 
 
 class _Signer:
