@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from thrombo.domain.records import Provenance
 from thrombo.errors import SourceError
@@ -159,42 +160,25 @@ def _extra(values: dict[str, str], known: tuple[str, ...]) -> dict[str, str]:
     return {k: v for k, v in values.items() if k not in known and v}
 
 
+def _fields(values: dict[str, str], name: str, columns: tuple[str, ...]) -> dict[str, Any]:
+    """A row's cells as the raw record's fields (each defined column is the field of its name):
+    required columns as written (never empty here, _row_record refused that), optional ones
+    None when empty, and every other non-empty column kept in `extra`."""
+    required = REQUIRED_COLUMNS[name]
+    fields: dict[str, Any] = {c: values[c] if c in required else _opt(values, c) for c in columns}
+    return {**fields, "extra": _extra(values, columns)}
+
+
 def _observation(values: dict[str, str]) -> RawObservation:
-    return RawObservation(
-        patient_id=values["patient_id"],
-        time=values["time"],
-        code=values["code"],
-        value=values["value"],
-        unit=_opt(values, "unit"),
-        ref_low=_opt(values, "ref_low"),
-        ref_high=_opt(values, "ref_high"),
-        extra=_extra(values, OBSERVATION_COLUMNS),
-    )
+    return RawObservation(**_fields(values, OBSERVATIONS, OBSERVATION_COLUMNS))
 
 
 def _medication(values: dict[str, str]) -> RawMedication:
-    return RawMedication(
-        patient_id=values["patient_id"],
-        drug=values["drug"],
-        start=values["start"],
-        end=_opt(values, "end"),
-        dose=_opt(values, "dose"),
-        dose_unit=_opt(values, "dose_unit"),
-        route=_opt(values, "route"),
-        intent=_opt(values, "intent"),
-        extra=_extra(values, MEDICATION_COLUMNS),
-    )
+    return RawMedication(**_fields(values, MEDICATIONS, MEDICATION_COLUMNS))
 
 
 def _event(values: dict[str, str]) -> RawEvent:
-    return RawEvent(
-        patient_id=values["patient_id"],
-        time=values["time"],
-        event=values["event"],
-        grade=_opt(values, "grade"),
-        note=_opt(values, "note"),
-        extra=_extra(values, EVENT_COLUMNS),
-    )
+    return RawEvent(**_fields(values, EVENTS, EVENT_COLUMNS))
 
 
 def _read_parquet(path: Path) -> Iterator[SourceRecord]:
