@@ -10,7 +10,7 @@ tests/integration/test_stored_screening.py).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, cast
@@ -165,7 +165,8 @@ def stored_or_screened(store: Store, timeline: PatientTimeline, as_of: date,
                        criteria: CriteriaSet | None = None) -> ScreeningResult:
     """One patient's screening: the stored result when it matches the patient's data as
     stored now, else screened from `timeline` (not stored: the timeline may be older than
-    the data version just read)."""
+    the data version just read). A stored result is never older than `timeline`; it may be
+    newer when an import committed after the timeline was read."""
     criteria = criteria or default_set()
     pid = timeline.patient_id
     with store.engine.connect() as conn:
@@ -195,6 +196,8 @@ def result_from_json(doc: Mapping[str, Any]) -> ScreeningResult:
         assessed_on=_day(doc["assessed_on"]),
         warnings=tuple(doc["warnings"]),
         indeterminate_reasons=tuple(doc["indeterminate_reasons"].items()),
+        # A result stored before the latest results were kept has none.
+        latest_results=tuple((e["outcome"], _evidence(e)) for e in doc.get("latest_results", ())),
     )
 
 
@@ -203,11 +206,15 @@ def _day(text: str | None) -> date | None:
 
 
 def _evidence(doc: Mapping[str, Any]) -> CriterionEvidence:
-    reported = doc.get("reported")
-    return CriterionEvidence.of(
+    reported, limit = doc.get("reported"), doc.get("limit")
+    found = CriterionEvidence.of(
         doc["criterion"], doc["observation_id"], datetime.fromisoformat(doc["time"]),
         cast(Value, _value(doc["value"])), doc["threshold"], doc["rule"],
         None if reported is None else _reported(reported))
+    if limit is None and doc.get("limit_source") is None:
+        return found
+    return replace(found, limit=None if limit is None else cast(Quantity, _value(limit)),
+                   limit_source=doc.get("limit_source"))
 
 
 def _value(value: Any) -> Value | None:
