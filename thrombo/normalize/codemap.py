@@ -15,6 +15,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from thrombo.errors import SourceError
 from thrombo.normalize.analytes import BY_KEY
@@ -58,13 +59,19 @@ class CodeMap:
         return self.analytes.get(code)
 
 
-def load_codemap(path: Path) -> CodeMap:
+def read_toml(path: Path, what: str, verb: str = "is") -> dict[str, Any]:
+    """A site's TOML file (code map, lab ranges); SourceError naming `what` when it cannot be
+    read or is not TOML."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{path}: code map cannot be read ({exc})") from exc
+        raise SourceError(f"{path}: {what} cannot be read ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise SourceError(f"{path}: code map is not valid TOML ({exc})") from exc
+        raise SourceError(f"{path}: {what} {verb} not valid TOML ({exc})") from exc
+
+
+def load_codemap(path: Path) -> CodeMap:
+    data = read_toml(path, "code map")
     table = data.get("analytes", {})
     if not isinstance(table, dict):
         raise SourceError(f"{path}: [analytes] must be a table of code = analyte key")

@@ -34,7 +34,6 @@ refused with one line naming the file and the entry.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,7 +42,7 @@ from typing import Any
 from thrombo.domain.codes import LOINC, Code, InvalidCodeError
 from thrombo.errors import SourceError
 from thrombo.normalize.analytes import BY_KEY, BY_LOINC, Analyte
-from thrombo.normalize.codemap import CodeMap
+from thrombo.normalize.codemap import CodeMap, read_toml
 from thrombo.normalize.units import UnitError, to_canonical
 
 LAB_RANGES_FILENAME = "thrombo-lab-ranges.toml"
@@ -163,12 +162,7 @@ def age_years(birth: date, day: date) -> float:
 
 def load_lab_ranges(path: Path, codemap: CodeMap | None = None) -> LabRanges:
     """The file's ranges; SourceError (one line) for anything malformed."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{path}: lab ranges cannot be read ({exc})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SourceError(f"{path}: lab ranges are not valid TOML ({exc})") from exc
+    data = read_toml(path, "lab ranges", "are")
     ranges: list[SiteRange] = []
     for key, entries in data.items():
         items = entries if isinstance(entries, list) else [entries]
