@@ -357,23 +357,22 @@ def _name(concept: Concept | None) -> str | None:
     return concept.concept_name or None if concept else None
 
 
+def _coded(
+    row: Row, concepts: Concepts, kind: str
+) -> tuple[str, tuple[Code, ...], str | None, str]:
+    """A procedure's or condition's person, codes, text and resource id: the `kind`_concept_id's
+    concept, the source value (else the concept's name), `kind`_occurrence/id."""
+    concept = concepts.code(row.get(f"{kind}_concept_id"))
+    text = cell_text(row.get(f"{kind}_source_value")) or _name(concept)
+    resource = f"{kind}_occurrence/{cell_text(row.get(f'{kind}_occurrence_id'))}"
+    return _required(row, "person_id"), _codes(concept), text, resource
+
+
 def _procedure(row: Row, concepts: Concepts) -> RawItem:
-    concept = concepts.code(row.get("procedure_concept_id"))
-    return RawProcedure(
-        patient_id=_required(row, "person_id"),
-        codes=_codes(concept),
-        text=cell_text(row.get("procedure_source_value")) or _name(concept),
-        performed=_moment(row, "procedure"),
-        resource_id=f"procedure_occurrence/{cell_text(row.get('procedure_occurrence_id'))}",
-    )
+    person, codes, text, resource = _coded(row, concepts, "procedure")
+    return RawProcedure(person, codes, text, _moment(row, "procedure"), resource)
 
 
 def _condition(row: Row, concepts: Concepts) -> RawItem:
-    concept = concepts.code(row.get("condition_concept_id"))
-    return RawCondition(
-        patient_id=_required(row, "person_id"),
-        codes=_codes(concept),
-        text=cell_text(row.get("condition_source_value")) or _name(concept),
-        onset=_moment(row, "condition_start"),
-        resource_id=f"condition_occurrence/{cell_text(row.get('condition_occurrence_id'))}",
-    )
+    person, codes, text, resource = _coded(row, concepts, "condition")
+    return RawCondition(person, codes, text, _moment(row, "condition_start"), resource)
