@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from thrombo.domain.records import PATIENT_DATE_FIELDS, Patient
+from thrombo.domain.records import PATIENT_DATE_FIELDS, Event, Medication, Observation, Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.io.csv_write import write_dataset
 
@@ -35,6 +35,7 @@ MAX_SHIFT_DAYS = 182
 SUPPRESSED_CENTER = "other"
 
 _D = TypeVar("_D", date, datetime)
+_R = TypeVar("_R", Observation, Medication, Event)
 
 
 @dataclass(frozen=True)
@@ -101,45 +102,26 @@ def deidentify_timeline(
     }
     patient = replace(p, patient_id=new_id, center=cell_safe(center), attributes={},
                       provenance=None, **dates)  # type: ignore[arg-type]
-    observations = [
-        replace(
-            o,
-            id=_hash_id(key, o.id),
-            patient_id=new_id,
-            time=o.time + timedelta(days=days),
-            provenance=None,
-            attributes={},
-        )
-        for o in timeline.observations
-    ]
+    shift = timedelta(days=days)
+    observations = [_renamed(o, key, new_id, time=o.time + shift) for o in timeline.observations]
     medications = [
-        replace(
-            m,
-            id=_hash_id(key, m.id),
-            patient_id=new_id,
-            start=m.start + timedelta(days=days),
-            end=_move(m.end, days),
-            drug=cell_safe(m.drug) or m.drug,
-            route=cell_safe(m.route),
-            provenance=None,
-            attributes={},
-        )
+        _renamed(m, key, new_id, start=m.start + shift, end=_move(m.end, days),
+                 drug=cell_safe(m.drug) or m.drug, route=cell_safe(m.route))
         for m in timeline.medications
     ]
     events = [
-        replace(
-            e,
-            id=_hash_id(key, e.id),
-            patient_id=new_id,
-            time=e.time + timedelta(days=days),
-            event=cell_safe(e.event) or e.event,
-            note=None,
-            provenance=None,
-            attributes={},
-        )
+        _renamed(e, key, new_id, time=e.time + shift, event=cell_safe(e.event) or e.event,
+                 note=None)
         for e in timeline.events
     ]
     return PatientTimeline.build(patient, observations, medications, events, timeline.tz)
+
+
+def _renamed(record: _R, key: bytes, new_id: str, **changes: Any) -> _R:
+    """`record` under the new patient id and a keyed hash of its own id, without provenance or
+    extra source columns (either may name the patient), with `changes` (its shifted dates)."""
+    return replace(record, id=_hash_id(key, record.id), patient_id=new_id, provenance=None,
+                   attributes={}, **changes)
 
 
 def _hash_id(key: bytes, ident: str) -> str:
