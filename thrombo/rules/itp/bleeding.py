@@ -16,9 +16,10 @@ from enum import IntEnum
 
 from thrombo.domain.records import Event
 
-# C5 [S-2nd] Buchanan & Adix overall grades.
+# C5 [S-2nd] Buchanan & Adix overall grades: 0-2 skin only, 3 mucosal, 4-5 severe. Mucosal
+# bleeding starts at the first grade beyond the skin, so the boundary is written once.
 SKIN_ONLY_MAX_GRADE = 2
-MUCOSAL_GRADE = 3
+MUCOSAL_GRADE = SKIN_ONLY_MAX_GRADE + 1
 SEVERE_FROM_GRADE = 4
 MAJOR_BLEEDING_EVENT = "major_bleeding"
 # Word stems matched at the start of a word in the event note.
