@@ -13,35 +13,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
-from thrombo.domain.records import Event, Medication, Observation, Patient
+from thrombo.domain.records import PATIENT_DATE_FIELDS, Event, Medication, Observation, Patient
+from thrombo.io.csv_dataset import EVENT_COLUMNS, MEDICATION_COLUMNS, OBSERVATION_COLUMNS
 
-PATIENT_COLUMNS = (
-    "patient_id",
-    "birth_date",
-    "sex",
-    "center",
-    "hsct_date",
-    "hsct_type",
-    "conditioning_start_date",
-    "neutrophil_engraftment_date",
-    "platelet_engraftment_date",
-    "itp_diagnosis_date",
-    "splenectomy_date",
-    "death_date",
-    "last_contact_date",
-)
-OBSERVATION_COLUMNS = ("patient_id", "time", "code", "value", "unit", "ref_low", "ref_high")
-MEDICATION_COLUMNS = (
-    "patient_id",
-    "drug",
-    "start",
-    "end",
-    "dose",
-    "dose_unit",
-    "route",
-    "intent",
-)
-EVENT_COLUMNS = ("patient_id", "time", "event", "grade", "note")
+# The columns of interface.md section 1: the patient's dates from the one list of them (hsct_type
+# written beside hsct_date), the other files' columns as the reader defines them.
+PATIENT_COLUMNS = ("patient_id", "birth_date", "sex", "center", PATIENT_DATE_FIELDS[0],
+                   "hsct_type", *PATIENT_DATE_FIELDS[1:])
 
 
 def _text(value: object) -> str:

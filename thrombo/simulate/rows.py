@@ -16,11 +16,6 @@ PATIENT_COLUMNS: Row = (
     "neutrophil_engraftment_date", "platelet_engraftment_date", "itp_diagnosis_date",
     "splenectomy_date", "death_date", "last_contact_date",
 )
-OBSERVATION_COLUMNS: Row = ("patient_id", "time", "code", "value", "unit", "ref_low", "ref_high")
-MEDICATION_COLUMNS: Row = (
-    "patient_id", "drug", "start", "end", "dose", "dose_unit", "route", "intent",
-)
-EVENT_COLUMNS: Row = ("patient_id", "time", "event", "grade", "note")
 TRUTH_COLUMNS: Row = (
     "patient_id", "cohort", "center", "age_at_index_years", "tma_onset_date",
     "tma_expected_diagnosis_date", "defibrotide_start", "defibrotide_end",

@@ -28,18 +28,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from thrombo.errors import ThromboUserError
+from thrombo.io.csv_dataset import EVENT_COLUMNS, MEDICATION_COLUMNS, OBSERVATION_COLUMNS
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.hsct import simulate_hsct_patient
 from thrombo.simulate.itp import simulate_itp_patient
-from thrombo.simulate.rows import (
-    EVENT_COLUMNS,
-    MEDICATION_COLUMNS,
-    OBSERVATION_COLUMNS,
-    PATIENT_COLUMNS,
-    TRUTH_COLUMNS,
-    Row,
-    SimulatedPatient,
-)
+from thrombo.simulate.rows import PATIENT_COLUMNS, TRUTH_COLUMNS, Row, SimulatedPatient
 
 Format = Literal["csv", "parquet", "fhir"]
 FORMATS: tuple[str, ...] = ("csv", "parquet", "fhir")
