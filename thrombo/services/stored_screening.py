@@ -9,12 +9,15 @@ tests/integration/test_stored_screening.py).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
+from thrombo import __version__
 from thrombo.domain.evidence import CriterionEvidence, Value
 from thrombo.domain.quantities import Quantity, parse_censored
 from thrombo.domain.timeline import PatientTimeline
@@ -32,8 +35,33 @@ IMPORT_CHUNK = 200
 hundred timelines whatever the import's size (a screening is per patient)."""
 
 
+SCREENING_CODE = ("rules", "physiology", "domain", "store/read.py",
+                  "services/stored_screening.py")
+"""What a stored result depends on besides the data and the rules' options: the evaluator and
+its result shape, the physiology tables, the domain types, how the store is read back."""
+
+
 def result_key(criteria: CriteriaSet, as_of: date, tz: tzinfo) -> ResultKey:
-    return ResultKey(criteria.rules_json(), as_of, str(tz))
+    return ResultKey(criteria.rules_json(), as_of, str(tz), code_version())
+
+
+@cache
+def code_version() -> str:
+    """thrombo's version and a digest of SCREENING_CODE's files: any change to how a result is
+    computed or written (a fix without a new rules version, a new field in the JSON) makes
+    the results stored before it unusable rather than served. A few ms, once a process."""
+    root = Path(__file__).parents[1]
+    digest = hashlib.sha256()
+    for file in (f for part in SCREENING_CODE for f in _source_files(root / part)):
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def _source_files(path: Path) -> list[Path]:
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.suffix in (".py", ".csv", ".toml", ".json"))
 
 
 def default_set() -> CriteriaSet:

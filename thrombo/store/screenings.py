@@ -56,8 +56,9 @@ class ResultKey:
     as_of: date
     time_zone: str
     code_version: str = field(default=__version__)
-    """thrombo's own version: a release that changes how criteria are evaluated without a new
-    rules version still never serves results of the old one."""
+    """The version of the code that computed it (thrombo's own, and a digest of the evaluator's
+    source: services.stored_screening.code_version): a change to how criteria are evaluated
+    or results written, without a new rules version, still never serves results of the old."""
 
     @property
     def criteria(self) -> str:
