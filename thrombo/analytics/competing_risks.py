@@ -39,8 +39,8 @@ from thrombo.analytics.statistical_results import (
     CompetingRisksEstimate,
     CumulativeIncidenceCurve,
     LandmarkEstimate,
-    finite_or_none,
 )
+from thrombo.analytics.survival import step_landmark
 from thrombo.errors import ImplausibleValueError
 
 AALEN_JOHANSEN_METHOD = "aalen-johansen, cmprsk variance, log-log CI"
@@ -169,14 +169,4 @@ def aalen_johansen(durations: Sequence[float], causes: Sequence[int],
 
 def incidence_at(curve: CumulativeIncidenceCurve, time: float) -> LandmarkEstimate:
     """F(t) read from the step function (last step at or before t), e.g. resolution by day 28."""
-    if time < 0:
-        raise ImplausibleValueError(f"a landmark time cannot be negative, got {time}")
-    if time > curve.times[-1]:
-        raise ImplausibleValueError(
-            f"landmark {time} is after the longest follow-up ({curve.times[-1]}): cumulative "
-            "incidence there cannot be estimated")
-    i = int(np.searchsorted(np.asarray(curve.times), time, side="right")) - 1
-    return LandmarkEstimate(time=time, estimate=curve.incidence[i],
-                            ci_low=finite_or_none(curve.ci_low[i]),
-                            ci_high=finite_or_none(curve.ci_high[i]),
-                            confidence=curve.confidence, method=curve.method)
+    return step_landmark(curve, curve.incidence, time, "cumulative incidence")

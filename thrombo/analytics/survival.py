@@ -21,6 +21,7 @@ from thrombo.analytics.follow_up import follow_up_and_marks
 from thrombo.analytics.proportions import DEFAULT_CONFIDENCE, check_probability
 from thrombo.analytics.statistical_results import (
     AtRiskRow,
+    CumulativeIncidenceCurve,
     LandmarkEstimate,
     MedianSurvival,
     SurvivalCurve,
@@ -81,14 +82,22 @@ def survival_at(curve: SurvivalCurve, time: float) -> LandmarkEstimate:
 
     Beyond the longest follow-up the curve is not estimable and the landmark is refused.
     """
+    return step_landmark(curve, curve.survival, time, "survival")
+
+
+def step_landmark(curve: SurvivalCurve | CumulativeIncidenceCurve, values: Sequence[float],
+                  time: float, what: str) -> LandmarkEstimate:
+    """`values` (the curve's estimates, `what` they are) at `time`: the last step at or before
+    it. A negative time is refused, and so is one beyond the longest follow-up, where the curve
+    is not estimable."""
     if time < 0:
         raise ImplausibleValueError(f"a landmark time cannot be negative, got {time}")
     if time > curve.times[-1]:
         raise ImplausibleValueError(
-            f"landmark {time} is after the longest follow-up ({curve.times[-1]}): survival "
+            f"landmark {time} is after the longest follow-up ({curve.times[-1]}): {what} "
             "there cannot be estimated")
     i = _step_index(curve.times, time)
-    return LandmarkEstimate(time=time, estimate=curve.survival[i],
+    return LandmarkEstimate(time=time, estimate=values[i],
                             ci_low=finite_or_none(curve.ci_low[i]),
                             ci_high=finite_or_none(curve.ci_high[i]),
                             confidence=curve.confidence, method=curve.method)
