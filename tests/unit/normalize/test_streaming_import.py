@@ -34,36 +34,28 @@ def test_tiny_chunks_give_the_same_accounting_as_the_whole(sqlite_url: str, tmp_
     assert source["stored"] == 0 and source["duplicates"] == 17
 
 
+def _platelets(ident: str, patient: str) -> dict[str, object]:
+    """A FHIR Observation: platelets 45 x 10^9/L on 2026-02-01 08:00 UTC for `patient`."""
+    return {
+        "resourceType": "Observation",
+        "id": ident,
+        "status": "final",
+        "subject": {"reference": f"Patient/{patient}"},
+        "code": {"coding": [{"system": "http://loinc.org", "code": "777-3"}]},
+        "effectiveDateTime": "2026-02-01T08:00:00Z",
+        "valueQuantity": {
+            "value": 45,
+            "unit": "10*9/L",
+            "system": "http://unitsofmeasure.org",
+            "code": "10*9/L",
+        },
+    }
+
+
 def test_observation_before_its_patient_in_one_ndjson_file(sqlite_url: str, tmp_path: Path) -> None:
     lines = [
-        {
-            "resourceType": "Observation",
-            "id": "o1",
-            "status": "final",
-            "subject": {"reference": "Patient/p1"},
-            "code": {"coding": [{"system": "http://loinc.org", "code": "777-3"}]},
-            "effectiveDateTime": "2026-02-01T08:00:00Z",
-            "valueQuantity": {
-                "value": 45,
-                "unit": "10*9/L",
-                "system": "http://unitsofmeasure.org",
-                "code": "10*9/L",
-            },
-        },
-        {
-            "resourceType": "Observation",
-            "id": "o2",
-            "status": "final",
-            "subject": {"reference": "Patient/nobody"},
-            "code": {"coding": [{"system": "http://loinc.org", "code": "777-3"}]},
-            "effectiveDateTime": "2026-02-01T08:00:00Z",
-            "valueQuantity": {
-                "value": 45,
-                "unit": "10*9/L",
-                "system": "http://unitsofmeasure.org",
-                "code": "10*9/L",
-            },
-        },
+        _platelets("o1", "p1"),
+        _platelets("o2", "nobody"),
         {"resourceType": "Patient", "id": "p1", "birthDate": "2016-05-01", "gender": "female"},
     ]
     path = tmp_path / "mixed.ndjson"
