@@ -11,13 +11,13 @@ import csv
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.reliability.commands import import_args
 from thrombo.store import audit
 from thrombo.store.schema import imports, observations, patients
 from thrombo.store.sql import Store
@@ -52,20 +52,8 @@ def _write_dataset(folder: Path) -> int:
 
 
 def _import(folder: Path, url: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from thrombo.cli import main; main()",
-            "import",
-            str(folder),
-            "--db",
-            url,
-            "--json",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    return subprocess.Popen(import_args(folder, url), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
 
 
 def _state(url: str) -> tuple[int, int, int, bool]:

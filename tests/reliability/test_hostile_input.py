@@ -7,31 +7,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.reliability.commands import import_args
 
 PATIENTS = "patient_id,birth_date,sex\nP1,2015-01-01,F\n"
 OBSERVATIONS = "patient_id,time,code,value,unit\nP1,2026-02-01,platelets,45,10*9/L\n"
 
 
 def thrombo_import(path: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from thrombo.cli import main; main()",
-            "import",
-            str(path),
-            "--db",
-            f"sqlite:///{tmp_path / 'store.db'}",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return subprocess.run(import_args(path, f"sqlite:///{tmp_path / 'store.db'}"),
+                          capture_output=True, text=True, check=False)
 
 
 def _folder(tmp_path: Path, patients: bytes, observations: bytes | None = None) -> Path:
