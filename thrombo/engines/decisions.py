@@ -106,16 +106,30 @@ def compare_row(op: Op, low: str, high: str | None = None) -> str:
             f"ELSE {_censored(op, low, high)} END)")
 
 
+def _age_months() -> str:
+    """The row's completed months (columns `day`, `age_days`): the age the tables band by."""
+    return completed_months("day", "age_days")
+
+
 def _limit(limit: Limit) -> str | None:
     """The limit's SQL value (NULL when unknown); None for a fixed limit (a literal)."""
     match limit:
         case LabULN(multiple=multiple, fallback=fallback):
-            table = reftables.FALLBACK_UPPER[fallback]("age_days") if fallback else "NULL"
+            table = (reftables.FALLBACK_UPPER[fallback]("age_days", _age_months())
+                     if fallback else "NULL")
             return f"({literal(multiple)} * COALESCE(ref_high, {table}))"
         case LabLLN(fallback=fallback):
-            table = reftables.FALLBACK_LOWER[fallback]("age_days", "sex") if fallback else "NULL"
+            table = reftables.FALLBACK_LOWER[fallback](_age_months(), "sex") if fallback else "NULL"
             return f"COALESCE(ref_low, {table})"
     return None
+
+
+def limit_value(test: Threshold) -> str:
+    """The limit a threshold compares a row with, as SQL (NULL where it is unknown), unrounded
+    as the reference's evidence shows it (latest_sql.py)."""
+    if isinstance(test.limit, Fixed):
+        return literal(test.limit.value)
+    return _limit(test.limit) or "CAST(NULL AS DOUBLE)"
 
 
 def threshold(test: Threshold) -> str:
@@ -248,14 +262,30 @@ def per_sex(male: str, female: str, pick: str) -> str:
     )
 
 
+def _ymd(d: str) -> tuple[str, str, str]:
+    """YEAR, MONTH and DAY of day number `d` (days from input_tables.EPOCH_DAY)."""
+    when = f"(DATE '{EPOCH_DAY.isoformat()}' + {d})"
+    return f"YEAR({when})", f"MONTH({when})", f"DAY({when})"
+
+
 def completed_years(day: str, age_days: str) -> str:
     """`age.completed_years` at day number `day` of a patient `age_days` old: the birthday
     arithmetic on yyyymmdd numbers (a 29 February birthday counts from 1 March), as the BP
     tables are indexed. Days / 365.25 reads the wrong year on and around many birthdays."""
     def ymd(d: str) -> str:
-        when = f"(DATE '{EPOCH_DAY.isoformat()}' + {d})"
-        return f"(YEAR({when}) * 10000 + MONTH({when}) * 100 + DAY({when}))"
+        y, m, dd = _ymd(d)
+        return f"({y} * 10000 + {m} * 100 + {dd})"
     return f"CAST(FLOOR(({ymd(day)} - {ymd(f'({day} - {age_days})')}) / 10000.0) AS INTEGER)"
+
+
+def completed_months(day: str, age_days: str) -> str:
+    """`age.completed_months` at day number `day` of a patient `age_days` old: a month is
+    complete on the day of the month the child was born (born on the 31st: on the 1st), as
+    the age-banded laboratory tables read it (reftables.ldh_uln_sql, hb_lln_sql)."""
+    y1, m1, d1 = _ymd(day)
+    y0, m0, d0 = _ymd(f"({day} - {age_days})")
+    return (f"(({y1} - {y0}) * 12 + {m1} - {m0} - "
+            f"(CASE WHEN {d1} < {d0} THEN 1 ELSE 0 END))")
 
 
 def bp_percentile(leaf: BloodPressure) -> str:

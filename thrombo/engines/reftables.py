@@ -5,7 +5,8 @@ reference evaluator uses (`thrombo.physiology`), and only reshaped so that a SQL
 it with an equi-join or a CASE expression:
 
 - the paediatric LDH upper limits and the WHO haemoglobin cut-offs become CASE expressions over
-  the observation's age in days (a handful of rows: a join would cost more than it saves);
+  the observation's age in days and completed months (a handful of rows: a join would cost more
+  than it saves);
 - the blood-pressure percentile tables become one wide row per (source, sex, age, percentile,
   systolic or diastolic) with a column per height percentile, joined on those keys;
 - the CDC 2000 height LMS tables become one row per half-month age bucket holding the
@@ -38,19 +39,27 @@ def _number(x: float) -> str:
     return repr(float(x))
 
 
-def _ldh_sql(age_days: str, sex: str) -> str:
+def _reached(bound: tuple[int, str], age_days: str, months: str) -> str:
+    """SQL for `age.ChildAge.reached`: days of life or completed months at the band edge."""
+    amount, unit = bound
+    return f"{age_days if unit == 'days' else months} >= {amount}"
+
+
+def _ldh_sql(age_days: str, months: str, sex: str) -> str:
     arms = " ".join(
-        f"WHEN {age_days} >= {_number(lo)} AND {age_days} < {_number(hi)} THEN {_number(uln)}"
-        for lo, hi, row_sex, uln in reference_ranges.LDH_ULN_U_L_BY_AGE_DAYS
+        f"WHEN {_reached(lo, age_days, months)} AND NOT ({_reached(hi, age_days, months)}) "
+        f"THEN {_number(uln)}"
+        for lo, hi, row_sex, uln in reference_ranges.LDH_ULN_U_L_BY_AGE
         if row_sex in (None, sex)
     )
     return f"(CASE {arms} END)"
 
 
-def ldh_uln_sql(age_days: str, sex: str = "sex") -> str:
-    """The indicative paediatric LDH ULN for an age in days and sex, NULL where the table has no
-    row; with sex unknown only where both sexes share it (as `indicative_ldh_uln`)."""
-    return _by_sex(_ldh_sql(age_days, "M"), _ldh_sql(age_days, "F"), sex)
+def ldh_uln_sql(age_days: str, months: str, sex: str = "sex") -> str:
+    """The indicative paediatric LDH ULN for an age (days of life, completed months) and sex,
+    NULL where the table has no row; with sex unknown only where both sexes share it (as
+    `indicative_ldh_uln`)."""
+    return _by_sex(_ldh_sql(age_days, months, "M"), _ldh_sql(age_days, months, "F"), sex)
 
 
 def _by_sex(male: str, female: str, sex: str) -> str:
@@ -79,9 +88,9 @@ def age_months_sql(age_days: str) -> str:
     )
 
 
-def hb_lln_sql(age_days: str, sex: str) -> str:
-    """The WHO (2024) anaemia cut-off; with sex unknown only where both sexes share it."""
-    months = age_months_sql(age_days)
+def hb_lln_sql(months: str, sex: str) -> str:
+    """The WHO (2024) anaemia cut-off for completed months `months` (as
+    `who_anemia_cutoff_for`); with sex unknown only where both sexes share it."""
     return _by_sex(_who_sql(months, "M"), _who_sql(months, "F"), sex)
 
 

@@ -6,7 +6,9 @@ dependency (dateutil) for three functions is not worth it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from thrombo.errors import ImplausibleValueError
 
@@ -48,3 +50,33 @@ def age_in_months(birth_date: date, on_date: date) -> float:
     return age_in_years(birth_date, on_date) * MONTHS_PER_YEAR
 
 
+
+
+AgeUnit = Literal["days", "months"]
+AgeBound = tuple[int, AgeUnit]
+"""An edge of an age band: (15, "days") is reached on day 15 of life, (120, "months") on the
+10th birthday (completed months, as `completed_months` counts them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChildAge:
+    """A child's age on a day as age-banded laboratory tables read it: whole days of life and
+    completed months. Bands "1-9 years", "5-11 years" are completed ages, so a child enters
+    the next band on the birthday itself; days / 365.25 reads a tenth birthday after two leap
+    days as 9.9986 years and would keep the child in the younger band for a day."""
+
+    days: int
+    months: int
+
+    @classmethod
+    def on(cls, birth_date: date, on_date: date) -> ChildAge:
+        return cls(age_in_days(birth_date, on_date), completed_months(birth_date, on_date))
+
+    def reached(self, bound: AgeBound) -> bool:
+        """Whether the child has reached the band edge `bound` (the band starting there)."""
+        amount, unit = bound
+        return (self.days if unit == "days" else self.months) >= amount
+
+    def within(self, start: AgeBound, end: AgeBound | None) -> bool:
+        """In the band from `start` (inclusive) to `end` (exclusive; None: no upper edge)."""
+        return self.reached(start) and (end is None or not self.reached(end))

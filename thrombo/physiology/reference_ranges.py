@@ -14,6 +14,7 @@ from thrombo.physiology import age
 from thrombo.physiology.plausibility import check_age_years, check_sex
 
 MONTHS_PER_YEAR = 12.0
+MONTHS_IN_YEAR = age.MONTHS_PER_YEAR  # an int: the bands' edges in completed months
 DAYS_PER_YEAR = age.DAYS_PER_YEAR
 
 
@@ -37,17 +38,18 @@ WHO_HB_CUTOFFS_G_DL: tuple[tuple[float, float, str | None, float, float], ...] =
 # E5 [S-2nd] indicative paediatric LDH upper reference limits, U/L: the limits one reporting
 # laboratory publishes (Essentia Health test catalog LAB6, LD lactate->pyruvate method); the age
 # partitions follow the CALIPER pattern (Adeli K et al. Crit Rev Clin Lab Sci 2017;54(6):358-413),
-# though the attribution to CALIPER is unconfirmed. Rows: (age from in days, age to in days,
-# exclusive; sex, None for both; ULN). "0-14 days" ends before day 15, "1-9 y" before the 10th
-# birthday, "15-18 y" before the 19th. The assay method changes LDH almost two-fold: the
-# reporting laboratory's range always comes first.
-LDH_ULN_U_L_BY_AGE_DAYS: tuple[tuple[float, float, str | None, float], ...] = (
-    (0.0, 15.0, None, 1222.0),
-    (15.0, 1.0 * DAYS_PER_YEAR, None, 452.0),
-    (1.0 * DAYS_PER_YEAR, 10.0 * DAYS_PER_YEAR, None, 321.0),
-    (10.0 * DAYS_PER_YEAR, 15.0 * DAYS_PER_YEAR, "M", 283.0),
-    (10.0 * DAYS_PER_YEAR, 15.0 * DAYS_PER_YEAR, "F", 272.0),
-    (15.0 * DAYS_PER_YEAR, 19.0 * DAYS_PER_YEAR, None, 250.0),
+# though the attribution to CALIPER is unconfirmed. Rows: (age from, age to, exclusive, as
+# age.AgeBound; sex, None for both; ULN). "0-14 days" ends before day 15 of life; the year bands
+# are completed years (months here): "1-9 y" runs from the 1st birthday to the day before the
+# 10th, "15-18 y" ends before the 19th birthday. The assay method changes LDH almost two-fold:
+# the reporting laboratory's range always comes first.
+LDH_ULN_U_L_BY_AGE: tuple[tuple[age.AgeBound, age.AgeBound, str | None, float], ...] = (
+    ((0, "days"), (15, "days"), None, 1222.0),
+    ((15, "days"), (1 * MONTHS_IN_YEAR, "months"), None, 452.0),
+    ((1 * MONTHS_IN_YEAR, "months"), (10 * MONTHS_IN_YEAR, "months"), None, 321.0),
+    ((10 * MONTHS_IN_YEAR, "months"), (15 * MONTHS_IN_YEAR, "months"), "M", 283.0),
+    ((10 * MONTHS_IN_YEAR, "months"), (15 * MONTHS_IN_YEAR, "months"), "F", 272.0),
+    ((15 * MONTHS_IN_YEAR, "months"), (19 * MONTHS_IN_YEAR, "months"), None, 250.0),
 )
 UNVERIFIED_LDH = (
     "paediatric LDH upper limit from one laboratory's published intervals (clinical reference "
@@ -97,14 +99,19 @@ def _who_cutoff(age_months: float, sex: str, edition: WhoEdition) -> ReferenceLi
     return None
 
 
-def indicative_ldh_uln(age_days: float, sex: str) -> ReferenceLimit | None:
+def indicative_ldh_uln(child: age.ChildAge, sex: str) -> ReferenceLimit | None:
     """Indicative paediatric LDH ULN (with its warning). None from 19 years, and at 10-14 years
     when sex is unknown ('U'): the limits differ by sex there."""
-    found = {uln for start, end, row_sex, uln in LDH_ULN_U_L_BY_AGE_DAYS
-             if start <= age_days < end and row_sex in (None, sex)}
+    found = {uln for start, end, row_sex, uln in LDH_ULN_U_L_BY_AGE
+             if child.within(start, end) and row_sex in (None, sex)}
     if len(found) != 1:  # no row, or (never in the table as written) two rows that disagree
         return None
     return ReferenceLimit(found.pop(), "U/L", "paediatric LDH intervals (E5)", (UNVERIFIED_LDH,))
+
+
+def who_anemia_cutoff_for(child: age.ChildAge, sex: str) -> ReferenceLimit | None:
+    """The WHO (2024) cut-off for a child's completed months (as `who_anemia_cutoff_on`)."""
+    return _who_cutoff(float(child.months), sex, WhoEdition.WHO_2024)
 
 
 def platelet_reference_range() -> tuple[ReferenceLimit, ReferenceLimit]:

@@ -26,7 +26,7 @@ from thrombo.domain.evidence import Evidence, RuleSet
 from thrombo.domain.quantities import satisfies
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.physiology.age import age_in_days
+from thrombo.physiology.age import ChildAge
 from thrombo.physiology.reference_ranges import indicative_ldh_uln
 from thrombo.response.study_windows import RESOLUTION_WINDOW_DAYS
 from thrombo.response.tma_recovery import (
@@ -196,7 +196,7 @@ class _Judge:
     def _uln(self, obs: Observation) -> tuple[float, str] | None:
         if obs.ref_high is not None:
             return obs.ref_high, "lab range"
-        age = age_in_days(self.tl.patient.birth_date, self.tl.local_day(obs.time))
+        age = ChildAge.on(self.tl.patient.birth_date, self.tl.local_day(obs.time))
         limit = indicative_ldh_uln(age, self.tl.patient.sex)
         if limit is None:
             return None

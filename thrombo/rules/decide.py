@@ -18,7 +18,7 @@ from operator import ge, gt, le, lt
 from thrombo.domain.quantities import Comparator, Quantity, satisfies
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.physiology.age import age_in_days, age_in_months, completed_years
+from thrombo.physiology.age import ChildAge, age_in_months, completed_years
 from thrombo.rules import limits
 from thrombo.rules.model import (
     AllTests,
@@ -60,6 +60,11 @@ class Decision:
     answer: Answer
     threshold: str = ""
     warnings: tuple[str, ...] = ()
+    limit: Quantity | None = None
+    """The limit the result was compared with, where it is one number (a lab threshold)."""
+    limit_source: str | None = None
+    """Where `limit` came from: limits.OBSERVATION_RANGE, SITE_RANGE, PUBLISHED_FALLBACK or
+    CRITERIA_SET."""
 
 
 NOT_APPLICABLE = Decision(Answer.NOT_APPLICABLE)
@@ -123,8 +128,9 @@ def baseline_value(source: Source, obs: Observation, rule: Baseline) -> float | 
     return index.statistic(obs.analyte, lo, hi, rule.statistic, not rule.lookback_days)
 
 
-def _age_days(timeline: PatientTimeline, obs: Observation) -> int:
-    return age_in_days(timeline.patient.birth_date, timeline.local_day(obs.time))
+def _age(timeline: PatientTimeline, obs: Observation) -> ChildAge:
+    """The child's age on the result's local day, as the age-banded tables read it."""
+    return ChildAge.on(timeline.patient.birth_date, timeline.local_day(obs.time))
 
 
 def _sex(timeline: PatientTimeline) -> str:
@@ -139,35 +145,41 @@ def limit_bound(
     unit = "" if quantity is None else quantity.unit
     match limit:
         case Fixed(value=value, unit=fixed_unit):
-            return limits.Bound(value, value, f"{value:g} {fixed_unit}")
+            return limits.Bound(value, value, f"{value:g} {fixed_unit}", (), limits.CRITERIA_SET)
         case LabULN(multiple=multiple, fallback=fallback):
             times = "" if multiple == 1 else f"{multiple:g} x "
             if obs.ref_high is not None:
                 uln = obs.ref_high
                 text = f"{times}ULN {uln:g} {unit} ({obs.ref_source or 'lab range'})"
-                return limits.Bound(multiple * uln, multiple * uln, text)
+                return limits.Bound(multiple * uln, multiple * uln, text, (), _range_source(obs))
             if fallback is None:
                 return None
-            table = limits.fallback_upper(fallback, _age_days(timeline, obs), _sex(timeline))
+            table = limits.fallback_upper(fallback, _age(timeline, obs), _sex(timeline))
             if table is None:
                 return None
             text = f"{times}ULN {table.value:g} {unit} ({table.source}, by age)"
-            return limits.Bound(
-                multiple * table.value, multiple * table.value, text, table.warnings
-            )
+            return limits.Bound(multiple * table.value, multiple * table.value, text,
+                                table.warnings, limits.PUBLISHED_FALLBACK)
         case LabLLN(fallback=fallback):
             if obs.ref_low is not None:
                 lln = obs.ref_low
                 text = f"LLN {lln:g} {unit} ({obs.ref_source or 'lab range'})"
-                return limits.Bound(lln, lln, text)
+                return limits.Bound(lln, lln, text, (), _range_source(obs))
             if fallback is None:
                 return None
-            table = limits.fallback_lower(fallback, _age_days(timeline, obs), _sex(timeline))
+            table = limits.fallback_lower(fallback, _age(timeline, obs), _sex(timeline))
             if table is None:
                 return None
             text = f"LLN {table.value:g} {unit} ({table.source}, by age and sex)"
-            return limits.Bound(table.value, table.value, text, table.warnings)
+            return limits.Bound(table.value, table.value, text, table.warnings,
+                                limits.PUBLISHED_FALLBACK)
     raise TypeError(f"not a limit: {limit!r}")
+
+
+def _range_source(obs: Observation) -> str:
+    """The result's own range, or the site's (normalize.labranges names it in `ref_source`)."""
+    site = obs.ref_source is not None and obs.ref_source.startswith(limits.SITE_RANGE)
+    return limits.SITE_RANGE if site else limits.OBSERVATION_RANGE
 
 
 def _threshold(timeline: PatientTimeline, obs: Observation, test: Threshold) -> Decision:
@@ -177,7 +189,8 @@ def _threshold(timeline: PatientTimeline, obs: Observation, test: Threshold) -> 
     if bound is None:
         return Decision(Answer.UNKNOWN, f"{test.op} limit unknown (no lab range)")
     answer = compare(obs.quantity.value, test.op, bound.low, bound.high, obs.quantity.comparator)
-    return Decision(answer, f"{test.op} {bound.text}", bound.warnings)
+    exact = Quantity(bound.low, obs.quantity.unit) if bound.low == bound.high else None
+    return Decision(answer, f"{test.op} {bound.text}", bound.warnings, exact, bound.source)
 
 
 def _presence(obs: Observation, test: Presence) -> Decision:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from thrombo.physiology import reference_ranges
+from thrombo.physiology.age import ChildAge
 from thrombo.physiology.blood_pressure import (
     TABLE_HEIGHT_PERCENTILES,
     BpSource,
@@ -23,22 +24,21 @@ from thrombo.physiology.growth import height_percentile
 from thrombo.physiology.plausibility import OutsideValidRangeError
 
 
-def fallback_upper(table: str, age_days: int, sex: str) -> reference_ranges.ReferenceLimit | None:
-    """The upper limit from a named paediatric table, or None where the table has no row."""
+def fallback_upper(table: str, child: ChildAge, sex: str) -> reference_ranges.ReferenceLimit | None:
+    """The upper limit from a named paediatric table, or None where the table has no row.
+    Age bands are completed ages: a child enters the next band on the birthday."""
     if table == "ldh":
-        return reference_ranges.indicative_ldh_uln(age_days, sex)
+        return reference_ranges.indicative_ldh_uln(child, sex)
     raise KeyError(f"no upper-limit table named {table!r}")
 
 
-def fallback_lower(table: str, age_days: int, sex: str) -> reference_ranges.ReferenceLimit | None:
-    """The lower limit from a named table (WHO anaemia cut-offs for haemoglobin).
-
-    With sex unknown the limit is used only where both sexes share it (children under 15).
-    """
+def fallback_lower(table: str, child: ChildAge, sex: str) -> reference_ranges.ReferenceLimit | None:
+    """The lower limit from a named table (WHO anaemia cut-offs for haemoglobin, by completed
+    months and years). With sex unknown the limit is used only where both sexes share it
+    (children under 15)."""
     if table == "hemoglobin":
-        age_years = age_days / reference_ranges.DAYS_PER_YEAR
         sexes = (sex,) if sex in {"M", "F"} else ("M", "F")
-        limits = [reference_ranges.who_anemia_cutoff_g_dl(age_years, s) for s in sexes]
+        limits = [reference_ranges.who_anemia_cutoff_for(child, s) for s in sexes]
         values = {None if limit is None else limit.value for limit in limits}
         return limits[0] if len(values) == 1 else None
     raise KeyError(f"no lower-limit table named {table!r}")
@@ -52,6 +52,17 @@ class Bound:
     high: float
     text: str
     warnings: tuple[str, ...] = ()
+    source: str | None = None
+    """Where a laboratory limit came from (LIMIT_SOURCES), None for a blood-pressure bound."""
+
+
+# Where the limit a result was compared with came from, as the latest-result evidence names it
+# (interface.md 1.1 precedence: the observation's own range, the site's, the published fallback).
+OBSERVATION_RANGE = "observation range"
+SITE_RANGE = "site range"
+PUBLISHED_FALLBACK = "published fallback"
+CRITERIA_SET = "criteria set"
+"""A fixed threshold of the criteria set itself (platelets < 50 x 10^9/L)."""
 
 
 def child_height_percentile(height_cm: float, age_months: float, sex: str) -> float | None:

@@ -8,17 +8,20 @@ Sources (clinical-reference.md E5):
 - Paediatric LDH upper limits [S-2nd] (one laboratory's published intervals, LD lactate->pyruvate):
   0-14 days 1222 U/L; 15 days to < 1 y 452; 1-9 y 321; 10-14 y boys 283, girls 272; 15-18 y 250.
   None from 19 years, and none at 10-14 y when sex is unknown (the limits differ by sex there).
-Ages are decimal years (days / 365.25); 0.5 y = 6 months, 2.0 y = 24 months, and so on. The
-screening engines ask for the LDH limit in whole days of age, so the bands turn at day 15, 366
-(365 < 365.25), 3653 (10 x 365.25 = 3652.5), 5479 (5478.75) and 6940 (6939.75).
+WHO ages here are decimal years (days / 365.25); 0.5 y = 6 months, 2.0 y = 24 months, and so on.
+The LDH bands are read as a clinician states an age: "0-14 days" by days of life, the year bands
+by completed years, so a band turns on the birthday itself (a boy born 2016-06-01 is in the
+10-14 y band from 2026-06-01, although 3652 days / 365.25 reads 9.9986 years).
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
+from thrombo.physiology.age import ChildAge
 from thrombo.physiology.reference_ranges import (
-    DAYS_PER_YEAR,
     WhoEdition,
     indicative_ldh_uln,
     platelet_reference_range,
@@ -55,33 +58,39 @@ def test_platelet_reference_range() -> None:
     assert (low.value, high.value) == (150.0, 450.0)
 
 
-Y = DAYS_PER_YEAR
+BORN = date(2016, 6, 1)
 
-# (age in whole days, sex, ULN in U/L or None): each band edge the day before and the day of,
-# for boys, girls and sex unknown (U).
+# (day of interest, sex, ULN in U/L or None) for a child born 2016-06-01: each band edge the day
+# before and the day of, for boys, girls and sex unknown (U).
 LDH = [
-    (0, "U", 1222.0), (14, "F", 1222.0),
-    (15, "M", 452.0), (365, "U", 452.0),
-    (366, "F", 321.0), (3652, "M", 321.0), (3652, "F", 321.0), (3652, "U", 321.0),
-    (3653, "M", 283.0), (3653, "F", 272.0), (3653, "U", None),
-    (5478, "M", 283.0), (5478, "F", 272.0), (5478, "U", None),
-    (5479, "M", 250.0), (5479, "F", 250.0), (5479, "U", 250.0),
-    (6939, "F", 250.0), (6940, "M", None), (6940, "U", None),
+    (date(2016, 6, 1), "U", 1222.0), (date(2016, 6, 15), "F", 1222.0),  # days 0 and 14
+    (date(2016, 6, 16), "M", 452.0), (date(2017, 5, 31), "U", 452.0),   # day 15; eve of 1 y
+    (date(2017, 6, 1), "F", 321.0),                                      # 1st birthday
+    (date(2026, 5, 31), "M", 321.0), (date(2026, 5, 31), "F", 321.0),
+    (date(2026, 5, 31), "U", 321.0),
+    (date(2026, 6, 1), "M", 283.0), (date(2026, 6, 1), "F", 272.0), (date(2026, 6, 1), "U", None),
+    (date(2031, 5, 31), "M", 283.0), (date(2031, 5, 31), "F", 272.0),
+    (date(2031, 5, 31), "U", None),
+    (date(2031, 6, 1), "M", 250.0), (date(2031, 6, 1), "F", 250.0), (date(2031, 6, 1), "U", 250.0),
+    (date(2035, 5, 31), "F", 250.0), (date(2035, 6, 1), "M", None), (date(2035, 6, 1), "U", None),
 ]
 
 
-@pytest.mark.parametrize(("age_days", "sex", "uln"), LDH)
-def test_ldh_upper_limit_at_each_age_and_sex_band_edge(age_days: int, sex: str,
+@pytest.mark.parametrize(("on", "sex", "uln"), LDH)
+def test_ldh_upper_limit_at_each_age_and_sex_band_edge(on: date, sex: str,
                                                        uln: float | None) -> None:
-    found = indicative_ldh_uln(age_days, sex)
+    found = indicative_ldh_uln(ChildAge.on(BORN, on), sex)
     assert (None if found is None else found.value) == uln
     if found is not None:  # a published, assay-specific interval: always with its warning
         assert "assay-specific" in found.warnings[0]
 
 
-def test_ldh_band_edges_are_the_decimal_years_of_the_reference() -> None:
-    """1, 10, 15 and 19 years of 365.25 days: the day before is in the band below."""
+def test_ldh_band_edges_are_the_birthdays() -> None:
+    """1, 10 and 15 years: the day before the birthday is in the band below, the birthday in
+    the band above; from the 19th birthday there is no limit."""
     for years, below, at in ((1, 452.0, 321.0), (10, 321.0, 283.0), (15, 283.0, 250.0)):
-        before, on = indicative_ldh_uln(years * Y - 0.01, "M"), indicative_ldh_uln(years * Y, "M")
+        birthday = BORN.replace(year=BORN.year + years)
+        before = indicative_ldh_uln(ChildAge.on(BORN, birthday - timedelta(days=1)), "M")
+        on = indicative_ldh_uln(ChildAge.on(BORN, birthday), "M")
         assert (before and before.value, on and on.value) == (below, at)
-    assert indicative_ldh_uln(19 * Y, "M") is None
+    assert indicative_ldh_uln(ChildAge.on(BORN, date(2035, 6, 1)), "M") is None

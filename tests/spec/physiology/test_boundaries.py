@@ -10,11 +10,13 @@ haemoglobin cut-offs (E5 [S], 2024 edition); indicative paediatric LDH limits (E
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
 from thrombo.errors import ThromboUserError
 from thrombo.physiology import plausibility as limits
+from thrombo.physiology.age import ChildAge
 from thrombo.physiology.blood_pressure import table_age
 from thrombo.physiology.bp_staging import (
     AapStage,
@@ -23,7 +25,6 @@ from thrombo.physiology.bp_staging import (
 )
 from thrombo.physiology.plausibility import OutsideValidRangeError
 from thrombo.physiology.reference_ranges import (
-    DAYS_PER_YEAR,
     indicative_ldh_uln,
     who_anemia_cutoff_g_dl,
 )
@@ -121,15 +122,17 @@ def test_who_haemoglobin_cut_offs_by_age(years: float, sex: str,
     assert (None if found is None else found.value) == expected
 
 
-@pytest.mark.parametrize(("days", "sex", "expected"), [
-    (14, "F", 1222.0), (15, "F", 452.0),
-    (DAYS_PER_YEAR - 0.01, "F", 452.0), (DAYS_PER_YEAR, "F", 321.0),
-    (10 * DAYS_PER_YEAR - 0.01, "F", 321.0), (10 * DAYS_PER_YEAR, "F", 272.0),
-    (10 * DAYS_PER_YEAR, "M", 283.0),
-    (15 * DAYS_PER_YEAR - 0.01, "F", 272.0), (15 * DAYS_PER_YEAR, "F", 250.0),
-    (19 * DAYS_PER_YEAR - 0.01, "F", 250.0), (19 * DAYS_PER_YEAR, "F", None),
+@pytest.mark.parametrize(("on", "sex", "expected"), [
+    # born 2016-06-01: day 14 and day 15 of life, then the eve of and the 1st, 10th, 15th and
+    # 19th birthdays (completed years: the band turns on the birthday)
+    (date(2016, 6, 15), "F", 1222.0), (date(2016, 6, 16), "F", 452.0),
+    (date(2017, 5, 31), "F", 452.0), (date(2017, 6, 1), "F", 321.0),
+    (date(2026, 5, 31), "F", 321.0), (date(2026, 6, 1), "F", 272.0),
+    (date(2026, 6, 1), "M", 283.0),
+    (date(2031, 5, 31), "F", 272.0), (date(2031, 6, 1), "F", 250.0),
+    (date(2035, 5, 31), "F", 250.0), (date(2035, 6, 1), "F", None),
 ])
-def test_indicative_ldh_upper_limits_by_age(days: float, sex: str,
+def test_indicative_ldh_upper_limits_by_age(on: date, sex: str,
                                             expected: float | None) -> None:
-    found = indicative_ldh_uln(days, sex)
+    found = indicative_ldh_uln(ChildAge.on(date(2016, 6, 1), on), sex)
     assert (None if found is None else found.value) == expected

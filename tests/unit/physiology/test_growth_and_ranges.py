@@ -1,9 +1,11 @@
 """CDC 2000 height percentiles and fallback reference ranges (clinical-reference.md E4, E5)."""
 
 import math
+from datetime import date
 
 import pytest
 
+from thrombo.physiology.age import ChildAge
 from thrombo.physiology.growth import Lms, height_percentile, height_z_score, lms_at, lms_z_score
 from thrombo.physiology.plausibility import OutsideValidRangeError
 from thrombo.physiology.reference_ranges import (
@@ -69,14 +71,15 @@ def test_no_who_cutoff_under_six_months() -> None:
 
 def test_ldh_uln_is_indicative_and_warns() -> None:
     """E5 [S-2nd] indicative ULNs: 1-9 y 321 U/L; 10-14 y boys 283, girls 272 U/L."""
-    five_years = indicative_ldh_uln(5 * 365.25, "U")
+    born = date(2010, 3, 1)
+    five_years = indicative_ldh_uln(ChildAge.on(born, date(2015, 3, 1)), "U")
     assert five_years is not None
     assert five_years.value == 321
     assert "primary source unverified" in five_years.warnings[0]
-    twelve = indicative_ldh_uln(12 * 365.25, "M")
+    twelve = indicative_ldh_uln(ChildAge.on(born, date(2022, 3, 1)), "M")
     assert twelve is not None
     assert twelve.value == 283
-    assert indicative_ldh_uln(20 * 365.25, "F") is None
+    assert indicative_ldh_uln(ChildAge.on(born, date(2030, 3, 1)), "F") is None
 
 
 def test_platelet_range_warns() -> None:
