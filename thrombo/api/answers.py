@@ -131,6 +131,8 @@ class PatientScreening(Answer):
     evidence: list[Object]
     assessed_on: str | None
     indeterminate_reasons: Object
+    latest_results: list[Object] | None = None
+    """Each criterion not met or indeterminate: its latest result, threshold and limit."""
     warnings: list[str]
 
 

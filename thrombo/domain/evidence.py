@@ -58,6 +58,12 @@ class CriterionEvidence(Evidence):
 
     criterion: str
     time: datetime
+    limit: Quantity | None = None
+    """The limit the value was compared with (a ULN, LLN or fixed threshold), where it is one
+    number; set on the latest result of a criterion not met or indeterminate."""
+    limit_source: str | None = None
+    """Where `limit` came from: "observation range", "site range", "published fallback" or
+    "criteria set"."""
 
     @classmethod
     def of(cls, criterion: str, observation_id: str, time: datetime, value: Value,
@@ -86,6 +92,8 @@ class CriterionEvidence(Evidence):
             "rule": self.rule,
             # As text ("6 ukat/L"): JSON quantity objects are always canonical (interface.md).
             **({} if self.reported is None else {"reported": str(self.reported)}),
+            **({} if self.limit is None else {"limit": self.limit.to_json()}),
+            **({} if self.limit_source is None else {"limit_source": self.limit_source}),
         }
 
 

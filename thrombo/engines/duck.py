@@ -24,6 +24,7 @@ from thrombo.engines.compile import (
     stage_sqls,
 )
 from thrombo.engines.input_tables import InputTables, day_number
+from thrombo.engines.latest_sql import LatestByDay, latest_by_day, latest_sql
 from thrombo.engines.query_plan import Plan
 from thrombo.engines.verdicts import outcomes_by_day, screening_result
 from thrombo.rules.model import CriteriaSet
@@ -103,6 +104,12 @@ class DuckDBEngine:
     ) -> list[ScreeningResult]:
         register(self.con, tables)
         return [screening_result(r, criteria) for r in self.screen_rows(criteria, as_of)]
+
+    def latest(self, tables: InputTables, criteria: CriteriaSet, as_of: date) -> LatestByDay:
+        """The latest compared result and its limit per asked day and criterion (latest_sql)."""
+        register(self.con, tables)
+        sql = latest_sql(Plan.of(criteria), day_number(as_of) or 0)
+        return latest_by_day(rows(self.con, sql))
 
     def outcomes(
         self, tables: InputTables, criteria: CriteriaSet, as_of: date

@@ -10,6 +10,7 @@ from typing import Protocol
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.engines import DayOutcomes
 from thrombo.engines.input_tables import InputTables
+from thrombo.engines.latest_sql import LatestByDay, LatestResults
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.screening_results import ScreeningResult
 
@@ -24,6 +25,8 @@ class TableEngine(Protocol):
     ) -> list[ScreeningResult]: ...
 
     def outcomes(self, tables: InputTables, criteria: CriteriaSet, as_of: date) -> DayOutcomes: ...
+
+    def latest(self, tables: InputTables, criteria: CriteriaSet, as_of: date) -> LatestByDay: ...
 
 
 class OnTables:
@@ -41,3 +44,15 @@ class OnTables:
         criteria: CriteriaSet, as_of: date,
     ) -> DayOutcomes:
         return self.sql.outcomes(InputTables.from_timelines(timelines, days), criteria, as_of)
+
+    def latest(
+        self, timelines: Sequence[PatientTimeline], days: Iterable[tuple[str, date]],
+        criteria: CriteriaSet, as_of: date,
+    ) -> LatestResults:
+        """(patient, day) -> criterion -> (observation id, limit): the latest result each
+        criterion not met or undecided compared, as `rules.latest_results` finds it."""
+        known = [t.as_of(as_of) for t in timelines]
+        found = self.sql.latest(InputTables.from_timelines(known, days), criteria, as_of)
+        by_id = {t.patient_id: t for t in known}
+        return {key: {name: (by_id[key[0]].observations[seq].id, limit)
+                      for name, (seq, limit) in row.items()} for key, row in found.items()}

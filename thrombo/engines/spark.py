@@ -20,6 +20,7 @@ import pyarrow as pa
 from thrombo.engines import reftables
 from thrombo.engines.compile import days_sql, outcomes_sql, screen_sql
 from thrombo.engines.input_tables import InputTables, day_number
+from thrombo.engines.latest_sql import LatestByDay, latest_by_day, latest_sql
 from thrombo.engines.observations import SPARK
 from thrombo.engines.query_plan import Plan
 from thrombo.engines.verdicts import outcomes_by_day, screening_result
@@ -123,6 +124,11 @@ class SparkEngine:
         days = self.spark.sql(days_sql(plan, day, SPARK)).localCheckpoint(eager=True)
         days.createOrReplaceTempView("thrombo_days")
         return self.spark.sql(screen_sql(plan, day, SPARK, days="thrombo_days"))
+
+    def latest(self, tables: InputTables, criteria: CriteriaSet, as_of: date) -> LatestByDay:
+        """The latest compared result and its limit per asked day and criterion (latest_sql)."""
+        self.register(tables)
+        return latest_by_day(self._rows(latest_sql(Plan.of(criteria), day_number(as_of) or 0)))
 
     def outcomes(
         self, tables: InputTables, criteria: CriteriaSet, as_of: date

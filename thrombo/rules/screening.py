@@ -36,6 +36,7 @@ from datetime import date, timedelta
 
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.evaluate import PatientEvaluator
+from thrombo.rules.latest_results import latest_results
 from thrombo.rules.model import CriteriaSet, analytes_of
 from thrombo.rules.screening_results import (
     CriterionResult,
@@ -218,6 +219,7 @@ def build_result(
         indeterminate_reasons=tuple(
             (r.name, r.reason or "not decided")
             for r in (report.criteria if report else ()) if r.outcome is Outcome.INDETERMINATE),
+        latest_results=latest_results(evaluator, criteria, report),
     )
 
 

@@ -84,6 +84,9 @@ class ScreeningResult:
     warnings: tuple[str, ...] = ()
     indeterminate_reasons: tuple[tuple[str, str], ...] = ()
     """Why each of `criteria_indeterminate` is (criterion, reason); the reference only."""
+    latest_results: tuple[tuple[str, CriterionEvidence], ...] = ()
+    """(outcome, evidence) for each criterion not met or indeterminate on `assessed_on`: the
+    latest result it compared, the threshold and the limit with its source (latest_results.py)."""
 
     def to_json(self) -> dict[str, JsonValue]:
         return {
@@ -98,6 +101,8 @@ class ScreeningResult:
             "evidence": [e.to_json() for e in self.evidence],
             "assessed_on": None if self.assessed_on is None else self.assessed_on.isoformat(),
             "indeterminate_reasons": dict(self.indeterminate_reasons),
+            "latest_results": [{**e.to_json(), "outcome": outcome}
+                               for outcome, e in self.latest_results],
             "warnings": list(self.warnings),
         }
 

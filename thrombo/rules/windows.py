@@ -66,6 +66,19 @@ class DecidedSeries(Generic[R]):
         return proofs, warnings, holds(self.no, lo, hi), holds(self.skip, lo, hi), \
             self._first_unknown(lo, hi)
 
+    def last_compared(self, first: date, last: date) -> int | None:
+        """The position of the latest record on days first..last that the leaf compared with
+        its threshold and found not passing, undecidable or without a baseline to compare with
+        (a no, an unknown or a skip), None if none."""
+        lo, hi = bisect_left(self.days, first), bisect_right(self.days, last)
+        if lo >= hi:
+            return None
+        self._cover(lo, hi)
+        for i in range(hi - 1, lo - 1, -1):
+            if self.decision(i).answer in (Answer.NO, Answer.UNKNOWN, Answer.SKIP):
+                return i
+        return None
+
     def decision(self, i: int) -> Decision:
         decided = self.decided[i]
         assert decided is not None, "position outside the decided block"
