@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.spec.screening.tables import day, patient, timeline
+from thrombo.engines.latest_sql import LatestResults
 from thrombo.engines.on_tables import OnTables
 from thrombo.engines.reference import ReferenceEngine
 from thrombo.rules.registry import criteria_set
@@ -43,7 +44,7 @@ COHORT = [
 ASKED = [(t.patient_id, day(12)) for t in COHORT]
 AS_OF = date(2200, 1, 1)
 
-EXPECTED = {
+EXPECTED: dict[str, dict[tuple[str, str], tuple[str, float | None]]] = {
     "harmonized-2023": {
         ("P1", "ldh"): ("P1-o0", 320.0),
         ("P1", "sc5b9"): ("P1-o1", None),
@@ -55,7 +56,7 @@ EXPECTED = {
 
 
 def _answers(engine: Any, name: str) -> dict[tuple[str, str], tuple[str, float | None]]:
-    found = engine.latest(COHORT, ASKED, criteria_set(name), AS_OF)
+    found: LatestResults = engine.latest(COHORT, ASKED, criteria_set(name), AS_OF)
     return {(pid, criterion): v for (pid, _), row in found.items() for criterion, v in row.items()}
 
 
