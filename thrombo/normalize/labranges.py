@@ -27,8 +27,10 @@ and many feeds do not carry the range on each result. A site states its assays' 
 
 Precedence for each limit: the observation's own `ref_low`/`ref_high`, then this file, then the
 criteria's published fallback (with its warning). Within the file a code's range wins over its
-analyte's, and a sex-specific range over one for both sexes. Ages are decimal years (days /
-365.25, as `physiology.age`), of the patient on the observation's local day. A malformed file is
+analyte's, and a sex-specific range over one for both sexes. Ages are the patient's on the
+observation's local day: an edge in whole months (10 years, 0.5 years) is reached on that
+birthday or month-day (completed age, as a clinician states it; days / 365.25 reads a tenth
+birthday as 9.9986 years), any other edge by decimal years (days / 365.25). A malformed file is
 refused with one line naming the file and the entry.
 """
 
@@ -67,15 +69,15 @@ class SiteRange:
     high: float | None
     unit: str
 
-    def covers(self, age_years: float | None, sex: str) -> bool:
+    def covers(self, age: Age | None, sex: str) -> bool:
         if self.sex is not None and self.sex != sex:
             return False
         if self.age_from is None and self.age_to is None:
             return True
-        if age_years is None:
+        if age is None:
             return False
-        return (self.age_from is None or age_years >= self.age_from) and (
-            self.age_to is None or age_years < self.age_to)
+        return (self.age_from is None or reached(age, self.age_from)) and (
+            self.age_to is None or not reached(age, self.age_to))
 
     @property
     def rank(self) -> int:
@@ -108,13 +110,13 @@ class LabRanges:
         return bool(self.ranges)
 
     def find(
-        self, analyte: str, code: Code | str | None, age_years: float | None, sex: str
+        self, analyte: str, code: Code | str | None, age: Age | None, sex: str
     ) -> SiteRange | None:
         """The most specific range for this result and patient, or None."""
         for entry in self.by_analyte.get(analyte, ()):
             if entry.code is not None and not code_matches(entry.code, code):
                 continue
-            if entry.covers(age_years, sex):
+            if entry.covers(age, sex):
                 return entry
         return None
 
@@ -136,7 +138,7 @@ class LabRanges:
             return low, high, None
         if analyte.key not in self.by_analyte:
             return low, high, None
-        age = None if patient is None else age_years(patient[0], day)
+        age = None if patient is None else age_on(patient[0], day)
         entry = self.find(analyte.key, code, age, "U" if patient is None else patient[1])
         if entry is None:
             return low, high, None
@@ -156,8 +158,28 @@ def code_matches(written: str, code: Code | str | None) -> bool:
     return written == code.strip()
 
 
-def age_years(birth: date, day: date) -> float:
-    return (day - birth).days / DAYS_PER_YEAR
+Age = tuple[float, int]
+"""A patient's age on a day: decimal years (days / 365.25) and completed months."""
+
+
+def age_on(birth: date, day: date) -> Age:
+    """As physiology.age's `age_in_years` and `completed_months` (normalize may not import it):
+    a month is complete on the day of the month the patient was born."""
+    months = (day.year - birth.year) * 12 + day.month - birth.month
+    return (day - birth).days / DAYS_PER_YEAR, months - (1 if day.day < birth.day else 0)
+
+
+def in_months(years: float) -> int | None:
+    """A band edge in years as whole months (10 -> 120, 0.5 -> 6), None when it is not whole."""
+    months = years * 12
+    return round(months) if abs(months - round(months)) < 1e-9 else None
+
+
+def reached(age: Age, years: float) -> bool:
+    """Whether the patient has reached a band edge: completed months for an edge in whole
+    months (the birthday itself), decimal years otherwise."""
+    months = in_months(years)
+    return age[0] >= years if months is None else age[1] >= months
 
 
 def load_lab_ranges(path: Path, codemap: CodeMap | None = None) -> LabRanges:

@@ -3,18 +3,28 @@
 A result without its own limit takes the most specific site range that covers it, as
 `LabRanges.fill` does for the reference path: a CASE over the ranges in the order `find` tries
 them, on the row's analyte, code, canonical unit, the patient's age on the result's local day
-(days / 365.25) and sex. The same text runs in DuckDB and Spark.
+(an edge in whole months by completed months, any other by days / 365.25: labranges.reached)
+and sex. The same text runs in DuckDB and Spark.
 """
 
 from __future__ import annotations
 
-from thrombo.engines.decisions import text
+from thrombo.engines.decisions import completed_months, text
 from thrombo.normalize.analytes import BY_KEY
-from thrombo.normalize.labranges import DAYS_PER_YEAR, LabRanges
+from thrombo.normalize.labranges import DAYS_PER_YEAR, LabRanges, in_months
+
+
+def _reached(years: float, age_days: str, months: str) -> str:
+    """SQL for `labranges.reached`: the patient has reached a band edge given in years."""
+    whole = in_months(years)
+    if whole is None:
+        return f"({age_days} / {DAYS_PER_YEAR!r}) >= {years!r}"
+    return f"{months} >= {whole}"
 
 
 def site_limit_sql(
-    ranges: LabRanges, which: str, analyte: str, code: str, unit: str, age_days: str, sex: str
+    ranges: LabRanges, which: str, analyte: str, code: str, unit: str, age_days: str, sex: str,
+    months: str,
 ) -> str:
     """The site's `low` or `high` limit for a row (normalize.labranges.LabRanges.find, then that
     range's limit: the most specific range that covers the row decides, even without this
@@ -27,11 +37,10 @@ def site_limit_sql(
             conds.append(f"{code} = {text(entry.code)}")
         if entry.sex is not None:
             conds.append(f"{sex} = {text(entry.sex)}")
-        years = f"({age_days} / {DAYS_PER_YEAR!r})"
         if entry.age_from is not None:
-            conds.append(f"{years} >= {entry.age_from!r}")
+            conds.append(_reached(entry.age_from, age_days, months))
         if entry.age_to is not None:
-            conds.append(f"{years} < {entry.age_to!r}")
+            conds.append(f"NOT ({_reached(entry.age_to, age_days, months)})")
         limit = getattr(entry, which)
         arms.append(f"WHEN {' AND '.join(conds)} THEN "
                     f"{'CAST(NULL AS DOUBLE)' if limit is None else repr(float(limit))}")
@@ -42,6 +51,7 @@ def with_site_limits(ranges: LabRanges, row: str, patient: str, limit: str) -> s
     """`{row}.{limit}` (ref_low or ref_high), else the site's for a quantity row of `row`
     (columns analyte, code, canonical, day, category) of the patient `patient` (birth_day, sex)."""
     which = "low" if limit == "ref_low" else "high"
+    age_days = f"({row}.day - {patient}.birth_day)"
     site = site_limit_sql(ranges, which, f"{row}.analyte", f"{row}.code", f"{row}.canonical",
-                          f"({row}.day - {patient}.birth_day)", f"{patient}.sex")
+                          age_days, f"{patient}.sex", completed_months(f"{row}.day", age_days))
     return f"COALESCE({row}.{limit}, CASE WHEN {row}.category IS NULL THEN {site} END)"

@@ -122,9 +122,10 @@ def test_no_site_range_leaves_the_published_fallback_to_the_criteria(tmp_path: P
 
 
 @pytest.mark.parametrize(("birth", "on", "sex", "expected"), [
-    # Age bands are [age_from, age_to): the 1st birthday belongs to the 1-10 band.
-    (date(2025, 2, 10), date(2026, 2, 9), "F", 452.0),  # 364 days: 0.997 y
-    (date(2025, 2, 10), date(2026, 2, 10), "F", 452.0),  # 365 days: 0.9993 y, still < 1
+    # Age bands are [age_from, age_to) in completed age: the 1st birthday itself belongs to the
+    # 1-10 band (365 days / 365.25 = 0.9993 decimal years would have kept it in the infant band).
+    (date(2025, 2, 10), date(2026, 2, 9), "F", 452.0),  # the eve of the 1st birthday
+    (date(2025, 2, 10), date(2026, 2, 10), "F", 321.0),  # the 1st birthday
     (date(2025, 2, 10), date(2026, 2, 11), "F", 321.0),  # 366 days: 1.002 y
     (date(2016, 2, 10), date(2026, 2, 9), "F", 321.0),  # 3651 days: 9.9959 y
     (date(2016, 2, 10), date(2026, 2, 11), "F", 272.0),  # 3653 days: 10.0014 y, girl
