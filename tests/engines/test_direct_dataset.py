@@ -159,14 +159,17 @@ def assert_accounted_as_normal(
 ) -> Counter[str | None]:
     """The direct accounting is the normal reader's: per-source totals, skip groups, warnings
     and the other files' entries alike; the rows of `table` refused in the same numbers per
-    kind, each kind's example with the normal reader's source, location and reason."""
+    kind, each kind's example with the normal reader's source, location and reason, an entry
+    of the same fields, and a warning for each kind of several rows (only its first listed)."""
     direct = accounting.to_json()
     assert direct["sources"] == normal["sources"]
     assert direct["skipped"] == normal["skipped"]
-    assert direct["warnings"] == normal["warnings"]
+    notes = [n for n in (r.note() for r in accounting.refused) if n is not None]
+    assert direct["warnings"] == normal["warnings"] + notes
     entries = [q for q in normal["quarantine"] if q["source"].endswith(table)]
     others = [q for q in normal["quarantine"] if q not in entries]
-    assert [q for q in direct["quarantine"] if "kind" not in q] == others
+    assert direct["quarantine"] == others + [r.to_json() for r in accounting.refused]
+    assert all(q in entries for q in direct["quarantine"][len(others):])
     expected = Counter(reason_kind(q["reason"]) for q in entries)
     assert None not in expected
     assert accounting.quarantined_by_kind() == dict(expected)
@@ -191,14 +194,15 @@ def test_bad_rows_leave_the_verdicts_of_the_reference(tmp_path: Path) -> None:
 
 def test_screen_command_uses_the_direct_path_for_a_dataset_folder(tmp_path: Path) -> None:
     """`thrombo screen FOLDER --engine duckdb --json`: the reference's verdicts, the input
-    accounting with grouped observation problems (each with kind and count)."""
+    accounting with the first observation row of each problem."""
     assert_command_screens_as_the_reference(
         [str(bad_folder(tmp_path)), "--as-of", "2025-02-28"], "observations.csv")
 
 
 def assert_command_screens_as_the_reference(arguments: list[str], table: str) -> None:
     """`thrombo screen ARGUMENTS --json` on DuckDB and on the reference: the same verdicts and
-    per-source totals, and the refused rows of `table` grouped by kind with their counts."""
+    per-source totals; of the refused rows of `table`, DuckDB lists the reference's first of
+    each kind (entries of the same fields), and warns of the number behind each such entry."""
     def screen(engine: str) -> dict[str, Any]:
         done = subprocess.run(
             [sys.executable, "-c", "from thrombo.cli import main; main()", "screen",
@@ -212,6 +216,8 @@ def assert_command_screens_as_the_reference(arguments: list[str], table: str) ->
         {k: p[k] for k in keep} for p in reference["patients"]]
     assert direct["input"]["sources"] == reference["input"]["sources"]
     grouped = [q for q in direct["input"]["quarantine"] if q["source"].endswith(table)]
-    assert grouped and all("kind" in q for q in grouped)
     refused = [q for q in reference["input"]["quarantine"] if q["source"].endswith(table)]
-    assert sum(q["count"] for q in grouped) == len(refused)
+    assert grouped and all(q in refused for q in grouped)
+    behind = [int(w.split(": ")[1].split()[0]) for w in direct["input"]["warnings"]
+              if "rows quarantined as" in w]
+    assert sum(behind) + len(grouped) - len(behind) == len(refused)

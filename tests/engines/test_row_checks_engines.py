@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from tests.engines.checked_folder import checked_folder
 from thrombo.engines import screen_with
 from thrombo.engines.verdicts import screening_result
 from thrombo.population.dataset_folder import screen_dataset
@@ -177,12 +178,17 @@ HOSTILE = (
 HOSTILE_HEADER = "patient_id,time,code,value,unit,ref_low,ref_high"
 
 
+def hostile_folder(root: Path, rows: tuple[tuple[tuple[str, ...], object], ...]) -> Path:
+    """A dataset folder of patients A and B and the observation rows given (fields, answer)."""
+    (root / "patients.csv").write_text(PATIENTS)
+    lines = [HOSTILE_HEADER, *(",".join(fields) for fields, _ in rows)]
+    (root / "observations.csv").write_text("\n".join(lines) + "\n")
+    return root
+
+
 @pytest.fixture
 def hostile(tmp_path: Path) -> Path:
-    (tmp_path / "patients.csv").write_text(PATIENTS)
-    rows = [HOSTILE_HEADER, *(",".join(fields) for fields, _ in HOSTILE)]
-    (tmp_path / "observations.csv").write_text("\n".join(rows) + "\n")
-    return tmp_path
+    return hostile_folder(tmp_path, HOSTILE)
 
 
 Answer = str | tuple[object, ...]
@@ -215,22 +221,9 @@ def _python_answers(folder: Path) -> dict[int, Answer]:
 
 
 def _duckdb_answers(folder: Path) -> dict[int, Answer]:
-    from thrombo.engines.duck import connect
     from thrombo.population import checked_rows
-    from thrombo.population.dataset_folder import (
-        folder_context,
-        read_side_files,
-        register_observations,
-        register_side,
-    )
 
-    ctx = folder_context(folder, "UTC")
-    con = connect()
-    with checked_rows.scratch_space(con):
-        con.execute("SET TimeZone = 'UTC'")
-        register_side(con, read_side_files(folder, ctx), ctx.tz)
-        register_observations(con, folder / "observations.csv", ctx)
-        checked_rows.check_once(con, ctx.lab_ranges)
+    with checked_folder(folder) as con:
         rows = con.execute(f"SELECT seq, kind, value, unit, ref_low, ref_high, category "
                            f"FROM {checked_rows.CHECKED}").fetchall()
     return {int(seq) + 1: kind or _accepted(value, unit, low, high, category)

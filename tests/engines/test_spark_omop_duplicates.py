@@ -23,8 +23,8 @@ from thrombo.store.sources import load_source
 @pytest.mark.slow
 def test_spark_counts_the_omop_duplicates_as_the_reader(tmp_path: Path,
                                                         spark_session: Any) -> None:
-    from thrombo.population.dataset_views import REPEATED_ID
-    from thrombo.population.spark_job import DUPLICATE, REPEATED_CONTENT, register_omop
+    from thrombo.normalize.row_checks import REPEATED_CONTENT, REPEATED_ID
+    from thrombo.population.spark_job import DUPLICATE, register_omop
 
     folder = hand_made(tmp_path / "cdm", "parquet")
     loaded = load_source(str(folder), fmt="omop")

@@ -77,6 +77,24 @@ patient is known only once every record is read, normalize.assemble)."""
  NO_UNIT, BAD_UNIT, IMPLAUSIBLE, BAD_LIMIT, UNKNOWN_PATIENT) = PROBLEMS
 WORDS = {p.name: p.words for p in PROBLEMS}
 
+# --- Copies: a duplicate is recognised before the patient is looked up ---------------------
+# The normal reader keys each record as it reads it (normalize.assemble._account) and looks
+# its patient up only once every record is read (_resolve_patients): a later copy of a row
+# that passed the checks above is a duplicate, whether or not its patient turns out to be
+# known. So three copies of a row for an unknown patient are one row quarantined as an unknown
+# patient and two duplicates, on every engine. A row refused for any other problem is refused
+# before it is keyed: each copy of it is refused again, never a duplicate.
+COPIED_KINDS: tuple[str | None, ...] = (None, UNKNOWN_PATIENT.name)
+"""The row kinds (None: usable) whose later copies are duplicates."""
+REPEATED_ID = "repeated-identifier"
+"""A later row with the identifier of a row of COPIED_KINDS (an OMOP measurement_id, a FHIR
+id and version): the normal reader keys such a record by its identifier, whoever its patient
+and whatever its content."""
+REPEATED_CONTENT = "repeated-content"
+"""A later row without an identifier of another's content (build.content_id: patient,
+analyte, time, value, unit)."""
+DUPLICATE_WORDS = "duplicate of a row already read"
+
 
 def problem_of(message: str) -> str | None:
     """The problem's name for one of the normal reader's quarantine messages, if it is one."""

@@ -30,7 +30,7 @@ import duckdb
 from thrombo.engines.decisions import text
 from thrombo.normalize import row_checks as rc
 from thrombo.normalize.labranges import LabRanges
-from thrombo.population import dataset_views as views
+from thrombo.population.row_check_sql import content_key, copy_kind_sql
 from thrombo.population.site_ranges import with_site_limits
 
 CHECKED = "scratch.obs_checked"
@@ -77,19 +77,25 @@ def check_once(con: duckdb.DuckDBPyConnection, ranges: LabRanges | None = None) 
     con.execute(f"CREATE TABLE {CHECKED} AS {_CHECK_PASS_SQL.format(**limits)}")
 
 
-def mark_repeated_identifiers(con: duckdb.DuckDBPyConnection) -> None:
-    """A row carrying the identifier of an earlier row that was read (usable, or refused only
-    for its patient) is a duplicate of it, as the normal reader keys records by identifier:
-    such rows get the kind REPEATED_ID, counted as duplicates and never screened. Rows
-    without an identifier are matched by content, range by range (select_range)."""
+def mark_copies(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the copies the normal reader counts as duplicates their kind (row_check_sql.
+    copy_kind_sql): a row carrying the identifier of an earlier row that was read (usable, or
+    refused only for its patient; an OMOP measurement_id) is rc.REPEATED_ID, whoever its
+    patient; a later copy by content of a row refused only for its patient is
+    rc.REPEATED_CONTENT. Neither is screened. Copies by content of usable rows, the millions,
+    are found range by range (select_range), where the window is small."""
+    copy = copy_kind_sql(pid="patient_id", unit="source_unit")
     con.execute(f"""
-        UPDATE {CHECKED} SET kind = '{views.REPEATED_ID}'
-        WHERE seq IN (
-            SELECT seq FROM (
-                SELECT seq, row_number() OVER (PARTITION BY ident ORDER BY seq) AS copy
-                FROM {CHECKED}
-                WHERE ident IS NOT NULL AND (kind IS NULL OR kind = '{rc.UNKNOWN_PATIENT.name}'))
-            WHERE copy > 1)""")
+        UPDATE {CHECKED} SET kind = c.copy FROM (
+            SELECT seq, {copy} AS copy FROM {CHECKED}
+            WHERE ident IS NOT NULL OR kind = '{rc.UNKNOWN_PATIENT.name}') c
+        WHERE {CHECKED}.seq = c.seq AND c.copy IS NOT NULL""")
+
+
+def mark_repeated_identifiers(con: duckdb.DuckDBPyConnection) -> None:
+    """mark_copies, under the name dataset_folder calls it by (marking twice changes nothing:
+    a row marked is no longer of rc.COPIED_KINDS)."""
+    mark_copies(con)
 
 
 def mixed_share(con: duckdb.DuckDBPyConnection, table: str) -> float:
@@ -140,15 +146,15 @@ def select_range(
     """Point `pat` and `obs` at the patients from `low` to `high`; each usable row is kept
     once (a copy of a row already read is a duplicate, as the normal reader counts it). A row
     with an identifier is its own record whatever its content (an OMOP measurement_id: repeated
-    ids are marked before, mark_repeated_identifiers); rows without one (ident NULL, one
+    ids are marked before, mark_copies); rows without one (ident NULL, one
     partition) are copies by content."""
     bounds = f"BETWEEN {text(low)} AND {text(high)}"
+    content = content_key("patient_id", "source_unit")
     con.execute(f"CREATE OR REPLACE VIEW pat AS SELECT * FROM pat_all WHERE patient_id {bounds}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE obs_range AS
         SELECT patient_id, seq, analyte, t_us, day, value, unit, category, ref_low, ref_high,
-               cmp, bound, row_number() OVER (PARTITION BY patient_id, analyte, t_us, value_text,
-                                  source_unit, ident ORDER BY seq) AS copy
+               cmp, bound, row_number() OVER (PARTITION BY {content} ORDER BY seq) AS copy
         FROM {usable} WHERE patient_id {bounds}""")
     con.execute("CREATE OR REPLACE VIEW obs AS SELECT * EXCLUDE (copy) FROM obs_range "
                 "WHERE copy = 1")

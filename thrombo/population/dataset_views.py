@@ -32,6 +32,7 @@ from thrombo.engines.input_tables import (
 from thrombo.errors import SourceError
 from thrombo.normalize import row_checks as rc
 from thrombo.normalize.codemap import CodeMap, codemap_for
+from thrombo.population.row_check_sql import canonical_sql, checked_observations_sql
 
 
 def observations_path(folder: Path) -> Path:
@@ -46,13 +47,6 @@ def reader(path: Path) -> str:
     if path.suffix == ".parquet":
         return f"read_parquet('{quoted}', file_row_number = true)"
     return f"(SELECT *, row_number() OVER () AS file_row_number FROM read_csv_auto('{quoted}'))"
-
-
-def code_map(con: duckdb.DuckDBPyConnection, path: Path, codemap: CodeMap) -> pa.Table:
-    """What the normal reader makes of each distinct (code, unit) of the file."""
-    pairs = con.execute(f"SELECT DISTINCT CAST(code AS VARCHAR), CAST(unit AS VARCHAR) "
-                        f"FROM {reader(path)}").fetchall()
-    return rc.check_table(pairs, codemap)
 
 
 def _day(series: pd.Series) -> pd.Series:
@@ -85,36 +79,45 @@ def register_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
     own simulated files); SourceError if a row cannot be screened as the file stands.
 
     Not a reader of real data: `thrombo bench screen` times the engine on files it wrote
-    itself, so the view joins the row check's table (normalize.row_checks) without the checks
-    of each row, and refuses the whole file if any row would fail them (real feeds are read by
-    `dataset_folder`, every row checked by population.row_check_sql)."""
+    itself, so the view reads the file with the one row check's table (normalize.row_checks:
+    analyte, factor, rounding) but without the checks of each row, after the one check
+    (population.row_check_sql) has found no row that fails them; a file with any is refused
+    (real feeds are read by `dataset_folder`, every row accounted for)."""
     path = observations_path(folder)
-    con.register("code_map", code_map(con, path, codemap_for(folder)))
     con.register("pat_all", patients_table(folder))
     con.execute("CREATE OR REPLACE VIEW pat AS SELECT * FROM pat_all")
+    checked_view(con, path, codemap_for(folder))
+    _refuse_rows_the_view_cannot_carry(con, path)
+    number = "TRY_CAST(r.{} AS DOUBLE)"
     con.execute(f"""
         CREATE OR REPLACE VIEW obs_all AS
         SELECT CAST(r.patient_id AS VARCHAR) AS patient_id, r.file_row_number AS seq,
                m.analyte, epoch_us(CAST(r.time AS TIMESTAMP)) AS t_us,
                CAST(epoch_us(CAST(r.time AS TIMESTAMP)) // {US_PER_DAY} AS INTEGER) AS day,
-               CAST(r.value AS DOUBLE) * m.factor AS value, m.canonical AS unit,
+               {canonical_sql(number.format("value"))} AS value, m.canonical AS unit,
                CAST(NULL AS VARCHAR) AS category,
-               CAST(r.ref_low AS DOUBLE) * m.factor AS ref_low,
-               CAST(r.ref_high AS DOUBLE) * m.factor AS ref_high,
+               {canonical_sql(number.format("ref_low"))} AS ref_low,
+               {canonical_sql(number.format("ref_high"))} AS ref_high,
                CAST(NULL AS VARCHAR) AS cmp, CAST(NULL AS DOUBLE) AS bound
-        FROM {reader(path)} r JOIN code_map m ON m.code = CAST(r.code AS VARCHAR)
-          AND m.unit = CAST(r.unit AS VARCHAR) AND m.factor IS NOT NULL""")
+        FROM {reader(path)} r JOIN obs_checks m ON m.code = CAST(r.code AS VARCHAR)
+          AND m.unit = CAST(r.unit AS VARCHAR)""")
     con.execute("CREATE OR REPLACE VIEW obs AS SELECT * FROM obs_all")
-    # The view trusts the file and has no place to count a row it leaves out or a value it
-    # should not compute with, so a file holding any is refused here, with the count.
-    row = con.execute(f"""
-        SELECT COUNT(*) FROM {reader(path)} r
-        LEFT JOIN code_map m ON m.code = CAST(r.code AS VARCHAR)
-             AND m.unit = CAST(r.unit AS VARCHAR) AND m.factor IS NOT NULL
-        LEFT JOIN pat_all p ON p.patient_id = CAST(r.patient_id AS VARCHAR)
-        WHERE m.factor IS NULL OR p.patient_id IS NULL OR r.time IS NULL OR r.value IS NULL
-           OR (m.low IS NOT NULL
-               AND NOT CAST(r.value AS DOUBLE) * m.factor BETWEEN m.low AND m.high)""").fetchone()
+    con.execute("CREATE OR REPLACE VIEW evt AS SELECT CAST(NULL AS VARCHAR) AS patient_id, "
+                "CAST(NULL AS INTEGER) AS day, CAST(NULL AS VARCHAR) AS event, "
+                "CAST(NULL AS INTEGER) AS grade WHERE FALSE")
+    con.execute("CREATE OR REPLACE VIEW qd AS SELECT CAST(NULL AS VARCHAR) AS patient_id, "
+                "CAST(NULL AS INTEGER) AS day WHERE FALSE")
+    return path
+
+
+def _refuse_rows_the_view_cannot_carry(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """The view trusts the file and has no place to count a row it leaves out or a value it
+    should not compute with (a coded or censored result), so a file holding any row the one
+    check refuses, or such a value, is refused here, with the count."""
+    row = con.execute("""
+        SELECT COUNT(*) FROM obs_checked c LEFT JOIN pat_all p ON p.patient_id = c.pid
+        WHERE c.problem IS NOT NULL OR p.patient_id IS NULL OR c.category IS NOT NULL
+           OR c.cmp IS NOT NULL""").fetchone()
     if row and row[0]:
         raise SourceError(
             f"{path}: {row[0]} rows have a code or unit this view cannot map, no time or value, "
@@ -122,12 +125,6 @@ def register_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
             "'thrombo screen FOLDER --engine duckdb' reads such a file and accounts for every "
             "row by reason"
         )
-    con.execute("CREATE OR REPLACE VIEW evt AS SELECT CAST(NULL AS VARCHAR) AS patient_id, "
-                "CAST(NULL AS INTEGER) AS day, CAST(NULL AS VARCHAR) AS event, "
-                "CAST(NULL AS INTEGER) AS grade WHERE FALSE")
-    con.execute("CREATE OR REPLACE VIEW qd AS SELECT CAST(NULL AS VARCHAR) AS patient_id, "
-                "CAST(NULL AS INTEGER) AS day WHERE FALSE")
-    return path
 
 
 def scan_floor_sql(path: Path) -> str:
@@ -168,10 +165,9 @@ def select_bucket(con: duckdb.DuckDBPyConnection, low: str, high: str) -> None:
 # normal reader (thrombo.io.csv_dataset + thrombo.normalize.canonical_records) reads it, row for
 # row: each row gets the first problem the normal reader would find, in the same order, or none.
 
-# Each row gets the first of normalize.row_checks.PROBLEMS it has, by name.
-# Not a problem: a later row with the identifier of a row already read (an OMOP measurement_id
-# seen before), which the normal reader counts as a duplicate, whoever the patient.
-REPEATED_ID = "repeated-identifier"
+# Each row gets the first of normalize.row_checks.PROBLEMS it has, by name; a copy of a row
+# read, rc.REPEATED_ID or rc.REPEATED_CONTENT (row_checks.COPIED_KINDS says which rows).
+REPEATED_ID = rc.REPEATED_ID
 # A CSV column name no file uses, and a null marker no cell holds (empty cells stay '' so that
 # a padded cell, NULL, is told from an empty one).
 SPARE_COLUMN = "thrombo_spare_field"
@@ -265,6 +261,21 @@ def events_table(events: Iterable[Event], tz: tzinfo) -> pa.Table:
 
 def patients_arrow(patients: Iterable[Patient]) -> pa.Table:
     return pa.Table.from_pylist([patient_row(p) for p in patients], PAT_SCHEMA)
+
+
+def checked_view(con: duckdb.DuckDBPyConnection, path: Path, codemap: CodeMap) -> None:
+    """The view `obs_checked`: each row of the file with its first problem (row_check_sql), the
+    check tables it joins registered."""
+    raw = raw_observations_sql(path, column_types(con, checked_reader(path)))
+    if path.suffix != ".parquet":
+        # The CSV reader skips a line whose cells are all blank: it is not a record.
+        raw = (f"SELECT * FROM ({raw}) WHERE COALESCE(pid, time_text, code, value_text, unit, "
+               "ref_low_text, ref_high_text) IS NOT NULL")
+    register_checks(con, raw, codemap)
+    fields = len(csv_header(path)) if path.suffix != ".parquet" else 0
+    con.execute(
+        f"CREATE OR REPLACE VIEW obs_checked AS {checked_observations_sql(raw, fields)}"
+    )
 
 
 def register_checks(con: duckdb.DuckDBPyConnection, raw: str, codemap: CodeMap) -> None:

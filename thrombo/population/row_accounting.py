@@ -1,8 +1,11 @@
 """The accounting of the direct screen's observation rows, read from the checked scratch table.
 
-The accounting has the shape of `load_source(...).input_json()`. Refused observation rows are
-grouped by kind (one example each, with the reason the normal reader gives for that row and the
-count) instead of one entry per row: a feed with a million bad rows must not print a million lines.
+The accounting has the shape of `load_source(...).input_json()` (interface.md, `import --json`):
+the same per-source counts, and quarantine entries of the same fields (source, location,
+reason). Refused observation rows are grouped by kind, though: the quarantine list gives the
+first row of each kind (with the reason the normal reader gives for that row) instead of one
+entry per row, and a warning says how many rows of that kind there are: a feed with a million
+bad rows must not print a million lines.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ from thrombo.normalize import row_checks as rc
 from thrombo.normalize.assemble import Dataset
 from thrombo.normalize.canonical_records import Context, normalize_record
 from thrombo.normalize.canonical_records import unverified_loinc_note as loinc_note
-from thrombo.normalize.quarantine import ImportSummary, SkipGroup
+from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SkipGroup
 from thrombo.normalize.row_checks import Skip, resolve_analyte
 from thrombo.normalize.units import unverified_molar_note
 from thrombo.normalize.values import ValueProblem
 from thrombo.population import dataset_views as views
-from thrombo.population.checked_rows import CHECKED
+from thrombo.population.checked_rows import CHECKED, mark_copies
 
 
 def reason_kind(reason: str) -> str | None:
@@ -44,9 +47,16 @@ class RefusedRows:
     reason: str
     """The reason the normal reader gives for the example row."""
 
-    def to_json(self) -> dict[str, object]:
-        return {"source": self.source, "location": self.location, "reason": self.reason,
-                "kind": self.kind, "count": self.count}
+    def to_json(self) -> dict[str, str]:
+        """The first row's entry, as the normal reader's quarantine lists it."""
+        return QuarantineEntry(self.source, self.location, self.reason).to_json()
+
+    def note(self) -> str | None:
+        """The warning that the quarantine list gives only the first of several rows."""
+        if self.count == 1:
+            return None
+        return (f"{self.source}: {self.count} rows quarantined as {rc.WORDS[self.kind]}; "
+                f"the quarantine lists the first of them ({self.location})")
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ class DirectAccounting:
     def to_json(self) -> dict[str, Any]:
         document = self.summary.to_json()
         document["quarantine"] = [*document["quarantine"], *(r.to_json() for r in self.refused)]
+        notes = (r.note() for r in self.refused)
+        document["warnings"] = [*document["warnings"], *(n for n in notes if n is not None)]
         return document
 
 
@@ -129,35 +141,33 @@ class Tally:
 
 _ACCOUNT_SQL = (f"SELECT kind, code, source_unit, count(*) AS n, min(seq) AS first FROM {CHECKED} "
                 "GROUP BY ALL")
-_UNKNOWN_COPIES_SQL = f"""
-    SELECT count(*), count(DISTINCT (patient_id, analyte, t_us, value_text, source_unit, ident))
-    FROM {CHECKED} WHERE kind = '{rc.UNKNOWN_PATIENT.name}'"""
+# Rows the normal reader reads before it refuses them for their patient or keys them as
+# copies: each counts towards the unverified mappings it was read through.
+_READ_KINDS = (*rc.COPIED_KINDS, rc.REPEATED_ID, rc.REPEATED_CONTENT)
 
 
 def account_observations(
     con: duckdb.DuckDBPyConnection, feed: Feed, ctx: Context, tally: Tally
 ) -> None:
     """The observation rows by problem kind and code, each with its first row (read from the
-    checked table, so the file is not read again)."""
+    checked table, so the file is not read again); copies of rows read are duplicates (the
+    copies of usable rows are counted range by range, checked_rows.select_range)."""
+    mark_copies(con)
     groups = con.execute(_ACCOUNT_SQL).fetchall()
     rejects = feed.rejects(con)
     tally.records = sum(int(n) for _, _, _, n, _ in groups) + len(rejects)
     by_kind: dict[str, tuple[int, int]] = {}
     skips: dict[str, tuple[int, int]] = {}
     for kind, code, unit, n, first in groups:
-        if kind in (None, rc.UNKNOWN_PATIENT.name, views.REPEATED_ID):
+        if kind in _READ_KINDS:
             _note_unverified(tally, code, unit, int(n), ctx)
-        if kind == views.REPEATED_ID:
+        if kind in (rc.REPEATED_ID, rc.REPEATED_CONTENT):
             tally.duplicates += int(n)
             continue
         if kind == rc.SKIPPED.name:
             _add(skips, _skip_reason(code, ctx), int(n), int(first))
         elif kind is not None:
             _add(by_kind, kind, int(n), int(first))
-    if rc.UNKNOWN_PATIENT.name in by_kind:
-        rows, distinct = con.execute(_UNKNOWN_COPIES_SQL).fetchall()[0]
-        tally.duplicates += int(rows) - int(distinct)
-        by_kind[rc.UNKNOWN_PATIENT.name] = (int(distinct), by_kind[rc.UNKNOWN_PATIENT.name][1])
     lines = sorted(line for line, _ in rejects)
     tally.skipped = [SkipGroup(reason, count, f"{feed.label} {feed.location(seq, lines)}")
                      for reason, (count, seq) in sorted(skips.items(), key=lambda i: i[1][1])]

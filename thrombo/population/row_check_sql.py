@@ -70,7 +70,7 @@ def date_checks(dialect: Dialect, as_of: date | None) -> str:
                  WHEN {day} < b.birth_day THEN '{rc.BEFORE_BIRTH.name}'"""
 
 
-def _canonical(number: str, dialect: Dialect) -> str:
+def canonical_sql(number: str, dialect: Dialect = DUCKDB) -> str:
     """units.apply_factor in SQL. DuckDB's printf and the cast back are correctly rounded, as
     Python's format and float are; Spark's format_string (Java) rounds the shortest decimal
     text half up, which can differ from the exact binary value's rounding only on a tie at the
@@ -117,7 +117,7 @@ def checked_observations_sql(
     parse_moment refuses it; `patients` (patient_id, birth_day) gives the birth days and
     `as_of` the import day (default today, as the normal reader's).
     The patient is checked afterwards, against the patients read (rc.UNKNOWN_PATIENT)."""
-    value = _canonical("x.bnum", dialect)
+    value = canonical_sql("x.bnum", dialect)
     missing_value = "OR x.value_text IS NULL" if value_required else ""
     return f"""
         SELECT x.*, m.analyte, m.skip, c.category,
@@ -125,8 +125,9 @@ def checked_observations_sql(
                CASE WHEN c.category IS NULL AND x.cmp IS NULL THEN {value} END AS value,
                CASE WHEN c.category IS NULL AND x.cmp IS NOT NULL THEN {value} END AS bound,
                CASE WHEN c.category IS NULL THEN m.canonical END AS canonical,
-               CASE WHEN c.category IS NULL THEN {_canonical('x.low_num', dialect)} END AS ref_low,
-               CASE WHEN c.category IS NULL THEN {_canonical('x.high_num', dialect)}
+               CASE WHEN c.category IS NULL THEN {canonical_sql('x.low_num', dialect)}
+                 END AS ref_low,
+               CASE WHEN c.category IS NULL THEN {canonical_sql('x.high_num', dialect)}
                  END AS ref_high,
                CASE
                  WHEN x.fields <> {header_fields} THEN '{rc.MALFORMED.name}'
@@ -151,3 +152,36 @@ def checked_observations_sql(
         LEFT JOIN obs_categories c ON c.analyte = m.analyte AND c.text = lower(x.value_text)
         LEFT JOIN obs_answers a ON c.category IS NULL AND a.text = lower(x.value_text)
         LEFT JOIN {patients} b ON b.patient_id = x.pid"""
+
+
+def copied(kind: str) -> str:
+    """SQL: the row (its kind in the column `kind`) is one of rc.COPIED_KINDS, whose later
+    copies are duplicates."""
+    named = ", ".join(f"'{k}'" for k in rc.COPIED_KINDS if k is not None)
+    return f"({kind} IS NULL OR {kind} IN ({named}))"
+
+
+def content_key(pid: str = "pid", unit: str = "unit") -> str:
+    """The columns two rows share when one is a copy of the other by content: the content
+    the normal reader's record id hashes (build.content_id: patient, analyte, time, value,
+    unit as written) and the row's identifier (NULL without one)."""
+    return f"{pid}, analyte, t_us, value_text, {unit}, ident"
+
+
+def copy_kind_sql(
+    kind: str = "kind", pid: str = "pid", unit: str = "unit", identified: bool = True
+) -> str:
+    """SQL: rc.REPEATED_ID or rc.REPEATED_CONTENT for a later copy (by `seq`) of a row of
+    rc.COPIED_KINDS, else NULL, over the checked rows (the columns named as there: the row's
+    kind, patient id and unit as written). A row with an identifier (`ident`) is its own
+    record whatever its content; rows without one are copies by the content the normal
+    reader's record id hashes (build.content_id). `identified` False: no row has an
+    identifier (a dataset folder), and the identifier's window, which would hold every row
+    in one partition, is left out."""
+    first = f"PARTITION BY {copied(kind)}"
+    content = f"{first}, {content_key(pid, unit)}"
+    by_ident = (f"WHEN ident IS NOT NULL AND row_number() OVER ({first}, ident ORDER BY seq) > 1 "
+                f"THEN '{rc.REPEATED_ID}'" if identified else "")
+    return f"""CASE WHEN NOT {copied(kind)} THEN NULL {by_ident}
+                    WHEN row_number() OVER ({content} ORDER BY seq) > 1
+                      THEN '{rc.REPEATED_CONTENT}' END"""

@@ -37,9 +37,9 @@ from thrombo.io.omop import FolderTables, cdm_concepts, measurement_code_sql
 from thrombo.normalize import row_checks as rc
 from thrombo.normalize.canonical_records import Context
 from thrombo.population.dataset_folder import folder_context, read_side_files, side_tables
-from thrombo.population.dataset_views import REPEATED_ID, observations_path
+from thrombo.population.dataset_views import observations_path
 from thrombo.population.omop_cdm import CONCEPT_COLUMNS, operator_prefix_sql, read_side
-from thrombo.population.row_check_sql import SPARK, checked_observations_sql
+from thrombo.population.row_check_sql import SPARK, checked_observations_sql, copy_kind_sql
 from thrombo.population.site_ranges import with_site_limits
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.registry import criteria_set
@@ -48,8 +48,7 @@ from thrombo.store.sources import timezone
 # Not a row left out: censored rows are read, with no value to compute with (undecided here).
 CENSORED_READ = "censored value read as a bound, decided by interval logic"
 # Not refused either: a copy of a row already read, counted as the normal reader counts it.
-REPEATED_CONTENT = "repeated-content"
-DUPLICATE = "duplicate of a row already read"
+DUPLICATE = rc.DUPLICATE_WORDS
 OMOP_LOOKUP = pa.schema([("raw", pa.string()), ("vocabulary_id", pa.string()),
                          ("concept_code", pa.string()), ("concept_name", pa.string())])
 
@@ -206,22 +205,11 @@ def check_observations(
 
 def _copies_marked(read: str, identified: bool) -> str:
     """`read` (its kind as `read_kind`) with the duplicates the normal reader counts given a
-    kind of their own, as checked_rows does on DuckDB: a later row with the identifier of a
-    row read (usable, or refused only for its patient; an OMOP measurement_id) is REPEATED_ID,
-    whoever its patient; a later usable row of the same content and identifier (none: copies by
-    content) is REPEATED_CONTENT. Neither is screened. Without `identified` (a dataset folder:
-    no identifiers) the first window is left out: it would put every row in one partition."""
-    readable = f"(r.read_kind IS NULL OR r.read_kind = '{rc.UNKNOWN_PATIENT.name}')"
-    by_ident = (f"WHEN r.ident IS NOT NULL AND {readable} AND row_number() OVER ("
-                f"PARTITION BY r.ident, {readable} ORDER BY r.seq) > 1 THEN '{REPEATED_ID}'"
-                if identified else "")
-    return f"""
-        SELECT r.*, CASE {by_ident}
-            WHEN r.read_kind IS NULL AND row_number() OVER (
-                PARTITION BY r.read_kind IS NULL, r.pid, r.analyte, r.t_us, r.value_text, r.unit,
-                             r.ident ORDER BY r.seq) > 1 THEN '{REPEATED_CONTENT}'
-            ELSE r.read_kind END AS kind
-        FROM ({read}) r"""
+    kind of their own (row_check_sql.copy_kind_sql, as on DuckDB: rc.REPEATED_ID and
+    rc.REPEATED_CONTENT, copies of usable rows and of rows refused only for their patient
+    alike), never screened."""
+    copy = copy_kind_sql("r.read_kind", "r.pid", "r.unit", identified)
+    return f"SELECT r.*, COALESCE({copy}, r.read_kind) AS kind FROM ({read}) r"
 
 
 def screen_folder(
