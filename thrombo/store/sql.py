@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from sqlalchemy import Table, create_engine, event, make_url, select
 from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance
+from thrombo.domain.records import Patient
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import SourceError
 from thrombo.normalize.assemble import (
@@ -30,11 +30,12 @@ from thrombo.normalize.assemble import (
     content_digest,
     record_key,
 )
-from thrombo.normalize.canonical_records import Canonical, PatientFact
+from thrombo.normalize.canonical_records import Canonical
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
 from thrombo.store import audit
 from thrombo.store.migrate import upgrade
 from thrombo.store.read import read_timelines
+from thrombo.store.record_rows import Row, as_mapping, insert_rows, record_row
 from thrombo.store.schema import (
     events,
     imports,
@@ -52,7 +53,6 @@ CLI_BUSY_TIMEOUT = 60.0
 before giving up with one clear line (exit 2): long enough for a service's writes and a small
 import to finish, short enough not to hang a script behind a long import."""
 CHUNK = 500
-INSERT_BATCH = 5000
 
 
 class _NoResultRows(logging.Filter):
@@ -102,11 +102,6 @@ def _missing_sqlite_file(engine: Engine) -> str | None:
     if database.startswith("file:") or Path(database).exists():
         return None
     return database
-
-
-def _utc(moment: datetime) -> tuple[datetime, int]:
-    offset = moment.utcoffset() or timedelta(0)
-    return moment.astimezone(UTC).replace(tzinfo=None), int(offset.total_seconds() // 60)
 
 
 class Store:
@@ -186,7 +181,7 @@ def write_accepted(
 ) -> None:
     """Insert what is new; a source record whose records all exist already is a duplicate."""
     existing, present = _existing_keys(conn, (r for _, item in accepted for r in item.records))
-    pending: dict[Table, list[dict[str, Any]]] = {}
+    pending: dict[Table, list[Row]] = {}
     changed: list[dict[str, Any]] = []
     for summary, item in accepted:
         fresh = [r for r in item.records if record_key(r) not in existing]
@@ -195,9 +190,10 @@ def write_accepted(
             continue
         summary.stored += 1
         for rec in fresh:
-            table, row = _row(rec, item.provenance, import_id)
+            table, row = record_row(rec, item.provenance, import_id)
             if isinstance(rec, Patient) and rec.patient_id in present:
-                changed.append(row)  # a newer version of a known patient: update, not insert
+                # A newer version of a known patient: update, not insert.
+                changed.append(as_mapping(table, row))
             else:
                 pending.setdefault(table, []).append(row)
             if isinstance(rec, Patient):
@@ -205,12 +201,10 @@ def write_accepted(
             existing.add(record_key(rec))
     # Parents before children (patients before their observations): sorted_tables order.
     for table in (t for t in patients.metadata.sorted_tables if t in pending):
-        rows = pending[table]
-        for i in range(0, len(rows), INSERT_BATCH):
-            conn.execute(table.insert(), rows[i : i + INSERT_BATCH])
-    for row in changed:
+        insert_rows(conn, table, pending[table])
+    for values in changed:
         conn.execute(
-            patients.update().where(patients.c.patient_id == row["patient_id"]).values(**row)
+            patients.update().where(patients.c.patient_id == values["patient_id"]).values(**values)
         )
 
 
@@ -296,80 +290,6 @@ def _existing_keys(
 def _chunks(values: list[str]) -> Iterator[list[str]]:
     for i in range(0, len(values), CHUNK):
         yield values[i : i + CHUNK]
-
-
-def _row(rec: Canonical, prov: Provenance, import_id: int) -> tuple[Table, dict[str, Any]]:
-    where = {"source": prov.source, "location": prov.location, "import_id": import_id}
-    match rec:
-        case Patient():
-            values = {k: v for k, v in asdict(rec).items() if k != "provenance"}
-            return patients, {**values, **where}
-        case PatientFact():
-            return patient_facts, {
-                "patient_id": rec.patient_id,
-                "field": rec.field,
-                "value": rec.value,
-                "detail": rec.detail,
-                "import_id": import_id,
-            }
-        case Observation():
-            return observations, {**_observation_row(rec), **where}
-        case Medication():
-            start, start_off = _utc(rec.start)
-            end, end_off = _utc(rec.end) if rec.end else (None, None)
-            return medications, {
-                "id": rec.id,
-                "patient_id": rec.patient_id,
-                "drug": rec.drug,
-                "start_utc": start,
-                "start_offset_minutes": start_off,
-                "end_utc": end,
-                "end_offset_minutes": end_off,
-                "dose": rec.dose.value if rec.dose else None,
-                "dose_unit": rec.dose.unit if rec.dose else None,
-                "route": rec.route,
-                "intent": rec.intent,
-                "attributes": rec.attributes or None,
-                **where,
-            }
-        case Event():
-            at, off = _utc(rec.time)
-            return events, {
-                "id": rec.id,
-                "patient_id": rec.patient_id,
-                "time_utc": at,
-                "utc_offset_minutes": off,
-                "event": rec.event,
-                "grade": rec.grade,
-                "note": rec.note,
-                "attributes": rec.attributes or None,
-                **where,
-            }
-    raise TypeError(rec)
-
-
-def _observation_row(rec: Observation) -> dict[str, Any]:
-    at, off = _utc(rec.time)
-    return {
-        "id": rec.id,
-        "patient_id": rec.patient_id,
-        "analyte": rec.analyte,
-        "time_utc": at,
-        "utc_offset_minutes": off,
-        "value": rec.quantity.value if rec.quantity else None,
-        "unit": rec.quantity.unit if rec.quantity else None,
-        "category": rec.category,
-        "ref_low": rec.ref_low,
-        "ref_high": rec.ref_high,
-        "code_system": rec.code.system if rec.code else None,
-        "code": rec.code.code if rec.code else None,
-        "reported_value": rec.reported.value if rec.reported else None,
-        "reported_unit": rec.reported.unit if rec.reported else None,
-        "version": rec.version,
-        "attributes": rec.attributes or None,
-        "comparator": rec.quantity.comparator if rec.quantity else None,
-        "ref_source": rec.ref_source,
-    }
 
 
 __all__ = ["DEFAULT_URL", "Store", "StoreBusyError", "busy_timeout", "default_url",
