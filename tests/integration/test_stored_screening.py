@@ -254,6 +254,13 @@ def test_the_command_line_imports_screens_and_reads_the_stored_results(
     assert _without_input(screened) == _rescreened(url, "harmonized-2023")
 
 
+def test_an_import_without_screening_stores_no_result(tmp_path: Path, cohort: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'centre.db'}"
+    imported = _command("import", str(cohort), "--db", url, "--no-screen", "--json")
+    assert "screening" not in imported
+    assert _counts(_screen(url)) == (0, 12)
+
+
 def _command(*args: str) -> dict[str, Any]:
     out = subprocess.run([sys.executable, "-c", "from thrombo.cli import main; main()", *args],
                          capture_output=True, text=True, check=False)

@@ -56,9 +56,14 @@ def import_command(
         "The patient records correct the stored ones: a birth date or sex that differs "
         "replaces the stored one (a death date is never cleared). Without it such a record is "
         "quarantined with its patient's other records."))] = False,
+    screen: Annotated[bool, typer.Option("--screen/--no-screen", help=(
+        "After the import, screen the patients it wrote to for TA-TMA (the default criteria "
+        "set and options, as of today in --timezone) and store the results, which `thrombo "
+        "screen STORE` and the service read while the patient's data is unchanged."))] = True,
 ) -> None:
     """Load sources into the store: every record stored, duplicate, skipped or quarantined."""
-    request = ImportRequest(tuple(sources), timezone, source_format, codemap, lab_ranges, update)
+    request = ImportRequest(tuple(sources), timezone, source_format, codemap, lab_ranges, update,
+                            screen)
     with progress("importing", enabled=progress_enabled(as_json), unit="records") as advance:
         summary = import_to_store(request, db or default_url(), actor=_actor(),
                                   watch=lambda specs: _counted(specs, advance))

@@ -43,6 +43,8 @@ class ImportRequest:
     lab_ranges: Path | None = None
     update: bool = False
     """The patient records correct the stored ones (normalize.identity)."""
+    screen: bool = True
+    """Screen the patients the import wrote to and store their results (stored_screening)."""
 
     @property
     def command(self) -> str:
@@ -70,8 +72,10 @@ def import_to_store(request: ImportRequest, url: str, *, actor: str,
         raise
     # After the import's commit (the import stands whatever happens here): the patients it
     # wrote to are screened under the default set as of today, their results stored.
-    zone = ctx.tz
-    summary.screening = screen_touched(store, before, zone, datetime.now(zone).date()).to_json()
+    if request.screen:
+        zone = ctx.tz
+        summary.screening = screen_touched(store, before, zone,
+                                           datetime.now(zone).date()).to_json()
     return summary
 
 
