@@ -16,6 +16,7 @@ from thrombo.cli.records import Column, human, print_records
 from thrombo.population.spark_job import report_lines
 from thrombo.rules.registry import DEFAULT
 from thrombo.rules.screening_results import SetResult
+from thrombo.services.engine_choice import BATCH_FROM_PATIENTS
 from thrombo.services.screen import (
     ScreenOptions,
     ScreenRequest,
@@ -34,9 +35,18 @@ CLUSTER_HELP = (
     "high_risk_features, assessed_on, the rules); DIR/summary.json the counts by status, the "
     "rows read and left out, and the rules (--json prints it). The README's \"At population "
     "scale: Spark on a cluster\" documents the schema.")
+ENGINE_CHOICE_HELP = (
+    "Engines: every engine gives the same verdicts; only the reference gives each verdict's "
+    "evidence (in --json). Without --engine the reference screens, except the table (not "
+    f"--json) of a dataset folder of {BATCH_FROM_PATIENTS} patients or more: that is screened "
+    "on DuckDB, which reads the folder's files in place in a fraction of the time (500 "
+    "simulated patients: about 6 s of CPU instead of 40 s), and the table's notes say "
+    "'engine: duckdb (chosen automatically: N patients)'.")
 SCREEN_HELP = lab_results_help(
     "Screen every patient for TA-TMA under one criteria set, or all of them side by side.",
-    engraftment=True, more=CLUSTER_HELP)
+    engraftment=True, more=f"{ENGINE_CHOICE_HELP}\n\n{CLUSTER_HELP}")
+ENGINE_HELP = ("Evaluator: reference, duckdb or spark (default: chosen as the help above says). "
+               "DuckDB reads a dataset folder's or a CDM's lab rows in place.")
 
 
 @app.command("screen", help=SCREEN_HELP)
@@ -55,9 +65,8 @@ def screen_command(
         str | None, typer.Option("--as-of", help="Use what was known by the end of this day.")
     ] = None,
     engine: Annotated[
-        str, typer.Option("--engine", help="Evaluator: reference (default), duckdb or spark. "
-                          "DuckDB reads a dataset folder's or a CDM's lab rows in place.")
-    ] = "reference",
+        str | None, typer.Option("--engine", help=ENGINE_HELP)
+    ] = None,
     diagnosis_date: Annotated[
         str,
         typer.Option("--diagnosis-date", help="second-time-point (default) or first-time-point."),
@@ -92,19 +101,20 @@ def screen_command(
     request = ScreenRequest(
         source, parse_as_of(as_of, tz), criteria, engine,
         ScreenOptions(diagnosis_date, confirmation, platelet_engraftment_run), tz,
-        source_format, lab_ranges)
+        source_format, lab_ranges, needs_evidence=as_json)
     if out is not None or master is not None:
         _screen_on_cluster(request, master, out, as_json)
         return
     with progress("screening", enabled=progress_enabled(as_json)):
         screening = screen_from_source(request)
     results, document = screening.results, screening.document
+    engine_note = f"engine: {screening.engine.describe()}" if screening.engine.automatic else None
     if as_json:
         print_json(document)
     elif criteria == "all":
-        _print_comparison(results)
+        _print_comparison(results, engine_note)
     else:
-        _print_set(results[0])
+        _print_set(results[0], engine_note)
 
 
 def _screen_on_cluster(request: ScreenRequest, master: str | None, out: str | None,
@@ -132,7 +142,7 @@ SCREEN_LEGEND = (
 )
 
 
-def _print_set(result: SetResult) -> None:
+def _print_set(result: SetResult, engine_note: str | None = None) -> None:
     rows = [
         (p.patient_id, p.status,
          "" if p.first_met is None else p.first_met.isoformat(),
@@ -144,10 +154,14 @@ def _print_set(result: SetResult) -> None:
     ]
     title = f"TA-TMA screening: {result.rules['name']} (as of {result.as_of})"
     print_records(stdout, title, SCREEN_COLUMNS, rows, notes=[
-        SCREEN_LEGEND, *(f"warning: {w}" for w in result.warnings)])
+        SCREEN_LEGEND, *_engine_notes(engine_note), *(f"warning: {w}" for w in result.warnings)])
 
 
-def _print_comparison(results: list[SetResult]) -> None:
+def _engine_notes(engine_note: str | None) -> list[str]:
+    return [] if engine_note is None else [engine_note]
+
+
+def _print_comparison(results: list[SetResult], engine_note: str | None = None) -> None:
     names = [str(r.rules["name"]) for r in results]
     columns = (Column("patient", whole=True), *(Column(n, whole=True) for n in names),
                Column("sets disagree", keep=9))
@@ -161,5 +175,6 @@ def _print_comparison(results: list[SetResult]) -> None:
         rows.append((pid, *cells, "yes" if len(set(cells)) > 1 else ""))
     title = f"TA-TMA screening by criteria set (as of {results[0].as_of})"
     print_records(stdout, title, columns, rows, notes=[
-        SCREEN_LEGEND, *(f"warning: {w}" for w in sorted({w for r in results
+        SCREEN_LEGEND, *_engine_notes(engine_note),
+        *(f"warning: {w}" for w in sorted({w for r in results
                                                           for w in r.warnings}))])

@@ -9,7 +9,7 @@ OMOP CDM read in place on DuckDB, the cluster job on Spark, timelines otherwise)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -24,6 +24,12 @@ from thrombo.rules.model import CriteriaSet
 from thrombo.rules.screening import screen, screen_patient
 from thrombo.rules.screening_results import ScreeningResult, SetResult
 from thrombo.rules.tma.options import ScreeningOptions
+from thrombo.services.engine_choice import (
+    NAMED_REFERENCE,
+    REFERENCE,
+    EngineChoice,
+    choose_engine,
+)
 
 DEFAULT_CRITERIA = registry.DEFAULT
 ALL_CRITERIA = "all"
@@ -114,15 +120,18 @@ class ScreenRequest:
     source: str
     as_of: date
     criteria: str = DEFAULT_CRITERIA
-    engine: str = "reference"
+    engine: str | None = REFERENCE
+    """None: chosen by the source's size (services.engine_choice)."""
     options: ScreenOptions = ScreenOptions()
     tz: str = "UTC"
     fmt: str | None = None
     lab_ranges: Path | None = None
+    needs_evidence: bool = True
+    """Whether the output shows each verdict's evidence (only the reference gives it)."""
 
     def sets(self) -> list[CriteriaSet]:
         """The criteria sets, every option checked before the source is read."""
-        if self.engine not in ENGINES:
+        if self.engine is not None and self.engine not in ENGINES:
             raise ThromboUserError(
                 f"unknown engine {self.engine!r} (available: {', '.join(ENGINES)})")
         return chosen_sets(self.criteria, self.options)
@@ -133,14 +142,34 @@ class SourceScreening:
     results: list[SetResult]
     document: dict[str, Any]
     """The `screen --json` document, with the source's accounting as "input"."""
+    engine: EngineChoice = NAMED_REFERENCE
 
 
 def screen_from_source(request: ScreenRequest) -> SourceScreening:
-    results, accounting = screen_source(request.source, request.fmt, request.engine,
-                                        request.sets(), request.as_of, request.tz,
-                                        request.lab_ranges)
+    """The request screened on its engine, or with none named on the one chosen for the
+    source (engine_choice; the document's rules then name it)."""
+    choice = choose_engine(request.engine, request.source, request.fmt, request.needs_evidence)
+    done = _screen_on(replace(request, engine=choice.name), choice.name)
+    if not choice.automatic:
+        return done
+    return replace(done, document=_naming_engine(done.document, choice), engine=choice)
+
+
+def _screen_on(request: ScreenRequest, engine: str) -> SourceScreening:
+    results, accounting = screen_source(request.source, request.fmt, engine, request.sets(),
+                                        request.as_of, request.tz, request.lab_ranges)
     return SourceScreening(results, {**results_document(results, request.criteria),
                                      "input": accounting})
+
+
+def _naming_engine(document: dict[str, Any], choice: EngineChoice) -> dict[str, Any]:
+    """The document with the engine chosen named in its rules (each set's, for `all`)."""
+    named = dict(document)
+    if "results" in named:
+        named["results"] = [_naming_engine(r, choice) for r in named["results"]]
+    else:
+        named["rules"] = {**named["rules"], "engine": choice.describe()}
+    return named
 
 
 def screen_as_cluster_job(request: ScreenRequest, master: str | None, out: str | None
@@ -150,5 +179,5 @@ def screen_as_cluster_job(request: ScreenRequest, master: str | None, out: str |
         raise ThromboUserError("--out writes one criteria set's results: name it with "
                                "--criteria")
     (criteria,) = request.sets()
-    return screen_on_cluster(request.source, request.fmt, request.engine, criteria,
+    return screen_on_cluster(request.source, request.fmt, request.engine or REFERENCE, criteria,
                              request.as_of, request.tz, request.lab_ranges, master, out)
