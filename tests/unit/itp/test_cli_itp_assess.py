@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 import thrombo.cli.assess
 import thrombo.cli.itp  # noqa: F401  (registers the commands)
+from tests.unit.cli_runs import run_json, write_folder
 from thrombo.cli.app import app
 from thrombo.errors import ThromboUserError
 
@@ -41,20 +41,12 @@ P01,2026-02-14,hypotension,2
 
 
 def dataset(tmp_path: Path) -> Path:
-    for name, text in (("patients", PATIENTS), ("observations", OBSERVATIONS),
-                       ("medications", MEDICATIONS), ("events", EVENTS)):
-        (tmp_path / f"{name}.csv").write_text(text)
-    return tmp_path
-
-
-def run(*args: str) -> dict[str, object]:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return write_folder(tmp_path, patients=PATIENTS, observations=OBSERVATIONS,
+                        medications=MEDICATIONS, events=EVENTS)
 
 
 def test_itp_json_lists_itp_patients_only(tmp_path: Path) -> None:
-    doc = run("itp", str(dataset(tmp_path)), "--as-of", "2026-03-01", "--json")
+    doc = run_json("itp", str(dataset(tmp_path)), "--as-of", "2026-03-01", "--json")
     assert doc["as_of"] == "2026-03-01"
     (p07,) = doc["patients"]  # type: ignore[misc]
     assert (p07["patient_id"], p07["phase"], p07["months_since_diagnosis"]) == (
@@ -64,7 +56,7 @@ def test_itp_json_lists_itp_patients_only(tmp_path: Path) -> None:
 
 
 def test_assess_json_gives_tma_and_itp_responses(tmp_path: Path) -> None:
-    doc = run("assess", str(dataset(tmp_path)), "--as-of", "2026-04-30", "--json")
+    doc = run_json("assess", str(dataset(tmp_path)), "--as-of", "2026-04-30", "--json")
     by_id = {p["patient_id"]: p for p in doc["patients"]}  # type: ignore[attr-defined]
     tma, itp = by_id["P01"], by_id["P07"]
     assert (tma["condition"], tma["response"], tma["response_date"], tma["days_to_response"]) == (
@@ -97,8 +89,8 @@ def test_itp_steroid_dependence_rule_is_an_option_and_named_in_the_output(tmp_pa
     corticosteroid dependence (NR, failed). Each output names the rule that decided."""
     folder = dataset(tmp_path)
     (folder / "medications.csv").write_text(PULSE_MEDICATIONS)
-    default = run("itp", str(folder), "--as-of", "2026-05-01", "--json")
-    strict = run("itp", str(folder), "--as-of", "2026-05-01", "--json",
+    default = run_json("itp", str(folder), "--as-of", "2026-05-01", "--json")
+    strict = run_json("itp", str(folder), "--as-of", "2026-05-01", "--json",
                  "--steroid-dependence", "iwg-2009")
     (p_default,), (p_strict,) = default["patients"], strict["patients"]  # type: ignore[misc]
     assert p_default["rules"]["options"]["steroid_dependence_rule"] == "pulses-judged-by-response"

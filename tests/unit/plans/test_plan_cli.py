@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import thrombo.cli.plan  # noqa: F401  (registers the command)
+from tests.unit.cli_runs import run_json, write_folder
 from thrombo.cli.app import app
 from thrombo.cli.plan import UnknownPatientError
 from thrombo.plans.ladder_data import UnknownPolicyError
@@ -63,16 +63,8 @@ runner = CliRunner()
 
 @pytest.fixture
 def dataset(tmp_path: Path) -> Path:
-    for name, text in (("patients", PATIENTS), ("observations", OBSERVATIONS),
-                       ("medications", MEDICATIONS), ("events", EVENTS)):
-        (tmp_path / f"{name}.csv").write_text(text)
-    return tmp_path
-
-
-def run_json(*args: str) -> dict[str, object]:
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return write_folder(tmp_path, patients=PATIENTS, observations=OBSERVATIONS,
+                        medications=MEDICATIONS, events=EVENTS)
 
 
 def test_itp_ladder_json_names_the_policy_and_the_next_step(dataset: Path) -> None:
