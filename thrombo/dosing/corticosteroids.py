@@ -47,8 +47,13 @@ UNVERIFIED_PREDNISONE_SHORT = (
 STEROID_ROUTE = "PO"
 
 
+def _first_pulse(dose: Amount) -> Phase:
+    """Once daily for the pulse's days, from day 0."""
+    return Phase("pulse: once daily", dose, 1, DEXAMETHASONE_PULSE_DAYS, 0)
+
+
 def _pulse_schedule(dose: Amount, cycles: int | None) -> tuple[Phase, ...]:
-    pulse = Phase("pulse: once daily", dose, 1, DEXAMETHASONE_PULSE_DAYS, 0)
+    pulse = _first_pulse(dose)
     repeat_count = None if cycles is None else cycles - 1
     repeat = Phase(
         "pulse repeated (4 days each)", dose, PULSE_EVERY_DAYS, repeat_count, PULSE_EVERY_DAYS
@@ -77,7 +82,7 @@ def dexamethasone(inputs: DoseInputs) -> DoseRecommendation:
         route=STEROID_ROUTE,
         course=f"{DEXAMETHASONE_PULSE_DAYS} days"
         + ("" if single else f"; repeat the pulse every {PULSE_EVERY_DAYS} days while reassessed"),
-        schedule=_pulse_schedule(dose, 1)[:1] if single else _pulse_schedule(dose, None),
+        schedule=(_first_pulse(dose),) if single else _pulse_schedule(dose, None),
         capped=capped,
         sources=(ASH_2019,) if single else (ASH_2019, SEED_002, CHEN_1997),
         calculation=(
