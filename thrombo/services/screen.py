@@ -30,6 +30,9 @@ from thrombo.services.engine_choice import (
     EngineChoice,
     choose_engine,
 )
+from thrombo.services.stored_screening import STORED_ENGINES, screen_store, store_url
+from thrombo.store.sources import timezone
+from thrombo.store.sql import Store
 
 DEFAULT_CRITERIA = registry.DEFAULT
 ALL_CRITERIA = "all"
@@ -156,6 +159,9 @@ def screen_from_source(request: ScreenRequest) -> SourceScreening:
 
 
 def _screen_on(request: ScreenRequest, engine: str) -> SourceScreening:
+    stored = _screen_from_store(request)
+    if stored is not None:
+        return stored
     results, accounting = screen_source(request.source, request.fmt, engine, request.sets(),
                                         request.as_of, request.tz, request.lab_ranges)
     return SourceScreening(results, {**results_document(results, request.criteria),
@@ -181,3 +187,17 @@ def screen_as_cluster_job(request: ScreenRequest, master: str | None, out: str |
     (criteria,) = request.sets()
     return screen_on_cluster(request.source, request.fmt, request.engine or REFERENCE, criteria,
                              request.as_of, request.tz, request.lab_ranges, master, out)
+
+
+def _screen_from_store(request: ScreenRequest) -> SourceScreening | None:
+    """A store screened on the reference engine: the results stored for its patients' current
+    data where they match (services.stored_screening), the others screened now; the input
+    says how many of each. None for any other source or engine."""
+    url = store_url(request.source, request.fmt)
+    if url is None or request.engine not in STORED_ENGINES:
+        return None
+    sets = request.sets()
+    found = screen_store(Store.open(url, existing=True), sets, request.as_of,
+                         timezone(request.tz))
+    return SourceScreening(found.results, {**results_document(found.results, request.criteria),
+                                           "input": found.input_json(url)})
