@@ -133,14 +133,16 @@ def _processor(conn: Connection, table: Table, column: str) -> Processor:
 
 def _processed(rows: Sequence[Row], processors: list[Processor]) -> list[Row]:
     """The rows with each value as SQLAlchemy would bind it (columns without a processor kept
-    as they are)."""
-    active = [(i, p) for i, p in enumerate(processors) if p is not None]
+    as they are). A column's empty value is bound once: most rows have no attributes, and a
+    JSON column binds None as the document `null` (JSON.none_as_null is off)."""
+    active = [(i, p, p(None)) for i, p in enumerate(processors) if p is not None]
     if not active:
         return list(rows)
     out = []
     for row in rows:
         values = list(row)
-        for i, process in active:
-            values[i] = process(values[i])
+        for i, process, empty in active:
+            value = values[i]
+            values[i] = empty if value is None else process(value)
         out.append(tuple(values))
     return out

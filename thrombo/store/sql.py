@@ -30,7 +30,6 @@ from thrombo.normalize.assemble import (
     content_digest,
     record_key,
 )
-from thrombo.normalize.canonical_records import Canonical
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
 from thrombo.store import audit
 from thrombo.store.migrate import upgrade
@@ -180,16 +179,18 @@ def write_accepted(
     conn: Connection, accepted: Sequence[tuple[SourceSummary, Accepted]], import_id: int
 ) -> None:
     """Insert what is new; a source record whose records all exist already is a duplicate."""
-    existing, present = _existing_keys(conn, (r for _, item in accepted for r in item.records))
+    keyed = [(summary, item, [(r, record_key(r)) for r in item.records])
+             for summary, item in accepted]
+    existing, present = _existing_keys(conn, (k for _, _, keys in keyed for _, k in keys))
     pending: dict[Table, list[Row]] = {}
     changed: list[dict[str, Any]] = []
-    for summary, item in accepted:
-        fresh = [r for r in item.records if record_key(r) not in existing]
+    for summary, item, keys in keyed:
+        fresh = [(r, key) for r, key in keys if key not in existing]
         if not fresh:
             summary.duplicates += 1
             continue
         summary.stored += 1
-        for rec in fresh:
+        for rec, key in fresh:
             table, row = record_row(rec, item.provenance, import_id)
             if isinstance(rec, Patient) and rec.patient_id in present:
                 # A newer version of a known patient: update, not insert.
@@ -198,7 +199,7 @@ def write_accepted(
                 pending.setdefault(table, []).append(row)
             if isinstance(rec, Patient):
                 present.add(rec.patient_id)
-            existing.add(record_key(rec))
+            existing.add(key)
     # Parents before children (patients before their observations): sorted_tables order.
     for table in (t for t in patients.metadata.sorted_tables if t in pending):
         insert_rows(conn, table, pending[table])
@@ -253,13 +254,13 @@ _KEY_TABLES: dict[str, tuple[Table, str]] = {
 
 
 def _existing_keys(
-    conn: Connection, records: Iterable[Canonical]
+    conn: Connection, keys: Iterable[tuple[str, ...]]
 ) -> tuple[set[tuple[str, ...]], set[str]]:
-    """The keys of these records already stored, and which of their patients exist."""
+    """Which of these record keys (assemble.record_key) are already stored, and which of their
+    patients exist."""
     wanted: dict[str, set[str]] = {}
     facts: set[tuple[str, ...]] = set()
-    for rec in records:
-        key = record_key(rec)
+    for key in keys:
         if key[0] == "fact":
             facts.add(key)
         else:
