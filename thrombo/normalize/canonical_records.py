@@ -34,13 +34,19 @@ from thrombo.io.raw import (
     SourceRecord,
 )
 from thrombo.normalize import concepts
-from thrombo.normalize.analytes import BY_KEY, LOINC_STATUS
+from thrombo.normalize.analytes import BY_KEY, LOINC_STATUS, Analyte
 from thrombo.normalize.analytes import UNVERIFIED as UNVERIFIED_LOINC
 from thrombo.normalize.codemap import CodeMap
 from thrombo.normalize.concepts import ConceptMatch
 from thrombo.normalize.identity import FHIR_VERSION
 from thrombo.normalize.labranges import LabRanges
-from thrombo.normalize.row_checks import Skip, check_plausible, resolve_analyte, unit_check
+from thrombo.normalize.row_checks import (
+    RowCheck,
+    Skip,
+    check_plausible,
+    resolve_analyte,
+    unit_check,
+)
 from thrombo.normalize.units import apply_factor, unverified_molar_note
 from thrombo.normalize.values import (
     ValueProblem,
@@ -89,6 +95,14 @@ class Context:
     patients: dict[str, tuple[date, Sex]] = field(default_factory=dict, compare=False)
     """Birth date and sex of the patients read so far (and those already in the store), for
     the site's age- and sex-banded lab ranges and for refusing records dated before birth."""
+    analytes: dict[Code | str, Analyte | str] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
+    """Each code read so far: its analyte, or the reason it is skipped (row_checks'
+    resolve_analyte, which depends on nothing but the code and this context's code map)."""
+    unit_checks: dict[tuple[str, str], RowCheck] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
+    """Each (analyte, unit) read so far: its row check (the unit's conversion by pint and the
+    plausible range, which depend on nothing else)."""
 
     def birth(self, patient_id: str) -> date | None:
         return self.patients.get(patient_id.strip(), (None, "U"))[0]
@@ -201,8 +215,30 @@ def _patient(raw: RawPatient, prov: Provenance) -> Patient:
     )
 
 
+def analyte_of(code: Code | str, ctx: Context) -> Analyte:
+    """`row_checks.resolve_analyte` of the code, worked out once per code and import."""
+    found = ctx.analytes.get(code)
+    if found is None:
+        try:
+            found = resolve_analyte(code, ctx.codemap)
+        except Skip as skip:
+            found = str(skip)
+        ctx.analytes[code] = found
+    if isinstance(found, str):
+        raise Skip(found)
+    return found
+
+
+def unit_check_of(analyte: Analyte, unit: str, ctx: Context) -> RowCheck:
+    """`row_checks.unit_check` of the pair, worked out once per pair and import."""
+    check = ctx.unit_checks.get((analyte.key, unit))
+    if check is None:
+        check = ctx.unit_checks[analyte.key, unit] = unit_check(analyte, unit)
+    return check
+
+
 def _observation(raw: RawObservation, prov: Provenance, ctx: Context) -> Observation:
-    analyte = resolve_analyte(raw.code, ctx.codemap)
+    analyte = analyte_of(raw.code, ctx)
     moment = parse_moment(raw.time, "time", ctx.tz, birth=ctx.birth(raw.patient_id))
     code = raw.code if isinstance(raw.code, Code) else None
     category = parse_category(raw.value, analyte.categories) if analyte.categories else None
@@ -217,7 +253,7 @@ def _observation(raw: RawObservation, prov: Provenance, ctx: Context) -> Observa
         if not raw.unit:
             raise ValueProblem(f"unit missing for {analyte.key}")
         # The (code, unit) check the SQL readers join their rows to (normalize.row_checks).
-        check = unit_check(analyte, raw.unit)
+        check = unit_check_of(analyte, raw.unit, ctx)
         if check.factor is None or check.canonical is None:
             raise ValueProblem(f"{check.unit_problem} for {analyte.key}")
         canonical = apply_factor(value, check.factor)
