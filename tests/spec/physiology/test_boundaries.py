@@ -31,27 +31,21 @@ from thrombo.physiology.reference_ranges import (
 
 OK, REFUSED = "accepted", "refused"
 
-PLAUSIBILITY: list[tuple[Callable[[float], float], float, str]] = [
-    (limits.check_weight_kg, 0.0, REFUSED),
-    (limits.check_weight_kg, 0.01, OK),
-    (limits.check_weight_kg, 250.0, OK),
-    (limits.check_weight_kg, 250.01, REFUSED),
-    (limits.check_height_cm, 30.0, REFUSED),
-    (limits.check_height_cm, 30.01, OK),
-    (limits.check_height_cm, 250.0, OK),
-    (limits.check_height_cm, 250.01, REFUSED),
-    (limits.check_age_years, -0.01, REFUSED),
-    (limits.check_age_years, 0.0, OK),
-    (limits.check_age_years, 30.0, OK),
-    (limits.check_age_years, 30.01, REFUSED),
-    (limits.check_creatinine_mg_dl, 0.0, REFUSED),
-    (limits.check_creatinine_mg_dl, 20.0, OK),
-    (limits.check_creatinine_mg_dl, 20.01, REFUSED),
-    (limits.check_cystatin_c_mg_l, 10.0, OK),
-    (limits.check_cystatin_c_mg_l, 10.01, REFUSED),
-    (limits.check_hemoglobin_g_dl, 25.0, OK),
-    (limits.check_hemoglobin_g_dl, 25.01, REFUSED),
-]
+# Each check: the values it refuses and the values it accepts, at and just beyond its limits.
+PLAUSIBILITY_LIMITS: dict[Callable[[float], float], tuple[tuple[float, ...], tuple[float, ...]]] = {
+    limits.check_weight_kg: ((0.0, 250.01), (0.01, 250.0)),
+    limits.check_height_cm: ((30.0, 250.01), (30.01, 250.0)),
+    limits.check_age_years: ((-0.01, 30.01), (0.0, 30.0)),
+    limits.check_creatinine_mg_dl: ((0.0, 20.01), (20.0,)),
+    limits.check_cystatin_c_mg_l: ((10.01,), (10.0,)),
+    limits.check_hemoglobin_g_dl: ((25.01,), (25.0,)),
+}
+PLAUSIBILITY: list[tuple[Callable[[float], float], float, str]] = sorted(
+    [(check, value, REFUSED) for check, (refused, _) in PLAUSIBILITY_LIMITS.items()
+     for value in refused]
+    + [(check, value, OK) for check, (_, accepted) in PLAUSIBILITY_LIMITS.items()
+       for value in accepted],
+    key=lambda case: (list(PLAUSIBILITY_LIMITS).index(case[0]), case[1]))
 
 
 @pytest.mark.parametrize(("check", "value", "expected"), PLAUSIBILITY,
@@ -104,17 +98,12 @@ def test_ctcae_paediatric_hypertension_bands(sbp: int, expected: int) -> None:
 
 
 @pytest.mark.parametrize(("years", "sex", "expected"), [
-    (0.49, "F", None),     # WHO gives no cut-off under 6 months
-    (0.5, "F", 10.5),      # 6-23 months: 10.5 g/dL (2024)
-    (1.99, "F", 10.5),
-    (2.0, "F", 11.0),      # 24-59 months
-    (4.99, "F", 11.0),
-    (5.0, "F", 11.5),      # 5-11 years
-    (11.99, "F", 11.5),
-    (12.0, "F", 12.0),     # 12-14 years
-    (14.99, "M", 12.0),
-    (15.0, "M", 13.0),     # from 15: men 13, women 12
-    (15.0, "F", 12.0),
+    (0.49, "F", None),                       # WHO gives no cut-off under 6 months
+    (0.5, "F", 10.5), (1.99, "F", 10.5),     # 6-23 months: 10.5 g/dL (2024)
+    (2.0, "F", 11.0), (4.99, "F", 11.0),     # 24-59 months
+    (5.0, "F", 11.5), (11.99, "F", 11.5),    # 5-11 years
+    (12.0, "F", 12.0), (14.99, "M", 12.0),   # 12-14 years
+    (15.0, "M", 13.0), (15.0, "F", 12.0),    # from 15: men 13, women 12
 ])
 def test_who_haemoglobin_cut_offs_by_age(years: float, sex: str,
                                          expected: float | None) -> None:
