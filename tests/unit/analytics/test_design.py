@@ -21,32 +21,43 @@ from thrombo.analytics.proportions import single_stage_sample_size
 from thrombo.cli.app import app
 from thrombo.errors import ImplausibleValueError
 
-# (p0, p1, alpha, beta), optimal (r1, n1, r, n, EN0, PET0), minimax (r1, n1, r, n, EN0, PET0)
-SIMON_1989 = [
-    ((0.05, 0.25, 0.05, 0.2), (0, 9, 2, 17, 11.95800472, 0.6302494097),
-     (0, 12, 2, 16, 13.83855965, 0.5403600877)),
-    ((0.10, 0.30, 0.05, 0.2), (1, 10, 5, 29, 15.01412035, 0.7360989291),
-     (1, 15, 5, 25, 19.50956981, 0.5490430189)),
-    ((0.20, 0.40, 0.05, 0.2), (3, 13, 12, 43, 20.58027071, 0.7473243095),
-     (4, 18, 10, 33, 22.25469276, 0.7163538157)),
-    ((0.30, 0.50, 0.05, 0.2), (5, 15, 18, 46, 23.62973535, 0.7216214402),
-     (6, 19, 16, 39, 25.68996986, 0.6655015070)),
-    ((0.40, 0.60, 0.05, 0.2), (7, 16, 23, 46, 24.51809942, 0.7160633527),
-     (17, 34, 20, 39, 34.43584158, 0.9128316850)),
-    ((0.50, 0.70, 0.05, 0.2), (8, 15, 26, 43, 23.50134277, 0.6963806152),
-     (12, 23, 23, 37, 27.74347639, 0.6611802578)),
-    ((0.60, 0.80, 0.05, 0.2), (7, 11, 30, 43, 20.48109640, 0.7037157376),
-     (8, 13, 25, 35, 20.76692062, 0.6469581537)),
-    ((0.10, 0.30, 0.10, 0.1), (1, 12, 5, 35, 19.84294821, 0.6590022518),
-     (1, 16, 4, 25, 20.36744953, 0.5147278302)),
-]
+Design = tuple[int, int, int, int, float, float]
+
+
+def _design(text: str) -> Design:
+    r1, n1, r, n, en0, pet0 = text.split()
+    return int(r1), int(n1), int(r), int(n), float(en0), float(pet0)
+
+
+Inputs = tuple[float, float, float, float]
+
+
+def _simon_rows(table: str) -> list[tuple[Inputs, Design, Design]]:
+    """One row a line: p0 p1 alpha beta | optimal design | minimax design."""
+    rows = []
+    for line in table.strip().splitlines():
+        inputs, optimal, minimax = line.split("|")
+        p0, p1, alpha, beta = (float(x) for x in inputs.split())
+        rows.append(((p0, p1, alpha, beta), _design(optimal), _design(minimax)))
+    return rows
+
+
+# p0  p1   alpha beta | optimal r1, n1, r, n, EN0, PET0 | minimax r1, n1, r, n, EN0, PET0
+SIMON_1989 = _simon_rows("""
+0.05 0.25 0.05 0.20 |  0  9  2 17 11.95800472 0.6302494097 |  0 12  2 16 13.83855965 0.5403600877
+0.10 0.30 0.05 0.20 |  1 10  5 29 15.01412035 0.7360989291 |  1 15  5 25 19.50956981 0.5490430189
+0.20 0.40 0.05 0.20 |  3 13 12 43 20.58027071 0.7473243095 |  4 18 10 33 22.25469276 0.7163538157
+0.30 0.50 0.05 0.20 |  5 15 18 46 23.62973535 0.7216214402 |  6 19 16 39 25.68996986 0.6655015070
+0.40 0.60 0.05 0.20 |  7 16 23 46 24.51809942 0.7160633527 | 17 34 20 39 34.43584158 0.9128316850
+0.50 0.70 0.05 0.20 |  8 15 26 43 23.50134277 0.6963806152 | 12 23 23 37 27.74347639 0.6611802578
+0.60 0.80 0.05 0.20 |  7 11 30 43 20.48109640 0.7037157376 |  8 13 25 35 20.76692062 0.6469581537
+0.10 0.30 0.10 0.10 |  1 12  5 35 19.84294821 0.6590022518 |  1 16  4 25 20.36744953 0.5147278302
+""")
 
 
 @pytest.mark.parametrize(("inputs", "optimal", "minimax"), SIMON_1989)
 def test_designs_match_simon_1989_and_the_r_search(
-        inputs: tuple[float, float, float, float],
-        optimal: tuple[int, int, int, int, float, float],
-        minimax: tuple[int, int, int, int, float, float]) -> None:
+        inputs: Inputs, optimal: Design, minimax: Design) -> None:
     designs = simon_two_stage(*inputs)
     for found, expected in ((designs.optimal, optimal), (designs.minimax, minimax)):
         assert (found.r1, found.n1, found.r, found.n) == expected[:4]
