@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from thrombo.domain.codes import LOINC, UCUM, Code, InvalidCodeError
@@ -210,16 +211,31 @@ def codings(concept: JSON | None, path: str) -> tuple[Code, ...]:
         return ()
     found = []
     for i, coding in enumerate(objects(concept, "coding", f"{path}.coding")):
-        where = f"{path}.coding[{i}]"
-        system = text(coding, "system", f"{where}.system")
-        code = text(coding, "code", f"{where}.code")
+        system, code, display = coding.get("system"), coding.get("code"), coding.get("display")
+        if not (isinstance(system, str) and isinstance(code, str)
+                and (display is None or isinstance(display, str))):
+            # Not plain text: read element by element, to name the element that is wrong.
+            where = f"{path}.coding[{i}]"
+            system = text(coding, "system", f"{where}.system")
+            code = text(coding, "code", f"{where}.code")
+            if system is None or code is None:
+                continue
+            display = text(coding, "display", f"{where}.display")
+        system, code = system.strip() or None, code.strip() or None
         if system is None or code is None:
             continue  # a display-only or system-less coding identifies nothing
         try:
-            found.append(Code(system, code, text(coding, "display", f"{where}.display")))
+            found.append(_code(system, code, display.strip() or None if display else None))
         except InvalidCodeError as exc:
-            raise Unusable(f"{where}.code", str(exc)) from None
+            raise Unusable(f"{path}.coding[{i}].code", str(exc)) from None
     return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def _code(system: str, code: str, display: str | None) -> Code:
+    """A coding read before is the same Code (its shape checked once; a malformed one is not
+    kept and raises again)."""
+    return Code(system, code, display)
 
 
 def concept_text(concept: JSON | None, path: str) -> str | None:
