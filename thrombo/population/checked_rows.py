@@ -92,12 +92,6 @@ def mark_copies(con: duckdb.DuckDBPyConnection) -> None:
         WHERE {CHECKED}.seq = c.seq AND c.copy IS NOT NULL""")
 
 
-def mark_repeated_identifiers(con: duckdb.DuckDBPyConnection) -> None:
-    """mark_copies, under the name dataset_folder calls it by (marking twice changes nothing:
-    a row marked is no longer of rc.COPIED_KINDS)."""
-    mark_copies(con)
-
-
 def mixed_share(con: duckdb.DuckDBPyConnection, table: str) -> float:
     """The share of row groups whose smallest patient id is below the previous group's
     largest (DuckDB's own zone maps, as its range filter uses them)."""

@@ -134,8 +134,6 @@ def screen_checked(
             label = "observations" if feed is None else feed.label
             raise SourceError(f"{label}: cannot be read ({exc})") from exc
         if feed is not None:
-            if feed.identifiers:
-                checked_rows.mark_repeated_identifiers(con)
             account_observations(con, feed, ctx, tally)
         found = screen_ranges(con, sets, as_of, rows_per_range, tally)
         notes = censored_note(con)

@@ -16,7 +16,7 @@ concepts the OMOP reader uses (the shipped map overridden by the CDM's concept t
 lookup joins on the column's own values, so an id means in SQL what it means to the reader.
 
 Duplicates: the OMOP reader identifies a measurement by `measurement_id`, so a later row with
-an id already read is a duplicate whoever its patient (staging.mark_repeated_identifiers); rows
+an id already read is a duplicate whoever its patient (checked_rows.mark_copies); rows
 without an id are compared by content, as the normal reader compares them.
 
 A CDM in a SQL database has its measurement table streamed to a scratch file first
@@ -137,7 +137,6 @@ class MeasurementFeed:
     path: Path
     label: str
     concepts: Concepts
-    identifiers = True
 
     def reader(self) -> str:
         """The table as the OMOP reader reads it (omop.table_sql), with its row number."""

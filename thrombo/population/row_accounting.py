@@ -85,10 +85,6 @@ class Feed(Protocol):
     def label(self) -> str:
         """The source the normal reader's quarantine entries name."""
 
-    @property
-    def identifiers(self) -> bool:
-        """Whether rows carry an identifier the normal reader knows duplicates by."""
-
     def rejects(self, con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
         """Rows the file reader could not split into fields (line, reason), in file order."""
 
@@ -107,8 +103,6 @@ class DatasetFeed:
     """`observations.csv|parquet` of a dataset folder (thrombo.io.csv_dataset)."""
 
     path: Path
-
-    identifiers = False
 
     @property
     def label(self) -> str:
