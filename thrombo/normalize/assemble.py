@@ -118,6 +118,8 @@ def accept(
 
 def unknown_patient(item: Accepted, known: set[str] | frozenset[str]) -> str | None:
     """The first patient the item refers to that is not known, if any."""
+    if all(r.patient_id in known or isinstance(r, Patient) for r in item.records):
+        return None  # the common case, without building the set of its patients
     missing = sorted({r.patient_id for r in item.records if not isinstance(r, Patient)} - known)
     return missing[0] if missing else None
 
