@@ -20,6 +20,7 @@ import pytest
 
 from thrombo.engines import screen_with
 from thrombo.population.dataset_folder import screen_dataset
+from thrombo.population.options import BulkOptions
 from thrombo.population.row_accounting import DirectAccounting, reason_kind
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.screening_results import ScreeningResult, SetResult
@@ -47,7 +48,8 @@ def assert_same_verdicts(folder: Path, tz: str, as_of: date | None = None,
     for name in CRITERIA:
         criteria = criteria_set(name)
         expected: SetResult = screen_with("reference", loaded.timelines, criteria, day)
-        got, accounting = screen_dataset(folder, criteria, day, tz, rows_per_range=rows_per_range)
+        got, accounting = screen_dataset(folder, criteria,
+                                         BulkOptions(day, tz, rows_per_range=rows_per_range))
         assert [verdict(r) for r in got.patients] == [verdict(r) for r in expected.patients]
         assert got.rules == expected.rules and got.as_of == day
     return loaded, accounting
@@ -148,8 +150,9 @@ def test_every_bad_row_is_counted_by_kind_as_the_normal_reader_counts_it(tmp_pat
     patients', events' and medications' entries equal load_source(...).input_json()."""
     folder = bad_folder(tmp_path)
     normal: dict[str, Any] = load_source(str(folder), tz="Europe/Berlin").input_json()
-    _, accounting = screen_dataset(folder, criteria_set("harmonized-2023"), date(2025, 2, 28),
-                                   "Europe/Berlin", rows_per_range=5)
+    _, accounting = screen_dataset(folder, criteria_set("harmonized-2023"),
+                                   BulkOptions(date(2025, 2, 28), "Europe/Berlin",
+                                               rows_per_range=5))
     expected = assert_accounted_as_normal(accounting, normal, "observations.csv")
     assert len(expected) == 10 and accounting.to_json()["sources"][0]["duplicates"] == 2
 

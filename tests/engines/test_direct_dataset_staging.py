@@ -21,6 +21,7 @@ from thrombo.errors import SourceError
 from thrombo.io import csv_dataset
 from thrombo.normalize.labranges import LabRanges
 from thrombo.population import checked_rows, dataset_folder
+from thrombo.population.options import BulkOptions
 from thrombo.rules.registry import criteria_set
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.writer import write_dataset
@@ -152,7 +153,8 @@ def test_the_scratch_space_is_removed_after_a_screen_and_after_an_error(
         real(con, ranges)
 
     monkeypatch.setattr(checked_rows, "check_once", watching)
-    dataset_folder.screen_dataset(folder, criteria_set("jodele-2014"), date(2025, 2, 28))
+    dataset_folder.screen_dataset(folder, criteria_set("jodele-2014"),
+                                      BulkOptions(date(2025, 2, 28)))
     assert len(seen) == 1
     assert scratch_dirs(spill) == []
 
@@ -162,7 +164,8 @@ def test_the_scratch_space_is_removed_after_a_screen_and_after_an_error(
 
     monkeypatch.setattr(checked_rows, "check_once", failing)
     with pytest.raises(RuntimeError, match="disk full"):
-        dataset_folder.screen_dataset(folder, criteria_set("jodele-2014"), date(2025, 2, 28))
+        dataset_folder.screen_dataset(folder, criteria_set("jodele-2014"),
+                                      BulkOptions(date(2025, 2, 28)))
     assert len(seen) == 2 and scratch_dirs(spill) == []
 
 

@@ -26,6 +26,7 @@ from tests.engines.test_direct_dataset import (
 from tests.postgres import fresh_database
 from thrombo.engines import screen_with
 from thrombo.population.omop_cdm import screen_omop_sets
+from thrombo.population.options import BulkOptions
 from thrombo.rules.registry import criteria_set
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.writer import write_dataset
@@ -158,7 +159,8 @@ def assert_same_verdicts(
 ) -> Any:
     loaded = load_source(str(folder), tz=tz, fmt="omop")
     sets = [criteria_set(n) for n in ("harmonized-2023", "jodele-2014")]
-    got, accounting = screen_omop_sets(folder, sets, as_of, tz, rows_per_range=rows_per_range)
+    got, accounting = screen_omop_sets(folder, sets, BulkOptions(as_of, tz,
+                                                                 rows_per_range=rows_per_range))
     for criteria, result in zip(sets, got, strict=True):
         expected = screen_with("reference", loaded.timelines, criteria, as_of)
         assert [verdict(r) for r in result.patients] == [verdict(r) for r in expected.patients]

@@ -33,6 +33,7 @@ from tests.engines.checked_folder import checked_folder
 from tests.engines.test_row_checks_engines import AS_OF, HOSTILE, hostile_folder
 from thrombo.normalize import row_checks as rc
 from thrombo.population.dataset_folder import screen_dataset
+from thrombo.population.options import BulkOptions
 from thrombo.rules.registry import criteria_set
 from thrombo.store.sources import load_source
 
@@ -74,7 +75,7 @@ def python_accounting(folder: Path) -> Counter[str]:
 
 
 def duckdb_accounting(folder: Path) -> Counter[str]:
-    _, accounting = screen_dataset(folder, criteria_set("harmonized-2023"), AS_OF)
+    _, accounting = screen_dataset(folder, criteria_set("harmonized-2023"), BulkOptions(AS_OF))
     return _counted(accounting.to_json(), Counter(accounting.quarantined_by_kind()))
 
 
@@ -110,7 +111,7 @@ def test_quarantine_and_skip_entries_have_one_shape(hostile: Path) -> None:
     of rows behind it in a warning; the first unknown-patient row, for one, as the normal
     reader quarantines it."""
     normal: dict[str, Any] = load_source(str(hostile)).input_json()
-    _, accounting = screen_dataset(hostile, criteria_set("harmonized-2023"), AS_OF)
+    _, accounting = screen_dataset(hostile, criteria_set("harmonized-2023"), BulkOptions(AS_OF))
     direct = accounting.to_json()
     for key, fields in (("quarantine", {"source", "location", "reason"}),
                         ("skipped", {"reason", "count", "example"})):

@@ -28,6 +28,7 @@ from tests.engines.checked_folder import checked_folder
 from thrombo.engines import screen_with
 from thrombo.engines.verdicts import screening_result
 from thrombo.population.dataset_folder import screen_dataset
+from thrombo.population.options import BulkOptions
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.screening_results import ScreeningResult
 from thrombo.store.sources import load_source
@@ -106,7 +107,7 @@ def test_reference_and_duckdb(folder: Path) -> None:
     loaded = load_source(str(folder))
     reference = screen_with("reference", loaded.timelines, criteria, AS_OF)
     assert verdicts(reference.patients) == REFERENCE
-    duck, accounting = screen_dataset(folder, criteria, AS_OF)
+    duck, accounting = screen_dataset(folder, criteria, BulkOptions(AS_OF))
     assert verdicts(duck.patients) == REFERENCE
     assert duck.warnings[-1].startswith("4 censored results ('<10', '>2500') read as bounds and "
                                         "decided by interval logic")
@@ -119,7 +120,7 @@ def test_without_the_site_file_a_is_insufficient_data(folder: Path) -> None:
     (folder / "thrombo-lab-ranges.toml").unlink()
     criteria = criteria_set("harmonized-2023")
     reference = screen_with("reference", load_source(str(folder)).timelines, criteria, AS_OF)
-    duck, _ = screen_dataset(folder, criteria, AS_OF)
+    duck, _ = screen_dataset(folder, criteria, BulkOptions(AS_OF))
     for result in (reference, duck):
         assert verdicts(result.patients)["A"][0] == "insufficient-data"
 

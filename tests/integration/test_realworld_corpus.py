@@ -174,11 +174,12 @@ def test_omop_accounting_is_the_same_on_the_duckdb_path() -> None:
     measurement is identified by its measurement_id, so two readings with the same content and
     different ids are two records (rows 7 and 8), not a record and its duplicate."""
     from thrombo.population.omop_cdm import screen_omop_sets
+    from thrombo.population.options import BulkOptions
     from thrombo.rules.registry import criteria_set
 
     reference = load("omop_cdm", fmt="omop")
     _, accounting = screen_omop_sets(CORPUS / "omop_cdm", [criteria_set("harmonized-2023")],
-                                     date(2026, 2, 1))
+                                     BulkOptions(date(2026, 2, 1)))
     (direct,) = accounting.summary.sources
     assert (direct.records, direct.stored, direct.duplicates, direct.skipped,
             direct.quarantined) == counts(reference) == (12, 9, 0, 2, 1)

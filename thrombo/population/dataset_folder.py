@@ -41,6 +41,7 @@ from thrombo.normalize.codemap import codemap_for
 from thrombo.normalize.labranges import lab_ranges_for
 from thrombo.population import checked_rows
 from thrombo.population import dataset_views as views
+from thrombo.population.options import BulkOptions
 from thrombo.population.row_accounting import (
     DatasetFeed,
     DirectAccounting,
@@ -49,46 +50,26 @@ from thrombo.population.row_accounting import (
     account_observations,
     accounting,
 )
-from thrombo.population.row_check_sql import checked_observations_sql
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.screening_results import ScreeningResult, SetResult
 from thrombo.store.sources import timezone
 
-# DuckDB's share of a 1.5 GB peak: the Python side (patients, events, results) takes ~250 MB
-# more; measured at 10 M rows, 1.30 GB peak RSS with "1GB", 1.74 GB with "1500MB", same time
-# within noise. [Design]
-DUCKDB_MEMORY_LIMIT = "1GB"
-# Rows screened per patient-id range: memory is bounded by the range. [Design]
-ROWS_PER_RANGE = 5_000_000
 FORMAT = "csv-dataset"
 
 
 def screen_dataset(
-    folder: Path,
-    criteria: CriteriaSet,
-    as_of: date,
-    tz: str = "UTC",
-    rows_per_range: int = ROWS_PER_RANGE,
-    memory_limit: str = DUCKDB_MEMORY_LIMIT,
+    folder: Path, criteria: CriteriaSet, options: BulkOptions
 ) -> tuple[SetResult, DirectAccounting]:
     """One criteria set over a dataset folder; results as `screen_with` returns them."""
-    results, accounting = screen_dataset_sets(
-        folder, [criteria], as_of, tz, rows_per_range, memory_limit
-    )
+    results, accounting = screen_dataset_sets(folder, [criteria], options)
     return results[0], accounting
 
 
 def screen_dataset_sets(
-    folder: Path,
-    sets: Sequence[CriteriaSet],
-    as_of: date,
-    tz: str = "UTC",
-    rows_per_range: int = ROWS_PER_RANGE,
-    memory_limit: str = DUCKDB_MEMORY_LIMIT,
-    lab_ranges: Path | None = None,
+    folder: Path, sets: Sequence[CriteriaSet], options: BulkOptions
 ) -> tuple[list[SetResult], DirectAccounting]:
     """Several criteria sets over one reading of the folder (`thrombo screen --criteria all`)."""
-    ctx = folder_context(folder, tz, lab_ranges)
+    ctx = folder_context(folder, options.tz, options.lab_ranges)
     path = _observations(folder)
 
     def observations(con: duckdb.DuckDBPyConnection) -> Feed | None:
@@ -96,8 +77,7 @@ def screen_dataset_sets(
             register_observations(con, path, ctx)
         return None if path is None else DatasetFeed(path)
 
-    return screen_checked(read_side_files(folder, ctx), ctx, tz, sets, as_of, observations,
-                          rows_per_range, memory_limit)
+    return screen_checked(read_side_files(folder, ctx), ctx, sets, observations, options)
 
 
 def folder_context(folder: Path, tz: str, lab_ranges: Path | None = None) -> Context:
@@ -109,21 +89,19 @@ def folder_context(folder: Path, tz: str, lab_ranges: Path | None = None) -> Con
 def screen_checked(
     side: Dataset,
     ctx: Context,
-    tz: str,
     sets: Sequence[CriteriaSet],
-    as_of: date,
     observations: Callable[[duckdb.DuckDBPyConnection], Feed | None],
-    rows_per_range: int = ROWS_PER_RANGE,
-    memory_limit: str = DUCKDB_MEMORY_LIMIT,
+    options: BulkOptions,
 ) -> tuple[list[SetResult], DirectAccounting]:
     """Screen the side records (patients, events) with the observation rows that
     `observations` registers as the view `obs_checked` (returning where they came from, or
     None when there are none): checked once into the scratch table, accounted, then screened
-    range by range. `tz` names the context's site time zone, the session's."""
-    con = connect(memory_limit)
+    range by range. `options.tz` names the context's site time zone, the session's."""
+    as_of = options.as_of
+    con = connect(options.memory_limit)
     tally = Tally()
     with checked_rows.scratch_space(con):
-        con.execute(f"SET TimeZone = {text(tz)}")
+        con.execute(f"SET TimeZone = {text(options.tz)}")
         register_side(con, side, ctx.tz)
         feed = observations(con)
         if feed is None:
@@ -135,7 +113,7 @@ def screen_checked(
             raise SourceError(f"{label}: cannot be read ({exc})") from exc
         if feed is not None:
             account_observations(con, feed, ctx, tally)
-        found = screen_ranges(con, sets, as_of, rows_per_range, tally)
+        found = screen_ranges(con, sets, as_of, options.rows_per_range, tally)
         notes = censored_note(con)
     results = [
         SetResult(s.rules_json(), as_of, tuple(sorted(rows, key=lambda r: r.patient_id)),
@@ -216,16 +194,7 @@ def register_side(con: duckdb.DuckDBPyConnection, side: Dataset, zone: tzinfo) -
 
 def register_observations(con: duckdb.DuckDBPyConnection, path: Path, ctx: Context) -> None:
     """The view `obs_checked`: each row of the file with its first problem (not yet read)."""
-    raw = views.raw_observations_sql(path, views.column_types(con, views.checked_reader(path)))
-    if path.suffix != ".parquet":
-        # The CSV reader skips a line whose cells are all blank: it is not a record.
-        raw = (f"SELECT * FROM ({raw}) WHERE COALESCE(pid, time_text, code, value_text, unit, "
-               "ref_low_text, ref_high_text) IS NOT NULL")
-    views.register_checks(con, raw, ctx.codemap)
-    fields = len(views.csv_header(path)) if path.suffix != ".parquet" else 0
-    con.execute(
-        f"CREATE OR REPLACE VIEW obs_checked AS {checked_observations_sql(raw, fields)}"
-    )
+    views.checked_view(con, path, ctx.codemap)
 
 
 def _no_observations() -> str:

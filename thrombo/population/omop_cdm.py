@@ -29,7 +29,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -61,12 +60,8 @@ from thrombo.normalize.assemble import Dataset
 from thrombo.normalize.canonical_records import Context, normalize_record
 from thrombo.normalize.values import ValueProblem
 from thrombo.population import dataset_views as views
-from thrombo.population.dataset_folder import (
-    DUCKDB_MEMORY_LIMIT,
-    ROWS_PER_RANGE,
-    assemble_side,
-    screen_checked,
-)
+from thrombo.population.dataset_folder import assemble_side, screen_checked
+from thrombo.population.options import BulkOptions
 from thrombo.population.row_accounting import DirectAccounting, Feed
 from thrombo.population.row_check_sql import checked_observations_sql
 from thrombo.rules.model import CriteriaSet
@@ -82,19 +77,13 @@ CONCEPT_COLUMNS = ("measurement_concept_id", "unit_concept_id", "value_as_concep
 
 
 def screen_omop_sets(
-    source: str | Path,
-    sets: Sequence[CriteriaSet],
-    as_of: date,
-    tz: str = "UTC",
-    rows_per_range: int = ROWS_PER_RANGE,
-    memory_limit: str = DUCKDB_MEMORY_LIMIT,
-    lab_ranges: Path | None = None,
+    source: str | Path, sets: Sequence[CriteriaSet], options: BulkOptions
 ) -> tuple[list[SetResult], DirectAccounting]:
     """Several criteria sets over one reading of a CDM: a folder of tables, or a database URL
     (its measurement table streamed to a scratch file first, thrombo.io.omop_copy)."""
     name = str(source)
     # The normal reader's context (code map, site lab ranges).
-    _, ctx = plan_sources([name], tz=tz, fmt=FORMAT, lab_ranges=lab_ranges)
+    _, ctx = plan_sources([name], tz=options.tz, fmt=FORMAT, lab_ranges=options.lab_ranges)
     tables = open_tables(name)
     concepts = cdm_concepts(tables)
     side = read_side(tables, concepts, ctx)
@@ -108,8 +97,7 @@ def screen_omop_sets(
             feed.register(con, ctx)
             return feed
 
-        return screen_checked(side, ctx, tz, sets, as_of, observations, rows_per_range,
-                              memory_limit)
+        return screen_checked(side, ctx, sets, observations, options)
 
 
 def read_side(tables: Tables, concepts: Concepts, ctx: Context) -> Dataset:

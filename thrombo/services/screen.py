@@ -17,6 +17,7 @@ from typing import Any, Literal, cast
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.engines import ENGINES
 from thrombo.errors import ThromboUserError
+from thrombo.population.options import BulkOptions
 from thrombo.population.screen import screen_on_cluster, screen_source
 from thrombo.rules import registry
 from thrombo.rules.compare import disagreements
@@ -139,6 +140,9 @@ class ScreenRequest:
                 f"unknown engine {self.engine!r} (available: {', '.join(ENGINES)})")
         return chosen_sets(self.criteria, self.options)
 
+    def bulk_options(self) -> BulkOptions:
+        return BulkOptions(self.as_of, self.tz, self.lab_ranges)
+
 
 @dataclass(frozen=True)
 class SourceScreening:
@@ -163,7 +167,7 @@ def _screen_on(request: ScreenRequest, engine: str) -> SourceScreening:
     if stored is not None:
         return stored
     results, accounting = screen_source(request.source, request.fmt, engine, request.sets(),
-                                        request.as_of, request.tz, request.lab_ranges)
+                                        request.bulk_options())
     return SourceScreening(results, {**results_document(results, request.criteria),
                                      "input": accounting})
 
@@ -186,7 +190,7 @@ def screen_as_cluster_job(request: ScreenRequest, master: str | None, out: str |
                                "--criteria")
     (criteria,) = request.sets()
     return screen_on_cluster(request.source, request.fmt, request.engine or REFERENCE, criteria,
-                             request.as_of, request.tz, request.lab_ranges, master, out)
+                             request.bulk_options(), master, out)
 
 
 def _screen_from_store(request: ScreenRequest) -> SourceScreening | None:

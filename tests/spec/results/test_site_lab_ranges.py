@@ -23,6 +23,7 @@ from pathlib import Path
 
 from thrombo.engines import screen_with
 from thrombo.population.dataset_folder import screen_dataset
+from thrombo.population.options import BulkOptions
 from thrombo.rules.registry import criteria_set
 from thrombo.store.sources import load_source
 
@@ -53,7 +54,7 @@ def dataset(folder: Path, site_ranges: bool) -> Path:
 def both_engines(folder: Path) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
     criteria = criteria_set("harmonized-2023")
     reference = screen_with("reference", load_source(str(folder)).timelines, criteria, AS_OF)
-    duck, _ = screen_dataset(folder, criteria, AS_OF)
+    duck, _ = screen_dataset(folder, criteria, BulkOptions(AS_OF))
     return [(p.status, p.criteria_met, p.criteria_indeterminate)
             for result in (reference, duck) for p in result.patients]
 

@@ -258,6 +258,7 @@ def test_a_measurement_table_with_a_malformed_row_is_refused_not_read_as_empty(
     read the table as empty, so every measurement vanished without a count. The table is now
     refused by name, by the reader and by the batch engine alike."""
     from thrombo.population.omop_cdm import screen_omop_sets
+    from thrombo.population.options import BulkOptions
     from thrombo.rules.registry import criteria_set
 
     folder = write_csv(tmp_path / "cdm")
@@ -266,7 +267,8 @@ def test_a_measurement_table_with_a_malformed_row_is_refused_not_read_as_empty(
     with pytest.raises(SourceError, match=r"MEASUREMENT\.csv: cannot be read"):
         load_source(str(folder), fmt="omop")
     with pytest.raises(SourceError, match=r"MEASUREMENT\.csv: cannot be read"):
-        screen_omop_sets(folder, [criteria_set("harmonized-2023")], date(2026, 2, 28))
+        screen_omop_sets(folder, [criteria_set("harmonized-2023")],
+                         BulkOptions(date(2026, 2, 28)))
 
 
 def test_a_tab_separated_cdm_reads_as_the_comma_separated_one(tmp_path: Path) -> None:
