@@ -10,7 +10,7 @@ behind it (issue 17 finding 19: plan evidence carries values and thresholds).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 from thrombo.domain.evidence import CriterionEvidence, Evidence
 from thrombo.domain.quantities import Quantity
@@ -18,7 +18,8 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.plans.result import OptionStatus, Reason
 from thrombo.response.tma import TmaResponse
 from thrombo.rules.evaluate import PatientEvaluator
-from thrombo.rules.model import CriteriaSet, Named, analytes_of
+from thrombo.rules.latest_results import latest_result
+from thrombo.rules.model import CriteriaSet, Named
 from thrombo.rules.screening import day_status
 from thrombo.rules.screening_results import Outcome, ScreeningResult
 
@@ -79,17 +80,14 @@ def resolved(response: TmaResponse) -> Reason:
     )
 
 
-def _latest_results(known: PatientTimeline, chosen: CriteriaSet, named: Named, on: date) -> str:
-    """The latest result of each analyte a feature reads in the set's window ending `on`."""
-    first = on - timedelta(days=chosen.window_days - 1)
-    shown = []
-    for analyte in sorted(analytes_of(named.criterion)):
-        found = known.between(analyte, first, on)
-        if found:
-            last = found[-1]
-            what = last.category if last.quantity is None else str(last.quantity)
-            shown.append(f"{analyte} {what} on {known.local_day(last.time).isoformat()}")
-    return f" (latest: {', '.join(shown)})" if shown else ""
+def _latest_compared(evaluator: PatientEvaluator, named: Named, on: date) -> str:
+    """The latest result a feature compared in the set's window ending `on`, with the limit it
+    was compared with (rules.latest_results: "ldh 500 U/L ...; compared with >= 2 x ULN 320")."""
+    found = latest_result(evaluator, named.name, named.criterion, on)
+    if found is None:
+        return ""
+    day = evaluator.timeline.local_day(found.time).isoformat()
+    return f" (latest: {found.rule} {found.value} on {day}; compared with {found.threshold})"
 
 
 def _feature_outcomes(known: PatientTimeline, chosen: CriteriaSet, on: date) -> str:
@@ -98,7 +96,7 @@ def _feature_outcomes(known: PatientTimeline, chosen: CriteriaSet, on: date) -> 
     parts = []
     for named in chosen.high_risk or ():
         result = evaluator.named(named, on)
-        why = f" ({result.reason})" if result.reason else _latest_results(known, chosen, named, on)
+        why = f" ({result.reason})" if result.reason else _latest_compared(evaluator, named, on)
         parts.append(f"{named.name} [{named.definition}] "
                      f"{result.outcome.value.replace('_', ' ')}{why}")
     return "; ".join(parts)

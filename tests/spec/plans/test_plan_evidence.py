@@ -53,16 +53,19 @@ def test_eculizumab_for_high_risk_cites_the_features_values() -> None:
 def test_not_high_risk_names_each_feature_and_its_outcome() -> None:
     """sC5b-9 100 (ULN 244), UPCR 0.3/0.2, LDH 500 (ULN 320, so 2 x ULN = 640): no feature met
     on 2026-02-12 -> not yet; each feature is named with its threshold, its outcome on the
-    diagnosis day and the latest result it read in the 14-day window."""
+    diagnosis day and the latest result it read in the 14-day window, with the limit that result
+    was compared with (LDH 500 U/L against 2 x ULN 320 U/L: issue 17, a result without its limit
+    does not say why it is not met)."""
     obs = course(extra="-12 weight 18.4\n40 upcr 0.3\n42 upcr 0.2\n40 sc5b9 100 high=244")
     ecu = tma_protocol(tma(obs), day(44)).option("eculizumab")
     assert ecu.status is S.NOT_YET
     text = ecu.reasons[0].text
     assert text.startswith(
         "not high-risk at diagnosis on 2026-02-12: sc5b9_uln [sC5b-9 >= ULN (A1)] not met "
-        "(latest: sc5b9 100 ng/mL on 2026-02-10); upcr_1 [rUPCR >= 1 mg/mg (A1 [S-2nd])] not "
-        "met (latest: upcr 0.2 mg/mg on 2026-02-12); ldh_2x_uln [LDH >= 2 x ULN (A1 [S-2nd])] "
-        "not met (latest: ldh 500 U/L on 2026-02-12)")
+        "(latest: sc5b9 100 ng/mL on 2026-02-10; compared with >= ULN 244 ng/mL (lab range)); "
+        "upcr_1 [rUPCR >= 1 mg/mg (A1 [S-2nd])] not met (latest: upcr 0.2 mg/mg on 2026-02-12; "
+        "compared with >= 1 mg/mg); ldh_2x_uln [LDH >= 2 x ULN (A1 [S-2nd])] not met (latest: "
+        "ldh 500 U/L on 2026-02-12; compared with >= 2 x ULN 320 U/L (lab range))")
 
 
 def test_a_diagnosis_no_longer_active_says_what_the_window_holds() -> None:
