@@ -114,6 +114,16 @@ def timeline(
     return PatientTimeline.build(person, observations, events=happenings)
 
 
+def one_result(analyte: str, value: str, unit: str, *, ref_low: str = "",
+               ref_high: str = "", on_day: int = 40) -> PatientTimeline:
+    """The default patient with a single laboratory result (day +40 unless said): the one-row
+    table `day | analyte | value | unit | ref_low | ref_high`."""
+    return timeline(f"""
+        day      | analyte   | value   | unit   | ref_low   | ref_high
+        {on_day} | {analyte} | {value} | {unit} | {ref_low} | {ref_high}
+    """)
+
+
 def outcome(tl: PatientTimeline, name: str, on_day: int, criteria: CriteriaSet) -> str:
     """One named criterion's outcome on a day (window ending that day): met/not_met/..."""
     evaluator = PatientEvaluator.of(tl, criteria)

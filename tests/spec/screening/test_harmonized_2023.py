@@ -15,7 +15,7 @@ import pytest
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.tma.options import ScreeningOptions
 
-from .tables import day, feature, outcome, patient, screened, timeline
+from .tables import day, feature, one_result, outcome, patient, screened, timeline
 
 SET = criteria_set("harmonized-2023")
 
@@ -29,19 +29,12 @@ SET = criteria_set("harmonized-2023")
 )
 def test_ldh_above_the_lab_upper_limit(value: str, expected: str) -> None:
     """LDH > ULN (A1): exactly at the lab's ULN of 320 U/L is not above it."""
-    tl = timeline(f"""
-        day | analyte | value   | unit | ref_high
-        40  | ldh     | {value} | U/L  | 320
-    """)
-    assert outcome(tl, "ldh", 40, SET) == expected
+    assert outcome(one_result("ldh", value, "U/L", ref_high="320"), "ldh", 40, SET) == expected
 
 
 def test_ldh_without_a_lab_range_uses_the_age_table_and_warns() -> None:
     """Paediatric 1-9 y ULN 321 U/L (E5 [S-2nd], warned): 330 U/L is above it."""
-    tl = timeline("""
-        day | analyte | value | unit
-        40  | ldh     | 330   | U/L
-    """)
+    tl = one_result("ldh", "330", "U/L")
     assert outcome(tl, "ldh", 40, SET) == "met"
     assert any("unverified" in w for w in screened(tl, SET).warnings)
 
@@ -67,30 +60,19 @@ def test_proteinuria_upcr_at_least_1_mg_per_mg(value: str, unit: str, expected: 
 def test_schistocytes_present_on_the_smear(value: str, expected: str) -> None:
     """Present (A1 sets no count): a reported count above zero counts as present."""
     unit = "" if value in {"present", "absent"} else "%"
-    tl = timeline(f"""
-        day | analyte      | value   | unit
-        40  | schistocytes | {value} | {unit}
-    """)
-    assert outcome(tl, "schistocytes", 40, SET) == expected
+    assert outcome(one_result("schistocytes", value, unit), "schistocytes", 40, SET) == expected
 
 
 @pytest.mark.parametrize(("value", "expected"), [("244", "met"), ("243", "not_met")])
 def test_sc5b9_at_or_above_the_assay_upper_limit(value: str, expected: str) -> None:
     """sC5b-9 >= ULN (A1): at the assay's ULN counts."""
-    tl = timeline(f"""
-        day | analyte | value   | unit  | ref_high
-        40  | sc5b9   | {value} | ng/mL | 244
-    """)
-    assert outcome(tl, "sc5b9", 40, SET) == expected
+    assert outcome(one_result("sc5b9", value, "ng/mL", ref_high="244"), "sc5b9", 40,
+                   SET) == expected
 
 
 def test_sc5b9_without_the_assay_range_is_indeterminate() -> None:
     """sC5b-9 ULN is assay-specific (section 0): no range, no answer."""
-    tl = timeline("""
-        day | analyte | value | unit
-        40  | sc5b9   | 900   | ng/mL
-    """)
-    assert outcome(tl, "sc5b9", 40, SET) == "indeterminate"
+    assert outcome(one_result("sc5b9", "900", "ng/mL"), "sc5b9", 40, SET) == "indeterminate"
 
 
 @pytest.mark.parametrize(
