@@ -13,7 +13,7 @@ import pytest
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.tma.options import ScreeningOptions
 
-from .tables import day, feature, outcome, patient, screened, timeline
+from .tables import day, feature, one_result, outcome, patient, screened, timeline
 
 JODELE = criteria_set("jodele-2014")
 BMTCTN = criteria_set("bmtctn-2005")
@@ -173,16 +173,12 @@ def test_bmtctn_organ_element_is_renal_or_neurological_dysfunction(
 ])
 def test_iwg_schistocytes_above_4_percent(value: str, unit: str, expected: str) -> None:
     """> 4% (A4, unverified) or > 8/HPF (review tables [S-2nd])."""
-    tl = timeline(f"day | analyte | value | unit\n40 | schistocytes | {value} | {unit}")
-    assert outcome(tl, "schistocytes", 40, IWG) == expected
+    assert outcome(one_result("schistocytes", value, unit), "schistocytes", 40, IWG) == expected
 
 
 @pytest.mark.parametrize(("value", "expected"), [("29", "met"), ("30", "not_met")])
 def test_iwg_haptoglobin_below_the_lab_lower_limit(value: str, expected: str) -> None:
-    tl = timeline(f"""
-        day | analyte     | value   | unit  | ref_low
-        40  | haptoglobin | {value} | mg/dL | 30
-    """)
+    tl = one_result("haptoglobin", value, "mg/dL", ref_low="30")
     assert outcome(tl, "haptoglobin", 40, IWG) == expected
 
 
