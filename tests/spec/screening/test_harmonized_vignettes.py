@@ -12,41 +12,40 @@ from __future__ import annotations
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.tma.options import ScreeningOptions
 
-from .tables import day, patient, screened, timeline
+from .tables import day, parse, patient, screened, timeline
 
 SET = criteria_set("harmonized-2023")
 
-CLEAR_TA_TMA = """
-    day | analyte      | value   | unit   | ref_high
-    30  | platelets    | 150     | 10*9/L |
-    30  | hemoglobin   | 11.0    | g/dL   |
-    40  | platelets    | 60      | 10*9/L |
-    40  | hemoglobin   | 9.8     | g/dL   |
-    40  | ldh          | 900     | U/L    | 320
-    40  | schistocytes | present |        |
-    40  | systolic_bp  | 130     | mm[Hg] |
-    40  | diastolic_bp | 88      | mm[Hg] |
-    42  | platelets    | 55      | 10*9/L |
-    42  | hemoglobin   | 9.2     | g/dL   |
-    42  | ldh          | 1000    | U/L    | 320
-    42  | schistocytes | present |        |
+# One course, each result as reported in the usual unit and again in another unit (converted by
+# hand, section H): platelets 150 x 10^9/L = 150000 /uL, Hb 11.0 g/dL = 110 g/L, LDH 900 U/L =
+# 15 ukat/L (1 ukat/L = 60 U/L) with the ULN 320 U/L = 5.3333333333 ukat/L.
+COURSE_IN_TWO_UNITS = """
+    day | analyte      | value   | unit   | ref_high | other   | other_unit | other_ref_high
+    30  | platelets    | 150     | 10*9/L |          | 150000  | /uL        |
+    30  | hemoglobin   | 11.0    | g/dL   |          | 110     | g/L        |
+    40  | platelets    | 60      | 10*9/L |          | 60      | 10*3/uL    |
+    40  | hemoglobin   | 9.8     | g/dL   |          | 98      | g/L        |
+    40  | ldh          | 900     | U/L    | 320      | 15      | ukat/L     | 5.3333333333
+    40  | schistocytes | present |        |          | present |            |
+    40  | systolic_bp  | 130     | mm[Hg] |          | 130     | mm[Hg]     |
+    40  | diastolic_bp | 88      | mm[Hg] |          | 88      | mm[Hg]     |
+    42  | platelets    | 55      | 10*9/L |          | 55000   | /uL        |
+    42  | hemoglobin   | 9.2     | g/dL   |          | 92      | g/L        |
+    42  | ldh          | 1000    | U/L    | 320      | 16.6666666667 | ukat/L | 5.3333333333
+    42  | schistocytes | present |        |          | present |            |
 """
 
-SAME_IN_OTHER_UNITS = """
-    day | analyte      | value   | unit   | ref_high
-    30  | platelets    | 150000  | /uL    |
-    30  | hemoglobin   | 110     | g/L    |
-    40  | platelets    | 60      | 10*3/uL |
-    40  | hemoglobin   | 98      | g/L    |
-    40  | ldh          | 15      | ukat/L | 5.3333333333
-    40  | schistocytes | present |        |
-    40  | systolic_bp  | 130     | mm[Hg] |
-    40  | diastolic_bp | 88      | mm[Hg] |
-    42  | platelets    | 55000   | /uL    |
-    42  | hemoglobin   | 92      | g/L    |
-    42  | ldh          | 16.6666666667 | ukat/L | 5.3333333333
-    42  | schistocytes | present |        |
-"""
+
+def _reported_as(value: str, unit: str, ref_high: str) -> str:
+    """The course's table with the named columns as its value, unit and ref_high."""
+    rows = parse(COURSE_IN_TWO_UNITS)
+    lines = ["day | analyte | value | unit | ref_high"] + [
+        f"{r['day']} | {r['analyte']} | {r[value]} | {r[unit]} | {r[ref_high]}" for r in rows]
+    return "\n".join(lines)
+
+
+CLEAR_TA_TMA = _reported_as("value", "unit", "ref_high")
+SAME_IN_OTHER_UNITS = _reported_as("other", "other_unit", "other_ref_high")
 
 
 def test_clear_ta_tma_is_diagnosed_on_the_confirming_day() -> None:
