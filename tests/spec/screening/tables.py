@@ -124,6 +124,12 @@ def one_result(analyte: str, value: str, unit: str, *, ref_low: str = "",
     """)
 
 
+def one_analyte(analyte: str, unit: str, by_day: dict[int, str]) -> str:
+    """The table of one analyte's results in one unit, given as {day: value}."""
+    rows = [f"{on_day} | {analyte} | {value} | {unit}" for on_day, value in by_day.items()]
+    return "\n".join(["day | analyte | value | unit", *rows]) + "\n"
+
+
 def outcome(tl: PatientTimeline, name: str, on_day: int, criteria: CriteriaSet) -> str:
     """One named criterion's outcome on a day (window ending that day): met/not_met/..."""
     evaluator = PatientEvaluator.of(tl, criteria)

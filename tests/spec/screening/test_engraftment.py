@@ -17,18 +17,12 @@ import pytest
 from thrombo.rules.registry import criteria_set
 from thrombo.rules.tma.options import ScreeningOptions
 
-from .tables import day, outcome, patient, screened, timeline
+from .tables import day, one_analyte, outcome, patient, screened, timeline
 
 SET = criteria_set("harmonized-2023")
 UNRECORDED = patient(neutrophil_engraftment=None, platelet_engraftment=None)
 
-ANC_RECOVERY = """
-    day | analyte | value | unit
-    5   | anc     | 0.1   | 10*9/L
-    15  | anc     | 0.6   | 10*9/L
-    16  | anc     | 0.5   | 10*9/L
-    17  | anc     | 0.8   | 10*9/L
-"""
+ANC_RECOVERY = one_analyte("anc", "10*9/L", {5: "0.1", 15: "0.6", 16: "0.5", 17: "0.8"})
 
 
 @pytest.mark.parametrize(("on_day", "expected"), [(14, "indeterminate"), (15, "met")])
@@ -91,15 +85,8 @@ def test_seven_count_option_does_not_derive_from_three() -> None:
     assert any("unverified" in w for w in seven.warnings)
 
 
-NEVER_ENGRAFTED = """
-    day | analyte   | value | unit
-    10  | platelets | 8     | 10*9/L
-    30  | platelets | 15    | 10*9/L
-    45  | platelets | 12    | 10*9/L
-    59  | platelets | 14    | 10*9/L
-    60  | platelets | 13    | 10*9/L
-    61  | platelets | 16    | 10*9/L
-"""
+NEVER_ENGRAFTED = one_analyte("platelets", "10*9/L",
+                              {10: "8", 30: "15", 45: "12", 59: "14", 60: "13", 61: "16"})
 
 
 @pytest.mark.parametrize(("on_day", "expected"), [
@@ -128,9 +115,7 @@ def test_a_recorded_late_engraftment_is_a_failure_before_it() -> None:
 
 def test_counts_that_never_fell_are_no_failure() -> None:
     """Platelets 150-180 from day +10 on: never below 20, so no failure (and no derived date)."""
-    labs = "day | analyte | value | unit\n10 | platelets | 150 | 10*9/L\n" \
-           "61 | platelets | 180 | 10*9/L"
-    tl = timeline(labs, who=UNRECORDED)
+    tl = timeline(one_analyte("platelets", "10*9/L", {10: "150", 61: "180"}), who=UNRECORDED)
     assert outcome(tl, "thrombocytopenia", 61, SET) == "indeterminate"  # fall: no anchor
 
 
