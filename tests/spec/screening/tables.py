@@ -124,10 +124,12 @@ def one_result(analyte: str, value: str, unit: str, *, ref_low: str = "",
     """)
 
 
-def one_analyte(analyte: str, unit: str, by_day: dict[int, str]) -> str:
-    """The table of one analyte's results in one unit, given as {day: value}."""
-    rows = [f"{on_day} | {analyte} | {value} | {unit}" for on_day, value in by_day.items()]
-    return "\n".join(["day | analyte | value | unit", *rows]) + "\n"
+def one_analyte(analyte: str, unit: str, by_day: dict[int, str], ref_high: str = "") -> str:
+    """The table of one analyte's results in one unit, given as {day: value}, each with the
+    laboratory's upper limit `ref_high` when one is given."""
+    rows = [f"{on_day} | {analyte} | {value} | {unit} | {ref_high}"
+            for on_day, value in by_day.items()]
+    return "\n".join(["day | analyte | value | unit | ref_high", *rows]) + "\n"
 
 
 def outcome(tl: PatientTimeline, name: str, on_day: int, criteria: CriteriaSet) -> str:

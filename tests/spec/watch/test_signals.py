@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.spec.screening.tables import one_analyte, one_result
+
 from .tables import ADULT, INFANT, patient, signal, timeline, with_medications
 
 pytestmark = pytest.mark.usefixtures("on_engine")
@@ -29,12 +31,7 @@ pytestmark = pytest.mark.usefixtures("on_engine")
 def test_ldh_above_the_uln_and_risen_over_the_recent_median(value: str, expected: str) -> None:
     """Median of days +30/+33 = 250 U/L; 1.25 x 250 = 312.5. 321 is above the ULN 320 and
     risen: met. 320 is risen but not above the ULN; 300 neither."""
-    tl = timeline(f"""
-        day | analyte | value   | unit | ref_high
-        30  | ldh     | 240     | U/L  | 320
-        33  | ldh     | 260     | U/L  | 320
-        36  | ldh     | {value} | U/L  | 320
-    """)
+    tl = timeline(one_analyte("ldh", "U/L", {30: "240", 33: "260", 36: value}, ref_high="320"))
     assert signal(tl, "ldh_rising", 36) == expected
 
 
@@ -42,23 +39,14 @@ def test_ldh_above_the_uln_and_risen_over_the_recent_median(value: str, expected
 def test_ldh_rise_boundary_is_one_and_a_quarter_times_the_median(
     value: str, expected: str
 ) -> None:
-    """Already above the ULN (320): the median 300 x 1.25 = 375 counts, 374 does not."""
-    tl = timeline(f"""
-        day | analyte | value   | unit | ref_high
-        30  | ldh     | 300     | U/L  | 250
-        33  | ldh     | 300     | U/L  | 250
-        36  | ldh     | {value} | U/L  | 250
-    """)
+    """Already above the ULN (250): the median 300 x 1.25 = 375 counts, 374 does not."""
+    tl = timeline(one_analyte("ldh", "U/L", {30: "300", 33: "300", 36: value}, ref_high="250"))
     assert signal(tl, "ldh_rising", 36) == expected
 
 
 def test_ldh_high_but_steady_is_no_signal() -> None:
     """Above the ULN for a week without rising (500 -> 520 < 625): not rising, not met."""
-    tl = timeline("""
-        day | analyte | value | unit | ref_high
-        30  | ldh     | 500   | U/L  | 320
-        33  | ldh     | 520   | U/L  | 320
-    """)
+    tl = timeline(one_analyte("ldh", "U/L", {30: "500", 33: "520"}, ref_high="320"))
     assert signal(tl, "ldh_rising", 33) == "not_met"
 
 
@@ -76,11 +64,7 @@ def test_ldh_without_an_earlier_value_in_14_days_is_indeterminate(earlier: str) 
 
 def test_ldh_signal_lapses_after_the_7_day_window() -> None:
     """Raised on day +36; current to day +42 (the 7 days ending there), gone on day +43."""
-    tl = timeline("""
-        day | analyte | value | unit | ref_high
-        30  | ldh     | 250   | U/L  | 320
-        36  | ldh     | 500   | U/L  | 320
-    """)
+    tl = timeline(one_analyte("ldh", "U/L", {30: "250", 36: "500"}, ref_high="320"))
     assert signal(tl, "ldh_rising", 42) == "met"
     assert signal(tl, "ldh_rising", 43) == "indeterminate"  # nothing measured in its window
 
@@ -261,23 +245,13 @@ def test_platelets_fallen_30_percent_from_the_post_engraftment_peak(
     value: str, expected: str
 ) -> None:
     """Highest count after engraftment (day +25) is 200; 70% of 200 = 140 counts, 141 not."""
-    tl = timeline(f"""
-        day | analyte   | value   | unit
-        26  | platelets | 180     | 10*9/L
-        30  | platelets | 200     | 10*9/L
-        40  | platelets | {value} | 10*9/L
-    """)
+    tl = timeline(one_analyte("platelets", "10*9/L", {26: "180", 30: "200", 40: value}))
     assert signal(tl, "platelet_fall", 40) == expected
 
 
 def test_counts_before_platelet_engraftment_are_not_the_baseline() -> None:
     """Day +20's 300 is before engraftment (day +25): the peak is 150, and 120 > 105."""
-    tl = timeline("""
-        day | analyte   | value | unit
-        20  | platelets | 300   | 10*9/L
-        30  | platelets | 150   | 10*9/L
-        40  | platelets | 120   | 10*9/L
-    """)
+    tl = timeline(one_analyte("platelets", "10*9/L", {20: "300", 30: "150", 40: "120"}))
     assert signal(tl, "platelet_fall", 40) == "not_met"
 
 
@@ -285,11 +259,7 @@ def test_counts_before_platelet_engraftment_are_not_the_baseline() -> None:
 def test_platelet_transfusion_after_engraftment(transfused: str, expected: str) -> None:
     """A platelet transfusion on or after platelet engraftment (A1 2(b)); one before it on
     day +22 is part of the expected support."""
-    tl = timeline("""
-        day | analyte   | value | unit
-        26  | platelets | 150   | 10*9/L
-        31  | platelets | 150   | 10*9/L
-    """, events=f"""
+    tl = timeline(one_analyte("platelets", "10*9/L", {26: "150", 31: "150"}), events=f"""
         day          | event
         {transfused} | platelet_transfusion
     """)
@@ -298,11 +268,8 @@ def test_platelet_transfusion_after_engraftment(transfused: str, expected: str) 
 
 def test_platelets_without_an_engraftment_date_are_indeterminate() -> None:
     """No engraftment recorded and none derivable (no run of counts >= 20): no baseline."""
-    tl = timeline("""
-        day | analyte   | value | unit
-        30  | platelets | 15    | 10*9/L
-        33  | platelets | 12    | 10*9/L
-    """, who=patient(platelet_engraftment=None))
+    tl = timeline(one_analyte("platelets", "10*9/L", {30: "15", 33: "12"}),
+                  who=patient(platelet_engraftment=None))
     assert signal(tl, "platelet_fall", 33) == "indeterminate"
 
 
@@ -312,10 +279,7 @@ def test_platelets_without_an_engraftment_date_are_indeterminate() -> None:
 @pytest.mark.parametrize(("value", "expected"), [("244", "met"), ("243", "not_met")])
 def test_sc5b9_at_the_assay_upper_limit(value: str, expected: str) -> None:
     """sC5b-9 >= ULN (A1) from a first result: 244 counts at the ULN 244, 243 does not."""
-    tl = timeline(f"""
-        day | analyte | value   | unit  | ref_high
-        35  | sc5b9   | {value} | ng/mL | 244
-    """)
+    tl = one_result("sc5b9", value, "ng/mL", ref_high="244", on_day=35)
     assert signal(tl, "sc5b9_rising", 35) == expected
 
 
@@ -332,8 +296,5 @@ def test_sc5b9_rising_one_and_a_half_times_below_the_limit(value: str, expected:
 
 def test_sc5b9_without_the_assay_range_is_indeterminate() -> None:
     """The ULN is assay-specific (section 0): a first 900 ng/mL without a range is undecided."""
-    tl = timeline("""
-        day | analyte | value | unit
-        35  | sc5b9   | 900   | ng/mL
-    """)
+    tl = one_result("sc5b9", "900", "ng/mL", on_day=35)
     assert signal(tl, "sc5b9_rising", 35) == "indeterminate"
