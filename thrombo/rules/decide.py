@@ -203,46 +203,55 @@ def _presence(obs: Observation, test: Presence) -> Decision:
     return Decision(Answer.UNKNOWN, f"{obs.category!r} is not a recognised result")
 
 
-def _fall(timeline: Source, obs: Observation, test: FallFromBaseline) -> Decision:
+def _baseline(timeline: Source, obs: Observation, baseline: Baseline
+              ) -> tuple[Quantity, float] | Decision:
+    """The result and the baseline a change is measured from, or the decision when there is
+    nothing to compare: not applicable to a coded result; SKIP without a baseline (the result
+    can only serve as one)."""
     if obs.quantity is None:
         return NOT_APPLICABLE
-    base = baseline_value(timeline, obs, test.baseline)
+    base = baseline_value(timeline, obs, baseline)
     if base is None:
-        return Decision(Answer.SKIP, f"no baseline ({described(test.baseline)})")
+        return Decision(Answer.SKIP, f"no baseline ({described(baseline)})")
+    return obs.quantity, base
+
+
+def _against_baseline(quantity: Quantity, op: Op, limit: float, why: str,
+                      baseline: Baseline) -> Decision:
+    """The result compared with a limit derived from its baseline (`why` says how)."""
+    text = f"{op} {round(limit, LIMIT_DECIMALS):g} {quantity.unit} ({why}: {described(baseline)})"
+    return Decision(compare(quantity.value, op, limit, limit, quantity.comparator), text)
+
+
+def _fall(timeline: Source, obs: Observation, test: FallFromBaseline) -> Decision:
+    found = _baseline(timeline, obs, test.baseline)
+    if isinstance(found, Decision):
+        return found
+    quantity, base = found
     candidates: list[tuple[float, str]] = []
     if test.fraction is not None:
         candidates.append((base * (1 - test.fraction), f"a fall of {test.fraction:.0%}"))
     if test.amount is not None:
-        candidates.append((base - test.amount, f"a fall of {test.amount:g} {obs.quantity.unit}"))
+        candidates.append((base - test.amount, f"a fall of {test.amount:g} {quantity.unit}"))
     limit, what = max(candidates)  # either fall qualifies: the higher limit is the easier one
-    text = (
-        f"<= {round(limit, LIMIT_DECIMALS):g} {obs.quantity.unit} ({what} from baseline "
-        f"{base:g}: {described(test.baseline)})"
-    )
-    return Decision(compare(obs.quantity.value, "<=", limit, limit, obs.quantity.comparator), text)
+    return _against_baseline(quantity, "<=", limit, f"{what} from baseline {base:g}",
+                             test.baseline)
 
 
 def _rise(timeline: Source, obs: Observation, test: RiseFromBaseline) -> Decision:
-    if obs.quantity is None:
-        return NOT_APPLICABLE
-    base = baseline_value(timeline, obs, test.baseline)
-    if base is None:
-        return Decision(Answer.SKIP, f"no baseline ({described(test.baseline)})")
-    limit = base * test.factor
-    text = (
-        f">= {round(limit, LIMIT_DECIMALS):g} {obs.quantity.unit} ({test.factor:g} x baseline "
-        f"{base:g}: {described(test.baseline)})"
-    )
-    return Decision(compare(obs.quantity.value, ">=", limit, limit, obs.quantity.comparator), text)
+    found = _baseline(timeline, obs, test.baseline)
+    if isinstance(found, Decision):
+        return found
+    quantity, base = found
+    return _against_baseline(quantity, ">=", base * test.factor,
+                             f"{test.factor:g} x baseline {base:g}", test.baseline)
 
 
 def _baseline_threshold(timeline: Source, obs: Observation, test: BaselineThreshold) -> Decision:
-    if obs.quantity is None:
-        return NOT_APPLICABLE
-    base = baseline_value(timeline, obs, test.baseline)
-    if base is None:
-        return Decision(Answer.SKIP, f"no baseline ({described(test.baseline)})")
-    limit = test.limit
+    found = _baseline(timeline, obs, test.baseline)
+    if isinstance(found, Decision):
+        return found
+    base, limit = found[1], test.limit
     text = f"{described(test.baseline)} {base:g} {test.op} {limit.value:g} {limit.unit}"
     return Decision(compare(base, test.op, limit.value, limit.value), text)
 
