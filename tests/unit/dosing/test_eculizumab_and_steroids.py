@@ -9,20 +9,19 @@ from thrombo.dosing.inputs import DoseInputs
 from thrombo.dosing.recommendation import DoseRefusedError
 from thrombo.errors import ImplausibleValueError, MissingInputError
 
+# Weights at a tier's edges: (induction mg, induction doses, maintenance mg, its first day, every)
+ECULIZUMAB_TIERS: list[tuple[tuple[float, ...], tuple[int, int, int, int, int]]] = [
+    ((5.0, 9.99), (300, 1, 300, 7, 21)),
+    ((10.0, 19.99), (600, 1, 300, 7, 14)),
+    ((20.0,), (600, 2, 600, 14, 14)),
+    ((30.0, 39.99), (600, 2, 900, 14, 14)),
+    ((40.0, 80.0), (900, 4, 1200, 28, 14)),
+]
+
 
 @pytest.mark.parametrize(
     ("weight", "induction", "count", "maintenance", "start_day", "every_days"),
-    [
-        (5.0, 300, 1, 300, 7, 21),
-        (9.99, 300, 1, 300, 7, 21),
-        (10.0, 600, 1, 300, 7, 14),
-        (19.99, 600, 1, 300, 7, 14),
-        (20.0, 600, 2, 600, 14, 14),
-        (30.0, 600, 2, 900, 14, 14),
-        (39.99, 600, 2, 900, 14, 14),
-        (40.0, 900, 4, 1200, 28, 14),
-        (80.0, 900, 4, 1200, 28, 14),
-    ],
+    [(weight, *tier) for weights, tier in ECULIZUMAB_TIERS for weight in weights],
 )
 def test_eculizumab_tier_edges(
     weight: float, induction: float, count: int, maintenance: float, start_day: int,
