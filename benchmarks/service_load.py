@@ -123,17 +123,24 @@ def start_server(url: str, port: int, log: Path, workers: int = WORKERS
         [sys.executable, "-c", "from thrombo.cli import main; main()", "serve", "--db", url,
          "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
-    deadline = time.monotonic() + 60
+    return wait_until_serving(proc, port, log)
+
+
+def wait_until_serving(proc: subprocess.Popen[bytes], port: int, log: Path,
+                       limit_s: float = 60.0) -> subprocess.Popen[bytes]:
+    """The started `thrombo serve` once its login page answers; if it exits or has not answered
+    within limit_s, it is stopped and the error carries its log (stderr)."""
+    deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("thrombo serve exited at start")
+            raise RuntimeError(f"thrombo serve exited at start: {log.read_text()}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
                 return proc
         except httpx.TransportError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("thrombo serve did not start")
+    raise RuntimeError(f"thrombo serve did not start: {log.read_text()}")
 
 
 def hook(patient_id: str) -> dict[str, Any]:

@@ -17,7 +17,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
+from benchmarks.service_load import wait_until_serving
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.writer import write_dataset
 from thrombo.store import embedded
@@ -96,16 +96,7 @@ def served(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
         [sys.executable, "-c", "from thrombo.cli import main; main()", "serve", "--db", url,
          "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text()
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError(f"thrombo serve did not start: {log.read_text()}")
+    return wait_until_serving(proc, port, log)
 
 
 def test_start_import_serve_backup_and_stop(cluster_dir: Path, tmp_path: Path,
