@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from tests.spec.plans.test_tma_protocol_vignettes import course
 from tests.unit.itp.timeline_tables import at
 from tests.unit.plans.tables import day, patient_timeline
 from thrombo.api.cds.order_sign import hold_cards
@@ -33,19 +34,8 @@ from thrombo.plans import OptionStatus, tma_protocol
 
 S = OptionStatus
 CHECK = at(44, 8)  # 2026-02-14 08:00 UTC
-COURSE = """
-    -12 weight 18.4
-    30 platelets 150
-    30 hemoglobin 11.0
-    40 platelets 60
-    40 hemoglobin 9.8
-    40 ldh 500 high=320
-    40 schistocytes present
-    42 platelets 55
-    42 hemoglobin 9.2
-    42 ldh 500 high=320
-    42 schistocytes present
-"""
+# The vignettes' TA-TMA course (LDH 500, ULN 320) with the pre-conditioning weight 18.4 kg.
+COURSE = course(ldh=500, extra="-12 weight 18.4")
 
 # Every systemic anticoagulant the issue names, with its RxNorm ingredient code (normalize/
 # concepts.py; codes from memory, unverified) -> blocks defibrotide while it runs.
