@@ -17,24 +17,14 @@ the suggested alternative while the TA-TMA is active; pre-conditioning weight 18
 
 from __future__ import annotations
 
+from tests.spec.plans.test_tma_protocol_vignettes import course
 from tests.unit.plans.tables import day, patient_timeline, platelets
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.plans import OptionStatus, plan_for, tma_protocol
 
 S = OptionStatus
-HIGH_RISK = """
-    -12 weight 18.4
-    30 platelets 150
-    30 hemoglobin 11.0
-    40 platelets 60
-    40 hemoglobin 9.8
-    40 ldh 900 high=320
-    40 schistocytes present
-    42 platelets 55
-    42 hemoglobin 9.2
-    42 ldh 900 high=320
-    42 schistocytes present
-"""
+# The vignettes' TA-TMA course with LDH 900 (>= 2 x ULN 320: high risk) and the weight 18.4 kg.
+HIGH_RISK = course(ldh=900, extra="-12 weight 18.4")
 # After defibrotide from day +43: LDH normal on days +55 and +56 (24 h apart), platelets >= 50
 # with no transfusion, schistocytes absent, on days +55, +56 and +57.
 RECOVERY = """
