@@ -35,24 +35,20 @@ def test_bedside_schwartz() -> None:
     assert bedside_schwartz(100, 0.5).value == pytest.approx(82.6, abs=1e-9)
     assert bedside_schwartz_umol_l(100, 44.2).value == pytest.approx(82.5792, abs=1e-4)
 
+def _k_either_side(sex: str, pivot: float, k_pivot: float, below: float, above: float,
+                   adult: float) -> list[tuple[float, str, float]]:
+    """(age, sex, K) either side of one table row's pivot age and of 18 years: K at the pivot
+    times the yearly factor below or above it to the power (age - pivot), the adult K from 18."""
+    ages = (1.0, 6.0, pivot - 0.5, pivot, pivot + 1.0, 17.5)
+    return [(age, sex, k_pivot * (below if age < pivot else above) ** (age - pivot))
+            for age in ages] + [(18.0, sex, adult), (25.0, sex, adult)]
 
-# (age, sex, K): either side of each pivot age and of 18 years, K written out from the table.
-CREATININE_K = [
-    (1.0, "M", 39.0 * 1.008 ** -11), (6.0, "M", 39.0 * 1.008 ** -6),
-    (11.5, "M", 39.0 * 1.008 ** -0.5), (12.0, "M", 39.0), (13.0, "M", 39.0 * 1.045),
-    (17.5, "M", 39.0 * 1.045 ** 5.5), (18.0, "M", 50.8), (25.0, "M", 50.8),
-    (1.0, "F", 36.1 * 1.008 ** -11), (6.0, "F", 36.1 * 1.008 ** -6),
-    (11.5, "F", 36.1 * 1.008 ** -0.5), (12.0, "F", 36.1), (13.0, "F", 36.1 * 1.023),
-    (17.5, "F", 36.1 * 1.023 ** 5.5), (18.0, "F", 41.4), (25.0, "F", 41.4),
-]
-CYSTATIN_K = [
-    (1.0, "M", 87.2 * 1.011 ** -14), (6.0, "M", 87.2 * 1.011 ** -9),
-    (14.5, "M", 87.2 * 1.011 ** -0.5), (15.0, "M", 87.2), (16.0, "M", 87.2 * 0.960),
-    (17.5, "M", 87.2 * 0.960 ** 2.5), (18.0, "M", 77.1), (25.0, "M", 77.1),
-    (1.0, "F", 79.9 * 1.004 ** -11), (6.0, "F", 79.9 * 1.004 ** -6),
-    (11.5, "F", 79.9 * 1.004 ** -0.5), (12.0, "F", 79.9), (13.0, "F", 79.9 * 0.974),
-    (17.5, "F", 79.9 * 0.974 ** 5.5), (18.0, "F", 68.3), (25.0, "F", 68.3),
-]
+
+# One CKiD U25 table row a line: sex, pivot age, K at the pivot, factor below, above, from 18.
+CREATININE_K = (_k_either_side("M", 12.0, 39.0, 1.008, 1.045, 50.8)
+                + _k_either_side("F", 12.0, 36.1, 1.008, 1.023, 41.4))
+CYSTATIN_K = (_k_either_side("M", 15.0, 87.2, 1.011, 0.960, 77.1)
+              + _k_either_side("F", 12.0, 79.9, 1.004, 0.974, 68.3))
 
 
 def test_published_end_points() -> None:
