@@ -16,6 +16,9 @@ Table values quoted are those of the packaged tables (physiology/data/SOURCES.md
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import pytest
 
 from thrombo.physiology.blood_pressure import BpSource, bp_threshold, table_age
@@ -35,19 +38,23 @@ def _stage(sbp: float, dbp: float, sex: str, age: float, height_pct: float) -> s
     assert result is not None
     return result.stage.label
 
+
+def _sbp_then_dbp(by_sbp: Sequence[tuple[float, Any]], dbp: float,
+                  by_dbp: Sequence[tuple[float, Any]], sbp: float) -> list[Any]:
+    """((SBP, DBP), expected) cases: each systolic value with the fixed DBP, then each diastolic
+    value with the fixed SBP, named `SBP x` / `DBP y`."""
+    return ([pytest.param((value, dbp), want, id=f"SBP {value:g}") for value, want in by_sbp]
+            + [pytest.param((sbp, value), want, id=f"DBP {value:g}") for value, want in by_dbp])
+
+
 # From 13 y, the same limits for every child: SBP with DBP 60, DBP with SBP 100.
 ADOLESCENT_SBP = [(119, N), (120, E), (129, E), (130, S1), (139, S1), (140, S2)]
 ADOLESCENT_DBP = [(79, N), (80, S1), (89, S1), (90, S2)]
 
 
-@pytest.mark.parametrize(("sbp", "stage"), ADOLESCENT_SBP)
-def test_aap_adolescent_by_systolic(sbp: float, stage: str) -> None:
-    assert _stage(sbp, 60, "F", 13.0, 50) == stage
-
-
-@pytest.mark.parametrize(("dbp", "stage"), ADOLESCENT_DBP)
-def test_aap_adolescent_by_diastolic(dbp: float, stage: str) -> None:
-    assert _stage(100, dbp, "F", 13.0, 50) == stage
+@pytest.mark.parametrize(("bp", "stage"), _sbp_then_dbp(ADOLESCENT_SBP, 60, ADOLESCENT_DBP, 100))
+def test_aap_adolescent_by_systolic_and_diastolic(bp: tuple[float, float], stage: str) -> None:
+    assert _stage(*bp, "F", 13.0, 50) == stage
 
 
 # A boy of 10 at the 50th height percentile (AAP 2017 tables): 90th 112/74, 95th 116/77, so
@@ -56,14 +63,9 @@ CHILD_SBP = [(111, N), (112, E), (115, E), (116, S1), (127, S1), (128, S2)]
 CHILD_DBP = [(73, N), (74, E), (76, E), (77, S1), (88, S1), (89, S2)]
 
 
-@pytest.mark.parametrize(("sbp", "stage"), CHILD_SBP)
-def test_aap_child_by_systolic(sbp: float, stage: str) -> None:
-    assert _stage(sbp, 50, "M", 10.0, 50) == stage
-
-
-@pytest.mark.parametrize(("dbp", "stage"), CHILD_DBP)
-def test_aap_child_by_diastolic(dbp: float, stage: str) -> None:
-    assert _stage(90, dbp, "M", 10.0, 50) == stage
+@pytest.mark.parametrize(("bp", "stage"), _sbp_then_dbp(CHILD_SBP, 50, CHILD_DBP, 90))
+def test_aap_child_by_systolic_and_diastolic(bp: tuple[float, float], stage: str) -> None:
+    assert _stage(*bp, "M", 10.0, 50) == stage
 
 
 # A tall boy of 12 (95th height percentile): 90th 122/76 and 95th 128/79 (AAP 2017), so the
@@ -90,14 +92,9 @@ CTCAE_SBP = [(115, 0), (115.5, 1), (118.9, 1), (119, 2), (131, 2), (131.1, 3)]
 CTCAE_DBP = [(74, 0), (74.5, 1), (77.9, 1), (78, 2), (91, 2), (91.1, 3)]
 
 
-@pytest.mark.parametrize(("sbp", "grade"), CTCAE_SBP)
-def test_ctcae_paediatric_by_systolic(sbp: float, grade: int) -> None:
-    assert ctcae_pediatric_hypertension_bp_band(sbp, 50, "F", 10.0, 50) == grade
-
-
-@pytest.mark.parametrize(("dbp", "grade"), CTCAE_DBP)
-def test_ctcae_paediatric_by_diastolic(dbp: float, grade: int) -> None:
-    assert ctcae_pediatric_hypertension_bp_band(90, dbp, "F", 10.0, 50) == grade
+@pytest.mark.parametrize(("bp", "grade"), _sbp_then_dbp(CTCAE_SBP, 50, CTCAE_DBP, 90))
+def test_ctcae_paediatric_by_systolic_and_diastolic(bp: tuple[float, float], grade: int) -> None:
+    assert ctcae_pediatric_hypertension_bp_band(*bp, "F", 10.0, 50) == grade
 
 
 # A tall boy (95th height percentile). At 13 y (90th 126/79, 95th 130/83): 120/60 is below the
