@@ -7,48 +7,57 @@ upper limit of normal (ULN) used is named in each table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from thrombo.errors import ImplausibleValueError
 from thrombo.safety import ctcae
 
+
+def _below_at_above(limits: dict[float, tuple[int, int]], step: float = 0.1
+                    ) -> list[tuple[float, int]]:
+    """Rows just below, at and just above each "< limit" cut-off: {limit: (grade below it,
+    grade at and above it)}."""
+    return [(round(value, 2), grade) for limit, (below, at) in limits.items()
+            for value, grade in ((limit - step, below), (limit, at), (limit + step, at))]
+
+
 # F, "Platelet count decreased" (x10^9/L): G1 < LLN-75, G2 < 75-50, G3 < 50-25, G4 < 25.
 # LLN 150 (clinical-reference.md E5, usual range 150-450).
-PLATELETS = [
-    (24.9, 4), (25.0, 3), (25.1, 3),
-    (49.9, 3), (50.0, 2), (50.1, 2),
-    (74.9, 2), (75.0, 1), (75.1, 1),
-    (149.9, 1), (150.0, 0), (150.1, 0),
-]
-
-
-@pytest.mark.parametrize(("count", "grade"), PLATELETS)
-def test_platelet_count_decreased(count: float, grade: int) -> None:
-    assert ctcae.platelet_grade(count, lln=150.0) == grade
-
-
-@pytest.mark.parametrize(("count", "grade"), [(74.9, 2), (75.0, None), (75.1, None)])
-def test_platelet_grade_1_unknown_without_a_lower_limit(count: float, grade: int | None) -> None:
-    """Grade 1 is "< LLN": with no LLN a count of 75 or more cannot be graded (F)."""
-    assert ctcae.platelet_grade(count, lln=None) == grade
+PLATELETS = _below_at_above({25.0: (4, 3), 50.0: (3, 2), 75.0: (2, 1), 150.0: (1, 0)})
 
 
 # F, "Anemia" (Hb g/dL): G1 < LLN-10.0, G2 < 10.0-8.0, G3 < 8.0. LLN 11.5 (WHO 5-11 y, E5).
-ANAEMIA = [
-    (7.9, 3), (8.0, 2), (8.1, 2),
-    (9.9, 2), (10.0, 1), (10.1, 1),
-    (11.4, 1), (11.5, 0), (11.6, 0),
+ANAEMIA = _below_at_above({8.0: (3, 2), 10.0: (2, 1), 11.5: (1, 0)})
+
+Grader = Callable[..., int | None]
+BY_LOWER_LIMIT: list[tuple[str, Grader, float, list[tuple[float, int]]]] = [
+    ("platelets", ctcae.platelet_grade, 150.0, PLATELETS),
+    ("anaemia", ctcae.anemia_grade, 11.5, ANAEMIA),
 ]
 
 
-@pytest.mark.parametrize(("hb", "grade"), ANAEMIA)
-def test_anaemia(hb: float, grade: int) -> None:
-    assert ctcae.anemia_grade(hb, lln=11.5) == grade
+@pytest.mark.parametrize(("grader", "lln", "value", "grade"), [
+    pytest.param(grader, lln, value, grade, id=f"{name} {value:g}")
+    for name, grader, lln, rows in BY_LOWER_LIMIT for value, grade in rows])
+def test_platelet_count_decreased_and_anaemia(grader: Grader, lln: float, value: float,
+                                               grade: int) -> None:
+    assert grader(value, lln=lln) == grade
 
 
-@pytest.mark.parametrize(("hb", "grade"), [(9.9, 2), (10.0, None), (10.1, None)])
-def test_anaemia_grade_1_unknown_without_a_lower_limit(hb: float, grade: int | None) -> None:
-    assert ctcae.anemia_grade(hb, lln=None) == grade
+@pytest.mark.parametrize(("grader", "value", "grade"), [
+    pytest.param(ctcae.platelet_grade, value, grade, id=f"platelets {value:g}")
+    for value, grade in [(74.9, 2), (75.0, None), (75.1, None)]
+] + [
+    pytest.param(ctcae.anemia_grade, value, grade, id=f"anaemia {value:g}")
+    for value, grade in [(9.9, 2), (10.0, None), (10.1, None)]
+])
+def test_grade_1_unknown_without_a_lower_limit(grader: Grader, value: float,
+                                               grade: int | None) -> None:
+    """Grade 1 is "< LLN": with no LLN a platelet count of 75 or more, or an Hb of 10.0 g/dL
+    or more, cannot be graded (F)."""
+    assert grader(value, lln=None) == grade
 
 
 # F, "Creatinine increased": G1 > ULN-1.5 x ULN, G2 > 1.5-3.0 x ULN, G3 > 3.0-6.0 x ULN,
