@@ -299,6 +299,7 @@ class _Recorder:
                  watch: frozenset[str] = frozenset()) -> None:
         self.durations, self.deselect, self.watch = durations, deselect, watch
         self.failed: list[str] = []
+        self.collect_errors: list[str] = []
         self.seen: dict[str, float] = {}
         self.touched: set[str] = set()
 
@@ -354,6 +355,12 @@ class _Recorder:
         if report.failed:
             self.failed.append(report.nodeid)
 
+    def pytest_collectreport(self, report: Any) -> None:
+        # A test file that cannot be imported says nothing about the mutant (a tree edited
+        # while the run goes on, a missing extra): kept apart from the failing tests.
+        if report.failed:
+            self.collect_errors.append(report.nodeid)
+
 
 def _forget(stale: set[str]) -> None:
     """Drop the stale modules and every test module, and their attributes on their packages
@@ -382,6 +389,7 @@ def _child(tests: list[str], mutant_tree: tuple[str, Path, ast.Module] | None,
         args.insert(0, "-x")
     code = int(pytest.main(args, plugins=[recorder]))
     payload = {"code": code, "failed": recorder.failed, "durations": recorder.seen,
+               "collect_errors": recorder.collect_errors,
                "touched": sorted(recorder.touched)}
     os.write(result_fd, json.dumps(payload).encode())
     os.close(result_fd)
@@ -455,6 +463,9 @@ class Report:
     timeouts: int = 0  # counted among the killed
     survivors: list[Mutant] = field(default_factory=list)
     allowed: list[Mutant] = field(default_factory=list)
+    # Runs that named no failing test yet did not pass (a test file that could not be
+    # collected, pytest interrupted): neither killed nor survived, to be run again.
+    unsure: list[Mutant] = field(default_factory=list)
     note: str = ""
 
 
@@ -548,13 +559,21 @@ def check_module(path: Path, graph: dict[str, set[str]], allowed: Sequence[dict[
         report.mutants += 1
         if result["code"] in (0, 5):  # all passed, or nothing ran
             (report.allowed if is_allowed(mutant, allowed) else report.survivors).append(mutant)
-        else:
+        elif is_kill(result):
             report.killed += 1
             report.timeouts += result["code"] == "timeout"
+        else:
+            report.unsure.append(mutant)
         if verbose:
             print(f"  {mutant.where} {mutant.mutation}: {result['code']} "
                   f"{(result['failed'] or [''])[0]}", flush=True)
     return report
+
+
+def is_kill(result: dict[str, Any]) -> bool:
+    """A mutant is killed by a failing test, a timeout or a crash of the run; a run that failed
+    with no test named (only collection errors, or pytest stopped) proves nothing."""
+    return bool(result["failed"]) or not isinstance(result["code"], int)
 
 
 def write_json(path: Path, reports: Sequence[Report]) -> None:
@@ -563,6 +582,8 @@ def write_json(path: Path, reports: Sequence[Report]) -> None:
          "note": r.note,
          "survivors": [{"where": m.where, "mutation": m.mutation, "code": m.code}
                        for m in r.survivors],
+         "unsure": [{"where": m.where, "mutation": m.mutation, "code": m.code}
+                    for m in r.unsure],
          "allowed": len(r.allowed)} for r in reports], indent=1), encoding="utf-8")
 
 
@@ -612,12 +633,16 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"({took:.0f} s){'; ' + report.note if report.note else ''}", flush=True)
         for m in report.survivors:
             print(f"  SURVIVED {m.where}  {m.mutation:<24} {m.code}", flush=True)
+        for m in report.unsure:
+            print(f"  UNSURE (no test named; run again) {m.where}  {m.mutation:<24} {m.code}",
+                  flush=True)
         if args.json:  # after each module, so a long run can be read while it goes on
             write_json(args.json, reports)
     total = sum(len(r.survivors) for r in reports)
+    unsure = sum(len(r.unsure) for r in reports)
     print(f"total: {sum(r.mutants for r in reports)} mutants, {total} survived "
-          f"(not in {ALLOW_LIST.relative_to(ROOT)})")
-    return 1 if total else 0
+          f"(not in {ALLOW_LIST.relative_to(ROOT)}), {unsure} unsure")
+    return 1 if total or unsure else 0
 
 
 if __name__ == "__main__":
