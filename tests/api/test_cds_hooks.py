@@ -260,13 +260,19 @@ def signing_key() -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP384R1())
 
 
-@pytest.fixture(scope="module")
-def jwt_client(service: Service, signing_key: ec.EllipticCurvePrivateKey) -> TestClient:
-    public = signing_key.public_key().public_bytes(
+def client_trusting(service: Service, key: ec.EllipticCurvePrivateKey,
+                    centres: list[str]) -> TestClient:
+    """A client of an app that trusts ISSUER's tokens signed with `key`, for these centres."""
+    public = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     settings = settings_for(service.settings.db, cds_trusted_issuers={ISSUER: public},
-                            cds_issuer_centres={ISSUER: ["*"]})
+                            cds_issuer_centres={ISSUER: centres})
     return TestClient(create_app(settings, Service(settings, service.store)))
+
+
+@pytest.fixture(scope="module")
+def jwt_client(service: Service, signing_key: ec.EllipticCurvePrivateKey) -> TestClient:
+    return client_trusting(service, signing_key, ["*"])
 
 
 def token(key: ec.EllipticCurvePrivateKey, *, aud: str = f"http://testserver{PATIENT_VIEW}",

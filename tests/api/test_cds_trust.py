@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi.testclient import TestClient
 
@@ -27,6 +26,7 @@ from tests.api.conftest import Cohort, auth, settings_for
 from tests.api.test_cds_hooks import (
     ISSUER,
     PATIENT_VIEW,
+    client_trusting,
     hook,
     prefetch_of,
     renamed,
@@ -103,11 +103,7 @@ def signing_key() -> ec.EllipticCurvePrivateKey:
 
 @pytest.fixture(scope="module")
 def c01_client(service: Service, signing_key: ec.EllipticCurvePrivateKey) -> TestClient:
-    public = signing_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    settings = settings_for(service.settings.db, cds_trusted_issuers={ISSUER: public},
-                            cds_issuer_centres={ISSUER: ["C01"]})
-    return TestClient(create_app(settings, Service(settings, service.store)))
+    return client_trusting(service, signing_key, ["C01"])
 
 
 def test_an_issuer_sees_only_its_centres(c01_client: TestClient, client: TestClient,
