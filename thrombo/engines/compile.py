@@ -211,6 +211,7 @@ def observations_cte(plan: Plan, as_of: int) -> str:
         f"o AS (SELECT p.patient_id, ob.seq, ob.analyte, ob.t_us, ob.day, ob.value, ob.unit, "
         f"ob.category, ob.ref_low, ob.ref_high, ob.cmp, ob.bound, "
         f"ob.day - p.birth_day AS age_days, "
+        f"{dx.completed_months('ob.day', '(ob.day - p.birth_day)')} AS age_months, "
         f"{', '.join('p.' + c for c in PATIENT_COLUMNS[2:])}"
         f"{''.join(f', p.ann_{y}' for y in plan.anniversaries())} "
         f"FROM obs ob JOIN p ON ob.patient_id = p.patient_text WHERE ob.day <= {as_of} "

@@ -107,8 +107,10 @@ def compare_row(op: Op, low: str, high: str | None = None) -> str:
 
 
 def _age_months() -> str:
-    """The row's completed months (columns `day`, `age_days`): the age the tables band by."""
-    return completed_months("day", "age_days")
+    """The row's completed months, the age the tables band by: the observation rows' column
+    `age_months` (compile.observations_cte), computed once per row where a group reads it;
+    inlined into every arm of the tables' CASE it cost 15% of a 10 M-row screen."""
+    return "age_months"
 
 
 def _limit(limit: Limit) -> str | None:
