@@ -88,8 +88,9 @@ def test_renal_recovery_at_exactly_75_percent() -> None:
 def test_renal_baseline_is_the_last_creatinine_before_the_hsct_day(pre_hsct: str,
                                                                     recovered: bool) -> None:
     """Baseline 0.5 mg/dL (eGFR 107.4); at the start 1.0, UPCR 1.2; day 14 0.6 (89.5) and UPCR
-    0.3: recovered. Counted as the baseline, the 2.0 of the transplant day (eGFR 26.8) would
-    leave no renal injury at the start to recover from."""
+    0.3: recovered. The UPCR of 1.2 is injury at the start whichever creatinine is the
+    baseline, so these rows show the days read, not which value is the baseline: that is
+    test_tma_recovery_boundaries.py's case (creatinine at the start without proteinuria)."""
     obs = (f"-40 height 130\n{pre_hsct}\n0 creatinine 1.0\n0 upcr 1.2\n"
            "14 creatinine 0.6\n14 upcr 0.3")
     assert components(obs)["renal_recovery"] is recovered
