@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import ge, gt, le, lt
-from typing import Literal
+from typing import Any, Literal
 
 Comparator = Literal["<", "<=", ">", ">="]
 COMPARATORS: tuple[Comparator, ...] = ("<=", ">=", "<", ">")
@@ -34,6 +35,11 @@ class Quantity:
     @property
     def exact(self) -> bool:
         return self.comparator is None
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Quantity:
+        """The inverse of `to_json`."""
+        return cls(float(doc["value"]), str(doc["unit"]), doc.get("comparator"))
 
     def to_json(self) -> dict[str, float | str]:
         out: dict[str, float | str] = {"value": self.value, "unit": self.unit}

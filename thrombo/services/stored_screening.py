@@ -10,7 +10,7 @@ tests/integration/test_stored_screening.py).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from functools import cache
@@ -26,6 +26,7 @@ from thrombo.rules.model import CriteriaSet
 from thrombo.rules.screening import screen, screen_patient
 from thrombo.rules.screening_results import ScreeningResult, SetResult, Status
 from thrombo.rules.tma.options import ScreeningOptions
+from thrombo.store.schema import in_chunks
 from thrombo.store.screenings import ResultKey, data_versions, store_results, stored_results
 from thrombo.store.sources import is_sqlite_file
 from thrombo.store.sql import Store, is_store_url
@@ -102,7 +103,7 @@ def screen_touched(store: Store, before: Mapping[str, str], tz: tzinfo, as_of: d
         now = data_versions(conn)
     touched = sorted(pid for pid, version in now.items() if before.get(pid) != version)
     stored = 0
-    for chunk in _chunks(touched):
+    for chunk in in_chunks(touched, IMPORT_CHUNK):
         timelines = store.timelines(tz, chunk)
         results = {t.patient_id: screen_patient(t, criteria, as_of) for t in timelines}
         with store.engine.begin() as conn:
@@ -112,10 +113,6 @@ def screen_touched(store: Store, before: Mapping[str, str], tz: tzinfo, as_of: d
                 if after.get(pid) == now[pid]})
     return ImportScreening(criteria.rules_json(), as_of, str(tz), len(touched), stored)
 
-
-def _chunks(values: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(values), IMPORT_CHUNK):
-        yield values[i : i + IMPORT_CHUNK]
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -247,7 +244,7 @@ def _evidence(doc: Mapping[str, Any]) -> CriterionEvidence:
 
 def _value(value: Any) -> Value | None:
     if isinstance(value, dict):
-        return Quantity(value["value"], value["unit"], value.get("comparator"))
+        return Quantity.from_json(value)
     return cast(Value | None, value)
 
 

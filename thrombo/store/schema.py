@@ -7,6 +7,8 @@ The SQL is kept portable: SQLite is the embedded default, PostgreSQL the service
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -178,3 +180,13 @@ screening_results = Table(
     Column("result", JSON, nullable=False),
     Column("computed_at", DateTime, nullable=False),
 )
+
+
+IN_LIST_SIZE = 500
+"""Ids per `IN (...)` list (SQLite allows 32,766 parameters; PostgreSQL 65,535)."""
+
+
+def in_chunks(values: list[str], size: int = IN_LIST_SIZE) -> Iterator[list[str]]:
+    """`values` in slices of `size`: one `IN` list, or one batch of work, each."""
+    for i in range(0, len(values), size):
+        yield values[i : i + size]

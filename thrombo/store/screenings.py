@@ -31,7 +31,9 @@ from sqlalchemy.engine import Connection
 
 from thrombo import __version__
 from thrombo.store.schema import (
+    IN_LIST_SIZE,
     events,
+    in_chunks,
     medications,
     observations,
     patient_facts,
@@ -42,8 +44,6 @@ from thrombo.store.schema import (
 RESULTS_FORMAT = "1"
 """The stored result's shape; raised when `ScreeningResult.to_json` changes, so that results
 written in an older shape are recomputed rather than served."""
-CHUNK = 500
-"""Patient ids per `IN (...)` list (SQLite allows 32,766 parameters; PostgreSQL 65,535)."""
 _PATIENT_TABLES = (patients, patient_facts, observations, medications, events)
 
 
@@ -83,7 +83,7 @@ def data_versions(conn: Connection, patient_ids: Sequence[str] | None = None
     if patient_ids is None:
         return dict(_versions(conn, None))
     found: dict[str, str] = {}
-    for chunk in _chunks(sorted(set(patient_ids))):
+    for chunk in in_chunks(sorted(set(patient_ids))):
         found.update(_versions(conn, chunk))
     return found
 
@@ -108,7 +108,7 @@ def stored_results(conn: Connection, key: ResultKey, versions: Mapping[str, str]
     query = select(table.c.patient_id, table.c.data_version, table.c.result).where(
         table.c.rules_key == key.rules_key, table.c.as_of == key.as_of,
         table.c.time_zone == key.time_zone)
-    if len(versions) <= CHUNK:  # a few patients (one, for the service): only their rows
+    if len(versions) <= IN_LIST_SIZE:  # a few patients (one, for the service): only their rows
         query = query.where(table.c.patient_id.in_(list(versions)))
     found: dict[str, dict[str, Any]] = {}
     for pid, version, result in conn.execute(query):
@@ -141,7 +141,3 @@ def store_results(conn: Connection, key: ResultKey,
         for pid, (version, result) in results.items()])
     return len(results)
 
-
-def _chunks(values: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(values), CHUNK):
-        yield values[i : i + CHUNK]

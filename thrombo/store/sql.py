@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -38,6 +38,7 @@ from thrombo.store.record_rows import Row, as_mapping, insert_rows, record_row
 from thrombo.store.schema import (
     events,
     imports,
+    in_chunks,
     medications,
     observations,
     patient_facts,
@@ -51,7 +52,6 @@ CLI_BUSY_TIMEOUT = 60.0
 """[Design] Seconds a command waits for another process's write to SQLite's single writer lock
 before giving up with one clear line (exit 2): long enough for a service's writes and a small
 import to finish, short enough not to hang a script behind a long import."""
-CHUNK = 500
 
 
 class _NoResultRows(logging.Filter):
@@ -269,7 +269,7 @@ def _existing_keys(
     present: set[str] = set()
     for kind, ids in wanted.items():
         table, column = _KEY_TABLES[kind]
-        for chunk in _chunks(sorted(ids)):
+        for chunk in in_chunks(sorted(ids)):
             if kind == "patient":
                 for row in conn.execute(select(table).where(table.c[column].in_(chunk))):
                     stored = {k: row._mapping[k] for k in PATIENT_CONTENT_COLUMNS}
@@ -278,7 +278,7 @@ def _existing_keys(
                 continue
             rows = conn.execute(select(table.c[column]).where(table.c[column].in_(chunk)))
             found.update((kind, value) for value in rows.scalars())
-    for chunk in _chunks(sorted({key[1] for key in facts})):
+    for chunk in in_chunks(sorted({key[1] for key in facts})):
         for row in conn.execute(
             select(patient_facts).where(patient_facts.c.patient_id.in_(chunk))
         ):
@@ -287,10 +287,6 @@ def _existing_keys(
                 found.add(key)
     return found, present
 
-
-def _chunks(values: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(values), CHUNK):
-        yield values[i : i + CHUNK]
 
 
 __all__ = ["DEFAULT_URL", "Store", "StoreBusyError", "busy_timeout", "default_url",
