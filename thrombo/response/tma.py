@@ -346,7 +346,11 @@ def assess_tma(
     else:
         components = {n: next((d for d, s in zip(days, states, strict=True) if s[n]), None)
                       for n in COMPONENTS}
-    outcome, note = _outcome(start, end, death, response_date, states, options)
+    # Measured after the start: a component judged on an assessment day from a result of the
+    # start day or before was not measured on treatment.
+    measured = {n for n in COMPONENTS
+                if any(start < known.local_day(o.time) <= end for o in known.of(n))}
+    outcome, note = _outcome(start, end, death, response_date, measured, options)
     hema, hema_ev = hematologic_response(
         known, start, end, {d for d, s in zip(days, states, strict=True) if s["ldh"]})
     renal, renal_ev = renal_recovery(known, start, end)
@@ -399,8 +403,8 @@ def _excess(judge: _Judge, obs: Observation) -> float | None:
 
 
 def _outcome(
-    start: date, end: date, death: date | None, resolved: date | None,
-    states: Sequence[dict[str, bool | None]], options: TmaOptions,
+    start: date, end: date, death: date | None, resolved: date | None, measured: set[str],
+    options: TmaOptions,
 ) -> tuple[Outcome, str]:
     window_end = start + timedelta(days=options.window_days)
     if death is not None and death < window_end:
@@ -409,7 +413,6 @@ def _outcome(
         return "resolved", f"all components met and confirmed from {resolved}"
     if end < window_end:
         return "not-evaluable", f"follow-up has not reached day {options.window_days}"
-    measured = {n for s in states for n, v in s.items() if v is not None}
     if measured != set(COMPONENTS):
         return "not-evaluable", f"not measured after start: {sorted(set(COMPONENTS) - measured)}"
     return "not-resolved", f"not resolved by day {options.window_days}"

@@ -256,9 +256,11 @@ def test_partial_response_by_ldh_needs_an_excess_at_the_start(at_start: str, lat
 
 @pytest.mark.parametrize(("first", "partial"), [(28, True), (29, False)])
 def test_partial_response_by_components_up_to_day_28(first: int, partial: bool) -> None:
-    """Two components (platelets 80, schistocytes absent) met on days D and D + 1: a partial
-    response when D is within the 28-day window (windows.py), not from day 29."""
-    obs = "".join(f"{d} platelets 80\n{d} schistocytes absent\n" for d in (first, first + 1))
+    """Two components (platelets 80, schistocytes absent) met on days D and D + 1, LDH still
+    900 on day 10 (measured on treatment, not met): a partial response when D is within the
+    28-day window (windows.py), not from day 29."""
+    obs = "10 ldh 900 high=300\n" + "".join(
+        f"{d} platelets 80\n{d} schistocytes absent\n" for d in (first, first + 1))
     doc = components(obs)
     assert (doc["partial_response"], doc["partial_response_date"]) == (
         partial, day(first).isoformat() if partial else None)

@@ -70,3 +70,15 @@ def test_the_ldh_evidence_names_the_hours_its_normal_run_spans(hour: int, spans:
     result = assessed(f"5 ldh 250 high=300\n6 ldh 240 high=300 hour={hour}")
     ldh = next(e for e in result.evidence if e.rule == "tma-resolution-000: ldh")
     assert ldh.note == f"240 U/L <= ULN 300 U/L (lab range); normal run spans {spans}"
+
+
+@pytest.mark.parametrize("analyte", ["ldh", "platelets", "schistocytes"])
+def test_a_component_measured_only_before_the_start_is_not_evaluable(analyte: str) -> None:
+    """Day 28 reached; each other component is measured (and not met) after the start, this
+    one only on the start day: not evaluable (never measured on treatment), not a failure."""
+    after = {"ldh": "10 ldh 900 high=300", "platelets": "10 platelets 20",
+             "schistocytes": "10 schistocytes present"}
+    obs = "\n".join(row for name, row in after.items() if name != analyte)
+    result = assessed(obs, as_of=40)
+    assert result.response == "not-evaluable"
+    assert result.evidence[0].note == f"not measured after start: ['{analyte}']"
