@@ -10,8 +10,10 @@ tests/integration/test_stored_screening.py).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+import logging
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from functools import cache
 from pathlib import Path
@@ -30,6 +32,8 @@ from thrombo.store.schema import in_chunks
 from thrombo.store.screenings import ResultKey, data_versions, store_results, stored_results
 from thrombo.store.sources import is_sqlite_file
 from thrombo.store.sql import Store, is_store_url
+
+log = logging.getLogger("thrombo.services")
 
 IMPORT_CHUNK = 200
 """[Design] Patients read and screened at a time after an import: bounds memory to a few
@@ -82,37 +86,94 @@ class ImportScreening:
     time_zone: str
     touched: int
     stored: int
+    failed: int = 0
+    """Patients left without a stored result because their screening or its write failed
+    (an upload's screening goes on past a failure: `screen_versions`)."""
+    error: str | None = None
+    """The first failure: the exception's type and where it was raised (no message: it may
+    carry patient values, and the same text is logged)."""
 
     def to_json(self) -> dict[str, object]:
         return {"rules": self.rules, "as_of": self.as_of.isoformat(),
                 "time_zone": self.time_zone, "patients_touched": self.touched,
-                "results_stored": self.stored}
+                "results_stored": self.stored, "patients_failed": self.failed,
+                **({} if self.error is None else {"error": self.error})}
 
 
 def screen_touched(store: Store, before: Mapping[str, str], tz: tzinfo, as_of: date,
                    criteria: CriteriaSet | None = None) -> ImportScreening:
     """Screen the patients whose data version differs from `before` (those the import wrote
-    to) under `criteria` (default: the default set), as of `as_of`, and store the results.
-    A result is stored only when the patient's data version after its timeline was read is
-    still the one before it: the result then describes exactly that version (another import
-    committing meanwhile leaves that patient without a stored result, to be screened when
-    asked). Each chunk of patients is written in one transaction."""
-    criteria = criteria or default_set()
-    key = result_key(criteria, as_of, tz)
+    to) and store the results (`screen_versions`); a failure is raised."""
     with store.engine.connect() as conn:
         now = data_versions(conn)
-    touched = sorted(pid for pid, version in now.items() if before.get(pid) != version)
-    stored = 0
-    for chunk in in_chunks(touched, IMPORT_CHUNK):
-        timelines = store.timelines(tz, chunk)
-        results = {t.patient_id: screen_patient(t, criteria, as_of) for t in timelines}
-        with store.engine.begin() as conn:
-            after = data_versions(conn, chunk)
-            stored += store_results(conn, key, {
-                pid: (now[pid], result.to_json()) for pid, result in results.items()
-                if after.get(pid) == now[pid]})
-    return ImportScreening(criteria.rules_json(), as_of, str(tz), len(touched), stored)
+    touched = {pid: version for pid, version in now.items() if before.get(pid) != version}
+    return screen_versions(store, touched, tz, as_of, criteria)
 
+
+def screen_versions(store: Store, versions: Mapping[str, str], tz: tzinfo, as_of: date,
+                    criteria: CriteriaSet | None = None, *, keep_going: bool = False
+                    ) -> ImportScreening:
+    """Screen the patients of `versions` (id -> data version after the import) under
+    `criteria` (default: the default set), as of `as_of`, and store the results. A result is
+    stored only when the patient's data version after its timeline was read is still the one
+    in `versions`: the result then describes exactly that version (another import committing
+    meanwhile leaves that patient without a stored result, to be screened when asked). Each
+    chunk of patients is written in one transaction. With `keep_going`, a patient whose
+    screening fails, or a chunk whose reading or writing fails, is logged and counted, and
+    the others go on; without it, the failure is raised."""
+    criteria = criteria or default_set()
+    key = result_key(criteria, as_of, tz)
+    failures = _Failures() if keep_going else None
+    stored = 0
+    for chunk in in_chunks(sorted(versions), IMPORT_CHUNK):
+        try:
+            stored += _screen_chunk(store, (key, tz), criteria,
+                                    {p: versions[p] for p in chunk}, failures)
+        except Exception as exc:
+            if failures is None:
+                raise
+            failures.add(chunk, exc)
+    if failures is not None and failures.ids:
+        log.error("screening after an import: %d of %d patients left without a stored "
+                  "result (first: %s); they are screened when viewed",
+                  len(failures.ids), len(versions), failures.first)
+    return ImportScreening(criteria.rules_json(), as_of, str(tz), len(versions), stored,
+                           0 if failures is None else len(failures.ids),
+                           None if failures is None else failures.first)
+
+
+def _screen_chunk(store: Store, keyed: tuple[ResultKey, tzinfo], criteria: CriteriaSet,
+                  versions: Mapping[str, str], failures: _Failures | None) -> int:
+    key, tz = keyed
+    timelines = store.timelines(tz, list(versions))
+    results: dict[str, ScreeningResult] = {}
+    for timeline in timelines:
+        try:
+            results[timeline.patient_id] = screen_patient(timeline, criteria, key.as_of)
+        except Exception as exc:
+            if failures is None:
+                raise
+            failures.add([timeline.patient_id], exc)
+    with store.engine.begin() as conn:
+        after = data_versions(conn, list(versions))
+        return store_results(conn, key, {
+            pid: (versions[pid], result.to_json()) for pid, result in results.items()
+            if after.get(pid) == versions[pid]})
+
+
+@dataclass
+class _Failures:
+    ids: set[str] = field(default_factory=set)
+    first: str | None = None
+
+    def add(self, patient_ids: Sequence[str], exc: Exception) -> None:
+        """Count the patients; the first failure is logged with where it was raised (its
+        type and place, not its message, which may carry patient values)."""
+        self.ids.update(patient_ids)
+        if self.first is None:
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            self.first = (f"{type(exc).__name__} in {frame.name} "
+                          f"({Path(frame.filename).name}:{frame.lineno})")
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -187,19 +248,30 @@ def set_result(criteria: CriteriaSet, as_of: date, patients: Sequence[ScreeningR
 
 
 def stored_or_screened(store: Store, timeline: PatientTimeline, as_of: date,
-                       criteria: CriteriaSet | None = None) -> ScreeningResult:
+                       criteria: CriteriaSet | None = None, *,
+                       store_if: Callable[[], bool] | None = None) -> ScreeningResult:
     """One patient's screening: the stored result when it matches the patient's data as
-    stored now, else screened from `timeline` (not stored: the timeline may be older than
-    the data version just read). A stored result is never older than `timeline`; it may be
-    newer when an import committed after the timeline was read."""
+    stored now, else screened from `timeline`. A stored result is never older than
+    `timeline`; it may be newer when an import committed after the timeline was read.
+
+    A result screened here is stored only when the caller passes `store_if` and it answers
+    True after the patient's data version was read: the caller's proof that `timeline` was
+    read from exactly that version (the service: no import has committed since before the
+    timeline was read). Without it the timeline may be older than the version just read,
+    and the result would be stored under a version it does not describe."""
     criteria = criteria or default_set()
     pid = timeline.patient_id
+    key = result_key(criteria, as_of, timeline.tz)
     with store.engine.connect() as conn:
         versions = data_versions(conn, [pid])
-        found = stored_results(conn, result_key(criteria, as_of, timeline.tz), versions)
+        found = stored_results(conn, key, versions)
     if pid in found:
         return result_from_json(found[pid])
-    return screen_patient(timeline, criteria, as_of)
+    result = screen_patient(timeline, criteria, as_of)
+    if pid in versions and store_if is not None and store_if():
+        with store.engine.begin() as conn:
+            store_results(conn, key, {pid: (versions[pid], result.to_json())})
+    return result
 
 
 # -- a stored result back into the result type ---------------------------------------------

@@ -12,7 +12,9 @@ to a patient's data changes its fingerprint, whatever order concurrent imports c
 (the highest import id alone would not: on PostgreSQL an import that started earlier can commit
 later, with a lower id). A stale result is therefore never served: it simply no longer
 matches. Results of a patient's older data versions can never match again and are removed
-when a newer one is written.
+when a newer one is written; so are its results of other days under the same set, options and
+time zone (results are written for the day they are computed on, by the import and by the
+service on every day a patient is viewed: kept, they would add a row per patient and day).
 
 This module knows rows and JSON only; computing a result is thrombo.services' work.
 """
@@ -26,8 +28,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, union_all
+from sqlalchemy import Insert, and_, bindparam, delete, func, or_, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from thrombo import __version__
 from thrombo.store.schema import (
@@ -120,8 +124,11 @@ def stored_results(conn: Connection, key: ResultKey, versions: Mapping[str, str]
 def store_results(conn: Connection, key: ResultKey,
                   results: Mapping[str, tuple[str, dict[str, Any]]]) -> int:
     """Write each patient's result (patient id -> (data version, result JSON)) under `key`,
-    replacing the one stored under the same key and removing the patient's results of other
-    data versions (they can never match again). Returns the number written."""
+    replacing the one stored under the same set, options and time zone (of any day) and
+    removing the patient's results of other data versions (they can never match again).
+    Returns the number written. Two writers of one patient's result at once (an import's
+    screening and a page view, on PostgreSQL) both succeed: the later write wins, and both
+    wrote the same result for the same data version."""
     if not results:
         return 0
     table = screening_results
@@ -129,11 +136,11 @@ def store_results(conn: Connection, key: ResultKey,
         delete(table).where(
             table.c.patient_id == bindparam("pid"),
             or_(table.c.data_version != bindparam("version"),
-                and_(table.c.rules_key == key.rules_key, table.c.as_of == key.as_of,
+                and_(table.c.rules_key == key.rules_key,
                      table.c.time_zone == key.time_zone))),
         [{"pid": pid, "version": version} for pid, (version, _) in results.items()])
     now = datetime.now(UTC).replace(tzinfo=None)
-    conn.execute(table.insert(), [
+    conn.execute(_upsert(conn), [
         {"patient_id": pid, "rules_key": key.rules_key, "as_of": key.as_of,
          "time_zone": key.time_zone, "criteria": key.criteria, "rules": dict(key.rules),
          "rules_version": key.rules_version, "data_version": version, "result": result,
@@ -141,3 +148,23 @@ def store_results(conn: Connection, key: ResultKey,
         for pid, (version, result) in results.items()])
     return len(results)
 
+
+
+def _upsert(conn: Connection) -> Insert:
+    """An insert that replaces the row of the same key (patient, set, day, zone): another
+    writer may have inserted it since this one's delete (PostgreSQL's read committed does not
+    see it yet; SQLite serialises writers, so there it never happens)."""
+    table = screening_results
+    keys = [c.name for c in table.primary_key.columns]
+    if conn.dialect.name == "postgresql":
+        on_pg = postgresql.insert(table)
+        return on_pg.on_conflict_do_update(index_elements=keys,
+                                           set_=_others(on_pg.excluded, keys))
+    on_sqlite = sqlite.insert(table)
+    return on_sqlite.on_conflict_do_update(index_elements=keys,
+                                           set_=_others(on_sqlite.excluded, keys))
+
+
+def _others(excluded: ReadOnlyColumnCollection[str, Any], keys: list[str]) -> dict[str, Any]:
+    """The new row's values of every column but the key."""
+    return {c.name: excluded[c.name] for c in screening_results.columns if c.name not in keys}

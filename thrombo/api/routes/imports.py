@@ -26,7 +26,9 @@ COPY_CHUNK = 1024 * 1024
 
 def import_uploads(service: Service, user: User, files: list[UploadFile], timezone: str
                    ) -> dict[str, Any]:
-    """Save the uploaded files, read them as one source and import it (shared with the page)."""
+    """Save the uploaded files, read them as one source and import it (shared with the page);
+    the patients it wrote to are then screened as the service reads them (in its time zone,
+    as of its today) and their results stored (services.importing.screen_upload)."""
     with tempfile.TemporaryDirectory(prefix=upload_prefix()) as tmp:
         folder = Path(tmp)
         names = []
@@ -40,7 +42,8 @@ def import_uploads(service: Service, user: User, files: list[UploadFile], timezo
         label = "upload:" + "+".join(names)
         summary = import_upload(service.store, source, tz=timezone, actor=actor_of(user),
                                 command="api upload", writing=service.audit_lock,
-                                relabel=lambda summary: relabel(summary, folder, label))
+                                relabel=lambda summary: relabel(summary, folder, label),
+                                screen_in=service.tz)
     return summary.to_json()
 
 
