@@ -26,15 +26,15 @@ from thrombo.services.screen import (
     criteria_names,
     criteria_set,
     patient_screening_document,
+    results_document,
     screen_all,
     screen_one,
-    screening_document,
 )
 
 __all__ = [
     "ALL_CRITERIA", "DEFAULT_CRITERIA", "assessment", "chosen_sets", "criteria_names",
     "criteria_set", "dose", "dose_request", "drug_catalogue", "drug_names", "itp_status",
-    "patient_screening_document", "plan", "screen_all", "screen_one", "screening_document",
+    "patient_screening_document", "plan", "results_document", "screen_all", "screen_one",
 ]
 
 

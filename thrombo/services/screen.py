@@ -8,7 +8,7 @@ OMOP CDM read in place on DuckDB, the cluster job on Spark, timelines otherwise)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -107,11 +107,16 @@ def screening_document(timelines: Sequence[PatientTimeline], as_of: date, criter
                             criteria)
 
 
-def patient_screening_document(timeline: PatientTimeline, as_of: date,
-                               sets: Sequence[CriteriaSet], criteria: str) -> dict[str, Any]:
-    """One patient under one set (`rules`, `as_of`, `patient`), or under each set for `all`."""
+def patient_screening_document(
+    timeline: PatientTimeline, as_of: date, sets: Sequence[CriteriaSet], criteria: str,
+    screened: Callable[[CriteriaSet], ScreeningResult] | None = None,
+) -> dict[str, Any]:
+    """One patient under one set (`rules`, `as_of`, `patient`), or under each set for `all`;
+    `screened` gives the patient's result under a set (default: screened here; the service
+    passes its stored or remembered results)."""
+    result_of = screened or (lambda s: screen_patient(timeline, s, as_of))
     results = [{"rules": s.rules_json(), "as_of": as_of.isoformat(),
-                "patient": screen_patient(timeline, s, as_of).to_json()} for s in sets]
+                "patient": result_of(s).to_json()} for s in sets]
     if criteria != ALL_CRITERIA:
         return results[0]
     return {"as_of": as_of.isoformat(), "results": results}

@@ -1,4 +1,5 @@
-"""TA-TMA screening results with their evidence (interface.md `screen --json`)."""
+"""TA-TMA screening results with their evidence (interface.md `screen --json`): under the
+default set with its default options, the stored or remembered result (screening_memo)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from thrombo.api.answers import (
     SetScreening,
 )
 from thrombo.api.deps import AsOf, ClinicalUserDep, ServiceDep
+from thrombo.api.screening_memo import patient_results, set_screening
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
 
@@ -26,9 +28,12 @@ Criteria = Annotated[str, Query(description="A criteria set name, or `all` for e
 def screen_visible(service: ServiceDep, user: ClinicalUserDep, as_of: AsOf = None,
                    criteria: Criteria = clinical.DEFAULT_CRITERIA) -> dict[str, Any]:
     """Screen every patient visible to the user."""
-    clinical.chosen_sets(criteria)  # an unknown name is refused before any patient is read
-    timelines = service.patients(user, purpose="screening")
-    return clinical.screening_document(timelines, as_of or service.today(), criteria)
+    sets = clinical.chosen_sets(criteria)  # an unknown name is refused before any is read
+    version = service.store_version()
+    timelines = service.patients(user, purpose="screening", version=version)
+    day = as_of or service.today()
+    return clinical.results_document(
+        [set_screening(service, timelines, s, day, version) for s in sets], criteria)
 
 
 @router.get("/patients/{patient_id}/screening",
@@ -37,6 +42,8 @@ def screen_one(patient_id: str, service: ServiceDep, user: ClinicalUserDep, as_o
                criteria: Criteria = clinical.DEFAULT_CRITERIA) -> dict[str, Any]:
     """One patient under one criteria set, or under every set (`results`) for `all`."""
     sets = clinical.chosen_sets(criteria)
+    version = service.store_version()  # read before the timeline (screening_memo)
     timeline = service.patient(user, patient_id, purpose="screening")
     day = as_of or service.today()
-    return clinical.patient_screening_document(timeline, day, sets, criteria)
+    return clinical.patient_screening_document(
+        timeline, day, sets, criteria, patient_results(service, timeline, day, version))
