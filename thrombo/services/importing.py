@@ -24,9 +24,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from thrombo.normalize.quarantine import ImportSummary
-from thrombo.services.stored_screening import ImportScreening, screen_touched, screen_versions
+from thrombo.services.stored_screening import ImportScreening, screen_versions
 from thrombo.store.importer import import_sources, stored_identities
-from thrombo.store.screenings import data_versions
+from thrombo.store.screenings import data_versions, last_import, written_since
 from thrombo.store.sources import SourceSpec, plan_sources, read_sources
 from thrombo.store.sql import Store
 
@@ -64,7 +64,7 @@ def import_to_store(request: ImportRequest, url: str, *, actor: str,
     try:
         store = Store.open(url)
         with store.engine.connect() as conn:
-            before = data_versions(conn)
+            last = last_import(conn)
         summary = import_sources(store, watch(specs), ctx, actor=actor,
                                  command=request.command, update=request.update)
     except BaseException:
@@ -75,8 +75,10 @@ def import_to_store(request: ImportRequest, url: str, *, actor: str,
     # wrote to are screened under the default set as of today, their results stored.
     if request.screen:
         zone = ctx.tz
-        summary.screening = screen_touched(store, before, zone,
-                                           datetime.now(zone).date()).to_json()
+        with store.engine.connect() as conn:
+            touched = written_since(conn, last)
+        summary.screening = screen_versions(store, touched, zone,
+                                            datetime.now(zone).date()).to_json()
     return summary
 
 

@@ -37,6 +37,7 @@ from thrombo import __version__
 from thrombo.store.schema import (
     IN_LIST_SIZE,
     events,
+    imports,
     in_chunks,
     medications,
     observations,
@@ -102,6 +103,27 @@ def _versions(conn: Connection, ids: list[str] | None) -> Iterator[tuple[str, st
                    func.max(rows.c.import_id)).group_by(rows.c.patient_id)
     for pid, count, total, highest in conn.execute(query):
         yield pid, f"{count}:{total}:{highest}"
+
+
+def last_import(conn: Connection) -> int:
+    """The highest import id stored (0 for none): `written_since` it, after an import, finds
+    the patients the import wrote to."""
+    return int(conn.execute(select(func.coalesce(func.max(imports.c.id), 0))).scalar_one())
+
+
+def written_since(conn: Connection, import_id: int) -> dict[str, str]:
+    """The data versions of the patients with a row written by an import with a higher id
+    than `import_id`: after an import, the ones it wrote to (and any other import's that
+    committed meanwhile). Every change to a patient's data writes such a row (module
+    docstring), so none is missed; one scan of the import ids instead of two of every
+    patient's versions before and after."""
+    parts = [select(t.c.patient_id).where(t.c.import_id > import_id) for t in _PATIENT_TABLES]
+    ids = sorted(set(conn.execute(union_all(*parts)).scalars()))
+    if len(ids) <= IN_LIST_SIZE:
+        return data_versions(conn, ids)
+    # Many patients: one pass over every patient's rows costs less than their id lists.
+    every = data_versions(conn)
+    return {pid: every[pid] for pid in ids if pid in every}
 
 
 def stored_results(conn: Connection, key: ResultKey, versions: Mapping[str, str]
