@@ -18,13 +18,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
 from tests.api.test_service_cache import empty_service  # noqa: F401  (the fixture)
 from thrombo.api import clinical
 from thrombo.api.main import create_app
 from thrombo.api.service import Service
 from thrombo.rules.screening import screen_patient
-from thrombo.services import stored_screening
+from thrombo.services import importing, stored_screening
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.writer import write_dataset
 from thrombo.store.schema import patients, screening_results
@@ -266,3 +267,23 @@ def test_a_failing_write_of_the_results_leaves_the_upload_committed(
     pid = transplanted(dataset)  # the service screens the patient on the first view instead
     shown = client.get(f"/api/v1/patients/{pid}/screening").json()
     assert shown["patient"] == fresh(service)[pid]
+
+
+def test_an_upload_whose_patients_cannot_be_found_afterwards_still_stands(
+        service: Service, dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store fails right after the commit, when the import's patients are looked up: the
+    answer is the import's, its screening says none was screened and why."""
+    def unreachable(*_: Any) -> dict[str, str]:
+        raise OperationalError("SELECT ...", {}, RuntimeError("connection lost"))
+
+    monkeypatch.setattr(importing, "written_since", unreachable)
+    client = TestClient(create_app(service.settings, service))
+
+    answer = upload(client, dataset)
+
+    assert (answer["screening"]["patients_touched"], answer["screening"]["results_stored"]) \
+        == (0, 0)
+    assert answer["screening"]["error"].startswith("OperationalError in unreachable")
+    assert stored_rows(service) == {}
+    with service.store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(patients)).scalar_one() == 7

@@ -14,19 +14,19 @@ the request (`screen_upload` says why), a failure there logged and counted, neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from thrombo.normalize.quarantine import ImportSummary
-from thrombo.services.stored_screening import ImportScreening, screen_versions
+from thrombo.services.stored_screening import ImportScreening, screen_versions, unscreened
 from thrombo.store.importer import import_sources, stored_identities
-from thrombo.store.screenings import data_versions, last_import, written_since
+from thrombo.store.screenings import last_import, written_since
 from thrombo.store.sources import SourceSpec, plan_sources, read_sources
 from thrombo.store.sql import Store
 
@@ -94,26 +94,20 @@ def import_upload(store: Store, source: Path, *, tz: str, actor: str, command: s
     their results stored (`screen_upload`)."""
     with store.engine.connect() as conn:
         identities = stored_identities(conn)  # a stored child is never rewritten by another
+        last = last_import(conn)
     data = read_sources([str(source)], tz=tz, known_patients=frozenset(identities.known),
                         identities=identities)
     relabel(data.summary)
-    candidates = sorted({r.patient_id for _, item in data.accepted for r in item.records})
-    with store.engine.connect() as conn:
-        before = data_versions(conn, candidates) if screen_in is not None else {}
     with writing or nullcontext():
         summary = store.import_dataset(data, actor=actor, command=command)
     if screen_in is not None:
-        summary.screening = screen_upload(store, candidates, before, screen_in).to_json()
+        summary.screening = screen_upload(store, last, screen_in).to_json()
     return summary
 
 
-def screen_upload(store: Store, candidates: list[str], before: Mapping[str, str],
-                  zone: tzinfo) -> ImportScreening:
-    """Screen the patients an upload wrote to, after its commit, and store their results.
-
-    Which they are: of the patients its accepted records name (the only ones it can have
-    written to), those whose data version changed (a record already stored writes nothing),
-    found by reading only their versions rather than every stored patient's.
+def screen_upload(store: Store, last: int, zone: tzinfo) -> ImportScreening:
+    """Screen the patients an upload wrote to (those with rows of an import after `last`,
+    the last before it), after its commit, and store their results.
 
     In the request rather than in a background task: the answer then says what was screened
     and what failed, which a task that runs after the answer could only log (and a worker
@@ -123,10 +117,13 @@ def screen_upload(store: Store, candidates: list[str], before: Mapping[str, str]
     upload then reads the results instead of screening every patient while a clinician waits.
     A failure here neither undoes the committed import nor fails the request: it is logged
     and counted (`patients_failed`, `error`), and those patients are screened when viewed."""
-    with store.engine.connect() as conn:
-        now = data_versions(conn, candidates)
-    touched = {pid: version for pid, version in now.items() if before.get(pid) != version}
-    return screen_versions(store, touched, zone, datetime.now(zone).date(), keep_going=True)
+    today = datetime.now(zone).date()
+    try:
+        with store.engine.connect() as conn:
+            touched = written_since(conn, last)
+    except SQLAlchemyError as exc:  # the import is committed: reported, not raised
+        return unscreened(None, today, zone, exc)
+    return screen_versions(store, touched, zone, today, keep_going=True)
 
 
 def new_sqlite_file(url: str) -> Path | None:

@@ -171,9 +171,26 @@ class _Failures:
         type and place, not its message, which may carry patient values)."""
         self.ids.update(patient_ids)
         if self.first is None:
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            self.first = (f"{type(exc).__name__} in {frame.name} "
-                          f"({Path(frame.filename).name}:{frame.lineno})")
+            self.first = failure_text(exc)
+
+
+def failure_text(exc: BaseException) -> str:
+    """`RuntimeError in screen_patient (screening.py:170)`: the exception's type and where it
+    was raised, without its message (it may carry patient values, and it is logged)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    return f"{type(exc).__name__} in {frames[-1].name} " \
+           f"({Path(frames[-1].filename).name}:{frames[-1].lineno})"
+
+
+def unscreened(criteria: CriteriaSet | None, as_of: date, tz: tzinfo, exc: BaseException
+               ) -> ImportScreening:
+    """The screening of an import whose patients could not even be found: none screened."""
+    log.error("screening after an import: the patients it wrote to could not be read (%s); "
+              "they are screened when viewed", failure_text(exc))
+    return ImportScreening((criteria or default_set()).rules_json(), as_of, str(tz), 0, 0,
+                           error=failure_text(exc))
 
 
 # -- reading -------------------------------------------------------------------------------
