@@ -113,6 +113,7 @@ def _read_csv(path: Path, build: Builder) -> Iterator[SourceRecord]:
         raise SourceError(f"{path}: missing required column(s) {', '.join(missing)}")
     source = str(path)
     line = reader.line_num + 1
+    record = _row_reader(path.name, header, build)
     while True:
         try:
             row = next(reader)
@@ -126,7 +127,43 @@ def _read_csv(path: Path, build: Builder) -> Iterator[SourceRecord]:
         line = reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue  # a blank line is not a record
-        yield _row_record(path.name, header, row, prov, build)
+        yield record(row, prov)
+
+
+def _row_reader(
+    name: str, header: list[str], build: Builder
+) -> Callable[[list[str], Provenance], SourceRecord]:
+    """How the file's rows become records: `_row_record` with this header, or for the
+    observations file the same record built by column position (the common file of a
+    dataset, millions of rows: no dictionary per row)."""
+    if name != OBSERVATIONS:
+        return lambda row, prov: _row_record(name, header, row, prov, build)
+    return _ObservationRows(header)
+
+
+class _ObservationRows:
+    """`_row_record(OBSERVATIONS, header, row, prov, _observation)`, by column position. A
+    column named twice is read from its last place, as the row's dictionary there reads it."""
+
+    def __init__(self, header: list[str]) -> None:
+        place = {h: i for i, h in enumerate(header)}  # the last place of each name
+        self.width = len(header)
+        self.header = header
+        self.required = [(c, place[c]) for c in REQUIRED_VALUES[OBSERVATIONS]]
+        self.optional = [place.get(c) for c in OBSERVATION_COLUMNS[4:]]
+        self.extra = [(h, i) for h, i in place.items() if h not in OBSERVATION_COLUMNS]
+
+    def __call__(self, row: list[str], prov: Provenance) -> SourceRecord:
+        if len(row) != self.width:
+            return _row_record(OBSERVATIONS, self.header, row, prov, _observation)
+        cells = [cell.strip() for cell in row]
+        pid, time, code, value = (cells[i] for _, i in self.required)
+        if not (pid and time and code and value):
+            return _row_record(OBSERVATIONS, self.header, row, prov, _observation)
+        unit, low, high = (None if i is None else cells[i] or None for i in self.optional)
+        extra = {h: cells[i] for h, i in self.extra if cells[i]} if self.extra else {}
+        return SourceRecord(prov, (RawObservation(pid, time, code, value, unit, low, high,
+                                                  extra=extra),))
 
 
 def _row_record(

@@ -32,6 +32,7 @@ from thrombo.normalize.assemble import (
 )
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
 from thrombo.store import audit
+from thrombo.store.bulk_rows import LaneRow
 from thrombo.store.migrate import upgrade
 from thrombo.store.read import read_timelines
 from thrombo.store.record_rows import Row, as_mapping, insert_rows, record_row
@@ -176,15 +177,24 @@ def begin_import(conn: Connection, actor: str, command: str) -> int:
 
 
 def write_accepted(
-    conn: Connection, accepted: Sequence[tuple[SourceSummary, Accepted]], import_id: int
+    conn: Connection, accepted: Sequence[tuple[SourceSummary, Accepted | LaneRow]],
+    import_id: int,
 ) -> None:
-    """Insert what is new; a source record whose records all exist already is a duplicate."""
-    keyed = [(summary, item, [(r, record_key(r)) for r in item.records])
-             for summary, item in accepted]
+    """Insert what is new; a source record whose records all exist already is a duplicate.
+    A record the import's fast lane took (store.bulk_rows) is one observation row, ready."""
+    keyed = [(summary, item, _keyed(item)) for summary, item in accepted]
     existing, present = _existing_keys(conn, (k for _, _, keys in keyed for _, k in keys))
     pending: dict[Table, list[Row]] = {}
     changed: list[dict[str, Any]] = []
     for summary, item, keys in keyed:
+        if isinstance(item, LaneRow):
+            if item.key in existing:
+                summary.duplicates += 1
+                continue
+            summary.stored += 1
+            pending.setdefault(observations, []).append(item.row)
+            existing.add(item.key)
+            continue
         fresh = [(r, key) for r, key in keys if key not in existing]
         if not fresh:
             summary.duplicates += 1
@@ -207,6 +217,12 @@ def write_accepted(
         conn.execute(
             patients.update().where(patients.c.patient_id == values["patient_id"]).values(**values)
         )
+
+
+def _keyed(item: Accepted | LaneRow) -> list[tuple[Any, tuple[str, ...]]]:
+    if isinstance(item, LaneRow):
+        return [(None, item.key)]
+    return [(r, record_key(r)) for r in item.records]
 
 
 def write_quarantine(conn: Connection, entries: Iterable[QuarantineEntry], import_id: int) -> None:

@@ -1,0 +1,201 @@
+"""The import's fast lane for the common laboratory result: a raw observation straight to the
+store's row, without the canonical objects in between.
+
+Most rows of a feed are a plain number with a unit for a known code, at a time already seen
+(a run of results at one draw), for a patient already read. For such a row the lane does what
+`normalize.canonical_records._observation` does, with each distinct code, (analyte, unit) and
+time text decided once per import, and gives the observations row of `record_rows`
+(OBSERVATION_COLUMNS order) with the key `normalize.assemble.record_key` gives it. Anything the
+lane is not certain about gives None (a coded result, a comparator, a missing unit, a value that
+is not a plain finite number, an implausible value, an unknown code or patient, a time it cannot
+read, a record of several items, a FHIR resource id): the importer then reads that record
+through the per-record path in its place, so its reason, quarantine entry and their order are
+exactly that path's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from thrombo.domain.codes import Code
+from thrombo.io.raw import RawObservation, SourceRecord
+from thrombo.normalize.analytes import BY_KEY, Analyte
+from thrombo.normalize.canonical_records import (
+    Context,
+    analyte_of,
+    content_id,
+    unit_check_of,
+    unverified_loinc_note,
+)
+from thrombo.normalize.dates import birth_problem
+from thrombo.normalize.identity import Identities
+from thrombo.normalize.quarantine import ImportSummary
+from thrombo.normalize.row_checks import RowCheck, Skip
+from thrombo.normalize.units import apply_factor, unverified_molar_note
+from thrombo.normalize.values import ValueProblem, is_answer, parse_moment
+from thrombo.store.record_rows import Row, utc
+
+TIME_CACHE_LIMIT = 1_000_000
+"""[Design] Distinct time texts kept decided at once (about 200 bytes each); past it the
+cache starts again, so memory stays bounded on any feed while a draw's run of results (the
+same time text) is still decided once."""
+
+Moment = tuple[date, str, datetime, int, date]
+"""A time text decided: its date as written, ISO form (content_id), UTC moment and offset
+(the stored columns), and the local date (the site's lab ranges)."""
+
+
+@dataclass(slots=True)
+class LaneRow:
+    """One source record taken by the lane: its observations row and `record_key`."""
+
+    key: tuple[str, str]
+    row: Row
+
+
+@dataclass
+class ObservationLane:
+    ctx: Context
+    identities: Identities
+    known: set[str]
+    """The patient ids known so far (the importer's set, which grows as patients are read)."""
+    totals: ImportSummary
+    codes: dict[Code | str, tuple[Analyte, str | None] | None] = field(default_factory=dict)
+    checks: dict[tuple[str, str], tuple[RowCheck, str | None] | None] = field(
+        default_factory=dict)
+    times: dict[object, Moment | None] = field(default_factory=dict)
+
+    def take(self, record: SourceRecord, import_id: int) -> LaneRow | None:
+        """The record's row when the lane is certain of it, else None (nothing counted)."""
+        if record.quarantined is not None or record.skipped is not None:
+            return None
+        items = record.items
+        if len(items) != 1 or type(items[0]) is not RawObservation:
+            return None
+        raw = items[0]
+        if raw.resource_id is not None or raw.resource_version is not None:
+            return None
+        return self._row(raw, record, import_id)
+
+    def _row(self, raw: RawObservation, record: SourceRecord, import_id: int) -> LaneRow | None:
+        patient_id = raw.patient_id.strip()
+        if patient_id not in self.known or patient_id in self.identities.held:
+            return None
+        coded = self._analyte(raw.code)
+        unit = raw.unit
+        if coded is None or not unit:
+            return None
+        analyte, loinc_note = coded
+        decided = self._check(analyte, unit)
+        moment = self._moment(raw.time)
+        value = _number(raw.value)
+        if decided is None or moment is None or value is None or is_answer(raw.value):
+            return None
+        check, molar_note = decided
+        birth = self.ctx.patients.get(patient_id, (None, "U"))[0]
+        if birth_problem(moment[0], birth, "time") is not None:
+            return None
+        factor = check.factor
+        canonical = apply_factor(value, factor)  # type: ignore[arg-type]  # _check: not None
+        if check.low is not None and check.high is not None and not (
+                check.low <= canonical <= check.high):
+            return None
+        own_low, own_high = _limit(raw.ref_low, factor), _limit(raw.ref_high, factor)  # type: ignore[arg-type]
+        if own_low is REFUSED or own_high is REFUSED:
+            return None
+        low, high, ref_source = self.ctx.lab_ranges.fill(
+            analyte, raw.code, self.ctx.patients.get(patient_id), moment[4],
+            (own_low, own_high), check.canonical)  # type: ignore[arg-type]
+        note = loinc_note if loinc_note is not None else molar_note
+        if note is not None:
+            self.totals.add_unverified(note)
+        ident = content_id(raw.patient_id, analyte.key, moment[1], raw.value, unit)
+        code = raw.code if isinstance(raw.code, Code) else None
+        prov = record.provenance
+        return LaneRow(("observation", ident), (
+            ident, patient_id, analyte.key, moment[2], moment[3], canonical, check.canonical,
+            None, low, high, code.system if code else None, code.code if code else None,
+            value, unit, 1, raw.extra or None, None, ref_source,
+            prov.source, prov.location, import_id))
+
+    def _analyte(self, code: Code | str) -> tuple[Analyte, str | None] | None:
+        """The code's analyte when it takes quantities, with the unverified LOINC mapping its
+        results rest on (canonical_records.observation_note), else None (skipped, or coded
+        results only)."""
+        if code in self.codes:
+            return self.codes[code]
+        try:
+            analyte = analyte_of(code, self.ctx)
+        except Skip:
+            self.codes[code] = None
+            return None
+        # An analyte with units and coded results (schistocytes, urine protein) takes a number
+        # here: a value that is a coded answer (values.is_answer, which holds every spelling
+        # values.parse_category reads) leaves the lane row by row.
+        coded = None
+        if analyte.units:
+            coded = analyte, unverified_loinc_note(code, analyte.key)
+        self.codes[code] = coded
+        return coded
+
+    def _check(self, analyte: Analyte, unit: str) -> tuple[RowCheck, str | None] | None:
+        """The (analyte, unit) check when the unit converts, with the unverified mapping its
+        results rest on (canonical_records.observation_note), else None."""
+        pair = (analyte.key, unit)
+        if pair in self.checks:
+            return self.checks[pair]
+        check = unit_check_of(analyte, unit, self.ctx)
+        decided = None
+        if check.factor is not None and check.canonical is not None:
+            decided = check, unverified_molar_note(BY_KEY[analyte.key], unit)
+        self.checks[pair] = decided
+        return decided
+
+    def _moment(self, text: object) -> Moment | None:
+        if text in self.times:
+            return self.times[text]
+        if len(self.times) >= TIME_CACHE_LIMIT:
+            self.times.clear()
+        try:
+            moment = parse_moment(text, "time", self.ctx.tz)  # type: ignore[arg-type]
+        except ValueProblem:
+            decided = None
+        else:
+            at, offset = utc(moment)
+            decided = (moment.date(), moment.isoformat(), at, offset,
+                       moment.astimezone(self.ctx.tz).date())
+        self.times[text] = decided
+        return decided
+
+
+def _number(raw: object) -> float | None:
+    """values.parse_bound's number when the value is a plain finite number (no comparator),
+    else None."""
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text[:1] in ("<", ">"):
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        number = float(raw)
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+REFUSED = float("nan")
+"""_limit's answer where canonical_records._reference_limit refuses the row (a limit is
+never NaN: _number refuses it)."""
+
+
+def _limit(raw: object, factor: float) -> float | None:
+    """canonical_records._reference_limit, or REFUSED where it would refuse the row."""
+    if raw is None or raw == "":
+        return None
+    number = _number(raw)
+    return REFUSED if number is None else apply_factor(number, factor)
