@@ -113,7 +113,7 @@ def test_clean_rows_take_the_lane() -> None:
     per-record path's, above), and a hostile one is not."""
     from thrombo.normalize.identity import Identities
     from thrombo.normalize.quarantine import ImportSummary
-    from thrombo.store.bulk_rows import ObservationLane
+    from thrombo.store.bulk_rows import Binds, ObservationLane
 
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "dataset"
@@ -124,8 +124,10 @@ def test_clean_rows_take_the_lane() -> None:
         specs, ctx = plan_sources([str(folder)])
         records = list(next(iter(specs))[2])
     ctx.patients["P1"] = (date(2015, 1, 1), "F")
-    lane = ObservationLane(ctx, Identities(), {"P1"}, ImportSummary())
+    with Store.open("sqlite://").engine.connect() as conn:
+        binds = Binds.of(conn)
+    lane = ObservationLane(ctx, Identities(), {"P1"}, ImportSummary(), binds)
     clean, censored = (lane.take(r, 1) for r in records[-2:])
     assert clean is not None and clean.row[1:7] == (
-        "P1", "creatinine", clean.row[3], 0, 0.5, "mg/dL")
+        "P1", "creatinine", "2024-01-02 08:00:00.000000", 0, 0.5, "mg/dL")
     assert censored is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -112,22 +113,20 @@ def _read_csv(path: Path, build: Builder) -> Iterator[SourceRecord]:
     if missing:
         raise SourceError(f"{path}: missing required column(s) {', '.join(missing)}")
     source = str(path)
-    line = reader.line_num + 1
     record = _row_reader(path.name, header, build)
+    line = reader.line_num + 1
     while True:
         try:
-            row = next(reader)
-        except StopIteration:
+            for row in reader:
+                prov = Provenance(source, f"line {line}")
+                line = reader.line_num + 1
+                if not "".join(row).strip():
+                    continue  # a blank line (every cell empty or spaces) is not a record
+                yield record(row, prov)
             return
         except csv.Error as exc:
             yield SourceRecord.bad(Provenance(source, f"line {line}"), f"malformed CSV: {exc}")
             line = reader.line_num + 1
-            continue
-        prov = Provenance(source, f"line {line}")
-        line = reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line is not a record
-        yield record(row, prov)
 
 
 def _row_reader(
@@ -149,21 +148,22 @@ class _ObservationRows:
         place = {h: i for i, h in enumerate(header)}  # the last place of each name
         self.width = len(header)
         self.header = header
-        self.required = [(c, place[c]) for c in REQUIRED_VALUES[OBSERVATIONS]]
-        self.optional = [place.get(c) for c in OBSERVATION_COLUMNS[4:]]
+        absent = len(header)  # an optional column not in the file reads as an empty cell
+        self.cells = itemgetter(*(place[c] for c in REQUIRED_VALUES[OBSERVATIONS]),
+                                *(place.get(c, absent) for c in OBSERVATION_COLUMNS[4:]))
         self.extra = [(h, i) for h, i in place.items() if h not in OBSERVATION_COLUMNS]
 
     def __call__(self, row: list[str], prov: Provenance) -> SourceRecord:
         if len(row) != self.width:
             return _row_record(OBSERVATIONS, self.header, row, prov, _observation)
-        cells = [cell.strip() for cell in row]
-        pid, time, code, value = (cells[i] for _, i in self.required)
+        cells = list(map(str.strip, row))
+        cells.append("")
+        pid, time, code, value, unit, low, high = self.cells(cells)
         if not (pid and time and code and value):
             return _row_record(OBSERVATIONS, self.header, row, prov, _observation)
-        unit, low, high = (None if i is None else cells[i] or None for i in self.optional)
         extra = {h: cells[i] for h, i in self.extra if cells[i]} if self.extra else {}
-        return SourceRecord(prov, (RawObservation(pid, time, code, value, unit, low, high,
-                                                  extra=extra),))
+        return SourceRecord(prov, (RawObservation(pid, time, code, value, unit or None,
+                                                  low or None, high or None, extra=extra),))
 
 
 def _row_record(

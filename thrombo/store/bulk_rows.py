@@ -16,8 +16,12 @@ exactly that path's.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Connection
 
 from thrombo.domain.codes import Code
 from thrombo.io.raw import RawObservation, SourceRecord
@@ -35,16 +39,32 @@ from thrombo.normalize.quarantine import ImportSummary
 from thrombo.normalize.row_checks import RowCheck, Skip
 from thrombo.normalize.units import apply_factor, unverified_molar_note
 from thrombo.normalize.values import ValueProblem, is_answer, parse_moment
-from thrombo.store.record_rows import Row, utc
+from thrombo.store.record_rows import Row, column_binder, utc
+from thrombo.store.schema import observations
 
-TIME_CACHE_LIMIT = 1_000_000
-"""[Design] Distinct time texts kept decided at once (about 200 bytes each); past it the
-cache starts again, so memory stays bounded on any feed while a draw's run of results (the
-same time text) is still decided once."""
+CACHE_LIMIT = 1_000_000
+"""[Design] Distinct time (or value) texts kept decided at once (about 200 bytes each); past
+it the cache starts again, so memory stays bounded on any feed while a draw's run of results
+(the same time text) is still decided once."""
 
-Moment = tuple[date, str, datetime, int, date]
-"""A time text decided: its date as written, ISO form (content_id), UTC moment and offset
-(the stored columns), and the local date (the site's lab ranges)."""
+Moment = tuple[date, str, Any, int, date]
+"""A time text decided: its date as written, ISO form (content_id), UTC moment (bound for the
+driver) and offset (the stored columns), and the local date (the site's lab ranges)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Binds:
+    """How the lane's values go to the driver (record_rows.column_binder), so that its rows
+    are bound once: a time text's moment once per import, not once per row."""
+
+    time: Callable[[Any], Any]
+    limit: Callable[[Any], Any]
+    attributes: Callable[[Any], Any]
+
+    @classmethod
+    def of(cls, conn: Connection) -> Binds:
+        return cls(*(column_binder(conn, observations, column)
+                     for column in ("time_utc", "ref_low", "attributes")))
 
 
 @dataclass(slots=True)
@@ -62,10 +82,12 @@ class ObservationLane:
     known: set[str]
     """The patient ids known so far (the importer's set, which grows as patients are read)."""
     totals: ImportSummary
+    binds: Binds
     codes: dict[Code | str, tuple[Analyte, str | None] | None] = field(default_factory=dict)
     checks: dict[tuple[str, str], tuple[RowCheck, str | None] | None] = field(
         default_factory=dict)
     times: dict[object, Moment | None] = field(default_factory=dict)
+    values: dict[object, float | None] = field(default_factory=dict)
 
     def take(self, record: SourceRecord, import_id: int) -> LaneRow | None:
         """The record's row when the lane is certain of it, else None (nothing counted)."""
@@ -90,8 +112,8 @@ class ObservationLane:
         analyte, loinc_note = coded
         decided = self._check(analyte, unit)
         moment = self._moment(raw.time)
-        value = _number(raw.value)
-        if decided is None or moment is None or value is None or is_answer(raw.value):
+        value = self._value(raw.value)
+        if decided is None or moment is None or value is None:
             return None
         check, molar_note = decided
         birth = self.ctx.patients.get(patient_id, (None, "U"))[0]
@@ -113,12 +135,12 @@ class ObservationLane:
             self.totals.add_unverified(note)
         ident = content_id(raw.patient_id, analyte.key, moment[1], raw.value, unit)
         code = raw.code if isinstance(raw.code, Code) else None
-        prov = record.provenance
+        prov, binds = record.provenance, self.binds
         return LaneRow(("observation", ident), (
             ident, patient_id, analyte.key, moment[2], moment[3], canonical, check.canonical,
-            None, low, high, code.system if code else None, code.code if code else None,
-            value, unit, 1, raw.extra or None, None, ref_source,
-            prov.source, prov.location, import_id))
+            None, binds.limit(low), binds.limit(high), code.system if code else None,
+            code.code if code else None, value, unit, 1, binds.attributes(raw.extra or None),
+            None, ref_source, prov.source, prov.location, import_id))
 
     def _analyte(self, code: Code | str) -> tuple[Analyte, str | None] | None:
         """The code's analyte when it takes quantities, with the unverified LOINC mapping its
@@ -153,10 +175,21 @@ class ObservationLane:
         self.checks[pair] = decided
         return decided
 
+    def _value(self, raw: object) -> float | None:
+        """The value as a plain finite number, else None (a coded answer, a comparator, not
+        a number): once per distinct value text."""
+        if raw in self.values:
+            return self.values[raw]
+        if len(self.values) >= CACHE_LIMIT:
+            self.values.clear()
+        number = None if is_answer(raw) else _number(raw)  # type: ignore[arg-type]
+        self.values[raw] = number
+        return number
+
     def _moment(self, text: object) -> Moment | None:
         if text in self.times:
             return self.times[text]
-        if len(self.times) >= TIME_CACHE_LIMIT:
+        if len(self.times) >= CACHE_LIMIT:
             self.times.clear()
         try:
             moment = parse_moment(text, "time", self.ctx.tz)  # type: ignore[arg-type]
@@ -164,7 +197,7 @@ class ObservationLane:
             decided = None
         else:
             at, offset = utc(moment)
-            decided = (moment.date(), moment.isoformat(), at, offset,
+            decided = (moment.date(), moment.isoformat(), self.binds.time(at), offset,
                        moment.astimezone(self.ctx.tz).date())
         self.times[text] = decided
         return decided

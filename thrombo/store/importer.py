@@ -17,7 +17,7 @@ from thrombo.normalize.assemble import Accepted, accept, unknown_patient
 from thrombo.normalize.canonical_records import Context
 from thrombo.normalize.identity import KEPT_WHEN_MISSING, Identities, hold
 from thrombo.normalize.quarantine import ImportSummary, QuarantineEntry, SourceSummary
-from thrombo.store.bulk_rows import LaneRow, ObservationLane
+from thrombo.store.bulk_rows import Binds, LaneRow, ObservationLane
 from thrombo.store.schema import patients
 from thrombo.store.sources import SourceSpec
 from thrombo.store.sql import Store, begin_import, finish_import, write_accepted
@@ -48,7 +48,7 @@ def import_sources(
         for pid, fields in identities.known.items():
             ctx.patients.setdefault(pid, (fields["birth_date"], fields["sex"]))
         waiting: list[tuple[SourceSummary, Accepted]] = []
-        fast = ObservationLane(ctx, identities, known, totals) if lane else None
+        fast = ObservationLane(ctx, identities, known, totals, Binds.of(conn)) if lane else None
         for path, fmt, records, ignored in sources:
             summary = SourceSummary(path=path, format=fmt, ignored_files=ignored)
             totals.sources.append(summary)

@@ -98,51 +98,72 @@ def as_mapping(table: Table, row: Row) -> dict[str, Any]:
 
 
 Processor = Callable[[Any], Any] | None
+Binder = Callable[[Row], Row]
+
+
+def direct(conn: Connection) -> bool:
+    """Whether rows go to the database driver directly (else through SQLAlchemy)."""
+    dialect = conn.dialect
+    return dialect.name in ("sqlite", "postgresql") and dialect.driver in ("pysqlite", "psycopg")
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     """Insert the rows (COLUMNS' order) in the connection's transaction."""
+    bind = binder(conn, table)
+    insert_bound(conn, table, [bind(row) for row in rows])
+
+
+def insert_bound(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """Insert rows whose values `binder(conn, table)` gave."""
     if not rows:
+        return
+    if not direct(conn):
+        conn.execute(table.insert(), [as_mapping(table, row) for row in rows])
         return
     dialect = conn.dialect
     columns = COLUMNS[table]
-    if dialect.name not in ("sqlite", "postgresql") or dialect.driver not in ("pysqlite",
-                                                                              "psycopg"):
-        conn.execute(table.insert(), [as_mapping(table, row) for row in rows])
-        return
-    processed = _processed(rows, [_processor(conn, table, c) for c in columns])
     preparer = dialect.identifier_preparer
     names = ", ".join(preparer.quote(c) for c in columns)
     target = preparer.format_table(table)
     if dialect.name == "sqlite":
         marks = ", ".join("?" * len(columns))
-        conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", processed)
+        conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", rows)
         return
     driver: Any = conn.connection.driver_connection
     with driver.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
-        for row in processed:
+        for row in rows:
             copy.write_row(row)
 
 
-def _processor(conn: Connection, table: Table, column: str) -> Processor:
-    """The bind processor SQLAlchemy applies to the column's values on this database."""
+def column_binder(conn: Connection, table: Table, column: str) -> Callable[[Any], Any]:
+    """A value of the column as it goes to the driver: through the bind processor SQLAlchemy
+    itself would apply on this database (a date-time's text form on SQLite, a JSON
+    document's serialisation; a JSON column binds None as the document `null`, since
+    JSON.none_as_null is off), or as it is where the rows go through SQLAlchemy."""
     dialect = conn.dialect
-    processor: Processor = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-    return processor
+    process: Processor = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None or not direct(conn):
+        return _same
+    empty = process(None)
+    return lambda value: empty if value is None else process(value)
 
 
-def _processed(rows: Sequence[Row], processors: list[Processor]) -> list[Row]:
-    """The rows with each value as SQLAlchemy would bind it (columns without a processor kept
-    as they are). A column's empty value is bound once: most rows have no attributes, and a
-    JSON column binds None as the document `null` (JSON.none_as_null is off)."""
-    active = [(i, p, p(None)) for i, p in enumerate(processors) if p is not None]
+def binder(conn: Connection, table: Table) -> Binder:
+    """A row with each value as `column_binder` gives it (columns without a processor kept
+    as they are)."""
+    binders = [(i, column_binder(conn, table, c)) for i, c in enumerate(COLUMNS[table])]
+    active = [(i, bind) for i, bind in binders if bind is not _same]
     if not active:
-        return list(rows)
-    out = []
-    for row in rows:
+        return _same
+
+    def bind_row(row: Row) -> Row:
         values = list(row)
-        for i, process, empty in active:
-            value = values[i]
-            values[i] = empty if value is None else process(value)
-        out.append(tuple(values))
-    return out
+        for i, bind in active:
+            values[i] = bind(values[i])
+        return tuple(values)
+
+    return bind_row
+
+
+def _same(value: Any) -> Any:
+    return value

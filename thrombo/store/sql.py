@@ -35,7 +35,7 @@ from thrombo.store import audit
 from thrombo.store.bulk_rows import LaneRow
 from thrombo.store.migrate import upgrade
 from thrombo.store.read import read_timelines
-from thrombo.store.record_rows import Row, as_mapping, insert_rows, record_row
+from thrombo.store.record_rows import Binder, Row, as_mapping, binder, insert_bound, record_row
 from thrombo.store.schema import (
     events,
     imports,
@@ -182,12 +182,15 @@ def write_accepted(
 ) -> None:
     """Insert what is new; a source record whose records all exist already is a duplicate.
     A record the import's fast lane took (store.bulk_rows) is one observation row, ready."""
-    keyed = [(summary, item, _keyed(item)) for summary, item in accepted]
-    existing, present = _existing_keys(conn, (k for _, _, keys in keyed for _, k in keys))
+    keyed = [(summary, item, _record_keys(item)) for summary, item in accepted]
+    existing, present = _existing_keys(conn, (
+        k for _, item, keys in keyed
+        for k in (keys if keys is not None else (item.key,))))  # type: ignore[union-attr]
     pending: dict[Table, list[Row]] = {}
+    binders: dict[Table, Binder] = {}
     changed: list[dict[str, Any]] = []
     for summary, item, keys in keyed:
-        if isinstance(item, LaneRow):
+        if isinstance(item, LaneRow):  # one observation row, bound already
             if item.key in existing:
                 summary.duplicates += 1
                 continue
@@ -195,7 +198,8 @@ def write_accepted(
             pending.setdefault(observations, []).append(item.row)
             existing.add(item.key)
             continue
-        fresh = [(r, key) for r, key in keys if key not in existing]
+        records = zip(item.records, keys or (), strict=True)
+        fresh = [(r, key) for r, key in records if key not in existing]
         if not fresh:
             summary.duplicates += 1
             continue
@@ -206,23 +210,23 @@ def write_accepted(
                 # A newer version of a known patient: update, not insert.
                 changed.append(as_mapping(table, row))
             else:
-                pending.setdefault(table, []).append(row)
+                bind = binders.get(table) or binders.setdefault(table, binder(conn, table))
+                pending.setdefault(table, []).append(bind(row))
             if isinstance(rec, Patient):
                 present.add(rec.patient_id)
             existing.add(key)
     # Parents before children (patients before their observations): sorted_tables order.
     for table in (t for t in patients.metadata.sorted_tables if t in pending):
-        insert_rows(conn, table, pending[table])
+        insert_bound(conn, table, pending[table])
     for values in changed:
         conn.execute(
             patients.update().where(patients.c.patient_id == values["patient_id"]).values(**values)
         )
 
 
-def _keyed(item: Accepted | LaneRow) -> list[tuple[Any, tuple[str, ...]]]:
-    if isinstance(item, LaneRow):
-        return [(None, item.key)]
-    return [(r, record_key(r)) for r in item.records]
+def _record_keys(item: Accepted | LaneRow) -> list[tuple[str, ...]] | None:
+    """The keys of the item's records; None for the lane's row (its key is `item.key`)."""
+    return None if isinstance(item, LaneRow) else [record_key(r) for r in item.records]
 
 
 def write_quarantine(conn: Connection, entries: Iterable[QuarantineEntry], import_id: int) -> None:
@@ -292,8 +296,7 @@ def _existing_keys(
                     found.add(("patient", row.patient_id, content_digest(stored)))
                     present.add(row.patient_id)
                 continue
-            rows = conn.execute(select(table.c[column]).where(table.c[column].in_(chunk)))
-            found.update((kind, value) for value in rows.scalars())
+            found.update((kind, value) for value in _stored_ids(conn, table, column, chunk))
     for chunk in in_chunks(sorted({key[1] for key in facts})):
         for row in conn.execute(
             select(patient_facts).where(patient_facts.c.patient_id.in_(chunk))
@@ -303,6 +306,19 @@ def _existing_keys(
                 found.add(key)
     return found, present
 
+
+def _stored_ids(conn: Connection, table: Table, column: str, ids: list[str]) -> list[str]:
+    """Which of the ids the table holds. On SQLite through the driver: the import asks this
+    of every record it reads, and SQLAlchemy's expanding IN list costs more than the query."""
+    if conn.dialect.name != "sqlite":
+        return list(conn.execute(select(table.c[column]).where(table.c[column].in_(ids)))
+                    .scalars())
+    quote = conn.dialect.identifier_preparer.quote
+    marks = ", ".join("?" * len(ids))
+    rows = conn.exec_driver_sql(
+        f"SELECT {quote(column)} FROM {quote(table.name)} WHERE {quote(column)} IN ({marks})",
+        tuple(ids))
+    return list(rows.scalars())
 
 
 __all__ = ["DEFAULT_URL", "Store", "StoreBusyError", "busy_timeout", "default_url",
