@@ -341,6 +341,9 @@ class ImportAnswer(Answer):
     quarantine: list[Object]
     skipped: list[Object]
     warnings: list[str]
+    screening: Object | None = None
+    """The patients the import wrote to, screened after its commit (rules, as_of, time_zone,
+    patients_touched, results_stored, patients_failed, and the first failure's `error`)."""
 
 
 class ImportRecord(Answer):
