@@ -70,18 +70,19 @@ def _index() -> dict[tuple[str, str, int, int], tuple[tuple[float, float, float]
     return {k: tuple(sorted(v)) for k, v in grouped.items()}
 
 
-def _column(
-    source: BpSource, sex: str, age: int, bp_percentile: int
-) -> list[tuple[float, float, float]]:
+Column = tuple[tuple[float, float, float], ...]
+
+
+def _column(source: BpSource, sex: str, age: int, bp_percentile: int) -> Column:
     rows = _index().get((source.value, sex, age, bp_percentile))
     if not rows:
         raise OutsideValidRangeError(
             f"{source.value} tables have no {bp_percentile}th BP percentile"
         )
-    return list(rows)
+    return rows
 
 
-def _interpolate(rows: list[tuple[float, float, float]], height_percentile: float) -> BpThreshold:
+def _interpolate(rows: Column, height_percentile: float) -> BpThreshold:
     clamped = min(max(height_percentile, rows[0][0]), rows[-1][0])
     for (h0, s0, d0), (h1, s1, d1) in itertools.pairwise(rows):
         if h0 <= clamped <= h1:

@@ -30,6 +30,7 @@ STATURE_FROM_AGE_MONTHS = 24.0
 WEIGHT_INFANT_TABLE = "cdc2000_weight_for_age_infants.csv"
 WEIGHT_TABLE = "cdc2000_weight_for_age.csv"
 CDC_SEX_CODE = {"M": "1", "F": "2"}
+STANDARD_NORMAL = NormalDist()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +111,7 @@ def height_z_score(height_cm: float, age_months: float, sex: str) -> float:
 
 def height_percentile(height_cm: float, age_months: float, sex: str) -> float:
     """Height-for-age percentile (0-100) from the CDC 2000 tables."""
-    return 100.0 * NormalDist().cdf(height_z_score(height_cm, age_months, sex))
+    return 100.0 * STANDARD_NORMAL.cdf(height_z_score(height_cm, age_months, sex))
 
 
 def lms_value_at_z(z: float, lms: Lms) -> float:

@@ -10,6 +10,7 @@ series, built once per patient); a bare timeline is indexed for the one call.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
@@ -18,14 +19,13 @@ from operator import ge, gt, le, lt
 from thrombo.domain.quantities import Comparator, Quantity, satisfies
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.physiology.age import ChildAge, age_in_months, completed_years
+from thrombo.physiology.age import ChildAge
 from thrombo.rules import limits
 from thrombo.rules.model import (
     AllTests,
     Anchor,
     Baseline,
     BaselineThreshold,
-    BloodPressure,
     FallFromBaseline,
     Fixed,
     LabLLN,
@@ -97,83 +97,118 @@ def compare(
     return Answer.UNKNOWN
 
 
+ANCHOR_FIELDS = {
+    "hsct": "hsct_date",
+    "neutrophil_engraftment": "neutrophil_engraftment_date",
+    "platelet_engraftment": "platelet_engraftment_date",
+    "conditioning_start": "conditioning_start_date",
+}
+
+
 def anchor_date(timeline: PatientTimeline, anchor: Anchor) -> date | None:
-    patient = timeline.patient
-    return {
-        "hsct": patient.hsct_date,
-        "neutrophil_engraftment": patient.neutrophil_engraftment_date,
-        "platelet_engraftment": patient.platelet_engraftment_date,
-        "conditioning_start": patient.conditioning_start_date,
-    }[anchor]
+    found: date | None = getattr(timeline.patient, ANCHOR_FIELDS[anchor])
+    return found
+
+
+# --- compiled tests -------------------------------------------------------------------------
+# Each test is turned once (per leaf of a criteria set) into a function of the patient's index,
+# the observation and its local day, with everything that depends on the test alone (texts,
+# fixed limits, look-backs) worked out beforehand: a course of a thousand results is decided
+# result by result, and the public functions below are these same functions called once.
+
+Decider = Callable[[PatientIndex, Observation, date], Decision]
+BaselineReader = Callable[[PatientIndex, Observation, date], "float | None"]
+BoundReader = Callable[[PatientTimeline, Observation, date], "limits.Bound | None"]
+NO_TEST_APPLIES = Decision(Answer.UNKNOWN, "no test applies to this result")
+
+
+def _baseline_reader(rule: Baseline) -> BaselineReader:
+    """The baseline for an observation: a statistic over earlier values of the same analyte."""
+    back = timedelta(days=rule.lookback_days) if rule.lookback_days else None
+    anchor, after, statistic = rule.anchor, rule.side == "after", rule.statistic
+    field_name = None if anchor is None else ANCHOR_FIELDS[anchor]
+    # Without a look-back the first day is the same for every observation (the anchor, or
+    # none): a maximum from there is a running maximum.
+    fixed_start = not rule.lookback_days
+
+    def read(index: PatientIndex, obs: Observation, day: date) -> float | None:
+        first = date.min if back is None else day - back
+        last = day
+        if field_name is not None:
+            found: date | None = getattr(index.timeline.patient, field_name)
+            if found is None:
+                return None
+            if after:
+                first = max(first, found)
+            else:
+                last = min(last, found - ONE_DAY)
+        lo, hi = index.earlier(obs.analyte, obs.time, first, last)
+        return index.statistic(obs.analyte, lo, hi, statistic, fixed_start)
+
+    return read
+
+
+ONE_DAY = timedelta(days=1)
 
 
 def baseline_value(source: Source, obs: Observation, rule: Baseline) -> float | None:
     """The baseline for `obs`: a statistic over earlier values of the same analyte."""
     index = indexed(source)
-    timeline = index.timeline
-    day = timeline.local_day(obs.time)
-    first = day - timedelta(days=rule.lookback_days) if rule.lookback_days else date.min
-    last = day
-    if rule.anchor is not None:
-        anchor = anchor_date(timeline, rule.anchor)
-        if anchor is None:
-            return None
-        if rule.side == "after":
-            first = max(first, anchor)
-        else:
-            last = min(last, anchor - timedelta(days=1))
-    lo, hi = index.earlier(obs.analyte, obs.time, first, last)
-    # Without a look-back the first day is the same for every observation (the anchor, or
-    # none): a maximum from there is a running maximum.
-    return index.statistic(obs.analyte, lo, hi, rule.statistic, not rule.lookback_days)
+    return _baseline_reader(rule)(index, obs, index.timeline.local_day(obs.time))
 
 
-def _age(timeline: PatientTimeline, obs: Observation) -> ChildAge:
+def _age(timeline: PatientTimeline, day: date) -> ChildAge:
     """The child's age on the result's local day, as the age-banded tables read it."""
-    return ChildAge.on(timeline.patient.birth_date, timeline.local_day(obs.time))
+    return ChildAge.on(timeline.patient.birth_date, day)
 
 
-def _sex(timeline: PatientTimeline) -> str:
-    return timeline.patient.sex
+def _bound_reader(limit: Limit) -> BoundReader:
+    """The limit for an observation, or None when it cannot be known."""
+    match limit:
+        case Fixed(value=value, unit=fixed_unit):
+            fixed = limits.Bound(value, value, f"{value:g} {fixed_unit}", (), limits.CRITERIA_SET)
+            return lambda timeline, obs, day: fixed
+        case LabULN(multiple=multiple, fallback=fallback):
+            return _range_reader(True, multiple, fallback)
+        case LabLLN(fallback=fallback):
+            return _range_reader(False, None, fallback)
+    raise TypeError(f"not a limit: {limit!r}")
+
+
+def _unit(obs: Observation) -> str:
+    return "" if obs.quantity is None else obs.quantity.unit
+
+
+def _range_reader(upper: bool, multiple: float | None, fallback: str | None) -> BoundReader:
+    """The laboratory's own limit (`ref_high` for an upper one, `ref_low` for a lower one),
+    else the named published table by age (and sex); `multiple` scales an upper limit."""
+    label = ("" if multiple in (None, 1) else f"{multiple:g} x ") + ("ULN" if upper else "LLN")
+    table_of, by = ((limits.fallback_upper, "by age") if upper
+                    else (limits.fallback_lower, "by age and sex"))
+
+    def read(timeline: PatientTimeline, obs: Observation, day: date) -> limits.Bound | None:
+        own = obs.ref_high if upper else obs.ref_low
+        if own is not None:
+            text = f"{label} {own:g} {_unit(obs)} ({obs.ref_source or 'lab range'})"
+            found = own if multiple is None else multiple * own
+            return limits.Bound(found, found, text, (), _range_source(obs))
+        if fallback is None:
+            return None
+        table = table_of(fallback, _age(timeline, day), timeline.patient.sex)
+        if table is None:
+            return None
+        text = f"{label} {table.value:g} {_unit(obs)} ({table.source}, {by})"
+        found = table.value if multiple is None else multiple * table.value
+        return limits.Bound(found, found, text, table.warnings, limits.PUBLISHED_FALLBACK)
+
+    return read
 
 
 def limit_bound(
     timeline: PatientTimeline, obs: Observation, limit: Limit
 ) -> limits.Bound | None:
     """The limit for this observation, or None when it cannot be known."""
-    quantity = obs.quantity
-    unit = "" if quantity is None else quantity.unit
-    match limit:
-        case Fixed(value=value, unit=fixed_unit):
-            return limits.Bound(value, value, f"{value:g} {fixed_unit}", (), limits.CRITERIA_SET)
-        case LabULN(multiple=multiple, fallback=fallback):
-            times = "" if multiple == 1 else f"{multiple:g} x "
-            if obs.ref_high is not None:
-                uln = obs.ref_high
-                text = f"{times}ULN {uln:g} {unit} ({obs.ref_source or 'lab range'})"
-                return limits.Bound(multiple * uln, multiple * uln, text, (), _range_source(obs))
-            if fallback is None:
-                return None
-            table = limits.fallback_upper(fallback, _age(timeline, obs), _sex(timeline))
-            if table is None:
-                return None
-            text = f"{times}ULN {table.value:g} {unit} ({table.source}, by age)"
-            return limits.Bound(multiple * table.value, multiple * table.value, text,
-                                table.warnings, limits.PUBLISHED_FALLBACK)
-        case LabLLN(fallback=fallback):
-            if obs.ref_low is not None:
-                lln = obs.ref_low
-                text = f"LLN {lln:g} {unit} ({obs.ref_source or 'lab range'})"
-                return limits.Bound(lln, lln, text, (), _range_source(obs))
-            if fallback is None:
-                return None
-            table = limits.fallback_lower(fallback, _age(timeline, obs), _sex(timeline))
-            if table is None:
-                return None
-            text = f"LLN {table.value:g} {unit} ({table.source}, by age and sex)"
-            return limits.Bound(table.value, table.value, text, table.warnings,
-                                limits.PUBLISHED_FALLBACK)
-    raise TypeError(f"not a limit: {limit!r}")
+    return _bound_reader(limit)(timeline, obs, timeline.local_day(obs.time))
 
 
 def _range_source(obs: Observation) -> str:
@@ -182,38 +217,64 @@ def _range_source(obs: Observation) -> str:
     return limits.SITE_RANGE if site else limits.OBSERVATION_RANGE
 
 
-def _threshold(timeline: PatientTimeline, obs: Observation, test: Threshold) -> Decision:
-    if obs.quantity is None or (test.unit is not None and obs.quantity.unit != test.unit):
-        return NOT_APPLICABLE
-    bound = limit_bound(timeline, obs, test.limit)
-    if bound is None:
-        return Decision(Answer.UNKNOWN, f"{test.op} limit unknown (no lab range)")
-    answer = compare(obs.quantity.value, test.op, bound.low, bound.high, obs.quantity.comparator)
-    exact = Quantity(bound.low, obs.quantity.unit) if bound.low == bound.high else None
-    return Decision(answer, f"{test.op} {bound.text}", bound.warnings, exact, bound.source)
+def _threshold(test: Threshold) -> Decider:
+    op, unit, bound_of = test.op, test.unit, _bound_reader(test.limit)
+    unknown = Decision(Answer.UNKNOWN, f"{op} limit unknown (no lab range)")
+
+    def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
+        quantity = obs.quantity
+        if quantity is None or (unit is not None and quantity.unit != unit):
+            return NOT_APPLICABLE
+        bound = bound_of(index.timeline, obs, day)
+        if bound is None:
+            return unknown
+        low = bound.low
+        answer = compare(quantity.value, op, low, bound.high, quantity.comparator)
+        exact = Quantity(low, quantity.unit) if low == bound.high else None
+        return Decision(answer, f"{op} {bound.text}", bound.warnings, exact, bound.source)
+
+    return decide
 
 
-def _presence(obs: Observation, test: Presence) -> Decision:
-    if obs.category is None:
-        return NOT_APPLICABLE
-    if obs.category in test.yes:
-        return Decision(Answer.YES, f"one of {', '.join(test.yes)}")
-    if obs.category in test.no:
-        return Decision(Answer.NO, f"one of {', '.join(test.yes)}")
-    return Decision(Answer.UNKNOWN, f"{obs.category!r} is not a recognised result")
+def _presence(test: Presence) -> Decider:
+    yes = Decision(Answer.YES, f"one of {', '.join(test.yes)}")
+    no = Decision(Answer.NO, yes.threshold)
+
+    def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
+        category = obs.category
+        if category is None:
+            return NOT_APPLICABLE
+        if category in test.yes:
+            return yes
+        if category in test.no:
+            return no
+        return Decision(Answer.UNKNOWN, f"{category!r} is not a recognised result")
+
+    return decide
 
 
-def _baseline(timeline: Source, obs: Observation, baseline: Baseline
-              ) -> tuple[Quantity, float] | Decision:
+Compared = Callable[[PatientIndex, Observation, date], "tuple[Quantity, float] | Decision"]
+
+
+def _with_baseline(baseline: Baseline) -> Compared:
     """The result and the baseline a change is measured from, or the decision when there is
     nothing to compare: not applicable to a coded result; SKIP without a baseline (the result
     can only serve as one)."""
-    if obs.quantity is None:
-        return NOT_APPLICABLE
-    base = baseline_value(timeline, obs, baseline)
-    if base is None:
-        return Decision(Answer.SKIP, f"no baseline ({described(baseline)})")
-    return obs.quantity, base
+    read = _baseline_reader(baseline)
+    skip = Decision(Answer.SKIP, f"no baseline ({described(baseline)})")
+
+    def found(
+        index: PatientIndex, obs: Observation, day: date
+    ) -> tuple[Quantity, float] | Decision:
+        quantity = obs.quantity
+        if quantity is None:
+            return NOT_APPLICABLE
+        base = read(index, obs, day)
+        if base is None:
+            return skip
+        return quantity, base
+
+    return found
 
 
 def _against_baseline(quantity: Quantity, op: Op, limit: float, why: str,
@@ -223,155 +284,134 @@ def _against_baseline(quantity: Quantity, op: Op, limit: float, why: str,
     return Decision(compare(quantity.value, op, limit, limit, quantity.comparator), text)
 
 
-def _fall(timeline: Source, obs: Observation, test: FallFromBaseline) -> Decision:
-    found = _baseline(timeline, obs, test.baseline)
-    if isinstance(found, Decision):
-        return found
-    quantity, base = found
-    candidates: list[tuple[float, str]] = []
-    if test.fraction is not None:
-        candidates.append((base * (1 - test.fraction), f"a fall of {test.fraction:.0%}"))
-    if test.amount is not None:
-        candidates.append((base - test.amount, f"a fall of {test.amount:g} {quantity.unit}"))
-    limit, what = max(candidates)  # either fall qualifies: the higher limit is the easier one
-    return _against_baseline(quantity, "<=", limit, f"{what} from baseline {base:g}",
-                             test.baseline)
+def _fall(test: FallFromBaseline) -> Decider:
+    compared, fraction, amount = _with_baseline(test.baseline), test.fraction, test.amount
+    by_fraction = None if fraction is None else f"a fall of {fraction:.0%}"
+
+    def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
+        found = compared(index, obs, day)
+        if isinstance(found, Decision):
+            return found
+        quantity, base = found
+        candidates: list[tuple[float, str]] = []
+        if by_fraction is not None:
+            candidates.append((base * (1 - fraction), by_fraction))  # type: ignore[operator]
+        if amount is not None:
+            candidates.append((base - amount, f"a fall of {amount:g} {quantity.unit}"))
+        limit, what = max(candidates)  # either fall qualifies: the higher limit is the easier one
+        return _against_baseline(quantity, "<=", limit, f"{what} from baseline {base:g}",
+                                 test.baseline)
+
+    return decide
 
 
-def _rise(timeline: Source, obs: Observation, test: RiseFromBaseline) -> Decision:
-    found = _baseline(timeline, obs, test.baseline)
-    if isinstance(found, Decision):
-        return found
-    quantity, base = found
-    return _against_baseline(quantity, ">=", base * test.factor,
-                             f"{test.factor:g} x baseline {base:g}", test.baseline)
+def _rise(test: RiseFromBaseline) -> Decider:
+    compared, factor = _with_baseline(test.baseline), test.factor
+
+    def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
+        found = compared(index, obs, day)
+        if isinstance(found, Decision):
+            return found
+        quantity, base = found
+        return _against_baseline(quantity, ">=", base * factor,
+                                 f"{factor:g} x baseline {base:g}", test.baseline)
+
+    return decide
 
 
-def _baseline_threshold(timeline: Source, obs: Observation, test: BaselineThreshold) -> Decision:
-    found = _baseline(timeline, obs, test.baseline)
-    if isinstance(found, Decision):
-        return found
-    base, limit = found[1], test.limit
-    text = f"{described(test.baseline)} {base:g} {test.op} {limit.value:g} {limit.unit}"
-    return Decision(compare(base, test.op, limit.value, limit.value), text)
+def _baseline_threshold(test: BaselineThreshold) -> Decider:
+    compared, op, limit = _with_baseline(test.baseline), test.op, test.limit
+    what = described(test.baseline)
+
+    def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
+        found = compared(index, obs, day)
+        if isinstance(found, Decision):
+            return found
+        base = found[1]
+        text = f"{what} {base:g} {op} {limit.value:g} {limit.unit}"
+        return Decision(compare(base, op, limit.value, limit.value), text)
+
+    return decide
 
 
 # model.AllTests: the first answer in this order decides the conjunction.
 CONJUNCTION_ORDER = (Answer.NO, Answer.SKIP, Answer.UNKNOWN)
 
 
-def _all_tests(timeline: Source, obs: Observation, test: AllTests) -> Decision:
-    parts = [decide(timeline, obs, t) for t in test.tests]
-    if any(p.answer is Answer.NOT_APPLICABLE for p in parts):
-        return NOT_APPLICABLE
-    warnings = tuple(sorted({w for p in parts for w in p.warnings}))
-    for wanted in CONJUNCTION_ORDER:
-        for p in parts:
-            if p.answer is wanted:
-                return Decision(wanted, p.threshold, warnings)
-    return Decision(Answer.YES, " and ".join(p.threshold for p in parts), warnings)
+def _all_tests(test: AllTests) -> Decider:
+    deciders = tuple(compile_test(t) for t in test.tests)
+
+    def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
+        parts = [d(index, obs, day) for d in deciders]
+        if any(p.answer is Answer.NOT_APPLICABLE for p in parts):
+            return NOT_APPLICABLE
+        warnings = tuple(sorted({w for p in parts for w in p.warnings}))
+        for wanted in CONJUNCTION_ORDER:
+            for p in parts:
+                if p.answer is wanted:
+                    return Decision(wanted, p.threshold, warnings)
+        return Decision(Answer.YES, " and ".join(p.threshold for p in parts), warnings)
+
+    return decide
+
+
+def compile_test(test: ObservationTest) -> Decider:
+    """One observation test as a function of (index, observation, its local day)."""
+    match test:
+        case BaselineThreshold():
+            return _baseline_threshold(test)
+        case AllTests():
+            return _all_tests(test)
+        case Threshold():
+            return _threshold(test)
+        case Presence():
+            return _presence(test)
+        case FallFromBaseline():
+            return _fall(test)
+        case RiseFromBaseline():
+            return _rise(test)
+    raise TypeError(f"not an observation test: {test!r}")
 
 
 def decide(source: Source, obs: Observation, test: ObservationTest) -> Decision:
     index = indexed(source)
-    match test:
-        case BaselineThreshold():
-            return _baseline_threshold(index, obs, test)
-        case AllTests():
-            return _all_tests(index, obs, test)
-        case Threshold():
-            return _threshold(index.timeline, obs, test)
-        case Presence():
-            return _presence(obs, test)
-        case FallFromBaseline():
-            return _fall(index, obs, test)
-        case RiseFromBaseline():
-            return _rise(index, obs, test)
-    raise TypeError(f"not an observation test: {test!r}")
+    return compile_test(test)(index, obs, index.timeline.local_day(obs.time))
+
+
+def compile_tests(tests: tuple[ObservationTest, ...]) -> Decider:
+    """A leaf's tests together: yes if any applicable test says yes; no if every applicable
+    test says no; skip if every one skips (no baseline); else unknown (including when no test
+    applies)."""
+    deciders = tuple(compile_test(t) for t in tests)
+    if len(deciders) == 1:
+        only = deciders[0]
+
+        def one(index: PatientIndex, obs: Observation, day: date) -> Decision:
+            found = only(index, obs, day)
+            return NO_TEST_APPLIES if found.answer is Answer.NOT_APPLICABLE else found
+
+        return one
+
+    def every(index: PatientIndex, obs: Observation, day: date) -> Decision:
+        decisions = [found for d in deciders
+                     if (found := d(index, obs, day)).answer is not Answer.NOT_APPLICABLE]
+        for wanted in (Answer.YES, Answer.UNKNOWN):
+            for found in decisions:
+                if found.answer is wanted:
+                    return found
+        if not decisions:
+            return NO_TEST_APPLIES
+        answered = [found for found in decisions if found.answer is Answer.NO]
+        return answered[0] if answered else decisions[0]
+
+    return every
 
 
 def decide_all(source: Source, obs: Observation, tests: tuple[ObservationTest, ...]) -> Decision:
     """Yes if any applicable test says yes; no if every applicable test says no; skip if every
     one skips (no baseline); else unknown (including when no test applies)."""
     index = indexed(source)
-    every = [decide(index, obs, t) for t in tests]
-    decisions = [d for d in every if d.answer is not Answer.NOT_APPLICABLE]
-    for wanted in (Answer.YES, Answer.UNKNOWN):
-        for d in decisions:
-            if d.answer is wanted:
-                return d
-    if not decisions:
-        return Decision(Answer.UNKNOWN, "no test applies to this result")
-    answered = [d for d in decisions if d.answer is Answer.NO]
-    return answered[0] if answered else decisions[0]
-
-
-def latest_height(source: Source, obs: Observation, lookback_days: int) -> float | None:
-    """The last height measured on or before the reading (equal times included), within the
-    look-back: the latest known height, unknown when that one is older than the look-back."""
-    index = indexed(source)
-    first = index.timeline.local_day(obs.time) - timedelta(days=lookback_days)
-    return index.latest_height(obs.time, first)
-
-
-def decide_blood_pressure(source: Source, obs: Observation, rule: BloodPressure) -> Decision:
-    """One systolic or diastolic reading against the age-appropriate limit (see model)."""
-    if obs.quantity is None:
-        return NOT_APPLICABLE
-    index = indexed(source)
-    timeline = index.timeline
-    patient = timeline.patient
-    day = timeline.local_day(obs.time)
-    value, censored = obs.quantity.value, obs.quantity.comparator
-    years = completed_years(patient.birth_date, day)
-    if years >= rule.adult_from_years:
-        fixed = rule.adult_systolic if obs.analyte == "systolic_bp" else rule.adult_diastolic
-        answer = compare(value, rule.adult_op, fixed.value, fixed.value, censored)
-        return Decision(answer, f"{rule.adult_op} {fixed.value:g} {fixed.unit} (adult)")
-    if years < rule.tables_from_years:
-        return Decision(
-            Answer.UNKNOWN, f"not assessable: under {rule.tables_from_years} y (option bp_infants)"
-        )
-    bound = _child_bound(index, obs, rule, day)
-    if bound is None:
-        return Decision(Answer.UNKNOWN, "no percentile table for this age")
-    return Decision(compare(value, rule.child_op, bound.low, bound.high, censored),
-                    f"{rule.child_op} {bound.text}", bound.warnings)
-
-
-def _child_bound(
-    index: PatientIndex, obs: Observation, rule: BloodPressure, day: date
-) -> limits.Bound | None:
-    """The reading's limit. Readings on one day with the same latest height share one look-up
-    of both limits (the systolic and diastolic of a measurement; a monitor's hourly readings)."""
-    height = latest_height(index, obs, rule.height_lookback_days)
-    key = (id(rule), day, height)
-    found = index.bp_limits.get(key)
-    if found is None:
-        found = _child_limits(index, rule, day, height)
-        index.bp_limits[key] = found
-    return found.get(obs.analyte)
-
-
-def _child_limits(
-    index: PatientIndex, rule: BloodPressure, day: date, height: float | None
-) -> dict[str, limits.Bound]:
-    """Both components' limits (none where the tables have no row)."""
-    patient = index.timeline.patient
-    pct: float | None = rule.default_height_percentile
-    if height is not None and patient.sex in {"M", "F"}:
-        months = age_in_months(patient.birth_date, day)
-        measured = limits.child_height_percentile(height, months, patient.sex)
-        pct = pct if measured is None else measured
-    return limits.bp_limits(
-        rule.child_limit.percentile,
-        rule.child_limit.source,
-        patient.sex,
-        # Completed years, the same age that chose the paediatric branch above: decimal years
-        # (days / 365.25) can already read 18.0 on the eve of an 18th birthday.
-        float(completed_years(patient.birth_date, day)),
-        pct,
-    )
+    return compile_tests(tests)(index, obs, index.timeline.local_day(obs.time))
 
 
 def observation_value(obs: Observation) -> Quantity | str:

@@ -9,8 +9,10 @@ bisection rather than by walking the window's observations again for every day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from thrombo.domain.evidence import CriterionEvidence
 from thrombo.domain.records import Event, Observation
@@ -20,10 +22,10 @@ from thrombo.rules.decide import (
     Answer,
     Decision,
     anchor_date,
-    decide_all,
-    decide_blood_pressure,
+    compile_tests,
     observation_value,
 )
+from thrombo.rules.decide_bp import compile_blood_pressure
 from thrombo.rules.engraftment import Derivation, Engraftment, derive_all, with_derived_dates
 from thrombo.rules.model import (
     AllOf,
@@ -42,6 +44,9 @@ from thrombo.rules.patient_index import PatientIndex
 from thrombo.rules.screening_results import CriterionResult, Outcome, count_outcome
 from thrombo.rules.windows import Decided, DecidedSeries
 
+Plan = Callable[[date, "date | None"], CriterionResult]
+"""One named criterion (or a part of it) compiled for this patient: (day, since) -> result."""
+
 
 @dataclass
 class PatientEvaluator:
@@ -59,6 +64,9 @@ class PatientEvaluator:
     _span: timedelta = field(init=False)
     _series: dict[tuple[str, int, str], DecidedSeries[Observation]] = field(default_factory=dict)
     _events: dict[tuple[str, int], DecidedSeries[Event]] = field(default_factory=dict)
+    _plans: dict[tuple[str, int], Plan] = field(default_factory=dict)
+    _named_plans: dict[int, tuple[tuple[Named, ...], list[tuple[str, Plan]]]] = field(
+        default_factory=dict)
 
     def __post_init__(self) -> None:
         self.engraftment = derive_all(self.timeline, self.engraftment_rule)
@@ -82,20 +90,50 @@ class PatientEvaluator:
     def criterion(
         self, name: str, criterion: Criterion, day: date, since: date | None = None
     ) -> CriterionResult:
-        window = self.window(day, since)
+        return self.plan(name, criterion)(day, since)
+
+    def plans(self, named: tuple[Named, ...]) -> list[tuple[str, Plan]]:
+        """Each named criterion's plan, looked up once for a run of days."""
+        kept = self._named_plans.get(id(named))
+        if kept is None:
+            # The tuple is kept with its plans, so that its id cannot be reused meanwhile.
+            kept = named, [(n.name, self.plan(n.name, n.criterion)) for n in named]
+            self._named_plans[id(named)] = kept
+        return kept[1]
+
+    def plan(self, name: str, criterion: Criterion) -> Plan:
+        """The criterion compiled once for this patient: its series looked up and its tree
+        walked once, so that each assessment day only reads windows."""
+        key = (name, id(criterion))
+        found = self._plans.get(key)
+        if found is None:
+            found = self._compile(name, criterion)
+            self._plans[key] = found
+        return found
+
+    def _compile(self, name: str, criterion: Criterion) -> Plan:
+        span = self._span
         match criterion:
             case Lab():
-                return self._observations(name, criterion, window, criterion.analyte)
+                one = self.series(name, criterion, criterion.analyte)
+                return _remembered(span, one.span, lambda first, last, at: self._observations(
+                    name, criterion, first, last, (one,), (at,), (criterion.analyte,)))
             case BloodPressure():
-                return self._observations(name, criterion, window, "systolic_bp", "diastolic_bp")
+                analytes = ("systolic_bp", "diastolic_bp")
+                sbp, dbp = (self.series(name, criterion, a) for a in analytes)
+                return _remembered(
+                    span, lambda first, last: (sbp.span(first, last), dbp.span(first, last)),
+                    lambda first, last, spans: self._observations(
+                        name, criterion, first, last, (sbp, dbp), spans, analytes))
             case EventOccurred():
-                return self._event(name, criterion, window)
+                events = self._event_series(name, criterion)
+                return _remembered(span, events.span, lambda first, last, at: self._event(
+                    name, criterion, first, last, events, at))
             case NotEngrafted():
-                return self._not_engrafted(name, criterion, day)
-            case AnyOf(children=children):
-                return self._combine(name, 1, children, day, since)
-            case AllOf(children=children):
-                return self._combine(name, len(children), children, day, since)
+                return lambda day, since: self._not_engrafted(name, criterion, day)
+            case AnyOf(children=children) | AllOf(children=children):
+                k = 1 if isinstance(criterion, AnyOf) else len(children)
+                return _combined(name, k, tuple(self.plan(name, child) for child in children))
         raise TypeError(f"not a criterion: {criterion!r}")
 
     def rule(self, rule: KOfN, results: dict[str, CriterionResult]) -> Outcome:
@@ -106,16 +144,6 @@ class PatientEvaluator:
         ]
         return count_outcome(rule.k, outcomes)
 
-    def _decide(self, name: str, obs: Observation, criterion: Lab | BloodPressure) -> Decided:
-        if isinstance(criterion, Lab):
-            decision = decide_all(self.index, obs, criterion.tests)
-        else:
-            decision = decide_blood_pressure(self.index, obs, criterion)
-        proof = (
-            _evidence(name, obs, decision, criterion) if decision.answer is Answer.YES else None
-        )
-        return decision, proof
-
     def series(
         self, name: str, criterion: Lab | BloodPressure, analyte: str
     ) -> DecidedSeries[Observation]:
@@ -124,52 +152,71 @@ class PatientEvaluator:
         found = self._series.get(key)
         if found is None:
             found = DecidedSeries(self.timeline.of(analyte), self.timeline.days_of(analyte),
-                                  lambda obs: self._decide(name, obs, criterion))
+                                  self._decider(name, criterion))
             self._series[key] = found
         return found
 
+    def _decider(
+        self, name: str, criterion: Lab | BloodPressure
+    ) -> Callable[[Observation, date], Decided]:
+        """The leaf's tests compiled once: each observation's decision and, for a yes, its
+        evidence."""
+        index = self.index
+        decide = (compile_tests(criterion.tests) if isinstance(criterion, Lab)
+                  else compile_blood_pressure(criterion))
+
+        def decided(obs: Observation, day: date) -> Decided:
+            decision = decide(index, obs, day)
+            if decision.answer is Answer.YES:
+                return decision, _evidence(name, obs, decision, criterion)
+            return decision, None
+
+        return decided
+
     def _observations(
-        self, name: str, criterion: Lab | BloodPressure, window: tuple[date, date], *analytes: str
-    ) -> CriterionResult:
-        """The leaf over the window: met with every yes-result as evidence; not met when a
-        result says no and none is undecidable; else indeterminate, with the first undecidable
-        result's reason (analytes in order, then time), or why nothing could be decided."""
-        first, last = window
+        self, name: str, criterion: Lab | BloodPressure, first: date, last: date,
+        leaves: tuple[DecidedSeries[Observation], ...], spans: tuple[tuple[int, int], ...],
+        analytes: tuple[str, ...],
+    ) -> tuple[CriterionResult, bool]:
+        """The leaf over the window (its records at `spans`): met with every yes-result as
+        evidence; not met when a result says no and none is undecidable; else indeterminate,
+        with the first undecidable result's reason (analytes in order, then time), or why
+        nothing could be decided. With whether the answer names the window's dates."""
         evidence: list[CriterionEvidence] = []
         warnings: set[str] = set()
         seen = skipped = False
         unknown: tuple[DecidedSeries[Observation], int] | None = None
-        for key in analytes:
-            series = self.series(name, criterion, key)
-            found = series.look(first, last)
-            if found is None:
+        for series, (lo, hi) in zip(leaves, spans, strict=True):
+            if lo >= hi:
                 continue
-            proofs, warned, no, skip, at = found
+            proofs, warned, no, skip, at = series.look_at(lo, hi)
             evidence.extend(proofs)
             warnings.update(warned)
             seen, skipped = seen or no, skipped or skip
             if unknown is None and at is not None:
                 unknown = (series, at)
         if evidence:
-            return CriterionResult(name, Outcome.MET, tuple(evidence), tuple(sorted(warnings)))
+            return CriterionResult(name, Outcome.MET, tuple(evidence),
+                                   tuple(sorted(warnings))), False
         if unknown is None and seen:
-            return CriterionResult(name, Outcome.NOT_MET, (), tuple(sorted(warnings)))
+            return CriterionResult(name, Outcome.NOT_MET, (), tuple(sorted(warnings))), False
         if unknown is not None:
             series, at = unknown
             reason = reasons.unknown(series.records[at], series.decision(at), criterion)
         else:
             reason = (reasons.no_baseline(analytes, first, last) if skipped
                       else reasons.not_measured(analytes, first, last))
-        return CriterionResult(name, Outcome.INDETERMINATE, (), tuple(sorted(warnings)), reason)
+        return CriterionResult(name, Outcome.INDETERMINATE, (), tuple(sorted(warnings)),
+                               reason), unknown is None
 
-    def _event_answer(self, event: Event, rule: EventOccurred) -> Answer:
+    def _event_answer(self, event: Event, day: date, rule: EventOccurred) -> Answer:
         if rule.min_grade is not None and (event.grade is None or event.grade < rule.min_grade):
             return Answer.UNKNOWN if event.grade is None else Answer.NO
         if rule.after is not None:
             anchor = anchor_date(self.timeline, rule.after)
             if anchor is None:
                 return Answer.UNKNOWN
-            if self.timeline.local_day(event.time) < anchor:
+            if day < anchor:
                 return Answer.NO
         return Answer.YES
 
@@ -181,8 +228,8 @@ class PatientEvaluator:
             days = [self.timeline.local_day(e.time) for e in events]
             text = _event_rule(rule)
 
-            def decide(e: Event) -> Decided:
-                answer = self._event_answer(e, rule)
+            def decide(e: Event, day: date) -> Decided:
+                answer = self._event_answer(e, day, rule)
                 proof = (CriterionEvidence.of(name, e.id, e.time, _event_text(e), text, text)
                          if answer is Answer.YES else None)
                 return Decision(answer), proof
@@ -191,22 +238,26 @@ class PatientEvaluator:
             self._events[(name, id(rule))] = found
         return found
 
-    def _event(self, name: str, rule: EventOccurred, window: tuple[date, date]) -> CriterionResult:
-        first, last = window
-        found = self._event_series(name, rule).look(first, last)
+    def _event(
+        self, name: str, rule: EventOccurred, first: date, last: date,
+        events: DecidedSeries[Event], at: tuple[int, int],
+    ) -> tuple[CriterionResult, bool]:
+        """The event leaf over the window (its events at `at`), and whether the answer names
+        the window's dates."""
+        found = events.look_at(*at) if at[0] < at[1] else None
         if found is not None and found[0]:
-            return CriterionResult(name, Outcome.MET, tuple(found[0]))
+            return CriterionResult(name, Outcome.MET, tuple(found[0])), False
         what = rule.event.replace("_", " ")
         if found is not None and found[4] is not None:
             missing = (f"no {rule.after.replace('_', ' ')} date (not recorded, not derivable "
                        "from counts)" if rule.after else "no grade recorded")
             return CriterionResult(name, Outcome.INDETERMINATE,
-                                   reason=f"{what} from {first} to {last}: {missing}")
+                                   reason=f"{what} from {first} to {last}: {missing}"), True
         if found is not None or rule.absent == "not_met":
-            return CriterionResult(name, Outcome.NOT_MET)
+            return CriterionResult(name, Outcome.NOT_MET), False
         return CriterionResult(name, Outcome.INDETERMINATE, reason=(
             f"no {what} recorded from {first} to {last}, and option absent_events = "
-            "indeterminate"))
+            "indeterminate")), True
 
     def derivation(self, anchor: str) -> Derivation:
         found = self.engraftment
@@ -251,20 +302,64 @@ class PatientEvaluator:
                     self._derivation_text(anchor, d), "derived from counts"))
         return tuple(found)
 
-    def _combine(
-        self, name: str, k: int, children: tuple[Criterion, ...], day: date, since: date | None
-    ) -> CriterionResult:
-        results = [self.criterion(name, child, day, since) for child in children]
-        outcome = count_outcome(k, [r.outcome for r in results])
-        evidence = (
-            tuple(e for r in results if r.outcome is Outcome.MET for e in r.evidence)
-            if outcome is Outcome.MET
-            else ()
-        )
-        warnings = tuple(sorted({w for r in results for w in r.warnings}))
-        reason = None if outcome is not Outcome.INDETERMINATE else "; ".join(
-            r.reason for r in results if r.outcome is Outcome.INDETERMINATE and r.reason)
-        return CriterionResult(name, outcome, evidence, warnings, reason or None)
+Span = TypeVar("Span")
+
+
+def _remembered(
+    span: timedelta,
+    records: Callable[[date, date], Span],
+    answer: Callable[[date, date, Span], tuple[CriterionResult, bool]],
+) -> Plan:
+    """A leaf read window by window (the `span` before the day, or from `since` on): a window
+    holding the same records (`records`: their positions) as the one before gives the same
+    answer, unless the answer names the window's dates; so a day whose sliding window neither
+    gained nor lost a record costs two bisections."""
+    last_at: Span | None = None
+    last: CriterionResult | None = None
+
+    def plan(day: date, since: date | None) -> CriterionResult:
+        nonlocal last_at, last
+        first = day - span
+        if since is not None and since > first:
+            first = since
+        at = records(first, day)
+        if last is not None and at == last_at:
+            return last
+        last, dated = answer(first, day, at)
+        last_at = None if dated else at
+        return last
+
+    return plan
+
+
+def _combined(name: str, k: int, parts: tuple[Plan, ...]) -> Plan:
+    """Any-of / all-of over the parts; the same part results as the day before give the same
+    answer."""
+    before: list[CriterionResult] = []
+    last: CriterionResult | None = None
+
+    def plan(day: date, since: date | None) -> CriterionResult:
+        nonlocal before, last
+        results = [p(day, since) for p in parts]
+        if last is not None and all(a is b for a, b in zip(results, before, strict=True)):
+            return last
+        before, last = results, _combine(name, k, results)
+        return last
+
+    return plan
+
+
+def _combine(name: str, k: int, results: list[CriterionResult]) -> CriterionResult:
+    outcome = count_outcome(k, [r.outcome for r in results])
+    evidence = (
+        tuple(e for r in results if r.outcome is Outcome.MET for e in r.evidence)
+        if outcome is Outcome.MET
+        else ()
+    )
+    warnings = tuple(sorted({w for r in results for w in r.warnings}))
+    reason = None if outcome is not Outcome.INDETERMINATE else "; ".join(
+        r.reason for r in results if r.outcome is Outcome.INDETERMINATE and r.reason)
+    return CriterionResult(name, outcome, evidence, warnings, reason or None)
 
 
 def _evidence(

@@ -116,8 +116,22 @@ def bp_limits(
     With height unknown a limit lies between the lowest and highest over the tabulated
     height percentiles (interface.md); with sex unknown, over both sexes.
     """
-    src = BpSource(source)
     age = math.floor(age_years)  # completed years, as the tables index them
+    if height_pct is None:
+        # The same for every reading of a child of this age: worked out once.
+        return dict(_over_heights(percentile, source, sex, age))
+    return _limits(percentile, source, sex, age, height_pct)
+
+
+@cache
+def _over_heights(percentile: int, source: str, sex: str, age: int) -> dict[str, Bound]:
+    return _limits(percentile, source, sex, age, None)
+
+
+def _limits(
+    percentile: int, source: str, sex: str, age: int, height_pct: float | None
+) -> dict[str, Bound]:
+    src = BP_SOURCES.get(source) or BpSource(source)
     found: list[BpThreshold] = []
     for s in (sex,) if sex in {"M", "F"} else ("M", "F"):
         thresholds = _bp_at(src, s, age, percentile, height_pct)
@@ -129,6 +143,9 @@ def bp_limits(
         "systolic_bp": _bound(percentile, [t.sbp_mmhg for t in found], where),
         "diastolic_bp": _bound(percentile, [t.dbp_mmhg for t in found], where),
     }
+
+
+BP_SOURCES = {s.value: s for s in BpSource}
 
 
 def _bound(percentile: int, values: list[float], where: str) -> Bound:

@@ -29,7 +29,7 @@ class PatientIndex:
         self._running_max: dict[tuple[str, int], list[float | None]] = {}
         self._heights: tuple[list[datetime], list[float]] | None = None
         self.bp_limits: dict[tuple[int, date, float | None], dict[str, Bound]] = {}
-        """Child BP limits by (rule, day, latest height): `decide._child_bound`."""
+        """Child BP limits by (rule, day, latest height): `decide_bp.compile_blood_pressure`."""
 
     def times(self, analyte: str) -> list[datetime]:
         found = self._times.get(analyte)

@@ -62,13 +62,14 @@ def day_status(
     re-measured confirmation, also the rule over the days after it (`confirm`). Only needed,
     and so only decided, when neither day's rule is NOT_MET: otherwise no diagnosis can rest
     on the pair whatever the confirmation says."""
-    results = {n.name: evaluator.named(n, day) for n in criteria.criteria}
+    plans = evaluator.plans(criteria.criteria)
+    results = {name: plan(day, None) for name, plan in plans}
     rule = evaluator.rule(criteria.rule, results)
     confirm = None
     if (remeasures(criteria) and previous is not None and previous.rule is not Outcome.NOT_MET
             and rule is not Outcome.NOT_MET):
         since = previous.day + timedelta(days=1)
-        fresh = {n.name: evaluator.named(n, day, since) for n in criteria.criteria}
+        fresh = {name: plan(day, since) for name, plan in plans}
         confirm = evaluator.rule(criteria.rule, fresh)
     return DayStatus(day, tuple(results.values()), rule, confirm)
 

@@ -32,11 +32,11 @@ Look = tuple[list[CriterionEvidence], list[str], bool, bool, int | None]
 
 class DecidedSeries(Generic[R]):
     """The observations of one analyte (or the events of one name), in time order, as one leaf
-    of one named criterion sees them; `decide` gives a record's decision and, for a yes, its
-    evidence."""
+    of one named criterion sees them; `decide` gives a record's decision (from the record and
+    its local day) and, for a yes, its evidence."""
 
     def __init__(
-        self, records: Sequence[R], days: list[date], decide: Callable[[R], Decided],
+        self, records: Sequence[R], days: list[date], decide: Callable[[R, date], Decided],
     ) -> None:
         self.records = records
         self.days = days
@@ -52,19 +52,29 @@ class DecidedSeries(Generic[R]):
         self.warned: list[int] = []
         self.warned_texts: list[tuple[str, ...]] = []
 
+    def span(self, first: date, last: date) -> tuple[int, int]:
+        """Positions lo..hi-1 of the records on local days first..last (lo == hi: none)."""
+        days = self.days
+        return bisect_left(days, first), bisect_right(days, last)
+
     def look(self, first: date, last: date) -> Look | None:
         """The answers of the records on local days first..last (None when there are none)."""
-        lo, hi = bisect_left(self.days, first), bisect_right(self.days, last)
-        if lo >= hi:
-            return None
-        self._cover(lo, hi)
+        lo, hi = self.span(first, last)
+        return self.look_at(lo, hi) if lo < hi else None
+
+    def look_at(self, lo: int, hi: int) -> Look:
+        """The answers of the records at positions lo..hi-1 (lo < hi)."""
+        if lo < self._start or hi > self._stop:
+            self._cover(lo, hi)
         yes = self.yes
-        proofs = self.yes_proofs[bisect_left(yes, lo):bisect_left(yes, hi)]
+        proofs = self.yes_proofs[bisect_left(yes, lo):bisect_left(yes, hi)] if yes else []
         warned = self.warned
         warnings = [w for texts in self.warned_texts[
             bisect_left(warned, lo):bisect_left(warned, hi)] for w in texts] if warned else []
-        return proofs, warnings, holds(self.no, lo, hi), holds(self.skip, lo, hi), \
-            self._first_unknown(lo, hi)
+        unknown = self.unknown
+        at = bisect_left(unknown, lo)
+        return (proofs, warnings, holds(self.no, lo, hi), holds(self.skip, lo, hi),
+                unknown[at] if at < len(unknown) and unknown[at] < hi else None)
 
     def last_compared(self, first: date, last: date) -> int | None:
         """The position of the latest record on days first..last that the leaf compared with
@@ -83,10 +93,6 @@ class DecidedSeries(Generic[R]):
         decided = self.decided[i]
         assert decided is not None, "position outside the decided block"
         return decided[0]
-
-    def _first_unknown(self, lo: int, hi: int) -> int | None:
-        at = bisect_left(self.unknown, lo)
-        return self.unknown[at] if at < len(self.unknown) and self.unknown[at] < hi else None
 
     def _cover(self, lo: int, hi: int) -> None:
         start, stop = self._start, self._stop
@@ -109,7 +115,7 @@ class DecidedSeries(Generic[R]):
         for i in range(lo, hi):
             decided = self.decided[i]
             if decided is None:
-                decided = self._decide(self.records[i])
+                decided = self._decide(self.records[i], self.days[i])
                 self.decided[i] = decided
             decision, proof = decided
             if decision.warnings:
