@@ -24,12 +24,14 @@ from sqlalchemy.exc import OperationalError
 from tests.api.test_service_cache import empty_service  # noqa: F401  (the fixture)
 from thrombo.api import clinical
 from thrombo.api.main import create_app
+from thrombo.api.screening_memo import screening
 from thrombo.api.service import Service
 from thrombo.rules.screening import screen_patient
 from thrombo.services import importing, stored_screening
 from thrombo.simulate.config import SimulationConfig
 from thrombo.simulate.writer import write_dataset
 from thrombo.store.schema import patients, screening_results
+from thrombo.store.sources import read_sources
 
 PATIENTS = SimulationConfig(seed=5, patients=6, itp_patients=1, centers=1, tma_fraction=0.5)
 """Six transplant recipients, about half with TA-TMA in the simulator's truth, and one ITP
@@ -293,3 +295,43 @@ def test_an_upload_whose_patients_cannot_be_found_afterwards_still_stands(
     assert stored_rows(service) == {}
     with service.store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(patients)).scalar_one() == 7
+
+
+def test_a_timeline_read_before_an_import_is_never_stored_under_the_new_data(
+        service: Service, dataset: Path, tmp_path: Path) -> None:
+    """The dashboard's warm-up reads the timelines, then the store version: an import that
+    commits in between must not get the old timeline's result stored under the patient's new
+    data version (every worker would serve it as current). Screened and answered, not stored;
+    the next view, on a fresh read, stores the new data's result."""
+    client = TestClient(create_app(service.settings, service))
+    upload(client, dataset)
+    with service.store.engine.begin() as conn:
+        conn.execute(screening_results.delete())
+    changed = transplanted(dataset)
+    (old,) = service.timelines([changed])
+    extra = one_more_count(dataset, tmp_path / "extra", changed)
+    service.store.import_dataset(read_sources([str(extra)], known_patients=frozenset({changed})),
+                                 actor="test", command="no screening")
+
+    screening(service, old, service.today(), service.store_version())
+
+    assert stored_rows(service) == {}
+    # Another worker of the service (this one remembers what it answered for this version).
+    other = Service(service.settings, service.store)
+    shown = TestClient(create_app(other.settings, other)).get(
+        f"/api/v1/patients/{changed}/screening").json()
+    assert stored_rows(service)[changed]["result"] == shown["patient"] == fresh(service)[changed]
+
+
+def test_the_patient_view_hook_stores_what_it_screened(service: Service, dataset: Path) -> None:
+    client = TestClient(create_app(service.settings, service))
+    upload(client, dataset)
+    with service.store.engine.begin() as conn:
+        conn.execute(screening_results.delete())
+    pid = transplanted(dataset)
+
+    client.post("/cds-services/thrombo-ta-tma", json={
+        "hook": "patient-view", "hookInstance": "store",
+        "context": {"userId": "Practitioner/1", "patientId": pid}})
+
+    assert results_of(stored_rows(service)) == {pid: fresh(service)[pid]}

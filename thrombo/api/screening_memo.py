@@ -27,7 +27,8 @@ from thrombo.services.stored_screening import default_set, set_result, stored_or
 def screening(service: Service, timeline: PatientTimeline, as_of: date, version: DataVersion
               ) -> ScreeningResult:
     """Shared by the dashboard's patient list, the screening routes and the patient-view hook,
-    so warming one warms the others. `timeline` was read under store version `version`."""
+    so warming one warms the others. `version`: the store version the caller read before it
+    read `timeline` (the memo's key)."""
     result: ScreeningResult = service.memo(
         ("screening", timeline.patient_id, as_of, version),
         lambda: _stored_or_screened(service, timeline, as_of, version))
@@ -38,11 +39,13 @@ def _stored_or_screened(service: Service, timeline: PatientTimeline, as_of: date
                         version: DataVersion) -> ScreeningResult:
     if as_of != service.today():
         return stored_or_screened(service.store, timeline, as_of)
-    # The timeline was read after `version` was: while the store is still at that version no
-    # import has committed since, so the timeline is the patient's data as stored now, and
-    # its result may be stored under the data version read now.
-    return stored_or_screened(service.store, timeline, as_of,
-                              store_if=lambda: service.store_version() == version)
+    # Stored only when the timeline was read under `version` (after it was read) and the store
+    # is still at that version: no import has committed since, so the timeline is the
+    # patient's data as stored now, and its result may be stored under the data version read
+    # now. A caller may hand a timeline read before it read `version` (the dashboard's warm-up
+    # does): screened and answered, not stored.
+    return stored_or_screened(service.store, timeline, as_of, store_if=lambda: (
+        service.read_under(timeline, version) and service.store_version() == version))
 
 
 def stored_kind(criteria: CriteriaSet) -> bool:

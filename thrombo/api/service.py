@@ -172,6 +172,14 @@ class Service:
             self._remember(("timeline", timeline.patient_id, version), timeline)
         return [found[pid] for pid in patient_ids if pid in found]
 
+    def read_under(self, timeline: PatientTimeline, version: DataVersion) -> bool:
+        """Whether `timeline` is the one `timelines` read under store version `version`, and
+        so read after that version was: while the store is still at `version`, it is then the
+        patient's data as stored now. (A timeline read before `version`, or evicted since, is
+        not; the answer is then False, never a wrong True.)"""
+        with self._memo_lock:
+            return self._memo.get(("timeline", timeline.patient_id, version)) is timeline
+
     # -- derived results, kept until the next import -----------------------------------------
 
     def store_version(self) -> DataVersion:
