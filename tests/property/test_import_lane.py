@@ -6,7 +6,9 @@ the same order) and the same stored rows (issue 22 item 1: "the accounting uncha
 Hostile rows cover every way a row leaves the lane for the per-record path: unknown patients
 and codes, coded results, comparators, missing or unknown units, implausible values, odd or
 impossible times, dates before birth or in the future, reference limits that are not numbers,
-copies of a row (duplicates), extra columns, and chunk boundaries anywhere.
+copies of a row (duplicates), extra columns, and chunk boundaries anywhere; for FHIR NDJSON,
+the same resource id read again (a duplicate), newer and malformed versions, comparators,
+coded values and unused statuses.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ observation_row = st.one_of(clean_row(), hostile_row)
 
 
 def write_dataset(folder: Path, rows: list[tuple[str, ...]], extra: bool) -> None:
+    """A dataset folder: the two patients and the observation rows."""
     folder.mkdir()
     with (folder / "patients.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
@@ -131,3 +134,67 @@ def test_clean_rows_take_the_lane() -> None:
     assert clean is not None and clean.row[1:7] == (
         "P1", "creatinine", "2024-01-02 08:00:00.000000", 0, 0.5, "mg/dL")
     assert censored is None
+
+
+# --- FHIR NDJSON: the lane takes Observations with resource ids and versions -----------------
+
+LOINC_SYSTEM, UCUM = "http://loinc.org", "http://unitsofmeasure.org"
+# (code system, code, value element): clean measurements the lane takes, and hostile ones.
+FHIR_MEASUREMENTS: list[tuple[str, str, dict[str, Any]]] = [
+    (LOINC_SYSTEM, "2160-0", {"valueQuantity": {"value": 0.5, "unit": "mg/dL",
+                                                "system": UCUM, "code": "mg/dL"}}),
+    (LOINC_SYSTEM, "2160-0", {"valueQuantity": {"value": 44, "unit": "umol/L"}}),
+    (LOINC_SYSTEM, "777-3", {"valueQuantity": {"value": 150, "code": "10*9/L"}}),
+    (LOINC_SYSTEM, "800-3", {"valueQuantity": {"value": 2, "code": "%"}}),
+    ("urn:thrombo:analyte", "ldh", {"valueQuantity": {"value": 300, "code": "U/L"}}),
+    ("urn:thrombo:analyte", "ldh", {"valueQuantity": {"value": 9e9, "code": "U/L"}}),
+    (LOINC_SYSTEM, "2160-0", {"valueQuantity": {"value": 3, "comparator": "<",
+                                                "code": "mg/dL"}}),
+    (LOINC_SYSTEM, "2160-0", {"valueQuantity": {"value": 1.0}}),
+    (LOINC_SYSTEM, "800-3", {"valueString": "positive"}),
+    (LOINC_SYSTEM, "99999-9", {"valueQuantity": {"value": 1.0, "code": "mg/dL"}}),
+]
+
+
+@st.composite
+def fhir_observation(draw: st.DrawFn) -> dict[str, Any]:
+    system, code, value = draw(st.sampled_from(FHIR_MEASUREMENTS))
+    resource: dict[str, Any] = {
+        "resourceType": "Observation", "id": draw(st.sampled_from(["o1", "o2", "o3"])),
+        "status": draw(st.sampled_from(["final", "final", "final", "entered-in-error"])),
+        "code": {"coding": [{"system": system, "code": code}]},
+        "subject": {"reference": f"Patient/{draw(st.sampled_from(['P1', 'P1', 'P2', 'P9']))}"},
+        "effectiveDateTime": draw(st.sampled_from(TIMES[:7])),
+        **value,
+    }
+    version = draw(st.sampled_from([None, "1", "2", "10", "x"]))
+    if version is not None:
+        resource["meta"] = {"versionId": version}
+    if draw(st.booleans()):
+        resource["referenceRange"] = [{"low": {"value": 0.3}, "high": {"value": 1.1}}]
+    return resource
+
+
+def write_ndjson(folder: Path, observations: list[dict[str, Any]]) -> None:
+    folder.mkdir()
+    patients = [{"resourceType": "Patient", "id": pid, "birthDate": birth,
+                 "gender": "female" if sex == "F" else "male"} for pid, birth, sex in PATIENTS]
+    for name, resources in (("Patient", patients), ("Observation", observations)):
+        (folder / f"{name}.ndjson").write_text(
+            "".join(json.dumps(r) + "\n" for r in resources))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(observations=st.lists(fhir_observation(), min_size=1, max_size=20),
+       chunk=st.integers(1, 8))
+def test_lane_and_per_record_path_import_fhir_alike(
+    observations: list[dict[str, Any]], chunk: int
+) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "ndjson"
+        write_ndjson(folder, observations)
+        fast = imported(folder, f"sqlite:///{scratch}/fast.db", lane=True, chunk=chunk)
+        slow = imported(folder, f"sqlite:///{scratch}/slow.db", lane=False, chunk=chunk)
+    assert fast["summaries"] == slow["summaries"]
+    for name, stored in slow["tables"].items():
+        assert fast["tables"][name] == stored, name

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from thrombo.domain.codes import Code
+from thrombo.domain.codes import LOINC, Code
 from thrombo.io.fhir_elements import (
     JSON,
     THROMBO_EVENT,
@@ -23,7 +23,6 @@ from thrombo.io.fhir_elements import (
     codings,
     concept_text,
     first_moment,
-    has_system,
     moment,
     number,
     obj,
@@ -127,49 +126,60 @@ def read_observation(resource: JSON, ctx: Context) -> Items:
     pid = patient_of(resource, ctx)
     when, timing = observation_time(resource, ctx)  # own, report's or issued (fhir_elements)
     rid = text(resource, "id", "id")
-    event = has_system(obj(resource, "code", "code"), THROMBO_EVENT, "code")
+    # The resource's codings, read once for both questions asked of them (has_system, then
+    # pick_code: the same codings, the same answers and refusals).
+    coded = codings(obj(resource, "code", "code"), "code")
+    event = next((c for c in coded if c.system == THROMBO_EVENT), None)
     if event is not None:
         return (_event(resource, pid, when, event, rid),)
     version = version_of(resource)
     items: list[RawItem] = []
-    if _value_key(resource) is not None:
-        code = pick_code(obj(resource, "code", "code"), "code")
-        items.append(_measurement(resource, "", code, pid, when, rid, version, timing))
+    key = _value_key(resource)
+    if key is not None:
+        code = _picked(coded)
+        items.append(_measurement(resource, "", key, code, pid, when, rid, version, timing))
     for i, comp in enumerate(objects(resource, "component", "component")):
         path = f"component[{i}]."
-        if _value_key(comp, path) is None:
+        key = _value_key(comp, path)
+        if key is None:
             continue  # a component without a value (e.g. a missing diastolic) carries nothing
         code = pick_code(obj(comp, "code", f"{path}code"), f"{path}code")
         cid = None if rid is None else f"{rid}#{code.code}"
-        items.append(_measurement(comp, path, code, pid, when, cid, version, timing))
+        items.append(_measurement(comp, path, key, code, pid, when, cid, version, timing))
     if not items:
         raise Skip("observation has no value")
     return tuple(items)
 
 
+def _picked(found: tuple[Code, ...]) -> Code:
+    """fhir_elements.pick_code of codings already read."""
+    if not found:
+        raise Skip("observation code has no coding")
+    return next((c for c in found if c.system == LOINC), found[0])
+
+
 def _value_key(element: JSON, path: str = "") -> str | None:
-    present = [k for k in element if k.startswith("value")]
-    if not present:
+    key = next((k for k in element if k.startswith("value")), None)
+    if key is None:
         return None
-    key = present[0]
     if key not in VALUE_KEYS:
         raise Skip(f"value type not used by thrombo: {key}")
     return key
 
 
 def _measurement(
-    element: JSON, path: str, code: Code, pid: str, when: str, rid: str | None, version: str | None,
-    timing: dict[str, str],
+    element: JSON, path: str, key: str, code: Code, pid: str, when: str, rid: str | None,
+    version: str | None, timing: dict[str, str],
 ) -> RawObservation:
-    value, unit = _value(element, path)
+    value, unit = _value(element, path, key)
     low, high = range_limits(
         objects(element, "referenceRange", f"{path}referenceRange"), f"{path}referenceRange"
     )
     return RawObservation(pid, when, code, value, unit, low, high, rid, version, dict(timing))
 
 
-def _value(element: JSON, path: str) -> tuple[RawValue, str | None]:
-    key = _value_key(element, path)
+def _value(element: JSON, path: str, key: str) -> tuple[RawValue, str | None]:
+    """The value of the element's `key` (its _value_key) and its unit."""
     where = f"{path}{key}"
     if key == "valueQuantity":
         return quantity(obj(element, key, where) or {}, where)

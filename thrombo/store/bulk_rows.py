@@ -8,7 +8,7 @@ time text decided once per import, and gives the observations row of `record_row
 (OBSERVATION_COLUMNS order) with the key `normalize.assemble.record_key` gives it. Anything the
 lane is not certain about gives None (a coded result, a comparator, a missing unit, a value that
 is not a plain finite number, an implausible value, an unknown code or patient, a time it cannot
-read, a record of several items, a FHIR resource id): the importer then reads that record
+read, a record of several items): the importer then reads that record
 through the per-record path in its place, so its reason, quarantine entry and their order are
 exactly that path's.
 """
@@ -97,8 +97,9 @@ class ObservationLane:
         if len(items) != 1 or type(items[0]) is not RawObservation:
             return None
         raw = items[0]
-        if raw.resource_id is not None or raw.resource_version is not None:
-            return None
+        version = raw.resource_version
+        if version is not None and not (version.isascii() and version.isdigit()):
+            return None  # a version that is not a plain number: the per-record path's rule
         return self._row(raw, record, import_id)
 
     def _row(self, raw: RawObservation, record: SourceRecord, import_id: int) -> LaneRow | None:
@@ -133,13 +134,16 @@ class ObservationLane:
         note = loinc_note if loinc_note is not None else molar_note
         if note is not None:
             self.totals.add_unverified(note)
-        ident = content_id(raw.patient_id, analyte.key, moment[1], raw.value, unit)
+        # canonical_records._observation's id: the FHIR resource's version, else the content's.
+        version = int(raw.resource_version) if raw.resource_version else 1
+        ident = (f"{raw.resource_id}/_history/{version}" if raw.resource_id else
+                 content_id(raw.patient_id, analyte.key, moment[1], raw.value, unit))
         code = raw.code if isinstance(raw.code, Code) else None
         prov, binds = record.provenance, self.binds
         return LaneRow(("observation", ident), (
             ident, patient_id, analyte.key, moment[2], moment[3], canonical, check.canonical,
             None, binds.limit(low), binds.limit(high), code.system if code else None,
-            code.code if code else None, value, unit, 1, binds.attributes(raw.extra or None),
+            code.code if code else None, value, unit, version, binds.attributes(raw.extra or None),
             None, ref_source, prov.source, prov.location, import_id))
 
     def _analyte(self, code: Code | str) -> tuple[Analyte, str | None] | None:
