@@ -110,10 +110,23 @@ def bp_threshold(
 
     Returns None for infants under 1 year (not assessable from these tables).
     """
+    rows = bp_column(sex, age_years, bp_percentile, source)
+    return None if rows is None else bp_threshold_on(rows, height_percentile)
+
+
+def bp_column(
+    sex: str, age_years: float, bp_percentile: int, source: BpSource = BpSource.FOURTH_REPORT_2004
+) -> Column | None:
+    """One child profile's rows (height percentile, SBP, DBP), None under 1 year: read once
+    for the many readings of one child, each then `bp_threshold_on` them."""
     age = table_age(age_years)
     if age is None:
         return None
-    rows = _column(source, check_sex(sex), age, bp_percentile)
+    return _column(source, check_sex(sex), age, bp_percentile)
+
+
+def bp_threshold_on(rows: Column, height_percentile: float) -> BpThreshold:
+    """`bp_threshold` at a height percentile, on the rows `bp_column` read."""
     return _interpolate(rows, _check_height_percentile(height_percentile))
 
 

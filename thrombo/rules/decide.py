@@ -86,6 +86,10 @@ def compare(
 ) -> Answer:
     """Against a bounded limit: yes if the value passes at both bounds, no if at neither. A
     censored value ('<10': `comparator`) passes or fails by interval logic, or cannot tell."""
+    if comparator is None and high == low:
+        # An exact value against an exact limit (most decisions): `satisfies` reduces to the
+        # comparison itself (values are finite: `Quantity`).
+        return Answer.YES if COMPARE[op](value, round(low, LIMIT_DECIMALS)) else Answer.NO
     at_low = satisfies(value, comparator, op, round(low, LIMIT_DECIMALS))
     # A limit known exactly (low == high, most of them) is compared once.
     at_high = at_low if high == low else satisfies(
@@ -278,15 +282,17 @@ def _with_baseline(baseline: Baseline) -> Compared:
 
 
 def _against_baseline(quantity: Quantity, op: Op, limit: float, why: str,
-                      baseline: Baseline) -> Decision:
-    """The result compared with a limit derived from its baseline (`why` says how)."""
-    text = f"{op} {round(limit, LIMIT_DECIMALS):g} {quantity.unit} ({why}: {described(baseline)})"
+                      baseline: str) -> Decision:
+    """The result compared with a limit derived from its baseline (`why` says how; `baseline`
+    describes it)."""
+    text = f"{op} {round(limit, LIMIT_DECIMALS):g} {quantity.unit} ({why}: {baseline})"
     return Decision(compare(quantity.value, op, limit, limit, quantity.comparator), text)
 
 
 def _fall(test: FallFromBaseline) -> Decider:
     compared, fraction, amount = _with_baseline(test.baseline), test.fraction, test.amount
     by_fraction = None if fraction is None else f"a fall of {fraction:.0%}"
+    baseline = described(test.baseline)
 
     def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
         found = compared(index, obs, day)
@@ -300,13 +306,14 @@ def _fall(test: FallFromBaseline) -> Decider:
             candidates.append((base - amount, f"a fall of {amount:g} {quantity.unit}"))
         limit, what = max(candidates)  # either fall qualifies: the higher limit is the easier one
         return _against_baseline(quantity, "<=", limit, f"{what} from baseline {base:g}",
-                                 test.baseline)
+                                 baseline)
 
     return decide
 
 
 def _rise(test: RiseFromBaseline) -> Decider:
     compared, factor = _with_baseline(test.baseline), test.factor
+    baseline = described(test.baseline)
 
     def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
         found = compared(index, obs, day)
@@ -314,7 +321,7 @@ def _rise(test: RiseFromBaseline) -> Decider:
             return found
         quantity, base = found
         return _against_baseline(quantity, ">=", base * factor,
-                                 f"{factor:g} x baseline {base:g}", test.baseline)
+                                 f"{factor:g} x baseline {base:g}", baseline)
 
     return decide
 

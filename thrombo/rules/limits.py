@@ -18,7 +18,10 @@ from thrombo.physiology.blood_pressure import (
     TABLE_HEIGHT_PERCENTILES,
     BpSource,
     BpThreshold,
+    Column,
+    bp_column,
     bp_threshold,
+    bp_threshold_on,
 )
 from thrombo.physiology.growth import height_percentile
 from thrombo.physiology.plausibility import OutsideValidRangeError
@@ -98,13 +101,18 @@ def _bp_column(
 def _bp_at(
     source: BpSource, sex: str, age: int, percentile: int, height_pct: float | None
 ) -> list[BpThreshold] | None:
-    column = _bp_column(source, sex, age, percentile)
-    if column is None:
-        return None
     if height_pct is None:
-        return [BpThreshold(s, d) for _, s, d in column]
-    found = bp_threshold(sex, age, height_pct, percentile, source)
-    return None if found is None else [found]
+        column = _bp_column(source, sex, age, percentile)
+        return None if column is None else [BpThreshold(s, d) for _, s, d in column]
+    rows = _table_rows(source, sex, age, percentile)
+    return None if rows is None else [bp_threshold_on(rows, height_pct)]
+
+
+@cache
+def _table_rows(source: BpSource, sex: str, age: int, percentile: int) -> Column | None:
+    """The table's rows for one child profile, read once (`bp_threshold` reads them again for
+    every reading)."""
+    return bp_column(sex, age, percentile, source)
 
 
 def bp_limits(
@@ -149,7 +157,7 @@ BP_SOURCES = {s.value: s for s in BpSource}
 
 
 def _bound(percentile: int, values: list[float], where: str) -> Bound:
-    low, high = min(values), max(values)
+    low, high = (values[0], values[0]) if len(values) == 1 else (min(values), max(values))
     # Shown to one decimal (the tables are whole mm Hg; interpolation adds digits, not meaning).
     text = f"{percentile}th percentile {low:.1f}" if low == high else (
         f"{percentile}th percentile {low:.1f}-{high:.1f}"

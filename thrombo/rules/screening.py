@@ -51,7 +51,10 @@ from thrombo.rules.screening_results import (
 def assessment_days(timeline: PatientTimeline, criteria: CriteriaSet) -> list[date]:
     used = frozenset().union(*(analytes_of(n.criterion) for n in criteria.criteria))
     day0 = timeline.patient.hsct_date
-    return [d for d in timeline.observation_days(used) if day0 is None or d >= day0]
+    # The days the criteria's series are read on anyway (`PatientTimeline.days_of`, kept),
+    # rather than the local day of every observation again.
+    days = sorted(set().union(*(timeline.days_of(a) for a in used)))
+    return [d for d in days if day0 is None or d >= day0]
 
 
 def day_status(
@@ -176,7 +179,9 @@ def screen_patient(
         return not_applicable(timeline, criteria)
     known = timeline.as_of(as_of)
     evaluator = PatientEvaluator.of(known, criteria)
-    days = day_statuses(evaluator, criteria, assessment_days(known, criteria))
+    # The evaluator's timeline (engraftment dates derived) holds the same observations, and
+    # its series read the days worked out here.
+    days = day_statuses(evaluator, criteria, assessment_days(evaluator.timeline, criteria))
     diagnosed = [
         d for d in (clinical_diagnosis(days, criteria), alone_diagnosis(evaluator, criteria, as_of))
         if d is not None

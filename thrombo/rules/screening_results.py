@@ -26,10 +26,10 @@ class Outcome(StrEnum):
 
 def count_outcome(k: int, outcomes: list[Outcome]) -> Outcome:
     """At least k met: MET; fewer than k even counting every indeterminate: NOT_MET."""
-    met = sum(o is Outcome.MET for o in outcomes)
+    met = outcomes.count(Outcome.MET)
     if met >= k:
         return Outcome.MET
-    if met + sum(o is Outcome.INDETERMINATE for o in outcomes) < k:
+    if met + outcomes.count(Outcome.INDETERMINATE) < k:
         return Outcome.NOT_MET
     return Outcome.INDETERMINATE
 

@@ -112,25 +112,28 @@ class DecidedSeries(Generic[R]):
         self._start, self._stop = lo, hi
 
     def _file(self, lo: int, hi: int) -> None:
+        decided_at, records, days, decide = self.decided, self.records, self.days, self._decide
+        yes, proofs, no, unknown, skip = (self.yes, self.yes_proofs, self.no, self.unknown,
+                                          self.skip)
         for i in range(lo, hi):
-            decided = self.decided[i]
+            decided = decided_at[i]
             if decided is None:
-                decided = self._decide(self.records[i], self.days[i])
-                self.decided[i] = decided
+                decided = decide(records[i], days[i])
+                decided_at[i] = decided
             decision, proof = decided
             if decision.warnings:
                 self.warned.append(i)
                 self.warned_texts.append(decision.warnings)
             answer = decision.answer
             if answer is Answer.YES and proof is not None:
-                self.yes.append(i)
-                self.yes_proofs.append(proof)
+                yes.append(i)
+                proofs.append(proof)
             elif answer is Answer.NO:
-                self.no.append(i)
+                no.append(i)
             elif answer is Answer.UNKNOWN:
-                self.unknown.append(i)
+                unknown.append(i)
             else:  # skip (no baseline) or not applicable: serves as a baseline only
-                self.skip.append(i)
+                skip.append(i)
 
 
 def holds(positions: list[int], lo: int, hi: int) -> bool:
