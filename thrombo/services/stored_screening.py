@@ -1,5 +1,6 @@
-"""Screening results kept in the store (thrombo.store.screenings): written after an import for
-the patients it touched, read by `thrombo screen STORE-URL` and the service.
+"""Screening results kept in the store (thrombo.store.screenings): written after an import (the
+command line's and the service's uploads) for the patients it touched, and by the service for
+a patient it screened for today; read by `thrombo screen STORE-URL` and the service.
 
 A stored result is used only when the patient's data version, the criteria set with its options
 and versions, the as-of day and the time zone all match; every other patient is screened as
@@ -167,8 +168,8 @@ class _Failures:
     first: str | None = None
 
     def add(self, patient_ids: Sequence[str], exc: Exception) -> None:
-        """Count the patients; the first failure is logged with where it was raised (its
-        type and place, not its message, which may carry patient values)."""
+        """Count the patients; the first failure is kept (its type and place, not its
+        message, which may carry patient values) for the log and the summary."""
         self.ids.update(patient_ids)
         if self.first is None:
             self.first = failure_text(exc)
