@@ -2,7 +2,13 @@
 
 import pytest
 
-from thrombo.physiology.blood_pressure import BpSource, bp_threshold, bp_threshold_range
+from thrombo.physiology.blood_pressure import (
+    BpSource,
+    bp_column,
+    bp_threshold,
+    bp_threshold_on,
+    bp_threshold_range,
+)
 from thrombo.physiology.bp_staging import (
     AapStage,
     aap_2017_stage,
@@ -30,6 +36,19 @@ def test_height_percentiles_interpolate_and_clamp() -> None:
     high = bp_threshold("M", 10, 99.5, 99)
     assert high is not None
     assert (high.sbp_mmhg, high.dbp_mmhg) == (130, 90)
+
+
+def test_one_column_read_for_many_heights() -> None:
+    """Boys 10 y, 99th (Fourth Report 2004): the column read once gives at each height what
+    bp_threshold gives (125/86 at the 25th, 126/87 at the 37.5th); none under 1 year."""
+    rows = bp_column("M", 10, 99)
+    assert rows is not None
+    assert rows[2] == (25.0, 125.0, 86.0)
+    for height in (1, 5, 25, 37.5, 50, 62.2, 95, 99.5):
+        assert bp_threshold_on(rows, height) == bp_threshold("M", 10, height, 99)
+    assert bp_column("F", 0.9, 95) is None
+    with pytest.raises(OutsideValidRangeError):
+        bp_threshold_on(rows, 100)
 
 
 def test_range_over_heights_when_height_missing() -> None:
