@@ -94,14 +94,18 @@ def _anchor_condition(b: Baseline, row: str = "") -> str:
 
 @dataclass(frozen=True, slots=True)
 class Dialect:
-    """The one spelling that differs: an exact median usable over a window frame."""
+    """What differs: an exact median usable over a window frame, whether a window frame's
+    bounds may vary by row (DuckDB's may; Spark's are constants), and CTE materialisation."""
 
     name: str
     median: str
+    variable_frames: bool
+    # How a CTE is asked to be computed once whatever reads it (Spark caches `dy` itself).
+    materialized: str
 
 
-DUCKDB = Dialect("duckdb", "MEDIAN({})")
-SPARK = Dialect("spark", "PERCENTILE({}, 0.5)")
+DUCKDB = Dialect("duckdb", "MEDIAN({})", variable_frames=True, materialized="MATERIALIZED ")
+SPARK = Dialect("spark", "PERCENTILE({}, 0.5)", variable_frames=False, materialized="")
 
 
 def _stat(stat: str, value: str, seq: str, frame: str, dialect: Dialect = DUCKDB) -> str:
