@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.integration.test_import_differential import tables
+from thrombo.io.raw import SourceRecord
 from thrombo.store.importer import import_sources
 from thrombo.store.sources import plan_sources
 from thrombo.store.sql import Store
@@ -134,6 +136,11 @@ def test_clean_rows_take_the_lane() -> None:
     assert clean is not None and clean.row[1:7] == (
         "P1", "creatinine", "2024-01-02 08:00:00.000000", 0, 0.5, "mg/dL")
     assert censored is None
+    # A number is no key of the value cache: True after 1.0 is still refused (values.
+    # parse_number takes no truth value), 1.0 after True still read.
+    for value, taken in ((1.0, True), (True, False), (1.0, True)):
+        raw = replace(records[-2].items[0], value=value)  # type: ignore[arg-type]
+        assert (lane.take(SourceRecord(records[-2].provenance, (raw,)), 1) is not None) is taken
 
 
 # --- FHIR NDJSON: the lane takes Observations with resource ids and versions -----------------

@@ -87,7 +87,7 @@ class ObservationLane:
     checks: dict[tuple[str, str], tuple[RowCheck, str | None] | None] = field(
         default_factory=dict)
     times: dict[object, Moment | None] = field(default_factory=dict)
-    values: dict[object, float | None] = field(default_factory=dict)
+    values: dict[str, float | None] = field(default_factory=dict)
 
     def take(self, record: SourceRecord, import_id: int) -> LaneRow | None:
         """The record's row when the lane is certain of it, else None (nothing counted)."""
@@ -181,12 +181,15 @@ class ObservationLane:
 
     def _value(self, raw: object) -> float | None:
         """The value as a plain finite number, else None (a coded answer, a comparator, not
-        a number): once per distinct value text."""
+        a number): once per distinct value text. Numbers are read as they come (not kept:
+        True, 1 and 1.0 are one dictionary key, and only the numbers are numbers)."""
+        if not isinstance(raw, str):
+            return _number(raw)
         if raw in self.values:
             return self.values[raw]
         if len(self.values) >= CACHE_LIMIT:
             self.values.clear()
-        number = None if is_answer(raw) else _number(raw)  # type: ignore[arg-type]
+        number = None if is_answer(raw) else _number(raw)
         self.values[raw] = number
         return number
 
