@@ -128,9 +128,13 @@ def _refuse_rows_the_view_cannot_carry(con: duckdb.DuckDBPyConnection, path: Pat
 
 
 def scan_floor_sql(path: Path) -> str:
-    """Reading the columns the screen reads, once, with the least work that uses them all."""
+    """Reading the columns the screen reads, once, with the least work that uses them all:
+    the file's row number too (the view's `seq`, which the baselines and the latest height
+    read); `ref_low` is left out, as the screen's scans leave it out when no criterion reads a
+    lower limit (harmonized-2023 reads none). Without the row number the floor read 5-10% less
+    than the screen does (0.21 against 0.23 CPU-s at 10 M rows)."""
     return (f"SELECT COUNT(*), SUM(hash(patient_id, code, unit)), SUM(epoch(time)), "
-            f"SUM(value), SUM(ref_high) FROM {reader(path)}")
+            f"SUM(value), SUM(ref_high), SUM(file_row_number) FROM {reader(path)}")
 
 
 def latest_day(con: duckdb.DuckDBPyConnection) -> date:
