@@ -33,6 +33,7 @@ from thrombo.store.schema import audit as audit_table
 from thrombo.store.schema import imports
 from thrombo.store.sources import read_sources
 from thrombo.store.sql import Store
+from thrombo.web.patient_page import status_rows, warm_status_cache
 
 PATIENT_VIEW = "/cds-services/thrombo-ta-tma"
 
@@ -214,3 +215,32 @@ def test_a_failed_audit_write_fails_every_request_in_it(tmp_path: Path) -> None:
     assert all(isinstance(f, OperationalError) or isinstance(f.__cause__, OperationalError)
                for f in failures)
     assert writer.entries == 0
+
+
+def test_the_warm_up_keeps_nothing_stale_when_an_import_commits_during_it(
+    empty_service: Service, dataset: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard's warm-up reads every timeline and screens it. An import that commits
+    after the timelines were read must not leave the old status cached under the new store
+    version: the next list shows the imported data."""
+    service = empty_service
+    load(service, patients_only(dataset))
+    read_timelines = service.store.timelines
+    imported: list[bool] = []
+
+    def read_then_import(*args: Any, **kwargs: Any) -> Any:
+        found = read_timelines(*args, **kwargs)
+        if not imported:
+            imported.append(True)
+            load(service, dataset)  # commits between the read and the screening
+        return found
+
+    monkeypatch.setattr(service.store, "timelines", read_then_import)
+    warm_status_cache(service)
+    monkeypatch.undo()
+    assert imported
+    ids = sorted(service.store.known_patient_ids())
+    rows = status_rows(service, service.timelines(ids), service.today())
+    assert [row.tma_status for row in rows] == [
+        expected_status(service.store, service, pid) for pid in ids]
+    assert any(row.tma_status != "insufficient-data" for row in rows)
