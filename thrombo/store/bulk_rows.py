@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from thrombo.domain.codes import Code
+from thrombo.domain.records import Provenance
 from thrombo.io.raw import RawObservation, SourceRecord
 from thrombo.normalize.analytes import BY_KEY, Analyte
 from thrombo.normalize.canonical_records import (
@@ -106,6 +107,31 @@ class ObservationLane:
         patient_id = raw.patient_id.strip()
         if patient_id not in self.known or patient_id in self.identities.held:
             return None
+        read = self._read(raw, patient_id)
+        if read is None:
+            return None
+        analyte, check, note, moment, value = read
+        canonical = apply_factor(value, check.factor)  # type: ignore[arg-type]  # _check's
+        if check.low is not None and check.high is not None and not (
+                check.low <= canonical <= check.high):
+            return None  # implausible (row_checks.check_plausible)
+        own_low, own_high = (_limit(raw.ref_low, check.factor),  # type: ignore[arg-type]
+                             _limit(raw.ref_high, check.factor))  # type: ignore[arg-type]
+        if own_low is REFUSED or own_high is REFUSED:
+            return None
+        low, high, ref_source = self.ctx.lab_ranges.fill(
+            analyte, raw.code, self.ctx.patients.get(patient_id), moment[4],
+            (own_low, own_high), check.canonical)
+        if note is not None:
+            self.totals.add_unverified(note)
+        return self._lane_row(raw, record.provenance, import_id, (
+            patient_id, analyte.key, moment[2], moment[3], canonical, check.canonical, None,
+            self.binds.limit(low), self.binds.limit(high)), ref_source, moment[1], value)
+
+    def _read(self, raw: RawObservation, patient_id: str
+              ) -> tuple[Analyte, RowCheck, str | None, Moment, float] | None:
+        """The row's analyte, unit check, unverified mapping, time and number, when each is
+        one the lane is certain of (and the time is not before the patient's birth)."""
         coded = self._analyte(raw.code)
         unit = raw.unit
         if coded is None or not unit:
@@ -116,35 +142,25 @@ class ObservationLane:
         value = self._value(raw.value)
         if decided is None or moment is None or value is None:
             return None
-        check, molar_note = decided
         birth = self.ctx.patients.get(patient_id, (None, "U"))[0]
         if birth_problem(moment[0], birth, "time") is not None:
             return None
-        factor = check.factor
-        canonical = apply_factor(value, factor)  # type: ignore[arg-type]  # _check: not None
-        if check.low is not None and check.high is not None and not (
-                check.low <= canonical <= check.high):
-            return None
-        own_low, own_high = _limit(raw.ref_low, factor), _limit(raw.ref_high, factor)  # type: ignore[arg-type]
-        if own_low is REFUSED or own_high is REFUSED:
-            return None
-        low, high, ref_source = self.ctx.lab_ranges.fill(
-            analyte, raw.code, self.ctx.patients.get(patient_id), moment[4],
-            (own_low, own_high), check.canonical)  # type: ignore[arg-type]
-        note = loinc_note if loinc_note is not None else molar_note
-        if note is not None:
-            self.totals.add_unverified(note)
+        check, molar_note = decided
+        return analyte, check, loinc_note if loinc_note is not None else molar_note, moment, value
+
+    def _lane_row(self, raw: RawObservation, prov: Provenance, import_id: int, middle: Row,
+                  ref_source: str | None, iso: str, value: float) -> LaneRow:
+        """The row in OBSERVATION_COLUMNS order: id, `middle` (patient_id to ref_high), code,
+        the value as reported, version, attributes, comparator, ref_source and where."""
         # canonical_records._observation's id: the FHIR resource's version, else the content's.
         version = int(raw.resource_version) if raw.resource_version else 1
         ident = (f"{raw.resource_id}/_history/{version}" if raw.resource_id else
-                 content_id(raw.patient_id, analyte.key, moment[1], raw.value, unit))
+                 content_id(raw.patient_id, middle[1], iso, raw.value, raw.unit))
         code = raw.code if isinstance(raw.code, Code) else None
-        prov, binds = record.provenance, self.binds
         return LaneRow(("observation", ident), (
-            ident, patient_id, analyte.key, moment[2], moment[3], canonical, check.canonical,
-            None, binds.limit(low), binds.limit(high), code.system if code else None,
-            code.code if code else None, value, unit, version, binds.attributes(raw.extra or None),
-            None, ref_source, prov.source, prov.location, import_id))
+            ident, *middle, code.system if code else None, code.code if code else None, value,
+            raw.unit, version, self.binds.attributes(raw.extra or None), None, ref_source,
+            prov.source, prov.location, import_id))
 
     def _analyte(self, code: Code | str) -> tuple[Analyte, str | None] | None:
         """The code's analyte when it takes quantities, with the unverified LOINC mapping its
