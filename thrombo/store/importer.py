@@ -57,21 +57,18 @@ def import_sources(
             batch: list[tuple[SourceSummary, Accepted | LaneRow]] = []
             for record in records:
                 summary.records += 1
-                row = None if fast is None else fast.take(record, import_id)
-                if row is not None:
-                    batch.append((summary, row))
-                    if len(batch) >= chunk_records:
-                        write_accepted(conn, batch, import_id)
-                        batch = []
-                    continue
-                item = accept(record, ctx, summary, totals)
-                if item is None or hold(item, identities, ctx.patients, summary, totals):
-                    continue
-                known.update(r.patient_id for r in item.records if isinstance(r, Patient))
-                if unknown_patient(item, known) is None:
-                    batch.append((summary, item))
-                else:
-                    waiting.append((summary, item))
+                entry: Accepted | LaneRow | None = (
+                    None if fast is None else fast.take(record, import_id))
+                if entry is None:
+                    item = accept(record, ctx, summary, totals)
+                    if item is None or hold(item, identities, ctx.patients, summary, totals):
+                        continue
+                    known.update(r.patient_id for r in item.records if isinstance(r, Patient))
+                    if unknown_patient(item, known) is not None:
+                        waiting.append((summary, item))
+                        continue
+                    entry = item
+                batch.append((summary, entry))
                 if len(batch) >= chunk_records:
                     write_accepted(conn, batch, import_id)
                     batch = []
