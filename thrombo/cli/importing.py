@@ -6,7 +6,7 @@ import getpass
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -14,6 +14,7 @@ from rich.table import Table
 from thrombo.cli.app import app
 from thrombo.cli.lab_help import lab_results_help
 from thrombo.cli.output import Advance, print_json, progress, progress_enabled, stdout
+from thrombo.io.csv_columns import BlockSource, Item, ObservationBlock
 from thrombo.io.raw import SourceRecord
 from thrombo.normalize.quarantine import ImportSummary
 from thrombo.services.importing import ImportRequest, import_to_store, new_sqlite_file
@@ -80,16 +81,35 @@ than reading some of them)."""
 
 def _counted(specs: Iterable[SourceSpec], advance: Advance) -> Iterator[SourceSpec]:
     for path, fmt, records, ignored in specs:
-        yield path, fmt, _each(records, advance), ignored
+        counted = _CountedBlocks(records, advance) if isinstance(records, BlockSource) else (
+            _each(records, advance))
+        yield path, fmt, counted, ignored
 
 
-def _each(records: Iterable[SourceRecord], advance: Advance) -> Iterator[SourceRecord]:
-    read = 0
-    for read, record in enumerate(records, start=1):
-        if read % PROGRESS_EVERY == 0:
-            advance(PROGRESS_EVERY)
+def _each(records: Iterable[Item], advance: Advance) -> Iterator[Any]:
+    """The records (or blocks of rows, counted by their rows), the bar advanced every
+    PROGRESS_EVERY of them."""
+    read = shown = 0
+    for record in records:
+        read += len(record) if isinstance(record, ObservationBlock) else 1
+        if read - shown >= PROGRESS_EVERY:
+            advance(read - shown)
+            shown = read
         yield record
-    advance(read % PROGRESS_EVERY)
+    advance(read - shown)
+
+
+class _CountedBlocks:
+    """Records read in blocks where the importer asks for them, counted either way."""
+
+    def __init__(self, records: BlockSource, advance: Advance) -> None:
+        self.records, self.advance = records, advance
+
+    def __iter__(self) -> Iterator[SourceRecord]:
+        return _each(self.records, self.advance)  # type: ignore[arg-type]  # records
+
+    def with_blocks(self) -> Iterator[Item]:
+        return _each(self.records.with_blocks(), self.advance)
 
 
 def _actor() -> str:

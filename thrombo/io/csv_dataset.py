@@ -60,18 +60,25 @@ def ignored_files(folder: Path) -> list[str]:
 
 def read_dataset(folder: Path) -> Iterator[SourceRecord]:
     """Every record of every dataset file, patients first."""
+    for _, records in dataset_files(folder):
+        yield from records
+
+
+def dataset_files(folder: Path) -> Iterator[tuple[Path, Iterator[SourceRecord]]]:
+    """Each dataset file of the folder with its records (read as they are iterated), in
+    read_dataset's order."""
     if not folder.is_dir():
         raise SourceError(f"{folder}: not a folder")
     if not (folder / PATIENTS).is_file():
         raise SourceError(f"{folder}: no {PATIENTS} (the one required file of a dataset folder)")
-    yield from read_file(folder / PATIENTS)
+    yield folder / PATIENTS, read_file(folder / PATIENTS)
     if (folder / OBSERVATIONS).is_file():
-        yield from read_file(folder / OBSERVATIONS)
+        yield folder / OBSERVATIONS, read_file(folder / OBSERVATIONS)
     elif (folder / OBSERVATIONS_PARQUET).is_file():
-        yield from read_file(folder / OBSERVATIONS_PARQUET)
+        yield folder / OBSERVATIONS_PARQUET, read_file(folder / OBSERVATIONS_PARQUET)
     for name in (MEDICATIONS, EVENTS):
         if (folder / name).is_file():
-            yield from read_file(folder / name)
+            yield folder / name, read_file(folder / name)
 
 
 def read_file(path: Path) -> Iterator[SourceRecord]:
@@ -80,13 +87,10 @@ def read_file(path: Path) -> Iterator[SourceRecord]:
     the observations in place and only the small files through here)."""
     if path.name == OBSERVATIONS_PARQUET:
         return _read_parquet(path)
-    builders: dict[str, Builder] = {
-        PATIENTS: _patient, OBSERVATIONS: _observation, MEDICATIONS: _medication, EVENTS: _event,
-    }
-    if path.name not in builders:
+    if path.name not in _BUILDERS:
         raise SourceError(f"{path}: not a dataset file (expected one of "
                           f"{', '.join(DATASET_FILES)})")
-    return _read_csv(path, builders[path.name])
+    return _read_csv(path, _BUILDERS[path.name])
 
 
 def _text(path: Path) -> Iterator[str]:
@@ -112,21 +116,32 @@ def _read_csv(path: Path, build: Builder) -> Iterator[SourceRecord]:
     missing = [c for c in REQUIRED_COLUMNS[path.name] if c not in header]
     if missing:
         raise SourceError(f"{path}: missing required column(s) {', '.join(missing)}")
-    source = str(path)
-    record = _row_reader(path.name, header, build)
-    line = reader.line_num + 1
+    yield from csv_records(reader, str(path), _row_reader(path.name, header, build), 0)
+
+
+def csv_records(reader: Any, source: str,
+                record: Callable[[list[str], Provenance], SourceRecord],
+                base: int) -> Iterator[SourceRecord]:
+    """The records of a csv reader's rows; a row's line is `base` plus the reader's count of
+    lines read before it, plus one (a reader started after the header: base 0)."""
+    line = base + reader.line_num + 1
     while True:
         try:
             for row in reader:
                 prov = Provenance(source, f"line {line}")
-                line = reader.line_num + 1
+                line = base + reader.line_num + 1
                 if not "".join(row).strip():
                     continue  # a blank line (every cell empty or spaces) is not a record
                 yield record(row, prov)
             return
         except csv.Error as exc:
             yield SourceRecord.bad(Provenance(source, f"line {line}"), f"malformed CSV: {exc}")
-            line = reader.line_num + 1
+            line = base + reader.line_num + 1
+
+
+def row_reader(name: str, header: list[str]) -> Callable[[list[str], Provenance], SourceRecord]:
+    """How the rows of the dataset file `name` become records under this header."""
+    return _row_reader(name, header, _BUILDERS[name])
 
 
 def _row_reader(
@@ -137,10 +152,10 @@ def _row_reader(
     dataset, millions of rows: no dictionary per row)."""
     if name != OBSERVATIONS:
         return lambda row, prov: _row_record(name, header, row, prov, build)
-    return _ObservationRows(header)
+    return ObservationRows(header)
 
 
-class _ObservationRows:
+class ObservationRows:
     """`_row_record(OBSERVATIONS, header, row, prov, _observation)`, by column position. A
     column named twice is read from its last place, as the row's dictionary there reads it."""
 
@@ -149,8 +164,10 @@ class _ObservationRows:
         self.width = len(header)
         self.header = header
         absent = len(header)  # an optional column not in the file reads as an empty cell
-        self.cells = itemgetter(*(place[c] for c in REQUIRED_VALUES[OBSERVATIONS]),
-                                *(place.get(c, absent) for c in OBSERVATION_COLUMNS[4:]))
+        self.places = (*(place[c] for c in REQUIRED_VALUES[OBSERVATIONS]),
+                       *(place.get(c, absent) for c in OBSERVATION_COLUMNS[4:]))
+        """Where each of OBSERVATION_COLUMNS is read (`absent`: the empty cell at the end)."""
+        self.cells = itemgetter(*self.places)
         self.extra = [(h, i) for h, i in place.items() if h not in OBSERVATION_COLUMNS]
 
     def __call__(self, row: list[str], prov: Provenance) -> SourceRecord:
@@ -216,6 +233,11 @@ def _medication(values: dict[str, str]) -> RawMedication:
 
 def _event(values: dict[str, str]) -> RawEvent:
     return RawEvent(**_fields(values, EVENTS, EVENT_COLUMNS))
+
+
+_BUILDERS: dict[str, Builder] = {
+    PATIENTS: _patient, OBSERVATIONS: _observation, MEDICATIONS: _medication, EVENTS: _event,
+}
 
 
 def _read_parquet(path: Path) -> Iterator[SourceRecord]:

@@ -19,12 +19,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection
 
 from thrombo.domain.codes import Code
-from thrombo.domain.records import Provenance
 from thrombo.io.raw import RawObservation, SourceRecord
 from thrombo.normalize.analytes import BY_KEY, Analyte
 from thrombo.normalize.canonical_records import (
@@ -51,6 +50,19 @@ it the cache starts again, so memory stays bounded on any feed while a draw's ru
 Moment = tuple[date, str, Any, int, date]
 """A time text decided: its date as written, ISO form (content_id), UTC moment (bound for the
 driver) and offset (the stored columns), and the local date (the site's lab ranges)."""
+
+
+class _Fields(NamedTuple):
+    """The raw observation's fields the lane reads (RawObservation's names)."""
+
+    patient_id: str
+    time: Any
+    code: Code | str
+    value: Any
+    unit: str | None
+    ref_low: Any
+    ref_high: Any
+    extra: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +113,18 @@ class ObservationLane:
         version = raw.resource_version
         if version is not None and not (version.isascii() and version.isdigit()):
             return None  # a version that is not a plain number: the per-record path's rule
-        return self._row(raw, record, import_id)
+        prov = record.provenance
+        return self.take_fields(
+            (raw.patient_id, raw.time, raw.code, raw.value, raw.unit, raw.ref_low, raw.ref_high,
+             raw.extra), prov.source, prov.location, import_id, raw.resource_id, version)
 
-    def _row(self, raw: RawObservation, record: SourceRecord, import_id: int) -> LaneRow | None:
+    def take_fields(self, fields: tuple[Any, ...], source: str, location: str, import_id: int,
+                    resource_id: str | None = None, version: str | None = None
+                    ) -> LaneRow | None:
+        """`take` of one raw observation given by its fields (patient id, time, code, value,
+        unit, ref_low, ref_high, extra), as a column reader gives them without a record
+        object; `version`: a plain number's text, or None."""
+        raw = _Fields(*fields)
         patient_id = raw.patient_id.strip()
         if patient_id not in self.known or patient_id in self.identities.held:
             return None
@@ -124,11 +145,19 @@ class ObservationLane:
             (own_low, own_high), check.canonical)
         if note is not None:
             self.totals.add_unverified(note)
-        return self._lane_row(raw, record.provenance, import_id, (
-            patient_id, analyte.key, moment[2], moment[3], canonical, check.canonical, None,
-            self.binds.limit(low), self.binds.limit(high)), ref_source, moment[1], value)
+        # canonical_records._observation's id: the FHIR resource's version, else the content's.
+        number = int(version) if version else 1
+        ident = (f"{resource_id}/_history/{number}" if resource_id else
+                 content_id(raw.patient_id, analyte.key, moment[1], raw.value, raw.unit))
+        code = raw.code if isinstance(raw.code, Code) else None
+        return LaneRow(("observation", ident), (
+            ident, patient_id, analyte.key, moment[2], moment[3], canonical, check.canonical,
+            None, self.binds.limit(low), self.binds.limit(high),
+            code.system if code else None, code.code if code else None, value, raw.unit,
+            number, self.binds.attributes(raw.extra or None), None, ref_source, source,
+            location, import_id))
 
-    def _read(self, raw: RawObservation, patient_id: str
+    def _read(self, raw: _Fields, patient_id: str
               ) -> tuple[Analyte, RowCheck, str | None, Moment, float] | None:
         """The row's analyte, unit check, unverified mapping, time and number, when each is
         one the lane is certain of (and the time is not before the patient's birth)."""
@@ -147,20 +176,6 @@ class ObservationLane:
             return None
         check, molar_note = decided
         return analyte, check, loinc_note if loinc_note is not None else molar_note, moment, value
-
-    def _lane_row(self, raw: RawObservation, prov: Provenance, import_id: int, middle: Row,
-                  ref_source: str | None, iso: str, value: float) -> LaneRow:
-        """The row in OBSERVATION_COLUMNS order: id, `middle` (patient_id to ref_high), code,
-        the value as reported, version, attributes, comparator, ref_source and where."""
-        # canonical_records._observation's id: the FHIR resource's version, else the content's.
-        version = int(raw.resource_version) if raw.resource_version else 1
-        ident = (f"{raw.resource_id}/_history/{version}" if raw.resource_id else
-                 content_id(raw.patient_id, middle[1], iso, raw.value, raw.unit))
-        code = raw.code if isinstance(raw.code, Code) else None
-        return LaneRow(("observation", ident), (
-            ident, *middle, code.system if code else None, code.code if code else None, value,
-            raw.unit, version, self.binds.attributes(raw.extra or None), None, ref_source,
-            prov.source, prov.location, import_id))
 
     def _analyte(self, code: Code | str) -> tuple[Analyte, str | None] | None:
         """The code's analyte when it takes quantities, with the unverified LOINC mapping its

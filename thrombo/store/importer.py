@@ -11,10 +11,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
 from thrombo.domain.records import Patient
+from thrombo.io.csv_columns import ObservationBlock, items_of
+from thrombo.io.raw import SourceRecord
 from thrombo.normalize.assemble import Accepted, accept, unknown_patient
 from thrombo.normalize.canonical_records import Context
 from thrombo.normalize.identity import KEPT_WHEN_MISSING, Identities, hold
@@ -54,25 +57,14 @@ def import_sources(
         for path, fmt, records, ignored in sources:
             summary = SourceSummary(path=path, format=fmt, ignored_files=ignored)
             totals.sources.append(summary)
-            batch: list[tuple[SourceSummary, Accepted | LaneRow]] = []
-            for record in records:
-                summary.records += 1
-                entry: Accepted | LaneRow | None = (
-                    None if fast is None else fast.take(record, import_id))
-                if entry is None:
-                    item = accept(record, ctx, summary, totals)
-                    if item is None or hold(item, identities, ctx.patients, summary, totals):
-                        continue
-                    known.update(r.patient_id for r in item.records if isinstance(r, Patient))
-                    if unknown_patient(item, known) is not None:
-                        waiting.append((summary, item))
-                        continue
-                    entry = item
-                batch.append((summary, entry))
-                if len(batch) >= chunk_records:
-                    write_accepted(conn, batch, import_id)
-                    batch = []
-            write_accepted(conn, batch, import_id)
+            reading = _Reading(conn, ctx, identities, known, summary, totals, import_id,
+                               chunk_records, fast, waiting)
+            for read in items_of(records, blocks=fast is not None):
+                if isinstance(read, ObservationBlock):
+                    reading.block(read)
+                else:
+                    reading.record(read)
+            reading.flush()
         # Records read before their patient: resolvable now, or quarantined as unknown (or held
         # back with a patient record that contradicts the stored one).
         waiting = [w for w in waiting if not hold(w[1], identities, ctx.patients, w[0], totals)]
@@ -92,6 +84,69 @@ def import_sources(
             totals.notes.append(note)
         finish_import(conn, import_id, totals, actor, command)
     return totals
+
+
+@dataclass
+class _Reading:
+    """One source's records on their way to the store, in chunks: through the lane where it
+    takes them, else the per-record path (in their place in the file)."""
+
+    conn: Connection
+    ctx: Context
+    identities: Identities
+    known: set[str]
+    summary: SourceSummary
+    totals: ImportSummary
+    import_id: int
+    chunk_records: int
+    fast: ObservationLane | None
+    waiting: list[tuple[SourceSummary, Accepted]]
+    batch: list[tuple[SourceSummary, Accepted | LaneRow]] = field(default_factory=list)
+
+    def record(self, record: SourceRecord) -> None:
+        self.summary.records += 1
+        fast = self.fast
+        entry = None if fast is None else fast.take(record, self.import_id)
+        if entry is None:
+            self._per_record(record)
+        else:
+            self._add(entry)
+
+    def block(self, block: ObservationBlock) -> None:
+        """A block's rows: each the lane takes from its columns, the others as records."""
+        take = self.fast.take_fields  # type: ignore[union-attr]  # blocks come with the lane
+        source, import_id = block.source, self.import_id
+        for n, fields in enumerate(block.fields()):
+            entry = None if fields is None else take(fields, source, block.location(n),
+                                                      import_id)
+            if entry is not None:
+                self.summary.records += 1
+                self._add(entry)
+                continue
+            record = block.record(n)
+            if record is not None:  # None: a blank line, not a record
+                self.summary.records += 1
+                self._per_record(record)
+
+    def _per_record(self, record: SourceRecord) -> None:
+        item = accept(record, self.ctx, self.summary, self.totals)
+        if item is None or hold(item, self.identities, self.ctx.patients, self.summary,
+                                self.totals):
+            return
+        self.known.update(r.patient_id for r in item.records if isinstance(r, Patient))
+        if unknown_patient(item, self.known) is not None:
+            self.waiting.append((self.summary, item))
+            return
+        self._add(item)
+
+    def _add(self, entry: Accepted | LaneRow) -> None:
+        self.batch.append((self.summary, entry))
+        if len(self.batch) >= self.chunk_records:
+            self.flush()
+
+    def flush(self) -> None:
+        write_accepted(self.conn, self.batch, self.import_id)
+        self.batch = []
 
 
 @contextmanager

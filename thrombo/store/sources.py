@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.errors import SourceError, ThromboUserError
-from thrombo.io import csv_dataset
+from thrombo.io import csv_columns, csv_dataset
 from thrombo.io.raw import SourceRecord
 from thrombo.normalize.assemble import Dataset, assemble, build_timelines
 from thrombo.normalize.canonical_records import Context
@@ -95,7 +95,8 @@ def source_spec(source: str | Path, fmt: str | None = None) -> SourceSpec:
         raise SourceError(f"{path}: no such file or folder")
     fmt = fmt or detect_format(path)
     if fmt == "csv-dataset":
-        return str(path), fmt, csv_dataset.read_dataset(path), csv_dataset.ignored_files(path)
+        records = csv_columns.DatasetRecords(path)  # the import reads it in blocks
+        return str(path), fmt, records, csv_dataset.ignored_files(path)
     if fmt in ("fhir-ndjson", "fhir-bundle", "fhir"):
         from thrombo.io.fhir import read_fhir
         from thrombo.io.fhir_folder import ignored_files
