@@ -205,3 +205,71 @@ def test_lane_and_per_record_path_import_fhir_alike(
     assert fast["summaries"] == slow["summaries"]
     for name, stored in slow["tables"].items():
         assert fast["tables"][name] == stored, name
+
+
+# --- observations.csv read in columns (io.csv_columns) against the csv module's path ----------
+
+# How a row is written: plain, every cell quoted, one cell quoted with a comma, a quote or a
+# line break inside, a field short or one too many (ragged), or preceded by a blank line or a
+# line of empty cells (not records, but counted as lines).
+RENDERINGS = ["plain", "plain", "plain", "quoted", "comma", "quote", "newline", "short", "long",
+              "blank", "empty cells", "spaces"]
+
+
+def render(row: tuple[str, ...], how: str, end: str) -> str:
+    cells = list(row)
+    if how == "quoted":
+        cells = [f'"{c}"' for c in cells]
+    elif how == "comma":
+        cells[-1] = f'"{cells[-1]}, x"'
+    elif how == "quote":
+        cells[3] = f'"{cells[3]}""'
+        cells[3] += '"'
+    elif how == "newline":
+        cells[-1] = f'"a{end}b"'
+    elif how == "short":
+        cells = cells[:-1]
+    elif how == "long":
+        cells = [*cells, "x"]
+    line = ",".join(cells) + end
+    if how == "blank":
+        return end + line
+    if how == "empty cells":
+        return "," * (len(cells) - 1) + end + line
+    if how == "spaces":
+        return " , " * (len(cells) - 1) + end + line
+    return line
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(observation_row, st.sampled_from(RENDERINGS)), min_size=1,
+                     max_size=25),
+       end=st.sampled_from(["\n", "\r\n", "\r"]), bom=st.booleans(), last_end=st.booleans(),
+       block=st.integers(8, 400), chunk=st.integers(1, 8))
+def test_column_reader_and_csv_module_import_alike(
+    rows: list[tuple[tuple[str, ...], str]], end: str, bom: bool, last_end: bool, block: int,
+    chunk: int
+) -> None:
+    """observations.csv texts that stress a CSV reader (quotes, commas and line breaks inside
+    cells, blank lines, lines of empty cells, a BOM, CRLF or CR line ends, ragged rows, no
+    line end at the end, blocks cut anywhere): the import reading it in columns gives what the
+    csv module's path gives, line numbers (the quarantine's locations) included."""
+    from unittest import mock
+
+    from thrombo.io import csv_columns
+
+    text = "patient_id,time,code,value,unit,ref_low,ref_high,lab" + end + "".join(
+        render(row, how, end) for row, how in rows)
+    if not last_end:
+        text = text.removesuffix(end)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "dataset"
+        write_dataset(folder, [], extra=True)
+        (folder / "observations.csv").write_bytes(
+            (b"\xef\xbb\xbf" if bom else b"") + text.encode())
+        with mock.patch.object(csv_columns, "BLOCK_BYTES", block):
+            fast = imported(folder, f"sqlite:///{scratch}/fast.db", lane=True, chunk=chunk)
+        slow = imported(folder, f"sqlite:///{scratch}/slow.db", lane=False, chunk=chunk)
+    assert fast["summaries"] == slow["summaries"]
+    for name, stored in slow["tables"].items():
+        assert fast["tables"][name] == stored, name
