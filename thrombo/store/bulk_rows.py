@@ -15,11 +15,12 @@ exactly that path's.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -29,7 +30,6 @@ from thrombo.normalize.analytes import BY_KEY, Analyte
 from thrombo.normalize.canonical_records import (
     Context,
     analyte_of,
-    content_id,
     unit_check_of,
     unverified_loinc_note,
 )
@@ -50,19 +50,6 @@ it the cache starts again, so memory stays bounded on any feed while a draw's ru
 Moment = tuple[date, str, Any, int, date]
 """A time text decided: its date as written, ISO form (content_id), UTC moment (bound for the
 driver) and offset (the stored columns), and the local date (the site's lab ranges)."""
-
-
-class _Fields(NamedTuple):
-    """The raw observation's fields the lane reads (RawObservation's names)."""
-
-    patient_id: str
-    time: Any
-    code: Code | str
-    value: Any
-    unit: str | None
-    ref_low: Any
-    ref_high: Any
-    extra: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +111,11 @@ class ObservationLane:
         """`take` of one raw observation given by its fields (patient id, time, code, value,
         unit, ref_low, ref_high, extra), as a column reader gives them without a record
         object; `version`: a plain number's text, or None."""
-        raw = _Fields(*fields)
-        patient_id = raw.patient_id.strip()
+        raw_pid, time, raw_code, raw_value, unit, ref_low, ref_high, extra = fields
+        patient_id = raw_pid.strip()
         if patient_id not in self.known or patient_id in self.identities.held:
             return None
-        read = self._read(raw, patient_id)
+        read = self._read(raw_code, unit, time, raw_value, patient_id)
         if read is None:
             return None
         analyte, check, note, moment, value = read
@@ -136,39 +123,38 @@ class ObservationLane:
         if check.low is not None and check.high is not None and not (
                 check.low <= canonical <= check.high):
             return None  # implausible (row_checks.check_plausible)
-        own_low, own_high = (_limit(raw.ref_low, check.factor),  # type: ignore[arg-type]
-                             _limit(raw.ref_high, check.factor))  # type: ignore[arg-type]
+        own_low, own_high = (_limit(ref_low, check.factor),  # type: ignore[arg-type]
+                             _limit(ref_high, check.factor))  # type: ignore[arg-type]
         if own_low is REFUSED or own_high is REFUSED:
             return None
         low, high, ref_source = self.ctx.lab_ranges.fill(
-            analyte, raw.code, self.ctx.patients.get(patient_id), moment[4],
+            analyte, raw_code, self.ctx.patients.get(patient_id), moment[4],
             (own_low, own_high), check.canonical)
         if note is not None:
             self.totals.add_unverified(note)
         # canonical_records._observation's id: the FHIR resource's version, else the content's.
         number = int(version) if version else 1
         ident = (f"{resource_id}/_history/{number}" if resource_id else
-                 content_id(raw.patient_id, analyte.key, moment[1], raw.value, raw.unit))
-        code = raw.code if isinstance(raw.code, Code) else None
+                 _content_id(raw_pid, analyte.key, moment[1], raw_value, unit))
+        code = raw_code if isinstance(raw_code, Code) else None
         return LaneRow(("observation", ident), (
             ident, patient_id, analyte.key, moment[2], moment[3], canonical, check.canonical,
             None, self.binds.limit(low), self.binds.limit(high),
-            code.system if code else None, code.code if code else None, value, raw.unit,
-            number, self.binds.attributes(raw.extra or None), None, ref_source, source,
+            code.system if code else None, code.code if code else None, value, unit,
+            number, self.binds.attributes(extra or None), None, ref_source, source,
             location, import_id))
 
-    def _read(self, raw: _Fields, patient_id: str
-              ) -> tuple[Analyte, RowCheck, str | None, Moment, float] | None:
+    def _read(self, code: Code | str, unit: str | None, time: object, raw_value: object,
+              patient_id: str) -> tuple[Analyte, RowCheck, str | None, Moment, float] | None:
         """The row's analyte, unit check, unverified mapping, time and number, when each is
         one the lane is certain of (and the time is not before the patient's birth)."""
-        coded = self._analyte(raw.code)
-        unit = raw.unit
+        coded = self._analyte(code)
         if coded is None or not unit:
             return None
         analyte, loinc_note = coded
         decided = self._check(analyte, unit)
-        moment = self._moment(raw.time)
-        value = self._value(raw.value)
+        moment = self._moment(time)
+        value = self._value(raw_value)
         if decided is None or moment is None or value is None:
             return None
         birth = self.ctx.patients.get(patient_id, (None, "U"))[0]
@@ -257,6 +243,14 @@ def _number(raw: object) -> float | None:
     else:
         return None
     return number if math.isfinite(number) else None
+
+
+def _content_id(patient_id: str, analyte: str, iso: str, value: object, unit: str) -> str:
+    """canonical_records.content_id of these parts, none of them None here (the lane takes
+    no row without a unit or value): the same text, `{part}` and the unit separator after
+    each (a number formats as its str), hashed the same way."""
+    text = f"{patient_id}\x1f{analyte}\x1f{iso}\x1f{value}\x1f{unit}\x1f"
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 REFUSED = float("nan")
