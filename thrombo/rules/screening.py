@@ -244,7 +244,13 @@ def _heap_frozen() -> Iterator[None]:
     """Exempt what already exists (the timelines: a centre's is a million objects) from the
     cyclic garbage collector while many patients are screened, then hand it back. Screening
     allocates steadily, and each full collection would walk the whole heap again: a quarter of
-    the screening time on a 50-patient store. Nothing is kept frozen afterwards."""
+    the screening time on a 50-patient store. Nothing is kept frozen afterwards.
+
+    A heap someone else froze (the service's status cache, `web.patient_page`) is left as it
+    is: unfreezing at the end would hand their objects back to every full collection too."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield
