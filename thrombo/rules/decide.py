@@ -19,18 +19,14 @@ from operator import ge, gt, le, lt
 from thrombo.domain.quantities import Comparator, Quantity, satisfies
 from thrombo.domain.records import Observation
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.physiology.age import ChildAge
 from thrombo.rules import limits
+from thrombo.rules.decide_limits import bound_reader
 from thrombo.rules.model import (
     AllTests,
     Anchor,
     Baseline,
     BaselineThreshold,
     FallFromBaseline,
-    Fixed,
-    LabLLN,
-    LabULN,
-    Limit,
     ObservationTest,
     Op,
     Presence,
@@ -122,7 +118,6 @@ def anchor_date(timeline: PatientTimeline, anchor: Anchor) -> date | None:
 
 Decider = Callable[[PatientIndex, Observation, date], Decision]
 BaselineReader = Callable[[PatientIndex, Observation, date], "float | None"]
-BoundReader = Callable[[PatientTimeline, Observation, date], "limits.Bound | None"]
 NO_TEST_APPLIES = Decision(Answer.UNKNOWN, "no test applies to this result")
 
 
@@ -161,71 +156,16 @@ def baseline_value(source: Source, obs: Observation, rule: Baseline) -> float | 
     return _baseline_reader(rule)(index, obs, index.timeline.local_day(obs.time))
 
 
-def _age(timeline: PatientTimeline, day: date) -> ChildAge:
-    """The child's age on the result's local day, as the age-banded tables read it."""
-    return ChildAge.on(timeline.patient.birth_date, day)
-
-
-def _bound_reader(limit: Limit) -> BoundReader:
-    """The limit for an observation, or None when it cannot be known."""
-    match limit:
-        case Fixed(value=value, unit=fixed_unit):
-            fixed = limits.Bound(value, value, f"{value:g} {fixed_unit}", (), limits.CRITERIA_SET)
-            return lambda timeline, obs, day: fixed
-        case LabULN(multiple=multiple, fallback=fallback):
-            return _range_reader(True, multiple, fallback)
-        case LabLLN(fallback=fallback):
-            return _range_reader(False, None, fallback)
-    raise TypeError(f"not a limit: {limit!r}")
-
-
-def _unit(obs: Observation) -> str:
-    return "" if obs.quantity is None else obs.quantity.unit
-
-
-def _range_reader(upper: bool, multiple: float | None, fallback: str | None) -> BoundReader:
-    """The laboratory's own limit (`ref_high` for an upper one, `ref_low` for a lower one),
-    else the named published table by age (and sex); `multiple` scales an upper limit."""
-    label = ("" if multiple in (None, 1) else f"{multiple:g} x ") + ("ULN" if upper else "LLN")
-    table_of, by = ((limits.fallback_upper, "by age") if upper
-                    else (limits.fallback_lower, "by age and sex"))
-
-    def read(timeline: PatientTimeline, obs: Observation, day: date) -> limits.Bound | None:
-        own = obs.ref_high if upper else obs.ref_low
-        if own is not None:
-            text = f"{label} {own:g} {_unit(obs)} ({obs.ref_source or 'lab range'})"
-            found = own if multiple is None else multiple * own
-            return limits.Bound(found, found, text, (), _range_source(obs))
-        if fallback is None:
-            return None
-        table = table_of(fallback, _age(timeline, day), timeline.patient.sex)
-        if table is None:
-            return None
-        text = f"{label} {table.value:g} {_unit(obs)} ({table.source}, {by})"
-        found = table.value if multiple is None else multiple * table.value
-        return limits.Bound(found, found, text, table.warnings, limits.PUBLISHED_FALLBACK)
-
-    return read
-
-
-def limit_bound(
-    timeline: PatientTimeline, obs: Observation, limit: Limit
-) -> limits.Bound | None:
-    """The limit for this observation, or None when it cannot be known."""
-    return _bound_reader(limit)(timeline, obs, timeline.local_day(obs.time))
-
-
-def _range_source(obs: Observation) -> str:
-    """The result's own range, or the site's (normalize.labranges names it in `ref_source`)."""
-    site = obs.ref_source is not None and obs.ref_source.startswith(limits.SITE_RANGE)
-    return limits.SITE_RANGE if site else limits.OBSERVATION_RANGE
-
 
 def _threshold(test: Threshold) -> Decider:
-    op, unit, bound_of = test.op, test.unit, _bound_reader(test.limit)
+    op, unit, bound_of = test.op, test.unit, bound_reader(test.limit)
     unknown = Decision(Answer.UNKNOWN, f"{op} limit unknown (no lab range)")
+    # Results against the same limit (a fixed one; one laboratory's range) share its text and
+    # exact limit, written once.
+    last: tuple[limits.Bound | None, str, str, Quantity | None] = (None, "", "", None)
 
     def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
+        nonlocal last
         quantity = obs.quantity
         if quantity is None or (unit is not None and quantity.unit != unit):
             return NOT_APPLICABLE
@@ -234,8 +174,10 @@ def _threshold(test: Threshold) -> Decider:
             return unknown
         low = bound.low
         answer = compare(quantity.value, op, low, bound.high, quantity.comparator)
-        exact = Quantity(low, quantity.unit) if low == bound.high else None
-        return Decision(answer, f"{op} {bound.text}", bound.warnings, exact, bound.source)
+        if bound is not last[0] or quantity.unit != last[1]:
+            exact = Quantity(low, quantity.unit) if low == bound.high else None
+            last = (bound, quantity.unit, f"{op} {bound.text}", exact)
+        return Decision(answer, last[2], bound.warnings, last[3], bound.source)
 
     return decide
 
@@ -281,49 +223,71 @@ def _with_baseline(baseline: Baseline) -> Compared:
     return found
 
 
-def _against_baseline(quantity: Quantity, op: Op, limit: float, why: str,
-                      baseline: str) -> Decision:
-    """The result compared with a limit derived from its baseline (`why` says how; `baseline`
-    describes it)."""
-    text = f"{op} {round(limit, LIMIT_DECIMALS):g} {quantity.unit} ({why}: {baseline})"
-    return Decision(compare(quantity.value, op, limit, limit, quantity.comparator), text)
+ChangeLimit = Callable[[float, str], "tuple[float, str]"]
 
 
-def _fall(test: FallFromBaseline) -> Decider:
-    compared, fraction, amount = _with_baseline(test.baseline), test.fraction, test.amount
-    by_fraction = None if fraction is None else f"a fall of {fraction:.0%}"
-    baseline = described(test.baseline)
+def _by_baseline(limit_of: ChangeLimit) -> ChangeLimit:
+    """`limit_of(baseline, unit)` (the limit and the decision's text), worked out once per
+    baseline: a running maximum, or a median over a few days, stays the same for result after
+    result. Zero stays out (0.0 and -0.0 are one key but not one text)."""
+    found: dict[tuple[float, str], tuple[float, str]] = {}
+
+    def read(base: float, unit: str) -> tuple[float, str]:
+        known = found.get((base, unit))
+        if known is None:
+            known = limit_of(base, unit)
+            if base != 0:
+                found[(base, unit)] = known
+        return known
+
+    return read
+
+
+def _change_text(op: Op, limit: float, unit: str, why: str, baseline: str) -> str:
+    """A limit derived from a baseline (`why` says how; `baseline` describes it)."""
+    return f"{op} {round(limit, LIMIT_DECIMALS):g} {unit} ({why}: {baseline})"
+
+
+def _against_baseline(compared: Compared, op: Op, limit_of: ChangeLimit) -> Decider:
+    """The result compared with the limit derived from its baseline."""
+    limit_of = _by_baseline(limit_of)
 
     def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
         found = compared(index, obs, day)
         if isinstance(found, Decision):
             return found
         quantity, base = found
+        limit, text = limit_of(base, quantity.unit)
+        return Decision(compare(quantity.value, op, limit, limit, quantity.comparator), text)
+
+    return decide
+
+
+def _fall(test: FallFromBaseline) -> Decider:
+    fraction, amount = test.fraction, test.amount
+    by_fraction = None if fraction is None else f"a fall of {fraction:.0%}"
+    baseline = described(test.baseline)
+
+    def limit_of(base: float, unit: str) -> tuple[float, str]:
         candidates: list[tuple[float, str]] = []
         if by_fraction is not None:
             candidates.append((base * (1 - fraction), by_fraction))  # type: ignore[operator]
         if amount is not None:
-            candidates.append((base - amount, f"a fall of {amount:g} {quantity.unit}"))
+            candidates.append((base - amount, f"a fall of {amount:g} {unit}"))
         limit, what = max(candidates)  # either fall qualifies: the higher limit is the easier one
-        return _against_baseline(quantity, "<=", limit, f"{what} from baseline {base:g}",
-                                 baseline)
+        return limit, _change_text("<=", limit, unit, f"{what} from baseline {base:g}", baseline)
 
-    return decide
+    return _against_baseline(_with_baseline(test.baseline), "<=", limit_of)
 
 
 def _rise(test: RiseFromBaseline) -> Decider:
-    compared, factor = _with_baseline(test.baseline), test.factor
-    baseline = described(test.baseline)
+    factor, baseline = test.factor, described(test.baseline)
 
-    def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
-        found = compared(index, obs, day)
-        if isinstance(found, Decision):
-            return found
-        quantity, base = found
-        return _against_baseline(quantity, ">=", base * factor,
-                                 f"{factor:g} x baseline {base:g}", baseline)
+    def limit_of(base: float, unit: str) -> tuple[float, str]:
+        limit = base * factor
+        return limit, _change_text(">=", limit, unit, f"{factor:g} x baseline {base:g}", baseline)
 
-    return decide
+    return _against_baseline(_with_baseline(test.baseline), ">=", limit_of)
 
 
 def _baseline_threshold(test: BaselineThreshold) -> Decider:

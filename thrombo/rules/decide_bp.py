@@ -22,7 +22,7 @@ from thrombo.rules.decide import (
     indexed,
 )
 from thrombo.rules.model import BloodPressure
-from thrombo.rules.patient_index import PatientIndex
+from thrombo.rules.patient_index import ChildLimit, PatientIndex
 
 
 def latest_height(source: Source, obs: Observation, lookback_days: int) -> float | None:
@@ -43,31 +43,38 @@ def compile_blood_pressure(rule: BloodPressure) -> Decider:
         Answer.UNKNOWN, f"not assessable: under {rule.tables_from_years} y (option bp_infants)")
     no_table = Decision(Answer.UNKNOWN, "no percentile table for this age")
     child_op, back = rule.child_op, timedelta(days=rule.height_lookback_days)
+    # A day's readings (they come in time order, so day by day) share the child's age.
+    last_birth, last_day, last_years = date.min, date.min, 0
 
     def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
+        nonlocal last_birth, last_day, last_years
         quantity = obs.quantity
         if quantity is None:
             return NOT_APPLICABLE
         value, censored = quantity.value, quantity.comparator
-        years = completed_years(index.timeline.patient.birth_date, day)
+        birth = index.timeline.patient.birth_date
+        if day != last_day or birth != last_birth:
+            last_birth, last_day, last_years = birth, day, completed_years(birth, day)
+        years = last_years
         if years >= adult_from:
             fixed, text = systolic if obs.analyte == "systolic_bp" else diastolic
             return Decision(compare(value, adult_op, fixed, fixed, censored), text)
         if years < tables_from:
             return infant
         # Readings on one day with the same latest height share one look-up of both limits
-        # (the systolic and diastolic of a measurement; a monitor's hourly readings).
+        # and their texts (the systolic and diastolic of a measurement; a monitor's hourly
+        # readings).
         height = index.latest_height(obs.time, day - back)
         key = (id(rule), day, height)
         found = index.bp_limits.get(key)
         if found is None:
-            found = _child_limits(index, rule, day, height)
+            found = _child_limits(index, rule, day, height, child_op)
             index.bp_limits[key] = found
-        bound = found.get(obs.analyte)
-        if bound is None:
+        limit = found.get(obs.analyte)
+        if limit is None:
             return no_table
-        return Decision(compare(value, child_op, bound.low, bound.high, censored),
-                        f"{child_op} {bound.text}", bound.warnings)
+        low, high, text, warnings = limit
+        return Decision(compare(value, child_op, low, high, censored), text, warnings)
 
     return decide
 
@@ -79,8 +86,8 @@ def decide_blood_pressure(source: Source, obs: Observation, rule: BloodPressure)
 
 
 def _child_limits(
-    index: PatientIndex, rule: BloodPressure, day: date, height: float | None
-) -> dict[str, limits.Bound]:
+    index: PatientIndex, rule: BloodPressure, day: date, height: float | None, op: str
+) -> dict[str, ChildLimit]:
     """Both components' limits (none where the tables have no row)."""
     patient = index.timeline.patient
     pct: float | None = rule.default_height_percentile
@@ -88,7 +95,7 @@ def _child_limits(
         months = age_in_months(patient.birth_date, day)
         measured = limits.child_height_percentile(height, months, patient.sex)
         pct = pct if measured is None else measured
-    return limits.bp_limits(
+    bounds = limits.bp_limits(
         rule.child_limit.percentile,
         rule.child_limit.source,
         patient.sex,
@@ -97,3 +104,5 @@ def _child_limits(
         float(completed_years(patient.birth_date, day)),
         pct,
     )
+    return {analyte: (b.low, b.high, f"{op} {b.text}", b.warnings)
+            for analyte, b in bounds.items()}

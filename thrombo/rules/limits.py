@@ -146,6 +146,13 @@ def _limits(
         if thresholds is None:
             return {}
         found.extend(thresholds)
+    if height_pct is not None and len(found) == 1:
+        # One child, one height: each limit is one number (what `_bound` gives for one value).
+        sbp, dbp = found[0].sbp_mmhg, found[0].dbp_mmhg
+        return {
+            "systolic_bp": Bound(sbp, sbp, f"{percentile}th percentile {sbp:.1f} mm[Hg]"),
+            "diastolic_bp": Bound(dbp, dbp, f"{percentile}th percentile {dbp:.1f} mm[Hg]"),
+        }
     where = "" if height_pct is not None else " (height unknown: range over height percentiles)"
     return {
         "systolic_bp": _bound(percentile, [t.sbp_mmhg for t in found], where),

@@ -15,8 +15,11 @@ from bisect import bisect_left, bisect_right
 from datetime import date, datetime
 
 from thrombo.domain.timeline import PatientTimeline
-from thrombo.rules.limits import Bound
 from thrombo.rules.model import Statistic
+
+ChildLimit = tuple[float, float, str, tuple[str, ...]]
+"""A child's BP limit for one component as a reading is compared with it: low, high, the
+decision's text (the comparison and the bound) and the bound's warnings."""
 
 
 class PatientIndex:
@@ -28,7 +31,7 @@ class PatientIndex:
         self._values: dict[str, list[float | None]] = {}
         self._running_max: dict[tuple[str, int], list[float | None]] = {}
         self._heights: tuple[list[datetime], list[float]] | None = None
-        self.bp_limits: dict[tuple[int, date, float | None], dict[str, Bound]] = {}
+        self.bp_limits: dict[tuple[int, date, float | None], dict[str, ChildLimit]] = {}
         """Child BP limits by (rule, day, latest height): `decide_bp.compile_blood_pressure`."""
 
     def times(self, analyte: str) -> list[datetime]:
