@@ -322,7 +322,7 @@ def bp_bound(pct: str, exact: tuple[str, str], span: tuple[str, str], pick: str)
 
 
 def blood_pressure(leaf: BloodPressure, low: str, high: str) -> str:
-    """`decide.decide_blood_pressure` given the row's child limit columns `low`/`high`."""
+    """`decide_bp.decide_blood_pressure` given the row's child limit columns `low`/`high`."""
     adult = (
         f"(CASE WHEN analyte = 'systolic_bp' THEN "
         f"{compare_row(leaf.adult_op, literal(leaf.adult_systolic.value))} ELSE "

@@ -232,7 +232,7 @@ IS_HEIGHT = f"analyte = '{HEIGHT}' AND value IS NOT NULL"
 
 def _heights_joined(rows: str) -> str:
     """`bpt`: the readings `rows`, each with the patient's latest non-empty height at or before
-    it (`decide.latest_height`: latest in (time, seq) order, equal times included), on DuckDB.
+    it (`decide_bp.latest_height`: latest in (time, seq) order, equal times included), on DuckDB.
 
     One height per (patient, time), the last by seq (`hts`). A patient with at most one such
     time needs no search: a hash join and a time test (most children are measured once a stay).
@@ -286,7 +286,7 @@ def _height_free(plan: Plan, rows: str) -> str:
     for the age and sex (`h_least`, `h_greatest`; with sex unknown, the lower and higher of the
     two sexes'), and each comparison is monotone in the limit. So a reading above the highest
     limit, or not above the lowest, has its answer without a height, the one
-    `decide.decide_blood_pressure` gives; only readings in between take the height, its
+    `decide_bp.decide_blood_pressure` gives; only readings in between take the height, its
     percentile and the interpolation (`bp1`..`bp6`), which cost 0.6 of the group's CPU when
     every reading took them."""
     joins, limits, quick, slow = [], [], [], []
