@@ -13,7 +13,6 @@ from thrombo.cli.lab_help import lab_results_help
 from thrombo.cli.options import parse_as_of
 from thrombo.cli.output import print_json, progress, progress_enabled, stdout
 from thrombo.cli.records import Column, human, print_records
-from thrombo.population.spark_job import report_lines
 from thrombo.rules.registry import DEFAULT
 from thrombo.rules.screening_results import SetResult
 from thrombo.services.engine_choice import BATCH_FROM_PATIENTS
@@ -120,6 +119,10 @@ def screen_command(
 def _screen_on_cluster(request: ScreenRequest, master: str | None, out: str | None,
                        as_json: bool) -> None:
     """The Spark job (thrombo.population.spark_job) run from this process on `master`."""
+    # Imported here: it loads Spark's engine and pandas (0.4 s of CPU), which every other
+    # screening would pay at start-up for nothing.
+    from thrombo.population.spark_job import report_lines
+
     started = time.perf_counter()
     document = screen_as_cluster_job(request, master, out)
     if as_json:

@@ -11,8 +11,10 @@ per offset and one code object per code. The records are the same as through the
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, TypeVar
 
@@ -34,6 +36,29 @@ def read_timelines(
     conn: Connection, tz: tzinfo = UTC, patient_ids: Sequence[str] | None = None
 ) -> list[PatientTimeline]:
     """Every patient's timeline (or those of `patient_ids`), facts merged into the patient."""
+    with _collector_paused():
+        return _read_timelines(conn, tz, patient_ids)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while records are built: reading makes hundreds of
+    thousands of objects and no cycles, and each full pass the growth sets off walks all of
+    them again. Measured on a 490 k-row store: 6.7 -> 4.3 CPU-s for the whole read. Left as
+    it is when something else paused it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _read_timelines(
+    conn: Connection, tz: tzinfo, patient_ids: Sequence[str] | None
+) -> list[PatientTimeline]:
     people = {p.patient_id: p for p in _patients(conn, patient_ids)}
     for fact in _facts(conn, patient_ids):
         if fact.patient_id in people:
@@ -93,46 +118,73 @@ def _observations(conn: Connection, ids: Sequence[str] | None) -> Iterator[Obser
         observations)
     if ids is not None:
         query = query.where(observations.c.patient_id.in_(list(ids)))
-    zones: dict[int, tzinfo] = {}
-    codes: dict[tuple[str, str], Code] = {}
-    texts: dict[str, dict[str, str]] = {}
+    build = _ObservationRows().observation
     for row in conn.execute(query).all():
-        yield _observation(row, zones, codes, texts)
+        yield build(row)
 
 
-def _observation(
-    row: tuple[Any, ...], zones: dict[int, tzinfo], codes: dict[tuple[str, str], Code],
-    texts: dict[str, dict[str, str]],
-) -> Observation:
-    (oid, pid, analyte, time_utc, offset, value, unit, comparator, category, ref_low, ref_high,
-     code_system, code, reported_value, reported_unit, version, attributes, source, location,
-     ref_source) = row
-    bound = comparator or None
-    zone = zones.get(offset)
-    if zone is None:
-        zone = zones[offset] = timezone(timedelta(minutes=offset))
-    if isinstance(time_utc, str):
-        time_utc = datetime.fromisoformat(time_utc)
-    coded = None
-    if code:
-        coded = codes.get((code_system, code))
-        if coded is None:
-            coded = codes[(code_system, code)] = Code(code_system, code)
-    if isinstance(attributes, str):  # JSON text (SQLite): parsed once per distinct text
-        parsed = texts.get(attributes)
-        if parsed is None:
-            parsed = texts[attributes] = json.loads(attributes) or {}
-        attributes = dict(parsed)  # a record's own copy: records never share a mutable dict
-    return Observation(
-        oid, pid, analyte, time_utc.replace(tzinfo=UTC).astimezone(zone),
-        Quantity(value, unit, bound) if value is not None else None,
-        category, ref_low, ref_high, coded,
-        Quantity(reported_value, reported_unit, bound) if reported_value is not None else None,
-        version,
-        Provenance(source, location) if source else None,
-        attributes or {},
-        ref_source,
-    )
+class _ObservationRows:
+    """Rows into records, each distinct value made once: a time (a draw's results share it;
+    about 5 rows a time in a simulated centre), a time zone, a code, a quantity (values repeat,
+    and the reported one is most often the value itself), an attributes text. The values
+    shared are immutable (datetime, Quantity, Code); a record's attributes stay its own."""
+
+    def __init__(self) -> None:
+        self.times: dict[tuple[Any, int], datetime] = {}
+        self.zones: dict[int, tzinfo] = {}
+        self.codes: dict[tuple[str, str], Code] = {}
+        self.amounts: dict[tuple[type, float, str, str | None], Quantity] = {}
+        self.texts: dict[str, dict[str, str]] = {}
+
+    def observation(self, row: tuple[Any, ...]) -> Observation:
+        (oid, pid, analyte, time_utc, offset, value, unit, comparator, category, ref_low,
+         ref_high, code_system, code, reported_value, reported_unit, version, attributes,
+         source, location, ref_source) = row
+        bound = comparator or None
+        moment = self.times.get((time_utc, offset))
+        if moment is None:
+            moment = self.times[(time_utc, offset)] = self.local_time(time_utc, offset)
+        return Observation(
+            oid, pid, analyte, moment, self.quantity(value, unit, bound),
+            category, ref_low, ref_high, self.code(code_system, code) if code else None,
+            self.quantity(reported_value, reported_unit, bound), version,
+            Provenance(source, location) if source else None,
+            self.attributes(attributes), ref_source,
+        )
+
+    def local_time(self, time_utc: Any, offset: int) -> datetime:
+        """A stored time (text from SQLite, a datetime from other drivers) in its own offset;
+        one zone object per offset, so that times compare without working out offsets."""
+        zone = self.zones.get(offset)
+        if zone is None:
+            zone = self.zones[offset] = timezone(timedelta(minutes=offset))
+        utc: datetime = datetime.fromisoformat(time_utc) if isinstance(time_utc, str) else time_utc
+        return utc.replace(tzinfo=UTC).astimezone(zone)
+
+    def quantity(self, value: Any, unit: str, bound: Any) -> Quantity | None:
+        if value is None:
+            return None
+        if not value:  # 0.0 and -0.0 are equal keys but print differently: never shared
+            return Quantity(value, unit, bound)
+        key = (type(value), value, unit, bound)
+        found = self.amounts.get(key)
+        if found is None:
+            found = self.amounts[key] = Quantity(value, unit, bound)
+        return found
+
+    def code(self, system: str, code: str) -> Code:
+        found = self.codes.get((system, code))
+        if found is None:
+            found = self.codes[(system, code)] = Code(system, code)
+        return found
+
+    def attributes(self, attributes: Any) -> dict[str, str]:
+        if isinstance(attributes, str):  # JSON text (SQLite): parsed once per distinct text
+            parsed = self.texts.get(attributes)
+            if parsed is None:
+                parsed = self.texts[attributes] = json.loads(attributes) or {}
+            attributes = parsed
+        return dict(attributes) if attributes else {}  # a record's own: never a shared dict
 
 
 def _medications(conn: Connection, ids: Sequence[str] | None) -> Iterator[Medication]:
