@@ -10,8 +10,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from operator import attrgetter
 
 from thrombo.domain.records import Event, Medication, Observation, Patient
+
+# Sort keys (time, then name, then id), read in C rather than by a Python function per record.
+_OBSERVATION_ORDER = attrgetter("time", "analyte", "id")
+_MEDICATION_ORDER = attrgetter("start", "drug", "id")
+_EVENT_ORDER = attrgetter("time", "event", "id")
 
 
 def end_of_day(day: date, tz: tzinfo) -> datetime:
@@ -53,9 +59,9 @@ class PatientTimeline:
         """Sort records by time (ties by id, so that input order never matters)."""
         return cls(
             patient=patient,
-            observations=tuple(sorted(observations, key=lambda o: (o.time, o.analyte, o.id))),
-            medications=tuple(sorted(medications, key=lambda m: (m.start, m.drug, m.id))),
-            events=tuple(sorted(events, key=lambda e: (e.time, e.event, e.id))),
+            observations=tuple(sorted(observations, key=_OBSERVATION_ORDER)),
+            medications=tuple(sorted(medications, key=_MEDICATION_ORDER)),
+            events=tuple(sorted(events, key=_EVENT_ORDER)),
             tz=tz,
         )
 
@@ -137,12 +143,14 @@ class PatientTimeline:
         return sorted(days)
 
     def as_of(self, day: date) -> PatientTimeline:
-        """What was known by the end of `day`: later records are left out as not yet recorded."""
+        """What was known by the end of `day`: later records are left out as not yet recorded.
+        A timeline with nothing to leave out is its own answer (its indexes kept)."""
         cutoff = end_of_day(day, self.tz)
-        return PatientTimeline(
-            patient=self.patient,
-            observations=tuple(o for o in self.observations if o.time <= cutoff),
-            medications=tuple(m for m in self.medications if m.start <= cutoff),
-            events=tuple(e for e in self.events if e.time <= cutoff),
-            tz=self.tz,
-        )
+        observations = tuple(o for o in self.observations if o.time <= cutoff)
+        medications = tuple(m for m in self.medications if m.start <= cutoff)
+        events = tuple(e for e in self.events if e.time <= cutoff)
+        if (len(observations), len(medications), len(events)) == (
+                len(self.observations), len(self.medications), len(self.events)):
+            return self
+        return PatientTimeline(patient=self.patient, observations=observations,
+                               medications=medications, events=events, tz=self.tz)
