@@ -160,9 +160,9 @@ def baseline_value(source: Source, obs: Observation, rule: Baseline) -> float | 
 def _threshold(test: Threshold) -> Decider:
     op, unit, bound_of = test.op, test.unit, bound_reader(test.limit)
     unknown = Decision(Answer.UNKNOWN, f"{op} limit unknown (no lab range)")
-    # Results against the same limit (a fixed one; one laboratory's range) share its text and
-    # exact limit, written once.
-    last: tuple[limits.Bound | None, str, str, Quantity | None] = (None, "", "", None)
+    # Results against the same limit (a fixed one; one laboratory's range) with the same
+    # answer share one decision (decisions are immutable), made once.
+    last: tuple[limits.Bound | None, str, dict[Answer, Decision]] = (None, "", {})
 
     def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
         nonlocal last
@@ -175,9 +175,13 @@ def _threshold(test: Threshold) -> Decider:
         low = bound.low
         answer = compare(quantity.value, op, low, bound.high, quantity.comparator)
         if bound is not last[0] or quantity.unit != last[1]:
+            last = (bound, quantity.unit, {})
+        made = last[2].get(answer)
+        if made is None:
             exact = Quantity(low, quantity.unit) if low == bound.high else None
-            last = (bound, quantity.unit, f"{op} {bound.text}", exact)
-        return Decision(answer, last[2], bound.warnings, last[3], bound.source)
+            made = Decision(answer, f"{op} {bound.text}", bound.warnings, exact, bound.source)
+            last[2][answer] = made
+        return made
 
     return decide
 
@@ -224,18 +228,20 @@ def _with_baseline(baseline: Baseline) -> Compared:
 
 
 ChangeLimit = Callable[[float, str], "tuple[float, str]"]
+Made = tuple[float, str, dict[Answer, Decision]]
 
 
-def _by_baseline(limit_of: ChangeLimit) -> ChangeLimit:
+def _by_baseline(limit_of: ChangeLimit) -> Callable[[float, str], Made]:
     """`limit_of(baseline, unit)` (the limit and the decision's text), worked out once per
-    baseline: a running maximum, or a median over a few days, stays the same for result after
-    result. Zero stays out (0.0 and -0.0 are one key but not one text)."""
-    found: dict[tuple[float, str], tuple[float, str]] = {}
+    baseline, with the decisions made against it by answer (decisions are immutable): a running
+    maximum, or a median over a few days, stays the same for result after result. Zero stays
+    out (0.0 and -0.0 are one key but not one text)."""
+    found: dict[tuple[float, str], Made] = {}
 
-    def read(base: float, unit: str) -> tuple[float, str]:
+    def read(base: float, unit: str) -> Made:
         known = found.get((base, unit))
         if known is None:
-            known = limit_of(base, unit)
+            known = (*limit_of(base, unit), {})
             if base != 0:
                 found[(base, unit)] = known
         return known
@@ -250,15 +256,19 @@ def _change_text(op: Op, limit: float, unit: str, why: str, baseline: str) -> st
 
 def _against_baseline(compared: Compared, op: Op, limit_of: ChangeLimit) -> Decider:
     """The result compared with the limit derived from its baseline."""
-    limit_of = _by_baseline(limit_of)
+    made_for = _by_baseline(limit_of)
 
     def decide(index: PatientIndex, obs: Observation, day: date) -> Decision:
         found = compared(index, obs, day)
         if isinstance(found, Decision):
             return found
         quantity, base = found
-        limit, text = limit_of(base, quantity.unit)
-        return Decision(compare(quantity.value, op, limit, limit, quantity.comparator), text)
+        limit, text, made = made_for(base, quantity.unit)
+        answer = compare(quantity.value, op, limit, limit, quantity.comparator)
+        decision = made.get(answer)
+        if decision is None:
+            decision = made[answer] = Decision(answer, text)
+        return decision
 
     return decide
 
