@@ -86,6 +86,9 @@ class ObservationLane:
     codes: dict[Code | str, tuple[Analyte, str | None] | None] = field(default_factory=dict)
     checks: dict[tuple[str, str], tuple[RowCheck, str | None] | None] = field(
         default_factory=dict)
+    pairs: dict[tuple[Code | str, str | None], tuple[Analyte, RowCheck, str | None] | None] = (
+        field(default_factory=dict))
+    """Each (code, unit) decided: `_pair`'s answer."""
     times: dict[object, Moment | None] = field(default_factory=dict)
     values: dict[str, float | None] = field(default_factory=dict)
 
@@ -148,20 +151,33 @@ class ObservationLane:
               patient_id: str) -> tuple[Analyte, RowCheck, str | None, Moment, float] | None:
         """The row's analyte, unit check, unverified mapping, time and number, when each is
         one the lane is certain of (and the time is not before the patient's birth)."""
+        try:
+            pair = self.pairs[code, unit]
+        except KeyError:
+            pair = self.pairs[code, unit] = self._pair(code, unit)
+        moment = self._moment(time)
+        value = self._value(raw_value)
+        if pair is None or moment is None or value is None:
+            return None
+        birth = self.ctx.patients.get(patient_id, (None, "U"))[0]
+        if birth_problem(moment[0], birth, "time") is not None:
+            return None
+        analyte, check, note = pair
+        return analyte, check, note, moment, value
+
+    def _pair(self, code: Code | str, unit: str | None
+              ) -> tuple[Analyte, RowCheck, str | None] | None:
+        """The analyte, unit check and unverified mapping of a (code, unit) the lane takes
+        (_analyte, then _check), else None."""
         coded = self._analyte(code)
         if coded is None or not unit:
             return None
         analyte, loinc_note = coded
         decided = self._check(analyte, unit)
-        moment = self._moment(time)
-        value = self._value(raw_value)
-        if decided is None or moment is None or value is None:
-            return None
-        birth = self.ctx.patients.get(patient_id, (None, "U"))[0]
-        if birth_problem(moment[0], birth, "time") is not None:
+        if decided is None:
             return None
         check, molar_note = decided
-        return analyte, check, loinc_note if loinc_note is not None else molar_note, moment, value
+        return analyte, check, loinc_note if loinc_note is not None else molar_note
 
     def _analyte(self, code: Code | str) -> tuple[Analyte, str | None] | None:
         """The code's analyte when it takes quantities, with the unverified LOINC mapping its
