@@ -2,7 +2,7 @@
 
 The reference evaluator reads each criterion's windows in one pass over the assessment days:
 a leaf whose window holds the same records as on the day before gives back the answer it gave
-then (thrombo.rules.evaluate, `_remembered`), and an any-of / all-of whose parts answered as
+then (thrombo.rules.day_plans, `remembered`), and an any-of / all-of whose parts answered as
 before does the same. These properties compare that pass with the plain definition - a new
 evaluator for every single question - on random courses (Hypothesis), for every criteria set,
 both kinds of window (the whole window, and the fresh part after the previous time point), and

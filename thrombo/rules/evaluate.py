@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
 
 from thrombo.domain.evidence import CriterionEvidence
 from thrombo.domain.records import Event, Observation
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules import reasons
+from thrombo.rules.day_plans import Plan, combined, remembered
 from thrombo.rules.decide import (
     Answer,
     Decision,
@@ -44,7 +44,6 @@ from thrombo.rules.patient_index import PatientIndex
 from thrombo.rules.screening_results import CriterionResult, Outcome, count_outcome
 from thrombo.rules.windows import Decided, DecidedSeries
 
-Plan = Callable[[date, "date | None"], CriterionResult]
 """One named criterion (or a part of it) compiled for this patient: (day, since) -> result."""
 
 
@@ -67,6 +66,7 @@ class PatientEvaluator:
     _plans: dict[tuple[str, int], Plan] = field(default_factory=dict)
     _named_plans: dict[int, tuple[tuple[Named, ...], list[tuple[str, Plan]]]] = field(
         default_factory=dict)
+    _plain: dict[tuple[str, Outcome, str | None], CriterionResult] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.engraftment = derive_all(self.timeline, self.engraftment_rule)
@@ -116,24 +116,24 @@ class PatientEvaluator:
         match criterion:
             case Lab():
                 one = self.series(name, criterion, criterion.analyte)
-                return _remembered(span, one.span, lambda first, last, at: self._lab(
+                return remembered(span, one.span, lambda first, last, at: self._lab(
                     name, criterion, first, last, one, at))
             case BloodPressure():
                 analytes = ("systolic_bp", "diastolic_bp")
                 sbp, dbp = (self.series(name, criterion, a) for a in analytes)
-                return _remembered(
+                return remembered(
                     span, lambda first, last: (sbp.span(first, last), dbp.span(first, last)),
                     lambda first, last, spans: self._observations(
                         name, criterion, first, last, (sbp, dbp), spans, analytes))
             case EventOccurred():
                 events = self._event_series(name, criterion)
-                return _remembered(span, events.span, lambda first, last, at: self._event(
+                return remembered(span, events.span, lambda first, last, at: self._event(
                     name, criterion, first, last, events, at))
             case NotEngrafted():
                 return lambda day, since: self._not_engrafted(name, criterion, day)
             case AnyOf(children=children) | AllOf(children=children):
                 k = 1 if isinstance(criterion, AnyOf) else len(children)
-                return _combined(name, k, tuple(self.plan(name, child) for child in children))
+                return combined(name, k, tuple(self.plan(name, child) for child in children))
         raise TypeError(f"not a criterion: {criterion!r}")
 
     def rule(self, rule: KOfN, results: dict[str, CriterionResult]) -> Outcome:
@@ -290,10 +290,10 @@ class PatientEvaluator:
         d = self.derivation(rule.anchor)
         day0 = self.timeline.patient.hsct_date
         if day0 is None:
-            return CriterionResult(name, Outcome.INDETERMINATE, reason="no transplant date")
+            return self._plain_result(name, Outcome.INDETERMINATE, "no transplant date")
         engrafted = d.date is not None and d.date <= day
         if (day - day0).days < rule.from_day or engrafted:
-            return CriterionResult(name, Outcome.NOT_MET)
+            return self._plain_result(name, Outcome.NOT_MET)
         if d.recorded is not None or (d.nadir is not None and d.nadir <= day):
             text = self._derivation_text(rule.anchor, d)
             when = datetime.combine(day, time(), tzinfo=self.timeline.tz)
@@ -302,9 +302,19 @@ class PatientEvaluator:
                                          rule.anchor)
             return CriterionResult(name, Outcome.MET, (proof,))
         if d.first_count is not None and d.first_count <= day:
-            return CriterionResult(name, Outcome.NOT_MET)  # counts never fell below
-        return CriterionResult(name, Outcome.INDETERMINATE,
-                               reason=self._derivation_text(rule.anchor, d))
+            return self._plain_result(name, Outcome.NOT_MET)  # counts never fell below
+        return self._plain_result(name, Outcome.INDETERMINATE,
+                                  self._derivation_text(rule.anchor, d))
+
+    def _plain_result(self, name: str, outcome: Outcome, reason: str | None = None
+                      ) -> CriterionResult:
+        """One result per (name, outcome, reason) without evidence: a day answering as the
+        day before gives the same object, which a criterion combining it takes as unchanged."""
+        key = (name, outcome, reason)
+        found = self._plain.get(key)
+        if found is None:
+            found = self._plain[key] = CriterionResult(name, outcome, reason=reason)
+        return found
 
     def _derivation_text(self, anchor: str, d: Derivation) -> str:
         rule = self.engraftment_rule
@@ -323,66 +333,6 @@ class PatientEvaluator:
                     anchor, obs.id, obs.time, observation_value(obs),
                     self._derivation_text(anchor, d), "derived from counts"))
         return tuple(found)
-
-Span = TypeVar("Span")
-
-
-def _remembered(
-    span: timedelta,
-    records: Callable[[date, date], Span],
-    answer: Callable[[date, date, Span], tuple[CriterionResult, bool]],
-) -> Plan:
-    """A leaf read window by window (the `span` before the day, or from `since` on): a window
-    holding the same records (`records`: their positions) as the one before gives the same
-    answer, unless the answer names the window's dates; so a day whose sliding window neither
-    gained nor lost a record costs two bisections."""
-    last_at: Span | None = None
-    last: CriterionResult | None = None
-
-    def plan(day: date, since: date | None) -> CriterionResult:
-        nonlocal last_at, last
-        first = day - span
-        if since is not None and since > first:
-            first = since
-        at = records(first, day)
-        if last is not None and at == last_at:
-            return last
-        last, dated = answer(first, day, at)
-        last_at = None if dated else at
-        return last
-
-    return plan
-
-
-def _combined(name: str, k: int, parts: tuple[Plan, ...]) -> Plan:
-    """Any-of / all-of over the parts; the same part results as the day before give the same
-    answer."""
-    before: list[CriterionResult] = []
-    last: CriterionResult | None = None
-
-    def plan(day: date, since: date | None) -> CriterionResult:
-        nonlocal before, last
-        results = [p(day, since) for p in parts]
-        if last is not None and all(a is b for a, b in zip(results, before, strict=True)):
-            return last
-        before, last = results, _combine(name, k, results)
-        return last
-
-    return plan
-
-
-def _combine(name: str, k: int, results: list[CriterionResult]) -> CriterionResult:
-    outcome = count_outcome(k, [r.outcome for r in results])
-    evidence = (
-        tuple(e for r in results if r.outcome is Outcome.MET for e in r.evidence)
-        if outcome is Outcome.MET
-        else ()
-    )
-    warnings = tuple(sorted({w for r in results for w in r.warnings}))
-    reason = None if outcome is not Outcome.INDETERMINATE else "; ".join(
-        r.reason for r in results if r.outcome is Outcome.INDETERMINATE and r.reason)
-    return CriterionResult(name, outcome, evidence, warnings, reason or None)
-
 
 def _evidence(
     name: str, obs: Observation, decision: Decision, criterion: Lab | BloodPressure
