@@ -14,6 +14,7 @@ from thrombo.domain.timeline import PatientTimeline
 from thrombo.dosing.recommendation import DoseRecommendation
 from thrombo.plans import Plan
 from thrombo.response.itp_patient import ItpClassification
+from thrombo.rules.screening_results import ScreeningResult
 from thrombo.services.assess import AssessRequest, assess_one
 from thrombo.services.dose import DoseRequest, drug_catalogue, drug_names
 from thrombo.services.dose import dose as dose_request
@@ -53,6 +54,8 @@ def assessment(timeline: PatientTimeline, as_of: date) -> dict[str, Any]:
     return assess_one(timeline, AssessRequest(as_of))
 
 
-def plan(timeline: PatientTimeline, as_of: date) -> tuple[Plan | None, str | None]:
-    """The ITP ladder or TA-TMA protocol plan, or why there is none for this record."""
-    return plan_or_note(timeline, PlanRequest(as_of))
+def plan(timeline: PatientTimeline, as_of: date, screening: ScreeningResult | None = None
+         ) -> tuple[Plan | None, str | None]:
+    """The ITP ladder or TA-TMA protocol plan, or why there is none for this record.
+    `screening`: the patient's under the default set as of `as_of`, when the caller has it."""
+    return plan_or_note(timeline, PlanRequest(as_of, screening=screening))

@@ -138,10 +138,11 @@ class Service:
         self.record(user, "view", {"what": purpose, "patients": len(ids), "query": query or ""})
         return timelines
 
-    def patient(self, user: User, patient_id: str, *, purpose: str) -> PatientTimeline:
+    def patient(self, user: User, patient_id: str, *, purpose: str,
+                version: DataVersion | None = None) -> PatientTimeline:
         if not user.sees_identified_data:
             raise ForbiddenError("this role sees de-identified data and study pages only")
-        found = self.timelines([patient_id])
+        found = self.timelines([patient_id], version)
         if not found or not user.may_see_centre(found[0].patient.center):
             raise NotVisibleError(f"no patient {patient_id!r} visible to you")
         self.record(user, "view", {"what": purpose}, patient_id)
@@ -218,6 +219,25 @@ class Service:
         self._remember(key, value)
         return value
 
+    def memo_many(self, keys: Sequence[tuple[Any, ...]],
+                  compute: Callable[[list[int]], Sequence[Any]]) -> list[Any]:
+        """`memo` of many keys at once: `compute` gets the positions in `keys` of those not
+        remembered (a remembered user error counts as not: computing it again raises it) and
+        returns their values in that order, computed together (one batched read of the
+        store instead of one a key)."""
+        found: dict[int, Any] = {}
+        with self._memo_lock:
+            for i, key in enumerate(keys):
+                value = self._memo.get(key, _MISSING)
+                if value is not _MISSING and not isinstance(value, _Failure):
+                    self._memo.move_to_end(key)
+                    found[i] = value
+        missing = [i for i in range(len(keys)) if i not in found]
+        for i, value in zip(missing, compute(missing) if missing else (), strict=True):
+            self._remember(keys[i], value)
+            found[i] = value
+        return [found[i] for i in range(len(keys))]
+
     def _remember(self, key: tuple[Any, ...], value: Any) -> None:
         with self._memo_lock:
             self._memo[key] = value
@@ -231,6 +251,9 @@ class Service:
 @dataclass(frozen=True)
 class _Failure:
     error: ThromboUserError
+
+
+_MISSING = object()
 
 
 def require_role(user: User, *roles: str) -> None:

@@ -14,6 +14,7 @@ from thrombo.plans.result import Plan
 from thrombo.plans.tma_protocol import tma_protocol
 from thrombo.response.itp_patient import is_itp_patient
 from thrombo.rules.registry import DEFAULT as DEFAULT_CRITERIA
+from thrombo.rules.screening_results import ScreeningResult
 
 CONDITIONS = ("itp", "ta-tma")
 
@@ -44,15 +45,17 @@ def plan_for(
     criteria: str = DEFAULT_CRITERIA,
     at: datetime | None = None,
     line_heparin_blocks: bool = False,
+    screening: ScreeningResult | None = None,
 ) -> Plan:
     """The ITP ladder or the TA-TMA protocol plan, on what was known by the end of `as_of`.
+    `screening`: the patient's under `criteria` as of `as_of` when the caller has it.
 
     A death recorded on or before as-of ends either plan: nothing is suggested (plan_end)."""
     chosen = condition or condition_of(timeline, as_of)
     if chosen == "itp":
         plan = itp_ladder(timeline, as_of, policy)
     elif chosen == "ta-tma":
-        plan = tma_protocol(timeline, as_of, criteria, at, line_heparin_blocks)
+        plan = tma_protocol(timeline, as_of, criteria, at, line_heparin_blocks, screening)
     else:
         raise NothingToPlanError(
             f"unknown condition {chosen!r} (known: {', '.join(CONDITIONS)})"

@@ -185,12 +185,15 @@ def tma_protocol(
     criteria: str = DEFAULT,
     at: datetime | None = None,
     line_heparin_blocks: bool = False,
+    screened: ScreeningResult | None = None,
 ) -> Plan:
     """The TA-TMA protocol plan on the whole record known by the end of `as_of`: the course
-    given, its resolution and the patient's death decide what is still offered."""
+    given, its resolution and the patient's death decide what is still offered. `screened`:
+    the patient's screening under `criteria` as of `as_of` when the caller has it (the
+    dashboard's stored result), else screened here."""
     known = timeline.as_of(as_of)
     chosen = criteria_set(criteria)
-    screening = screen_patient(timeline, chosen, as_of)
+    screening = screened if screened is not None else screen_patient(timeline, chosen, as_of)
     weight, warnings = defibrotide_weight(known, as_of)
     # Age, sex and the weight's date let the dose question a weight far off the growth chart
     # for the child's age when weighed; defibrotide's pre-conditioning weight is its label's

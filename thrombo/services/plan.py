@@ -8,6 +8,7 @@ from datetime import date, datetime
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.plans import DEFAULT_POLICY, NothingToPlanError, Plan, plan_for
 from thrombo.rules.registry import DEFAULT as DEFAULT_CRITERIA
+from thrombo.rules.screening_results import ScreeningResult
 
 
 @dataclass(frozen=True)
@@ -20,13 +21,17 @@ class PlanRequest:
     policy: str = DEFAULT_POLICY
     criteria: str = DEFAULT_CRITERIA
     line_heparin_blocks: bool = False
+    screening: ScreeningResult | None = None
+    """The patient's screening under `criteria` as of `as_of`, when the caller already has it
+    (the dashboard's stored result): the TA-TMA plan then does not screen again."""
 
 
 def plan_one(timeline: PatientTimeline, request: PlanRequest) -> Plan:
     """The plan; NothingToPlanError when the record shows neither condition."""
     return plan_for(timeline, request.as_of, condition=request.condition,
                     policy=request.policy, criteria=request.criteria, at=request.at,
-                    line_heparin_blocks=request.line_heparin_blocks)
+                    line_heparin_blocks=request.line_heparin_blocks,
+                    screening=request.screening)
 
 
 def plan_or_note(timeline: PatientTimeline, request: PlanRequest) -> tuple[Plan | None, str | None]:

@@ -277,19 +277,56 @@ def stored_or_screened(store: Store, timeline: PatientTimeline, as_of: date,
     read from exactly that version (the service: no import has committed since before the
     timeline was read). Without it the timeline may be older than the version just read,
     and the result would be stored under a version it does not describe."""
+    storable = None if store_if is None else (
+        lambda screened: screened if store_if() else [])
+    found = stored_or_screened_many(store, [timeline], as_of, criteria, storable=storable)
+    return found[timeline.patient_id]
+
+
+Storable = Callable[[Sequence[PatientTimeline]], Sequence[PatientTimeline]]
+"""Of the timelines screened, those whose results may be stored (`stored_or_screened`'s
+`store_if`, per timeline), asked after their data versions were read."""
+
+
+def stored_or_screened_many(store: Store, timelines: Sequence[PatientTimeline], as_of: date,
+                            criteria: CriteriaSet | None = None, *,
+                            screen_one: Callable[[PatientTimeline], ScreeningResult] | None = None,
+                            storable: Storable | None = None) -> dict[str, ScreeningResult]:
+    """`stored_or_screened` of each timeline (patient id -> result), reading the data
+    versions and the stored results of all of them together (a list of 500 patients: two
+    queries instead of a thousand) and writing the results screened here that `storable`
+    lets through in one transaction. `screen_one` screens a patient without a stored result
+    (default: `screen_patient` under `criteria`)."""
     criteria = criteria or default_set()
-    pid = timeline.patient_id
-    key = result_key(criteria, as_of, timeline.tz)
+    screen_one = screen_one or (lambda timeline: screen_patient(timeline, criteria, as_of))
+    zones: dict[str, list[PatientTimeline]] = {}
+    for timeline in timelines:  # one key per time zone (a service has one)
+        zones.setdefault(str(timeline.tz), []).append(timeline)
+    found: dict[str, ScreeningResult] = {}
+    for zone in zones.values():
+        key = result_key(criteria, as_of, zone[0].tz)
+        found.update(_stored_or_screened_zone(store, key, zone, screen_one, storable))
+    return found
+
+
+def _stored_or_screened_zone(store: Store, key: ResultKey, timelines: Sequence[PatientTimeline],
+                             screen_one: Callable[[PatientTimeline], ScreeningResult],
+                             storable: Storable | None) -> dict[str, ScreeningResult]:
     with store.engine.connect() as conn:
-        versions = data_versions(conn, [pid])
-        found = stored_results(conn, key, versions)
-    if pid in found:
-        return result_from_json(found[pid])
-    result = screen_patient(timeline, criteria, as_of)
-    if pid in versions and store_if is not None and store_if():
+        versions = data_versions(conn, [t.patient_id for t in timelines])
+        stored = stored_results(conn, key, versions)
+    found = {pid: result_from_json(doc) for pid, doc in stored.items()}
+    screened = [t for t in timelines if t.patient_id not in found]
+    for timeline in screened:
+        found[timeline.patient_id] = screen_one(timeline)
+    known = [t for t in screened if t.patient_id in versions]  # a patient no longer stored
+    writable = storable(known) if storable is not None and known else []
+    if writable:
         with store.engine.begin() as conn:
-            store_results(conn, key, {pid: (versions[pid], result.to_json())})
-    return result
+            store_results(conn, key, {t.patient_id: (versions[t.patient_id],
+                                                     found[t.patient_id].to_json())
+                                      for t in writable})
+    return found
 
 
 # -- a stored result back into the result type ---------------------------------------------

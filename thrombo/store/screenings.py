@@ -84,13 +84,24 @@ class ResultKey:
 
 def data_versions(conn: Connection, patient_ids: Sequence[str] | None = None
                   ) -> dict[str, str]:
-    """Each stored patient's data version (module docstring), or those of `patient_ids`."""
+    """Each stored patient's data version (module docstring), or those of `patient_ids`: by
+    id lists, or in one pass over every patient's rows when they are most of the store's
+    patients (the dashboard's list of a centre that is the whole store)."""
     if patient_ids is None:
         return dict(_versions(conn, None))
+    ids = sorted(set(patient_ids))
+    if len(ids) > IN_LIST_SIZE // 2 and len(ids) * 2 > _patient_count(conn):
+        # 500 patients of 500 (SQLite): 0.20 s CPU for the pass, 0.33 s by id lists.
+        every = dict(_versions(conn, None))
+        return {pid: every[pid] for pid in ids if pid in every}
     found: dict[str, str] = {}
-    for chunk in in_chunks(sorted(set(patient_ids))):
+    for chunk in in_chunks(ids):
         found.update(_versions(conn, chunk))
     return found
+
+
+def _patient_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(patients)).scalar_one())
 
 
 def _versions(conn: Connection, ids: list[str] | None) -> Iterator[tuple[str, str]]:

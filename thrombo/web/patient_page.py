@@ -7,13 +7,12 @@ import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
 from typing import Any
 
 from markupsafe import Markup
 
 from thrombo.api import clinical
-from thrombo.api.screening_memo import screening
+from thrombo.api.screening_memo import screenings
 from thrombo.api.service import DataVersion, Service
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.physiology.age import age_in_years
@@ -97,8 +96,12 @@ def chart_for(timeline: PatientTimeline, title: str, analytes: tuple[str, ...],
                         thresholds_for(title, unit, band), markers))
 
 
-def build(timeline: PatientTimeline, as_of: date) -> PatientPage:
-    result = clinical.screen_one(timeline, as_of)
+def build(timeline: PatientTimeline, as_of: date, result: ScreeningResult | None = None
+          ) -> PatientPage:
+    """The page as of `as_of`. `result`: the patient's screening under the default set as of
+    that day when the caller has it (the service's stored or remembered one, screening_memo),
+    else screened here; the page and the plan both show it, screened once at most."""
+    result = result if result is not None else clinical.screen_one(timeline, as_of)
     itp = clinical.itp_status(timeline, as_of)
     marks = {e.observation_id for e in result.evidence}
     assessment = clinical.assessment(timeline, as_of)
@@ -109,7 +112,7 @@ def build(timeline: PatientTimeline, as_of: date) -> PatientPage:
     charts = [c for title, analytes in CHARTS
               if (c := chart_for(timeline, title, analytes, marks, span if lanes else None,
                                  events))]
-    plan, plan_note = clinical.plan(timeline, as_of)
+    plan, plan_note = clinical.plan(timeline, as_of, result)
     course = header(timeline, as_of, assessment)
     return PatientPage(
         timeline, as_of, result, clinical.DEFAULT_CRITERIA,
@@ -155,19 +158,19 @@ def status_row(timeline: PatientTimeline, as_of: date, result: ScreeningResult) 
     )
 
 
-def _screened_row(service: Service, timeline: PatientTimeline, as_of: date,
-                  version: DataVersion) -> StatusRow:
-    return status_row(timeline, as_of, screening(service, timeline, as_of, version))
-
-
 def status_rows(service: Service, timelines: list[PatientTimeline], as_of: date,
                 version: DataVersion | None = None) -> list[StatusRow]:
-    """Status rows, screened once per patient, day and store version."""
+    """Status rows, screened once per patient, day and store version: the patients without
+    a remembered row are screened (or their stored results read) together."""
     version = service.store_version() if version is None else version
-    rows: list[StatusRow] = []
-    for timeline in timelines:
-        key = ("status-row", timeline.patient_id, as_of, version)
-        rows.append(service.memo(key, partial(_screened_row, service, timeline, as_of, version)))
+
+    def rows_of(missing: list[int]) -> list[StatusRow]:
+        wanted = [timelines[i] for i in missing]
+        return [status_row(t, as_of, result) for t, result in
+                zip(wanted, screenings(service, wanted, as_of, version), strict=True)]
+
+    rows: list[StatusRow] = service.memo_many(
+        [("status-row", t.patient_id, as_of, version) for t in timelines], rows_of)
     return rows
 
 

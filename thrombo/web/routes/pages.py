@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from thrombo.api import clinical, security
 from thrombo.api.deps import ClinicalUserDep, ServiceDep, UserDep
+from thrombo.api.screening_memo import screening
 from thrombo.api.sign_in import TooManyAttemptsError, sign_in
 from thrombo.errors import ThromboUserError
 from thrombo.store.users import close_session
@@ -96,8 +97,10 @@ def _rows_markup(rows: list[patient_page.StatusRow]) -> Markup:
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
 def patient(patient_id: str, request: Request, service: ServiceDep, user: ClinicalUserDep
             ) -> Response:
-    timeline = service.patient(user, patient_id, purpose="patient-page")
-    page = patient_page.build(timeline, service.today())
+    version = service.store_version()  # read before the timeline (screening_memo)
+    timeline = service.patient(user, patient_id, purpose="patient-page", version=version)
+    today = service.today()
+    page = patient_page.build(timeline, today, screening(service, timeline, today, version))
     return render(request, service, "patient.html", user, page=page)
 
 
