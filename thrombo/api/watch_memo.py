@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from functools import partial
 
-from thrombo.api.screening_memo import screening
+from thrombo.api.screening_memo import screening, screenings
 from thrombo.api.service import DataVersion, Service
 from thrombo.domain.evidence import CriterionEvidence
 from thrombo.domain.timeline import PatientTimeline
@@ -23,7 +23,8 @@ def watched_list(service: Service, timelines: Sequence[PatientTimeline], as_of: 
     key = ("watch-list", tuple(t.patient_id for t in timelines), as_of, version)
     found: WatchList = service.memo(key, lambda: watch_list(
         list(timelines), as_of,
-        screened={t.patient_id: screening(service, t, as_of, version) for t in timelines}))
+        screened={t.patient_id: result for t, result in
+                  zip(timelines, screenings(service, timelines, as_of, version), strict=True)}))
     return found
 
 
