@@ -161,16 +161,22 @@ def _import_row(name: str, source: Path, db: Path, floor: tuple[float, float], f
 
 
 def _patient_view(db: Path) -> Row:
-    """Median of screening single patients (built afresh each time) from the CSV cohort."""
+    """Median of screening single patients (built afresh each time) from the CSV cohort. Only
+    the chosen patients are read, as the service reads the one patient a view asks for: with
+    every patient's records alive in this process, the collector's full passes would walk
+    half a million records the view never has (up to 0.5 s on one call)."""
     from sqlalchemy import create_engine
 
     from thrombo.store.read import read_timelines
 
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
-        timelines = read_timelines(conn)
-    chosen = sorted(timelines, key=lambda t: abs(len(t.observations) - 1000))
-    chosen = chosen[:PATIENT_VIEW_SAMPLE]
+        counts = conn.exec_driver_sql(
+            "SELECT patient_id, count(*) FROM observations GROUP BY patient_id").all()
+        nearest = sorted(counts, key=lambda row: (abs(row[1] - 1000), row[0]))
+        chosen = read_timelines(conn, patient_ids=[pid for pid, _ in
+                                                   nearest[:PATIENT_VIEW_SAMPLE]])
+    engine.dispose()
     criteria = criteria_set()
     as_of = max(t.observations[-1].time.date() for t in chosen if t.observations)
     times, cpus = [], []
