@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from thrombo.domain.heap import collector_paused
 from thrombo.engines import screen_with
 from thrombo.errors import ThromboUserError
 from thrombo.io.csv_dataset import is_dataset_folder
 from thrombo.population.options import BulkOptions
 from thrombo.rules.model import CriteriaSet
 from thrombo.rules.screening_results import SetResult
-from thrombo.store.read import collector_paused
 from thrombo.store.sources import load_source
 
 

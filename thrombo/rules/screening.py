@@ -29,11 +29,10 @@ Semantics (interface.md `screen --json`, made precise):
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date, timedelta
 
+from thrombo.domain.heap import heap_frozen
 from thrombo.domain.timeline import PatientTimeline
 from thrombo.rules.evaluate import PatientEvaluator
 from thrombo.rules.latest_results import latest_results
@@ -233,26 +232,7 @@ def screen(
     timelines: Iterable[PatientTimeline], criteria: CriteriaSet, as_of: date
 ) -> SetResult:
     """Every patient under one criteria set; the set's own caveats head the warnings."""
-    with _heap_frozen():
+    with heap_frozen():  # the timelines; domain.heap
         patients = tuple(screen_patient(t, criteria, as_of) for t in timelines)
     dynamic = sorted({w for p in patients for w in p.warnings} - set(criteria.warnings))
     return SetResult(criteria.rules_json(), as_of, patients, (*criteria.warnings, *dynamic))
-
-
-@contextmanager
-def _heap_frozen() -> Iterator[None]:
-    """Exempt what already exists (the timelines: a centre's is a million objects) from the
-    cyclic garbage collector while many patients are screened, then hand it back. Screening
-    allocates steadily, and each full collection would walk the whole heap again: a quarter of
-    the screening time on a 50-patient store. Nothing is kept frozen afterwards.
-
-    A heap someone else froze (the service's status cache, `web.patient_page`) is left as it
-    is: unfreezing at the end would hand their objects back to every full collection too."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()

@@ -8,13 +8,12 @@ earlier chunks of the same import) already holds.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
+from thrombo.domain.heap import heap_frozen
 from thrombo.domain.records import Patient
 from thrombo.io.csv_columns import ObservationBlock, items_of
 from thrombo.io.raw import SourceRecord
@@ -45,7 +44,7 @@ def import_sources(
     `lane`: plain laboratory results take the fast lane (store.bulk_rows); without it every
     record takes the per-record path (the same accounting and rows, slower)."""
     totals = ImportSummary()
-    with _startup_heap_frozen(), store.engine.begin() as conn:
+    with heap_frozen(), store.engine.begin() as conn:
         import_id = begin_import(conn, actor, command)
         identities = stored_identities(conn, update=update)
         known: set[str] = set(identities.known)
@@ -147,25 +146,6 @@ class _Reading:
     def flush(self) -> None:
         write_accepted(self.conn, self.batch, self.import_id)
         self.batch = []
-
-
-@contextmanager
-def _startup_heap_frozen() -> Iterator[None]:
-    """The objects alive before the import (the program's modules, the store's metadata) kept
-    out of the cycle collector's passes while it runs: the import's many records set off
-    full passes, and each would walk that whole heap again. Measured at 100 k rows: about 7%
-    of the import's CPU time. They go back to the collector when the import ends. A heap
-    someone else froze (the service's status cache, `web.patient_page`; an upload is
-    imported in the service's process) is left as it is: unfreezing it at the end would hand
-    their objects back to every full collection."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def stored_identities(conn: Connection, *, update: bool = False) -> Identities:

@@ -11,10 +11,8 @@ per offset and one code object per code. The records are the same as through the
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, TypeVar
 
@@ -22,6 +20,7 @@ from sqlalchemy import Table, literal_column, select
 from sqlalchemy.engine import Connection
 
 from thrombo.domain.codes import Code
+from thrombo.domain.heap import collector_paused
 from thrombo.domain.quantities import Quantity
 from thrombo.domain.records import Event, Medication, Observation, Patient, Provenance
 from thrombo.domain.timeline import PatientTimeline
@@ -38,23 +37,6 @@ def read_timelines(
     """Every patient's timeline (or those of `patient_ids`), facts merged into the patient."""
     with collector_paused():
         return _read_timelines(conn, tz, patient_ids)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while records are built (a store read here, a
-    folder read in memory for screening): reading makes hundreds of thousands of lasting
-    objects and few cycles, and each full pass the growth sets off walks all of them again;
-    what cycles there are go at the next pass after. Measured on a 490 k-row store: 6.7 ->
-    4.3 CPU-s for the whole read. Left as it is when something else paused it."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _read_timelines(
